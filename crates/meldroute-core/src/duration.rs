@@ -1,0 +1,624 @@
+//! Durations (`3d`, `6w`, `3mo`) and the duration distributions a step may take.
+
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// Days in a month: a month is a twelfth of a Julian year.
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+/// Days in a year (Julian year).
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// The units a duration may be written in, with their length in days.
+const UNITS: &[(&str, f64)] = &[
+    ("h", 1.0 / 24.0),
+    ("d", 1.0),
+    ("w", 7.0),
+    ("mo", DAYS_PER_MONTH),
+    ("y", DAYS_PER_YEAR),
+];
+
+/// A length of time, stored in days.
+///
+/// Written as a number and a unit: `4h`, `3d`, `6w`, `3mo` (a month is
+/// 365.25/12 days), `1y`; decimals are allowed (`1.5w`). A negative value
+/// parses, so that the `invalid-duration` rule can point at it.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct Duration {
+    days: f64,
+}
+
+impl Duration {
+    /// A duration of `days` days.
+    pub const fn from_days(days: f64) -> Self {
+        Duration { days }
+    }
+
+    /// The zero duration.
+    pub const ZERO: Duration = Duration { days: 0.0 };
+
+    /// Length in days.
+    pub const fn days(self) -> f64 {
+        self.days
+    }
+
+    /// Parses `3d`, `4h`, `6w`, `3mo`, `1y`, `1.5w`.
+    pub fn parse(text: &str) -> Result<Duration, DurationError> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| c.is_ascii_alphabetic())
+            .ok_or_else(|| DurationError::MissingUnit(text.to_owned()))?;
+        let (number, unit) = text.split_at(split);
+        let number = number.trim();
+        if number.is_empty() {
+            return Err(DurationError::MissingNumber(text.to_owned()));
+        }
+        let value: f64 = number
+            .parse()
+            .map_err(|_| DurationError::BadNumber(number.to_owned()))?;
+        if !value.is_finite() {
+            return Err(DurationError::BadNumber(number.to_owned()));
+        }
+        let factor = UNITS
+            .iter()
+            .find(|(name, _)| *name == unit)
+            .map(|(_, factor)| *factor)
+            .ok_or_else(|| DurationError::UnknownUnit(unit.to_owned()))?;
+        Ok(Duration::from_days(value * factor))
+    }
+}
+
+impl fmt::Display for Duration {
+    /// Prints the duration in the largest unit that divides it evenly
+    /// (`6w`, `3mo`, `4h`), falling back to days with up to two decimals.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.days;
+        if days == 0.0 {
+            return f.write_str("0d");
+        }
+        for (unit, factor) in UNITS.iter().rev() {
+            let n = days / factor;
+            if (n - n.round()).abs() < 1e-9 && n.round() != 0.0 {
+                return write!(f, "{}{unit}", n.round());
+            }
+        }
+        let rounded = (days * 100.0).round() / 100.0;
+        write!(f, "{rounded}d")
+    }
+}
+
+/// Why a duration could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DurationError {
+    /// No unit letter after the number.
+    #[error("duration `{0}` has no unit; write a number and a unit, such as `3d`, `6w` or `3mo`")]
+    MissingUnit(String),
+    /// A unit without a number before it.
+    #[error("duration `{0}` has no number; write a number and a unit, such as `3d`")]
+    MissingNumber(String),
+    /// The number part does not parse.
+    #[error("`{0}` is not a number; write a duration such as `3d` or `1.5w`")]
+    BadNumber(String),
+    /// A unit we do not know.
+    #[error(
+        "unknown duration unit `{0}`; use h (hours), d (days), w (weeks), mo (months) or y (years)"
+    )]
+    UnknownUnit(String),
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DurationVisitor;
+        impl Visitor<'_> for DurationVisitor {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as `3d`, `6w` or `3mo`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+                Duration::parse(v).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
+                Err(E::custom(format!(
+                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
+                )))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
+                self.visit_i64(v as i64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
+                Err(E::custom(format!(
+                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
+                )))
+            }
+        }
+        deserializer.deserialize_any(DurationVisitor)
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl JsonSchema for Duration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?\\s*(h|d|w|mo|y)\\s*$",
+            "description": "A number and a unit: h (hours), d (days), w (weeks), mo (months of 365.25/12 days), y (years). Examples: 4h, 3d, 6w, 3mo.",
+            "examples": ["3d", "6w", "3mo"]
+        })
+    }
+}
+
+/// How long a step takes: a fixed duration or a distribution.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Distribution {
+    /// Always the same duration.
+    Fixed(Duration),
+    /// Uniform between `min` and `max`.
+    Uniform {
+        /// Shortest duration.
+        min: Duration,
+        /// Longest duration.
+        max: Duration,
+    },
+    /// Triangular with the given lower limit, mode and upper limit.
+    Triangular {
+        /// Shortest duration.
+        min: Duration,
+        /// Most likely duration.
+        mode: Duration,
+        /// Longest duration.
+        max: Duration,
+    },
+    /// Exponential with the given mean.
+    Exponential {
+        /// Mean duration.
+        mean: Duration,
+    },
+    /// Lognormal, given by its median and 90th percentile.
+    Lognormal {
+        /// Median duration.
+        median: Duration,
+        /// 90th percentile.
+        p90: Duration,
+    },
+    /// Drawn uniformly from observed samples.
+    Empirical(Vec<Duration>),
+}
+
+impl Default for Distribution {
+    fn default() -> Self {
+        Distribution::Fixed(Duration::ZERO)
+    }
+}
+
+impl Distribution {
+    /// The distribution's name as written in files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Distribution::Fixed(_) => "fixed",
+            Distribution::Uniform { .. } => "uniform",
+            Distribution::Triangular { .. } => "triangular",
+            Distribution::Exponential { .. } => "exponential",
+            Distribution::Lognormal { .. } => "lognormal",
+            Distribution::Empirical(_) => "empirical",
+        }
+    }
+
+    /// True when every sample is zero.
+    pub fn is_zero(&self) -> bool {
+        match self {
+            Distribution::Fixed(d) => d.days() == 0.0,
+            Distribution::Empirical(samples) => samples.iter().all(|d| d.days() == 0.0),
+            _ => false,
+        }
+    }
+
+    /// Checks the parameters; returns a message describing the first problem.
+    pub fn check(&self) -> Result<(), String> {
+        let negative = |name: &str, d: &Duration| -> Result<(), String> {
+            if d.days() < 0.0 {
+                Err(format!("{name} `{d}` is negative"))
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Distribution::Fixed(d) => negative("duration", d),
+            Distribution::Uniform { min, max } => {
+                negative("min", min)?;
+                negative("max", max)?;
+                if min > max {
+                    return Err(format!("min `{min}` is greater than max `{max}`"));
+                }
+                Ok(())
+            }
+            Distribution::Triangular { min, mode, max } => {
+                negative("min", min)?;
+                negative("mode", mode)?;
+                negative("max", max)?;
+                if !(min <= mode && mode <= max) {
+                    return Err(format!(
+                        "triangular needs min <= mode <= max, got min `{min}`, mode `{mode}`, max `{max}`"
+                    ));
+                }
+                if min == max {
+                    return Err(format!(
+                        "triangular with min = max = `{min}` is a fixed duration; write `{min}`"
+                    ));
+                }
+                Ok(())
+            }
+            Distribution::Exponential { mean } => {
+                if mean.days() <= 0.0 {
+                    return Err(format!(
+                        "exponential mean `{mean}` must be greater than zero"
+                    ));
+                }
+                Ok(())
+            }
+            Distribution::Lognormal { median, p90 } => {
+                if median.days() <= 0.0 {
+                    return Err(format!(
+                        "lognormal median `{median}` must be greater than zero"
+                    ));
+                }
+                if p90 <= median {
+                    return Err(format!(
+                        "lognormal p90 `{p90}` must be greater than the median `{median}`"
+                    ));
+                }
+                Ok(())
+            }
+            Distribution::Empirical(samples) => {
+                if samples.is_empty() {
+                    return Err("empirical distribution has no samples".to_owned());
+                }
+                samples.iter().try_for_each(|d| negative("sample", d))
+            }
+        }
+    }
+
+    /// The mean duration in days (exact for every distribution).
+    pub fn mean_days(&self) -> f64 {
+        match self {
+            Distribution::Fixed(d) => d.days(),
+            Distribution::Uniform { min, max } => (min.days() + max.days()) / 2.0,
+            Distribution::Triangular { min, mode, max } => {
+                (min.days() + mode.days() + max.days()) / 3.0
+            }
+            Distribution::Exponential { mean } => mean.days(),
+            Distribution::Lognormal { median, p90 } => {
+                let (mu, sigma) = lognormal_params(*median, *p90);
+                (mu + sigma * sigma / 2.0).exp()
+            }
+            Distribution::Empirical(samples) => {
+                samples.iter().map(|d| d.days()).sum::<f64>() / samples.len().max(1) as f64
+            }
+        }
+    }
+
+    /// The median duration in days.
+    pub fn median_days(&self) -> f64 {
+        match self {
+            Distribution::Fixed(d) => d.days(),
+            Distribution::Uniform { .. } => self.mean_days(),
+            Distribution::Triangular { min, mode, max } => {
+                let (a, c, b) = (min.days(), mode.days(), max.days());
+                if b - a <= 0.0 {
+                    a
+                } else if c >= (a + b) / 2.0 {
+                    a + ((b - a) * (c - a) / 2.0).sqrt()
+                } else {
+                    b - ((b - a) * (b - c) / 2.0).sqrt()
+                }
+            }
+            Distribution::Exponential { mean } => mean.days() * std::f64::consts::LN_2,
+            Distribution::Lognormal { median, .. } => median.days(),
+            Distribution::Empirical(samples) => {
+                let mut days: Vec<f64> = samples.iter().map(|d| d.days()).collect();
+                days.sort_by(f64::total_cmp);
+                match days.len() {
+                    0 => 0.0,
+                    n if n % 2 == 1 => days[n / 2],
+                    n => (days[n / 2 - 1] + days[n / 2]) / 2.0,
+                }
+            }
+        }
+    }
+}
+
+/// The 90th percentile of the standard normal distribution.
+pub const Z90: f64 = 1.281_551_565_544_600_4;
+
+/// `(mu, sigma)` of the underlying normal of a lognormal given its median and p90.
+pub fn lognormal_params(median: Duration, p90: Duration) -> (f64, f64) {
+    let mu = median.days().ln();
+    let sigma = (p90.days().ln() - mu) / Z90;
+    (mu, sigma)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UniformParams {
+    min: Duration,
+    max: Duration,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriangularParams {
+    min: Duration,
+    mode: Duration,
+    max: Duration,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExponentialParams {
+    mean: Duration,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LognormalParams {
+    median: Duration,
+    p90: Duration,
+}
+
+const DISTRIBUTIONS: &[&str] = &[
+    "fixed",
+    "uniform",
+    "triangular",
+    "exponential",
+    "lognormal",
+    "empirical",
+];
+
+impl<'de> Deserialize<'de> for Distribution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DistVisitor;
+        impl<'de> Visitor<'de> for DistVisitor {
+            type Value = Distribution;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as `3d`, or a distribution such as `{uniform: {min: 1w, max: 3w}}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Distribution, E> {
+                Duration::parse(v)
+                    .map(Distribution::Fixed)
+                    .map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Distribution, E> {
+                Err(E::custom(format!(
+                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
+                )))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Distribution, E> {
+                self.visit_i64(v as i64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Distribution, E> {
+                Err(E::custom(format!(
+                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
+                )))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Distribution, A::Error> {
+                Err(de::Error::custom(
+                    "a duration is not a list; for observed samples write `{empirical: [1w, 2w, 5w]}`",
+                ))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Distribution, A::Error> {
+                let Some(kind) = map.next_key::<String>()? else {
+                    return Err(de::Error::custom(
+                        "empty distribution; write one of `{fixed: 3d}`, `{uniform: {min: 1w, max: 3w}}`, `{triangular: {min, mode, max}}`, `{exponential: {mean: 2w}}`, `{lognormal: {median: 3w, p90: 9w}}`, `{empirical: [1w, 2w]}`",
+                    ));
+                };
+                let dist = match kind.as_str() {
+                    "fixed" => Distribution::Fixed(map.next_value()?),
+                    "uniform" => {
+                        let p: UniformParams = map.next_value()?;
+                        Distribution::Uniform {
+                            min: p.min,
+                            max: p.max,
+                        }
+                    }
+                    "triangular" => {
+                        let p: TriangularParams = map.next_value()?;
+                        Distribution::Triangular {
+                            min: p.min,
+                            mode: p.mode,
+                            max: p.max,
+                        }
+                    }
+                    "exponential" => {
+                        let p: ExponentialParams = map.next_value()?;
+                        Distribution::Exponential { mean: p.mean }
+                    }
+                    "lognormal" => {
+                        let p: LognormalParams = map.next_value()?;
+                        Distribution::Lognormal {
+                            median: p.median,
+                            p90: p.p90,
+                        }
+                    }
+                    "empirical" => Distribution::Empirical(map.next_value()?),
+                    other => {
+                        return Err(de::Error::custom(format!(
+                            "unknown distribution `{other}`{}; expected one of {}",
+                            crate::suggest::did_you_mean(other, DISTRIBUTIONS.iter().copied()),
+                            DISTRIBUTIONS.join(", ")
+                        )));
+                    }
+                };
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "a duration has exactly one distribution, but `{extra}` follows `{kind}`; remove one of them"
+                    )));
+                }
+                Ok(dist)
+            }
+        }
+        deserializer.deserialize_any(DistVisitor)
+    }
+}
+
+impl JsonSchema for Distribution {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Distribution".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let d = generator.subschema_for::<Duration>();
+        let obj = |props: serde_json::Value, required: &[&str]| {
+            serde_json::json!({
+                "type": "object",
+                "properties": props,
+                "required": required,
+                "additionalProperties": false
+            })
+        };
+        let one = |key: &str, inner: serde_json::Value, description: &str| {
+            serde_json::json!({
+                "type": "object",
+                "description": description,
+                "properties": { key: inner },
+                "required": [key],
+                "additionalProperties": false
+            })
+        };
+        let d = serde_json::to_value(d).unwrap_or_default();
+        json_schema!({
+            "description": "How long a step takes: a duration such as `3d`, or a map with exactly one distribution.",
+            "oneOf": [
+                d.clone(),
+                one("fixed", d.clone(), "Always the same duration."),
+                one("uniform", obj(serde_json::json!({"min": d.clone(), "max": d.clone()}), &["min", "max"]), "Uniform between min and max."),
+                one("triangular", obj(serde_json::json!({"min": d.clone(), "mode": d.clone(), "max": d.clone()}), &["min", "mode", "max"]), "Triangular: min, most likely (mode), max."),
+                one("exponential", obj(serde_json::json!({"mean": d.clone()}), &["mean"]), "Exponential with the given mean."),
+                one("lognormal", obj(serde_json::json!({"median": d.clone(), "p90": d.clone()}), &["median", "p90"]), "Lognormal given by its median and 90th percentile."),
+                one("empirical", serde_json::json!({"type": "array", "items": d, "minItems": 1}), "Drawn uniformly from observed samples."),
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_unit() {
+        assert_eq!(Duration::parse("4h").unwrap().days(), 4.0 / 24.0);
+        assert_eq!(Duration::parse("3d").unwrap().days(), 3.0);
+        assert_eq!(Duration::parse("6w").unwrap().days(), 42.0);
+        assert_eq!(Duration::parse("3mo").unwrap().days(), 91.3125);
+        assert_eq!(Duration::parse("1y").unwrap().days(), 365.25);
+        assert_eq!(Duration::parse("1.5w").unwrap().days(), 10.5);
+        assert_eq!(Duration::parse("-2d").unwrap().days(), -2.0);
+    }
+
+    #[test]
+    fn rejects_bad_durations() {
+        assert_eq!(
+            Duration::parse("3"),
+            Err(DurationError::MissingUnit("3".into()))
+        );
+        assert_eq!(
+            Duration::parse("d"),
+            Err(DurationError::MissingNumber("d".into()))
+        );
+        assert_eq!(
+            Duration::parse("3x"),
+            Err(DurationError::UnknownUnit("x".into()))
+        );
+        assert_eq!(
+            Duration::parse("3m"),
+            Err(DurationError::UnknownUnit("m".into()))
+        );
+        assert!(matches!(
+            Duration::parse("1.2.3d"),
+            Err(DurationError::BadNumber(_))
+        ));
+    }
+
+    #[test]
+    fn displays_in_natural_units() {
+        for text in ["0d", "4h", "3d", "6w", "3mo", "1y", "10d"] {
+            assert_eq!(Duration::parse(text).unwrap().to_string(), text);
+        }
+        assert_eq!(Duration::from_days(1.234).to_string(), "1.23d");
+    }
+
+    #[test]
+    fn checks_parameters() {
+        let d = |s| Duration::parse(s).unwrap();
+        assert!(
+            Distribution::Uniform {
+                min: d("3w"),
+                max: d("1w")
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            Distribution::Uniform {
+                min: d("1w"),
+                max: d("3w")
+            }
+            .check()
+            .is_ok()
+        );
+        assert!(
+            Distribution::Lognormal {
+                median: d("3w"),
+                p90: d("2w")
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            Distribution::Triangular {
+                min: d("1w"),
+                mode: d("4w"),
+                max: d("3w")
+            }
+            .check()
+            .is_err()
+        );
+        assert!(Distribution::Exponential { mean: d("0d") }.check().is_err());
+        assert!(Distribution::Empirical(vec![]).check().is_err());
+        assert!(Distribution::Fixed(d("-1d")).check().is_err());
+    }
+
+    #[test]
+    fn means_and_medians() {
+        let d = |s| Duration::parse(s).unwrap();
+        let ln = Distribution::Lognormal {
+            median: d("3w"),
+            p90: d("9w"),
+        };
+        assert_eq!(ln.median_days(), 21.0);
+        let (mu, sigma) = lognormal_params(d("3w"), d("9w"));
+        assert!((mu.exp() - 21.0).abs() < 1e-9);
+        assert!(((mu + sigma * Z90).exp() - 63.0).abs() < 1e-9);
+        let tri = Distribution::Triangular {
+            min: d("0d"),
+            mode: d("0d"),
+            max: d("2d"),
+        };
+        assert!((tri.median_days() - (2.0 - 2f64.sqrt())).abs() < 1e-12);
+        assert_eq!(tri.mean_days(), 2.0 / 3.0);
+        assert_eq!(
+            Distribution::Empirical(vec![d("1d"), d("3d"), d("8d"), d("2d")]).median_days(),
+            2.5
+        );
+    }
+}

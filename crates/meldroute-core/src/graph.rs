@@ -1,0 +1,112 @@
+//! The graph view of a procedure: steps as nodes, `next` targets as edges.
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Bfs, EdgeRef, Reversed};
+
+use crate::model::Procedure;
+
+/// Steps as nodes (node `i` is the `i`th step in file order) and
+/// `next` targets as edges weighted by their probability. References to
+/// unknown steps are left out.
+#[derive(Clone, Debug)]
+pub struct StepGraph {
+    graph: DiGraph<(), f64>,
+}
+
+impl StepGraph {
+    /// The graph of `procedure`.
+    pub fn new(procedure: &Procedure) -> Self {
+        let n = procedure.steps.len();
+        let mut graph = DiGraph::with_capacity(n, n * 2);
+        for _ in 0..n {
+            graph.add_node(());
+        }
+        for (i, (_, step)) in procedure.steps.iter().enumerate() {
+            if let Some(next) = &step.next {
+                for (to, p) in next.targets() {
+                    if let Some(j) = procedure.steps.index_of(to) {
+                        graph.add_edge(NodeIndex::new(i), NodeIndex::new(j), p);
+                    }
+                }
+            }
+        }
+        StepGraph { graph }
+    }
+
+    /// Number of steps.
+    pub fn len(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// True when the procedure has no steps.
+    pub fn is_empty(&self) -> bool {
+        self.graph.node_count() == 0
+    }
+
+    /// Which steps can be reached from any of `roots`.
+    pub fn reachable_from(&self, roots: &[usize]) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        for &root in roots.iter().filter(|&&r| r < self.len()) {
+            let mut bfs = Bfs::new(&self.graph, NodeIndex::new(root));
+            while let Some(node) = bfs.next(&self.graph) {
+                seen[node.index()] = true;
+            }
+        }
+        seen
+    }
+
+    /// Which steps can reach any of `targets`.
+    pub fn can_reach(&self, targets: &[usize]) -> Vec<bool> {
+        let reversed = Reversed(&self.graph);
+        let mut seen = vec![false; self.len()];
+        for &t in targets.iter().filter(|&&t| t < self.len()) {
+            let mut bfs = Bfs::new(reversed, NodeIndex::new(t));
+            while let Some(node) = bfs.next(reversed) {
+                seen[node.index()] = true;
+            }
+        }
+        seen
+    }
+
+    /// True when a path of one or more edges leads from `from` to `to`.
+    pub fn has_path(&self, from: usize, to: usize) -> bool {
+        self.successors(from)
+            .iter()
+            .any(|&s| self.reachable_from(&[s])[to])
+    }
+
+    /// The steps `next` of step `i` leads to with a probability above zero.
+    pub fn successors(&self, i: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .graph
+            .edges_directed(NodeIndex::new(i), Direction::Outgoing)
+            .filter(|e| *e.weight() > 0.0)
+            .map(|e| e.target().index())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Strongly connected components with more than one step, or one step
+    /// that leads to itself; each sorted by file order.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let mut out: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&self.graph)
+            .into_iter()
+            .map(|c| {
+                let mut c: Vec<usize> = c.into_iter().map(|n| n.index()).collect();
+                c.sort_unstable();
+                c
+            })
+            .filter(|c| c.len() > 1 || self.successors(c[0]).contains(&c[0]))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The underlying petgraph graph.
+    pub fn inner(&self) -> &DiGraph<(), f64> {
+        &self.graph
+    }
+}

@@ -1,0 +1,29 @@
+//! meldroute-core: the model of reporting procedures, loading with located
+//! errors, validation rules and the graph view. No rendering, no printing.
+//!
+//! ```
+//! use meldroute_core::{Library, Limits, rules};
+//!
+//! let lib = Library::with_bundled(Limits::default());
+//! let target = lib.resolve_index("rijk/klacht").expect("bundled");
+//! let findings = rules::check(&lib, &[target]);
+//! assert!(findings.iter().all(|d| d.severity != meldroute_core::Severity::Error));
+//! ```
+
+pub mod diag;
+pub mod duration;
+pub mod graph;
+pub mod library;
+pub mod load;
+pub mod model;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+
+pub use diag::{Diagnostic, Label, Severity};
+pub use duration::{Distribution, Duration};
+pub use library::{Entry, Library, Origin};
+pub use load::Limits;
+pub use model::Procedure;
+pub use source::{FileId, SourceFile};

@@ -1,0 +1,204 @@
+//! A set of loaded procedures: files named by the user plus the bundled
+//! library, with lookup by id for escalations.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{self, Limits, ReadError};
+use crate::model::Procedure;
+use crate::source::{FileId, SourceFile};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// The bundled procedure files: (path below `processes/`, text).
+pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
+    embedded::FILES
+}
+
+/// Where a procedure came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A file the user named.
+    User,
+    /// The library built into meldroute.
+    Bundled,
+}
+
+/// A loaded procedure.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The file it was read from.
+    pub file: FileId,
+    /// The procedure.
+    pub procedure: Procedure,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// Loaded files and procedures.
+#[derive(Clone, Debug, Default)]
+pub struct Library {
+    limits: Limits,
+    files: Vec<SourceFile>,
+    origins: Vec<Origin>,
+    entries: Vec<Entry>,
+    load_errors: Vec<Diagnostic>,
+}
+
+impl Library {
+    /// An empty library with the given limits.
+    pub fn new(limits: Limits) -> Self {
+        Library {
+            limits,
+            ..Library::default()
+        }
+    }
+
+    /// A library holding the bundled procedures.
+    pub fn with_bundled(limits: Limits) -> Self {
+        let mut lib = Library::new(limits);
+        lib.add_bundled();
+        lib
+    }
+
+    /// Adds every bundled procedure (origin [`Origin::Bundled`]).
+    pub fn add_bundled(&mut self) {
+        for (path, text) in bundled_files() {
+            self.load_source(
+                SourceFile::new(format!("bundled:{path}"), *text),
+                Origin::Bundled,
+            );
+        }
+    }
+
+    /// Parses `file` and adds it; returns the entry index, or `None` when it
+    /// could not be parsed (the diagnostic is in [`Library::load_errors`]).
+    pub fn load_source(&mut self, file: SourceFile, origin: Origin) -> Option<usize> {
+        let id = self.files.len();
+        let parsed = load::parse_procedure(&file, id, &self.limits);
+        self.files.push(file);
+        self.origins.push(origin);
+        match parsed {
+            Ok(procedure) => {
+                self.entries.push(Entry {
+                    file: id,
+                    procedure,
+                    origin,
+                });
+                Some(self.entries.len() - 1)
+            }
+            Err(diag) => {
+                self.load_errors.push(diag);
+                None
+            }
+        }
+    }
+
+    /// Reads and adds one file named by the user.
+    pub fn load_file(&mut self, path: &Path) -> Result<Option<usize>, ReadError> {
+        match load::read_source(path, &self.limits)? {
+            Ok(file) => Ok(self.load_source(file, Origin::User)),
+            Err(rejected) => {
+                let id = self.files.len();
+                let span = rejected.file.byte_span(rejected.pos);
+                self.files.push(rejected.file);
+                self.origins.push(Origin::User);
+                self.load_errors.push(
+                    Diagnostic::new(
+                        load::PARSE_CODE,
+                        load::PARSE_NAME,
+                        Severity::Error,
+                        id,
+                        span,
+                        rejected.message,
+                    )
+                    .with_help(rejected.help),
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// Adds a file, or every `*.yaml`/`*.yml` file below a directory.
+    pub fn load_path(&mut self, path: &Path) -> Result<Vec<usize>, ReadError> {
+        let meta = std::fs::metadata(path).map_err(|source| ReadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let files = if meta.is_dir() {
+            load::yaml_files_below(path)?
+        } else {
+            vec![path.to_owned()]
+        };
+        let mut loaded = Vec::new();
+        for file in files {
+            loaded.extend(self.load_file(&file)?);
+        }
+        Ok(loaded)
+    }
+
+    /// The entry for a procedure id: a user file first, else the bundled copy.
+    pub fn resolve(&self, id: &str) -> Option<&Entry> {
+        self.resolve_index(id).map(|i| &self.entries[i])
+    }
+
+    /// Index of the entry [`Library::resolve`] returns.
+    pub fn resolve_index(&self, id: &str) -> Option<usize> {
+        let mut found = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            if *e.procedure.id == id {
+                if e.origin == Origin::User {
+                    return Some(i);
+                }
+                found = found.or(Some(i));
+            }
+        }
+        found
+    }
+
+    /// The index of the bundled procedure with this id.
+    pub fn bundled_index(&self, id: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.origin == Origin::Bundled && *e.procedure.id == id)
+    }
+
+    /// Every entry.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry at `index`.
+    pub fn entry(&self, index: usize) -> &Entry {
+        &self.entries[index]
+    }
+
+    /// Every file read.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// The file with this id.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    /// Diagnostics for files that could not be parsed.
+    pub fn load_errors(&self) -> &[Diagnostic] {
+        &self.load_errors
+    }
+
+    /// Load errors of user files only.
+    pub fn user_load_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.load_errors
+            .iter()
+            .filter(|d| self.origins[d.primary.file] == Origin::User)
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}

@@ -1,0 +1,319 @@
+//! Reading procedure files: size and structure limits, YAML parsing, and
+//! turning every parser error into a located diagnostic.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::{Budget, MessageFormatter, Options};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Procedure;
+use crate::source::{FileId, Pos, SourceFile};
+use crate::suggest;
+
+/// Code of diagnostics for files that cannot be read as a procedure.
+pub const PARSE_CODE: &str = "MR000";
+/// Name of diagnostics for files that cannot be read as a procedure.
+pub const PARSE_NAME: &str = "parse";
+
+/// Limits that protect against hostile or accidental huge input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting of maps and lists.
+    pub max_depth: usize,
+    /// Most alias uses (`*name`) in one file.
+    pub max_aliases: usize,
+    /// Most YAML nodes in one file.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 1024 * 1024,
+            max_depth: 32,
+            max_aliases: 200,
+            max_nodes: 200_000,
+        }
+    }
+}
+
+impl Limits {
+    fn options(&self) -> Options {
+        let mut budget = Budget::default();
+        budget.max_depth = self.max_depth;
+        budget.max_aliases = self.max_aliases;
+        budget.max_anchors = self.max_aliases;
+        budget.max_nodes = self.max_nodes;
+        budget.max_events = self.max_nodes.saturating_mul(4);
+        budget.max_documents = 2;
+        budget.max_total_scalar_bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        let mut options = Options::default();
+        options.budget = Some(budget);
+        options.alias_limits.max_total_replayed_events = self.max_nodes;
+        options.alias_limits.max_replay_stack_depth = self.max_depth;
+        options
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The operating system refused (missing file, permissions, ...).
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A file that was read, but whose content is not acceptable as text.
+#[derive(Debug)]
+pub struct Rejected {
+    /// The part of the file that can be shown.
+    pub file: SourceFile,
+    /// Where and why.
+    pub pos: Pos,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Reads a file as UTF-8 text within the size limit.
+///
+/// `Ok(Err(_))` is a file that exists but is too large or not UTF-8: a
+/// located problem with the file, not an I/O failure.
+pub fn read_source(
+    path: &Path,
+    limits: &Limits,
+) -> Result<Result<SourceFile, Rejected>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+        return Ok(Err(Rejected {
+            file: SourceFile::new(name, shown),
+            pos: Pos { line: 1, column: 1, len: 0 },
+            message: format!(
+                "file is larger than the limit of {} bytes",
+                limits.max_file_bytes
+            ),
+            help: "a procedure file is normally a few kilobytes; split it, or raise the limit with `--max-file-size`".into(),
+        }));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Ok(SourceFile::new(name, text))),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Ok(Err(Rejected {
+                file: SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned()),
+                pos: Pos {
+                    line: line as u32,
+                    column: column as u32,
+                    len: 1,
+                },
+                message: format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]),
+                help: "save the file as UTF-8".into(),
+            }))
+        }
+    }
+}
+
+/// Parses the text of `source` as a procedure. On failure, returns one
+/// located diagnostic in `file`.
+pub fn parse_procedure(
+    source: &SourceFile,
+    file: FileId,
+    limits: &Limits,
+) -> Result<Procedure, Diagnostic> {
+    let text = source.text();
+    if text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    }) {
+        return Err(parse_error(
+            source,
+            file,
+            Pos {
+                line: 1,
+                column: 1,
+                len: 0,
+            },
+            "file is empty",
+            "a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md",
+        ));
+    }
+    serde_saphyr::from_str_with_options::<Procedure>(text, limits.options()).map_err(|err| {
+        let pos = err.location().map_or(
+            Pos {
+                line: 1,
+                column: 1,
+                len: 0,
+            },
+            |l| Pos {
+                line: u32::try_from(l.line()).unwrap_or(u32::MAX).max(1),
+                column: u32::try_from(l.column()).unwrap_or(u32::MAX).max(1),
+                len: 0,
+            },
+        );
+        let raw = serde_saphyr::DefaultMessageFormatter
+            .format_message(err.without_snippet())
+            .into_owned();
+        let (message, help) = explain(&raw, source, pos);
+        parse_error(source, file, pos, &message, &help)
+    })
+}
+
+fn parse_error(
+    source: &SourceFile,
+    file: FileId,
+    pos: Pos,
+    message: &str,
+    help: &str,
+) -> Diagnostic {
+    let span = source.byte_span(pos);
+    Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, message).with_help(help)
+}
+
+/// Turns a parser message into a message and a help line for people.
+fn explain(raw: &str, source: &SourceFile, pos: Pos) -> (String, String) {
+    let message = raw.trim().to_owned();
+    let lower = message.to_lowercase();
+    if let Some((word, candidates)) = unknown_name(&message) {
+        let kind = if lower.starts_with("unknown field") {
+            "key"
+        } else {
+            "value"
+        };
+        let suggestion = suggest::closest(&word, candidates.iter().map(String::as_str));
+        let message = match suggestion {
+            Some(s) => format!("unknown {kind} `{word}` (did you mean `{s}`?)"),
+            None => format!("unknown {kind} `{word}`"),
+        };
+        let help = match suggestion {
+            Some(s) => format!("write `{s}`; allowed here: {}", candidates.join(", ")),
+            None => format!("allowed here: {}", candidates.join(", ")),
+        };
+        return (message, help);
+    }
+    let help = if lower.contains("tab") {
+        "indent with spaces; YAML does not allow tabs for indentation".to_owned()
+    } else if lower.contains("duplicate") {
+        "remove or rename one of the two; every key in a map must be unique".to_owned()
+    } else if lower.contains("budget")
+        || lower.contains("limit")
+        || lower.contains("alias")
+        || lower.contains("depth")
+    {
+        "the file exceeds a safety limit of the loader (nesting depth, aliases or size); simplify it, or raise the limit with the `--max-*` flags".to_owned()
+    } else if lower.contains("missing field") {
+        "add the key; see docs/format.md for the required keys".to_owned()
+    } else if lower.contains("end of input") || lower.contains("eof") {
+        "the file ends too early; complete the last entry".to_owned()
+    } else {
+        let line = source.line_text(pos.line as usize).trim().to_owned();
+        if line.is_empty() {
+            "see docs/format.md for the procedure file format".to_owned()
+        } else {
+            format!("check the YAML near `{line}`; see docs/format.md for the format")
+        }
+    };
+    (message, help)
+}
+
+/// From "unknown field `x`, expected one of `a`, `b`" (or "unknown variant"),
+/// the word and the candidates.
+fn unknown_name(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message
+        .strip_prefix("unknown field ")
+        .or_else(|| message.strip_prefix("unknown variant "))?;
+    let rest = rest.strip_prefix('`')?;
+    let end = rest.find('`')?;
+    let word = rest[..end].to_owned();
+    let tail = &rest[end + 1..];
+    let candidates = if let Some(list) = tail.split_once("expected one of ") {
+        list.1
+            .split(", ")
+            .map(|c| c.trim().trim_matches('`').to_owned())
+            .collect()
+    } else if let Some(one) = tail.split_once("expected ") {
+        vec![one.1.trim().trim_matches('`').to_owned()]
+    } else {
+        Vec::new()
+    };
+    let candidates = candidates
+        .into_iter()
+        .filter(|c| !c.is_empty() && !c.contains(' '))
+        .collect();
+    Some((word, candidates))
+}
+
+/// Every `*.yaml` and `*.yml` file below `dir`, sorted, not following
+/// symbolic links to directories.
+pub fn yaml_files_below(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| ReadError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| ReadError::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|source| ReadError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if kind.is_dir() && !hidden {
+                pending.push(path);
+            } else if !kind.is_dir() && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_messages_are_parsed() {
+        let (word, candidates) =
+            unknown_name("unknown field `titel`, expected one of title, actor").unwrap();
+        assert_eq!(word, "titel");
+        assert_eq!(candidates, ["title", "actor"]);
+        let (word, candidates) =
+            unknown_name("unknown variant `advise`, expected one of `advice`, `report`").unwrap();
+        assert_eq!(word, "advise");
+        assert_eq!(candidates, ["advice", "report"]);
+        assert!(unknown_name("expected string scalar").is_none());
+    }
+}

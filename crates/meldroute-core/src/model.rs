@@ -1,0 +1,591 @@
+//! The procedure model: what a procedure file says, with source positions.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::duration::{Distribution, Duration};
+use crate::source::Pos;
+
+/// A value with the position in the file it was read from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written ([`Pos::UNKNOWN`] for defaults).
+    pub pos: Pos,
+}
+
+impl<T> Located<T> {
+    /// A value with no position.
+    pub fn unlocated(value: T) -> Self {
+        Located {
+            value,
+            pos: Pos::UNKNOWN,
+        }
+    }
+}
+
+impl<T> Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let loc = spanned.referenced;
+        let pos = Pos {
+            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+            len: u32::try_from(loc.span().len()).unwrap_or(0),
+        };
+        Ok(Located {
+            value: spanned.value,
+            pos,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for Located<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Located<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// A map that keeps the order of the file and the position of each key.
+#[derive(Clone, Debug)]
+pub struct OrderedMap<V> {
+    entries: Vec<(Located<String>, V)>,
+    index: HashMap<String, usize>,
+}
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap {
+            entries: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<V> OrderedMap<V> {
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.index.get(key).map(|&i| &self.entries[i].1)
+    }
+    /// The position of `key` in the order of the file.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+    /// True when `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.index.contains_key(key)
+    }
+    /// Entries in file order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Located<String>, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+    /// Keys in file order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.value.as_str())
+    }
+    /// The entry at `i` in file order.
+    pub fn entry(&self, i: usize) -> Option<(&Located<String>, &V)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
+    }
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    /// Adds an entry; returns false (and adds nothing) when the key exists.
+    pub fn insert(&mut self, key: Located<String>, value: V) -> bool {
+        if self.index.contains_key(&key.value) {
+            return false;
+        }
+        self.index.insert(key.value.clone(), self.entries.len());
+        self.entries.push((key, value));
+        true
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of ids to entries")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = OrderedMap::default();
+                while let Some(key) = map.next_key::<Located<String>>()? {
+                    let value = map.next_value()?;
+                    let name = key.value.clone();
+                    if !out.insert(key, value) {
+                        return Err(de::Error::custom(format!(
+                            "duplicate id `{name}`; every id in a map must be unique"
+                        )));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for OrderedMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<V>();
+        json_schema!({
+            "type": "object",
+            "additionalProperties": value,
+        })
+    }
+}
+
+/// What kind of route a procedure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProcedureKind {
+    /// A report within the reporter's own organisation.
+    InternalReport,
+    /// A complaint under Awb chapter 9.
+    Complaint,
+    /// The Nationale ombudsman.
+    Ombudsman,
+    /// The Huis voor klokkenluiders or another competent authority.
+    WhistleblowerAuthority,
+    /// An anonymous line such as the Vertrouwenslijn.
+    AnonymousLine,
+    /// Advice, for example by a vertrouwenspersoon.
+    Advice,
+}
+
+impl ProcedureKind {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcedureKind::InternalReport => "internal-report",
+            ProcedureKind::Complaint => "complaint",
+            ProcedureKind::Ombudsman => "ombudsman",
+            ProcedureKind::WhistleblowerAuthority => "whistleblower-authority",
+            ProcedureKind::AnonymousLine => "anonymous-line",
+            ProcedureKind::Advice => "advice",
+        }
+    }
+}
+
+/// A legal or policy source that steps cite.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// What the source is, e.g. "Wet bescherming klokkenluiders, art. 2".
+    pub title: String,
+    /// Where to read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Anything a reader should know about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The role an actor plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Role {
+    /// The person who reports or complains (melder).
+    Reporter,
+    /// A confidential adviser (vertrouwenspersoon) or other adviser.
+    Adviser,
+    /// The reporter's organisation (employer, competent authority).
+    Organisation,
+    /// A body outside the organisation (ombudsman, Huis voor klokkenluiders).
+    ExternalBody,
+}
+
+/// Someone who does steps.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Name shown in diagrams, e.g. "Vertrouwenspersoon".
+    pub title: String,
+    /// What part the actor plays.
+    pub role: Located<Role>,
+}
+
+/// What a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum StepKind {
+    /// The reporter finds out what to do.
+    Orientation,
+    /// Advice to the reporter (a contact).
+    Advice,
+    /// The reporter reports or complains.
+    Report,
+    /// Receipt is confirmed to the reporter (a contact).
+    Acknowledgement,
+    /// The report is taken in.
+    Intake,
+    /// The report is assessed.
+    Assessment,
+    /// The matter is investigated.
+    Investigation,
+    /// The reporter is heard (a contact).
+    Hearing,
+    /// A decision or standpoint is taken.
+    Decision,
+    /// The reporter hears what happens or happened (a contact).
+    Feedback,
+    /// Care for the reporter after the outcome (a contact).
+    Aftercare,
+    /// The reporter is referred elsewhere.
+    Referral,
+    /// The reporter takes the matter to another body.
+    Escalation,
+    /// The procedure is closed.
+    Closure,
+}
+
+impl StepKind {
+    /// Every step kind, in documentation order.
+    pub const ALL: [StepKind; 14] = [
+        StepKind::Orientation,
+        StepKind::Advice,
+        StepKind::Report,
+        StepKind::Acknowledgement,
+        StepKind::Intake,
+        StepKind::Assessment,
+        StepKind::Investigation,
+        StepKind::Hearing,
+        StepKind::Decision,
+        StepKind::Feedback,
+        StepKind::Aftercare,
+        StepKind::Referral,
+        StepKind::Escalation,
+        StepKind::Closure,
+    ];
+
+    /// True for kinds that are a contact with the reporter unless a step says otherwise.
+    pub fn is_contact_by_default(self) -> bool {
+        matches!(
+            self,
+            StepKind::Advice
+                | StepKind::Acknowledgement
+                | StepKind::Hearing
+                | StepKind::Feedback
+                | StepKind::Aftercare
+        )
+    }
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Orientation => "orientation",
+            StepKind::Advice => "advice",
+            StepKind::Report => "report",
+            StepKind::Acknowledgement => "acknowledgement",
+            StepKind::Intake => "intake",
+            StepKind::Assessment => "assessment",
+            StepKind::Investigation => "investigation",
+            StepKind::Hearing => "hearing",
+            StepKind::Decision => "decision",
+            StepKind::Feedback => "feedback",
+            StepKind::Aftercare => "aftercare",
+            StepKind::Referral => "referral",
+            StepKind::Escalation => "escalation",
+            StepKind::Closure => "closure",
+        }
+    }
+}
+
+/// What a step's duration and branch probabilities rest on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Basis {
+    /// A statutory term.
+    Law,
+    /// A written policy or regulation.
+    Policy,
+    /// Published practice of the body (not law).
+    Practice,
+    /// Measured figures.
+    Measured,
+    /// An assumption; the step's `note` says why.
+    Assumption,
+}
+
+/// How a journey ends.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Solved to the reporter's satisfaction (also informally).
+    Resolved,
+    /// The report or complaint was found to be well-founded.
+    Founded,
+    /// The report or complaint was found to be unfounded.
+    Unfounded,
+    /// Not taken into consideration.
+    NotHandled,
+    /// Withdrawn by the reporter.
+    Withdrawn,
+    /// Referred to a route outside the modelled procedures.
+    Referred,
+    /// Closed without a judgment.
+    Closed,
+}
+
+impl Outcome {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Founded => "founded",
+            Outcome::Unfounded => "unfounded",
+            Outcome::NotHandled => "not-handled",
+            Outcome::Withdrawn => "withdrawn",
+            Outcome::Referred => "referred",
+            Outcome::Closed => "closed",
+        }
+    }
+}
+
+/// A deadline on a step.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    /// The step must complete within this time.
+    pub within: Located<Duration>,
+    /// Counted from the completion of this step; absent: from entering the procedure.
+    #[serde(default)]
+    pub from: Option<Located<String>>,
+    /// The rule that sets the deadline, e.g. "Awb art. 9:11".
+    pub basis: String,
+}
+
+/// One branch of a probabilistic `next`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    /// The step this branch leads to.
+    pub to: Located<String>,
+    /// The probability of this branch, in [0, 1].
+    pub p: Located<f64>,
+}
+
+/// Where a journey goes after a step.
+#[derive(Clone, Debug)]
+pub enum Next {
+    /// Always to this step.
+    Step(String),
+    /// To one of these steps, with the given probabilities.
+    Branches(Vec<Branch>),
+}
+
+impl Next {
+    /// The step ids this `next` can lead to, with their probability.
+    pub fn targets(&self) -> Vec<(&str, f64)> {
+        match self {
+            Next::Step(s) => vec![(s.as_str(), 1.0)],
+            Next::Branches(b) => b.iter().map(|b| (b.to.as_str(), *b.p)).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Next {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NextVisitor;
+        impl<'de> Visitor<'de> for NextVisitor {
+            type Value = Next;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a step id, or a list of branches `- {to: step, p: 0.5}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Next, E> {
+                Ok(Next::Step(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Next, A::Error> {
+                let mut branches = Vec::new();
+                while let Some(b) = seq.next_element::<Branch>()? {
+                    branches.push(b);
+                }
+                if branches.is_empty() {
+                    return Err(de::Error::custom(
+                        "`next` has no branches; name a step, or list branches `- {to: step, p: 0.5}`",
+                    ));
+                }
+                Ok(Next::Branches(branches))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Next, A::Error> {
+                Err(de::Error::custom(
+                    "`next` is a step id or a list of branches; write branches as a list: `- {to: step, p: 0.5}`",
+                ))
+            }
+        }
+        deserializer.deserialize_any(NextVisitor)
+    }
+}
+
+impl JsonSchema for Next {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Next".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let branch = generator.subschema_for::<Branch>();
+        json_schema!({
+            "description": "The next step: a step id, or a list of branches whose probabilities sum to 1.",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": branch, "minItems": 1}
+            ]
+        })
+    }
+}
+
+/// The journey continues in another procedure.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Escalate {
+    /// The id of the procedure, e.g. `rijk/klacht`.
+    pub procedure: Located<String>,
+    /// The step to enter at; absent: the procedure's start.
+    #[serde(default)]
+    pub step: Option<Located<String>>,
+}
+
+/// One step of a procedure.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What happens, in a few words.
+    pub title: Located<String>,
+    /// Who does it (an actor id).
+    pub actor: Located<String>,
+    /// What kind of step it is.
+    pub kind: Located<StepKind>,
+    /// How long it takes (default `0d`).
+    #[serde(default)]
+    pub duration: Located<Distribution>,
+    /// What the duration and branch probabilities rest on.
+    #[serde(default)]
+    pub basis: Option<Located<Basis>>,
+    /// Explanation, required when the basis is an assumption.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Ids of the sources (top-level `sources`) this step rests on.
+    #[serde(default)]
+    pub sources: Vec<Located<String>>,
+    /// Whether the step is a contact with the reporter (default by kind).
+    #[serde(default)]
+    pub contact: Option<bool>,
+    /// A time limit for this step.
+    #[serde(default)]
+    pub deadline: Option<Located<Deadline>>,
+    /// The next step or branches.
+    #[serde(default)]
+    pub next: Option<Located<Next>>,
+    /// The journey continues in another procedure.
+    #[serde(default)]
+    pub escalate: Option<Located<Escalate>>,
+    /// The journey ends with this outcome.
+    #[serde(default)]
+    pub outcome: Option<Located<Outcome>>,
+}
+
+impl Step {
+    /// True when this step is a contact with the reporter.
+    pub fn is_contact(&self) -> bool {
+        self.contact
+            .unwrap_or_else(|| self.kind.is_contact_by_default())
+    }
+
+    /// True when the journey ends or leaves the procedure here.
+    pub fn is_terminal(&self) -> bool {
+        self.outcome.is_some() || self.escalate.is_some()
+    }
+}
+
+/// One procedure: a route a reporter can take.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "meldroute procedure",
+    description = "A reporting or complaint procedure as a graph of steps; see docs/format.md."
+)]
+pub struct Procedure {
+    /// Library id, e.g. `rijk/klacht`.
+    pub id: Located<String>,
+    /// Name of the procedure.
+    pub title: String,
+    /// Who runs it.
+    pub organisation: String,
+    /// Longer description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What kind of route this is.
+    pub kind: Located<ProcedureKind>,
+    /// True for made-up example variants, which are not facts about a real organisation.
+    #[serde(default)]
+    pub illustrative: bool,
+    /// Legal and policy sources, by id.
+    pub sources: OrderedMap<Source>,
+    /// Who takes part, by id.
+    pub actors: OrderedMap<Actor>,
+    /// The first step.
+    #[serde(default)]
+    #[schemars(required)]
+    pub start: Option<Located<String>>,
+    /// The steps, by id, in a readable order.
+    pub steps: OrderedMap<Step>,
+}
+
+impl Procedure {
+    /// The id of the reporter actor, if exactly one actor has that role.
+    pub fn reporter(&self) -> Option<&str> {
+        let mut reporters = self
+            .actors
+            .iter()
+            .filter(|(_, a)| *a.role == Role::Reporter);
+        match (reporters.next(), reporters.next()) {
+            (Some((id, _)), None) => Some(id.as_str()),
+            _ => None,
+        }
+    }
+}

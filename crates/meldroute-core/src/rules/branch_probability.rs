@@ -1,0 +1,148 @@
+//! MR007 branch-probability: branch probabilities lie in [0, 1] and sum to 1.
+
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diag::Diagnostic;
+use crate::library::Entry;
+use crate::model::Next;
+
+/// How far the sum of a step's branch probabilities may be from 1.
+pub const TOLERANCE: f64 = 1e-9;
+
+declare_rule! {
+    /// ### What it does
+    /// Checks that each branch probability `p` lies in [0, 1], that the
+    /// probabilities of a step's branches sum to 1 (within 1e-9), and that no
+    /// step branches twice to the same step.
+    ///
+    /// ### Why is this bad
+    /// The simulation draws branches with these probabilities. If they do
+    /// not sum to 1, some journeys would have nowhere to go, or the shares
+    /// reported for each route would be wrong.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    ///     next:
+    ///       - {to: onderzoek, p: 0.7}
+    ///       - {to: afwijzing, p: 0.2}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    ///     next:
+    ///       - {to: onderzoek, p: 0.8}
+    ///       - {to: afwijzing, p: 0.2}
+    /// ```
+    pub struct BranchProbability {
+        code: "MR007",
+        name: "branch-probability",
+        category: Correctness,
+        severity: Error,
+        summary: "branch probabilities are outside [0, 1], do not sum to 1, or repeat a target",
+    }
+}
+
+impl Rule for BranchProbability {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        for (id, step) in entry.procedure.steps.iter() {
+            let Some(next) = &step.next else { continue };
+            let Next::Branches(branches) = &next.value else {
+                continue;
+            };
+            let mut all_valid = true;
+            for b in branches {
+                if !(0.0..=1.0).contains(&*b.p) {
+                    all_valid = false;
+                    out.push(
+                        cx.diag(
+                            &Self::META,
+                            entry,
+                            b.p.pos,
+                            format!(
+                                "branch probability {} of step `{}` is outside [0, 1]",
+                                *b.p, id.value
+                            ),
+                        )
+                        .with_label("must be between 0 and 1")
+                        .with_help("write the probability as a fraction, e.g. `p: 0.25` for 25%"),
+                    );
+                }
+            }
+            for (i, b) in branches.iter().enumerate() {
+                if branches[..i].iter().any(|earlier| *earlier.to == *b.to) {
+                    out.push(
+                        cx.diag(
+                            &Self::META,
+                            entry,
+                            b.to.pos,
+                            format!("step `{}` branches to `{}` twice", id.value, b.to.value),
+                        )
+                        .with_label("repeated target")
+                        .with_help("merge the two branches into one and add their probabilities"),
+                    );
+                }
+            }
+            let sum: f64 = branches.iter().map(|b| *b.p).sum();
+            if all_valid && (sum - 1.0).abs() > TOLERANCE {
+                let shown = (sum * 1e9).round() / 1e9;
+                out.push(
+                    cx.diag(&Self::META, entry, next.pos, format!("branch probabilities of step `{}` sum to {shown}, not 1", id.value))
+                        .with_label(format!("these sum to {shown}"))
+                        .with_help(format!("adjust the probabilities so that they add up to exactly 1 (they are {:+} off)", ((sum - 1.0) * 1e9).round() / 1e9)),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_sum_not_one() {
+        let found = run(&BranchProbability, &base_with("p: 0.8}", "p: 0.7}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, 26);
+        assert!(
+            found[0].message.contains("sum to 0.9, not 1"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn flags_out_of_range_without_sum_noise() {
+        let found = run(
+            &BranchProbability,
+            &base_with("p: 0.8}", "p: 1.2}").replace("p: 0.2}", "p: -0.2}"),
+        );
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|f| f.message.contains("outside [0, 1]")));
+    }
+
+    #[test]
+    fn flags_repeated_target() {
+        let found = run(
+            &BranchProbability,
+            &base_with("{to: afwijzing, p: 0.2}", "{to: onderzoek, p: 0.2}"),
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("branches to `onderzoek` twice"));
+    }
+
+    #[test]
+    fn tolerates_rounding() {
+        let yaml = base_with(
+            "      - {to: afwijzing, p: 0.2}",
+            "      - {to: afwijzing, p: 0.1}\n      - {to: terugkoppeling, p: 0.1}",
+        )
+        .replace("p: 0.8}", "p: 0.8000000000000000001}");
+        assert!(run(&BranchProbability, &yaml).is_empty());
+        assert!(run(&BranchProbability, BASE).is_empty());
+    }
+}

@@ -1,0 +1,159 @@
+//! MR010 invalid-deadline: a deadline counts from an earlier step and allows time.
+
+use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use crate::diag::Diagnostic;
+use crate::graph::StepGraph;
+use crate::library::Entry;
+use crate::suggest;
+
+declare_rule! {
+    /// ### What it does
+    /// Checks each step's `deadline`: `within` is longer than zero, and
+    /// `from` names a step of the same procedure that can come before this
+    /// step on some route (not the step itself, not a later step).
+    ///
+    /// ### Why is this bad
+    /// Legal terms count from a moment that has already happened, such as
+    /// the receipt of a report. A deadline counted from an unknown or later
+    /// step can never be checked, so a missed legal term goes unnoticed.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    ///   bevestiging:
+    ///     title: Ontvangstbevestiging
+    ///     actor: org
+    ///     kind: acknowledgement
+    ///     deadline: {within: 7d, from: terugkoppeling, basis: "Wbk art. 2"}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    ///   bevestiging:
+    ///     title: Ontvangstbevestiging
+    ///     actor: org
+    ///     kind: acknowledgement
+    ///     deadline: {within: 7d, from: melding, basis: "Wbk art. 2"}
+    /// ```
+    pub struct InvalidDeadline {
+        code: "MR010",
+        name: "invalid-deadline",
+        category: Correctness,
+        severity: Error,
+        summary: "a deadline counts from an unknown, later or same step, or allows no time",
+    }
+}
+
+impl Rule for InvalidDeadline {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        let p = &entry.procedure;
+        let graph = StepGraph::new(p);
+        for (i, (id, step)) in p.steps.iter().enumerate() {
+            let Some(deadline) = &step.deadline else {
+                continue;
+            };
+            if deadline.within.days() <= 0.0 {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        deadline.within.pos,
+                        format!(
+                            "deadline of step `{}` allows no time ({})",
+                            id.value, *deadline.within
+                        ),
+                    )
+                    .with_label("must be longer than zero")
+                    .with_help("write the legal term, e.g. `within: 7d` or `within: 6w`"),
+                );
+            }
+            let Some(from) = &deadline.from else { continue };
+            let Some(j) = p.steps.index_of(from) else {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        from.pos,
+                        format!(
+                            "deadline of step `{}` counts from unknown step `{}`{}",
+                            id.value,
+                            from.value,
+                            suggest::did_you_mean(from, p.steps.keys())
+                        ),
+                    )
+                    .with_label("no step with this id")
+                    .with_help(format!(
+                        "name a step that comes before `{}`: {}",
+                        id.value,
+                        list_ids(p.steps.keys())
+                    )),
+                );
+                continue;
+            };
+            if i == j {
+                out.push(
+                    cx.diag(&Self::META, entry, from.pos, format!("deadline of step `{}` counts from the step itself", id.value))
+                        .with_label("a step cannot be late for itself")
+                        .with_help("count from the step the term starts at (e.g. the report), or leave `from` out to count from entering the procedure"),
+                );
+            } else if !graph.has_path(j, i) {
+                out.push(
+                    cx.diag(&Self::META, entry, from.pos, format!("deadline of step `{}` counts from `{}`, which never comes before it", id.value, from.value))
+                        .with_label("not on any route to this step")
+                        .with_help("count from a step on the route before this one, or leave `from` out to count from entering the procedure"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_later_step() {
+        let found = run(
+            &InvalidDeadline,
+            &base_with("from: melding,", "from: terugkoppeling,"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, 24);
+        assert!(found[0].message.contains("never comes before it"));
+    }
+
+    #[test]
+    fn flags_unknown_self_and_zero() {
+        assert!(
+            run(
+                &InvalidDeadline,
+                &base_with("from: melding,", "from: meldin,")
+            )[0]
+            .message
+            .contains("did you mean `melding`")
+        );
+        assert!(
+            run(
+                &InvalidDeadline,
+                &base_with("from: melding,", "from: bevestiging,")
+            )[0]
+            .message
+            .contains("the step itself")
+        );
+        assert!(
+            run(&InvalidDeadline, &base_with("within: 7d", "within: 0d"))[0]
+                .message
+                .contains("allows no time")
+        );
+    }
+
+    #[test]
+    fn passes_earlier_step_or_no_from() {
+        assert!(run(&InvalidDeadline, BASE).is_empty());
+        assert!(run(&InvalidDeadline, &base_with("from: melding, ", "")).is_empty());
+    }
+}

@@ -1,0 +1,425 @@
+//! Validation rules: one file per rule, a plain registry, and the context
+//! they run in.
+
+use std::ops::Range;
+
+use crate::diag::{self, Diagnostic, Severity};
+use crate::library::{Entry, Library};
+use crate::source::Pos;
+
+mod branch_probability;
+mod conflicting_exits;
+mod dead_end;
+mod duplicate_id;
+mod inescapable_cycle;
+mod invalid_deadline;
+mod invalid_duration;
+mod missing_start;
+mod reporter_actor;
+mod undocumented_duration;
+mod unknown_actor;
+mod unknown_escalation_target;
+mod unknown_source;
+mod unknown_step;
+mod unreachable_step;
+
+pub use branch_probability::BranchProbability;
+pub use conflicting_exits::ConflictingExits;
+pub use dead_end::DeadEnd;
+pub use duplicate_id::DuplicateId;
+pub use inescapable_cycle::InescapableCycle;
+pub use invalid_deadline::InvalidDeadline;
+pub use invalid_duration::InvalidDuration;
+pub use missing_start::MissingStart;
+pub use reporter_actor::ReporterActor;
+pub use undocumented_duration::UndocumentedDuration;
+pub use unknown_actor::UnknownActor;
+pub use unknown_escalation_target::UnknownEscalationTarget;
+pub use unknown_source::UnknownSource;
+pub use unknown_step::UnknownStep;
+pub use unreachable_step::UnreachableStep;
+
+/// What a rule checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// The file is wrong: references, structure, parameters.
+    Correctness,
+    /// The file is right but its claims are not backed by sources.
+    Documentation,
+}
+
+impl Category {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Documentation => "documentation",
+        }
+    }
+}
+
+/// What a rule is, for listings and documentation.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `MR001`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `unknown-step`.
+    pub name: &'static str,
+    /// What it checks.
+    pub category: Category,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// Markdown: what it does, why it matters, examples (from the doc comment).
+    pub doc: &'static str,
+}
+
+/// A check over procedures.
+pub trait Rule: Sync + Send {
+    /// Its code, name and documentation.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Checks one procedure.
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>);
+    /// Checks every target procedure (rules that compare procedures override this).
+    fn check_all(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for &i in cx.targets {
+            self.check(cx, cx.library.entry(i), out);
+        }
+    }
+}
+
+/// Declares a rule: a unit struct whose doc comment is its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            code: $code:literal,
+            name: $rule_name:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        $vis struct $name;
+
+        impl $name {
+            /// Code, name and documentation of this rule.
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $rule_name,
+                category: $crate::rules::Category::$category,
+                severity: $crate::diag::Severity::$severity,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in code order.
+pub static RULES: &[&dyn Rule] = &[
+    &UnknownStep,
+    &UnknownActor,
+    &UnknownEscalationTarget,
+    &UnreachableStep,
+    &DeadEnd,
+    &ConflictingExits,
+    &BranchProbability,
+    &InescapableCycle,
+    &InvalidDuration,
+    &InvalidDeadline,
+    &DuplicateId,
+    &MissingStart,
+    &ReporterActor,
+    &UnknownSource,
+    &UndocumentedDuration,
+];
+
+/// The rule with this code or name.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
+}
+
+/// What rules see: the whole library (for cross-file references) and the
+/// procedures being checked.
+pub struct Context<'a> {
+    /// Everything loaded, bundled procedures included.
+    pub library: &'a Library,
+    /// Indices of the entries to check.
+    pub targets: &'a [usize],
+}
+
+impl<'a> Context<'a> {
+    /// A context checking `targets` of `library`.
+    pub fn new(library: &'a Library, targets: &'a [usize]) -> Self {
+        Context { library, targets }
+    }
+
+    /// Byte span of `pos` in the file of `entry`.
+    pub fn span(&self, entry: &Entry, pos: Pos) -> Range<usize> {
+        self.library.file(entry.file).byte_span(pos)
+    }
+
+    /// A finding of `rule` at `pos` in the file of `entry`.
+    pub fn diag(
+        &self,
+        rule: &RuleMeta,
+        entry: &Entry,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(
+            rule.code,
+            rule.name,
+            rule.severity,
+            entry.file,
+            self.span(entry, pos),
+            message,
+        )
+    }
+}
+
+/// Runs every rule over `targets` and returns the findings in a stable order.
+pub fn check(library: &Library, targets: &[usize]) -> Vec<Diagnostic> {
+    check_with(library, targets, RULES)
+}
+
+/// Runs the given rules over `targets`.
+pub fn check_with(library: &Library, targets: &[usize], rules: &[&dyn Rule]) -> Vec<Diagnostic> {
+    let cx = Context::new(library, targets);
+    let mut out = Vec::new();
+    for rule in rules {
+        rule.check_all(&cx, &mut out);
+    }
+    diag::sort(&mut out);
+    out
+}
+
+/// A comma-separated list of ids, each in backticks, for help texts.
+pub(crate) fn list_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let ids: Vec<String> = ids.into_iter().map(|s| format!("`{s}`")).collect();
+    if ids.is_empty() {
+        "none".to_owned()
+    } else {
+        ids.join(", ")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for rule tests: a valid base procedure and a runner.
+
+    use super::*;
+    use crate::library::Origin;
+    use crate::load::Limits;
+    use crate::source::SourceFile;
+
+    /// A valid procedure; tests change one thing in it.
+    pub const BASE: &str = r#"id: test/melding
+title: Testmelding
+organisation: Testorganisatie
+kind: internal-report
+sources:
+  wbk-art-2: {title: "Wet bescherming klokkenluiders, art. 2"}
+actors:
+  melder: {title: Melder, role: reporter}
+  org: {title: Organisatie, role: organisation}
+start: melding
+steps:
+  melding:
+    title: Melding
+    actor: melder
+    kind: report
+    next: bevestiging
+  bevestiging:
+    title: Ontvangstbevestiging
+    actor: org
+    kind: acknowledgement
+    duration: 3d
+    basis: law
+    sources: [wbk-art-2]
+    deadline: {within: 7d, from: melding, basis: "Wbk art. 2"}
+    next:
+      - {to: onderzoek, p: 0.8}
+      - {to: afwijzing, p: 0.2}
+  onderzoek:
+    title: Onderzoek
+    actor: org
+    kind: investigation
+    duration: {uniform: {min: 2w, max: 6w}}
+    basis: assumption
+    note: test figure
+    next: terugkoppeling
+  terugkoppeling:
+    title: Terugkoppeling
+    actor: org
+    kind: feedback
+    outcome: founded
+  afwijzing:
+    title: Niet in behandeling
+    actor: org
+    kind: decision
+    escalate: {procedure: test/klacht}
+"#;
+
+    /// A second procedure the base escalates to.
+    pub const KLACHT: &str = r#"id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+start: indienen
+steps:
+  indienen:
+    title: Klacht indienen
+    actor: melder
+    kind: report
+    next: oordeel
+  oordeel:
+    title: Oordeel
+    actor: melder
+    kind: decision
+    outcome: unfounded
+"#;
+
+    /// A finding reduced to what tests compare.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Found {
+        pub code: &'static str,
+        pub line: usize,
+        pub column: usize,
+        pub message: String,
+        pub help: String,
+    }
+
+    /// Runs `rule` on `yaml` (with [`KLACHT`] loaded beside it).
+    pub fn run(rule: &dyn Rule, yaml: &str) -> Vec<Found> {
+        run_many(rule, &[yaml])
+    }
+
+    /// Runs `rule` on several files checked together (with [`KLACHT`] beside them).
+    pub fn run_many(rule: &dyn Rule, yamls: &[&str]) -> Vec<Found> {
+        let mut lib = Library::new(Limits::default());
+        let mut targets = Vec::new();
+        for (i, yaml) in yamls.iter().enumerate() {
+            let loaded = lib.load_source(
+                SourceFile::new(format!("test{i}.yaml"), *yaml),
+                Origin::User,
+            );
+            assert!(
+                lib.load_errors().is_empty(),
+                "fixture does not parse: {:?}",
+                lib.load_errors()
+            );
+            targets.extend(loaded);
+        }
+        lib.load_source(SourceFile::new("klacht.yaml", KLACHT), Origin::User);
+        let diags = check_with(&lib, &targets, &[rule]);
+        diags
+            .into_iter()
+            .map(|d| {
+                let file = lib.file(d.primary.file);
+                let (line, column) = file.line_column(d.primary.span.start);
+                Found {
+                    code: d.code,
+                    line,
+                    column,
+                    message: d.message,
+                    help: d.help.unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// `BASE` with `from` replaced by `to` (which must occur exactly once).
+    pub fn base_with(from: &str, to: &str) -> String {
+        assert_eq!(
+            BASE.matches(from).count(),
+            1,
+            "`{from}` must occur once in BASE"
+        );
+        BASE.replace(from, to)
+    }
+
+    #[test]
+    fn base_is_clean_under_every_rule() {
+        for rule in RULES {
+            assert_eq!(
+                run(*rule, BASE),
+                vec![],
+                "{} fires on BASE",
+                rule.meta().name
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod meta_tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in RULES {
+            let m = rule.meta();
+            assert!(codes.insert(m.code), "duplicate code {}", m.code);
+            assert!(names.insert(m.name), "duplicate name {}", m.name);
+            assert!(
+                m.code.len() == 5
+                    && m.code.starts_with("MR")
+                    && m.code[2..].chars().all(|c| c.is_ascii_digit())
+            );
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                m.name
+            );
+            assert!(!m.summary.is_empty() && !m.summary.ends_with('.'));
+        }
+        let mut sorted: Vec<_> = RULES.iter().map(|r| r.meta().code).collect();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            RULES.iter().map(|r| r.meta().code).collect::<Vec<_>>(),
+            "RULES is in code order"
+        );
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for rule in RULES {
+            let m = rule.meta();
+            for heading in [
+                "### What it does",
+                "### Why is this bad",
+                "### Example",
+                "Fails:",
+                "Passes:",
+                "```yaml",
+            ] {
+                assert!(m.doc.contains(heading), "{} doc lacks `{heading}`", m.name);
+            }
+        }
+    }
+
+    #[test]
+    fn find_by_code_or_name() {
+        assert_eq!(find("MR001").map(|r| r.meta().name), Some("unknown-step"));
+        assert_eq!(find("mr001").map(|r| r.meta().name), Some("unknown-step"));
+        assert_eq!(find("dead-end").map(|r| r.meta().code), Some("MR005"));
+        assert!(find("nope").is_none());
+    }
+}

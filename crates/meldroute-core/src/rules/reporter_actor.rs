@@ -1,0 +1,95 @@
+//! MR013 reporter-actor: exactly one actor is the reporter.
+
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diag::Diagnostic;
+use crate::library::Entry;
+use crate::model::Role;
+
+declare_rule! {
+    /// ### What it does
+    /// Checks that exactly one actor has `role: reporter`.
+    ///
+    /// ### Why is this bad
+    /// meldroute measures the journey as the reporter lives it: contacts,
+    /// silences and hand-offs are counted from the reporter's side. Without
+    /// a reporter, or with two, those measures have no subject.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    /// actors:
+    ///   melder: {title: Melder, role: organisation}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    /// actors:
+    ///   melder: {title: Melder, role: reporter}
+    /// ```
+    pub struct ReporterActor {
+        code: "MR013",
+        name: "reporter-actor",
+        category: Correctness,
+        severity: Error,
+        summary: "no actor, or more than one, has `role: reporter`",
+    }
+}
+
+impl Rule for ReporterActor {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        let p = &entry.procedure;
+        let reporters: Vec<_> = p
+            .actors
+            .iter()
+            .filter(|(_, a)| *a.role == Role::Reporter)
+            .collect();
+        match reporters.as_slice() {
+            [_] => {}
+            [] => out.push(
+                cx.diag(&Self::META, entry, p.id.pos, format!("procedure `{}` has no actor with `role: reporter`", p.id.value))
+                    .with_label("this procedure")
+                    .with_help("add the reporter, e.g. `melder: {title: Melder, role: reporter}` under `actors`"),
+            ),
+            [first, rest @ ..] => {
+                for (id, actor) in rest {
+                    out.push(
+                        cx.diag(&Self::META, entry, actor.role.pos, format!("actor `{}` is a second reporter", id.value))
+                            .with_label("second `role: reporter`")
+                            .with_secondary(entry.file, cx.span(entry, first.1.role.pos), "first reporter")
+                            .with_help("a procedure follows one reporter; give other people another role"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_missing_and_second_reporter() {
+        let none = base_with(
+            "{title: Melder, role: reporter}",
+            "{title: Melder, role: organisation}",
+        );
+        assert_eq!(run(&ReporterActor, &none)[0].line, 1);
+        let two = base_with(
+            "{title: Organisatie, role: organisation}",
+            "{title: Organisatie, role: reporter}",
+        );
+        let found = run(&ReporterActor, &two);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, 9);
+    }
+
+    #[test]
+    fn passes_one_reporter() {
+        assert!(run(&ReporterActor, BASE).is_empty());
+    }
+}

@@ -1,0 +1,159 @@
+//! MR003 unknown-escalation-target: escalations lead to a loaded procedure and step.
+
+use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use crate::diag::Diagnostic;
+use crate::library::Entry;
+use crate::suggest;
+
+declare_rule! {
+    /// ### What it does
+    /// Checks that every `escalate` names a procedure that is loaded (a file
+    /// given on the command line or a bundled procedure, see `meldroute list`)
+    /// and, when it names a `step`, that the step exists there.
+    ///
+    /// ### Why is this bad
+    /// An escalation is the reporter's right to take the matter further. If
+    /// its target does not exist, the journey stops where the law says it
+    /// goes on.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    ///   klacht:
+    ///     title: Klacht over de afhandeling
+    ///     actor: melder
+    ///     kind: escalation
+    ///     escalate: {procedure: rijk/klachten}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    ///   klacht:
+    ///     title: Klacht over de afhandeling
+    ///     actor: melder
+    ///     kind: escalation
+    ///     escalate: {procedure: rijk/klacht}
+    /// ```
+    pub struct UnknownEscalationTarget {
+        code: "MR003",
+        name: "unknown-escalation-target",
+        category: Correctness,
+        severity: Error,
+        summary: "an escalation names a procedure or step that is not loaded",
+    }
+}
+
+impl Rule for UnknownEscalationTarget {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        for (id, step) in entry.procedure.steps.iter() {
+            let Some(esc) = &step.escalate else { continue };
+            let target = esc.procedure.as_str();
+            let Some(found) = cx.library.resolve(target) else {
+                let mut ids: Vec<&str> = cx
+                    .library
+                    .entries()
+                    .iter()
+                    .map(|e| e.procedure.id.as_str())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        esc.procedure.pos,
+                        format!(
+                            "step `{}` escalates to unknown procedure `{target}`{}",
+                            id.value,
+                            suggest::did_you_mean(target, ids.iter().copied())
+                        ),
+                    )
+                    .with_label("no loaded procedure has this id")
+                    .with_help(format!(
+                        "name a loaded procedure ({}), or pass its file too",
+                        list_ids(ids)
+                    )),
+                );
+                continue;
+            };
+            if let Some(entry_step) = &esc.step {
+                let steps = &found.procedure.steps;
+                if !steps.contains_key(entry_step) {
+                    out.push(
+                        cx.diag(
+                            &Self::META,
+                            entry,
+                            entry_step.pos,
+                            format!(
+                                "procedure `{target}` has no step `{}`{}",
+                                entry_step.value,
+                                suggest::did_you_mean(entry_step, steps.keys())
+                            ),
+                        )
+                        .with_label("no such step in the target procedure")
+                        .with_help(format!(
+                            "use one of {}, or leave `step` out to enter at its start",
+                            list_ids(steps.keys())
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_unknown_procedure() {
+        let found = run(
+            &UnknownEscalationTarget,
+            &base_with("procedure: test/klacht}", "procedure: test/klachten}"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].line, found[0].column), (45, 27));
+        assert!(
+            found[0].message.contains("did you mean `test/klacht`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn flags_unknown_entry_step() {
+        let found = run(
+            &UnknownEscalationTarget,
+            &base_with(
+                "procedure: test/klacht}",
+                "procedure: test/klacht, step: oordel}",
+            ),
+        );
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .contains("has no step `oordel` (did you mean `oordeel`?)")
+        );
+    }
+
+    #[test]
+    fn passes_on_known_target() {
+        assert!(run(&UnknownEscalationTarget, BASE).is_empty());
+        assert!(
+            run(
+                &UnknownEscalationTarget,
+                &base_with(
+                    "procedure: test/klacht}",
+                    "procedure: test/klacht, step: oordeel}"
+                )
+            )
+            .is_empty()
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The JSON Schema of the procedure file format, for editors.
+
+use crate::model::Procedure;
+
+/// The JSON Schema of a procedure file, pretty-printed, ending in a newline.
+pub fn procedure_schema() -> String {
+    let schema = schemars::schema_for!(Procedure);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
