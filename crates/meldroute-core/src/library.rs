@@ -139,6 +139,29 @@ impl Library {
         Ok(loaded)
     }
 
+    /// Loads what a user named: a file, a directory (every `*.yaml`/`*.yml`
+    /// below it) or the id of a bundled procedure (e.g. `rijk/klacht`).
+    /// Returns the indices of the entries to check.
+    pub fn load_input(&mut self, arg: &str) -> Result<Vec<usize>, ReadError> {
+        let path = Path::new(arg);
+        if path.exists() {
+            return self.load_path(path);
+        }
+        if let Some(i) = self.bundled_index(arg) {
+            return Ok(vec![i]);
+        }
+        let ids: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(|e| e.origin == Origin::Bundled)
+            .map(|e| e.procedure.id.as_str())
+            .collect();
+        Err(ReadError::NotFound {
+            arg: arg.to_owned(),
+            suggestion: crate::suggest::did_you_mean(arg, ids.iter().copied()),
+        })
+    }
+
     /// The entry for a procedure id: a user file first, else the bundled copy.
     pub fn resolve(&self, id: &str) -> Option<&Entry> {
         self.resolve_index(id).map(|i| &self.entries[i])

@@ -49,6 +49,8 @@ impl Limits {
         budget.max_nodes = self.max_nodes;
         budget.max_events = self.max_nodes.saturating_mul(4);
         budget.max_documents = 2;
+        // The absolute alias cap and the replay limits below bound expansion.
+        budget.enforce_alias_anchor_ratio = false;
         budget.max_total_scalar_bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
         let mut options = Options::default();
         options.budget = Some(budget);
@@ -70,6 +72,14 @@ pub enum ReadError {
         /// What went wrong.
         #[source]
         source: std::io::Error,
+    },
+    /// A command-line argument is neither a path nor a bundled procedure id.
+    #[error("no file, directory or bundled procedure `{arg}`{suggestion}")]
+    NotFound {
+        /// The argument.
+        arg: String,
+        /// A did-you-mean suffix, or empty.
+        suggestion: String,
     },
 }
 
@@ -140,6 +150,7 @@ pub fn read_source(
 
 /// Parses the text of `source` as a procedure. On failure, returns one
 /// located diagnostic in `file`.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
 pub fn parse_procedure(
     source: &SourceFile,
     file: FileId,
@@ -175,10 +186,15 @@ pub fn parse_procedure(
                 len: 0,
             },
         );
-        let raw = serde_saphyr::DefaultMessageFormatter
-            .format_message(err.without_snippet())
-            .into_owned();
-        let (message, help) = explain(&raw, source, pos);
+        let (message, help) = match limit_message(err.without_snippet(), limits) {
+            Some(explained) => explained,
+            None => {
+                let raw = serde_saphyr::DefaultMessageFormatter
+                    .format_message(err.without_snippet())
+                    .into_owned();
+                explain(&raw, source, pos)
+            }
+        };
         parse_error(source, file, pos, &message, &help)
     })
 }
@@ -192,6 +208,43 @@ fn parse_error(
 ) -> Diagnostic {
     let span = source.byte_span(pos);
     Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, message).with_help(help)
+}
+
+/// A message and help for a breached safety limit, naming the limit.
+fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let (what, flag) = match err {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => (
+                format!("more than {} YAML aliases or anchors", limits.max_aliases),
+                "--max-aliases",
+            ),
+            B::Depth { .. } => (
+                format!("nesting deeper than {} levels", limits.max_depth),
+                "--max-depth",
+            ),
+            B::Nodes { .. } | B::Events { .. } => (
+                format!("more than {} YAML nodes", limits.max_nodes),
+                "--max-file-size",
+            ),
+            B::Documents { .. } => ("more than one YAML document".to_owned(), ""),
+            other => (format!("a loader limit ({other:?})"), "--max-file-size"),
+        },
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => (
+            "aliases that expand to too much data".to_owned(),
+            "--max-aliases",
+        ),
+        _ => return None,
+    };
+    let help = if flag.is_empty() {
+        "put one procedure in each file".to_owned()
+    } else {
+        format!(
+            "procedure files need few aliases and little nesting; simplify the file, or raise the limit with `{flag}` if you trust it"
+        )
+    };
+    Some((format!("file has {what}"), help))
 }
 
 /// Turns a parser message into a message and a help line for people.
@@ -215,23 +268,24 @@ fn explain(raw: &str, source: &SourceFile, pos: Pos) -> (String, String) {
         };
         return (message, help);
     }
-    let help = if lower.contains("tab") {
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return (
+            format!("duplicate key `{key}`"),
+            "remove or rename one of the two; every key in a map must be unique".to_owned(),
+        );
+    }
+    let help = if lower.contains("tabs disallowed") || lower.contains("found a tab") {
         "indent with spaces; YAML does not allow tabs for indentation".to_owned()
-    } else if lower.contains("duplicate") {
-        "remove or rename one of the two; every key in a map must be unique".to_owned()
-    } else if lower.contains("budget")
-        || lower.contains("limit")
-        || lower.contains("alias")
-        || lower.contains("depth")
-    {
-        "the file exceeds a safety limit of the loader (nesting depth, aliases or size); simplify it, or raise the limit with the `--max-*` flags".to_owned()
+    } else if lower == "invalid boolean" {
+        "write `true` or `false`".to_owned()
     } else if lower.contains("missing field") {
         "add the key; see docs/format.md for the required keys".to_owned()
     } else if lower.contains("end of input") || lower.contains("eof") {
         "the file ends too early; complete the last entry".to_owned()
     } else {
-        let line = source.line_text(pos.line as usize).trim().to_owned();
-        if line.is_empty() {
+        let line = source.line_text(pos.line as usize).trim();
+        if line.is_empty() || line.chars().count() > 80 {
             "see docs/format.md for the procedure file format".to_owned()
         } else {
             format!("check the YAML near `{line}`; see docs/format.md for the format")

@@ -569,7 +569,6 @@ pub struct Procedure {
     /// Who takes part, by id.
     pub actors: OrderedMap<Actor>,
     /// The first step.
-    #[serde(default)]
     #[schemars(required)]
     pub start: Option<Located<String>>,
     /// The steps, by id, in a readable order.

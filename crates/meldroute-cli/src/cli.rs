@@ -1,0 +1,113 @@
+//! Command-line arguments (clap derive), with examples in the help.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// meldroute: model and measure a reporter's journey through reporting and
+/// complaint procedures.
+#[derive(Debug, Parser)]
+#[command(
+    name = "meldroute",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "Examples:\n  meldroute validate processes/\n  meldroute validate my-procedure.yaml --format short\n  meldroute list\n  meldroute rules unknown-step\n  meldroute schema > procedure.schema.json\n\nExit codes: 0 no errors, 1 a procedure has errors, 2 usage or I/O failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check procedure files against the format and the rules.
+    #[command(
+        after_help = "Examples:\n  meldroute validate processes/\n  meldroute validate processes/rijk/klacht.yaml\n  meldroute validate rijk/klacht            (the bundled copy)\n  meldroute validate processes/ --format json > findings.json\n\nEscalations are resolved across every file given plus the bundled library;\na file with the id of a bundled procedure replaces it.\n\nExit codes: 0 no errors (warnings allowed unless --deny-warnings),\n1 errors found (syntax errors included), 2 usage or I/O failure."
+    )]
+    Validate(ValidateArgs),
+    /// List the bundled procedures.
+    #[command(after_help = "Examples:\n  meldroute list\n  meldroute list --format json")]
+    List(ListArgs),
+    /// List the validation rules, or explain one.
+    #[command(
+        after_help = "Examples:\n  meldroute rules\n  meldroute rules MR007\n  meldroute rules branch-probability\n  meldroute rules --format markdown > docs/rules.md"
+    )]
+    Rules(RulesArgs),
+    /// Print the JSON Schema of the procedure file format.
+    #[command(
+        after_help = "Editors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>"
+    )]
+    Schema,
+}
+
+/// Limits that protect the loader; raise them only for files you trust.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Largest procedure file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Deepest nesting of YAML maps and lists.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub max_depth: usize,
+    /// Most YAML aliases (`*name`) in one file.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_aliases: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+    pub format: DiagFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagFormat {
+    /// `file:line:col: error[CODE]: message`, the source line with a caret, and help.
+    Human,
+    /// One line per finding: `file:line:col: error[CODE]: message`.
+    Short,
+    /// A JSON array of findings.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns.
+    Table,
+    /// A JSON array.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule code or name to explain (e.g. MR001 or unknown-step).
+    pub rule: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule (or the rule's documentation).
+    Table,
+    /// The full rules reference in Markdown (docs/rules.md).
+    Markdown,
+    /// A JSON array of rules.
+    Json,
+}

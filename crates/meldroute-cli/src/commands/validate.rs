@@ -1,0 +1,50 @@
+//! `meldroute validate`: load files, run the rules, print findings.
+
+use std::process::ExitCode;
+
+use meldroute_core::{Library, Severity, diag, rules};
+
+use crate::cli::{DiagFormat, ValidateArgs};
+use crate::report;
+
+pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let mut lib = Library::with_bundled(args.limits.limits());
+    let mut targets = Vec::new();
+    for path in &args.paths {
+        targets.extend(lib.load_input(path)?);
+    }
+    let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
+    findings.extend(rules::check(&lib, &targets));
+    diag::sort(&mut findings);
+
+    match args.format {
+        DiagFormat::Human => {
+            for d in &findings {
+                println!("{}", report::human(&lib, d));
+            }
+            let files = targets.len() + lib.user_load_errors().count();
+            println!(
+                "checked {} procedure{}: {}",
+                files,
+                if files == 1 { "" } else { "s" },
+                report::counts(&findings)
+            );
+        }
+        DiagFormat::Short => {
+            for d in &findings {
+                println!("{}", report::short(&lib, d));
+            }
+        }
+        DiagFormat::Json => {
+            let json: Vec<_> = findings.iter().map(|d| report::json(&lib, d)).collect();
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
+    }
+    let errors = findings.iter().any(|d| d.severity == Severity::Error);
+    let warnings = findings.iter().any(|d| d.severity == Severity::Warning);
+    Ok(if errors || (args.deny_warnings && warnings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,177 @@
+//! Rendering diagnostics: human (source line and caret), short and JSON.
+
+use std::fmt::Write as _;
+
+use meldroute_core::{Diagnostic, Library, Severity};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+/// One finding as JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+/// `file:line:col` of the start of the primary label.
+fn locus(lib: &Library, d: &Diagnostic) -> (String, usize, usize) {
+    let file = lib.file(d.primary.file);
+    let (line, col) = file.line_column(d.primary.span.start);
+    (file.name().to_owned(), line, col)
+}
+
+/// `file:line:col: severity[CODE]: message`.
+pub fn short(lib: &Library, d: &Diagnostic) -> String {
+    let (name, line, col) = locus(lib, d);
+    format!(
+        "{name}:{line}:{col}: {}[{}]: {}",
+        d.severity.as_str(),
+        d.code,
+        d.message
+    )
+}
+
+/// The short line, then each label's source line with carets, then help.
+pub fn human(lib: &Library, d: &Diagnostic) -> String {
+    let mut out = short(lib, d);
+    out.push('\n');
+    let mut labels = vec![(&d.primary, true)];
+    labels.extend(d.secondary.iter().map(|l| (l, false)));
+    let gutter = labels
+        .iter()
+        .map(|(l, _)| {
+            lib.file(l.file)
+                .line_column(l.span.start)
+                .0
+                .to_string()
+                .len()
+        })
+        .max()
+        .unwrap_or(1);
+    for (label, primary) in labels {
+        let file = lib.file(label.file);
+        let (line, _) = file.line_column(label.span.start);
+        let text = file.line_text(line);
+        if !primary {
+            let (_, col) = file.line_column(label.span.start);
+            let _ = writeln!(out, "{:gutter$}--> {}:{line}:{col}", "", file.name());
+        }
+        let line_start = label.span.start - prefix_len(file.text(), label.span.start);
+        let end = label
+            .span
+            .end
+            .min(line_start + text.len())
+            .max(label.span.start);
+        let (text, pad, carets) = window(text, label.span.start - line_start, end - line_start);
+        let mark = if primary { '^' } else { '-' };
+        let _ = writeln!(out, "{:gutter$} |", "");
+        let _ = writeln!(out, "{line:>gutter$} | {text}");
+        let _ = write!(
+            out,
+            "{:gutter$} | {:pad$}{}",
+            "",
+            "",
+            mark.to_string().repeat(carets)
+        );
+        if label.message.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, " {}", label.message);
+        }
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+    }
+    if d.code != meldroute_core::load::PARSE_CODE {
+        let _ = writeln!(
+            out,
+            "{:gutter$} = rule: {} (meldroute rules {})",
+            "", d.name, d.code
+        );
+    }
+    out
+}
+
+/// Longest source line shown; longer lines are cut around the caret.
+const MAX_SHOWN: usize = 100;
+
+/// The part of `line` to show, the caret's offset in display columns, and
+/// the number of carets, for the byte range `start..end` within the line.
+fn window(line: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let clean = |s: &str| s.replace('\t', " ");
+    let carets = line[start..end].width().clamp(1, MAX_SHOWN / 2);
+    if line.width() <= MAX_SHOWN {
+        return (clean(line), clean(&line[..start]).width(), carets);
+    }
+    // Keep about 30 columns before the caret.
+    let mut from = start;
+    let mut skipped = 0;
+    for (i, c) in line[..start].char_indices().rev() {
+        if skipped >= 30 {
+            break;
+        }
+        from = i;
+        skipped += c.to_string().width();
+    }
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push('…');
+    }
+    let pad = shown.width() + clean(&line[from..start]).width();
+    for c in line[from..].chars() {
+        if shown.width() >= MAX_SHOWN {
+            shown.push('…');
+            break;
+        }
+        shown.push(c);
+    }
+    (clean(&shown), pad, carets)
+}
+
+/// Bytes from the start of the line to `at`.
+fn prefix_len(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(at, |nl| at - nl - 1)
+}
+
+/// The JSON form of a finding.
+pub fn json<'a>(lib: &'a Library, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let file = lib.file(d.primary.file);
+    let (line, column) = file.line_column(d.primary.span.start);
+    let (end_line, end_column) = file.line_column(d.primary.span.end);
+    JsonDiagnostic {
+        file: file.name(),
+        line,
+        column,
+        end_line,
+        end_column,
+        code: d.code,
+        name: d.name,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+    }
+}
+
+/// "2 errors and 1 warning" / "no problems".
+pub fn counts(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no problems".to_owned(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    }
+}

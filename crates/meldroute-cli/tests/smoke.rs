@@ -1,0 +1,18 @@
+//! Smoke test of the built binary. Its presence also makes `cargo test
+//! --workspace` build `target/debug/meldroute`, which the end-to-end tests
+//! in the `tests/` package run.
+
+use std::process::Command;
+
+#[test]
+fn binary_reports_its_version() {
+    let out = Command::new(env!("CARGO_BIN_EXE_meldroute"))
+        .arg("--version")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("meldroute {}", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,0 +1,238 @@
+//! Bad input: every kind of broken file gives one located error and exit 1,
+//! never a panic or a hang.
+
+use meldroute_tests::run;
+
+/// Validates `path` and checks exit 1 and the `file:line:col: error[CODE]` line.
+fn expect_error(path: &str, line_col: &str, code: &str, message: &str) {
+    let out = run(&["validate", path, "--format", "short"]);
+    assert_eq!(
+        out.code, 1,
+        "exit code for {path}: {}{}",
+        out.stdout, out.stderr
+    );
+    let expected = format!("{path}:{line_col}: error[{code}]: {message}");
+    assert!(
+        out.stdout.contains(&expected),
+        "expected `{expected}` in:\n{}",
+        out.stdout
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("meldroute-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write temp file");
+    path.display().to_string()
+}
+
+#[test]
+fn malformed_yaml() {
+    expect_error(
+        "tests/fixtures/bad/malformed.yaml",
+        "2:8",
+        "MR000",
+        "expected string scalar",
+    );
+}
+
+#[test]
+fn wrong_type() {
+    expect_error(
+        "tests/fixtures/bad/wrong-type.yaml",
+        "14:14",
+        "MR000",
+        "invalid boolean",
+    );
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    expect_error(
+        "tests/fixtures/bad/unknown-key.yaml",
+        "14:5",
+        "MR000",
+        "unknown key `duraton` (did you mean `duration`?)",
+    );
+}
+
+#[test]
+fn tab_indentation() {
+    let path = temp_file(
+        "tab.yaml",
+        b"id: test/tab\ntitle: Tab\nsteps:\n\ta:\n\t\ttitle: Gesprek\n",
+    );
+    expect_error(&path, "4:2", "MR000", "tabs disallowed");
+    let out = run(&["validate", &path]);
+    assert!(
+        out.stdout.contains("help: indent with spaces"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    expect_error(
+        "tests/fixtures/bad/duplicate-key.yaml",
+        "11:3",
+        "MR000",
+        "duplicate key `a`",
+    );
+}
+
+#[test]
+fn empty_file() {
+    expect_error(
+        "tests/fixtures/bad/empty.yaml",
+        "1:1",
+        "MR000",
+        "file is empty",
+    );
+}
+
+#[test]
+fn non_utf8_bytes() {
+    let path = temp_file("latin1.yaml", b"id: test/latin1\ntitle: Caf\xe9\n");
+    expect_error(
+        &path,
+        "2:11",
+        "MR000",
+        "file is not valid UTF-8 (byte 0xe9)",
+    );
+}
+
+#[test]
+fn huge_file_is_capped() {
+    let mut text = b"id: test/groot\ndescription: ".to_vec();
+    text.resize(3 * 1024 * 1024, b'a');
+    let path = temp_file("huge.yaml", &text);
+    expect_error(
+        &path,
+        "1:1",
+        "MR000",
+        "file is larger than the limit of 1048576 bytes",
+    );
+    // The flag raises the limit: the file is then read and parsed.
+    let out = run(&[
+        "validate",
+        &path,
+        "--format",
+        "short",
+        "--max-file-size",
+        "4000000",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        !out.stdout.contains("larger than the limit"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn deep_nesting() {
+    expect_error(
+        "tests/fixtures/bad/deep-nesting.yaml",
+        "1:5",
+        "MR000",
+        "expected string scalar",
+    );
+}
+
+#[test]
+fn alias_bomb_hits_the_alias_budget() {
+    expect_error(
+        "tests/fixtures/bad/alias-bomb.yaml",
+        "211:62",
+        "MR000",
+        "file has more than 200 YAML aliases or anchors",
+    );
+    let out = run(&[
+        "validate",
+        "tests/fixtures/bad/alias-bomb.yaml",
+        "--format",
+        "short",
+        "--max-aliases",
+        "1000",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn billion_laughs_is_rejected_before_expanding() {
+    expect_error(
+        "tests/fixtures/bad/billion-laughs.yaml",
+        "8:18",
+        "MR000",
+        "expected string scalar",
+    );
+}
+
+#[test]
+fn non_ascii_positions_count_characters() {
+    // "meldër" starts at the 50th character of line 10; Ö, ü, ë before it are two bytes each.
+    expect_error(
+        "tests/fixtures/bad/non-ascii.yaml",
+        "10:50",
+        "MR002",
+        "step `a` is done by unknown actor `meldër` (did you mean `melder`?)",
+    );
+    let out = run(&["validate", "tests/fixtures/bad/non-ascii.yaml"]);
+    // The caret sits under "meldër" and is as wide as it (6 columns, not 7 bytes).
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.starts_with("10 |"))
+        .expect("source line shown");
+    let caret_line = lines[source + 1];
+    let src_col = lines[source].find("meldër").expect("shown");
+    let caret_col = caret_line.find('^').expect("caret");
+    assert_eq!(
+        lines[source][..src_col].chars().count(),
+        caret_line[..caret_col].chars().count()
+    );
+    assert_eq!(caret_line.matches('^').count(), 6);
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let out = run(&["validate", "no/such/file.yaml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("no file, directory or bundled procedure `no/such/file.yaml`"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["validate", "rijk/klachten"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("did you mean `rijk/klacht`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn several_bad_files_are_all_reported() {
+    let out = run(&["validate", "tests/fixtures/bad", "--format", "json"]);
+    assert_eq!(out.code, 1);
+    let findings: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let files: std::collections::BTreeSet<&str> = findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(files.len(), 9, "{files:?}");
+    for f in findings.as_array().expect("array") {
+        for key in [
+            "file", "line", "column", "code", "severity", "message", "help",
+        ] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+}

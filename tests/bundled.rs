@@ -1,0 +1,134 @@
+//! The bundled library: it loads, validates clean, and states its sources.
+
+use meldroute_core::model::{Basis, Next};
+use meldroute_core::{Library, Limits, Origin, Severity, rules};
+
+fn bundled() -> (Library, Vec<usize>) {
+    let lib = Library::with_bundled(Limits::default());
+    assert!(lib.load_errors().is_empty(), "{:?}", lib.load_errors());
+    let targets: Vec<usize> = (0..lib.entries().len())
+        .filter(|&i| lib.entry(i).origin == Origin::Bundled)
+        .collect();
+    (lib, targets)
+}
+
+#[test]
+fn every_bundled_procedure_validates_without_findings() {
+    let (lib, targets) = bundled();
+    assert_eq!(targets.len(), 7);
+    let findings = rules::check(&lib, &targets);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn the_routes_of_the_letter_are_all_there_and_linked() {
+    let (lib, _) = bundled();
+    for id in [
+        "rijk/vertrouwenspersoon",
+        "rijk/interne-melding",
+        "rijk/klacht",
+        "rijk/nationale-ombudsman",
+        "rijk/huis-voor-klokkenluiders-advies",
+        "rijk/huis-voor-klokkenluiders-onderzoek",
+        "rijk/vertrouwenslijn",
+    ] {
+        assert!(lib.resolve(id).is_some(), "{id} missing");
+    }
+    let escalations = |id: &str| -> Vec<String> {
+        let entry = lib.resolve(id).expect("exists");
+        let mut v: Vec<String> = entry
+            .procedure
+            .steps
+            .iter()
+            .filter_map(|(_, s)| s.escalate.as_ref())
+            .map(|e| e.procedure.value.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        escalations("rijk/interne-melding"),
+        ["rijk/huis-voor-klokkenluiders-onderzoek", "rijk/klacht"]
+    );
+    assert_eq!(escalations("rijk/klacht"), ["rijk/nationale-ombudsman"]);
+    assert!(escalations("rijk/vertrouwenspersoon").contains(&"rijk/interne-melding".to_owned()));
+}
+
+#[test]
+fn every_step_cites_a_source_and_every_assumption_says_why() {
+    let (lib, targets) = bundled();
+    for &i in &targets {
+        let p = &lib.entry(i).procedure;
+        assert!(!p.illustrative, "{} is marked illustrative", *p.id);
+        for (id, step) in p.steps.iter() {
+            let timed =
+                !step.duration.is_zero() || matches!(step.next.as_deref(), Some(Next::Branches(_)));
+            if timed {
+                let basis = step
+                    .basis
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{}:{} has no basis", *p.id, id.value));
+                if **basis == Basis::Assumption {
+                    assert!(
+                        step.note.as_deref().is_some_and(|n| n.len() > 10),
+                        "{}:{} assumption without reason",
+                        *p.id,
+                        id.value
+                    );
+                }
+            }
+            assert!(
+                !step.sources.is_empty() || step.note.is_some(),
+                "{}:{} cites no source and has no note",
+                *p.id,
+                id.value
+            );
+        }
+    }
+}
+
+#[test]
+fn legal_deadlines_are_modelled_with_their_basis() {
+    let (lib, _) = bundled();
+    let deadlines = |id: &str| -> Vec<(f64, String)> {
+        lib.resolve(id)
+            .expect("exists")
+            .procedure
+            .steps
+            .iter()
+            .filter_map(|(_, s)| s.deadline.as_ref())
+            .map(|d| (d.within.days(), d.basis.clone()))
+            .collect()
+    };
+    let internal = deadlines("rijk/interne-melding");
+    assert!(
+        internal
+            .iter()
+            .any(|(d, b)| *d == 7.0 && b.contains("9(1)(b)")),
+        "{internal:?}"
+    );
+    assert!(
+        internal
+            .iter()
+            .any(|(d, b)| (*d - 91.3125).abs() < 1e-9 && b.contains("9(1)(f)")),
+        "{internal:?}"
+    );
+    let complaint = deadlines("rijk/klacht");
+    assert!(
+        complaint
+            .iter()
+            .any(|(d, b)| *d == 42.0 && b.contains("9:11")),
+        "{complaint:?}"
+    );
+}
+
+#[test]
+fn no_bundled_finding_is_an_error() {
+    let (lib, targets) = bundled();
+    assert!(
+        rules::check(&lib, &targets)
+            .iter()
+            .all(|d| d.severity != Severity::Error)
+    );
+}

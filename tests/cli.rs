@@ -1,0 +1,155 @@
+//! The commands end to end: output formats, exit codes, generated docs.
+
+use meldroute_tests::{root, run};
+
+#[test]
+fn validate_bundled_library_directory_is_clean() {
+    let out = run(&["validate", "processes/"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.stdout, "checked 7 procedures: no problems\n");
+}
+
+#[test]
+fn validate_by_library_id() {
+    let out = run(&["validate", "rijk/klacht", "rijk/interne-melding"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.stdout, "checked 2 procedures: no problems\n");
+}
+
+#[test]
+fn human_output_snapshot() {
+    let out = run(&["validate", "tests/fixtures/rules/many-errors.yaml"]);
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn json_output_snapshot() {
+    let out = run(&[
+        "validate",
+        "tests/fixtures/rules/many-errors.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let out = run(&[
+        "validate",
+        "tests/fixtures/rules/warning-only.yaml",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("warning[MR015]"), "{}", out.stdout);
+    let out = run(&[
+        "validate",
+        "tests/fixtures/rules/warning-only.yaml",
+        "--deny-warnings",
+    ]);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn escalation_resolves_to_a_file_given_alongside() {
+    // The fixture escalates to `test/elders`, which only exists in its sibling file.
+    let out = run(&[
+        "validate",
+        "tests/fixtures/rules/escalates.yaml",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("error[MR003]: step `door` escalates to unknown procedure `test/elders`"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&[
+        "validate",
+        "tests/fixtures/rules/escalates.yaml",
+        "tests/fixtures/rules/elders.yaml",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn list_snapshot() {
+    let out = run(&["list"]);
+    assert_eq!(out.code, 0);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let out = run(&["rules"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.lines().count(),
+        1 + meldroute_core::rules::RULES.len()
+    );
+    let out = run(&["rules", "MR007"]);
+    assert!(
+        out.stdout
+            .starts_with("MR007 branch-probability (correctness, error)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("### Why is this bad"));
+    let out = run(&["rules", "brnch-probability"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("did you mean `branch-probability`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_rules() {
+    let out = run(&["rules", "--format", "markdown"]);
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).expect("docs/rules.md");
+    assert!(
+        committed == out.stdout,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn committed_schema_is_current_and_bundled_files_point_to_it() {
+    let out = run(&["schema"]);
+    let committed =
+        std::fs::read_to_string(root().join("docs/procedure.schema.json")).expect("schema file");
+    assert!(
+        committed == out.stdout,
+        "docs/procedure.schema.json is stale: run `cargo run -- schema > docs/procedure.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).expect("schema is JSON");
+    assert_eq!(schema["title"], "meldroute procedure");
+    let required = schema["required"].as_array().expect("required");
+    for key in ["id", "title", "kind", "actors", "start", "steps"] {
+        assert!(required.iter().any(|r| r == key), "{key} not required");
+    }
+    for entry in std::fs::read_dir(root().join("processes/rijk")).expect("processes") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../../docs/procedure.schema.json\n"),
+            "{} does not point to the schema",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn help_has_examples() {
+    let out = run(&["validate", "--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("Examples:") && out.stdout.contains("Exit codes:"));
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.code, 2);
+}
