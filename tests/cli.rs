@@ -153,3 +153,17 @@ fn help_has_examples() {
     let out = run(&["frobnicate"]);
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn format_reference_minimal_example_validates_clean() {
+    let doc = std::fs::read_to_string(root().join("docs/format.md")).expect("docs/format.md");
+    let start = doc.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + doc[start..].find("```").expect("block end");
+    let dir = std::env::temp_dir().join(format!("meldroute-format-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("minimal.yaml");
+    std::fs::write(&path, &doc[start..end]).expect("write");
+    let out = run(&["validate", &path.display().to_string()]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.stdout, "checked 1 procedure: no problems\n");
+}
