@@ -44,7 +44,18 @@ fn wrong_type() {
         "tests/fixtures/bad/wrong-type.yaml",
         "14:14",
         "MR000",
-        "invalid boolean",
+        "`misschien` is not a flag",
+    );
+    // Quoted text is not a number or a flag either.
+    let text = std::fs::read_to_string("../processes/rijk/klacht.yaml").expect("bundled file");
+    let quoted_p = text.replacen("p: 0.3}", "p: \"0.3\"}", 1);
+    let path = temp_file("quoted-p.yaml", quoted_p.as_bytes());
+    let out = run(&["validate", &path, "--format", "short"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("is text; write a plain number"),
+        "{}",
+        out.stdout
     );
 }
 
@@ -195,6 +206,44 @@ fn non_ascii_positions_count_characters() {
         caret_line[..caret_col].chars().count()
     );
     assert_eq!(caret_line.matches('^').count(), 6);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_is_refused_not_waited_on() {
+    let dir = std::env::temp_dir().join(format!("meldroute-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let fifo = dir.join("pipe.yaml");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let out = run(&["validate", &fifo.display().to_string()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    // Inside a directory, a FIFO is skipped rather than read.
+    let out = run(&["validate", &dir.display().to_string()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "checked 0 procedures: no problems\n");
+}
+
+#[test]
+fn lone_carriage_returns_and_control_characters() {
+    let path = temp_file(
+        "cr.yaml",
+        b"id: test/cr\rtitle: t\rorganisation: o\rkind: advise\r",
+    );
+    expect_error(&path, "4:7", "MR000", "unknown value `advise`");
+    let path = temp_file("esc.yaml", b"id: \"test/\x1b[31mrood\"\ntitle: t\n");
+    let out = run(&["validate", &path]);
+    assert_eq!(out.code, 1);
+    assert!(
+        !out.stdout.contains('\x1b'),
+        "escape sequence reached the terminal: {:?}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -10,6 +10,61 @@ fn validate_bundled_library_directory_is_clean() {
 }
 
 #[test]
+fn the_same_input_twice_is_checked_once() {
+    for args in [
+        &["validate", "processes/rijk", "processes/rijk/"][..],
+        &["validate", "rijk/klacht", "rijk/klacht"],
+        &["validate", "processes/rijk/klacht.yaml", "rijk/klacht"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stdout);
+        assert!(!out.stdout.contains("MR011"), "{}", out.stdout);
+    }
+    assert_eq!(
+        run(&["validate", "rijk/klacht", "rijk/klacht"]).stdout,
+        "checked 1 procedure: no problems\n"
+    );
+}
+
+#[test]
+fn limit_flags_do_not_apply_to_the_bundled_library() {
+    let out = run(&[
+        "validate",
+        "--max-depth",
+        "3",
+        "--max-file-size",
+        "3000",
+        "tests/fixtures/rules/warning-only.yaml",
+        "rijk/klacht",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = meldroute_tests::meldroute()
+        .args(["rules", "--format", "markdown"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take()); // the reader goes away at once
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn validate_by_library_id() {
     let out = run(&["validate", "rijk/klacht", "rijk/interne-melding"]);
     assert_eq!(out.code, 0, "{}", out.stdout);

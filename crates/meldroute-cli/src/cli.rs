@@ -57,7 +57,7 @@ pub struct LimitArgs {
 pub struct ValidateArgs {
     /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
     #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub paths: Vec<std::ffi::OsString>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
     pub format: DiagFormat,

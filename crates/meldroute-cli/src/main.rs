@@ -4,13 +4,26 @@ mod cli;
 mod commands;
 mod report;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let mut out = String::new();
+    let result = commands::run(&mut out, cli);
+    // A reader that stops early (`| head`) is not an error.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("meldroute: error: cannot write output: {err}");
+        return ExitCode::from(2);
+    }
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("meldroute: error: {err:#}");

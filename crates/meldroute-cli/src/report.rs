@@ -28,14 +28,27 @@ fn locus(lib: &Library, d: &Diagnostic) -> (String, usize, usize) {
     (file.name().to_owned(), line, col)
 }
 
+/// Text from a procedure file made safe for a terminal: control characters
+/// (escape sequences, carriage returns) become U+FFFD, tabs a space.
+pub fn inert(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 /// `file:line:col: severity[CODE]: message`.
 pub fn short(lib: &Library, d: &Diagnostic) -> String {
     let (name, line, col) = locus(lib, d);
     format!(
-        "{name}:{line}:{col}: {}[{}]: {}",
+        "{}:{line}:{col}: {}[{}]: {}",
+        inert(&name),
         d.severity.as_str(),
         d.code,
-        d.message
+        inert(&d.message)
     )
 }
 
@@ -62,7 +75,7 @@ pub fn human(lib: &Library, d: &Diagnostic) -> String {
         let text = file.line_text(line);
         if !primary {
             let (_, col) = file.line_column(label.span.start);
-            let _ = writeln!(out, "{:gutter$}--> {}:{line}:{col}", "", file.name());
+            let _ = writeln!(out, "{:gutter$}--> {}:{line}:{col}", "", inert(file.name()));
         }
         let line_start = label.span.start - prefix_len(file.text(), label.span.start);
         let end = label
@@ -84,11 +97,11 @@ pub fn human(lib: &Library, d: &Diagnostic) -> String {
         if label.message.is_empty() {
             out.push('\n');
         } else {
-            let _ = writeln!(out, " {}", label.message);
+            let _ = writeln!(out, " {}", inert(&label.message));
         }
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+        let _ = writeln!(out, "{:gutter$} = help: {}", "", inert(help));
     }
     if d.code != meldroute_core::load::PARSE_CODE {
         let _ = writeln!(
@@ -106,7 +119,7 @@ const MAX_SHOWN: usize = 100;
 /// The part of `line` to show, the caret's offset in display columns, and
 /// the number of carets, for the byte range `start..end` within the line.
 fn window(line: &str, start: usize, end: usize) -> (String, usize, usize) {
-    let clean = |s: &str| s.replace('\t', " ");
+    let clean = inert;
     let carets = line[start..end].width().clamp(1, MAX_SHOWN / 2);
     if line.width() <= MAX_SHOWN {
         return (clean(line), clean(&line[..start]).width(), carets);

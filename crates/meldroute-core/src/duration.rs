@@ -66,7 +66,11 @@ impl Duration {
             .find(|(name, _)| *name == unit)
             .map(|(_, factor)| *factor)
             .ok_or_else(|| DurationError::UnknownUnit(unit.to_owned()))?;
-        Ok(Duration::from_days(value * factor))
+        let days = value * factor;
+        if !days.is_finite() {
+            return Err(DurationError::BadNumber(number.to_owned()));
+        }
+        Ok(Duration::from_days(days))
     }
 }
 
@@ -547,6 +551,12 @@ mod tests {
             Duration::parse("1.2.3d"),
             Err(DurationError::BadNumber(_))
         ));
+        let huge = format!("{}y", "9".repeat(308));
+        assert!(matches!(
+            Duration::parse(&huge),
+            Err(DurationError::BadNumber(_))
+        ));
+        assert!(Duration::parse("infd").is_err());
     }
 
     #[test]

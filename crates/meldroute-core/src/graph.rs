@@ -7,8 +7,9 @@ use petgraph::visit::{Bfs, EdgeRef, Reversed};
 use crate::model::Procedure;
 
 /// Steps as nodes (node `i` is the `i`th step in file order) and
-/// `next` targets as edges weighted by their probability. References to
-/// unknown steps are left out.
+/// `next` targets as edges weighted by their probability. Branches with
+/// probability zero (never taken) and references to unknown steps are left
+/// out.
 #[derive(Clone, Debug)]
 pub struct StepGraph {
     graph: DiGraph<(), f64>,
@@ -24,7 +25,7 @@ impl StepGraph {
         }
         for (i, (_, step)) in procedure.steps.iter().enumerate() {
             if let Some(next) = &step.next {
-                for (to, p) in next.targets() {
+                for (to, p) in next.targets().into_iter().filter(|(_, p)| *p > 0.0) {
                     if let Some(j) = procedure.steps.index_of(to) {
                         graph.add_edge(NodeIndex::new(i), NodeIndex::new(j), p);
                     }

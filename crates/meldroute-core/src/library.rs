@@ -45,6 +45,7 @@ pub struct Library {
     origins: Vec<Origin>,
     entries: Vec<Entry>,
     load_errors: Vec<Diagnostic>,
+    read_paths: std::collections::HashMap<std::path::PathBuf, Option<usize>>,
 }
 
 impl Library {
@@ -65,12 +66,15 @@ impl Library {
 
     /// Adds every bundled procedure (origin [`Origin::Bundled`]).
     pub fn add_bundled(&mut self) {
+        // The bundled files are ours: the user's limits do not apply to them.
+        let user_limits = std::mem::take(&mut self.limits);
         for (path, text) in bundled_files() {
             self.load_source(
                 SourceFile::new(format!("bundled:{path}"), *text),
                 Origin::Bundled,
             );
         }
+        self.limits = user_limits;
     }
 
     /// Parses `file` and adds it; returns the entry index, or `None` when it
@@ -96,8 +100,19 @@ impl Library {
         }
     }
 
-    /// Reads and adds one file named by the user.
+    /// Reads and adds one file named by the user (once: a file read before
+    /// returns its earlier result).
     pub fn load_file(&mut self, path: &Path) -> Result<Option<usize>, ReadError> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        if let Some(&earlier) = self.read_paths.get(&key) {
+            return Ok(earlier);
+        }
+        let loaded = self.read_file(path)?;
+        self.read_paths.insert(key, loaded);
+        Ok(loaded)
+    }
+
+    fn read_file(&mut self, path: &Path) -> Result<Option<usize>, ReadError> {
         match load::read_source(path, &self.limits)? {
             Ok(file) => Ok(self.load_source(file, Origin::User)),
             Err(rejected) => {
@@ -140,14 +155,19 @@ impl Library {
     }
 
     /// Loads what a user named: a file, a directory (every `*.yaml`/`*.yml`
-    /// below it) or the id of a bundled procedure (e.g. `rijk/klacht`).
-    /// Returns the indices of the entries to check.
-    pub fn load_input(&mut self, arg: &str) -> Result<Vec<usize>, ReadError> {
-        let path = Path::new(arg);
-        if path.exists() {
+    /// below it) or the id of a procedure (a file loaded before, else the
+    /// bundled copy, e.g. `rijk/klacht`). Returns the indices of the entries
+    /// to check; a file named twice is read once.
+    pub fn load_input(
+        &mut self,
+        arg: impl AsRef<std::ffi::OsStr>,
+    ) -> Result<Vec<usize>, ReadError> {
+        let path = Path::new(arg.as_ref());
+        if std::fs::symlink_metadata(path).is_ok() {
             return self.load_path(path);
         }
-        if let Some(i) = self.bundled_index(arg) {
+        let arg = arg.as_ref().to_string_lossy().into_owned();
+        if let Some(i) = self.resolve_index(&arg) {
             return Ok(vec![i]);
         }
         let ids: Vec<&str> = self
@@ -156,10 +176,8 @@ impl Library {
             .filter(|e| e.origin == Origin::Bundled)
             .map(|e| e.procedure.id.as_str())
             .collect();
-        Err(ReadError::NotFound {
-            arg: arg.to_owned(),
-            suggestion: crate::suggest::did_you_mean(arg, ids.iter().copied()),
-        })
+        let suggestion = crate::suggest::did_you_mean(&arg, ids.iter().copied());
+        Err(ReadError::NotFound { arg, suggestion })
     }
 
     /// The entry for a procedure id: a user file first, else the bundled copy.

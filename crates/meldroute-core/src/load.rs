@@ -55,6 +55,7 @@ impl Limits {
         let mut options = Options::default();
         options.budget = Some(budget);
         options.alias_limits.max_total_replayed_events = self.max_nodes;
+        options.strict_booleans = true;
         options.alias_limits.max_replay_stack_depth = self.max_depth;
         options
     }
@@ -65,7 +66,7 @@ impl Limits {
 #[non_exhaustive]
 pub enum ReadError {
     /// The operating system refused (missing file, permissions, ...).
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}", path.display())]
     Io {
         /// The path.
         path: PathBuf,
@@ -109,6 +110,14 @@ pub fn read_source(
         source,
     };
     let name = path.display().to_string();
+    // Only regular files: opening a FIFO or device could block for ever.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(limits.max_file_bytes.saturating_add(1))
@@ -174,7 +183,7 @@ pub fn parse_procedure(
         ));
     }
     serde_saphyr::from_str_with_options::<Procedure>(text, limits.options()).map_err(|err| {
-        let pos = err.location().map_or(
+        let mut pos = err.location().map_or(
             Pos {
                 line: 1,
                 column: 1,
@@ -186,6 +195,18 @@ pub fn parse_procedure(
                 len: 0,
             },
         );
+        if err.to_string().contains("found a tab") {
+            // The scanner reports where the scalar began; point at the tab.
+            let from = source.byte_span(pos).start;
+            if let Some(tab) = text[from..].find('\t') {
+                let (line, column) = source.line_column(from + tab);
+                pos = Pos {
+                    line: line as u32,
+                    column: column as u32,
+                    len: 1,
+                };
+            }
+        }
         let (message, help) = match limit_message(err.without_snippet(), limits) {
             Some(explained) => explained,
             None => {
@@ -228,8 +249,25 @@ fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, 
                 "--max-file-size",
             ),
             B::Documents { .. } => ("more than one YAML document".to_owned(), ""),
+            B::ScalarBytes { .. } => (
+                format!("more than {} bytes of text", limits.max_file_bytes),
+                "--max-file-size",
+            ),
             other => (format!("a loader limit ({other:?})"), "--max-file-size"),
         },
+        serde_saphyr::Error::MultipleDocuments { .. } => {
+            return Some((
+                "file holds more than one YAML document".to_owned(),
+                "put one procedure in each file, without `---` separators between procedures"
+                    .to_owned(),
+            ));
+        }
+        serde_saphyr::Error::NullIntoString { .. } => {
+            return Some((
+                "value is empty".to_owned(),
+                "write a value after the colon".to_owned(),
+            ));
+        }
         serde_saphyr::Error::AliasReplayLimitExceeded { .. }
         | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => (
             "aliases that expand to too much data".to_owned(),
@@ -341,11 +379,13 @@ pub fn yaml_files_below(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
                 path: path.clone(),
                 source,
             })?;
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if kind.is_dir() && !hidden {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue; // hidden files and folders, editor lock files
+            }
+            let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            if kind.is_dir() {
                 pending.push(path);
-            } else if !kind.is_dir() && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
-            {
+            } else if yaml && (kind.is_file() || (kind.is_symlink() && path.is_file())) {
                 out.push(path);
             }
         }

@@ -401,6 +401,77 @@ pub struct Deadline {
     pub basis: String,
 }
 
+/// A probability, written as a plain number (a quoted string is an error).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Probability(pub f64);
+
+impl Deref for Probability {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Probability {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProbVisitor;
+        impl Visitor<'_> for ProbVisitor {
+            type Value = Probability;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a probability: a number between 0 and 1, such as `0.25`")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Probability, E> {
+                Ok(Probability(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Probability, E> {
+                Ok(Probability(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Probability, E> {
+                Ok(Probability(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Probability, E> {
+                Err(E::custom(format!(
+                    "probability `{v}` is text; write a plain number such as `0.25`, without quotes"
+                )))
+            }
+        }
+        deserializer.deserialize_any(ProbVisitor)
+    }
+}
+
+impl JsonSchema for Probability {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Probability".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "number", "minimum": 0, "maximum": 1})
+    }
+}
+
+/// A true/false flag; only `true` and `false` are accepted.
+fn strict_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct BoolVisitor;
+    impl Visitor<'_> for BoolVisitor {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("`true` or `false`")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            Err(E::custom(format!(
+                "`{v}` is not a flag; write `true` or `false`, without quotes"
+            )))
+        }
+    }
+    deserializer.deserialize_any(BoolVisitor)
+}
+
+fn strict_opt_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    strict_bool(deserializer).map(Some)
+}
+
 /// One branch of a probabilistic `next`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -408,7 +479,7 @@ pub struct Branch {
     /// The step this branch leads to.
     pub to: Located<String>,
     /// The probability of this branch, in [0, 1].
-    pub p: Located<f64>,
+    pub p: Located<Probability>,
 }
 
 /// Where a journey goes after a step.
@@ -425,7 +496,7 @@ impl Next {
     pub fn targets(&self) -> Vec<(&str, f64)> {
         match self {
             Next::Step(s) => vec![(s.as_str(), 1.0)],
-            Next::Branches(b) => b.iter().map(|b| (b.to.as_str(), *b.p)).collect(),
+            Next::Branches(b) => b.iter().map(|b| (b.to.as_str(), b.p.value.0)).collect(),
         }
     }
 }
@@ -440,6 +511,12 @@ impl<'de> Deserialize<'de> for Next {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Next, E> {
                 Ok(Next::Step(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Next, E> {
+                Ok(Next::Step(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Next, E> {
+                Ok(Next::Step(v.to_string()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Next, A::Error> {
                 let mut branches = Vec::new();
@@ -513,7 +590,7 @@ pub struct Step {
     #[serde(default)]
     pub sources: Vec<Located<String>>,
     /// Whether the step is a contact with the reporter (default by kind).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict_opt_bool")]
     pub contact: Option<bool>,
     /// A time limit for this step.
     #[serde(default)]
@@ -562,7 +639,7 @@ pub struct Procedure {
     /// What kind of route this is.
     pub kind: Located<ProcedureKind>,
     /// True for made-up example variants, which are not facts about a real organisation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict_bool")]
     pub illustrative: bool,
     /// Legal and policy sources, by id.
     pub sources: OrderedMap<Source>,

@@ -43,8 +43,13 @@ impl SourceFile {
     /// A file called `name` holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
+        // Line breaks as YAML sees them: `\n`, `\r\n` and a lone `\r`.
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                breaks.then_some(i + 1)
+            }))
             .collect();
         SourceFile {
             name: name.into(),
@@ -130,6 +135,14 @@ mod tests {
         });
         assert_eq!(&f.text()[span], "ë");
         assert_eq!(f.line_text(2), "title: Özütok ë");
+    }
+
+    #[test]
+    fn lone_carriage_returns_break_lines() {
+        let f = SourceFile::new("x.yaml", "a: 1\rb: 2\r\nc: 3\n");
+        assert_eq!(f.line_text(2), "b: 2");
+        assert_eq!(f.line_text(3), "c: 3");
+        assert_eq!(f.line_column(11), (3, 1));
     }
 
     #[test]

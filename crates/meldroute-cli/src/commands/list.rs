@@ -6,6 +6,7 @@ use comfy_table::{Table, presets};
 use meldroute_core::{Library, Limits, Origin};
 use serde::Serialize;
 
+use super::outln;
 use crate::cli::{ListArgs, ListFormat};
 
 #[derive(Serialize)]
@@ -17,7 +18,7 @@ struct Row<'a> {
     illustrative: bool,
 }
 
-pub fn run(args: &ListArgs) -> anyhow::Result<ExitCode> {
+pub fn run(out: &mut String, args: &ListArgs) -> anyhow::Result<ExitCode> {
     let lib = Library::with_bundled(Limits::default());
     if let Some(err) = lib.load_errors().first() {
         anyhow::bail!(
@@ -40,7 +41,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<ExitCode> {
         .collect();
     rows.sort_by(|a, b| a.id.cmp(b.id));
     match args.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        ListFormat::Json => outln!(out, "{}", serde_json::to_string_pretty(&rows)?),
         ListFormat::Table => {
             let mut table = Table::new();
             table
@@ -59,7 +60,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<ExitCode> {
                     title,
                 ]);
             }
-            println!("{}", trim_lines(&table.to_string()));
+            outln!(out, "{}", trim_lines(&table.to_string()));
         }
     }
     Ok(ExitCode::SUCCESS)

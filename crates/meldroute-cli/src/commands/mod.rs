@@ -10,14 +10,32 @@ use meldroute_core::Limits;
 
 use crate::cli::{Cli, Command, LimitArgs};
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Appends formatted text to an output buffer.
+macro_rules! out {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
+/// Appends a formatted line to an output buffer.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+pub(crate) use {out, outln};
+
+/// Runs the parsed command line; its standard output is collected in `out`
+/// and written whole by the caller.
+pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Validate(args) => validate::run(&args),
-        Command::List(args) => list::run(&args),
-        Command::Rules(args) => rules::run(&args),
+        Command::Validate(args) => validate::run(out, &args),
+        Command::List(args) => list::run(out, &args),
+        Command::Rules(args) => rules::run(out, &args),
         Command::Schema => {
-            print!("{}", meldroute_core::schema::procedure_schema());
+            out.push_str(&meldroute_core::schema::procedure_schema());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -8,6 +8,7 @@ use meldroute_core::rules::{RULES, RuleMeta, find};
 use serde::Serialize;
 
 use super::list::trim_lines;
+use super::{out, outln};
 use crate::cli::{RulesArgs, RulesFormat};
 
 #[derive(Serialize)]
@@ -62,7 +63,7 @@ pub fn markdown() -> String {
     out
 }
 
-pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
+pub fn run(out: &mut String, args: &RulesArgs) -> anyhow::Result<ExitCode> {
     if let Some(name) = &args.rule {
         let Some(rule) = find(name) else {
             let names = RULES.iter().map(|r| r.meta().name);
@@ -72,7 +73,8 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
             );
         };
         let m = rule.meta();
-        println!(
+        outln!(
+            out,
             "{} {} ({}, {})\n\n{}",
             m.code,
             m.name,
@@ -83,7 +85,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     match args.format {
-        RulesFormat::Markdown => print!("{}", markdown()),
+        RulesFormat::Markdown => out!(out, "{}", markdown()),
         RulesFormat::Json => {
             let rows: Vec<JsonRule> = RULES
                 .iter()
@@ -96,7 +98,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     summary: m.summary,
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            outln!(out, "{}", serde_json::to_string_pretty(&rows)?);
         }
         RulesFormat::Table => {
             let mut table = Table::new();
@@ -113,7 +115,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     m.summary,
                 ]);
             }
-            println!("{}", trim_lines(&table.to_string()));
+            outln!(out, "{}", trim_lines(&table.to_string()));
         }
     }
     Ok(ExitCode::SUCCESS)

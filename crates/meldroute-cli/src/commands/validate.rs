@@ -4,14 +4,19 @@ use std::process::ExitCode;
 
 use meldroute_core::{Library, Severity, diag, rules};
 
+use super::outln;
 use crate::cli::{DiagFormat, ValidateArgs};
 use crate::report;
 
-pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut lib = Library::with_bundled(args.limits.limits());
     let mut targets = Vec::new();
     for path in &args.paths {
-        targets.extend(lib.load_input(path)?);
+        for target in lib.load_input(path)? {
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
     }
     let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
     findings.extend(rules::check(&lib, &targets));
@@ -20,10 +25,11 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         DiagFormat::Human => {
             for d in &findings {
-                println!("{}", report::human(&lib, d));
+                outln!(out, "{}", report::human(&lib, d));
             }
             let files = targets.len() + lib.user_load_errors().count();
-            println!(
+            outln!(
+                out,
                 "checked {} procedure{}: {}",
                 files,
                 if files == 1 { "" } else { "s" },
@@ -32,12 +38,12 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         }
         DiagFormat::Short => {
             for d in &findings {
-                println!("{}", report::short(&lib, d));
+                outln!(out, "{}", report::short(&lib, d));
             }
         }
         DiagFormat::Json => {
             let json: Vec<_> = findings.iter().map(|d| report::json(&lib, d)).collect();
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            outln!(out, "{}", serde_json::to_string_pretty(&json)?);
         }
     }
     let errors = findings.iter().any(|d| d.severity == Severity::Error);

@@ -54,7 +54,7 @@ impl Rule for BranchProbability {
             };
             let mut all_valid = true;
             for b in branches {
-                if !(0.0..=1.0).contains(&*b.p) {
+                if !(0.0..=1.0).contains(&b.p.value.0) {
                     all_valid = false;
                     out.push(
                         cx.diag(
@@ -63,7 +63,7 @@ impl Rule for BranchProbability {
                             b.p.pos,
                             format!(
                                 "branch probability {} of step `{}` is outside [0, 1]",
-                                *b.p, id.value
+                                b.p.value.0, id.value
                             ),
                         )
                         .with_label("must be between 0 and 1")
@@ -85,7 +85,7 @@ impl Rule for BranchProbability {
                     );
                 }
             }
-            let sum: f64 = branches.iter().map(|b| *b.p).sum();
+            let sum: f64 = branches.iter().map(|b| b.p.value.0).sum();
             if all_valid && (sum - 1.0).abs() > TOLERANCE {
                 let shown = (sum * 1e9).round() / 1e9;
                 out.push(

@@ -14,6 +14,7 @@ mod duplicate_id;
 mod inescapable_cycle;
 mod invalid_deadline;
 mod invalid_duration;
+mod invalid_id;
 mod missing_start;
 mod reporter_actor;
 mod undocumented_duration;
@@ -30,6 +31,7 @@ pub use duplicate_id::DuplicateId;
 pub use inescapable_cycle::InescapableCycle;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
+pub use invalid_id::InvalidId;
 pub use missing_start::MissingStart;
 pub use reporter_actor::ReporterActor;
 pub use undocumented_duration::UndocumentedDuration;
@@ -138,6 +140,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ReporterActor,
     &UnknownSource,
     &UndocumentedDuration,
+    &InvalidId,
 ];
 
 /// The rule with this code or name.
@@ -203,13 +206,24 @@ pub fn check_with(library: &Library, targets: &[usize], rules: &[&dyn Rule]) -> 
     out
 }
 
-/// A comma-separated list of ids, each in backticks, for help texts.
+/// Most ids a help text lists.
+const MAX_LISTED: usize = 8;
+
+/// A comma-separated list of ids, each in backticks, for help texts; long
+/// lists are cut (a file with thousands of steps must not print megabytes).
 pub(crate) fn list_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
-    let ids: Vec<String> = ids.into_iter().map(|s| format!("`{s}`")).collect();
+    let ids: Vec<&str> = ids.into_iter().collect();
     if ids.is_empty() {
-        "none".to_owned()
-    } else {
-        ids.join(", ")
+        return "none".to_owned();
+    }
+    let shown: Vec<String> = ids
+        .iter()
+        .take(MAX_LISTED)
+        .map(|s| format!("`{s}`"))
+        .collect();
+    match ids.len().saturating_sub(MAX_LISTED) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 

@@ -122,3 +122,22 @@ mod tests {
         assert!(run(&UnknownStep, BASE).is_empty());
     }
 }
+
+#[cfg(test)]
+mod numeric_ids {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn numeric_step_ids_work_in_next() {
+        let yaml = BASE
+            .replace("  onderzoek:", "  2:")
+            .replace("{to: onderzoek,", "{to: 2,");
+        let yaml = yaml.replace("next: terugkoppeling", "next: terugkoppeling");
+        assert!(run(&UnknownStep, &yaml).is_empty());
+        let yaml = base_with("next: bevestiging", "next: 3");
+        let found = run(&UnknownStep, &yaml);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("unknown step `3`"));
+    }
+}

@@ -50,7 +50,9 @@ impl Rule for UnreachableStep {
             return; // missing-start or unknown-step reports this
         };
         let mut roots = vec![start];
-        for other in cx.library.entries() {
+        // Entry points from other procedures (an escalation into the same
+        // procedure cannot make a step reachable that is not already).
+        for other in cx.library.entries().iter().filter(|o| o.file != entry.file) {
             for (_, step) in other.procedure.steps.iter() {
                 if let Some(esc) = &step.escalate
                     && *esc.procedure == *p.id
@@ -105,5 +107,24 @@ mod tests {
             vec![]
         );
         assert_eq!(run_many(&UnreachableStep, &[&klacht_entry, BASE]).len(), 1);
+    }
+
+    #[test]
+    fn escalating_into_itself_does_not_make_a_step_reachable() {
+        let yaml = base_with(
+            "next: terugkoppeling",
+            "escalate: {procedure: test/melding, step: terugkoppeling}",
+        );
+        let found = run(&UnreachableStep, &yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("`terugkoppeling`"));
+    }
+
+    #[test]
+    fn zero_probability_branch_does_not_reach() {
+        let yaml = base_with("p: 0.8}", "p: 1.0}").replace("p: 0.2}", "p: 0.0}");
+        let found = run(&UnreachableStep, &yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("`afwijzing`"));
     }
 }
