@@ -133,7 +133,6 @@ mod numeric_ids {
         let yaml = BASE
             .replace("  onderzoek:", "  2:")
             .replace("{to: onderzoek,", "{to: 2,");
-        let yaml = yaml.replace("next: terugkoppeling", "next: terugkoppeling");
         assert!(run(&UnknownStep, &yaml).is_empty());
         let yaml = base_with("next: bevestiging", "next: 3");
         let found = run(&UnknownStep, &yaml);
