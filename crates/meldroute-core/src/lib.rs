@@ -18,7 +18,9 @@ pub mod load;
 pub mod model;
 pub mod rules;
 pub mod schema;
+pub mod sim;
 pub mod source;
+pub mod stats;
 pub mod suggest;
 
 pub use diag::{Diagnostic, Label, Severity};

@@ -1,0 +1,478 @@
+//! Monte Carlo simulation of reporters' journeys: seeded, parallel,
+//! reproducible on any number of threads, with memory that does not grow
+//! with the number of journeys.
+//!
+//! Reproducibility: journeys run in batches of [`BATCH`]; batch `b` draws
+//! from a ChaCha8 stream seeded with the master seed and stream number `b`.
+//! Batch results are merged in batch order, so the same seed and number of
+//! runs give the same figures on 1 or 16 threads.
+//!
+//! Timing conventions: a step's contact with the reporter happens when the
+//! step completes. The report time is the completion of the first step of
+//! kind `report`; silences are counted from then (from the start when the
+//! journey has no report step) until the journey ends.
+
+pub mod exact;
+pub mod model;
+pub mod report;
+pub mod sample;
+
+use rand::Rng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+pub use model::{CompileError, Go, SimModel};
+pub use report::SimReport;
+
+use crate::model::{Outcome, StepKind};
+use crate::stats::{Moments, Summary};
+
+/// Journeys per batch (one random stream each).
+pub const BATCH: u64 = 4096;
+/// The seed used when none is given: the date of the letter (20 June 2019).
+pub const DEFAULT_SEED: u64 = 20_190_620;
+/// Default number of journeys.
+pub const DEFAULT_RUNS: u64 = 100_000;
+/// Default limit of steps per journey.
+pub const DEFAULT_MAX_STEPS: u32 = 10_000;
+
+/// Every outcome, in report order.
+pub const OUTCOMES: [Outcome; 7] = [
+    Outcome::Resolved,
+    Outcome::Founded,
+    Outcome::Unfounded,
+    Outcome::NotHandled,
+    Outcome::Withdrawn,
+    Outcome::Referred,
+    Outcome::Closed,
+];
+
+fn outcome_index(o: Outcome) -> usize {
+    OUTCOMES.iter().position(|&x| x == o).unwrap_or(0)
+}
+
+/// How to run a simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimOptions {
+    /// Number of journeys.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// A journey longer than this many steps is counted as unfinished.
+    pub max_steps: u32,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            runs: DEFAULT_RUNS,
+            seed: DEFAULT_SEED,
+            threads: 0,
+            max_steps: DEFAULT_MAX_STEPS,
+        }
+    }
+}
+
+/// Why a simulation could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Requested threads.
+        threads: usize,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Aggregates over journeys; merged in batch order.
+#[derive(Clone, Debug)]
+pub struct Aggregate {
+    /// Journeys run.
+    pub runs: u64,
+    /// Journeys that hit the step limit.
+    pub unfinished: u64,
+    /// Steps simulated in all.
+    pub steps_simulated: u64,
+    /// Lead time of finished journeys.
+    pub lead: Summary,
+    /// Report to first contact, of finished journeys with a contact after the report.
+    pub first_contact: Summary,
+    /// Longest silence of finished journeys.
+    pub longest_silence: Summary,
+    /// Contacts per finished journey.
+    pub contacts: Moments,
+    /// Changes of actor per finished journey.
+    pub handoffs: Moments,
+    /// Procedures visited per finished journey.
+    pub procedures: Moments,
+    /// Finished journeys with a feedback step after the report.
+    pub feedback: u64,
+    /// Finished journeys with an aftercare step.
+    pub aftercare: u64,
+    /// Finished journeys per outcome ([`OUTCOMES`] order).
+    pub outcomes: [u64; 7],
+    /// Journeys that entered each procedure by escalation.
+    pub escalations: Vec<u64>,
+    /// Journeys that visited each step at least once.
+    pub visits: Vec<u64>,
+    /// Time spent in each step, summed over journeys.
+    pub step_days: Vec<f64>,
+    /// Per deadline: journeys that reached its step, and met it.
+    pub deadlines: Vec<(u64, u64)>,
+}
+
+impl Aggregate {
+    fn new(model: &SimModel) -> Self {
+        let n = model.steps.len();
+        Aggregate {
+            runs: 0,
+            unfinished: 0,
+            steps_simulated: 0,
+            lead: Summary::default(),
+            first_contact: Summary::default(),
+            longest_silence: Summary::default(),
+            contacts: Moments::default(),
+            handoffs: Moments::default(),
+            procedures: Moments::default(),
+            feedback: 0,
+            aftercare: 0,
+            outcomes: [0; 7],
+            escalations: vec![0; model.procedures.len()],
+            visits: vec![0; n],
+            step_days: vec![0.0; n],
+            deadlines: vec![(0, 0); model.deadlines.len()],
+        }
+    }
+
+    fn merge(&mut self, o: &Aggregate) {
+        self.runs += o.runs;
+        self.unfinished += o.unfinished;
+        self.steps_simulated += o.steps_simulated;
+        self.lead.merge(&o.lead);
+        self.first_contact.merge(&o.first_contact);
+        self.longest_silence.merge(&o.longest_silence);
+        self.contacts.merge(&o.contacts);
+        self.handoffs.merge(&o.handoffs);
+        self.procedures.merge(&o.procedures);
+        self.feedback += o.feedback;
+        self.aftercare += o.aftercare;
+        for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
+            *a += b;
+        }
+        for (a, b) in self.escalations.iter_mut().zip(&o.escalations) {
+            *a += b;
+        }
+        for (a, b) in self.visits.iter_mut().zip(&o.visits) {
+            *a += b;
+        }
+        for (a, b) in self.step_days.iter_mut().zip(&o.step_days) {
+            *a += b;
+        }
+        for (a, b) in self.deadlines.iter_mut().zip(&o.deadlines) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
+}
+
+/// One step of a traced journey.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceStep {
+    /// The step (index into [`SimModel::steps`]).
+    pub step: u32,
+    /// Days since the journey started, when the step began.
+    pub start: f64,
+    /// Days since the journey started, when the step completed.
+    pub end: f64,
+    /// The step was a contact with the reporter.
+    pub contact: bool,
+    /// Days without contact since the report (or the last contact) at completion.
+    pub silence: f64,
+}
+
+/// A traced journey.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// Its steps in order.
+    pub steps: Vec<TraceStep>,
+    /// How it ended (`None`: unfinished).
+    pub outcome: Option<Outcome>,
+}
+
+/// Scratch space reused across the journeys of a batch.
+struct Scratch {
+    journey: u32,
+    visit_stamp: Vec<u32>,
+    proc_stamp: Vec<u32>,
+    esc_stamp: Vec<u32>,
+    deadline_stamp: Vec<u32>,
+    done_stamp: Vec<u32>,
+    done_time: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(model: &SimModel) -> Self {
+        let n = model.steps.len();
+        let p = model.procedures.len();
+        Scratch {
+            journey: 0,
+            visit_stamp: vec![0; n],
+            proc_stamp: vec![0; p],
+            esc_stamp: vec![0; p],
+            deadline_stamp: vec![0; model.deadlines.len()],
+            done_stamp: vec![0; n],
+            done_time: vec![0.0; n],
+        }
+    }
+}
+
+/// Walks one journey, adding it to `agg`; records it in `trace` when given.
+fn walk<R: Rng>(
+    model: &SimModel,
+    rng: &mut R,
+    max_steps: u32,
+    agg: &mut Aggregate,
+    s: &mut Scratch,
+    mut trace: Option<&mut Trace>,
+) {
+    s.journey += 1;
+    let j = s.journey;
+    let mut step = model.start;
+    let mut t = 0.0f64;
+    let mut entered = 0.0f64; // when the journey entered the current procedure
+    let mut report: Option<f64> = None;
+    // Silences after the report, and (for journeys without a report) from the start.
+    let mut last_contact = 0.0f64;
+    let mut longest = 0.0f64;
+    let mut last_any = 0.0f64;
+    let mut longest_any = 0.0f64;
+    let mut first_contact: Option<f64> = None;
+    let mut contacts = 0u32;
+    let mut handoffs = 0u32;
+    let mut prev_actor = u32::MAX;
+    let mut procedures = 1u32;
+    let mut feedback = false;
+    let mut aftercare = false;
+    let mut count = 0u32;
+    s.proc_stamp[model.steps[step as usize].procedure as usize] = j;
+    let outcome = loop {
+        if count >= max_steps {
+            break None;
+        }
+        count += 1;
+        let st = &model.steps[step as usize];
+        let d = st.duration.sample(rng);
+        let begin = t;
+        t += d;
+        agg.step_days[step as usize] += d;
+        if s.visit_stamp[step as usize] != j {
+            s.visit_stamp[step as usize] = j;
+            agg.visits[step as usize] += 1;
+        }
+        if prev_actor != u32::MAX && st.actor != prev_actor {
+            handoffs += 1;
+        }
+        prev_actor = st.actor;
+        if st.kind == StepKind::Report && report.is_none() {
+            report = Some(t);
+            last_contact = t;
+        }
+        if st.contact {
+            contacts += 1;
+            longest_any = longest_any.max(t - last_any);
+            last_any = t;
+            if let Some(r) = report {
+                first_contact.get_or_insert(t - r);
+                longest = longest.max(t - last_contact);
+                last_contact = t;
+            }
+        }
+        if report.is_some() {
+            feedback |= st.kind == StepKind::Feedback;
+        }
+        aftercare |= st.kind == StepKind::Aftercare;
+        if let Some(di) = st.deadline
+            && s.deadline_stamp[di as usize] != j
+        {
+            let dl = &model.deadlines[di as usize];
+            let from = match dl.from {
+                None => Some(entered),
+                Some(f) => (s.done_stamp[f as usize] == j).then(|| s.done_time[f as usize]),
+            };
+            if let Some(from) = from {
+                s.deadline_stamp[di as usize] = j;
+                let counts = &mut agg.deadlines[di as usize];
+                counts.0 += 1;
+                if t - from <= dl.within + 1e-9 {
+                    counts.1 += 1;
+                }
+            }
+        }
+        if st.deadline_source {
+            s.done_stamp[step as usize] = j;
+            s.done_time[step as usize] = t;
+        }
+        if let Some(tr) = trace.as_deref_mut() {
+            let silence_from = if report.is_some() {
+                last_contact
+            } else {
+                last_any
+            };
+            tr.steps.push(TraceStep {
+                step,
+                start: begin,
+                end: t,
+                contact: st.contact,
+                silence: t - silence_from,
+            });
+        }
+        step = match &st.go {
+            Go::Step(next) => *next,
+            Go::Branch { from, len } => {
+                let u: f64 = rng.random();
+                let branches = &model.branches[*from as usize..(*from + *len) as usize];
+                branches
+                    .iter()
+                    .find(|(cum, _)| u < *cum)
+                    .map_or(branches[branches.len() - 1].1, |b| b.1)
+            }
+            Go::Escalate {
+                step: next,
+                procedure,
+            } => {
+                let p = *procedure as usize;
+                if s.esc_stamp[p] != j {
+                    s.esc_stamp[p] = j;
+                    agg.escalations[p] += 1;
+                }
+                if s.proc_stamp[p] != j {
+                    s.proc_stamp[p] = j;
+                    procedures += 1;
+                }
+                entered = t;
+                *next
+            }
+            Go::End(outcome) => break Some(*outcome),
+        };
+    };
+    agg.runs += 1;
+    agg.steps_simulated += u64::from(count);
+    if let Some(tr) = trace {
+        tr.outcome = outcome;
+    }
+    let Some(outcome) = outcome else {
+        agg.unfinished += 1;
+        return;
+    };
+    let longest = if report.is_some() {
+        longest.max(t - last_contact)
+    } else {
+        longest_any.max(t - last_any)
+    };
+    agg.lead.add(t);
+    if let Some(fc) = first_contact {
+        agg.first_contact.add(fc);
+    }
+    agg.longest_silence.add(longest);
+    agg.contacts.add(f64::from(contacts));
+    agg.handoffs.add(f64::from(handoffs));
+    agg.procedures.add(f64::from(procedures));
+    agg.feedback += u64::from(feedback);
+    agg.aftercare += u64::from(aftercare);
+    agg.outcomes[outcome_index(outcome)] += 1;
+}
+
+/// The random stream of batch `batch`.
+fn stream(seed: u64, batch: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(batch);
+    rng
+}
+
+fn run_batch(model: &SimModel, opts: &SimOptions, batch: u64) -> Aggregate {
+    let mut agg = Aggregate::new(model);
+    let mut scratch = Scratch::new(model);
+    let mut rng = stream(opts.seed, batch);
+    let n = BATCH.min(opts.runs - batch * BATCH);
+    for _ in 0..n {
+        walk(
+            model,
+            &mut rng,
+            opts.max_steps,
+            &mut agg,
+            &mut scratch,
+            None,
+        );
+    }
+    agg
+}
+
+/// Simulates `opts.runs` journeys; `progress` is told the number of
+/// journeys done after each group of batches.
+pub fn simulate(
+    model: &SimModel,
+    opts: &SimOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Aggregate, SimError> {
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SimError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    let batches = opts.runs.div_ceil(BATCH);
+    // Groups of batches keep memory bounded whatever the number of runs.
+    let group = (threads as u64 * 4).max(1);
+    let mut total = Aggregate::new(model);
+    let mut first = 0;
+    while first < batches {
+        let last = (first + group).min(batches);
+        let results: Vec<Aggregate> = pool.install(|| {
+            (first..last)
+                .into_par_iter()
+                .map(|b| run_batch(model, opts, b))
+                .collect()
+        });
+        for r in &results {
+            total.merge(r);
+        }
+        progress(total.runs);
+        first = last;
+    }
+    Ok(total)
+}
+
+/// The first journey that [`simulate`] runs with this seed, step by step.
+pub fn trace(model: &SimModel, seed: u64, max_steps: u32) -> Trace {
+    let mut agg = Aggregate::new(model);
+    let mut scratch = Scratch::new(model);
+    let mut rng = stream(seed, 0);
+    let mut tr = Trace {
+        steps: Vec::new(),
+        outcome: None,
+    };
+    walk(
+        model,
+        &mut rng,
+        max_steps,
+        &mut agg,
+        &mut scratch,
+        Some(&mut tr),
+    );
+    tr
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,180 @@
+//! Drawing step durations from their distributions.
+
+use rand::Rng;
+use rand_distr::{Exp1, StandardNormal};
+
+use crate::duration::{Distribution, lognormal_params};
+
+/// A duration distribution prepared for fast sampling (all in days).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sampler {
+    /// Always `days`; draws no random number.
+    Fixed(f64),
+    /// `min + width * U`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// `max - min`.
+        width: f64,
+    },
+    /// Inverse-CDF triangular.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Mode.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+        /// CDF at the mode.
+        cut: f64,
+    },
+    /// `mean * Exp(1)`.
+    Exponential {
+        /// Mean.
+        mean: f64,
+    },
+    /// `exp(mu + sigma * N(0, 1))`.
+    Lognormal {
+        /// Mean of the log.
+        mu: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+    /// One of the samples, uniformly.
+    Empirical(Box<[f64]>),
+}
+
+impl Sampler {
+    /// A sampler for `dist` (which has passed the `invalid-duration` rule).
+    pub fn new(dist: &Distribution) -> Sampler {
+        match dist {
+            Distribution::Fixed(d) => Sampler::Fixed(d.days()),
+            Distribution::Uniform { min, max } => Sampler::Uniform {
+                min: min.days(),
+                width: max.days() - min.days(),
+            },
+            Distribution::Triangular { min, mode, max } => {
+                let (a, c, b) = (min.days(), mode.days(), max.days());
+                let cut = if b > a { (c - a) / (b - a) } else { 0.5 };
+                Sampler::Triangular {
+                    min: a,
+                    mode: c,
+                    max: b,
+                    cut,
+                }
+            }
+            Distribution::Exponential { mean } => Sampler::Exponential { mean: mean.days() },
+            Distribution::Lognormal { median, p90 } => {
+                let (mu, sigma) = lognormal_params(*median, *p90);
+                Sampler::Lognormal { mu, sigma }
+            }
+            Distribution::Empirical(samples) => {
+                Sampler::Empirical(samples.iter().map(|d| d.days()).collect())
+            }
+        }
+    }
+
+    /// One duration in days.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Sampler::Fixed(d) => *d,
+            Sampler::Uniform { min, width } => min + width * rng.random::<f64>(),
+            Sampler::Triangular {
+                min,
+                mode,
+                max,
+                cut,
+            } => {
+                let u: f64 = rng.random();
+                if u < *cut {
+                    min + (u * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
+                }
+            }
+            Sampler::Exponential { mean } => mean * rng.sample::<f64, _>(Exp1),
+            Sampler::Lognormal { mu, sigma } => {
+                (mu + sigma * rng.sample::<f64, _>(StandardNormal)).exp()
+            }
+            Sampler::Empirical(samples) => samples[rng.random_range(0..samples.len())],
+        }
+    }
+
+    /// The exact mean in days.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Sampler::Fixed(d) => *d,
+            Sampler::Uniform { min, width } => min + width / 2.0,
+            Sampler::Triangular { min, mode, max, .. } => (min + mode + max) / 3.0,
+            Sampler::Exponential { mean } => *mean,
+            Sampler::Lognormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+            Sampler::Empirical(s) => s.iter().sum::<f64>() / s.len().max(1) as f64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::duration::Duration;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn d(s: &str) -> Duration {
+        Duration::parse(s).unwrap()
+    }
+
+    #[test]
+    fn sample_means_match_exact_means() {
+        let dists = [
+            Distribution::Uniform {
+                min: d("1w"),
+                max: d("3w"),
+            },
+            Distribution::Triangular {
+                min: d("1d"),
+                mode: d("3d"),
+                max: d("10d"),
+            },
+            Distribution::Exponential { mean: d("2w") },
+            Distribution::Lognormal {
+                median: d("3w"),
+                p90: d("9w"),
+            },
+            Distribution::Empirical(vec![d("1d"), d("2d"), d("9d")]),
+        ];
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for dist in &dists {
+            let s = Sampler::new(dist);
+            let n = 200_000;
+            let mut m = crate::stats::Moments::default();
+            for _ in 0..n {
+                let x = s.sample(&mut rng);
+                assert!(x >= 0.0);
+                m.add(x);
+            }
+            assert!(
+                (m.mean - dist.mean_days()).abs() < 4.0 * m.std_error(),
+                "{dist:?}: {} vs {}",
+                m.mean,
+                dist.mean_days()
+            );
+            assert!((s.mean() - dist.mean_days()).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn bounded_distributions_stay_in_bounds() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let s = Sampler::new(&Distribution::Triangular {
+            min: d("1d"),
+            mode: d("1d"),
+            max: d("4d"),
+        });
+        for _ in 0..10_000 {
+            let x = s.sample(&mut rng);
+            assert!((1.0..=4.0).contains(&x));
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Engine tests: exact agreement, thread invariance, unfinished journeys,
+//! and metrics checked by hand on small procedures.
+
+use super::exact::exact;
+use super::*;
+use crate::library::{Library, Origin};
+use crate::load::Limits;
+use crate::source::SourceFile;
+
+fn library_with(yamls: &[&str]) -> (Library, Vec<usize>) {
+    let mut lib = Library::with_bundled(Limits::default());
+    let mut idx = Vec::new();
+    for (i, y) in yamls.iter().enumerate() {
+        idx.extend(lib.load_source(SourceFile::new(format!("t{i}.yaml"), *y), Origin::User));
+        assert!(
+            lib.user_load_errors().next().is_none(),
+            "{:?}",
+            lib.load_errors()
+        );
+    }
+    (lib, idx)
+}
+
+fn run(model: &SimModel, runs: u64, seed: u64, threads: usize) -> Aggregate {
+    let opts = SimOptions {
+        runs,
+        seed,
+        threads,
+        max_steps: DEFAULT_MAX_STEPS,
+    };
+    simulate(model, &opts, &|_| {}).expect("simulates")
+}
+
+/// Checks simulated figures against exact ones within 4 standard errors.
+fn assert_agrees(model: &SimModel, runs: u64) {
+    let ex = exact(model).expect("exact");
+    let agg = run(model, runs, 42, 0);
+    assert_eq!(agg.unfinished, 0);
+    let n = agg.runs as f64;
+    let se = agg.lead.moments.std_error();
+    let diff = (agg.lead.moments.mean - ex.lead_time_mean_days).abs();
+    assert!(
+        diff <= 4.0 * se + 1e-9,
+        "{}: lead mean {} vs exact {} (se {se})",
+        model.procedures[0].id,
+        agg.lead.moments.mean,
+        ex.lead_time_mean_days
+    );
+    for (i, &p) in ex.visit_probabilities.iter().enumerate() {
+        let sim = agg.visits[i] as f64 / n;
+        let se = (p * (1.0 - p) / n).sqrt();
+        assert!(
+            (sim - p).abs() <= 4.0 * se + 1e-9,
+            "{}: visit {} {sim} vs {p}",
+            model.procedures[0].id,
+            model.step_name(i as u32)
+        );
+    }
+    for (o, &count) in OUTCOMES.iter().zip(&agg.outcomes) {
+        let p = ex.outcomes.get(o.as_str()).copied().unwrap_or(0.0);
+        let sim = count as f64 / n;
+        let se = (p * (1.0 - p) / n).sqrt();
+        assert!(
+            (sim - p).abs() <= 4.0 * se + 1e-9,
+            "{}: outcome {} {sim} vs {p}",
+            model.procedures[0].id,
+            o.as_str()
+        );
+    }
+}
+
+#[test]
+fn every_bundled_procedure_agrees_with_exact_expectations() {
+    let lib = Library::with_bundled(Limits::default());
+    for (i, e) in lib.entries().iter().enumerate() {
+        let model =
+            SimModel::compile(&lib, i).unwrap_or_else(|err| panic!("{}: {err}", *e.procedure.id));
+        assert_agrees(&model, 60_000);
+    }
+}
+
+/// A deterministic generator of procedures with loops: step `i` goes on to
+/// later steps, sometimes back to earlier ones, and sometimes ends.
+fn generated(n: usize, seed: u64) -> String {
+    use std::fmt::Write as _;
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = |m: usize| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((x >> 33) as usize) % m
+    };
+    let mut y = String::from(
+        "id: test/gegenereerd\ntitle: G\norganisation: T\nkind: internal-report\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\n  org: {title: O, role: organisation}\nstart: s0\nsteps:\n",
+    );
+    for i in 0..n {
+        let kind = [
+            "report",
+            "assessment",
+            "feedback",
+            "investigation",
+            "hearing",
+        ][next(5)];
+        let actor = if i == 0 { "melder" } else { "org" };
+        let dur = [
+            "1d",
+            "{uniform: {min: 1d, max: 5d}}",
+            "{exponential: {mean: 3d}}",
+            "{lognormal: {median: 2d, p90: 6d}}",
+            "{triangular: {min: 0d, mode: 1d, max: 4d}}",
+        ][next(5)];
+        let _ = write!(
+            y,
+            "  s{i}:\n    title: Stap {i}\n    actor: {actor}\n    kind: {kind}\n    duration: {dur}\n    basis: assumption\n    note: generated\n"
+        );
+        if i + 1 == n {
+            y.push_str("    outcome: closed\n");
+            continue;
+        }
+        let back = next(i + 1);
+        let fwd = i + 1;
+        let _ = write!(
+            y,
+            "    next:\n      - {{to: s{fwd}, p: 0.6}}\n      - {{to: s{back}, p: 0.3}}\n      - {{to: end{i}, p: 0.1}}\n"
+        );
+        let _ = write!(
+            y,
+            "  end{i}:\n    title: Einde {i}\n    actor: org\n    kind: closure\n    outcome: {}\n",
+            ["resolved", "founded", "withdrawn"][next(3)]
+        );
+    }
+    y
+}
+
+#[test]
+fn generated_procedures_with_loops_agree_with_exact_expectations() {
+    for seed in 0..4 {
+        let yaml = generated(12, seed);
+        let (lib, idx) = library_with(&[&yaml]);
+        let errors = crate::rules::check(&lib, &idx);
+        assert!(
+            errors.iter().all(|d| d.severity != crate::Severity::Error),
+            "{errors:#?}"
+        );
+        let model = SimModel::compile(&lib, idx[0]).expect("compiles");
+        assert_agrees(&model, 40_000);
+    }
+}
+
+#[test]
+fn same_seed_same_figures_on_any_number_of_threads() {
+    let lib = Library::with_bundled(Limits::default());
+    let i = lib.resolve_index("rijk/interne-melding").expect("bundled");
+    let model = SimModel::compile(&lib, i).expect("compiles");
+    let opts = SimOptions {
+        runs: 30_000,
+        ..SimOptions::default()
+    };
+    let reports: Vec<String> = [1, 2, 7]
+        .iter()
+        .map(|&t| {
+            let agg = run(&model, opts.runs, opts.seed, t);
+            format!("{:?}", SimReport::new(&model, &opts, &agg))
+        })
+        .collect();
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+    let other = format!(
+        "{:?}",
+        SimReport::new(&model, &opts, &run(&model, opts.runs, 7, 2))
+    );
+    assert_ne!(reports[0], other, "another seed gives other figures");
+}
+
+const LOOP: &str = "id: test/lus\ntitle: L\norganisation: T\nkind: advice\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\nstart: a\nsteps:\n  a: {title: A, actor: melder, kind: report, duration: 1d, basis: law, next: b}\n  b: {title: B, actor: melder, kind: assessment, duration: 1d, basis: law, next: a}\n";
+
+#[test]
+fn a_loop_that_cannot_exit_is_unfinished_not_a_hang() {
+    let (lib, idx) = library_with(&[LOOP]);
+    let model = SimModel::compile(&lib, idx[0]).expect("compiles without validation");
+    let opts = SimOptions {
+        runs: 1000,
+        seed: 1,
+        threads: 2,
+        max_steps: 50,
+    };
+    let agg = simulate(&model, &opts, &|_| {}).expect("runs");
+    assert_eq!((agg.runs, agg.unfinished), (1000, 1000));
+    assert_eq!(agg.steps_simulated, 50_000);
+    let report = SimReport::new(&model, &opts, &agg);
+    assert_eq!(report.unfinished, 1.0);
+    assert!(report.outcomes.is_empty());
+    assert_eq!(exact(&model), Err(exact::ExactError::NeverEnds));
+}
+
+const HAND: &str = r#"id: test/hand
+title: H
+organisation: T
+kind: internal-report
+sources: {}
+actors:
+  melder: {title: M, role: reporter}
+  org: {title: O, role: organisation}
+start: melding
+steps:
+  melding: {title: Melding, actor: melder, kind: report, duration: 1d, basis: law, next: bevestiging}
+  bevestiging:
+    title: Bevestiging
+    actor: org
+    kind: acknowledgement
+    duration: 10d
+    basis: law
+    deadline: {within: 7d, from: melding, basis: "Wbk art. 2"}
+    next: onderzoek
+  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 8w, basis: law, next: terugkoppeling}
+  terugkoppeling:
+    title: Terugkoppeling
+    actor: org
+    kind: feedback
+    duration: 2d
+    basis: law
+    deadline: {within: 3mo, from: bevestiging, basis: "Wbk art. 2"}
+    next: einde
+  einde: {title: Einde, actor: org, kind: closure, duration: 3d, basis: law, outcome: founded}
+"#;
+
+#[test]
+fn metrics_of_a_fixed_journey_are_exact() {
+    let (lib, idx) = library_with(&[HAND]);
+    let model = SimModel::compile(&lib, idx[0]).expect("compiles");
+    let opts = SimOptions {
+        runs: 10,
+        seed: 3,
+        threads: 1,
+        max_steps: 100,
+    };
+    let agg = simulate(&model, &opts, &|_| {}).expect("runs");
+    let r = SimReport::new(&model, &opts, &agg);
+    // 1 + 10 + 56 + 2 + 3 days.
+    assert_eq!(r.lead_time_days.mean, 72.0);
+    assert_eq!(r.lead_time_days.max, 72.0);
+    // Report done at day 1; acknowledgement (a contact) at day 11.
+    assert_eq!(r.first_contact_days.mean, 10.0);
+    // Silences after the report: 10 days, then 58 (to feedback at day 69), then 3.
+    assert_eq!(r.longest_silence_days.mean, 58.0);
+    assert_eq!(r.contacts_mean, 2.0);
+    assert_eq!(r.handoffs_mean, 1.0);
+    assert_eq!(r.feedback_rate, 1.0);
+    assert_eq!(r.aftercare_rate, 0.0);
+    assert_eq!(r.outcomes.get("founded"), Some(&1.0));
+    // The acknowledgement misses 7 days (10 > 7); feedback 58 days after it meets 3 months.
+    assert_eq!((r.deadlines[0].reached, r.deadlines[0].met), (1.0, 0.0));
+    assert_eq!((r.deadlines[1].reached, r.deadlines[1].met), (1.0, 1.0));
+    assert_eq!(r.steps[0].step, "onderzoek");
+    assert!((r.steps[0].share_of_lead_time - 56.0 / 72.0).abs() < 1e-12);
+    let ex = exact(&model).expect("exact");
+    assert_eq!(ex.lead_time_mean_days, 72.0);
+    let t = trace(&model, 3, 100);
+    let ends: Vec<f64> = t.steps.iter().map(|s| s.end).collect();
+    assert_eq!(ends, [1.0, 11.0, 67.0, 69.0, 72.0]);
+    assert_eq!(t.steps[2].silence, 56.0);
+    assert_eq!(t.outcome, Some(Outcome::Founded));
+}
+
+#[test]
+fn escalation_is_followed_and_counted() {
+    let lib = Library::with_bundled(Limits::default());
+    let i = lib.resolve_index("rijk/klacht").expect("bundled");
+    let model = SimModel::compile(&lib, i).expect("compiles");
+    assert!(
+        model
+            .procedures
+            .iter()
+            .any(|p| p.id == "rijk/nationale-ombudsman")
+    );
+    let agg = run(&model, 20_000, 5, 2);
+    let r = SimReport::new(
+        &model,
+        &SimOptions {
+            runs: 20_000,
+            seed: 5,
+            ..SimOptions::default()
+        },
+        &agg,
+    );
+    let esc = r.escalations["rijk/nationale-ombudsman"];
+    assert!(esc > 0.0 && esc < 1.0, "{esc}");
+    assert!(r.procedures_mean > 1.0);
+    let total: f64 = r.outcomes.values().sum::<f64>() + r.unfinished;
+    assert!((total - 1.0).abs() < 1e-12);
+}
