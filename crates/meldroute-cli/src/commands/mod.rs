@@ -2,11 +2,14 @@
 
 mod list;
 mod rules;
+mod simulate;
+mod trace;
 mod validate;
 
 use std::process::ExitCode;
 
-use meldroute_core::Limits;
+use meldroute_core::sim::SimModel;
+use meldroute_core::{Library, Limits, Severity};
 
 use crate::cli::{Cli, Command, LimitArgs};
 
@@ -20,6 +23,9 @@ macro_rules! out {
 
 /// Appends a formatted line to an output buffer.
 macro_rules! outln {
+    ($out:expr) => {{
+        $out.push('\n');
+    }};
     ($out:expr, $($arg:tt)*) => {{
         use std::fmt::Write as _;
         let _ = writeln!($out, $($arg)*);
@@ -34,11 +40,57 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(out, &args),
         Command::List(args) => list::run(out, &args),
         Command::Rules(args) => rules::run(out, &args),
+        Command::Simulate(args) => simulate::run(out, &args),
+        Command::Trace(args) => trace::run(out, &args),
         Command::Schema => {
             out.push_str(&meldroute_core::schema::procedure_schema());
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A procedure loaded, validated and compiled for simulation; or, when it
+/// has errors, the exit code after printing them to standard error.
+pub fn load_model(
+    arg: &crate::cli::ProcedureArg,
+) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
+    let mut lib = Library::with_bundled(arg.limits.limits());
+    let targets = lib.load_input(&arg.procedure)?;
+    let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
+    findings.extend(meldroute_core::rules::check(&lib, &targets));
+    if findings.iter().any(|d| d.severity == Severity::Error) {
+        for d in findings.iter().filter(|d| d.severity == Severity::Error) {
+            eprintln!("{}", crate::report::human(&lib, d));
+        }
+        eprintln!(
+            "meldroute: {} has errors; fix them first (`meldroute validate` shows them too)",
+            arg.procedure.to_string_lossy()
+        );
+        return Ok(Err(ExitCode::from(1)));
+    }
+    let [target] = targets[..] else {
+        anyhow::bail!(
+            "{} holds {} procedures; name one file or library id",
+            arg.procedure.to_string_lossy(),
+            targets.len()
+        );
+    };
+    let model = SimModel::compile(&lib, target)?;
+    Ok(Ok((lib, model)))
+}
+
+/// A duration for people: days below two weeks, weeks above.
+pub fn days_weeks(days: f64) -> String {
+    if days < 14.0 {
+        format!("{days:.1} d")
+    } else {
+        format!("{:.1} w", days / 7.0)
+    }
+}
+
+/// A share as a percentage.
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
 }
 
 impl LimitArgs {

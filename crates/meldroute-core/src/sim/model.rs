@@ -112,7 +112,8 @@ pub struct SimDeadline {
 pub struct SimModel {
     /// Procedures, the starting one first.
     pub procedures: Vec<SimProcedure>,
-    /// Actors: index 0 is the reporter, then `procedure:actor` titles.
+    /// Actor titles: index 0 is the reporter (in every procedure), then the
+    /// other actors of each procedure.
     pub actors: Vec<String>,
     /// All steps of all procedures.
     pub steps: Vec<SimStep>,
@@ -162,6 +163,10 @@ impl SimModel {
             start: 0,
         };
         let mut actor_index: HashMap<(usize, String), u32> = HashMap::new();
+        let root = &library.entry(entry).procedure;
+        if let Some((_, reporter)) = root.actors.iter().find(|(_, a)| *a.role == Role::Reporter) {
+            model.actors[0] = reporter.title.clone();
+        }
         // Pass 2: steps.
         for (pi, &e) in procs.iter().enumerate() {
             let p = &library.entry(e).procedure;
@@ -186,7 +191,7 @@ impl SimModel {
                     Some(a) => *actor_index
                         .entry((pi, step.actor.value.clone()))
                         .or_insert_with(|| {
-                            model.actors.push(format!("{pid}:{}", a.title));
+                            model.actors.push(a.title.clone());
                             (model.actors.len() - 1) as u32
                         }),
                     None => 0,
