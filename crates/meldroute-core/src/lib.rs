@@ -12,6 +12,7 @@
 
 pub mod diag;
 pub mod duration;
+pub mod generate;
 pub mod graph;
 pub mod library;
 pub mod load;

@@ -42,7 +42,7 @@ pub fn run(out: &mut String, args: &TraceArgs) -> anyhow::Result<ExitCode> {
             days_weeks(s.end),
             model.procedures[step.procedure as usize].id.clone(),
             inert(&model.actors[step.actor as usize]),
-            inert(&step.title),
+            inert(&model.names[s.step as usize].title),
             reporter,
         ]);
     }

@@ -205,15 +205,29 @@ pub struct Trace {
     pub outcome: Option<Outcome>,
 }
 
+/// Per-step state of a batch, in one array so the inner loop touches one
+/// place per step.
+#[derive(Clone, Copy, Default)]
+struct StepState {
+    /// Journey number of the last visit.
+    visit: u32,
+    /// Journey number of the last completion recorded for deadlines.
+    done: u32,
+    /// Time of that completion.
+    done_time: f64,
+    /// Days spent in the step in this batch.
+    days: f64,
+    /// Journeys of this batch that visited the step.
+    visits: u64,
+}
+
 /// Scratch space reused across the journeys of a batch.
 struct Scratch {
     journey: u32,
-    visit_stamp: Vec<u32>,
+    steps: Vec<StepState>,
     proc_stamp: Vec<u32>,
     esc_stamp: Vec<u32>,
     deadline_stamp: Vec<u32>,
-    done_stamp: Vec<u32>,
-    done_time: Vec<f64>,
 }
 
 impl Scratch {
@@ -222,12 +236,23 @@ impl Scratch {
         let p = model.procedures.len();
         Scratch {
             journey: 0,
-            visit_stamp: vec![0; n],
+            steps: vec![StepState::default(); n],
             proc_stamp: vec![0; p],
             esc_stamp: vec![0; p],
             deadline_stamp: vec![0; model.deadlines.len()],
-            done_stamp: vec![0; n],
-            done_time: vec![0.0; n],
+        }
+    }
+
+    /// Adds the per-step figures of the batch to `agg`.
+    fn flush(&self, agg: &mut Aggregate) {
+        for ((st, visits), days) in self
+            .steps
+            .iter()
+            .zip(&mut agg.visits)
+            .zip(&mut agg.step_days)
+        {
+            *visits += st.visits;
+            *days += st.days;
         }
     }
 }
@@ -270,11 +295,6 @@ fn walk<R: Rng>(
         let d = st.duration.sample(rng);
         let begin = t;
         t += d;
-        agg.step_days[step as usize] += d;
-        if s.visit_stamp[step as usize] != j {
-            s.visit_stamp[step as usize] = j;
-            agg.visits[step as usize] += 1;
-        }
         if prev_actor != u32::MAX && st.actor != prev_actor {
             handoffs += 1;
         }
@@ -303,7 +323,10 @@ fn walk<R: Rng>(
             let dl = &model.deadlines[di as usize];
             let from = match dl.from {
                 None => Some(entered),
-                Some(f) => (s.done_stamp[f as usize] == j).then(|| s.done_time[f as usize]),
+                Some(f) => {
+                    let from = &s.steps[f as usize];
+                    (from.done == j).then_some(from.done_time)
+                }
             };
             if let Some(from) = from {
                 s.deadline_stamp[di as usize] = j;
@@ -314,9 +337,15 @@ fn walk<R: Rng>(
                 }
             }
         }
+        let state = &mut s.steps[step as usize];
+        state.days += d;
+        if state.visit != j {
+            state.visit = j;
+            state.visits += 1;
+        }
         if st.deadline_source {
-            s.done_stamp[step as usize] = j;
-            s.done_time[step as usize] = t;
+            state.done = j;
+            state.done_time = t;
         }
         if let Some(tr) = trace.as_deref_mut() {
             let silence_from = if report.is_some() {
@@ -410,6 +439,7 @@ fn run_batch(model: &SimModel, opts: &SimOptions, batch: u64) -> Aggregate {
             None,
         );
     }
+    scratch.flush(&mut agg);
     agg
 }
 

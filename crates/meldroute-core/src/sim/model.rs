@@ -58,13 +58,18 @@ pub enum Go {
     End(Outcome),
 }
 
-/// A step, ready to simulate.
+/// The names of a step, kept apart from the fields the simulation reads.
 #[derive(Clone, Debug)]
-pub struct SimStep {
+pub struct StepName {
     /// Step id in its file.
     pub id: String,
     /// Title.
     pub title: String,
+}
+
+/// A step, ready to simulate (only what the inner loop reads).
+#[derive(Clone, Debug)]
+pub struct SimStep {
     /// Index into [`SimModel::procedures`].
     pub procedure: u32,
     /// Index into [`SimModel::actors`]; the reporter of every procedure is actor 0.
@@ -117,6 +122,8 @@ pub struct SimModel {
     pub actors: Vec<String>,
     /// All steps of all procedures.
     pub steps: Vec<SimStep>,
+    /// Their ids and titles, in the same order.
+    pub names: Vec<StepName>,
     /// Branches as (cumulative probability, target step).
     pub branches: Vec<(f64, u32)>,
     /// Deadlines.
@@ -158,6 +165,7 @@ impl SimModel {
             procedures: Vec::new(),
             actors: vec!["reporter".to_owned()],
             steps: Vec::with_capacity(total as usize),
+            names: Vec::with_capacity(total as usize),
             branches: Vec::new(),
             deadlines: Vec::new(),
             start: 0,
@@ -265,9 +273,11 @@ impl SimModel {
                     }
                     None => None,
                 };
-                model.steps.push(SimStep {
+                model.names.push(StepName {
                     id: key.value.clone(),
                     title: step.title.value.clone(),
+                });
+                model.steps.push(SimStep {
                     procedure: pi as u32,
                     actor,
                     kind: *step.kind,
@@ -302,6 +312,9 @@ impl SimModel {
     /// `procedure:step` of a step, for people.
     pub fn step_name(&self, step: u32) -> String {
         let s = &self.steps[step as usize];
-        format!("{}:{}", self.procedures[s.procedure as usize].id, s.id)
+        format!(
+            "{}:{}",
+            self.procedures[s.procedure as usize].id, self.names[step as usize].id
+        )
     }
 }

@@ -130,8 +130,8 @@ impl SimReport {
             .filter(|(i, _)| agg.visits[*i] > 0)
             .map(|(i, s)| StepReport {
                 procedure: model.procedures[s.procedure as usize].id.clone(),
-                step: s.id.clone(),
-                title: s.title.clone(),
+                step: model.names[i].id.clone(),
+                title: model.names[i].title.clone(),
                 visit_rate: share(agg.visits[i], agg.runs),
                 mean_days: if agg.runs == 0 {
                     0.0

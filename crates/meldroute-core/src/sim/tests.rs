@@ -79,65 +79,10 @@ fn every_bundled_procedure_agrees_with_exact_expectations() {
     }
 }
 
-/// A deterministic generator of procedures with loops: step `i` goes on to
-/// later steps, sometimes back to earlier ones, and sometimes ends.
-fn generated(n: usize, seed: u64) -> String {
-    use std::fmt::Write as _;
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let mut next = |m: usize| {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((x >> 33) as usize) % m
-    };
-    let mut y = String::from(
-        "id: test/gegenereerd\ntitle: G\norganisation: T\nkind: internal-report\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\n  org: {title: O, role: organisation}\nstart: s0\nsteps:\n",
-    );
-    for i in 0..n {
-        let kind = [
-            "report",
-            "assessment",
-            "feedback",
-            "investigation",
-            "hearing",
-        ][next(5)];
-        let actor = if i == 0 { "melder" } else { "org" };
-        let dur = [
-            "1d",
-            "{uniform: {min: 1d, max: 5d}}",
-            "{exponential: {mean: 3d}}",
-            "{lognormal: {median: 2d, p90: 6d}}",
-            "{triangular: {min: 0d, mode: 1d, max: 4d}}",
-        ][next(5)];
-        let _ = write!(
-            y,
-            "  s{i}:\n    title: Stap {i}\n    actor: {actor}\n    kind: {kind}\n    duration: {dur}\n    basis: assumption\n    note: generated\n"
-        );
-        if i + 1 == n {
-            y.push_str("    outcome: closed\n");
-            continue;
-        }
-        let back = next(i + 1);
-        let fwd = i + 1;
-        let _ = write!(
-            y,
-            "    next:\n      - {{to: s{fwd}, p: 0.6}}\n      - {{to: s{back}, p: 0.3}}\n      - {{to: end{i}, p: 0.1}}\n"
-        );
-        let _ = write!(
-            y,
-            "  end{i}:\n    title: Einde {i}\n    actor: org\n    kind: closure\n    outcome: {}\n",
-            ["resolved", "founded", "withdrawn"][next(3)]
-        );
-    }
-    y
-}
-
 #[test]
 fn generated_procedures_with_loops_agree_with_exact_expectations() {
     for seed in 0..4 {
-        let yaml = generated(12, seed);
+        let yaml = crate::generate::procedure_with_loops(12, seed);
         let (lib, idx) = library_with(&[&yaml]);
         let errors = crate::rules::check(&lib, &idx);
         assert!(
