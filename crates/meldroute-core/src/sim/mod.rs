@@ -26,7 +26,7 @@ pub use model::{CompileError, Go, SimModel};
 pub use report::SimReport;
 
 use crate::model::{Outcome, StepKind};
-use crate::stats::{Moments, Summary};
+use crate::stats::Summary;
 
 /// Journeys per batch (one random stream each).
 pub const BATCH: u64 = 4096;
@@ -105,12 +105,12 @@ pub struct Aggregate {
     pub first_contact: Summary,
     /// Longest silence of finished journeys.
     pub longest_silence: Summary,
-    /// Contacts per finished journey.
-    pub contacts: Moments,
-    /// Changes of actor per finished journey.
-    pub handoffs: Moments,
-    /// Procedures visited per finished journey.
-    pub procedures: Moments,
+    /// Contacts, summed over finished journeys.
+    pub contacts: u64,
+    /// Changes of actor, summed over finished journeys.
+    pub handoffs: u64,
+    /// Procedures visited, summed over finished journeys.
+    pub procedures: u64,
     /// Finished journeys with a feedback step after the report.
     pub feedback: u64,
     /// Finished journeys with an aftercare step.
@@ -137,9 +137,9 @@ impl Aggregate {
             lead: Summary::default(),
             first_contact: Summary::default(),
             longest_silence: Summary::default(),
-            contacts: Moments::default(),
-            handoffs: Moments::default(),
-            procedures: Moments::default(),
+            contacts: 0,
+            handoffs: 0,
+            procedures: 0,
             feedback: 0,
             aftercare: 0,
             outcomes: [0; 7],
@@ -157,9 +157,9 @@ impl Aggregate {
         self.lead.merge(&o.lead);
         self.first_contact.merge(&o.first_contact);
         self.longest_silence.merge(&o.longest_silence);
-        self.contacts.merge(&o.contacts);
-        self.handoffs.merge(&o.handoffs);
-        self.procedures.merge(&o.procedures);
+        self.contacts += o.contacts;
+        self.handoffs += o.handoffs;
+        self.procedures += o.procedures;
         self.feedback += o.feedback;
         self.aftercare += o.aftercare;
         for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
@@ -409,9 +409,9 @@ fn walk<R: Rng>(
         agg.first_contact.add(fc);
     }
     agg.longest_silence.add(longest);
-    agg.contacts.add(f64::from(contacts));
-    agg.handoffs.add(f64::from(handoffs));
-    agg.procedures.add(f64::from(procedures));
+    agg.contacts += u64::from(contacts);
+    agg.handoffs += u64::from(handoffs);
+    agg.procedures += u64::from(procedures);
     agg.feedback += u64::from(feedback);
     agg.aftercare += u64::from(aftercare);
     agg.outcomes[outcome_index(outcome)] += 1;
