@@ -56,7 +56,7 @@ impl LogHistogram {
     /// representation, offset so that [`QUANTILE_MIN_DAYS`] is bucket 1.
     #[inline]
     fn bucket(v: f64) -> usize {
-        if !(v >= QUANTILE_MIN_DAYS) {
+        if v.is_nan() || v < QUANTILE_MIN_DAYS {
             return 0; // zero, tiny, negative or NaN
         }
         let key = v.to_bits() >> (52 - SUB_BITS);
