@@ -49,8 +49,8 @@ fn benches(c: &mut Criterion) {
     bench(c, "interne-melding", &bundled, 1_000_000, 1);
     bench(c, "interne-melding", &bundled, 1_000_000, 2);
     let generated = generated_model();
-    bench(c, "generated-1001-steps", &generated, 20_000, 1);
-    bench(c, "generated-1001-steps", &generated, 20_000, 2);
+    bench(c, "generated-1001-steps", &generated, 200_000, 1);
+    bench(c, "generated-1001-steps", &generated, 200_000, 2);
 }
 
 criterion_group!(sim_benches, benches);

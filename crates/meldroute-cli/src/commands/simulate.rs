@@ -12,6 +12,7 @@ use meldroute_core::stats::DurationStats;
 use super::list::trim_lines;
 use super::{days_weeks, load_model, out, outln, percent};
 use crate::cli::{SimFormat, SimulateArgs};
+use crate::report::inert;
 
 pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let (_lib, model) = match load_model(&args.procedure)? {
@@ -262,7 +263,7 @@ fn table(out: &mut String, r: &SimReport) {
                 d.from.clone().unwrap_or_else(|| "entry".to_owned()),
                 percent(d.reached),
                 percent(d.met),
-                d.basis.clone(),
+                inert(&d.basis),
             ]);
         }
         outln!(out, "{}", trim_lines(&t.to_string()));

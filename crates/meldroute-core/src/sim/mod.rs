@@ -20,7 +20,9 @@ pub mod sample;
 use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 pub use model::{CompileError, Go, SimModel};
 pub use report::SimReport;
@@ -463,24 +465,50 @@ pub fn simulate(
             message: e.to_string(),
         })?;
     let batches = opts.runs.div_ceil(BATCH);
-    // Groups of batches keep memory bounded whatever the number of runs.
-    let group = (threads as u64 * 4).max(1);
+    // Workers take batches in turn and may run at most `window` batches
+    // ahead of the merge, which happens on this thread in batch order: the
+    // result does not depend on timing, and at most `window + threads`
+    // batch results exist at once, whatever the number of runs.
+    let window = threads as u64 * 2;
+    let next = AtomicU64::new(0);
+    let merged = Mutex::new(0u64);
+    let advanced = Condvar::new();
+    let (tx, rx) = mpsc::sync_channel::<(u64, Aggregate)>(threads * 2);
     let mut total = Aggregate::new(model);
-    let mut first = 0;
-    while first < batches {
-        let last = (first + group).min(batches);
-        let results: Vec<Aggregate> = pool.install(|| {
-            (first..last)
-                .into_par_iter()
-                .map(|b| run_batch(model, opts, b))
-                .collect()
-        });
-        for r in &results {
-            total.merge(r);
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let (tx, next, merged, advanced) = (tx.clone(), &next, &merged, &advanced);
+            scope.spawn(move |_| {
+                loop {
+                    let b = next.fetch_add(1, Ordering::Relaxed);
+                    if b >= batches {
+                        break;
+                    }
+                    let mut done = merged.lock().unwrap_or_else(|e| e.into_inner());
+                    while b >= *done + window {
+                        done = advanced.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if tx.send((b, run_batch(model, opts, b))).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        progress(total.runs);
-        first = last;
-    }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut want = 0u64;
+        for (b, agg) in rx {
+            pending.insert(b, agg);
+            while let Some(agg) = pending.remove(&want) {
+                total.merge(&agg);
+                want += 1;
+                *merged.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                advanced.notify_all();
+                progress(total.runs);
+            }
+        }
+    });
     Ok(total)
 }
 
