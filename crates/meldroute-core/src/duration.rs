@@ -113,6 +113,13 @@ pub enum DurationError {
     UnknownUnit(String),
 }
 
+/// The error for a bare number where a duration belongs.
+fn unitless<E: de::Error>(v: impl fmt::Display) -> E {
+    E::custom(format!(
+        "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
+    ))
+}
+
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct DurationVisitor;
@@ -125,17 +132,13 @@ impl<'de> Deserialize<'de> for Duration {
                 Duration::parse(v).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
-                Err(E::custom(format!(
-                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
-                )))
+                Err(unitless(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
                 self.visit_i64(v as i64)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
-                Err(E::custom(format!(
-                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
-                )))
+                Err(unitless(v))
             }
         }
         deserializer.deserialize_any(DurationVisitor)
@@ -403,17 +406,13 @@ impl<'de> Deserialize<'de> for Distribution {
                     .map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Distribution, E> {
-                Err(E::custom(format!(
-                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
-                )))
+                Err(unitless(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Distribution, E> {
                 self.visit_i64(v as i64)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Distribution, E> {
-                Err(E::custom(format!(
-                    "duration `{v}` has no unit; write `{v}d` for days or `{v}w` for weeks"
-                )))
+                Err(unitless(v))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Distribution, A::Error> {
                 Err(de::Error::custom(
@@ -557,6 +556,34 @@ mod tests {
             Err(DurationError::BadNumber(_))
         ));
         assert!(Duration::parse("infd").is_err());
+    }
+
+    #[test]
+    fn bare_numbers_ask_for_a_unit() {
+        for text in ["3", "2.5"] {
+            let err = serde_saphyr::from_str::<Duration>(text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("duration `{text}` has no unit; write `{text}d`")),
+                "{err}"
+            );
+            let err = serde_saphyr::from_str::<Distribution>(text)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("has no unit"), "{err}");
+        }
+        let ok: Distribution = serde_saphyr::from_str("{uniform: {min: 1d, max: 2w}}").unwrap();
+        assert_eq!(ok.mean_days(), 7.5);
+        let err =
+            serde_saphyr::from_str::<Distribution>("{uniform: {min: 1d, max: 2w}, fixed: 1d}")
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("exactly one distribution"), "{err}");
+        let err = serde_saphyr::from_str::<Distribution>("{unifrom: {min: 1d}}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean `uniform`"), "{err}");
     }
 
     #[test]
