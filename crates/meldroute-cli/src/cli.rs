@@ -109,8 +109,8 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
     pub seed: u64,
     /// Worker threads (0: one per core); the figures do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=512))]
+    pub threads: u16,
     /// A journey longer than this many steps is counted as unfinished.
     #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_steps: u32,

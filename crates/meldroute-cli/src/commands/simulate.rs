@@ -22,7 +22,7 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let opts = SimOptions {
         runs: args.runs,
         seed: args.seed,
-        threads: args.threads,
+        threads: usize::from(args.threads),
         max_steps: args.max_steps,
     };
     let bar = progress_bar(args.runs);
