@@ -145,7 +145,7 @@ fn rules_list_and_explain() {
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stdout.lines().count(),
-        1 + meldroute_core::rules::RULES.len()
+        1 + meldroute_core::rules::all_meta().count()
     );
     let out = run(&["rules", "MR007"]);
     assert!(

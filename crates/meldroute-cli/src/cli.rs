@@ -29,6 +29,11 @@ pub enum Command {
         after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1)."
     )]
     Simulate(SimulateArgs),
+    /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
+    #[command(
+        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n\nA procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run.\n\nExit codes: 0 no error-severity findings (accepted ones aside), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
+    )]
+    Gaps(GapsArgs),
     /// Follow one simulated journey step by step.
     #[command(
         after_help = "Examples:\n  meldroute trace rijk/interne-melding\n  meldroute trace rijk/klacht --seed 7\n\nThe journey shown is the first one `meldroute simulate` runs with the same seed."
@@ -130,6 +135,51 @@ pub enum SimFormat {
     Json,
     /// One row per figure: section,name,statistic,value.
     Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
+    #[arg(required = true, value_name = "PROCEDURE")]
+    pub paths: Vec<std::ffi::OsString>,
+    /// Journeys simulated per procedure for the statistical rules.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub runs: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
+    pub seed: u64,
+    /// A silence longer than this is long (e.g. 6w, 30d).
+    #[arg(long, default_value = "6w", value_parser = parse_duration)]
+    pub silence: meldroute_core::Duration,
+    /// Largest acceptable share of journeys with a long silence.
+    #[arg(long, default_value_t = 0.10)]
+    pub silence_tolerance: f64,
+    /// Largest acceptable share of journeys that miss a deadline.
+    #[arg(long, default_value_t = 0.05)]
+    pub deadline_tolerance: f64,
+    /// Only these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Not these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GapsFormat::Human)]
+    pub format: GapsFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+fn parse_duration(text: &str) -> Result<meldroute_core::Duration, String> {
+    meldroute_core::Duration::parse(text).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GapsFormat {
+    /// Findings grouped by procedure, most severe first, with a fix hint.
+    Human,
+    /// A JSON array of findings.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -12,11 +12,13 @@
 
 pub mod diag;
 pub mod duration;
+pub mod gaps;
 pub mod generate;
 pub mod graph;
 pub mod library;
 pub mod load;
 pub mod model;
+pub mod norms;
 pub mod rules;
 pub mod schema;
 pub mod sim;

@@ -613,6 +613,13 @@ impl Step {
             .unwrap_or_else(|| self.kind.is_contact_by_default())
     }
 
+    /// True when the step tells the reporter what was done with the report:
+    /// a `feedback` step, or a `decision` that is a contact (a decision
+    /// letter, such as the written outcome of a complaint).
+    pub fn is_feedback(&self) -> bool {
+        *self.kind == StepKind::Feedback || (*self.kind == StepKind::Decision && self.is_contact())
+    }
+
     /// True when the journey ends or leaves the procedure here.
     pub fn is_terminal(&self) -> bool {
         self.outcome.is_some() || self.escalate.is_some()
@@ -650,6 +657,21 @@ pub struct Procedure {
     pub start: Option<Located<String>>,
     /// The steps, by id, in a readable order.
     pub steps: OrderedMap<Step>,
+    /// Gap findings accepted on purpose, each with its reason.
+    #[serde(default)]
+    pub accept: Vec<Located<Accept>>,
+}
+
+/// A gap finding accepted on purpose (`meldroute gaps` lists it as accepted).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    /// The rule code or name, e.g. `MR103` or `missing-aftercare`.
+    pub rule: Located<String>,
+    /// The step the finding is at.
+    pub step: Located<String>,
+    /// Why the gap is accepted (e.g. the route really has it, with its source).
+    pub reason: Located<String>,
 }
 
 impl Procedure {

@@ -89,6 +89,15 @@ impl LogHistogram {
         self.total += other.total;
     }
 
+    /// Share of the values above `x` (to the histogram's resolution).
+    pub fn share_above(&self, x: f64) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        let above: u64 = self.counts[Self::bucket(x) + 1..].iter().sum();
+        above as f64 / self.total as f64
+    }
+
     /// The `q` quantile (nearest rank), or 0 when empty.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.total == 0 {
@@ -191,6 +200,11 @@ impl Summary {
     /// The `q` quantile (0..=1), or 0 when empty.
     pub fn quantile(&self, q: f64) -> f64 {
         self.histogram.quantile(q).min(self.max)
+    }
+
+    /// Share of the values above `days` (to within the quantile resolution).
+    pub fn share_above(&self, days: f64) -> f64 {
+        self.histogram.share_above(days)
     }
 
     /// The figures reported for this metric.

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod gaps;
 mod list;
 mod rules;
 mod simulate;
@@ -42,6 +43,7 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(args) => rules::run(out, &args),
         Command::Simulate(args) => simulate::run(out, &args),
         Command::Trace(args) => trace::run(out, &args),
+        Command::Gaps(args) => gaps::run(out, &args),
         Command::Schema => {
             out.push_str(&meldroute_core::schema::procedure_schema());
             Ok(ExitCode::SUCCESS)

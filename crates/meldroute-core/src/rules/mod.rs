@@ -12,6 +12,7 @@ mod conflicting_exits;
 mod dead_end;
 mod duplicate_id;
 mod inescapable_cycle;
+mod invalid_accept;
 mod invalid_deadline;
 mod invalid_duration;
 mod invalid_id;
@@ -29,6 +30,7 @@ pub use conflicting_exits::ConflictingExits;
 pub use dead_end::DeadEnd;
 pub use duplicate_id::DuplicateId;
 pub use inescapable_cycle::InescapableCycle;
+pub use invalid_accept::InvalidAccept;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
 pub use invalid_id::InvalidId;
@@ -49,6 +51,9 @@ pub enum Category {
     Correctness,
     /// The file is right but its claims are not backed by sources.
     Documentation,
+    /// What the reporter lives through: gaps in contact, feedback, aftercare
+    /// and legal terms (`meldroute gaps`).
+    Journey,
 }
 
 impl Category {
@@ -57,6 +62,7 @@ impl Category {
         match self {
             Category::Correctness => "correctness",
             Category::Documentation => "documentation",
+            Category::Journey => "journey",
         }
     }
 }
@@ -141,7 +147,22 @@ pub static RULES: &[&dyn Rule] = &[
     &UnknownSource,
     &UndocumentedDuration,
     &InvalidId,
+    &InvalidAccept,
 ];
+
+/// Every rule's description: the correctness rules, then the journey rules
+/// of `meldroute gaps`.
+pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .chain(crate::gaps::JOURNEY_RULES.iter().map(|r| r.meta()))
+}
+
+/// The description of the rule (of either kind) with this code or name.
+pub fn find_meta(code_or_name: &str) -> Option<&'static RuleMeta> {
+    all_meta().find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
+}
 
 /// The rule with this code or name.
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
@@ -387,8 +408,7 @@ mod meta_tests {
     fn codes_and_names_are_unique_and_well_formed() {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
-        for rule in RULES {
-            let m = rule.meta();
+        for m in all_meta() {
             assert!(codes.insert(m.code), "duplicate code {}", m.code);
             assert!(names.insert(m.name), "duplicate name {}", m.name);
             assert!(
@@ -414,8 +434,7 @@ mod meta_tests {
 
     #[test]
     fn every_rule_is_documented() {
-        for rule in RULES {
-            let m = rule.meta();
+        for m in all_meta() {
             for heading in [
                 "### What it does",
                 "### Why is this bad",

@@ -39,6 +39,10 @@ pub const DEFAULT_RUNS: u64 = 100_000;
 /// Default limit of steps per journey.
 pub const DEFAULT_MAX_STEPS: u32 = 10_000;
 
+/// Days within which a report must be acknowledged (Directive 2019/1937
+/// art. 9(1)(b) and 11(2)(b)).
+pub const ACKNOWLEDGE_DAYS: f64 = 7.0;
+
 /// Every outcome, in report order.
 pub const OUTCOMES: [Outcome; 7] = [
     Outcome::Resolved,
@@ -113,6 +117,11 @@ pub struct Aggregate {
     pub handoffs: u64,
     /// Procedures visited, summed over finished journeys.
     pub procedures: u64,
+    /// Finished journeys with a report step.
+    pub reported: u64,
+    /// Finished journeys whose first contact after the report came within
+    /// [`ACKNOWLEDGE_DAYS`].
+    pub contact_within_week: u64,
     /// Finished journeys with a feedback step after the report.
     pub feedback: u64,
     /// Finished journeys with an aftercare step.
@@ -142,6 +151,8 @@ impl Aggregate {
             contacts: 0,
             handoffs: 0,
             procedures: 0,
+            reported: 0,
+            contact_within_week: 0,
             feedback: 0,
             aftercare: 0,
             outcomes: [0; 7],
@@ -162,6 +173,8 @@ impl Aggregate {
         self.contacts += o.contacts;
         self.handoffs += o.handoffs;
         self.procedures += o.procedures;
+        self.reported += o.reported;
+        self.contact_within_week += o.contact_within_week;
         self.feedback += o.feedback;
         self.aftercare += o.aftercare;
         for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
@@ -316,7 +329,7 @@ fn walk<R: Rng>(
             }
         }
         if report.is_some() {
-            feedback |= st.kind == StepKind::Feedback;
+            feedback |= st.feedback;
         }
         aftercare |= st.kind == StepKind::Aftercare;
         if let Some(di) = st.deadline
@@ -414,6 +427,9 @@ fn walk<R: Rng>(
     agg.contacts += u64::from(contacts);
     agg.handoffs += u64::from(handoffs);
     agg.procedures += u64::from(procedures);
+    agg.reported += u64::from(report.is_some());
+    agg.contact_within_week +=
+        u64::from(first_contact.is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9));
     agg.feedback += u64::from(feedback);
     agg.aftercare += u64::from(aftercare);
     agg.outcomes[outcome_index(outcome)] += 1;

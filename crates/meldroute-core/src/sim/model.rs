@@ -78,6 +78,8 @@ pub struct SimStep {
     pub kind: StepKind,
     /// A contact with the reporter.
     pub contact: bool,
+    /// Tells the reporter what was done (see [`crate::model::Step::is_feedback`]).
+    pub feedback: bool,
     /// Duration distribution.
     pub duration: Sampler,
     /// Way on.
@@ -282,6 +284,7 @@ impl SimModel {
                     actor,
                     kind: *step.kind,
                     contact: step.is_contact(),
+                    feedback: step.is_feedback(),
                     duration: Sampler::new(&step.duration),
                     go,
                     deadline,

@@ -1,0 +1,189 @@
+//! `meldroute gaps`: where a procedure lets the reporter down.
+
+use std::process::ExitCode;
+
+use meldroute_core::gaps::{self, Finding, GapOptions};
+use meldroute_core::rules::find_meta;
+use meldroute_core::sim::SimOptions;
+use meldroute_core::{Library, Severity, diag};
+use serde::Serialize;
+
+use super::{outln, percent};
+use crate::cli::{GapsArgs, GapsFormat};
+use crate::report::{self, inert};
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    #[serde(flatten)]
+    diagnostic: report::JsonDiagnostic<'a>,
+    procedure: &'a str,
+    path: &'a [String],
+    share: Option<f64>,
+    basis: Option<&'a str>,
+    accepted: Option<&'a str>,
+}
+
+pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
+    for code in args.select.iter().chain(&args.ignore) {
+        if find_meta(code).is_none() {
+            anyhow::bail!("no rule `{code}`; `meldroute rules` lists them");
+        }
+    }
+    let mut lib = Library::with_bundled(args.limits.limits());
+    let mut targets = Vec::new();
+    for path in &args.paths {
+        for t in lib.load_input(path)? {
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+    }
+    let mut invalid: Vec<_> = lib.user_load_errors().cloned().collect();
+    invalid.extend(meldroute_core::rules::check(&lib, &targets));
+    invalid.retain(|d| d.severity == Severity::Error);
+    if !invalid.is_empty() {
+        diag::sort(&mut invalid);
+        for d in &invalid {
+            eprintln!("{}", report::human(&lib, d));
+        }
+        eprintln!(
+            "meldroute: {} invalid; fix them first (`meldroute validate` shows them too)",
+            report::counts(&invalid)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let matches = |code: &str, m: &meldroute_core::rules::RuleMeta| {
+        code.eq_ignore_ascii_case(m.code) || code == m.name
+    };
+    let keep = |m: &meldroute_core::rules::RuleMeta| {
+        (args.select.is_empty() || args.select.iter().any(|c| matches(c, m)))
+            && !args.ignore.iter().any(|c| matches(c, m))
+    };
+    let opts = GapOptions {
+        sim: SimOptions {
+            runs: args.runs,
+            seed: args.seed,
+            ..SimOptions::default()
+        },
+        silence_days: args.silence.days(),
+        silence_tolerance: args.silence_tolerance,
+        deadline_tolerance: args.deadline_tolerance,
+    };
+    let findings = gaps::analyse(&lib, &targets, &opts, &keep);
+    match args.format {
+        GapsFormat::Json => {
+            let rows: Vec<JsonFinding> = findings
+                .iter()
+                .map(|f| JsonFinding {
+                    diagnostic: report::json(&lib, &f.diagnostic),
+                    procedure: procedure_of(&lib, f),
+                    path: &f.path,
+                    share: f.share.map(|s| (s * 1e6).round() / 1e6),
+                    basis: f.basis.as_deref(),
+                    accepted: f.accepted.as_deref(),
+                })
+                .collect();
+            outln!(out, "{}", serde_json::to_string_pretty(&rows)?);
+        }
+        GapsFormat::Human => human(out, &lib, &targets, &findings),
+    }
+    let failing = findings
+        .iter()
+        .any(|f| f.accepted.is_none() && f.diagnostic.severity == Severity::Error);
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn procedure_of<'a>(lib: &'a Library, f: &Finding) -> &'a str {
+    lib.entries()
+        .iter()
+        .find(|e| e.file == f.diagnostic.primary.file)
+        .map_or("", |e| e.procedure.id.as_str())
+}
+
+fn human(out: &mut String, lib: &Library, targets: &[usize], findings: &[Finding]) {
+    for &t in targets {
+        let entry = lib.entry(t);
+        let mut mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.diagnostic.primary.file == entry.file)
+            .collect();
+        // Most severe first; accepted findings last; then file order.
+        mine.sort_by_key(|f| {
+            (
+                f.accepted.is_some(),
+                std::cmp::Reverse(f.diagnostic.severity),
+                f.diagnostic.primary.span.start,
+            )
+        });
+        outln!(
+            out,
+            "== {} ({}): {}",
+            entry.procedure.id.value,
+            inert(lib.file(entry.file).name()),
+            summary(&mine)
+        );
+        for f in mine {
+            outln!(out);
+            let text = report::human(lib, &f.diagnostic);
+            // Our lines go before the closing `= rule:` line, aligned with it.
+            let (body, rule_line) = text
+                .trim_end()
+                .rsplit_once('\n')
+                .unwrap_or((text.trim_end(), ""));
+            let indent = rule_line
+                .find('=')
+                .map_or("   ".to_owned(), |i| " ".repeat(i));
+            outln!(out, "{body}");
+            if !f.path_titles.is_empty() {
+                let route: Vec<String> = f.path_titles.iter().map(|t| inert(t)).collect();
+                outln!(out, "{indent}= route: {}", route.join(" -> "));
+            }
+            if let Some(share) = f.share {
+                outln!(out, "{indent}= journeys affected: {}", percent(share));
+            }
+            if let Some(basis) = &f.basis {
+                outln!(out, "{indent}= basis: {}", inert(basis));
+            }
+            if let Some(reason) = &f.accepted {
+                outln!(out, "{indent}= accepted: {}", inert(reason));
+            }
+            outln!(out, "{rule_line}");
+        }
+        outln!(out);
+    }
+    let all: Vec<&Finding> = findings.iter().collect();
+    outln!(
+        out,
+        "{} procedure{}: {}",
+        targets.len(),
+        if targets.len() == 1 { "" } else { "s" },
+        summary(&all)
+    );
+}
+
+/// "2 errors, 1 warning and 3 accepted" style counts.
+fn summary(findings: &[&Finding]) -> String {
+    let errors = findings
+        .iter()
+        .filter(|f| f.accepted.is_none() && f.diagnostic.severity == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.accepted.is_none() && f.diagnostic.severity == Severity::Warning)
+        .count();
+    let accepted = findings.iter().filter(|f| f.accepted.is_some()).count();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if accepted > 0 {
+        parts.push(format!("{accepted} accepted"));
+    }
+    if errors + warnings + accepted == 0 {
+        "no gaps".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}

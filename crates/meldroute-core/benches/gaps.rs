@@ -1,0 +1,30 @@
+//! Benchmark: the structural journey rules (witness paths, no simulation)
+//! over the whole bundled library.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use meldroute_core::gaps::{self, GapOptions};
+use meldroute_core::sim::SimOptions;
+use meldroute_core::{Library, Limits, Origin};
+
+fn structural(c: &mut Criterion) {
+    let lib = Library::with_bundled(Limits::default());
+    let targets: Vec<usize> = (0..lib.entries().len())
+        .filter(|&i| lib.entry(i).origin == Origin::Bundled)
+        .collect();
+    let opts = GapOptions {
+        sim: SimOptions {
+            runs: 0,
+            ..SimOptions::default()
+        },
+        ..GapOptions::default()
+    };
+    let structural = ["MR101", "MR102", "MR103", "MR106", "MR107"];
+    let keep = |m: &meldroute_core::rules::RuleMeta| structural.contains(&m.code);
+    assert!(!gaps::analyse(&lib, &targets, &opts, &keep).is_empty());
+    c.bench_function("structural gap rules, 7 bundled procedures", |b| {
+        b.iter(|| std::hint::black_box(gaps::analyse(&lib, &targets, &opts, &keep)))
+    });
+}
+
+criterion_group!(benches, structural);
+criterion_main!(benches);

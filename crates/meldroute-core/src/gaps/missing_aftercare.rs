@@ -1,0 +1,146 @@
+//! MR103 missing-aftercare: a route that handled a report ends with aftercare.
+
+use super::{
+    Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
+};
+use crate::model::StepKind;
+use crate::rules::{RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// Finds a route that, after a report, goes through an investigation or a
+    /// decision and then ends without a step of kind `aftercare`.
+    ///
+    /// ### Why is this bad
+    /// Reporting takes its toll. The IPIM found aftercare to the reporter not
+    /// always satisfactory, and good aftercare raises the reporter's
+    /// satisfaction (Kamerstuk 28 844 nr. 183, section 6).
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    ///   terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, outcome: founded}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    ///   terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}
+    ///   nazorg: {title: Nazorg, actor: org, kind: aftercare, duration: 2w, basis: policy, outcome: founded}
+    /// ```
+    pub struct MissingAftercare {
+        code: "MR103",
+        name: "missing-aftercare",
+        category: Journey,
+        severity: Warning,
+        summary: "a route ends after an investigation or decision without aftercare",
+    }
+}
+
+impl JourneyRule for MissingAftercare {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+        let p = &cx.entry(entry).procedure;
+        if !takes_reports(*p.kind) {
+            return;
+        }
+        let handled = |k: StepKind| matches!(k, StepKind::Investigation | StepKind::Decision);
+        for r in report_steps(p) {
+            // From each investigation or decision reachable after the report, a route to the end without aftercare.
+            let reachable = crate::graph::StepGraph::new(p).reachable_from(&[r]);
+            let witnessed = p
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, s))| reachable[*i] && handled(*s.kind))
+                .find_map(|(i, _)| {
+                    let tail = witness(p, i, &|s| *s.kind == StepKind::Aftercare)?;
+                    let head = witness_to(p, r, i)?;
+                    Some([&head[..head.len() - 1], &tail[..]].concat())
+                });
+            let Some(path) = witnessed else { continue };
+            let Some((key, _)) = p.steps.entry(r) else {
+                continue;
+            };
+            let share = cx.sim(entry).map(|s| 1.0 - s.report.aftercare_rate);
+            let mut f = cx.finding(
+                &Self::META,
+                entry,
+                key.pos,
+                format!(
+                    "after report step `{}` a route ends without aftercare{}",
+                    key.value,
+                    share
+                        .map(|s| format!(" ({} of simulated journeys)", pct(s)))
+                        .unwrap_or_default()
+                ),
+            );
+            f.diagnostic = f
+                .diagnostic
+                .with_label("no aftercare on this route")
+                .with_help("add an aftercare step after the outcome: a conversation about how the reporter is doing, and where to turn");
+            f.share = share;
+            f.basis = Some("Kamerstuk 28 844 nr. 183, section 6 (policy, not statute)".into());
+            out.push(with_path(f, p, &path));
+        }
+    }
+}
+
+/// The shortest route from `from` to `to` (step indices), if any.
+fn witness_to(p: &crate::model::Procedure, from: usize, to: usize) -> Option<Vec<usize>> {
+    let n = p.steps.len();
+    let mut parent = vec![usize::MAX; n];
+    let mut seen = vec![false; n];
+    let mut queue = std::collections::VecDeque::from([from]);
+    seen[from] = true;
+    while let Some(i) = queue.pop_front() {
+        if i == to {
+            let mut path = vec![i];
+            let mut at = i;
+            while parent[at] != usize::MAX {
+                at = parent[at];
+                path.push(at);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        let graph = crate::graph::StepGraph::new(p);
+        for j in graph.successors(i) {
+            if !seen[j] {
+                seen[j] = true;
+                parent[j] = i;
+                queue.push_back(j);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_route_without_aftercare() {
+        let found = run(
+            &MissingAftercare,
+            &GOOD.replace("kind: aftercare", "kind: closure"),
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let f = &found[0];
+        assert_eq!(f.path.first().map(String::as_str), Some("melding"));
+        assert!(
+            matches!(f.path.last().map(String::as_str), Some("klaar" | "extern")),
+            "{:?}",
+            f.path
+        );
+        assert_eq!(f.share, Some(1.0));
+    }
+
+    #[test]
+    fn passes_with_aftercare() {
+        assert!(run(&MissingAftercare, GOOD).is_empty());
+    }
+}

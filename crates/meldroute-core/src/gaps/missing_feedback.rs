@@ -1,0 +1,107 @@
+//! MR102 missing-feedback: every route after a report gives feedback.
+
+use super::{
+    Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
+};
+use crate::rules::{RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// Finds a route from a report step to the end of the procedure without
+    /// any feedback: a step of kind `feedback`, or a `decision` that is a
+    /// contact (a decision letter). Says how many simulated journeys end
+    /// without feedback.
+    ///
+    /// ### Why is this bad
+    /// Reporters who never hear what was done with their report lose trust;
+    /// the IPIM found interim feedback often missing (Kamerstuk 28 844 nr.
+    /// 183), and the law requires feedback within 3 months (Wbk art. 2).
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    ///   besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, outcome: founded}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    ///   besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, next: terugkoppeling}
+    ///   terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, outcome: founded}
+    /// ```
+    pub struct MissingFeedback {
+        code: "MR102",
+        name: "missing-feedback",
+        category: Journey,
+        severity: Warning,
+        summary: "a route from a report to the end has no feedback step",
+    }
+}
+
+impl JourneyRule for MissingFeedback {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+        let p = &cx.entry(entry).procedure;
+        if !takes_reports(*p.kind) {
+            return;
+        }
+        for r in report_steps(p) {
+            let Some((key, _)) = p.steps.entry(r) else {
+                continue;
+            };
+            let Some(path) = witness(p, r, &|s| s.is_feedback()) else {
+                continue;
+            };
+            let share = cx.sim(entry).map(|s| 1.0 - s.report.feedback_rate);
+            let mut f = cx.finding(
+                &Self::META,
+                entry,
+                key.pos,
+                format!(
+                    "after report step `{}` a route ends without feedback{}",
+                    key.value,
+                    share
+                        .map(|s| format!(" ({} of simulated journeys)", pct(s)))
+                        .unwrap_or_default()
+                ),
+            );
+            let last = path
+                .last()
+                .and_then(|&i| p.steps.entry(i))
+                .map_or(String::new(), |(_, s)| s.title.value.clone());
+            f.diagnostic = f
+                .diagnostic
+                .with_label("no feedback on this route")
+                .with_help(format!("add a feedback step before '{last}', telling the reporter what was done with the report"));
+            f.share = share;
+            f.basis = Some("Wbk art. 2; Richtlijn (EU) 2019/1937 art. 9(1)(f)".into());
+            out.push(with_path(f, p, &path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_route_without_feedback() {
+        let yaml = GOOD.replace("kind: feedback", "kind: hearing");
+        let found = run(&MissingFeedback, &yaml);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].path.first().map(String::as_str), Some("melding"));
+        // Only journeys that go on to the Huis voor klokkenluiders (10%) can get feedback there.
+        assert!(
+            found[0].share.is_some_and(|s| s > 0.85 && s < 1.0),
+            "{:?}",
+            found[0].share
+        );
+    }
+
+    #[test]
+    fn passes_with_feedback_on_every_route() {
+        assert!(run(&MissingFeedback, GOOD).is_empty());
+    }
+}

@@ -1,0 +1,347 @@
+//! Gap analysis: where a procedure lets a reporter go without
+//! acknowledgement, feedback or aftercare, sit in long silences, or lose a
+//! legal term or right. Structural rules find witness paths in the graph;
+//! statistical rules read a simulation of the procedure.
+
+mod deadline_at_risk;
+mod legal_norm;
+mod long_silence;
+mod missing_acknowledgement;
+mod missing_aftercare;
+mod missing_feedback;
+mod no_escalation_route;
+
+use std::collections::{HashMap, VecDeque};
+
+pub use deadline_at_risk::DeadlineAtRisk;
+pub use legal_norm::LegalNorm;
+pub use long_silence::LongSilence;
+pub use missing_acknowledgement::MissingAcknowledgement;
+pub use missing_aftercare::MissingAftercare;
+pub use missing_feedback::MissingFeedback;
+pub use no_escalation_route::NoEscalationRoute;
+
+use crate::diag::Diagnostic;
+use crate::library::{Entry, Library};
+use crate::model::{Procedure, ProcedureKind, Step, StepKind};
+use crate::rules::RuleMeta;
+use crate::sim::{self, Aggregate, SimModel, SimOptions, SimReport};
+use crate::source::Pos;
+
+/// Settings of a gap analysis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GapOptions {
+    /// Simulation settings for the statistical rules.
+    pub sim: SimOptions,
+    /// A silence longer than this many days is long (default 6 weeks).
+    pub silence_days: f64,
+    /// Largest acceptable share of journeys with a long silence (default 10%).
+    pub silence_tolerance: f64,
+    /// Largest acceptable share of journeys that miss a deadline (default 5%).
+    pub deadline_tolerance: f64,
+}
+
+impl Default for GapOptions {
+    fn default() -> Self {
+        GapOptions {
+            sim: SimOptions {
+                runs: 20_000,
+                ..SimOptions::default()
+            },
+            silence_days: 42.0,
+            silence_tolerance: 0.10,
+            deadline_tolerance: 0.05,
+        }
+    }
+}
+
+/// One gap finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Code, severity, message, help and where it starts.
+    pub diagnostic: Diagnostic,
+    /// The witness path: step ids of the shortest route that shows the gap.
+    pub path: Vec<String>,
+    /// Titles of the witness path's steps.
+    pub path_titles: Vec<String>,
+    /// Share of simulated journeys affected.
+    pub share: Option<f64>,
+    /// The legal basis, where there is one.
+    pub basis: Option<String>,
+    /// The reason, when the procedure file accepts this finding.
+    pub accepted: Option<String>,
+}
+
+/// A journey rule: like a correctness rule, with the simulation at hand.
+pub trait JourneyRule: Sync + Send {
+    /// Its code, name and documentation.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Checks one procedure.
+    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>);
+}
+
+/// Every journey rule, in code order.
+pub static JOURNEY_RULES: &[&dyn JourneyRule] = &[
+    &MissingAcknowledgement,
+    &MissingFeedback,
+    &MissingAftercare,
+    &LongSilence,
+    &DeadlineAtRisk,
+    &NoEscalationRoute,
+    &LegalNorm,
+];
+
+/// A procedure's simulation, for the statistical rules.
+pub struct Simulated {
+    /// The compiled model.
+    pub model: SimModel,
+    /// The aggregates.
+    pub agg: Aggregate,
+    /// The report.
+    pub report: SimReport,
+}
+
+/// What journey rules see.
+pub struct GapContext<'a> {
+    /// Everything loaded.
+    pub library: &'a Library,
+    /// Settings.
+    pub opts: &'a GapOptions,
+    sims: HashMap<usize, Simulated>,
+}
+
+impl<'a> GapContext<'a> {
+    /// The entry at `i`.
+    pub fn entry(&self, i: usize) -> &'a Entry {
+        self.library.entry(i)
+    }
+
+    /// The simulation of the procedure at `i`, when it could run.
+    pub fn sim(&self, i: usize) -> Option<&Simulated> {
+        self.sims.get(&i)
+    }
+
+    /// A finding of `rule` at `pos` in the file of `entry`.
+    pub fn finding(
+        &self,
+        rule: &RuleMeta,
+        entry: usize,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Finding {
+        let e = self.entry(entry);
+        let span = self.library.file(e.file).byte_span(pos);
+        Finding {
+            diagnostic: Diagnostic::new(rule.code, rule.name, rule.severity, e.file, span, message),
+            path: Vec::new(),
+            path_titles: Vec::new(),
+            share: None,
+            basis: None,
+            accepted: None,
+        }
+    }
+}
+
+/// Runs the journey rules over `targets` (each simulated once with
+/// `opts.sim`; with `runs: 0`, not at all, so only the structural rules
+/// report); keeps the rules `keep` says yes to.
+pub fn analyse(
+    library: &Library,
+    targets: &[usize],
+    opts: &GapOptions,
+    keep: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<Finding> {
+    let mut sims = HashMap::new();
+    // With no runs, only the structural rules find anything.
+    for &t in targets.iter().filter(|_| opts.sim.runs > 0) {
+        if let Ok(model) = SimModel::compile(library, t)
+            && let Ok(agg) = sim::simulate(&model, &opts.sim, &|_| {})
+        {
+            let report = SimReport::new(&model, &opts.sim, &agg);
+            sims.insert(t, Simulated { model, agg, report });
+        }
+    }
+    let cx = GapContext {
+        library,
+        opts,
+        sims,
+    };
+    let mut out = Vec::new();
+    for &t in targets {
+        for rule in JOURNEY_RULES.iter().filter(|r| keep(r.meta())) {
+            let before = out.len();
+            rule.check(&cx, t, &mut out);
+            mark_accepted(&library.entry(t).procedure, rule.meta(), &mut out[before..]);
+        }
+    }
+    out.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
+    out
+}
+
+/// Marks findings the procedure file accepts, with the file's reason.
+fn mark_accepted(p: &Procedure, rule: &RuleMeta, findings: &mut [Finding]) {
+    for f in findings {
+        let step = f.path.first().cloned().unwrap_or_default();
+        if let Some(a) = p
+            .accept
+            .iter()
+            .find(|a| (*a.rule == rule.code || *a.rule == rule.name) && *a.step == step)
+        {
+            f.accepted = Some(a.reason.value.clone());
+        }
+    }
+}
+
+/// The shortest route from step `from` to a step where the journey ends or
+/// leaves the procedure, through no step for which `stop` holds (`from`
+/// itself excepted). Step indices, `from` first.
+pub fn witness(p: &Procedure, from: usize, stop: &dyn Fn(&Step) -> bool) -> Option<Vec<usize>> {
+    let n = p.steps.len();
+    let mut parent = vec![usize::MAX; n];
+    let mut seen = vec![false; n];
+    let mut queue = VecDeque::from([from]);
+    seen[from] = true;
+    while let Some(i) = queue.pop_front() {
+        let (_, step) = p.steps.entry(i)?;
+        if step.is_terminal() {
+            let mut path = vec![i];
+            let mut at = i;
+            while parent[at] != usize::MAX {
+                at = parent[at];
+                path.push(at);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        if let Some(next) = &step.next {
+            for (to, prob) in next.targets() {
+                if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0)
+                    && !seen[j]
+                    && p.steps.entry(j).is_some_and(|(_, s)| !stop(s))
+                {
+                    seen[j] = true;
+                    parent[j] = i;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Indices of the steps of kind `report`.
+pub fn report_steps(p: &Procedure) -> Vec<usize> {
+    p.steps
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, s))| *s.kind == StepKind::Report)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Fills in a finding's witness path (ids and titles).
+pub fn with_path(mut f: Finding, p: &Procedure, path: &[usize]) -> Finding {
+    for &i in path {
+        if let Some((k, s)) = p.steps.entry(i) {
+            f.path.push(k.value.clone());
+            f.path_titles.push(s.title.value.clone());
+        }
+    }
+    f
+}
+
+/// Kinds of procedure that take reports (all but advice).
+pub fn takes_reports(kind: ProcedureKind) -> bool {
+    kind != ProcedureKind::Advice
+}
+
+/// A percentage for messages.
+pub fn pct(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// Weeks for messages.
+pub fn weeks(days: f64) -> String {
+    if days < 14.0 {
+        format!("{days:.0} days")
+    } else {
+        format!("{:.1} weeks", days / 7.0)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Runs one journey rule on a procedure loaded beside the bundled library.
+
+    use super::*;
+    use crate::library::Origin;
+    use crate::load::Limits;
+    use crate::source::SourceFile;
+
+    pub fn run(rule: &dyn JourneyRule, yaml: &str) -> Vec<Finding> {
+        let mut lib = Library::with_bundled(Limits::default());
+        let t = lib.load_source(SourceFile::new("test.yaml", yaml), Origin::User);
+        assert!(
+            lib.user_load_errors().next().is_none(),
+            "{:?}",
+            lib.load_errors()
+        );
+        let t = t.expect("loads");
+        let errors = crate::rules::check(&lib, &[t]);
+        assert!(
+            errors.iter().all(|d| d.severity != crate::Severity::Error),
+            "{errors:#?}"
+        );
+        let opts = GapOptions {
+            sim: SimOptions {
+                runs: 4000,
+                ..SimOptions::default()
+            },
+            ..GapOptions::default()
+        };
+        analyse(&lib, &[t], &opts, &|m| m.code == rule.meta().code)
+    }
+
+    /// A complete internal report with acknowledgement, interim feedback,
+    /// feedback and aftercare: no gaps.
+    pub const GOOD: &str = r#"id: test/goed
+title: Goede melding
+organisation: Test
+kind: internal-report
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+  org: {title: Organisatie, role: organisation}
+start: melding
+steps:
+  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}
+  bevestiging:
+    title: Ontvangstbevestiging
+    actor: org
+    kind: acknowledgement
+    duration: 2d
+    basis: policy
+    deadline: {within: 7d, from: melding, basis: "Wbk art. 2"}
+    next: onderzoek
+  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: policy, next: tussentijds}
+  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: besluit}
+  besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, next: terugkoppeling}
+  terugkoppeling:
+    title: Terugkoppeling
+    actor: org
+    kind: feedback
+    duration: 1d
+    basis: policy
+    deadline: {within: 3mo, from: bevestiging, basis: "Wbk art. 2"}
+    next: nazorg
+  nazorg:
+    title: Nazorg
+    actor: org
+    kind: aftercare
+    duration: 2w
+    basis: policy
+    next: [{to: klaar, p: 0.9}, {to: extern, p: 0.1}]
+  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}
+  extern: {title: Externe melding, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}
+"#;
+}

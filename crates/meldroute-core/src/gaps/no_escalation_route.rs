@@ -1,0 +1,148 @@
+//! MR106 no-escalation-route: after a decision the reporter can still go to
+//! an external body.
+
+use std::collections::HashSet;
+
+use super::{Finding, GapContext, JourneyRule, with_path, witness};
+use crate::library::Library;
+use crate::model::{ProcedureKind, StepKind};
+use crate::rules::{RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// In an internal-report or complaint procedure, checks that from every
+    /// decision the reporter can still reach an external body (the Nationale
+    /// ombudsman or the Huis voor klokkenluiders), through the procedure's
+    /// steps and its escalations.
+    ///
+    /// ### Why is this bad
+    /// The law gives the reporter that right: a complainant may go to the
+    /// Nationale ombudsman (Awb art. 9:18), and a reporter may report
+    /// externally (Wbk art. 2c). A procedure that ends every decision without
+    /// that route hides the right.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    ///   oordeel: {title: Oordeel, actor: org, kind: decision, duration: 6w, basis: law, outcome: unfounded}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    ///   oordeel: {title: Oordeel, actor: org, kind: decision, duration: 6w, basis: law, next: [{to: klaar, p: 0.8}, {to: ombudsman, p: 0.2}]}
+    ///   ombudsman: {title: Naar de ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}
+    /// ```
+    pub struct NoEscalationRoute {
+        code: "MR106",
+        name: "no-escalation-route",
+        category: Journey,
+        severity: Error,
+        summary: "after a decision the reporter cannot reach the Nationale ombudsman or the Huis voor klokkenluiders",
+    }
+}
+
+/// Kinds of body the reporter has a right to turn to.
+pub const EXTERNAL: &[ProcedureKind] = &[
+    ProcedureKind::Ombudsman,
+    ProcedureKind::WhistleblowerAuthority,
+];
+
+/// True when, from step `from` of the procedure at `entry`, some route
+/// (through escalations too) reaches a procedure of one of `kinds`.
+pub fn reaches_kind(library: &Library, entry: usize, from: usize, kinds: &[ProcedureKind]) -> bool {
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut stack = vec![(entry, from)];
+    while let Some((e, s)) = stack.pop() {
+        if !seen.insert((e, s)) {
+            continue;
+        }
+        let p = &library.entry(e).procedure;
+        if e != entry && kinds.contains(&*p.kind) {
+            return true;
+        }
+        let Some((_, step)) = p.steps.entry(s) else {
+            continue;
+        };
+        if let Some(next) = &step.next {
+            for (to, prob) in next.targets() {
+                if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0) {
+                    stack.push((e, j));
+                }
+            }
+        }
+        if let Some(esc) = &step.escalate
+            && let Some(t) = library.resolve_index(&esc.procedure)
+        {
+            let tp = &library.entry(t).procedure;
+            if kinds.contains(&*tp.kind) {
+                return true;
+            }
+            let name = esc
+                .step
+                .as_ref()
+                .map(|s| s.as_str())
+                .or(tp.start.as_ref().map(|s| s.as_str()));
+            if let Some(j) = name.and_then(|n| tp.steps.index_of(n)) {
+                stack.push((t, j));
+            }
+        }
+    }
+    false
+}
+
+impl JourneyRule for NoEscalationRoute {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+        let p = &cx.entry(entry).procedure;
+        if !matches!(
+            *p.kind,
+            ProcedureKind::InternalReport | ProcedureKind::Complaint
+        ) {
+            return;
+        }
+        for (i, (key, step)) in p.steps.iter().enumerate() {
+            if *step.kind != StepKind::Decision || reaches_kind(cx.library, entry, i, EXTERNAL) {
+                continue;
+            }
+            let path = witness(p, i, &|_| false).unwrap_or_else(|| vec![i]);
+            let mut f = cx.finding(
+                &Self::META,
+                entry,
+                key.pos,
+                format!(
+                    "after decision `{}` the reporter cannot reach an external body",
+                    key.value
+                ),
+            );
+            f.diagnostic = f.diagnostic.with_label("no route to the ombudsman or the Huis voor klokkenluiders").with_help(
+                "add a branch after the decision to an escalation step (`escalate: {procedure: rijk/nationale-ombudsman}` or `rijk/huis-voor-klokkenluiders-onderzoek`)",
+            );
+            f.basis = Some("Awb art. 9:18; Wbk art. 2c".into());
+            out.push(with_path(f, p, &path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_decision_without_way_out() {
+        let yaml = GOOD.replace(
+            "escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}",
+            "outcome: referred",
+        );
+        let found = run(&NoEscalationRoute, &yaml);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].path.first().map(String::as_str), Some("besluit"));
+    }
+
+    #[test]
+    fn passes_with_an_external_route() {
+        assert!(run(&NoEscalationRoute, GOOD).is_empty());
+    }
+}

@@ -1,0 +1,118 @@
+//! Legal norms by procedure kind, as data with their sources: a new law is
+//! one more entry.
+
+use crate::duration::DAYS_PER_MONTH;
+use crate::model::{ProcedureKind, StepKind};
+
+/// What a norm requires of a procedure.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Requirement {
+    /// A step of one of these kinds, with a `deadline` of at most `days`.
+    StepWithin {
+        /// Kinds that satisfy the norm.
+        kinds: &'static [StepKind],
+        /// The legal limit in days.
+        days: f64,
+    },
+    /// A route on to a procedure of one of these kinds.
+    EscalationTo(&'static [ProcedureKind]),
+}
+
+/// A legal norm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Norm {
+    /// Short id, e.g. `acknowledge-within-7-days`.
+    pub id: &'static str,
+    /// Procedure kinds it applies to.
+    pub applies_to: &'static [ProcedureKind],
+    /// What it requires.
+    pub requirement: Requirement,
+    /// What the law says, in one line.
+    pub text: &'static str,
+    /// The articles.
+    pub basis: &'static str,
+}
+
+const EXTERNAL: &[ProcedureKind] = &[
+    ProcedureKind::Ombudsman,
+    ProcedureKind::WhistleblowerAuthority,
+];
+
+/// The norms meldroute checks (see `../shared/domain.md` for the sources).
+pub static NORMS: &[Norm] = &[
+    Norm {
+        id: "acknowledge-within-7-days",
+        applies_to: &[
+            ProcedureKind::InternalReport,
+            ProcedureKind::WhistleblowerAuthority,
+        ],
+        requirement: Requirement::StepWithin {
+            kinds: &[StepKind::Acknowledgement],
+            days: 7.0,
+        },
+        text: "receipt of a report is acknowledged to the reporter within 7 days",
+        basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2",
+    },
+    Norm {
+        id: "feedback-within-3-months",
+        applies_to: &[ProcedureKind::InternalReport],
+        requirement: Requirement::StepWithin {
+            kinds: &[StepKind::Feedback],
+            days: 3.0 * DAYS_PER_MONTH,
+        },
+        text: "the reporter gets feedback on the assessment and follow-up within 3 months of the acknowledgement",
+        basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f); Wbk art. 2",
+    },
+    Norm {
+        id: "external-feedback-within-3-months",
+        applies_to: &[ProcedureKind::WhistleblowerAuthority],
+        requirement: Requirement::StepWithin {
+            kinds: &[StepKind::Feedback],
+            days: 6.0 * DAYS_PER_MONTH,
+        },
+        text: "an external authority gives feedback within 3 months (6 in duly justified cases)",
+        basis: "Richtlijn (EU) 2019/1937 art. 11(2)(d)",
+    },
+    Norm {
+        id: "handle-complaint-within-6-weeks",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::StepWithin {
+            kinds: &[StepKind::Decision],
+            days: 42.0,
+        },
+        text: "a complaint is handled within 6 weeks (10 with an advisory committee; one written postponement of at most 4 weeks)",
+        basis: "Awb art. 9:11, 9:14",
+    },
+    Norm {
+        id: "complaint-outcome-names-ombudsman",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::EscalationTo(&[ProcedureKind::Ombudsman]),
+        text: "the outcome of a complaint names the Nationale ombudsman, and the complainant can go there",
+        basis: "Awb art. 9:12, 9:18",
+    },
+    Norm {
+        id: "right-to-report-externally",
+        applies_to: &[ProcedureKind::InternalReport],
+        requirement: Requirement::EscalationTo(EXTERNAL),
+        text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority",
+        basis: "Wbk art. 2c (since 18 February 2023 without reporting internally first)",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_every_norm_cites_an_article() {
+        let mut ids: Vec<&str> = NORMS.iter().map(|n| n.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), NORMS.len());
+        assert!(
+            NORMS
+                .iter()
+                .all(|n| n.basis.contains("art.") && !n.applies_to.is_empty())
+        );
+    }
+}

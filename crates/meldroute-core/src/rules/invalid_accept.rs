@@ -1,0 +1,135 @@
+//! MR017 invalid-accept: accepted gap findings name a journey rule, a step and a reason.
+
+use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use crate::diag::Diagnostic;
+use crate::library::Entry;
+use crate::suggest;
+
+declare_rule! {
+    /// ### What it does
+    /// Checks each entry of `accept`: `rule` names a journey rule of
+    /// `meldroute gaps` (code or name), `step` names a step of the procedure,
+    /// and `reason` says why.
+    ///
+    /// ### Why is this bad
+    /// An accepted finding is a claim that the gap is deliberate. A typo would
+    /// silently accept nothing, and an acceptance without a reason cannot be
+    /// checked by the next working group.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    /// accept:
+    ///   - {rule: missing-aftercar, step: melding, reason: ""}
+    /// ```
+    /// Passes:
+    /// ```yaml
+    /// accept:
+    ///   - {rule: missing-aftercare, step: melding, reason: "Aftercare is not always given (Kamerstuk 28 844 nr. 183)."}
+    /// ```
+    pub struct InvalidAccept {
+        code: "MR017",
+        name: "invalid-accept",
+        category: Correctness,
+        severity: Error,
+        summary: "an `accept` entry names an unknown journey rule or step, or gives no reason",
+    }
+}
+
+impl Rule for InvalidAccept {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        let p = &entry.procedure;
+        let journey: Vec<&'static RuleMeta> = crate::gaps::JOURNEY_RULES
+            .iter()
+            .map(|r| r.meta())
+            .collect();
+        for a in &p.accept {
+            if !journey
+                .iter()
+                .any(|m| *a.rule == m.code || *a.rule == m.name)
+            {
+                let names = journey.iter().map(|m| m.name);
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        a.rule.pos,
+                        format!(
+                            "`{}` is not a journey rule{}",
+                            a.rule.value,
+                            suggest::did_you_mean(&a.rule, names)
+                        ),
+                    )
+                    .with_label("unknown rule")
+                    .with_help(
+                        "name a rule that `meldroute rules` lists under `journey`, by code or name",
+                    ),
+                );
+            }
+            if !p.steps.contains_key(&a.step) {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        a.step.pos,
+                        format!(
+                            "accepted finding names unknown step `{}`{}",
+                            a.step.value,
+                            suggest::did_you_mean(&a.step, p.steps.keys())
+                        ),
+                    )
+                    .with_label("no step with this id")
+                    .with_help(format!(
+                        "name the step the finding starts at: {}",
+                        list_ids(p.steps.keys())
+                    )),
+                );
+            }
+            if a.reason.trim().is_empty() {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        a.reason.pos,
+                        "accepted finding gives no reason",
+                    )
+                    .with_label("empty reason")
+                    .with_help("say why the gap is deliberate, with its source"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn flags_unknown_rule_step_and_empty_reason() {
+        let yaml =
+            format!("{BASE}accept:\n  - {{rule: missing-aftercar, step: meldin, reason: \" \"}}\n");
+        let found = run(&InvalidAccept, &yaml);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("did you mean `missing-aftercare`")
+        );
+        assert!(found[1].message.contains("did you mean `melding`"));
+        assert!(found[2].message.contains("no reason"));
+    }
+
+    #[test]
+    fn passes_valid_acceptance() {
+        let yaml = format!(
+            "{BASE}accept:\n  - {{rule: MR103, step: melding, reason: \"Zie Kamerstuk 28 844 nr. 183.\"}}\n"
+        );
+        assert!(run(&InvalidAccept, &yaml).is_empty());
+    }
+}

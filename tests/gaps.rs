@@ -1,0 +1,135 @@
+//! `meldroute gaps` end to end.
+
+use meldroute_tests::run;
+
+#[test]
+fn every_gap_of_the_fixture_is_found_human_snapshot() {
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--runs",
+        "4000",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn every_gap_of_the_fixture_is_found_json_snapshot() {
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--runs",
+        "4000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let mut codes: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        [
+            "MR101", "MR102", "MR103", "MR104", "MR105", "MR106", "MR107"
+        ]
+    );
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn a_procedure_without_gaps_has_no_findings() {
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/geen-gaten.yaml",
+        "--runs",
+        "4000",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.ends_with("1 procedure: no gaps\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_bundled_library_has_only_deliberate_gaps() {
+    let out = run(&["gaps", "processes/rijk", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let findings = v.as_array().expect("array");
+    assert!(
+        !findings.is_empty(),
+        "the letter's gaps (aftercare, interim feedback) are modelled"
+    );
+    for f in findings {
+        let reason = f["accepted"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not accepted: {f}"));
+        assert!(reason.len() > 40, "{reason}");
+    }
+    // The aftercare gap the letter names is there, and said to be deliberate.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["procedure"] == "rijk/interne-melding" && f["name"] == "missing-aftercare")
+    );
+}
+
+#[test]
+fn select_ignore_and_thresholds() {
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--runs",
+        "2000",
+        "--select",
+        "MR104,missing-feedback",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let codes: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    assert_eq!(out.code, 0, "only warnings selected");
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--runs",
+        "2000",
+        "--select",
+        "MR104",
+        "--silence",
+        "20w",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.stdout.trim(), "[]");
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--ignore",
+        "MR999",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no rule `MR999`"));
+    let out = run(&["gaps", "tests/fixtures/rules/many-errors.yaml"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("invalid; fix them first"),
+        "{}",
+        out.stderr
+    );
+}
