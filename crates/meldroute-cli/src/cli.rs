@@ -142,8 +142,8 @@ pub struct GapsArgs {
     /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
     #[arg(required = true, value_name = "PROCEDURE")]
     pub paths: Vec<std::ffi::OsString>,
-    /// Journeys simulated per procedure for the statistical rules.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Journeys simulated per procedure for the statistical rules (0: structural rules only).
+    #[arg(long, default_value_t = 20_000)]
     pub runs: u64,
     /// Master seed.
     #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]

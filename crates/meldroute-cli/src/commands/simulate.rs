@@ -19,6 +19,12 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
+    // Exact figures first: a model too large for them fails before the run.
+    let exact = if args.exact {
+        Some(exact::exact(&model)?)
+    } else {
+        None
+    };
     let opts = SimOptions {
         runs: args.runs,
         seed: args.seed,
@@ -39,9 +45,7 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let mut report = SimReport::new(&model, &opts, &agg);
-    if args.exact {
-        report.exact = Some(exact::exact(&model)?);
-    }
+    report.exact = exact;
     match args.format {
         SimFormat::Json => outln!(out, "{}", json(&report)?),
         SimFormat::Csv => out!(out, "{}", csv(&report)?),

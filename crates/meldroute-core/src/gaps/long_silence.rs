@@ -9,7 +9,9 @@ declare_rule! {
     /// the longest time without contact from the report to the end. When the
     /// share of journeys whose longest silence exceeds a threshold (default 6
     /// weeks, `--silence`) is above the tolerance (10%), it names the step
-    /// without contact where most of the time goes.
+    /// without contact where simulated journeys spend the most time (also in
+    /// a procedure escalated to). Silences are compared with the threshold
+    /// to the histogram's resolution (0.78%).
     ///
     /// ### Why is this bad
     /// Long silences are what reporters complain about most: without interim
@@ -47,42 +49,68 @@ impl JourneyRule for LongSilence {
             return;
         }
         let p = &cx.entry(entry).procedure;
-        // The step of this procedure, without contact, that takes the most time.
-        let Some((i, step)) = p
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, s))| !s.is_contact())
-            .max_by(|a, b| {
-                a.1.1
-                    .duration
-                    .mean_days()
-                    .total_cmp(&b.1.1.duration.mean_days())
+        // The step without contact where simulated journeys spend the most
+        // time, in this procedure or in one it escalates to.
+        let model = &sim.model;
+        let Some(best) = (0..model.steps.len())
+            .filter(|&i| !model.steps[i].contact)
+            .max_by(|&a, &b| {
+                sim.agg.step_days[a]
+                    .total_cmp(&sim.agg.step_days[b])
+                    .then(b.cmp(&a))
             })
         else {
             return;
         };
-        let (key, step) = step;
-        let median = step.duration.median_days();
+        let owner = model.steps[best].procedure as usize;
+        let name = &model.names[best];
+        // Point at the step itself, or at the escalation that leads there.
+        let here = if owner == 0 {
+            p.steps.index_of(&name.id)
+        } else {
+            let target = &model.procedures[owner].id;
+            p.steps
+                .iter()
+                .position(|(_, s)| s.escalate.as_ref().is_some_and(|e| *e.procedure == *target))
+        };
+        let Some(i) = here.or_else(|| p.start.as_ref().and_then(|s| p.steps.index_of(s))) else {
+            return;
+        };
+        let Some((key, _)) = p.steps.entry(i) else {
+            return;
+        };
+        let where_ = if owner == 0 {
+            format!("`{}`", name.id)
+        } else {
+            format!("`{}:{}`", model.procedures[owner].id, name.id)
+        };
+        let median = cx
+            .library
+            .entry(model.procedures[owner].entry)
+            .procedure
+            .steps
+            .get(&name.id)
+            .map_or(0.0, |s| s.duration.median_days());
         let mut f = cx.finding(
             &Self::META,
             entry,
             key.pos,
             format!(
-                "{} of simulated journeys have a silence longer than {}; most of it falls during `{}`",
+                "{} of simulated journeys have a silence longer than {}; most of it falls during {where_}",
                 pct(share),
-                weeks(cx.opts.silence_days),
-                key.value
+                weeks(cx.opts.silence_days)
             ),
         );
-        f.diagnostic = f
-            .diagnostic
-            .with_label("the silence mostly falls here")
-            .with_help(format!(
-                "add an interim feedback step during '{}', which takes {} at the median",
-                step.title.value,
-                weeks(median)
-            ));
+        let label = if owner == 0 {
+            "the silence mostly falls here"
+        } else {
+            "the silence mostly falls after this escalation"
+        };
+        f.diagnostic = f.diagnostic.with_label(label).with_help(format!(
+            "add an interim feedback step during '{}', which takes {} at the median",
+            name.title,
+            weeks(median)
+        ));
         f.share = Some(share);
         out.push(with_path(f, p, &[i]));
     }

@@ -47,7 +47,7 @@ pub enum ExactError {
 }
 
 /// Most steps [`exact`] solves (a dense n x n system).
-pub const MAX_EXACT_STEPS: usize = 3000;
+pub const MAX_EXACT_STEPS: usize = 1000;
 
 /// The exact expectations of `model`.
 pub fn exact(model: &SimModel) -> Result<Exact, ExactError> {

@@ -122,9 +122,9 @@ pub struct Aggregate {
     /// Finished journeys whose first contact after the report came within
     /// [`ACKNOWLEDGE_DAYS`].
     pub contact_within_week: u64,
-    /// Finished journeys with a feedback step after the report.
+    /// Journeys with a feedback step after the report.
     pub feedback: u64,
-    /// Finished journeys with an aftercare step.
+    /// Journeys with an aftercare step.
     pub aftercare: u64,
     /// Finished journeys per outcome ([`OUTCOMES`] order).
     pub outcomes: [u64; 7],
@@ -410,6 +410,10 @@ fn walk<R: Rng>(
     if let Some(tr) = trace {
         tr.outcome = outcome;
     }
+    // Rates count every journey (an unfinished one had what it had so far);
+    // durations and per-journey means count finished journeys only.
+    agg.feedback += u64::from(feedback);
+    agg.aftercare += u64::from(aftercare);
     let Some(outcome) = outcome else {
         agg.unfinished += 1;
         return;
@@ -430,8 +434,7 @@ fn walk<R: Rng>(
     agg.reported += u64::from(report.is_some());
     agg.contact_within_week +=
         u64::from(first_contact.is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9));
-    agg.feedback += u64::from(feedback);
-    agg.aftercare += u64::from(aftercare);
+
     agg.outcomes[outcome_index(outcome)] += 1;
 }
 

@@ -236,3 +236,23 @@ fn escalation_is_followed_and_counted() {
     let total: f64 = r.outcomes.values().sum::<f64>() + r.unfinished;
     assert!((total - 1.0).abs() < 1e-12);
 }
+
+#[test]
+fn rates_count_unfinished_journeys_too() {
+    let yaml = "id: test/lus-fb\ntitle: L\norganisation: T\nkind: advice\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\nstart: melding\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: fb}\n  fb: {title: T, actor: melder, kind: feedback, duration: 1d, basis: law, next: lus}\n  lus: {title: Lus, actor: melder, kind: assessment, duration: 1d, basis: law, next: [{to: lus, p: 0.9}, {to: eind, p: 0.1}]}\n  eind: {title: Eind, actor: melder, kind: closure, outcome: closed}\n";
+    let (lib, idx) = library_with(&[yaml]);
+    let model = SimModel::compile(&lib, idx[0]).expect("compiles");
+    let opts = SimOptions {
+        runs: 5000,
+        seed: 1,
+        threads: 1,
+        max_steps: 5,
+    };
+    let agg = simulate(&model, &opts, &|_| {}).expect("runs");
+    assert!(agg.unfinished > 3000, "{}", agg.unfinished);
+    let r = SimReport::new(&model, &opts, &agg);
+    assert_eq!(
+        r.feedback_rate, 1.0,
+        "every journey had its feedback, finished or not"
+    );
+}
