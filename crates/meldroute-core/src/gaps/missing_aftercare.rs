@@ -56,7 +56,7 @@ impl JourneyRule for MissingAftercare {
                 .filter(|(i, (_, s))| reachable[*i] && handled(*s.kind))
                 .find_map(|(i, _)| {
                     let tail = witness(p, i, &|s| *s.kind == StepKind::Aftercare)?;
-                    let head = witness_to(p, r, i)?;
+                    let head = route(p, r, i)?;
                     Some([&head[..head.len() - 1], &tail[..]].concat())
                 });
             let Some(path) = witnessed else { continue };
@@ -85,36 +85,6 @@ impl JourneyRule for MissingAftercare {
             out.push(with_path(f, p, &path));
         }
     }
-}
-
-/// The shortest route from `from` to `to` (step indices), if any.
-fn witness_to(p: &crate::model::Procedure, from: usize, to: usize) -> Option<Vec<usize>> {
-    let n = p.steps.len();
-    let mut parent = vec![usize::MAX; n];
-    let mut seen = vec![false; n];
-    let mut queue = std::collections::VecDeque::from([from]);
-    seen[from] = true;
-    while let Some(i) = queue.pop_front() {
-        if i == to {
-            let mut path = vec![i];
-            let mut at = i;
-            while parent[at] != usize::MAX {
-                at = parent[at];
-                path.push(at);
-            }
-            path.reverse();
-            return Some(path);
-        }
-        let graph = crate::graph::StepGraph::new(p);
-        for j in graph.successors(i) {
-            if !seen[j] {
-                seen[j] = true;
-                parent[j] = i;
-                queue.push_back(j);
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -196,6 +196,22 @@ fn mark_accepted(p: &Procedure, rule: &RuleMeta, findings: &mut [Finding]) {
 /// leaves the procedure, through no step for which `stop` holds (`from`
 /// itself excepted). Step indices, `from` first.
 pub fn witness(p: &Procedure, from: usize, stop: &dyn Fn(&Step) -> bool) -> Option<Vec<usize>> {
+    search(p, from, &|s| !stop(s), &|_, s| s.is_terminal())
+}
+
+/// The shortest route from step `from` to step `to`.
+pub fn route(p: &Procedure, from: usize, to: usize) -> Option<Vec<usize>> {
+    search(p, from, &|_| true, &|i, _| i == to)
+}
+
+/// Breadth-first search along `next` and branches with a probability above
+/// zero, entering only steps `enter` allows, until a step `done` accepts.
+fn search(
+    p: &Procedure,
+    from: usize,
+    enter: &dyn Fn(&Step) -> bool,
+    done: &dyn Fn(usize, &Step) -> bool,
+) -> Option<Vec<usize>> {
     let n = p.steps.len();
     let mut parent = vec![usize::MAX; n];
     let mut seen = vec![false; n];
@@ -203,7 +219,7 @@ pub fn witness(p: &Procedure, from: usize, stop: &dyn Fn(&Step) -> bool) -> Opti
     seen[from] = true;
     while let Some(i) = queue.pop_front() {
         let (_, step) = p.steps.entry(i)?;
-        if step.is_terminal() {
+        if done(i, step) {
             let mut path = vec![i];
             let mut at = i;
             while parent[at] != usize::MAX {
@@ -213,16 +229,14 @@ pub fn witness(p: &Procedure, from: usize, stop: &dyn Fn(&Step) -> bool) -> Opti
             path.reverse();
             return Some(path);
         }
-        if let Some(next) = &step.next {
-            for (to, prob) in next.targets() {
-                if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0)
-                    && !seen[j]
-                    && p.steps.entry(j).is_some_and(|(_, s)| !stop(s))
-                {
-                    seen[j] = true;
-                    parent[j] = i;
-                    queue.push_back(j);
-                }
+        for (to, prob) in step.next.as_ref().map(|n| n.targets()).unwrap_or_default() {
+            if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0)
+                && !seen[j]
+                && p.steps.entry(j).is_some_and(|(_, s)| enter(s))
+            {
+                seen[j] = true;
+                parent[j] = i;
+                queue.push_back(j);
             }
         }
     }
