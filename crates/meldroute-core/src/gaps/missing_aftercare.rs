@@ -1,7 +1,7 @@
 //! MR103 missing-aftercare: a route that handled a report ends with aftercare.
 
 use super::{
-    Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
+    Finding, GapContext, JourneyRule, pct, report_steps, route, takes_reports, with_path, witness,
 };
 use crate::model::StepKind;
 use crate::rules::{RuleMeta, declare_rule};
