@@ -34,6 +34,11 @@ pub enum Command {
         after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n\nA procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run.\n\nExit codes: 0 no error-severity findings (accepted ones aside), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
     )]
     Gaps(GapsArgs),
+    /// Draw a procedure as a Graphviz swimlane graph (DOT, SVG, PNG or PDF).
+    #[command(
+        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n\n--format dot works anywhere; svg, png and pdf run the Graphviz `dot` program.\nWith -o the format follows the file extension, and the file is written whole\nor not at all."
+    )]
+    Render(RenderArgs),
     /// Follow one simulated journey step by step.
     #[command(
         after_help = "Examples:\n  meldroute trace rijk/interne-melding\n  meldroute trace rijk/klacht --seed 7\n\nThe journey shown is the first one `meldroute simulate` runs with the same seed."
@@ -180,6 +185,36 @@ pub enum GapsFormat {
     Human,
     /// A JSON array of findings.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub procedure: ProcedureArg,
+    /// Output format (default: from the -o extension, else dot).
+    #[arg(long, value_enum)]
+    pub format: Option<RenderFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Overlay the findings of `meldroute gaps`: routes with a gap in red.
+    #[arg(long)]
+    pub gaps: bool,
+    /// Also draw the procedures escalations lead to, one swimlane each.
+    #[arg(long)]
+    pub follow_escalations: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// Graphviz DOT text (needs no external program).
+    Dot,
+    /// SVG, drawn by Graphviz.
+    Svg,
+    /// PNG, drawn by Graphviz.
+    Png,
+    /// PDF, drawn by Graphviz.
+    Pdf,
 }
 
 #[derive(Debug, Args)]

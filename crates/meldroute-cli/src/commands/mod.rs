@@ -2,6 +2,7 @@
 
 mod gaps;
 mod list;
+mod render;
 mod rules;
 mod simulate;
 mod trace;
@@ -44,6 +45,7 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => simulate::run(out, &args),
         Command::Trace(args) => trace::run(out, &args),
         Command::Gaps(args) => gaps::run(out, &args),
+        Command::Render(args) => render::run(out, &args),
         Command::Schema => {
             out.push_str(&meldroute_core::schema::procedure_schema());
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,112 @@
+//! `meldroute render`: a procedure as a diagram.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use meldroute_core::gaps::{self, GapOptions};
+use meldroute_render::{GraphOptions, graph, print, render_with_dot};
+
+use super::load_model;
+use crate::cli::{RenderArgs, RenderFormat};
+
+pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(path)) => from_extension(path)?,
+        (None, None) => RenderFormat::Dot,
+    };
+    let (lib, model) = match load_model(&args.procedure)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let entry = model.procedures[0].entry;
+    let findings = if args.gaps {
+        gaps::analyse(&lib, &[entry], &GapOptions::default(), &|_| true)
+    } else {
+        Vec::new()
+    };
+    let dot = print(&graph(
+        &lib,
+        entry,
+        &GraphOptions {
+            follow_escalations: args.follow_escalations,
+            gaps: findings,
+        },
+    ));
+    let bytes = match format {
+        RenderFormat::Dot => dot.into_bytes(),
+        RenderFormat::Svg => render_with_dot(&dot, "svg")?,
+        RenderFormat::Png => render_with_dot(&dot, "png")?,
+        RenderFormat::Pdf => render_with_dot(&dot, "pdf")?,
+    };
+    match &args.output {
+        Some(path) => {
+            // Never overwrite a procedure file that was read.
+            if let Ok(target) = std::fs::canonicalize(path) {
+                let input = std::fs::canonicalize(Path::new(&args.procedure.procedure)).ok();
+                anyhow::ensure!(
+                    input.as_ref() != Some(&target),
+                    "refusing to overwrite the input file {}",
+                    path.display()
+                );
+            }
+            write_atomically(path, &bytes)?;
+        }
+        None => match String::from_utf8(bytes) {
+            Ok(text) => out.push_str(&text),
+            Err(bin) => {
+                anyhow::ensure!(
+                    !std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                    "{:?} output is binary; give a file with -o, or redirect standard output",
+                    format
+                );
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(bin.as_bytes())
+                    .context("cannot write to standard output")?;
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn from_extension(path: &Path) -> anyhow::Result<RenderFormat> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("dot" | "gv") => Ok(RenderFormat::Dot),
+        Some("svg") => Ok(RenderFormat::Svg),
+        Some("png") => Ok(RenderFormat::Png),
+        Some("pdf") => Ok(RenderFormat::Pdf),
+        _ => anyhow::bail!(
+            "cannot tell the format from {}; give --format dot, svg, png or pdf",
+            path.display()
+        ),
+    }
+}
+
+/// Writes the whole file or nothing: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.meldroute-tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
+}

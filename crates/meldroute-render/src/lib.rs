@@ -1,0 +1,7 @@
+//! meldroute-render: diagrams of procedures for memos and meetings. The
+//! graph view builds a Graphviz DOT tree (graphviz-rust) with one swimlane
+//! per actor, or per procedure when escalations are followed.
+
+pub mod dot;
+
+pub use dot::{GraphOptions, RenderError, graph, print, render_with_dot};

@@ -1,0 +1,128 @@
+//! `meldroute render` end to end (graph view).
+
+use meldroute_tests::run;
+
+fn dot_installed() -> bool {
+    std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn dot_goes_to_stdout_and_works_without_graphviz() {
+    let out = meldroute_tests::meldroute()
+        .args(["render", "rijk/klacht", "--follow-escalations"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("digraph procedure {"), "{text}");
+    assert!(text.contains("cluster_legend"));
+}
+
+#[test]
+fn missing_graphviz_is_explained() {
+    let out = meldroute_tests::meldroute()
+        .args(["render", "rijk/klacht", "--format", "svg"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Graphviz program `dot`")
+            && err.contains("apt-get install graphviz")
+            && err.contains("--format dot"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_file_follows_extension_and_never_overwrites_the_input() {
+    let dir = std::env::temp_dir().join(format!("meldroute-render-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dot = dir.join("klacht.dot");
+    let out = run(&["render", "rijk/klacht", "-o", &dot.display().to_string()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        std::fs::read_to_string(&dot)
+            .expect("written")
+            .starts_with("digraph")
+    );
+    let input = dir.join("input.dot");
+    std::fs::copy(
+        meldroute_tests::root().join("processes/rijk/klacht.yaml"),
+        &input,
+    )
+    .expect("copy");
+    let out = run(&[
+        "render",
+        &input.display().to_string(),
+        "--format",
+        "dot",
+        "-o",
+        &input.display().to_string(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("refusing to overwrite the input file"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&[
+        "render",
+        "rijk/klacht",
+        "-o",
+        &dir.join("x.txt").display().to_string(),
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot tell the format"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn svg_png_and_pdf_through_graphviz() {
+    if !dot_installed() {
+        assert!(
+            std::env::var("MELDROUTE_REQUIRE_EXTERNAL").map_or(true, |v| v != "1"),
+            "MELDROUTE_REQUIRE_EXTERNAL=1 but Graphviz is not installed"
+        );
+        eprintln!(
+            "skipping: the Graphviz `dot` program is not installed (apt-get install graphviz)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("meldroute-render-g-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (ext, magic) in [
+        ("svg", &b"<?xml"[..]),
+        ("png", &b"\x89PNG"[..]),
+        ("pdf", &b"%PDF"[..]),
+    ] {
+        let path = dir.join(format!("melding.{ext}"));
+        let out = run(&[
+            "render",
+            "tests/fixtures/render/vijandig.yaml",
+            "--gaps",
+            "-o",
+            &path.display().to_string(),
+        ]);
+        assert_eq!(out.code, 0, "{ext}: {}", out.stderr);
+        let bytes = std::fs::read(&path).expect("written");
+        assert!(bytes.starts_with(magic), "{ext}");
+    }
+    let svg = std::fs::read_to_string(dir.join("melding.svg")).expect("svg");
+    assert!(
+        !svg.contains("<script>") && svg.contains("&lt;script&gt;"),
+        "markup in titles must be escaped"
+    );
+}
