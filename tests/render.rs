@@ -126,3 +126,62 @@ fn svg_png_and_pdf_through_graphviz() {
         "markup in titles must be escaped"
     );
 }
+
+#[test]
+fn journey_view_svg_and_mermaid() {
+    let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("<svg") && out.stdout.contains("silent"),
+        "{}",
+        &out.stdout[..200.min(out.stdout.len())]
+    );
+    let out = run(&["render", "rijk/interne-melding", "--format", "mermaid"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.starts_with("journey\n    title "),
+        "{}",
+        out.stdout
+    );
+    let out = run(&[
+        "render",
+        "rijk/klacht",
+        "--view",
+        "journey",
+        "--format",
+        "png",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("journey view is drawn as svg or mermaid"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn journey_with_seed_is_the_traced_journey() {
+    let trace = run(&["trace", "rijk/klacht", "--seed", "5"]);
+    let mermaid = run(&[
+        "render",
+        "rijk/klacht",
+        "--format",
+        "mermaid",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(mermaid.code, 0, "{}", mermaid.stderr);
+    let tasks = mermaid
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("      "))
+        .count();
+    let steps = trace
+        .stdout
+        .lines()
+        .skip(3)
+        .take_while(|l| !l.is_empty())
+        .count();
+    assert_eq!(tasks, steps, "{}\n{}", trace.stdout, mermaid.stdout);
+}

@@ -34,9 +34,9 @@ pub enum Command {
         after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n\nA procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run.\n\nExit codes: 0 no error-severity findings (accepted ones aside), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
     )]
     Gaps(GapsArgs),
-    /// Draw a procedure as a Graphviz swimlane graph (DOT, SVG, PNG or PDF).
+    /// Draw a procedure: a swimlane graph, or the reporter's journey over time.
     #[command(
-        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n\n--format dot works anywhere; svg, png and pdf run the Graphviz `dot` program.\nWith -o the format follows the file extension, and the file is written whole\nor not at all."
+        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --seed 7 -o reis.svg\n  meldroute render rijk/interne-melding --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program. Journey view: svg (drawn by meldroute, no Graphviz) or\nmermaid; it shows the most likely route with median durations, or with\n--seed the journey `meldroute trace --seed` prints. With -o the format\nfollows the file extension, and the file is written whole or not at all."
     )]
     Render(RenderArgs),
     /// Follow one simulated journey step by step.
@@ -191,9 +191,15 @@ pub enum GapsFormat {
 pub struct RenderArgs {
     #[command(flatten)]
     pub procedure: ProcedureArg,
-    /// Output format (default: from the -o extension, else dot).
+    /// What to draw.
+    #[arg(long, value_enum, default_value_t = RenderView::Graph)]
+    pub view: RenderView,
+    /// Output format (default: from the -o extension, else dot for the graph and svg for the journey).
     #[arg(long, value_enum)]
     pub format: Option<RenderFormat>,
+    /// Journey view: show this simulated journey instead of the most likely route.
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -206,7 +212,17 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderView {
+    /// The procedure as a graph with swimlanes (Graphviz).
+    Graph,
+    /// The reporter's journey as a timeline.
+    Journey,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RenderFormat {
+    /// A Mermaid `journey` diagram of the journey view.
+    Mermaid,
     /// Graphviz DOT text (needs no external program).
     Dot,
     /// SVG, drawn by Graphviz.

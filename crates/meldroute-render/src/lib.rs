@@ -3,5 +3,7 @@
 //! per actor, or per procedure when escalations are followed.
 
 pub mod dot;
+pub mod journey;
+pub mod text;
 
 pub use dot::{GraphOptions, RenderError, graph, print, render_with_dot};

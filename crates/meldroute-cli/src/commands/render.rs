@@ -6,22 +6,51 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use meldroute_core::gaps::{self, GapOptions};
-use meldroute_render::{GraphOptions, graph, print, render_with_dot};
+use meldroute_core::sim;
+use meldroute_render::{GraphOptions, graph, journey, print, render_with_dot};
 
 use super::load_model;
-use crate::cli::{RenderArgs, RenderFormat};
+use crate::cli::{RenderArgs, RenderFormat, RenderView};
 
 pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(path)) => from_extension(path)?,
+        (None, None) if args.view == RenderView::Journey => RenderFormat::Svg,
         (None, None) => RenderFormat::Dot,
     };
+    let journey = args.view == RenderView::Journey || format == RenderFormat::Mermaid;
+    anyhow::ensure!(
+        !journey || matches!(format, RenderFormat::Svg | RenderFormat::Mermaid),
+        "the journey view is drawn as svg or mermaid, not {format:?}"
+    );
     let (lib, model) = match load_model(&args.procedure)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let entry = model.procedures[0].entry;
+    if journey {
+        let trace = match args.seed {
+            Some(seed) => sim::trace(&model, seed, sim::DEFAULT_MAX_STEPS),
+            None => sim::most_likely(&model, sim::DEFAULT_MAX_STEPS),
+        };
+        let title = match args.seed {
+            Some(seed) => format!(
+                "{}: simulated journey (seed {seed})",
+                lib.entry(entry).procedure.title
+            ),
+            None => format!(
+                "{}: most likely route, median durations",
+                lib.entry(entry).procedure.title
+            ),
+        };
+        let text = if format == RenderFormat::Mermaid {
+            journey::mermaid(&model, &trace, &title)
+        } else {
+            journey::svg(&model, &trace, &title)
+        };
+        return emit(out, args, text.into_bytes(), format);
+    }
     let findings = if args.gaps {
         gaps::analyse(&lib, &[entry], &GapOptions::default(), &|_| true)
     } else {
@@ -36,11 +65,21 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         },
     ));
     let bytes = match format {
-        RenderFormat::Dot => dot.into_bytes(),
+        RenderFormat::Dot | RenderFormat::Mermaid => dot.into_bytes(),
         RenderFormat::Svg => render_with_dot(&dot, "svg")?,
         RenderFormat::Png => render_with_dot(&dot, "png")?,
         RenderFormat::Pdf => render_with_dot(&dot, "pdf")?,
     };
+    emit(out, args, bytes, format)
+}
+
+/// Writes the output to the -o file (atomically) or standard output.
+fn emit(
+    out: &mut String,
+    args: &RenderArgs,
+    bytes: Vec<u8>,
+    format: RenderFormat,
+) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => {
             // Never overwrite a procedure file that was read.
@@ -83,6 +122,7 @@ fn from_extension(path: &Path) -> anyhow::Result<RenderFormat> {
         Some("svg") => Ok(RenderFormat::Svg),
         Some("png") => Ok(RenderFormat::Png),
         Some("pdf") => Ok(RenderFormat::Pdf),
+        Some("mmd" | "mermaid") => Ok(RenderFormat::Mermaid),
         _ => anyhow::bail!(
             "cannot tell the format from {}; give --format dot, svg, png or pdf",
             path.display()

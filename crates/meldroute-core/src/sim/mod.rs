@@ -553,3 +553,56 @@ pub fn trace(model: &SimModel, seed: u64, max_steps: u32) -> Trace {
 
 #[cfg(test)]
 mod tests;
+
+/// The most likely route: from the start, the most probable branch at each
+/// step (the first of equals), through escalations, with every step taking
+/// its median duration. Stops after `max_steps` steps (then unfinished).
+pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
+    let mut steps = Vec::new();
+    let (mut t, mut step) = (0.0f64, model.start);
+    let (mut report, mut last_contact) = (false, 0.0f64);
+    let outcome = loop {
+        if steps.len() as u32 >= max_steps {
+            break None;
+        }
+        let st = &model.steps[step as usize];
+        let begin = t;
+        t += st.duration.median();
+        if !report && st.kind == StepKind::Report {
+            report = true;
+            last_contact = t;
+        }
+        steps.push(TraceStep {
+            step,
+            start: begin,
+            end: t,
+            contact: st.contact,
+            silence: t - last_contact,
+        });
+        if st.contact {
+            last_contact = t;
+        }
+        step = match &st.go {
+            Go::Step(next) | Go::Escalate { step: next, .. } => *next,
+            Go::Branch { from, len } => {
+                let branches = &model.branches[*from as usize..(*from + *len) as usize];
+                let mut prev = 0.0;
+                let mut best = (f64::MIN, branches[0].1);
+                for (k, &(cum, to)) in branches.iter().enumerate() {
+                    let p = if k + 1 == branches.len() {
+                        1.0 - prev
+                    } else {
+                        cum - prev
+                    };
+                    prev = cum.min(1.0);
+                    if p > best.0 {
+                        best = (p, to);
+                    }
+                }
+                best.1
+            }
+            Go::End(o) => break Some(*o),
+        };
+    };
+    Trace { steps, outcome }
+}

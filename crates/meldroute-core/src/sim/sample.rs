@@ -101,6 +101,37 @@ impl Sampler {
         }
     }
 
+    /// The median in days.
+    pub fn median(&self) -> f64 {
+        match self {
+            Sampler::Fixed(d) => *d,
+            Sampler::Uniform { min, width } => min + width / 2.0,
+            Sampler::Triangular {
+                min,
+                mode,
+                max,
+                cut,
+            } => {
+                if *cut >= 0.5 {
+                    min + (0.5 * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - (0.5 * (max - min) * (max - mode)).sqrt()
+                }
+            }
+            Sampler::Exponential { mean } => mean * std::f64::consts::LN_2,
+            Sampler::Lognormal { mu, .. } => mu.exp(),
+            Sampler::Empirical(s) => {
+                let mut v = s.to_vec();
+                v.sort_by(f64::total_cmp);
+                match v.len() {
+                    0 => 0.0,
+                    n if n % 2 == 1 => v[n / 2],
+                    n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+                }
+            }
+        }
+    }
+
     /// The exact mean in days.
     pub fn mean(&self) -> f64 {
         match self {
@@ -161,6 +192,7 @@ mod tests {
                 dist.mean_days()
             );
             assert!((s.mean() - dist.mean_days()).abs() < 1e-9);
+            assert!((s.median() - dist.median_days()).abs() < 1e-9, "{dist:?}");
         }
     }
 

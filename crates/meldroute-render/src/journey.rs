@@ -1,0 +1,262 @@
+//! The journey view: an SVG timeline in the customer-journey-map style,
+//! drawn by meldroute itself, and the same route as a Mermaid `journey`.
+
+use std::fmt::Write as _;
+
+use meldroute_core::sim::{SimModel, Trace};
+
+use crate::text::{cut, mermaid as mm, xml};
+
+const LEFT: f64 = 190.0;
+const WIDTH: f64 = 1100.0;
+const LANE: f64 = 46.0;
+const TOP: f64 = 96.0;
+
+/// The journey as an SVG document.
+pub fn svg(model: &SimModel, trace: &Trace, title: &str) -> String {
+    let end = trace.steps.last().map_or(0.0, |s| s.end).max(1.0);
+    // Room on the right for the labels of the last steps and deadlines.
+    let x = |days: f64| LEFT + days / end * (WIDTH - LEFT - 170.0);
+    // Lanes: the actors of the route, reporter first.
+    let mut actors: Vec<u32> = vec![0];
+    for s in &trace.steps {
+        let a = model.steps[s.step as usize].actor;
+        if !actors.contains(&a) {
+            actors.push(a);
+        }
+    }
+    let lane_y = |actor: u32| {
+        TOP + 40.0 + actors.iter().position(|&a| a == actor).unwrap_or(0) as f64 * LANE
+    };
+    let height = TOP + 40.0 + actors.len() as f64 * LANE + 150.0;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="Helvetica, Arial, sans-serif" font-size="11">"#
+    );
+    let _ = writeln!(o, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        o,
+        r#"<text x="16" y="26" font-size="16" font-weight="bold">{}</text>"#,
+        xml(&cut(title, 120))
+    );
+    let _ = writeln!(
+        o,
+        r##"<text x="16" y="44" fill="#57606a">Shaded: time without contact with the reporter. Dots: contacts. Dashed lines: deadlines.</text>"##
+    );
+    // Stage bands per procedure (contiguous runs of steps).
+    let mut i = 0;
+    while i < trace.steps.len() {
+        let p = model.steps[trace.steps[i].step as usize].procedure;
+        let mut j = i;
+        while j + 1 < trace.steps.len()
+            && model.steps[trace.steps[j + 1].step as usize].procedure == p
+        {
+            j += 1;
+        }
+        let (a, b) = (x(trace.steps[i].start), x(trace.steps[j].end));
+        let fill = if p.is_multiple_of(2) {
+            "#f6f8fa"
+        } else {
+            "#eef4fb"
+        };
+        let _ = writeln!(
+            o,
+            r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}" stroke="#d0d7de"/>"##,
+            TOP - 30.0,
+            (b - a).max(1.0),
+            height - TOP - 80.0
+        );
+        let _ = writeln!(
+            o,
+            r##"<text x="{:.1}" y="{:.1}" fill="#24292f" font-weight="bold">{}</text>"##,
+            a + 4.0,
+            TOP - 16.0,
+            xml(&cut(&model.procedures[p as usize].id, 40))
+        );
+        i = j + 1;
+    }
+    // Lanes.
+    for (k, &a) in actors.iter().enumerate() {
+        let y = TOP + 40.0 + k as f64 * LANE;
+        let _ = writeln!(
+            o,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d7de"/>"##,
+            WIDTH - 20.0
+        );
+        let _ = writeln!(
+            o,
+            r##"<text x="16" y="{:.1}" fill="#24292f">{}</text>"##,
+            y + 4.0,
+            xml(&cut(&model.actors[a as usize], 28))
+        );
+    }
+    // Silences on the reporter's lane, from the report (or start) to the end.
+    let reporter_y = lane_y(0);
+    let report_at = trace
+        .steps
+        .iter()
+        .find(|s| model.steps[s.step as usize].kind == meldroute_core::model::StepKind::Report)
+        .map_or(0.0, |s| s.end);
+    let mut quiet_from = report_at;
+    let mut contacts: Vec<f64> = trace
+        .steps
+        .iter()
+        .filter(|s| s.contact && s.end >= report_at)
+        .map(|s| s.end)
+        .collect();
+    contacts.push(end);
+    for c in contacts {
+        if c - quiet_from > 1e-9 {
+            let (a, b) = (x(quiet_from), x(c));
+            let _ = writeln!(
+                o,
+                r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="22" fill="#cf222e" fill-opacity="0.15"/>"##,
+                reporter_y - 11.0,
+                (b - a).max(0.5)
+            );
+            if c - quiet_from >= 7.0 {
+                let _ = writeln!(
+                    o,
+                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#cf222e">{:.1} w silent</text>"##,
+                    (a + b) / 2.0,
+                    reporter_y - 15.0,
+                    (c - quiet_from) / 7.0
+                );
+            }
+        }
+        quiet_from = c;
+    }
+    // Steps in their lanes, titles alternating above and below.
+    for (n, s) in trace.steps.iter().enumerate() {
+        let st = &model.steps[s.step as usize];
+        let y = lane_y(st.actor);
+        let (a, b) = (x(s.start), x(s.end));
+        let colour = if s.contact { "#1a7f37" } else { "#57606a" };
+        let _ = writeln!(
+            o,
+            r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="10" rx="2" fill="{colour}"/>"#,
+            y - 5.0,
+            (b - a).max(2.0)
+        );
+        let dy = if n % 2 == 0 { 17.0 } else { -9.0 };
+        let _ = writeln!(
+            o,
+            r##"<text x="{a:.1}" y="{:.1}" fill="#24292f" font-size="9">{}</text>"##,
+            y + dy,
+            xml(&cut(&model.names[s.step as usize].title, 34))
+        );
+        if s.contact {
+            let _ = writeln!(
+                o,
+                r##"<circle cx="{b:.1}" cy="{reporter_y:.1}" r="5" fill="#1a7f37"/>"##
+            );
+        }
+    }
+    // Deadlines: vertical dashed lines at their limit.
+    let mut done_at = std::collections::HashMap::new();
+    let mut entered = 0.0;
+    let mut prev_proc = u32::MAX;
+    for s in &trace.steps {
+        let st = &model.steps[s.step as usize];
+        if st.procedure != prev_proc {
+            entered = s.start;
+            prev_proc = st.procedure;
+        }
+        if let Some(di) = st.deadline {
+            let d = &model.deadlines[di as usize];
+            let from = match d.from {
+                Some(f) => done_at.get(&f).copied(),
+                None => Some(entered),
+            };
+            if let Some(from) = from {
+                let at = x(from + d.within);
+                let _ = writeln!(
+                    o,
+                    r##"<line x1="{at:.1}" y1="{:.1}" x2="{at:.1}" y2="{:.1}" stroke="#9a6700" stroke-dasharray="4 3"/>"##,
+                    TOP - 30.0,
+                    height - 110.0
+                );
+                let _ = writeln!(
+                    o,
+                    r##"<text x="{:.1}" y="{:.1}" fill="#9a6700" font-size="9">{} {}</text>"##,
+                    at + 3.0,
+                    height - 100.0 + (di % 2) as f64 * 11.0,
+                    xml(&meldroute_core::Duration::from_days(d.within).to_string()),
+                    xml(&cut(&d.basis, 28))
+                );
+            }
+        }
+        done_at.insert(s.step, s.end);
+    }
+    // Time axis in weeks.
+    let axis_y = height - 70.0;
+    let _ = writeln!(
+        o,
+        r##"<line x1="{LEFT}" y1="{axis_y:.1}" x2="{:.1}" y2="{axis_y:.1}" stroke="#24292f"/>"##,
+        x(end)
+    );
+    let weeks = (end / 7.0).ceil() as usize;
+    let step = (weeks / 12).max(1);
+    for w in (0..=weeks).step_by(step) {
+        let px = x(w as f64 * 7.0).min(x(end));
+        let _ = writeln!(
+            o,
+            r##"<line x1="{px:.1}" y1="{axis_y:.1}" x2="{px:.1}" y2="{:.1}" stroke="#24292f"/><text x="{px:.1}" y="{:.1}" text-anchor="middle" font-size="9">{w} w</text>"##,
+            axis_y + 5.0,
+            axis_y + 17.0
+        );
+    }
+    let ending = match trace.outcome {
+        Some(outcome) => format!("end after {:.1} weeks: {}", end / 7.0, outcome.as_str()),
+        None => "unfinished".to_owned(),
+    };
+    let _ = writeln!(
+        o,
+        r#"<text x="16" y="{:.1}" font-weight="bold">{}</text>"#,
+        height - 30.0,
+        xml(&ending)
+    );
+    o.push_str("</svg>\n");
+    o
+}
+
+/// The score (1..5) of a step in the Mermaid journey: how the reporter fares
+/// after the silence before it: contact within a week 5, within 3 weeks 4,
+/// within 6 weeks 3, within 12 weeks 2, longer 1.
+pub fn score(silence_days: f64) -> u8 {
+    match silence_days {
+        d if d <= 7.0 => 5,
+        d if d <= 21.0 => 4,
+        d if d <= 42.0 => 3,
+        d if d <= 84.0 => 2,
+        _ => 1,
+    }
+}
+
+/// The journey as a Mermaid `journey` diagram: sections are procedures,
+/// tasks are steps, actors are who does them.
+pub fn mermaid(model: &SimModel, trace: &Trace, title: &str) -> String {
+    let mut o = String::from("journey\n");
+    let _ = writeln!(o, "    title {}", mm(title));
+    let mut section = u32::MAX;
+    for s in &trace.steps {
+        let st = &model.steps[s.step as usize];
+        if st.procedure != section {
+            section = st.procedure;
+            let _ = writeln!(
+                o,
+                "    section {}",
+                mm(&model.procedures[section as usize].id)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "      {}: {}: {}",
+            mm(&model.names[s.step as usize].title),
+            score(s.silence),
+            mm(&model.actors[st.actor as usize])
+        );
+    }
+    o
+}
