@@ -185,3 +185,16 @@ fn journey_with_seed_is_the_traced_journey() {
         .count();
     assert_eq!(tasks, steps, "{}\n{}", trace.stdout, mermaid.stdout);
 }
+
+#[test]
+fn committed_journey_picture_is_current() {
+    let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
+    let committed = std::fs::read_to_string(
+        meldroute_tests::root().join("docs/img/interne-melding-journey.svg"),
+    )
+    .expect("picture");
+    assert!(
+        committed == out.stdout,
+        "docs/img/interne-melding-journey.svg is stale: see docs/diagrams.md for the command"
+    );
+}

@@ -80,6 +80,25 @@ fn style(kind: StepKind) -> (&'static str, &'static str) {
     }
 }
 
+/// `text` broken into lines of about `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
+}
+
 /// Days as a short text (`4.3 d`, `6.0 w`).
 fn short_days(days: f64) -> String {
     if days < 14.0 {
@@ -113,19 +132,24 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
     let root_file = library.entry(entry).file;
     let mut red_steps: BTreeSet<String> = BTreeSet::new();
     let mut red_edges: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut flagged: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
+    let mut flagged: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in opts
         .gaps
         .iter()
-        .filter(|f| f.diagnostic.primary.file == root_file && f.accepted.is_none())
+        .filter(|f| f.diagnostic.primary.file == root_file)
     {
-        red_steps.extend(f.path.iter().cloned());
-        red_edges.extend(f.path.windows(2).map(|w| (w[0].clone(), w[1].clone())));
+        // Open gaps in red; gaps the file accepts on purpose in orange.
+        if f.accepted.is_none() {
+            red_steps.extend(f.path.iter().cloned());
+            red_edges.extend(f.path.windows(2).map(|w| (w[0].clone(), w[1].clone())));
+        }
         if let Some(first) = f.path.first() {
-            flagged
-                .entry(first.clone())
-                .or_default()
-                .push(f.diagnostic.name);
+            let mark = if f.accepted.is_some() {
+                format!("{} (accepted)", f.diagnostic.name)
+            } else {
+                f.diagnostic.name.to_owned()
+            };
+            flagged.entry(first.clone()).or_default().push(mark);
         }
     }
 
@@ -167,7 +191,7 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
                     .map_or(step.actor.value.clone(), |a| a.title.clone())
             };
             let (shape, fill) = style(*step.kind);
-            let mut label = step.title.value.clone();
+            let mut label = wrap(&step.title.value, 28);
             label.push_str(&format!("\n[{}]", step.kind.as_str()));
             if !step.duration.is_zero() {
                 label.push_str(&format!(
@@ -180,16 +204,18 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
                     .from
                     .as_ref()
                     .map_or("entry".to_owned(), |f| f.value.clone());
-                label.push_str(&format!(
-                    "\ndeadline {} after {from}: {}",
-                    *d.within, d.basis
+                label.push('\n');
+                label.push_str(&wrap(
+                    &format!("deadline {} after {from}: {}", *d.within, d.basis),
+                    36,
                 ));
             }
             if let Some(o) = &step.outcome {
                 label.push_str(&format!("\nend: {}", o.as_str()));
             }
-            if root && let Some(rules) = flagged.get(&key.value) {
-                label.push_str(&format!("\nGAP: {}", rules.join(", ")));
+            let gap_mark = if root { flagged.get(&key.value) } else { None };
+            if let Some(rules) = gap_mark {
+                label.push_str(&format!("\nGAP: {}", rules.join(",\n")));
             }
             let mut attrs = vec![
                 attr("label", quoted(&label)),
@@ -200,6 +226,11 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
                 attrs.push(attr("color", quoted("#1a7f37")));
                 attrs.push(attr("penwidth", plain("2.5")));
                 attrs.push(attr("style", quoted("filled,rounded")));
+            }
+            if gap_mark.is_some() && !red_steps.contains(&key.value) {
+                attrs.push(attr("color", quoted("#bc4c00")));
+                attrs.push(attr("fontcolor", quoted("#bc4c00")));
+                attrs.push(attr("penwidth", plain("2.5")));
             }
             if root && red_steps.contains(&key.value) {
                 attrs.push(attr("color", quoted("#cf222e")));
@@ -343,6 +374,16 @@ fn legend() -> Subgraph {
                 vec![
                     attr("shape", plain("diamond")),
                     attr("fillcolor", quoted("#f6e7c1")),
+                ],
+            ),
+            item(
+                "legend_accepted",
+                "gap accepted in the file",
+                vec![
+                    attr("shape", plain("box")),
+                    attr("color", quoted("#bc4c00")),
+                    attr("fontcolor", quoted("#bc4c00")),
+                    attr("fillcolor", quoted("#ffffff")),
                 ],
             ),
             item(
