@@ -198,3 +198,57 @@ fn committed_journey_picture_is_current() {
         "docs/img/interne-melding-journey.svg is stale: see docs/diagrams.md for the command"
     );
 }
+
+#[test]
+fn every_bundled_procedure_in_every_view_and_format() {
+    let list = run(&["list", "--format", "json"]);
+    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&list.stdout)
+        .expect("JSON")
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id").to_owned())
+        .collect();
+    let graphviz = dot_installed();
+    if !graphviz {
+        assert!(
+            std::env::var("MELDROUTE_REQUIRE_EXTERNAL").map_or(true, |v| v != "1"),
+            "Graphviz is required"
+        );
+        eprintln!(
+            "skipping svg/png/pdf of the graph view: the Graphviz `dot` program is not installed"
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("meldroute-render-all-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for id in &ids {
+        let mut cases: Vec<(&str, &str)> =
+            vec![("graph", "dot"), ("journey", "svg"), ("journey", "mermaid")];
+        if graphviz {
+            cases.extend([("graph", "svg"), ("graph", "png"), ("graph", "pdf")]);
+        }
+        for (view, format) in cases {
+            let path = dir.join(format!("{}-{view}.{format}", id.replace('/', "-")));
+            let out = run(&[
+                "render",
+                id,
+                "--view",
+                view,
+                "--format",
+                format,
+                "--gaps",
+                "--follow-escalations",
+                "-o",
+                &path.display().to_string(),
+            ]);
+            assert_eq!(out.code, 0, "{id} {view} {format}: {}", out.stderr);
+            let bytes = std::fs::read(&path).expect("written");
+            assert!(!bytes.is_empty(), "{id} {view} {format}");
+            if format == "svg" {
+                let text = String::from_utf8(bytes).expect("UTF-8");
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{id} {view}: SVG is not well-formed XML: {e}"));
+            }
+        }
+    }
+}
