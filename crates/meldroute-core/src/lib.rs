@@ -10,6 +10,7 @@
 //! assert!(findings.iter().all(|d| d.severity != meldroute_core::Severity::Error));
 //! ```
 
+pub mod compare;
 pub mod diag;
 pub mod duration;
 pub mod gaps;

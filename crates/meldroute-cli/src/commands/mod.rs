@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod compare;
 mod gaps;
 mod list;
 mod render;
@@ -45,6 +46,7 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => simulate::run(out, &args),
         Command::Trace(args) => trace::run(out, &args),
         Command::Gaps(args) => gaps::run(out, &args),
+        Command::Compare(args) => compare::run(out, &args),
         Command::Render(args) => render::run(out, &args),
         Command::Schema => {
             out.push_str(&meldroute_core::schema::procedure_schema());

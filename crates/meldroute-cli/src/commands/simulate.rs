@@ -286,3 +286,17 @@ fn table(out: &mut String, r: &SimReport) {
     right_align(&mut t, 1);
     outln!(out, "{}", trim_lines(&t.to_string()));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::inert_cell;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(inert_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(inert_cell("+1"), "'+1");
+        assert_eq!(inert_cell("-1"), "'-1");
+        assert_eq!(inert_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert_cell("rijk/klacht"), "rijk/klacht");
+    }
+}

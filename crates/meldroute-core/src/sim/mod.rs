@@ -43,6 +43,10 @@ pub const DEFAULT_MAX_STEPS: u32 = 10_000;
 /// art. 9(1)(b) and 11(2)(b)).
 pub const ACKNOWLEDGE_DAYS: f64 = 7.0;
 
+/// Days within which the reporter gets feedback after the acknowledgement
+/// (three months; Directive 2019/1937 art. 9(1)(f)).
+pub const FEEDBACK_DAYS: f64 = 3.0 * crate::duration::DAYS_PER_MONTH;
+
 /// Every outcome, in report order.
 pub const OUTCOMES: [Outcome; 7] = [
     Outcome::Resolved,
@@ -122,6 +126,10 @@ pub struct Aggregate {
     /// Finished journeys whose first contact after the report came within
     /// [`ACKNOWLEDGE_DAYS`].
     pub contact_within_week: u64,
+    /// Finished journeys with feedback within 3 months of the
+    /// acknowledgement (the first contact after the report; without one,
+    /// 7 days after the report).
+    pub feedback_in_time: u64,
     /// Journeys with a feedback step after the report.
     pub feedback: u64,
     /// Journeys with an aftercare step.
@@ -152,6 +160,7 @@ impl Aggregate {
             handoffs: 0,
             procedures: 0,
             reported: 0,
+            feedback_in_time: 0,
             contact_within_week: 0,
             feedback: 0,
             aftercare: 0,
@@ -174,6 +183,7 @@ impl Aggregate {
         self.handoffs += o.handoffs;
         self.procedures += o.procedures;
         self.reported += o.reported;
+        self.feedback_in_time += o.feedback_in_time;
         self.contact_within_week += o.contact_within_week;
         self.feedback += o.feedback;
         self.aftercare += o.aftercare;
@@ -298,6 +308,7 @@ fn walk<R: Rng>(
     let mut prev_actor = u32::MAX;
     let mut procedures = 1u32;
     let mut feedback = false;
+    let mut first_feedback: Option<f64> = None;
     let mut aftercare = false;
     let mut count = 0u32;
     s.proc_stamp[model.steps[step as usize].procedure as usize] = j;
@@ -330,6 +341,9 @@ fn walk<R: Rng>(
         }
         if report.is_some() {
             feedback |= st.feedback;
+            if st.feedback && first_feedback.is_none() {
+                first_feedback = Some(t);
+            }
         }
         aftercare |= st.kind == StepKind::Aftercare;
         if let Some(di) = st.deadline
@@ -432,6 +446,14 @@ fn walk<R: Rng>(
     agg.handoffs += u64::from(handoffs);
     agg.procedures += u64::from(procedures);
     agg.reported += u64::from(report.is_some());
+    if let (Some(r), Some(fb)) = (report, first_feedback) {
+        // Acknowledgement: the first contact after the report, if it came before the feedback.
+        let ack = first_contact
+            .map(|fc| r + fc)
+            .filter(|&a| a < fb)
+            .unwrap_or(r + ACKNOWLEDGE_DAYS);
+        agg.feedback_in_time += u64::from(fb - ack <= FEEDBACK_DAYS + 1e-9);
+    }
     agg.contact_within_week +=
         u64::from(first_contact.is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9));
 
