@@ -71,3 +71,36 @@ fn no_formula_cells_in_csv() {
         }
     }
 }
+
+#[test]
+fn the_illustrative_variants_differ_as_described() {
+    let out = run(&[
+        "compare",
+        "processes/voorbeelden",
+        "--runs",
+        "5000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let rows = rows.as_array().expect("array");
+    assert_eq!(rows.len(), 4);
+    let get = |id: &str| {
+        rows.iter()
+            .find(|r| r["procedure"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let (a, b) = (
+        get("voorbeelden/ministerie-a"),
+        get("voorbeelden/ministerie-b"),
+    );
+    assert!(rows.iter().all(|r| r["illustrative"] == true));
+    // A: no aftercare, slow, long silences, gaps; B: aftercare, interim feedback, no gaps.
+    assert_eq!(a["aftercare_rate"], 0.0);
+    assert!(b["aftercare_rate"].as_f64().expect("rate") > 0.8);
+    assert!(a["longest_silence_p50_days"].as_f64() > b["longest_silence_p50_days"].as_f64());
+    assert!(a["gaps"]["errors"].as_u64() > Some(0));
+    assert_eq!(b["gaps"]["errors"], 0);
+    assert_eq!(b["gaps"]["warnings"], 0);
+}
