@@ -6,38 +6,17 @@ use comfy_table::{CellAlignment, Table, presets};
 use meldroute_core::compare::{self, Row};
 use meldroute_core::gaps::GapOptions;
 use meldroute_core::sim::SimOptions;
-use meldroute_core::{Library, Severity};
 
 use super::list::trim_lines;
 use super::simulate::inert_cell;
 use super::{days_weeks, outln, percent};
 use crate::cli::{CompareArgs, CompareFormat};
-use crate::report;
 
 pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
-    let mut lib = Library::with_bundled(args.limits.limits());
-    let mut targets = Vec::new();
-    for path in &args.paths {
-        for t in lib.load_input(path)? {
-            if !targets.contains(&t) {
-                targets.push(t);
-            }
-        }
-    }
-    let mut invalid: Vec<_> = lib.user_load_errors().cloned().collect();
-    invalid.extend(meldroute_core::rules::check(&lib, &targets));
-    invalid.retain(|d| d.severity == Severity::Error);
-    if !invalid.is_empty() {
-        meldroute_core::diag::sort(&mut invalid);
-        for d in &invalid {
-            eprintln!("{}", report::human(&lib, d));
-        }
-        eprintln!(
-            "meldroute: {} invalid; fix them first (`meldroute validate` shows them too)",
-            report::counts(&invalid)
-        );
-        return Ok(ExitCode::from(1));
-    }
+    let (lib, targets) = match super::load_valid(&args.paths, &args.limits)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let opts = GapOptions {
         sim: SimOptions {
             runs: args.runs,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use meldroute_core::gaps::{self, Finding, GapOptions};
 use meldroute_core::rules::find_meta;
 use meldroute_core::sim::SimOptions;
-use meldroute_core::{Library, Severity, diag};
+use meldroute_core::{Library, Severity};
 use serde::Serialize;
 
 use super::{outln, percent};
@@ -29,29 +29,10 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("no rule `{code}`; `meldroute rules` lists them");
         }
     }
-    let mut lib = Library::with_bundled(args.limits.limits());
-    let mut targets = Vec::new();
-    for path in &args.paths {
-        for t in lib.load_input(path)? {
-            if !targets.contains(&t) {
-                targets.push(t);
-            }
-        }
-    }
-    let mut invalid: Vec<_> = lib.user_load_errors().cloned().collect();
-    invalid.extend(meldroute_core::rules::check(&lib, &targets));
-    invalid.retain(|d| d.severity == Severity::Error);
-    if !invalid.is_empty() {
-        diag::sort(&mut invalid);
-        for d in &invalid {
-            eprintln!("{}", report::human(&lib, d));
-        }
-        eprintln!(
-            "meldroute: {} invalid; fix them first (`meldroute validate` shows them too)",
-            report::counts(&invalid)
-        );
-        return Ok(ExitCode::from(1));
-    }
+    let (lib, targets) = match super::load_valid(&args.paths, &args.limits)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let matches = |code: &str, m: &meldroute_core::rules::RuleMeta| {
         code.eq_ignore_ascii_case(m.code) || code == m.name
     };

@@ -85,6 +85,38 @@ pub fn load_model(
     Ok(Ok((lib, model)))
 }
 
+/// Procedures a user named, loaded and checked: each input once; when any
+/// has errors, they are printed to standard error and the exit code is 1.
+pub fn load_valid(
+    paths: &[std::ffi::OsString],
+    limits: &LimitArgs,
+) -> anyhow::Result<Result<(Library, Vec<usize>), ExitCode>> {
+    let mut lib = Library::with_bundled(limits.limits());
+    let mut targets = Vec::new();
+    for path in paths {
+        for t in lib.load_input(path)? {
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+    }
+    let mut invalid: Vec<_> = lib.user_load_errors().cloned().collect();
+    invalid.extend(meldroute_core::rules::check(&lib, &targets));
+    invalid.retain(|d| d.severity == Severity::Error);
+    if invalid.is_empty() {
+        return Ok(Ok((lib, targets)));
+    }
+    meldroute_core::diag::sort(&mut invalid);
+    for d in &invalid {
+        eprintln!("{}", crate::report::human(&lib, d));
+    }
+    eprintln!(
+        "meldroute: {} invalid; fix them first (`meldroute validate` shows them too)",
+        crate::report::counts(&invalid)
+    );
+    Ok(Err(ExitCode::from(1)))
+}
+
 /// A duration for people: days below two weeks, weeks above.
 pub fn days_weeks(days: f64) -> String {
     if days < 14.0 {
