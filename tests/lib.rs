@@ -23,6 +23,18 @@ pub fn meldroute() -> Command {
     cmd
 }
 
+/// Ids of the bundled procedures, as `meldroute list --format json` gives them.
+pub fn bundled_ids() -> Vec<String> {
+    let list = run(&["list", "--format", "json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&list.stdout).expect("list gives JSON");
+    rows.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|p| p["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
 /// Output of a finished command.
 pub struct Run {
     /// Exit code (-1 when killed by a signal).

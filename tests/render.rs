@@ -201,14 +201,7 @@ fn committed_journey_picture_is_current() {
 
 #[test]
 fn every_bundled_procedure_in_every_view_and_format() {
-    let list = run(&["list", "--format", "json"]);
-    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&list.stdout)
-        .expect("JSON")
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|p| p["id"].as_str().expect("id").to_owned())
-        .collect();
+    let ids = meldroute_tests::bundled_ids();
     let graphviz = dot_installed();
     if !graphviz {
         assert!(

@@ -91,14 +91,7 @@ fn thread_count_does_not_change_the_output() {
 
 #[test]
 fn every_bundled_procedure_simulates_in_every_format() {
-    let list = run(&["list", "--format", "json"]);
-    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&list.stdout)
-        .expect("JSON")
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|p| p["id"].as_str().expect("id").to_owned())
-        .collect();
+    let ids = meldroute_tests::bundled_ids();
     assert_eq!(ids.len(), meldroute_core::library::bundled_files().len());
     for id in &ids {
         for format in ["table", "json", "csv"] {

@@ -64,6 +64,30 @@ fn plain(value: &str) -> Id {
     Id::Plain(value.to_owned())
 }
 
+/// Border of a contact with the reporter.
+const CONTACT: &str = "#1a7f37";
+/// Steps and edges on a route with an open gap.
+const GAP: &str = "#cf222e";
+/// Steps where a gap the file accepts starts.
+const ACCEPTED: &str = "#bc4c00";
+
+/// A contact with the reporter: a thick green, rounded border.
+fn contact_style() -> [Attribute; 3] {
+    [
+        attr("color", quoted(CONTACT)),
+        attr("penwidth", plain("2.5")),
+        attr("style", quoted("filled,rounded")),
+    ]
+}
+
+/// A step marked in `colour`: border and text.
+fn marked(colour: &str) -> [Attribute; 2] {
+    [
+        attr("color", quoted(colour)),
+        attr("fontcolor", quoted(colour)),
+    ]
+}
+
 fn node_name(procedure: usize, step: usize) -> String {
     format!("p{procedure}_s{step}")
 }
@@ -223,18 +247,14 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
                 attr("fillcolor", quoted(fill)),
             ];
             if step.is_contact() {
-                attrs.push(attr("color", quoted("#1a7f37")));
-                attrs.push(attr("penwidth", plain("2.5")));
-                attrs.push(attr("style", quoted("filled,rounded")));
+                attrs.extend(contact_style());
             }
             if gap_mark.is_some() && !red_steps.contains(&key.value) {
-                attrs.push(attr("color", quoted("#bc4c00")));
-                attrs.push(attr("fontcolor", quoted("#bc4c00")));
+                attrs.extend(marked(ACCEPTED));
                 attrs.push(attr("penwidth", plain("2.5")));
             }
             if root && red_steps.contains(&key.value) {
-                attrs.push(attr("color", quoted("#cf222e")));
-                attrs.push(attr("fontcolor", quoted("#cf222e")));
+                attrs.extend(marked(GAP));
                 attrs.push(attr("penwidth", plain("2.5")));
             }
             let node = Stmt::Node(Node::new(NodeId(plain(&node_name(pi, si)), None), attrs));
@@ -248,7 +268,7 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
             let mut add_edge = |to: String, label: String, red: bool| {
                 let mut a = vec![attr("label", quoted(&label))];
                 if red {
-                    a.push(attr("color", quoted("#cf222e")));
+                    a.push(attr("color", quoted(GAP)));
                     a.push(attr("penwidth", plain("2")));
                 }
                 edges.push(Stmt::Edge(Edge {
@@ -360,13 +380,10 @@ fn legend() -> Subgraph {
             item(
                 "legend_contact",
                 "contact with the reporter",
-                vec![
-                    attr("shape", plain("box")),
-                    attr("color", quoted("#1a7f37")),
-                    attr("penwidth", plain("2.5")),
-                    attr("style", quoted("filled,rounded")),
-                    attr("fillcolor", quoted("#ffffff")),
-                ],
+                std::iter::once(attr("shape", plain("box")))
+                    .chain(contact_style())
+                    .chain([attr("fillcolor", quoted("#ffffff"))])
+                    .collect(),
             ),
             item(
                 "legend_decision",
@@ -379,22 +396,18 @@ fn legend() -> Subgraph {
             item(
                 "legend_accepted",
                 "gap accepted in the file",
-                vec![
-                    attr("shape", plain("box")),
-                    attr("color", quoted("#bc4c00")),
-                    attr("fontcolor", quoted("#bc4c00")),
-                    attr("fillcolor", quoted("#ffffff")),
-                ],
+                std::iter::once(attr("shape", plain("box")))
+                    .chain(marked(ACCEPTED))
+                    .chain([attr("fillcolor", quoted("#ffffff"))])
+                    .collect(),
             ),
             item(
                 "legend_gap",
                 "route with a gap",
-                vec![
-                    attr("shape", plain("box")),
-                    attr("color", quoted("#cf222e")),
-                    attr("fontcolor", quoted("#cf222e")),
-                    attr("fillcolor", quoted("#ffffff")),
-                ],
+                std::iter::once(attr("shape", plain("box")))
+                    .chain(marked(GAP))
+                    .chain([attr("fillcolor", quoted("#ffffff"))])
+                    .collect(),
             ),
         ],
     }
