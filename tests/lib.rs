@@ -54,3 +54,29 @@ pub fn run(args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// True when `program` runs (`program probe` succeeds). When it does not: with
+/// `MELDROUTE_REQUIRE_EXTERNAL=1` (as in CI) the calling test fails,
+/// otherwise it is told to skip, and why, on standard error.
+pub fn external(program: &str, probe: &str, install: &str) -> bool {
+    let found = Command::new(program)
+        .arg(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("MELDROUTE_REQUIRE_EXTERNAL").map_or(true, |v| v != "1"),
+            "MELDROUTE_REQUIRE_EXTERNAL=1 but `{program}` is not installed ({install})"
+        );
+        eprintln!("skipping: `{program}` is not installed ({install})");
+    }
+    found
+}
+
+/// A fresh empty directory for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("meldroute-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}

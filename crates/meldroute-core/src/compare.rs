@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::Severity;
-use crate::gaps::{self, GapOptions};
+use crate::gaps::{self, Finding, GapOptions};
 use crate::library::Library;
 use crate::model::ProcedureKind;
 use crate::sim::{self, SimModel, SimReport};
+use crate::stats::Summary;
+use crate::units::{days_weeks, percent};
 
 /// Gap findings of a procedure, by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -77,23 +79,64 @@ fn share(n: u64, of: u64) -> f64 {
     if of == 0 { 0.0 } else { n as f64 / of as f64 }
 }
 
+/// Everything a comparison found out about one procedure: its row, and the
+/// simulation and gap findings behind it (for reports).
+#[derive(Clone, Debug)]
+pub struct Compared {
+    /// Library index of the procedure.
+    pub entry: usize,
+    /// The row of the comparison table.
+    pub row: Row,
+    /// The compiled model the journeys ran on.
+    pub model: SimModel,
+    /// The simulation's figures.
+    pub report: SimReport,
+    /// Lead time distribution of finished journeys, days.
+    pub lead_time: Summary,
+    /// Longest silence distribution of finished journeys, days.
+    pub longest_silence: Summary,
+    /// The procedure's gap findings (file order).
+    pub findings: Vec<Finding>,
+}
+
 /// One row per target, in the order given.
 pub fn compare(
     library: &Library,
     targets: &[usize],
     opts: &GapOptions,
 ) -> Result<Vec<Row>, CompareError> {
-    let findings = gaps::analyse(library, targets, opts, &|_| true);
+    Ok(compare_detailed(library, targets, opts)?
+        .into_iter()
+        .map(|c| c.row)
+        .collect())
+}
+
+/// [`compare`], keeping the simulation and findings behind each row.
+pub fn compare_detailed(
+    library: &Library,
+    targets: &[usize],
+    opts: &GapOptions,
+) -> Result<Vec<Compared>, CompareError> {
+    let (findings, mut sims) = gaps::analyse_keeping_simulations(library, targets, opts, &|_| true);
     let mut rows = Vec::new();
     for &t in targets {
         let entry = library.entry(t);
         let p = &entry.procedure;
-        let model = SimModel::compile(library, t).map_err(|source| CompareError::Compile {
-            procedure: p.id.value.clone(),
-            source,
-        })?;
-        let agg = sim::simulate(&model, &opts.sim, &|_| {})?;
-        let report = SimReport::new(&model, &opts.sim, &agg);
+        // The gap analysis simulated each procedure with these options;
+        // only what it could not simulate is tried again, for its error.
+        let (model, agg, report) = match sims.remove(&t) {
+            Some(s) => (s.model, s.agg, s.report),
+            None => {
+                let model =
+                    SimModel::compile(library, t).map_err(|source| CompareError::Compile {
+                        procedure: p.id.value.clone(),
+                        source,
+                    })?;
+                let agg = sim::simulate(&model, &opts.sim, &|_| {})?;
+                let report = SimReport::new(&model, &opts.sim, &agg);
+                (model, agg, report)
+            }
+        };
         let mut escalation_to = BTreeMap::new();
         for sp in model.procedures.iter().skip(1) {
             let kind = *library.entry(sp.entry).procedure.kind;
@@ -107,18 +150,20 @@ pub fn compare(
                 );
             }
         }
-        let mut counts = GapCounts::default();
-        for f in findings
+        let mine: Vec<Finding> = findings
             .iter()
             .filter(|f| f.diagnostic.primary.file == entry.file)
-        {
+            .cloned()
+            .collect();
+        let mut counts = GapCounts::default();
+        for f in &mine {
             match (f.accepted.is_some(), f.diagnostic.severity) {
                 (true, _) => counts.accepted += 1,
                 (false, Severity::Error) => counts.errors += 1,
                 (false, Severity::Warning) => counts.warnings += 1,
             }
         }
-        rows.push(Row {
+        let row = Row {
             procedure: p.id.value.clone(),
             title: p.title.clone(),
             illustrative: p.illustrative,
@@ -134,7 +179,116 @@ pub fn compare(
             aftercare_rate: report.aftercare_rate,
             escalation_to,
             gaps: counts,
+        };
+        rows.push(Compared {
+            entry: t,
+            row,
+            lead_time: agg.lead.clone(),
+            longest_silence: agg.longest_silence.clone(),
+            model,
+            report,
+            findings: mine,
         });
     }
     Ok(rows)
+}
+
+/// The external bodies any row escalates to, sorted.
+pub fn bodies(rows: &[Row]) -> Vec<String> {
+    let mut b: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.escalation_to.keys().cloned())
+        .collect();
+    b.sort();
+    b.dedup();
+    b
+}
+
+/// Column names, with units. `plain` (for CSV) adds the title and whether
+/// the procedure is illustrative, and durations are in days.
+pub fn header(bodies: &[String], plain: bool) -> Vec<String> {
+    let mut h = vec!["procedure".to_owned()];
+    if plain {
+        h.extend(["title", "illustrative"].map(str::to_owned));
+    }
+    let durations = [
+        "lead time p50",
+        "lead time p90",
+        "first contact p50",
+        "longest silence p50",
+        "longest silence p90",
+    ];
+    h.extend(durations.map(|d| {
+        if plain {
+            format!("{d} (days)")
+        } else {
+            d.to_owned()
+        }
+    }));
+    h.extend(
+        [
+            "acknowledged within 7 d (%)",
+            "feedback within 3 mo (%)",
+            "feedback (%)",
+            "aftercare (%)",
+        ]
+        .map(str::to_owned),
+    );
+    h.extend(bodies.iter().map(|b| format!("to {b} (%)")));
+    h.extend(["gap errors", "gap warnings", "gaps accepted"].map(str::to_owned));
+    h
+}
+
+/// A row's cells, in [`header`] order. `plain` (for CSV): durations in days
+/// and shares in percent, as bare numbers; otherwise with units.
+pub fn cells(r: &Row, bodies: &[String], plain: bool) -> Vec<String> {
+    let d = |days: f64| {
+        if plain {
+            format!("{days:.2}")
+        } else {
+            days_weeks(days)
+        }
+    };
+    let p = |share: f64| {
+        if plain {
+            format!("{:.2}", share * 100.0)
+        } else {
+            percent(share).trim_end_matches('%').to_owned()
+        }
+    };
+    // Empty in CSV, where a lone `-` would look like the start of a formula.
+    let none = if plain { "" } else { "-" };
+    let mut c = if plain {
+        vec![
+            r.procedure.clone(),
+            r.title.clone(),
+            if r.illustrative { "yes" } else { "no" }.to_owned(),
+        ]
+    } else if r.illustrative {
+        vec![format!("{} (illustrative)", r.procedure)]
+    } else {
+        vec![r.procedure.clone()]
+    };
+    c.extend([
+        d(r.lead_time_p50_days),
+        d(r.lead_time_p90_days),
+        r.first_contact_p50_days.map_or(none.to_owned(), d),
+        d(r.longest_silence_p50_days),
+        d(r.longest_silence_p90_days),
+        p(r.acknowledged_within_7_days),
+        p(r.feedback_within_3_months),
+        p(r.feedback_rate),
+        p(r.aftercare_rate),
+    ]);
+    c.extend(
+        bodies
+            .iter()
+            .map(|b| r.escalation_to.get(b).map_or(none.to_owned(), |s| p(*s))),
+    );
+    c.extend([
+        r.gaps.errors.to_string(),
+        r.gaps.warnings.to_string(),
+        r.gaps.accepted.to_string(),
+    ]);
+    c
 }

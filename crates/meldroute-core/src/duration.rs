@@ -93,6 +93,25 @@ impl fmt::Display for Duration {
     }
 }
 
+impl fmt::Display for Distribution {
+    /// The distribution as a reader says it: `2w`, `uniform 1d to 5d`,
+    /// `lognormal median 2w, p90 4w`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Distribution::Fixed(d) => write!(f, "{d}"),
+            Distribution::Uniform { min, max } => write!(f, "uniform {min} to {max}"),
+            Distribution::Triangular { min, mode, max } => {
+                write!(f, "triangular {min} to {max}, mode {mode}")
+            }
+            Distribution::Exponential { mean } => write!(f, "exponential, mean {mean}"),
+            Distribution::Lognormal { median, p90 } => {
+                write!(f, "lognormal, median {median}, p90 {p90}")
+            }
+            Distribution::Empirical(samples) => write!(f, "empirical, {} samples", samples.len()),
+        }
+    }
+}
+
 /// Why a duration could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]

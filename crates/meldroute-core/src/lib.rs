@@ -26,6 +26,7 @@ pub mod sim;
 pub mod source;
 pub mod stats;
 pub mod suggest;
+pub mod units;
 
 pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};

@@ -350,6 +350,19 @@ pub enum Basis {
     Assumption,
 }
 
+impl Basis {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Law => "law",
+            Basis::Policy => "policy",
+            Basis::Practice => "practice",
+            Basis::Measured => "measured",
+            Basis::Assumption => "assumption",
+        }
+    }
+}
+
 /// How a journey ends.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,

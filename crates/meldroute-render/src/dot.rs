@@ -36,6 +36,12 @@ pub enum RenderError {
     /// `dot` ran and failed.
     #[error("the Graphviz program `dot` failed: {0}")]
     DotFailed(String),
+    /// A plot could not be drawn.
+    #[error("cannot draw a plot: {0}")]
+    Plot(String),
+    /// An SVG to embed is not well-formed.
+    #[error("cannot embed an SVG picture: {0}")]
+    Svg(String),
 }
 
 /// A DOT string literal: quotes, backslashes and line breaks escaped, other

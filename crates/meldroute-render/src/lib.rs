@@ -4,6 +4,8 @@
 
 pub mod dot;
 pub mod journey;
+pub mod plot;
+pub mod report;
 pub mod text;
 
 pub use dot::{GraphOptions, RenderError, graph, print, render_with_dot};

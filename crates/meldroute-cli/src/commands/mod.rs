@@ -4,6 +4,7 @@ mod compare;
 mod gaps;
 mod list;
 mod render;
+mod report;
 mod rules;
 mod simulate;
 mod trace;
@@ -48,6 +49,7 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gaps(args) => gaps::run(out, &args),
         Command::Compare(args) => compare::run(out, &args),
         Command::Render(args) => render::run(out, &args),
+        Command::Report(args) => report::run(out, &args),
         Command::Schema => {
             out.push_str(&meldroute_core::schema::procedure_schema());
             Ok(ExitCode::SUCCESS)
@@ -117,19 +119,7 @@ pub fn load_valid(
     Ok(Err(ExitCode::from(1)))
 }
 
-/// A duration for people: days below two weeks, weeks above.
-pub fn days_weeks(days: f64) -> String {
-    if days < 14.0 {
-        format!("{days:.1} d")
-    } else {
-        format!("{:.1} w", days / 7.0)
-    }
-}
-
-/// A share as a percentage.
-pub fn percent(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
-}
+pub use meldroute_core::units::{days_weeks, percent};
 
 impl LimitArgs {
     /// The loader limits these flags set.

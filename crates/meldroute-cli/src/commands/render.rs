@@ -82,15 +82,7 @@ fn emit(
 ) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => {
-            // Never overwrite a procedure file that was read.
-            if let Ok(target) = std::fs::canonicalize(path) {
-                let input = std::fs::canonicalize(Path::new(&args.procedure.procedure)).ok();
-                anyhow::ensure!(
-                    input.as_ref() != Some(&target),
-                    "refusing to overwrite the input file {}",
-                    path.display()
-                );
-            }
+            refuse_input(path, std::slice::from_ref(&args.procedure.procedure))?;
             write_atomically(path, &bytes)?;
         }
         None => match String::from_utf8(bytes) {
@@ -128,6 +120,28 @@ fn from_extension(path: &Path) -> anyhow::Result<RenderFormat> {
             path.display()
         ),
     }
+}
+
+/// Refuses an output path that is one of the inputs, or a file inside an
+/// input directory that is read as a procedure (`.yaml`, `.yml`).
+pub fn refuse_input(output: &Path, inputs: &[std::ffi::OsString]) -> anyhow::Result<()> {
+    let Ok(target) = std::fs::canonicalize(output) else {
+        return Ok(()); // does not exist yet
+    };
+    for input in inputs {
+        let Ok(input) = std::fs::canonicalize(Path::new(input)) else {
+            continue; // a library id
+        };
+        let procedure_file = target
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        anyhow::ensure!(
+            input != target && !(procedure_file && target.starts_with(&input)),
+            "refusing to overwrite the input file {}; choose another output file",
+            output.display()
+        );
+    }
+    Ok(())
 }
 
 /// Writes the whole file or nothing: a temporary file beside it, then a rename.

@@ -151,6 +151,17 @@ pub fn analyse(
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
 ) -> Vec<Finding> {
+    analyse_keeping_simulations(library, targets, opts, keep).0
+}
+
+/// [`analyse`], also returning each target's simulation (by library index)
+/// so callers that need the figures do not simulate twice.
+pub fn analyse_keeping_simulations(
+    library: &Library,
+    targets: &[usize],
+    opts: &GapOptions,
+    keep: &dyn Fn(&RuleMeta) -> bool,
+) -> (Vec<Finding>, HashMap<usize, Simulated>) {
     let mut sims = HashMap::new();
     // With no runs, only the structural rules find anything.
     for &t in targets.iter().filter(|_| opts.sim.runs > 0) {
@@ -175,7 +186,7 @@ pub fn analyse(
         }
     }
     out.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
-    out
+    (out, cx.sims)
 }
 
 /// Marks findings the procedure file accepts, with the file's reason.

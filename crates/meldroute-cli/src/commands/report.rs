@@ -1,0 +1,58 @@
+//! `meldroute report`: a self-contained HTML report comparing procedures.
+
+use std::process::ExitCode;
+
+use meldroute_core::compare;
+use meldroute_core::gaps::GapOptions;
+use meldroute_core::sim::SimOptions;
+use meldroute_render::dot::dot_available;
+use meldroute_render::report::{self, Graphs, ReportOptions};
+
+use super::render::{refuse_input, write_atomically};
+use crate::cli::ReportArgs;
+
+pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.output {
+        // Before the work, so a wrong -o fails fast.
+        refuse_input(path, &args.paths)?;
+    }
+    let (lib, targets) = match super::load_valid(&args.paths, &args.limits)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let gaps = GapOptions {
+        sim: SimOptions {
+            runs: args.runs,
+            seed: args.seed,
+            ..SimOptions::default()
+        },
+        ..GapOptions::default()
+    };
+    let compared = compare::compare_detailed(&lib, &targets, &gaps)?;
+    let graphs = if args.no_graphs {
+        Graphs::Omit("--no-graphs was given".to_owned())
+    } else if dot_available() {
+        Graphs::Graphviz
+    } else {
+        eprintln!(
+            "meldroute: note: Graphviz `dot` was not found, so the report has no graph diagrams; install Graphviz (Debian/Ubuntu: `apt-get install graphviz`) to include them"
+        );
+        Graphs::Omit(
+            "the Graphviz program `dot` was not installed where the report was made".to_owned(),
+        )
+    };
+    let html = report::html(
+        &lib,
+        &compared,
+        &ReportOptions {
+            gaps,
+            generator: format!("meldroute {}", env!("CARGO_PKG_VERSION")),
+            graphs,
+        },
+    )?;
+    match &args.output {
+        Some(path) => write_atomically(path, html.as_bytes())?,
+        None => out.push_str(&html),
+    }
+    Ok(ExitCode::SUCCESS)
+}

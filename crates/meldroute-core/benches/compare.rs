@@ -1,0 +1,36 @@
+//! Benchmark: `compare` of the five illustrative ministry variants at
+//! 100,000 journeys each (gap analysis included), as `meldroute compare
+//! processes/voorbeelden` runs it.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use meldroute_core::compare;
+use meldroute_core::gaps::GapOptions;
+use meldroute_core::sim::SimOptions;
+use meldroute_core::{Library, Limits};
+
+fn variants(c: &mut Criterion) {
+    let lib = Library::with_bundled(Limits::default());
+    let targets: Vec<usize> = (0..lib.entries().len())
+        .filter(|&i| lib.entry(i).procedure.id.starts_with("voorbeelden/"))
+        .collect();
+    assert_eq!(targets.len(), 5, "the five illustrative variants");
+    let opts = GapOptions {
+        sim: SimOptions {
+            runs: 100_000,
+            ..SimOptions::default()
+        },
+        ..GapOptions::default()
+    };
+    let mut group = c.benchmark_group("compare");
+    group.sample_size(10);
+    group.bench_function("5 variants, 100000 journeys each", |b| {
+        b.iter(|| {
+            let rows = compare::compare(&lib, &targets, &opts).expect("the variants compare");
+            std::hint::black_box(rows)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, variants);
+criterion_main!(benches);

@@ -1,0 +1,609 @@
+//! The HTML report: one self-contained file for a reader who never runs the
+//! tool. It holds the comparison table, distribution plots overlaid across
+//! procedures, and per procedure its plot, journey map, graph diagram, gap
+//! findings, deadlines, and steps with their assumptions and sources.
+//!
+//! Nothing is fetched: styles are inline, pictures are inline SVG, there is
+//! no script, and a Content-Security-Policy forbids loading anything, so
+//! even text that escaped escaping could not run or call out. Every string
+//! from a procedure file goes through [`crate::text::xml`] (and inline text
+//! through [`user`], which isolates right-to-left overrides in `<bdi>`).
+
+use std::fmt::Write as _;
+
+use meldroute_core::compare::{self, Compared};
+use meldroute_core::gaps::{Finding, GapOptions};
+use meldroute_core::library::Library;
+use meldroute_core::model::{Basis, Procedure};
+use meldroute_core::sim;
+use meldroute_core::units::{days_weeks, percent};
+
+use crate::plot::{self, Plot, Series};
+use crate::text::xml;
+use crate::{GraphOptions, RenderError, graph, journey, print, render_with_dot};
+
+/// How to draw the graph diagrams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Graphs {
+    /// Run Graphviz `dot` and inline its SVG.
+    Graphviz,
+    /// Leave them out; the report says why (for example, Graphviz is not installed).
+    Omit(String),
+}
+
+/// What the report says about how it was made.
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// The settings the procedures were simulated and analysed with.
+    pub gaps: GapOptions,
+    /// The program and version, e.g. `meldroute 0.1.0`.
+    pub generator: String,
+    /// Graph diagrams.
+    pub graphs: Graphs,
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1f2328; margin: 0 auto; max-width: 1180px; padding: 24px 28px 60px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 40px 0 8px; padding-top: 8px; border-top: 2px solid #d0d7de; }
+h3 { font-size: 16px; margin: 26px 0 6px; }
+p.meta, p.note, figcaption, .small { color: #57606a; font-size: 13px; }
+nav ol { columns: 2; font-size: 14px; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
+th, td { border: 1px solid #d0d7de; padding: 4px 7px; vertical-align: top; text-align: left; }
+th { background: #f6f8fa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.compare th { font-size: 12px; }
+tr.assumption td:first-child { border-left: 4px solid #bf8700; }
+.tag { display: inline-block; font-size: 0.75em; padding: 0 6px; border-radius: 9px; background: #eaeef2; color: #24292f; vertical-align: middle; }
+.tag.error { background: #ffebe9; color: #a40e26; }
+.tag.warning { background: #fff8c5; color: #7d4e00; }
+.tag.accepted { background: #ddf4ff; color: #0a3069; }
+.tag.illustrative, .tag.assumption { background: #fff1e5; color: #8a4600; }
+figure { margin: 10px 0 18px; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figure.graph .scroll { overflow: auto; max-height: 85vh; border: 1px solid #d0d7de; }
+figure.graph svg { max-width: none; }
+code { font-size: 12px; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11px; }
+  nav { display: none; }
+  section.procedure { break-before: page; }
+  h2, h3 { break-after: avoid; }
+  figure, tr { break-inside: avoid; }
+  table { font-size: 9px; }
+  table.compare { width: 100%; }
+  table.compare th, table.compare td { font-size: 8px; padding: 2px 3px; overflow-wrap: anywhere; }
+  .scroll, figure.graph .scroll { overflow: visible; max-height: none; border: 0; }
+  figure.graph svg { max-width: 100%; }
+  a { color: inherit; }
+}
+"#;
+
+/// Inline user text: escaped, with any direction overrides kept inside.
+pub fn user(text: &str) -> String {
+    format!("<bdi>{}</bdi>", xml(text))
+}
+
+/// A link when `url` is a web address, otherwise plain text; never a
+/// `javascript:` or other scheme.
+fn link(text: &str, url: Option<&str>) -> String {
+    match url {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+            format!(r#"<a href="{}">{}</a>"#, xml(u), user(text))
+        }
+        Some(u) => format!("{} ({})", user(text), user(u)),
+        None => user(text),
+    }
+}
+
+/// An SVG document for inlining: only its root element (no XML prolog or
+/// DOCTYPE), after checking it is well-formed, with every `id` prefixed so
+/// several pictures on one page keep unique ids.
+pub fn embed_svg(svg: &str, id_prefix: &str) -> Result<String, RenderError> {
+    let doc = roxmltree::Document::parse_with_options(
+        svg,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .map_err(|e| RenderError::Svg(e.to_string()))?;
+    let root = doc.root_element();
+    let range = root.range();
+    let mut starts: Vec<usize> = root
+        .descendants()
+        .flat_map(|n| n.attributes())
+        .filter(|a| a.name() == "id" && a.namespace().is_none())
+        .map(|a| a.range_value().start)
+        .collect();
+    starts.sort_unstable();
+    let mut out = String::with_capacity(range.len() + starts.len() * id_prefix.len());
+    let mut at = range.start;
+    for s in starts {
+        out.push_str(&svg[at..s]);
+        out.push_str(id_prefix);
+        at = s;
+    }
+    out.push_str(&svg[at..range.end]);
+    Ok(out)
+}
+
+/// The whole report.
+pub fn html(
+    library: &Library,
+    compared: &[Compared],
+    opts: &ReportOptions,
+) -> Result<String, RenderError> {
+    let sim = &opts.gaps.sim;
+    let mut o = String::new();
+    let titles: Vec<&str> = compared.iter().map(|c| c.row.title.as_str()).collect();
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
+<meta name="generator" content="{generator}">
+<title>Reporter journeys compared: {count} procedure{plural}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Reporter journeys compared</h1>
+<p class="meta">{count} procedure{plural}: {list}.<br>Made by {generator} from the procedure files named below: {runs} simulated journeys per procedure, seed {seed}, the same for every procedure, so differences are the procedures', not chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
+</header>
+"#,
+        generator = xml(&opts.generator),
+        count = compared.len(),
+        plural = if compared.len() == 1 { "" } else { "s" },
+        list = titles
+            .iter()
+            .map(|t| user(t))
+            .collect::<Vec<_>>()
+            .join("; "),
+        runs = sim.runs,
+        seed = sim.seed,
+    );
+    // Contents.
+    o.push_str("<nav><h2>Contents</h2><ol>\n<li><a href=\"#comparison\">Comparison</a></li>\n<li><a href=\"#distributions\">Lead time and silence</a></li>\n");
+    for (i, c) in compared.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            r##"<li><a href="#p{}">{}</a></li>"##,
+            i + 1,
+            user(&c.row.title)
+        );
+    }
+    o.push_str("<li><a href=\"#method\">How this report was made</a></li>\n</ol></nav>\n");
+    comparison_table(&mut o, compared);
+    distributions(&mut o, compared)?;
+    for (i, c) in compared.iter().enumerate() {
+        procedure_section(&mut o, library, c, i + 1, opts)?;
+    }
+    method(&mut o, library, compared, opts);
+    o.push_str("</body>\n</html>\n");
+    Ok(o)
+}
+
+fn comparison_table(o: &mut String, compared: &[Compared]) {
+    let rows: Vec<compare::Row> = compared.iter().map(|c| c.row.clone()).collect();
+    let bodies = compare::bodies(&rows);
+    let header = compare::header(&bodies, false);
+    o.push_str("<section id=\"comparison\">\n<h2>Comparison</h2>\n");
+    o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent of the simulated journeys; acknowledgement and feedback terms count from the report. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
+    o.push_str("<div class=\"scroll\"><table class=\"compare\">\n<thead><tr>");
+    for h in &header {
+        let _ = write!(o, "<th scope=\"col\">{}</th>", xml(h));
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for (i, row) in rows.iter().enumerate() {
+        let cells = compare::cells(row, &bodies, false);
+        let _ = write!(
+            o,
+            r##"<tr><th scope="row"><a href="#p{}">{}</a>{}</th>"##,
+            i + 1,
+            user(&row.title),
+            if row.illustrative {
+                " <span class=\"tag illustrative\">illustrative</span>"
+            } else {
+                ""
+            }
+        );
+        for c in cells.iter().skip(1) {
+            let _ = write!(o, "<td class=\"num\">{}</td>", xml(c));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+fn distributions(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
+    let labels: Vec<String> = compared.iter().map(|c| c.row.procedure.clone()).collect();
+    o.push_str("<section id=\"distributions\">\n<h2>Lead time and silence</h2>\n");
+    o.push_str("<p class=\"small\">Each line shows, for one procedure, the share of journeys that took at most the time on the horizontal axis. A line further left is faster; a line that rises late leaves reporters waiting. The axis ends at the 99th percentile of the slowest procedure.</p>\n");
+    let lead: Vec<Series> = compared
+        .iter()
+        .zip(&labels)
+        .map(|(c, l)| Series {
+            label: l,
+            summary: &c.lead_time,
+        })
+        .collect();
+    let silence: Vec<Series> = compared
+        .iter()
+        .zip(&labels)
+        .map(|(c, l)| Series {
+            label: l,
+            summary: &c.longest_silence,
+        })
+        .collect();
+    figure(
+        o,
+        "overlay",
+        &Plot {
+            title: "Lead time: share of journeys finished",
+            x_label: "weeks from the start of the journey",
+            series: &lead,
+            marker: None,
+        },
+        "Lead time, all procedures.",
+    )?;
+    figure(
+        o,
+        "overlay",
+        &Plot {
+            title: "Longest silence: share of journeys",
+            x_label: "weeks without contact with the reporter",
+            series: &silence,
+            marker: Some((42.0, "6 weeks")),
+        },
+        "Longest time without contact after the report, all procedures. The line at 6 weeks is the silence threshold of the gap analysis (meldroute's default, not a legal term).",
+    )?;
+    o.push_str("</section>\n");
+    Ok(())
+}
+
+fn figure(o: &mut String, class: &str, p: &Plot, caption: &str) -> Result<(), RenderError> {
+    let svg = plot::cdf_svg(p, 900, 380)?;
+    let _ = writeln!(
+        o,
+        "<figure class=\"plot {class}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        embed_svg(&svg, "")?,
+        xml(caption)
+    );
+    Ok(())
+}
+
+fn procedure_section(
+    o: &mut String,
+    library: &Library,
+    c: &Compared,
+    n: usize,
+    opts: &ReportOptions,
+) -> Result<(), RenderError> {
+    let entry = library.entry(c.entry);
+    let p = &entry.procedure;
+    let r = &c.report;
+    let _ = writeln!(
+        o,
+        r#"<section class="procedure" id="p{n}" data-procedure="{id}">
+<h2>{n}. {title}{tag}</h2>
+<p class="meta"><code>{id}</code> · {kind} · {org} · file <code>{file}</code></p>"#,
+        id = xml(&p.id),
+        title = user(&p.title),
+        tag = if p.illustrative {
+            " <span class=\"tag illustrative\">illustrative</span>"
+        } else {
+            ""
+        },
+        kind = xml(p.kind.as_str()),
+        org = user(&p.organisation),
+        file = xml(library.file(entry.file).name()),
+    );
+    if let Some(d) = &p.description {
+        let _ = writeln!(o, "<p>{}</p>", user(d));
+    }
+    let _ = writeln!(
+        o,
+        "<p>Lead time {} (median), {} (p90). Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report.</p>",
+        days_weeks(r.lead_time_days.p50),
+        days_weeks(r.lead_time_days.p90),
+        days_weeks(r.longest_silence_days.p50),
+        days_weeks(r.longest_silence_days.p90),
+        percent(r.feedback_rate),
+        percent(r.aftercare_rate),
+        percent(r.no_contact_after_report),
+    );
+    // Its own distributions, one plot.
+    let series = [
+        Series {
+            label: "lead time",
+            summary: &c.lead_time,
+        },
+        Series {
+            label: "longest silence",
+            summary: &c.longest_silence,
+        },
+    ];
+    o.push_str("<h3>Lead time and longest silence</h3>\n");
+    figure(
+        o,
+        "own",
+        &Plot {
+            title: &p.title,
+            x_label: "weeks",
+            series: &series,
+            marker: Some((42.0, "6 weeks")),
+        },
+        "Share of journeys at or below each duration.",
+    )?;
+    // Journey map.
+    let trace = sim::most_likely(&c.model, sim::DEFAULT_MAX_STEPS);
+    let title = format!("{}: most likely route, median durations", p.title);
+    let _ = writeln!(
+        o,
+        "<h3>Journey map</h3>\n<figure class=\"journey\">\n{}\n<figcaption>The most likely route, each step taking its median duration. Shaded: time without contact with the reporter.</figcaption>\n</figure>",
+        embed_svg(&journey::svg(&c.model, &trace, &title), &format!("p{n}-j-"))?
+    );
+    // Graph.
+    o.push_str("<h3>Graph of the procedure</h3>\n");
+    match &opts.graphs {
+        Graphs::Graphviz => {
+            let dot = print(&graph(
+                library,
+                c.entry,
+                &GraphOptions {
+                    follow_escalations: false,
+                    gaps: c.findings.clone(),
+                },
+            ));
+            let svg = render_with_dot(&dot, "svg")?;
+            let svg = String::from_utf8(svg)
+                .map_err(|e| RenderError::Svg(format!("Graphviz wrote no UTF-8: {e}")))?;
+            let _ = writeln!(
+                o,
+                "<figure class=\"graph\">\n<div class=\"scroll\">{}</div>\n<figcaption>Every step and branch, one lane per actor; percentages are branch shares, durations medians. Red: routes with an open gap; orange: accepted gaps; GAP marks where a gap starts. Scroll to see all of it; printed, it fits the page width.</figcaption>\n</figure>",
+                embed_svg(&svg, &format!("p{n}-g-"))?
+            );
+        }
+        Graphs::Omit(why) => {
+            let _ = writeln!(
+                o,
+                "<p class=\"note\">The graph diagram is left out: {}. The journey map above shows the most likely route.</p>",
+                xml(why)
+            );
+        }
+    }
+    deadlines(o, c);
+    findings(o, library, p, &c.findings);
+    steps(o, p);
+    o.push_str("</section>\n");
+    Ok(())
+}
+
+fn deadlines(o: &mut String, c: &Compared) {
+    if c.report.deadlines.is_empty() {
+        return;
+    }
+    o.push_str("<h3>Deadlines</h3>\n<table><thead><tr><th>step</th><th>within</th><th>from</th><th>basis</th><th>reached</th><th>met</th></tr></thead><tbody>\n");
+    for d in &c.report.deadlines {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            xml(&d.step),
+            days_weeks(d.within_days),
+            d.from
+                .as_deref()
+                .map_or("entering the procedure".to_owned(), |f| format!(
+                    "<code>{}</code>",
+                    xml(f)
+                )),
+            user(&d.basis),
+            percent(d.reached),
+            percent(d.met),
+        );
+    }
+    o.push_str("</tbody></table>\n<p class=\"small\">Reached: share of journeys that get to the step; met: share of those that complete it in time.</p>\n");
+}
+
+fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Finding]) {
+    o.push_str("<h3>Gap findings</h3>\n");
+    if findings.is_empty() {
+        o.push_str("<p>No gap findings.</p>\n");
+        return;
+    }
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| {
+        (
+            f.accepted.is_some(),
+            std::cmp::Reverse(f.diagnostic.severity),
+            f.diagnostic.primary.span.start,
+        )
+    });
+    o.push_str("<table class=\"findings\"><thead><tr><th>rule</th><th>finding</th><th>where</th><th>journeys</th><th>basis and sources</th></tr></thead><tbody>\n");
+    for f in sorted {
+        let d = &f.diagnostic;
+        let file = library.file(d.primary.file);
+        let (line, col) = file.line_column(d.primary.span.start);
+        let status = match (&f.accepted, d.severity) {
+            (Some(_), _) => "<span class=\"tag accepted\">accepted</span>".to_owned(),
+            (None, s) => format!("<span class=\"tag {0}\">{0}</span>", s.as_str()),
+        };
+        let mut text = user(&d.message);
+        if let Some(h) = &d.help {
+            let _ = write!(
+                text,
+                "<br><span class=\"small\">How to fix: {}</span>",
+                user(h)
+            );
+        }
+        if !f.path_titles.is_empty() {
+            let route: Vec<String> = f.path_titles.iter().map(|t| user(t)).collect();
+            let _ = write!(
+                text,
+                "<br><span class=\"small\">Route: {}</span>",
+                route.join(" → ")
+            );
+        }
+        if let Some(reason) = &f.accepted {
+            let _ = write!(
+                text,
+                "<br><span class=\"small\">Accepted: {}</span>",
+                user(reason)
+            );
+        }
+        // The sources of the step where the gap starts.
+        let step_sources = f
+            .path
+            .first()
+            .and_then(|s| p.steps.get(s))
+            .map(|s| source_list(p, s.sources.iter().map(|k| k.value.as_str())))
+            .unwrap_or_default();
+        let basis = match &f.basis {
+            Some(b) if step_sources.is_empty() => user(b),
+            Some(b) => format!(
+                "{}<br><span class=\"small\">Step sources: {step_sources}</span>",
+                user(b)
+            ),
+            None if step_sources.is_empty() => "–".to_owned(),
+            None => format!("<span class=\"small\">Step sources: {step_sources}</span>"),
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code> {}<br><span class=\"small\">{}</span></td><td>{}</td><td><code>{}:{}:{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
+            xml(d.code),
+            status,
+            xml(d.name),
+            text,
+            xml(file.name()),
+            line,
+            col,
+            f.share.map_or("–".to_owned(), percent),
+            basis,
+        );
+    }
+    o.push_str("</tbody></table>\n");
+}
+
+/// Titles of the given source keys, linked where they have a web address.
+fn source_list<'a>(p: &Procedure, keys: impl Iterator<Item = &'a str>) -> String {
+    keys.map(|k| match p.sources.get(k) {
+        Some(s) => link(&s.title, s.url.as_deref()),
+        None => user(k),
+    })
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
+fn steps(o: &mut String, p: &Procedure) {
+    let assumptions = p
+        .steps
+        .iter()
+        .filter(|(_, s)| s.basis.as_ref().is_some_and(|b| **b == Basis::Assumption))
+        .count();
+    let _ = writeln!(
+        o,
+        "<h3>Steps, assumptions and sources</h3>\n<p class=\"small\">{} steps; {} rest on an assumption (marked at the left).</p>",
+        p.steps.len(),
+        assumptions
+    );
+    o.push_str("<table class=\"steps\"><thead><tr><th>step</th><th>actor</th><th>kind</th><th>duration</th><th>basis</th><th>sources and notes</th></tr></thead><tbody>\n");
+    for (id, s) in p.steps.iter() {
+        let assumed = s.basis.as_ref().is_some_and(|b| **b == Basis::Assumption);
+        let actor = p
+            .actors
+            .get(&s.actor)
+            .map_or(s.actor.as_str(), |a| a.title.as_str());
+        let duration = if s.duration.is_zero() {
+            "–".to_owned()
+        } else {
+            xml(&s.duration.to_string())
+        };
+        let basis = match &s.basis {
+            Some(b) if **b == Basis::Assumption => {
+                "<span class=\"tag assumption\">assumption</span>".to_owned()
+            }
+            Some(b) => xml(b.as_str()),
+            None => "–".to_owned(),
+        };
+        let mut notes = source_list(p, s.sources.iter().map(|k| k.value.as_str()));
+        if let Some(n) = &s.note {
+            if !notes.is_empty() {
+                notes.push_str("<br>");
+            }
+            let _ = write!(notes, "<span class=\"small\">{}</span>", user(n));
+        }
+        let _ = writeln!(
+            o,
+            "<tr{}><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            if assumed { " class=\"assumption\"" } else { "" },
+            user(&s.title),
+            xml(&id.value),
+            user(actor),
+            xml(s.kind.as_str()),
+            duration,
+            basis,
+            notes,
+        );
+    }
+    o.push_str("</tbody></table>\n");
+    if !p.sources.is_empty() {
+        o.push_str("<h3>Sources</h3>\n<ul class=\"sources\">\n");
+        for (key, s) in p.sources.iter() {
+            let _ = write!(
+                o,
+                "<li><code>{}</code>: {}",
+                xml(&key.value),
+                link(&s.title, s.url.as_deref())
+            );
+            if let Some(n) = &s.note {
+                let _ = write!(o, " — <span class=\"small\">{}</span>", user(n));
+            }
+            o.push_str("</li>\n");
+        }
+        o.push_str("</ul>\n");
+    }
+}
+
+fn method(o: &mut String, library: &Library, compared: &[Compared], opts: &ReportOptions) {
+    let g = &opts.gaps;
+    let _ = writeln!(
+        o,
+        r#"<section id="method">
+<h2>How this report was made</h2>
+<p>Made by {generator}. Every procedure was simulated with {runs} journeys, seed {seed}, at most {max_steps} steps per journey. Gap analysis: a silence over {silence} is long when more than {silence_tol} of journeys have one; a deadline is at risk when more than {deadline_tol} of journeys miss it. The same files, seed and runs give the same report, byte for byte.</p>
+<p>Files read:</p>
+<ul>"#,
+        generator = xml(&opts.generator),
+        runs = g.sim.runs,
+        seed = g.sim.seed,
+        max_steps = g.sim.max_steps,
+        silence = days_weeks(g.silence_days),
+        silence_tol = percent(g.silence_tolerance),
+        deadline_tol = percent(g.deadline_tolerance),
+    );
+    for c in compared {
+        let e = library.entry(c.entry);
+        let _ = writeln!(
+            o,
+            "<li><code>{}</code>: <code>{}</code></li>",
+            xml(&e.procedure.id),
+            xml(library.file(e.file).name())
+        );
+    }
+    o.push_str("</ul>\n");
+    if let Graphs::Omit(why) = &opts.graphs {
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">Graph diagrams left out: {}.</p>",
+            xml(why)
+        );
+    }
+    o.push_str("</section>\n");
+}

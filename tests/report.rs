@@ -1,0 +1,357 @@
+//! `meldroute report` end to end, and the report in a real browser
+//! (headless Chromium, network off).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use meldroute_tests::{external, meldroute, run, temp_dir};
+use scraper::{ElementRef, Html, Selector};
+
+const VARIANTS: [&str; 5] = ["a", "b", "c", "d", "e"];
+
+fn sel(css: &str) -> Selector {
+    Selector::parse(css).expect("a valid selector")
+}
+
+fn count(root: ElementRef, css: &str) -> usize {
+    root.select(&sel(css)).count()
+}
+
+fn text(root: ElementRef) -> String {
+    root.text().collect()
+}
+
+/// The Chromium binary, or `None` (the test then skips, or fails in CI).
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .or_else(|| {
+            external("chromium", "--version", "apt-get install chromium");
+            None
+        })
+}
+
+/// What the browser made of a page: its DOM after loading, and every
+/// console message (CSP violations and failed loads among them).
+struct Loaded {
+    dom: String,
+    console: Vec<String>,
+}
+
+/// Loads `page` from a file URL in headless Chromium with the network off.
+fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
+    let url = format!(
+        "file://{}",
+        page.canonicalize().expect("the page exists").display()
+    );
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            // Network off: no name resolves and every proxy connection fails.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=http://127.0.0.1:9",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(url)
+        // Files, not pipes: a full pipe nobody reads would stall the browser.
+        .stdout(std::fs::File::create(profile.with_extension("dom")).expect("a file"))
+        .stderr(std::fs::File::create(profile.with_extension("log")).expect("a file"))
+        .spawn()
+        .expect("chromium starts");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("chromium did not finish loading the report within 2 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let read = |ext| {
+        String::from_utf8_lossy(&std::fs::read(profile.with_extension(ext)).expect("output"))
+            .into_owned()
+    };
+    let stderr = read("log");
+    Loaded {
+        dom: read("dom"),
+        console: stderr
+            .lines()
+            .filter(|l| l.contains(":CONSOLE"))
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+fn report(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, String) {
+    let path = dir.join(name);
+    let out = run(&[
+        &["report"],
+        args,
+        &["-o", path.to_str().expect("utf-8 path")],
+    ]
+    .concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let html = std::fs::read_to_string(&path).expect("the report was written");
+    (path, html)
+}
+
+/// The structure every report has, checked on a parsed DOM.
+fn check_structure(dom: &Html, procedures: &[&str], graphs: bool) {
+    let root = dom.root_element();
+    let n = procedures.len();
+    assert_eq!(count(root, "script"), 0, "a report has no scripts");
+    // Self-contained: nothing to load (links to sources are followed only on a click).
+    assert_eq!(count(root, "[src], link, iframe, object, embed"), 0);
+    for a in root.select(&sel("a[href]")) {
+        let href = a.value().attr("href").unwrap_or_default();
+        assert!(
+            href.starts_with('#') || href.starts_with("https://") || href.starts_with("http://"),
+            "{href}"
+        );
+    }
+    let csp = root
+        .select(&sel("meta[http-equiv=Content-Security-Policy]"))
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .expect("a Content-Security-Policy");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let rows: Vec<ElementRef> = root.select(&sel("table.compare tbody tr")).collect();
+    assert_eq!(rows.len(), n, "one table row per procedure");
+    let header_cells = count(root, "table.compare thead th");
+    for row in &rows {
+        assert_eq!(count(*row, "th, td"), header_cells, "{}", text(*row));
+    }
+    let sections: Vec<ElementRef> = root.select(&sel("section.procedure")).collect();
+    assert_eq!(sections.len(), n, "one section per procedure");
+    for (section, id) in sections.iter().zip(procedures) {
+        assert_eq!(section.value().attr("data-procedure"), Some(*id));
+        assert_eq!(count(*section, "figure.plot svg"), 1, "one plot in {id}");
+        assert_eq!(count(*section, "figure.journey svg"), 1, "{id}");
+        assert_eq!(
+            count(*section, "figure.graph svg"),
+            usize::from(graphs),
+            "{id}"
+        );
+        assert_eq!(count(*section, "table.steps"), 1, "{id}");
+        assert!(text(*section).contains("Gap findings"), "{id}");
+    }
+    // The overlaid plots name every procedure in their legends.
+    let overlays: Vec<ElementRef> = root
+        .select(&sel("#distributions figure.plot svg"))
+        .collect();
+    assert_eq!(overlays.len(), 2);
+    for plot in overlays {
+        let legend = text(plot);
+        for id in procedures {
+            assert!(legend.contains(id), "{id} missing from a plot legend");
+        }
+    }
+}
+
+#[test]
+fn variants_and_library_in_a_real_browser() {
+    let graphs = external("dot", "-V", "apt-get install graphviz");
+    let Some(browser) = chromium() else { return };
+    let dir = temp_dir("report-browser");
+    let (page, html) = report(
+        &dir,
+        "report.html",
+        &[
+            "processes/voorbeelden",
+            "rijk/interne-melding",
+            "--runs",
+            "20000",
+        ],
+    );
+    let mut ids: Vec<String> = VARIANTS
+        .iter()
+        .map(|v| format!("voorbeelden/ministerie-{v}"))
+        .collect();
+    ids.push("rijk/interne-melding".to_owned());
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    check_structure(&Html::parse_document(&html), &ids, graphs);
+    let loaded = load(browser, &page, &dir.join("profile"));
+    assert!(
+        loaded.console.is_empty(),
+        "console messages:\n{}",
+        loaded.console.join("\n")
+    );
+    let dom = Html::parse_document(&loaded.dom);
+    check_structure(&dom, &ids, graphs);
+    // The browser saw the figures, not just the markup around them.
+    let first_row = dom
+        .select(&sel("table.compare tbody tr"))
+        .next()
+        .expect("a row");
+    assert!(
+        text(first_row).contains("Ministerie A"),
+        "{}",
+        text(first_row)
+    );
+    assert!(loaded.dom.contains("Lead time: share of journeys finished"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hostile_titles_are_inert_in_html() {
+    let dir = temp_dir("report-hostile");
+    let (page, html) = report(
+        &dir,
+        "vijandig.html",
+        &["tests/fixtures/render/vijandig.yaml", "--runs", "2000"],
+    );
+    assert!(!html.contains("<script"), "raw markup from a title");
+    assert!(!html.contains("<b>vet"), "raw markup from a step title");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Right-to-left overrides stay inside their own <bdi>.
+    assert!(html.contains("<bdi>Özütok \u{202e}evil\u{202c}</bdi>"));
+    assert!(!html.contains('\u{1b}'));
+    let dom = Html::parse_document(&html);
+    check_structure(
+        &dom,
+        &["test/vijandig"],
+        external("dot", "-V", "apt-get install graphviz"),
+    );
+    let heading = dom
+        .select(&sel("section.procedure h2"))
+        .next()
+        .expect("a heading");
+    assert!(
+        text(heading).contains("=1+1 Melding \"quoted\" \\ <script>alert(1)</script> & co"),
+        "{}",
+        text(heading)
+    );
+    if let Some(browser) = chromium() {
+        let loaded = load(browser, &page, &dir.join("profile"));
+        assert!(loaded.console.is_empty(), "{}", loaded.console.join("\n"));
+        assert_eq!(
+            count(Html::parse_document(&loaded.dom).root_element(), "script"),
+            0
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn same_input_and_seed_give_the_same_file() {
+    let dir = temp_dir("report-same");
+    let args = [
+        "processes/voorbeelden/ministerie-c.yaml",
+        "--runs",
+        "3000",
+        "--seed",
+        "7",
+    ];
+    let (_, first) = report(&dir, "1.html", &args);
+    let (_, second) = report(&dir, "2.html", &args);
+    assert!(first == second, "two runs differ");
+    let (_, other_seed) = report(&dir, "3.html", &[&args[..3], &["--seed", "8"]].concat());
+    assert!(first != other_seed, "the seed changes the figures");
+    assert!(first.contains("seed 7"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn without_graphviz_the_graphs_are_left_out_with_a_note() {
+    let dir = temp_dir("report-nodot");
+    let path = dir.join("r.html");
+    let out = meldroute()
+        .args(["report", "rijk/klacht", "--runs", "1000", "-o"])
+        .arg(&path)
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Graphviz `dot` was not found"), "{err}");
+    let html = std::fs::read_to_string(&path).expect("written");
+    let dom = Html::parse_document(&html);
+    check_structure(&dom, &["rijk/klacht"], false);
+    assert!(html.contains("The graph diagram is left out"));
+    // --no-graphs leaves them out on purpose, without a warning.
+    let out = run(&["report", "rijk/klacht", "--runs", "1000", "--no-graphs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(out.stdout.starts_with("<!DOCTYPE html>"));
+    assert!(out.stdout.contains("--no-graphs was given"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn never_overwrites_an_input_and_writes_nothing_on_errors() {
+    let dir = temp_dir("report-guard");
+    let procedure = dir.join("p.yaml");
+    let original = std::fs::read("processes/voorbeelden/ministerie-d.yaml")
+        .or_else(|_| {
+            std::fs::read(meldroute_tests::root().join("processes/voorbeelden/ministerie-d.yaml"))
+        })
+        .expect("a variant");
+    std::fs::write(&procedure, &original).expect("copied");
+    for target in [procedure.clone(), dir.join("other.yaml")] {
+        let out = meldroute()
+            .args(["report", "--no-graphs", "--runs", "100"])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .expect("runs");
+        if target == procedure {
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("refusing to overwrite the input file"),
+                "{err}"
+            );
+        } else {
+            // A new .yaml file inside an input directory would be read next time.
+            std::fs::write(&target, "").expect("placeholder");
+            let again = meldroute()
+                .args(["report", "--no-graphs", "--runs", "100"])
+                .arg(&procedure)
+                .arg(&dir)
+                .arg("-o")
+                .arg(&target)
+                .output()
+                .expect("runs");
+            assert_eq!(again.status.code(), Some(2));
+        }
+    }
+    assert_eq!(std::fs::read(&procedure).expect("still there"), original);
+    // An invalid procedure: exit 1, its diagnostics, and no report file.
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).expect("dir");
+    std::fs::write(bad.join("kapot.yaml"), "id: x\ntitle: [\n").expect("written");
+    let target = dir.join("kapot.html");
+    let out = meldroute()
+        .arg("report")
+        .arg(bad.join("kapot.yaml"))
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kapot.yaml:"));
+    assert!(!target.exists(), "no half-written report");
+    let _ = std::fs::remove_dir_all(&dir);
+}
