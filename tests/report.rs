@@ -355,3 +355,66 @@ fn never_overwrites_an_input_and_writes_nothing_on_errors() {
     assert!(!target.exists(), "no half-written report");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_rijk_library_compares_and_reports() {
+    let ids: Vec<String> = meldroute_tests::bundled_ids()
+        .into_iter()
+        .filter(|id| id.starts_with("rijk/"))
+        .collect();
+    assert_eq!(ids.len(), 7);
+    let table = run(&[
+        "compare",
+        "processes/rijk",
+        "--runs",
+        "3000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&table.stdout).expect("JSON");
+    let listed: Vec<&str> = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| r["procedure"].as_str().expect("id"))
+        .collect();
+    assert_eq!(listed.len(), 7);
+    for id in &ids {
+        assert!(listed.contains(&id.as_str()), "{id}");
+    }
+    // Every gap in the library is accepted in its file.
+    assert!(
+        rows.as_array()
+            .expect("array")
+            .iter()
+            .all(|r| r["gaps"]["errors"] == 0)
+    );
+    let dir = temp_dir("report-rijk");
+    let (_, html) = report(
+        &dir,
+        "rijk.html",
+        &["processes/rijk", "--runs", "3000", "--no-graphs"],
+    );
+    let dom = Html::parse_document(&html);
+    let sections: Vec<String> = dom
+        .select(&sel("section.procedure"))
+        .map(|s| {
+            s.value()
+                .attr("data-procedure")
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    let mut sorted = sections.clone();
+    sorted.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    let order: Vec<&str> = sections.iter().map(String::as_str).collect();
+    check_structure(&dom, &order, false);
+    // Accepted findings are listed as accepted, with the file's reason.
+    assert!(html.contains("<span class=\"tag accepted\">accepted</span>"));
+    assert!(html.contains("Accepted: "));
+    let _ = std::fs::remove_dir_all(&dir);
+}

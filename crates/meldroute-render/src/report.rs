@@ -607,3 +607,34 @@ fn method(o: &mut String, library: &Library, compared: &[Compared], opts: &Repor
     }
     o.push_str("</section>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_svg_keeps_only_the_root_and_prefixes_ids() {
+        let svg = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<!-- a comment with id=\"x\" -->\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"graph0\"><g id=\"node1\"><title>id=\"no\"</title></g></svg>\n";
+        assert_eq!(
+            embed_svg(svg, "p1-").unwrap(),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"p1-graph0\"><g id=\"p1-node1\"><title>id=\"no\"</title></g></svg>"
+        );
+        assert!(matches!(
+            embed_svg("<svg><g></svg>", ""),
+            Err(RenderError::Svg(_))
+        ));
+    }
+
+    #[test]
+    fn links_only_to_web_addresses() {
+        assert_eq!(
+            link("Wbk", Some("https://wetten.overheid.nl/a?b=1&c=\"2\"")),
+            "<a href=\"https://wetten.overheid.nl/a?b=1&amp;c=&quot;2&quot;\"><bdi>Wbk</bdi></a>"
+        );
+        assert_eq!(
+            link("x", Some("javascript:alert(1)")),
+            "<bdi>x</bdi> (<bdi>javascript:alert(1)</bdi>)"
+        );
+        assert_eq!(user("<b>\u{202e}"), "<bdi>&lt;b&gt;\u{202e}</bdi>");
+    }
+}
