@@ -285,3 +285,108 @@ fn several_bad_files_are_all_reported() {
         }
     }
 }
+
+#[test]
+fn too_many_steps_and_nodes_are_limits_with_flags() {
+    // 2 * 30 - 1 = 59 steps.
+    let path = temp_file(
+        "many-steps.yaml",
+        meldroute_core::generate::procedure_with_loops(30, 1).as_bytes(),
+    );
+    let out = run(&[
+        "validate",
+        &path,
+        "--format",
+        "short",
+        "--max-procedure-steps",
+        "50",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("error[MR000]: procedure has 59 steps, more than the limit of 50"),
+        "{}",
+        out.stdout
+    );
+    // Located at the first step over the limit.
+    let text = std::fs::read_to_string(&path).expect("written");
+    let key = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.starts_with("  ") && !l.starts_with("   ") && l.trim_end().ends_with(':')
+        })
+        .nth(50)
+        .map(|(i, _)| i + 1)
+        .expect("a 51st step");
+    assert!(
+        out.stdout.contains(&format!("{path}:{key}:3:")),
+        "{key}: {}",
+        out.stdout
+    );
+    let human = run(&["validate", &path, "--max-procedure-steps", "50"]);
+    assert!(
+        human.stdout.contains("--max-procedure-steps"),
+        "{}",
+        human.stdout
+    );
+    assert_eq!(
+        run(&["validate", &path, "--max-procedure-steps", "59"]).code,
+        0
+    );
+    let nodes = run(&[
+        "validate",
+        &path,
+        "--format",
+        "short",
+        "--max-yaml-nodes",
+        "100",
+    ]);
+    assert_eq!(nodes.code, 1, "{}", nodes.stdout);
+    assert!(
+        nodes.stdout.contains("more than 100 YAML nodes"),
+        "{}",
+        nodes.stdout
+    );
+    assert!(
+        run(&["validate", &path, "--max-yaml-nodes", "100"])
+            .stdout
+            .contains("--max-yaml-nodes")
+    );
+}
+
+#[test]
+fn journey_length_is_a_limit_with_a_flag_everywhere_journeys_run() {
+    // At most 3 steps per journey: every journey of the internal report is unfinished.
+    let sim = run(&[
+        "simulate",
+        "rijk/interne-melding",
+        "--runs",
+        "200",
+        "--max-steps",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(sim.code, 0, "{}", sim.stderr);
+    let report: serde_json::Value = serde_json::from_str(&sim.stdout).expect("JSON");
+    assert_eq!(report["unfinished"], 1.0);
+    for cmd in ["gaps", "compare", "report"] {
+        let mut args = vec![
+            cmd,
+            "rijk/interne-melding",
+            "--runs",
+            "200",
+            "--max-steps",
+            "3",
+        ];
+        if cmd == "report" {
+            args.push("--no-graphs");
+        }
+        let out = run(&args);
+        assert!(out.code == 0 || out.code == 1, "{cmd}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{cmd}: {}", out.stderr);
+        let zero = run(&[cmd, "rijk/interne-melding", "--max-steps", "0"]);
+        assert_eq!(zero.code, 2, "{cmd}: {}", zero.stderr);
+    }
+}

@@ -81,6 +81,20 @@ pub struct LimitArgs {
     /// Most YAML aliases (`*name`) in one file.
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub max_aliases: usize,
+    /// Most YAML nodes (keys, values, list items) in one file.
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub max_yaml_nodes: usize,
+    /// Most steps in one procedure.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_procedure_steps: usize,
+}
+
+/// How long one simulated journey may run.
+#[derive(Debug, Args)]
+pub struct JourneyArgs {
+    /// A journey longer than this many steps is counted as unfinished.
+    #[arg(long, value_name = "N", default_value_t = meldroute_core::sim::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_steps: u32,
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +181,8 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
     #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
     pub limits: LimitArgs,
 }
 
@@ -187,6 +203,8 @@ pub struct ReportArgs {
     /// Leave out the graph diagrams, even when Graphviz is installed.
     #[arg(long)]
     pub no_graphs: bool,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -232,6 +250,8 @@ pub struct GapsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GapsFormat::Human)]
     pub format: GapsFormat,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -29,12 +29,15 @@ fn locus(lib: &Library, d: &Diagnostic) -> (String, usize, usize) {
 }
 
 /// Text from a procedure file made safe for a terminal: control characters
-/// (escape sequences, carriage returns) become U+FFFD, tabs a space.
+/// (escape sequences, carriage returns) and the bidirectional overrides and
+/// isolates that could make a line read differently from what it holds
+/// become U+FFFD, tabs a space.
 pub fn inert(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
             c if c.is_control() => '\u{fffd}',
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
             c => c,
         })
         .collect()

@@ -10,6 +10,10 @@
 //! assert!(findings.iter().all(|d| d.severity != meldroute_core::Severity::Error));
 //! ```
 
+// Input and the environment must never panic the program: no `unwrap` or
+// `expect` outside tests (CI runs clippy with `-D warnings`).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod compare;
 pub mod diag;
 pub mod duration;

@@ -27,6 +27,8 @@ pub struct Limits {
     pub max_aliases: usize,
     /// Most YAML nodes in one file.
     pub max_nodes: usize,
+    /// Most steps in one procedure.
+    pub max_steps: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +38,7 @@ impl Default for Limits {
             max_depth: 32,
             max_aliases: 200,
             max_nodes: 200_000,
+            max_steps: 10_000,
         }
     }
 }
@@ -182,42 +185,57 @@ pub fn parse_procedure(
             "a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md",
         ));
     }
-    serde_saphyr::from_str_with_options::<Procedure>(text, limits.options()).map_err(|err| {
-        let mut pos = err.location().map_or(
-            Pos {
-                line: 1,
-                column: 1,
-                len: 0,
-            },
-            |l| Pos {
-                line: u32::try_from(l.line()).unwrap_or(u32::MAX).max(1),
-                column: u32::try_from(l.column()).unwrap_or(u32::MAX).max(1),
-                len: 0,
-            },
-        );
-        if err.to_string().contains("found a tab") {
-            // The scanner reports where the scalar began; point at the tab.
-            let from = source.byte_span(pos).start;
-            if let Some(tab) = text[from..].find('\t') {
-                let (line, column) = source.line_column(from + tab);
-                pos = Pos {
-                    line: line as u32,
-                    column: column as u32,
-                    len: 1,
-                };
+    let procedure = serde_saphyr::from_str_with_options::<Procedure>(text, limits.options())
+        .map_err(|err| {
+            let mut pos = err.location().map_or(
+                Pos {
+                    line: 1,
+                    column: 1,
+                    len: 0,
+                },
+                |l| Pos {
+                    line: u32::try_from(l.line()).unwrap_or(u32::MAX).max(1),
+                    column: u32::try_from(l.column()).unwrap_or(u32::MAX).max(1),
+                    len: 0,
+                },
+            );
+            if err.to_string().contains("found a tab") {
+                // The scanner reports where the scalar began; point at the tab.
+                let from = source.byte_span(pos).start;
+                if let Some(tab) = text[from..].find('\t') {
+                    let (line, column) = source.line_column(from + tab);
+                    pos = Pos {
+                        line: line as u32,
+                        column: column as u32,
+                        len: 1,
+                    };
+                }
             }
-        }
-        let (message, help) = match limit_message(err.without_snippet(), limits) {
-            Some(explained) => explained,
-            None => {
-                let raw = serde_saphyr::DefaultMessageFormatter
-                    .format_message(err.without_snippet())
-                    .into_owned();
-                explain(&raw, source, pos)
-            }
-        };
-        parse_error(source, file, pos, &message, &help)
-    })
+            let (message, help) = match limit_message(err.without_snippet(), limits) {
+                Some(explained) => explained,
+                None => {
+                    let raw = serde_saphyr::DefaultMessageFormatter
+                        .format_message(err.without_snippet())
+                        .into_owned();
+                    explain(&raw, source, pos)
+                }
+            };
+            parse_error(source, file, pos, &message, &help)
+        })?;
+    if let Some((key, _)) = procedure.steps.entry(limits.max_steps) {
+        return Err(parse_error(
+            source,
+            file,
+            key.pos,
+            &format!(
+                "procedure has {} steps, more than the limit of {}",
+                procedure.steps.len(),
+                limits.max_steps
+            ),
+            "split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file",
+        ));
+    }
+    Ok(procedure)
 }
 
 fn parse_error(
@@ -246,7 +264,7 @@ fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, 
             ),
             B::Nodes { .. } | B::Events { .. } => (
                 format!("more than {} YAML nodes", limits.max_nodes),
-                "--max-file-size",
+                "--max-yaml-nodes",
             ),
             B::Documents { .. } => ("more than one YAML document".to_owned(), ""),
             B::ScalarBytes { .. } => (

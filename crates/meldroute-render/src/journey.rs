@@ -234,11 +234,20 @@ pub fn score(silence_days: f64) -> u8 {
     }
 }
 
+/// Mermaid needs a name on every line: text that cleaned to nothing.
+fn named(text: String) -> String {
+    if text.is_empty() {
+        "(untitled)".to_owned()
+    } else {
+        text
+    }
+}
+
 /// The journey as a Mermaid `journey` diagram: sections are procedures,
 /// tasks are steps, actors are who does them.
 pub fn mermaid(model: &SimModel, trace: &Trace, title: &str) -> String {
     let mut o = String::from("journey\n");
-    let _ = writeln!(o, "    title {}", mm(title));
+    let _ = writeln!(o, "    title {}", named(mm(title)));
     let mut section = u32::MAX;
     for s in &trace.steps {
         let st = &model.steps[s.step as usize];
@@ -247,15 +256,15 @@ pub fn mermaid(model: &SimModel, trace: &Trace, title: &str) -> String {
             let _ = writeln!(
                 o,
                 "    section {}",
-                mm(&model.procedures[section as usize].id)
+                named(mm(&model.procedures[section as usize].id))
             );
         }
         let _ = writeln!(
             o,
             "      {}: {}: {}",
-            mm(&model.names[s.step as usize].title),
+            named(mm(&cut(&model.names[s.step as usize].title, 80))),
             score(s.silence),
-            mm(&model.actors[st.actor as usize])
+            named(mm(&cut(&model.actors[st.actor as usize], 60)))
         );
     }
     o

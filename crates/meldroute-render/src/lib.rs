@@ -2,6 +2,10 @@
 //! graph view builds a Graphviz DOT tree (graphviz-rust) with one swimlane
 //! per actor, or per procedure when escalations are followed.
 
+// Input and the environment must never panic the program: no `unwrap` or
+// `expect` outside tests (CI runs clippy with `-D warnings`).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod dot;
 pub mod journey;
 pub mod plot;

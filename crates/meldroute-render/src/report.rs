@@ -344,7 +344,7 @@ fn procedure_section(
         "Share of journeys at or below each duration.",
     )?;
     // Journey map.
-    let trace = sim::most_likely(&c.model, sim::DEFAULT_MAX_STEPS);
+    let trace = sim::most_likely(&c.model, opts.gaps.sim.max_steps);
     let title = format!("{}: most likely route, median durations", p.title);
     let _ = writeln!(
         o,

@@ -19,9 +19,9 @@ pub fn xml(text: &str) -> String {
     out
 }
 
-/// Text for a Mermaid `journey` line: no line breaks, and none of the
+/// Text for a Mermaid `journey` line: no line breaks, none of the
 /// characters its syntax uses (`:` separates fields, `;` and `#` start
-/// statements and entities, `%` comments).
+/// statements and entities, `%` comments), and no direction overrides.
 pub fn mermaid(text: &str) -> String {
     let cleaned: String = text
         .chars()
@@ -29,6 +29,7 @@ pub fn mermaid(text: &str) -> String {
             ':' | ';' => ',',
             '#' | '%' => ' ',
             c if c.is_control() => ' ',
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => ' ',
             c => c,
         })
         .collect();
@@ -57,6 +58,7 @@ mod tests {
             "&lt;script&gt;&quot;a&quot; &amp; &apos;b&apos;&lt;/script&gt;"
         );
         assert_eq!(mermaid("Stap: 1; #2 %%\nnieuw"), "Stap, 1, 2 nieuw");
+        assert_eq!(mermaid("a\u{202e}b\u{2066}c"), "a b c");
         assert_eq!(cut("Özütok is lang", 6), "Özütø…".replace('ø', "o"));
     }
 }

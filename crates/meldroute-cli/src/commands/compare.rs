@@ -21,6 +21,7 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         sim: SimOptions {
             runs: args.runs,
             seed: args.seed,
+            max_steps: args.journey.max_steps,
             ..SimOptions::default()
         },
         ..GapOptions::default()

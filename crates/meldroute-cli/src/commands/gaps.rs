@@ -44,6 +44,7 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
         sim: SimOptions {
             runs: args.runs,
             seed: args.seed,
+            max_steps: args.journey.max_steps,
             ..SimOptions::default()
         },
         silence_days: args.silence.days(),
@@ -120,7 +121,11 @@ fn human(out: &mut String, lib: &Library, targets: &[usize], findings: &[Finding
                 .map_or("   ".to_owned(), |i| " ".repeat(i));
             outln!(out, "{body}");
             if !f.path_titles.is_empty() {
-                let route: Vec<String> = f.path_titles.iter().map(|t| inert(t)).collect();
+                let route: Vec<String> = f
+                    .path_titles
+                    .iter()
+                    .map(|t| meldroute_render::text::cut(&inert(t), 80))
+                    .collect();
                 outln!(out, "{indent}= route: {}", route.join(" -> "));
             }
             if let Some(share) = f.share {

@@ -128,7 +128,8 @@ impl LimitArgs {
             max_file_bytes: self.max_file_size,
             max_depth: self.max_depth,
             max_aliases: self.max_aliases,
-            ..Limits::default()
+            max_nodes: self.max_yaml_nodes,
+            max_steps: self.max_procedure_steps,
         }
     }
 }

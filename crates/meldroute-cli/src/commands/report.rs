@@ -24,6 +24,7 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         sim: SimOptions {
             runs: args.runs,
             seed: args.seed,
+            max_steps: args.journey.max_steps,
             ..SimOptions::default()
         },
         ..GapOptions::default()
