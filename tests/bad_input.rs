@@ -390,3 +390,34 @@ fn journey_length_is_a_limit_with_a_flag_everywhere_journeys_run() {
         assert_eq!(zero.code, 2, "{cmd}: {}", zero.stderr);
     }
 }
+
+/// Found by fuzzing (`fuzz/regressions/cli-validate-lone-cr.yaml`): the
+/// source window counted lines by `\n` only, so an error on a line after a
+/// lone CR panicked the human output.
+#[test]
+fn error_after_a_lone_carriage_return_is_shown_not_panicked() {
+    for (name, bytes, line_col) in [
+        ("lone-cr.yaml", &b"id: x\r["[..], "2:1"),
+        ("crlf.yaml", &b"id: x\r\n["[..], "2:1"),
+        (
+            "cr-in-value.yaml",
+            &b"id: \"a\rb\"\r\ntitle: [\r"[..],
+            "3:8",
+        ),
+    ] {
+        let path = temp_file(name, bytes);
+        for format in ["human", "short", "json"] {
+            let out = run(&["validate", &path, "--format", format]);
+            assert_eq!(out.code, 1, "{name} {format}: {}{}", out.stdout, out.stderr);
+            assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        }
+        let short = run(&["validate", &path, "--format", "short"]);
+        assert!(
+            short
+                .stdout
+                .contains(&format!("{path}:{line_col}: error[MR000]")),
+            "{name}: {}",
+            short.stdout
+        );
+    }
+}

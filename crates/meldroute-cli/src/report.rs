@@ -80,13 +80,12 @@ pub fn human(lib: &Library, d: &Diagnostic) -> String {
             let (_, col) = file.line_column(label.span.start);
             let _ = writeln!(out, "{:gutter$}--> {}:{line}:{col}", "", inert(file.name()));
         }
-        let line_start = label.span.start - prefix_len(file.text(), label.span.start);
-        let end = label
-            .span
-            .end
-            .min(line_start + text.len())
-            .max(label.span.start);
-        let (text, pad, carets) = window(text, label.span.start - line_start, end - line_start);
+        // The label's bytes within the shown line (a label may start in the
+        // line ending, or run past it).
+        let line_start = file.line_start(line);
+        let start = char_floor(text, label.span.start.saturating_sub(line_start));
+        let end = char_floor(text, label.span.end.saturating_sub(line_start)).max(start);
+        let (text, pad, carets) = window(text, start, end);
         let mark = if primary { '^' } else { '-' };
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{line:>gutter$} | {text}");
@@ -153,8 +152,13 @@ fn window(line: &str, start: usize, end: usize) -> (String, usize, usize) {
 }
 
 /// Bytes from the start of the line to `at`.
-fn prefix_len(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(at, |nl| at - nl - 1)
+/// `at`, clamped to `text` and moved back to a character boundary.
+fn char_floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The JSON form of a finding.

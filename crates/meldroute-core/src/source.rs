@@ -91,6 +91,15 @@ impl SourceFile {
         (line + 1, column)
     }
 
+    /// Byte offset where the 1-based line `line` starts (the end of the
+    /// text past the last line). Lines end at `\n`, `\r\n` or a lone `\r`.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The text of the 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
