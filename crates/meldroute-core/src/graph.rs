@@ -2,7 +2,7 @@
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{Bfs, EdgeRef, Reversed};
+use petgraph::visit::EdgeRef;
 
 use crate::model::Procedure;
 
@@ -47,11 +47,29 @@ impl StepGraph {
 
     /// Which steps can be reached from any of `roots`.
     pub fn reachable_from(&self, roots: &[usize]) -> Vec<bool> {
+        self.search(roots, Direction::Outgoing)
+    }
+
+    /// Which steps can be reached in one or more steps from `from`.
+    pub fn reachable_after(&self, from: usize) -> Vec<bool> {
+        self.reachable_from(&self.successors(from))
+    }
+
+    /// One breadth-first search from all `roots` at once (linear in the
+    /// size of the graph, however many roots), along or against the edges.
+    fn search(&self, roots: &[usize], direction: Direction) -> Vec<bool> {
         let mut seen = vec![false; self.len()];
-        for &root in roots.iter().filter(|&&r| r < self.len()) {
-            let mut bfs = Bfs::new(&self.graph, NodeIndex::new(root));
-            while let Some(node) = bfs.next(&self.graph) {
-                seen[node.index()] = true;
+        let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        for &r in roots.iter().filter(|&&r| r < self.len()) {
+            if !std::mem::replace(&mut seen[r], true) {
+                queue.push_back(r);
+            }
+        }
+        while let Some(i) = queue.pop_front() {
+            for n in self.graph.neighbors_directed(NodeIndex::new(i), direction) {
+                if !std::mem::replace(&mut seen[n.index()], true) {
+                    queue.push_back(n.index());
+                }
             }
         }
         seen
@@ -59,22 +77,12 @@ impl StepGraph {
 
     /// Which steps can reach any of `targets`.
     pub fn can_reach(&self, targets: &[usize]) -> Vec<bool> {
-        let reversed = Reversed(&self.graph);
-        let mut seen = vec![false; self.len()];
-        for &t in targets.iter().filter(|&&t| t < self.len()) {
-            let mut bfs = Bfs::new(reversed, NodeIndex::new(t));
-            while let Some(node) = bfs.next(reversed) {
-                seen[node.index()] = true;
-            }
-        }
-        seen
+        self.search(targets, Direction::Incoming)
     }
 
     /// True when a path of one or more edges leads from `from` to `to`.
     pub fn has_path(&self, from: usize, to: usize) -> bool {
-        self.successors(from)
-            .iter()
-            .any(|&s| self.reachable_from(&[s])[to])
+        self.reachable_after(from).get(to).copied().unwrap_or(false)
     }
 
     /// The steps `next` of step `i` leads to with a probability above zero.

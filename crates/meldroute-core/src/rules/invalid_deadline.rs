@@ -51,6 +51,9 @@ impl Rule for InvalidDeadline {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         let graph = StepGraph::new(p);
+        // Steps reachable after each `from` step, computed once per `from`.
+        let mut after: std::collections::HashMap<usize, Vec<bool>> =
+            std::collections::HashMap::new();
         for (i, (id, step)) in p.steps.iter().enumerate() {
             let Some(deadline) = &step.deadline else {
                 continue;
@@ -99,7 +102,13 @@ impl Rule for InvalidDeadline {
                         .with_label("a step cannot be late for itself")
                         .with_help("count from the step the term starts at (e.g. the report), or leave `from` out to count from entering the procedure"),
                 );
-            } else if !graph.has_path(j, i) {
+            } else if !after
+                .entry(j)
+                .or_insert_with(|| graph.reachable_after(j))
+                .get(i)
+                .copied()
+                .unwrap_or(false)
+            {
                 out.push(
                     cx.diag(&Self::META, entry, from.pos, format!("deadline of step `{}` counts from `{}`, which never comes before it", id.value, from.value))
                         .with_label("not on any route to this step")
