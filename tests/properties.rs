@@ -8,6 +8,7 @@
 
 use meldroute_core::compare::compare_detailed;
 use meldroute_core::gaps::{self, GapOptions};
+use meldroute_core::model::{Outcome, ProcedureKind, StepKind};
 use meldroute_core::sim::{self, SimModel, SimOptions, SimReport};
 use meldroute_core::source::SourceFile;
 use meldroute_core::stats::DurationStats;
@@ -16,39 +17,6 @@ use meldroute_render::report::{self, Graphs, ReportOptions};
 use meldroute_render::{GraphOptions, graph, journey, print};
 use proptest::prelude::*;
 
-const STEP_KINDS: [&str; 14] = [
-    "orientation",
-    "advice",
-    "report",
-    "acknowledgement",
-    "intake",
-    "assessment",
-    "investigation",
-    "hearing",
-    "decision",
-    "feedback",
-    "aftercare",
-    "referral",
-    "escalation",
-    "closure",
-];
-const PROCEDURE_KINDS: [&str; 6] = [
-    "internal-report",
-    "complaint",
-    "ombudsman",
-    "whistleblower-authority",
-    "anonymous-line",
-    "advice",
-];
-const OUTCOMES: [&str; 7] = [
-    "resolved",
-    "founded",
-    "unfounded",
-    "not-handled",
-    "withdrawn",
-    "referred",
-    "closed",
-];
 const TARGETS: [&str; 4] = [
     "rijk/klacht",
     "rijk/nationale-ombudsman",
@@ -159,7 +127,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         let total = n + m;
         let step = (
             title(),
-            0..STEP_KINDS.len(),
+            0..StepKind::ALL.len(),
             any::<bool>(),
             prop::option::of(any::<bool>()),
             dur(),
@@ -178,12 +146,12 @@ fn spec() -> impl Strategy<Value = Spec> {
                 },
             );
         let end = prop_oneof![
-            (0..OUTCOMES.len()).prop_map(End::Outcome),
+            (0..Outcome::ALL.len()).prop_map(End::Outcome),
             (0..TARGETS.len()).prop_map(End::Escalate),
         ];
         (
             title(),
-            0..PROCEDURE_KINDS.len(),
+            0..ProcedureKind::ALL.len(),
             prop::collection::vec(step, n),
             prop::collection::vec(end, m),
             prop::option::weighted(0.1, 0..total),
@@ -221,7 +189,7 @@ impl Spec {
         let mut y = format!(
             "id: test/eigenschap\ntitle: {}\norganisation: Test\nkind: {}\nsources:\n  s: {{title: Bron}}\nactors:\n  melder: {{title: {}, role: reporter}}\n  org: {{title: Organisatie, role: organisation}}\nstart: b0\nsteps:\n",
             q(&self.title),
-            PROCEDURE_KINDS[self.kind],
+            ProcedureKind::ALL[self.kind].as_str(),
             q(&self.title),
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -229,7 +197,7 @@ impl Spec {
                 "  b{i}:\n    title: {}\n    actor: {}\n    kind: {}\n    basis: assumption\n    note: generated\n    sources: [s]\n",
                 q(&s.title),
                 if s.reporter { "melder" } else { "org" },
-                STEP_KINDS[s.kind],
+                StepKind::ALL[s.kind].as_str(),
             );
             if let Some(c) = s.contact {
                 y += &format!("    contact: {c}\n");
@@ -277,7 +245,10 @@ impl Spec {
             y += &format!("  e{j}:\n    title: Einde {j}\n    actor: org\n    sources: [s]\n");
             match e {
                 End::Outcome(o) => {
-                    y += &format!("    kind: closure\n    outcome: {}\n", OUTCOMES[*o]);
+                    y += &format!(
+                        "    kind: closure\n    outcome: {}\n",
+                        Outcome::ALL[*o].as_str()
+                    );
                 }
                 End::Escalate(t) => {
                     y += &format!(

@@ -194,6 +194,16 @@ pub enum ProcedureKind {
 }
 
 impl ProcedureKind {
+    /// Every procedure kind, in documentation order.
+    pub const ALL: [ProcedureKind; 6] = [
+        ProcedureKind::InternalReport,
+        ProcedureKind::Complaint,
+        ProcedureKind::Ombudsman,
+        ProcedureKind::WhistleblowerAuthority,
+        ProcedureKind::AnonymousLine,
+        ProcedureKind::Advice,
+    ];
+
     /// The name as written in files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -387,6 +397,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in documentation order.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Resolved,
+        Outcome::Founded,
+        Outcome::Unfounded,
+        Outcome::NotHandled,
+        Outcome::Withdrawn,
+        Outcome::Referred,
+        Outcome::Closed,
+    ];
+
     /// The name as written in files.
     pub fn as_str(self) -> &'static str {
         match self {
