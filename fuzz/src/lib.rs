@@ -1,0 +1,167 @@
+//! What the fuzz targets share: arbitrary bytes loaded as a user's procedure
+//! file the way the command line loads one, with the bundled library beside
+//! it, and the invariants every diagnostic must keep.
+//!
+//! The targets themselves live in `fuzz_targets/`; see docs/fuzzing.md.
+
+pub mod generate;
+
+use std::sync::OnceLock;
+
+use meldroute_core::gaps::{self, GapOptions};
+use meldroute_core::sim::{self, SimModel, SimOptions, SimReport, exact};
+use meldroute_core::{Diagnostic, Library, Limits, Origin, Severity, SourceFile, diag, rules};
+
+/// Largest number of steps a fuzzed journey may take (small, so that a
+/// procedure that loops for ever costs little time).
+pub const MAX_STEPS: u32 = 2_000;
+/// Journeys per simulation.
+pub const RUNS: u64 = 64;
+
+/// A user file loaded next to the bundled library, with its findings.
+pub struct Loaded {
+    /// The bundled procedures and the fuzzed file.
+    pub lib: Library,
+    /// Entry indices of the fuzzed file's procedure (none when it did not parse).
+    pub targets: Vec<usize>,
+    /// Load errors of the fuzzed file and the findings of every rule, sorted.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// True when a finding has error severity: the CLI refuses to simulate
+    /// or analyse such a file.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// The bundled library, parsed once per process and cloned for each input:
+/// parsing it again for every input would make the targets several times
+/// slower without reaching other code.
+fn bundled() -> &'static Library {
+    static BUNDLED: OnceLock<Library> = OnceLock::new();
+    BUNDLED.get_or_init(|| Library::with_bundled(Limits::default()))
+}
+
+/// Loads `data` as `meldroute validate FILE` does and runs every rule.
+pub fn load(data: &[u8]) -> Loaded {
+    let mut lib = bundled().clone();
+    let targets: Vec<usize> = match std::str::from_utf8(data) {
+        // What `load::read_source` makes of a UTF-8 file within the size
+        // limit (every input is: libFuzzer's -max_len is far below 1 MiB).
+        Ok(text) => lib
+            .load_source(SourceFile::new("fuzz.yaml", text), Origin::User)
+            .into_iter()
+            .collect(),
+        // Not UTF-8: go through a real file, so the rejection and its
+        // located diagnostic are exercised exactly as the CLI reaches them.
+        Err(_) => load_through_file(&mut lib, data),
+    };
+    let mut findings: Vec<Diagnostic> = lib.user_load_errors().cloned().collect();
+    findings.extend(rules::check(&lib, &targets));
+    diag::sort(&mut findings);
+    for d in &findings {
+        check_diagnostic(&lib, d);
+    }
+    Loaded {
+        lib,
+        targets,
+        findings,
+    }
+}
+
+/// Writes `data` to a scratch file of this process and loads it with
+/// [`Library::load_file`].
+fn load_through_file(lib: &mut Library, data: &[u8]) -> Vec<usize> {
+    let dir = if std::path::Path::new("/dev/shm").is_dir() {
+        std::path::PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    let path = dir.join(format!("meldroute-fuzz-{}.yaml", std::process::id()));
+    std::fs::write(&path, data).expect("cannot write the scratch file");
+    let loaded = lib
+        .load_file(&path)
+        .expect("cannot read the scratch file back");
+    let _ = std::fs::remove_file(&path);
+    loaded.into_iter().collect()
+}
+
+/// Every label of a diagnostic points into a loaded file, at character
+/// boundaries: the renderers slice the file's text with these byte offsets
+/// (`meldroute-cli/src/report.rs`), so anything else panics there.
+pub fn check_diagnostic(lib: &Library, d: &Diagnostic) {
+    for label in std::iter::once(&d.primary).chain(&d.secondary) {
+        assert!(
+            label.file < lib.files().len(),
+            "{} ({}): label in file {} of {}",
+            d.code,
+            d.message,
+            label.file,
+            lib.files().len()
+        );
+        let file = lib.file(label.file);
+        let text = file.text();
+        for at in [label.span.start, label.span.end] {
+            assert!(
+                text.is_char_boundary(at),
+                "{} ({}): span {:?} is not a character boundary of a {}-byte file",
+                d.code,
+                d.message,
+                label.span,
+                text.len()
+            );
+        }
+        // What every output format computes from a label.
+        let (line, _) = file.line_column(label.span.start);
+        let _ = file.line_column(label.span.end);
+        let _ = file.line_text(line);
+    }
+}
+
+/// What `meldroute simulate`, `trace`, `render --view journey` and `gaps`
+/// do with a loaded file: nothing when it has errors or does not hold one
+/// procedure; else compile it with the procedures it escalates to, simulate
+/// [`RUNS`] journeys and build the report, trace one journey, follow the
+/// most likely route, solve the exact figures, and run the journey rules on
+/// a small simulation.
+pub fn simulate_loaded(loaded: &Loaded) {
+    if loaded.has_errors() {
+        return;
+    }
+    let [target] = loaded.targets[..] else {
+        return;
+    };
+    // A compile error is reported by the CLI, not a crash.
+    let Ok(model) = SimModel::compile(&loaded.lib, target) else {
+        return;
+    };
+    let opts = SimOptions {
+        runs: RUNS,
+        seed: sim::DEFAULT_SEED,
+        threads: 1,
+        max_steps: MAX_STEPS,
+    };
+    let agg = sim::simulate(&model, &opts, &|_| {}).expect("one worker thread starts");
+    assert_eq!(agg.runs, RUNS, "every journey is counted");
+    assert!(agg.unfinished <= agg.runs);
+    let _report = SimReport::new(&model, &opts, &agg);
+
+    let trace = sim::trace(&model, opts.seed, MAX_STEPS);
+    assert!(trace.steps.len() <= MAX_STEPS as usize);
+    let likely = sim::most_likely(&model, MAX_STEPS);
+    assert!(likely.steps.len() <= MAX_STEPS as usize);
+
+    // Bounded by exact::MAX_EXACT_STEPS; an error (never ends, too large)
+    // is reported by the CLI, not a crash.
+    let _ = exact::exact(&model);
+
+    let gap_opts = GapOptions {
+        sim: opts,
+        ..GapOptions::default()
+    };
+    for finding in gaps::analyse(&loaded.lib, &loaded.targets, &gap_opts, &|_| true) {
+        check_diagnostic(&loaded.lib, &finding.diagnostic);
+    }
+}
