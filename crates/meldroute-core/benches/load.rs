@@ -1,6 +1,8 @@
 //! Benchmarks: load and validate the whole bundled library; validate the
-//! largest procedure the default limits allow (a 1 MB chain of steps that
-//! each carry a deadline, which once made the deadline rule quadratic).
+//! largest procedures the default limits allow: a 1 MB chain of steps that
+//! each carry a deadline (once quadratic in the deadline rule) and a fan of
+//! 4,000 branches that each carry a deadline (once cubic). Both shapes came
+//! out of the fuzzing work; see `fuzz/regressions/load_validate-slow-deadlines.sh`.
 
 use std::fmt::Write as _;
 
@@ -44,25 +46,52 @@ fn deadline_chain(n: usize) -> String {
     y
 }
 
+/// Step `s0` branches to `n - 1` closing steps, each with a deadline
+/// counted from `s0`.
+fn deadline_fan(n: usize) -> String {
+    let mut y = String::from(
+        "id: bench/waaier\ntitle: T\norganisation: B\nkind: advice\nsources: {}\nactors:\n  m: {title: M, role: reporter}\nstart: s0\nsteps:\n  s0:\n    title: S\n    actor: m\n    kind: report\n    basis: law\n    next:\n",
+    );
+    let p = 1.0 / (n - 1) as f64;
+    for i in 1..n {
+        let _ = writeln!(y, "      - {{to: s{i}, p: {p:?}}}");
+    }
+    for i in 1..n {
+        let _ = writeln!(
+            y,
+            "  s{i}: {{title: S, actor: m, kind: closure, deadline: {{within: 1d, from: s0, basis: w}}, outcome: closed}}"
+        );
+    }
+    y
+}
+
 fn largest_file(c: &mut Criterion) {
-    let text = deadline_chain(9_990);
-    assert!(text.len() < 1024 * 1024, "within the default size limit");
     let mut group = c.benchmark_group("largest file");
     group.sample_size(10);
-    group.bench_function("load+validate 9,990 steps with deadlines (1 MB)", |b| {
-        b.iter(|| {
-            let mut lib = Library::new(Limits::default());
-            let t = lib
-                .load_source(
-                    SourceFile::new("termijnen.yaml", text.clone()),
-                    Origin::User,
-                )
-                .expect("loads");
-            let findings = rules::check(&lib, &[t]);
-            assert!(findings.is_empty(), "{findings:?}");
-            std::hint::black_box(findings)
-        })
-    });
+    let shapes = [
+        (
+            "9,990 steps with deadlines (1 MB chain)",
+            deadline_chain(9_990),
+        ),
+        ("4,000 branches with deadlines (fan)", deadline_fan(4_001)),
+    ];
+    for (name, text) in shapes {
+        assert!(text.len() < 1024 * 1024, "within the default size limit");
+        group.bench_function(format!("load+validate {name}"), |b| {
+            b.iter(|| {
+                let mut lib = Library::new(Limits::default());
+                let t = lib
+                    .load_source(
+                        SourceFile::new("termijnen.yaml", text.clone()),
+                        Origin::User,
+                    )
+                    .expect("loads");
+                let findings = rules::check(&lib, &[t]);
+                assert!(findings.is_empty(), "{findings:?}");
+                std::hint::black_box(findings)
+            })
+        });
+    }
     group.finish();
 }
 
