@@ -47,16 +47,8 @@ pub const ACKNOWLEDGE_DAYS: f64 = 7.0;
 /// (three months; Directive 2019/1937 art. 9(1)(f)).
 pub const FEEDBACK_DAYS: f64 = 3.0 * crate::duration::DAYS_PER_MONTH;
 
-/// Every outcome, in report order.
-pub const OUTCOMES: [Outcome; 7] = [
-    Outcome::Resolved,
-    Outcome::Founded,
-    Outcome::Unfounded,
-    Outcome::NotHandled,
-    Outcome::Withdrawn,
-    Outcome::Referred,
-    Outcome::Closed,
-];
+/// Every outcome, in report order (the model's documentation order).
+pub const OUTCOMES: [Outcome; 7] = Outcome::ALL;
 
 fn outcome_index(o: Outcome) -> usize {
     OUTCOMES.iter().position(|&x| x == o).unwrap_or(0)
