@@ -65,14 +65,13 @@ pub enum Num {
 
 impl Num {
     fn write(&self, out: &mut String) {
-        match self {
+        let _ = match self {
             Num::Small(n) => write!(out, "{n}"),
             Num::Frac(n) => write!(out, "{}", f64::from(*n) / 100.0),
             Num::Special(i) => write!(out, "{}", SPECIAL[*i as usize % SPECIAL.len()]),
             Num::Any(x) if x.is_finite() => write!(out, "{x:e}"),
             Num::Any(_) => write!(out, "1"),
-        }
-        .expect("writing to a String");
+        };
     }
 }
 
@@ -111,35 +110,13 @@ pub enum Dist {
 
 impl Dist {
     fn write(&self, out: &mut String) {
-        let key = |out: &mut String, k: &str, d: &Dur| {
-            out.push_str(k);
-            d.write(out);
-        };
-        match self {
-            Dist::Plain(d) => d.write(out),
+        // `{name: {key: value, ..}}` for the distributions with named parameters.
+        let (name, params): (&str, &[(&str, &Dur)]) = match self {
+            Dist::Plain(d) => return d.write(out),
             Dist::Fixed(d) => {
-                key(out, "{fixed: ", d);
-                out.push('}');
-            }
-            Dist::Uniform(a, b) => {
-                key(out, "{uniform: {min: ", a);
-                key(out, ", max: ", b);
-                out.push_str("}}");
-            }
-            Dist::Triangular(a, c, b) => {
-                key(out, "{triangular: {min: ", a);
-                key(out, ", mode: ", c);
-                key(out, ", max: ", b);
-                out.push_str("}}");
-            }
-            Dist::Exponential(m) => {
-                key(out, "{exponential: {mean: ", m);
-                out.push_str("}}");
-            }
-            Dist::Lognormal(m, p) => {
-                key(out, "{lognormal: {median: ", m);
-                key(out, ", p90: ", p);
-                out.push_str("}}");
+                out.push_str("{fixed: ");
+                d.write(out);
+                return out.push('}');
             }
             Dist::Empirical(v) => {
                 out.push_str("{empirical: [");
@@ -149,9 +126,19 @@ impl Dist {
                     }
                     d.write(out);
                 }
-                out.push_str("]}");
+                return out.push_str("]}");
             }
+            Dist::Uniform(a, b) => ("uniform", &[("min", a), ("max", b)]),
+            Dist::Triangular(a, c, b) => ("triangular", &[("min", a), ("mode", c), ("max", b)]),
+            Dist::Exponential(m) => ("exponential", &[("mean", m)]),
+            Dist::Lognormal(m, p) => ("lognormal", &[("median", m), ("p90", p)]),
+        };
+        let _ = write!(out, "{{{name}: {{");
+        for (i, (key, d)) in params.iter().enumerate() {
+            let _ = write!(out, "{}{key}: ", if i > 0 { ", " } else { "" });
+            d.write(out);
         }
+        out.push_str("}}");
     }
 }
 

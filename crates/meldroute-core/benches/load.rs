@@ -26,11 +26,17 @@ fn load_and_validate(c: &mut Criterion) {
     });
 }
 
+/// A procedure's lines up to `steps:`, starting at step `s0`.
+fn header(id: &str) -> String {
+    format!(
+        "id: {id}\ntitle: T\norganisation: B\nkind: advice\nsources: {{}}\nactors:\n  m: {{title: M, role: reporter}}\nstart: s0\nsteps:\n"
+    )
+}
+
 /// A chain of `n` steps, each with a deadline counted from the first.
 fn deadline_chain(n: usize) -> String {
-    let mut y = String::from(
-        "id: bench/termijnen\ntitle: T\norganisation: B\nkind: advice\nsources: {}\nactors:\n  m: {title: M, role: reporter}\nstart: s0\nsteps:\n  s0: {title: S, actor: m, kind: report, next: s1}\n",
-    );
+    let mut y = header("bench/termijnen");
+    y.push_str("  s0: {title: S, actor: m, kind: report, next: s1}\n");
     for i in 1..n - 1 {
         let _ = writeln!(
             y,
@@ -49,9 +55,8 @@ fn deadline_chain(n: usize) -> String {
 /// Step `s0` branches to `n - 1` closing steps, each with a deadline
 /// counted from `s0`.
 fn deadline_fan(n: usize) -> String {
-    let mut y = String::from(
-        "id: bench/waaier\ntitle: T\norganisation: B\nkind: advice\nsources: {}\nactors:\n  m: {title: M, role: reporter}\nstart: s0\nsteps:\n  s0:\n    title: S\n    actor: m\n    kind: report\n    basis: law\n    next:\n",
-    );
+    let mut y = header("bench/waaier");
+    y.push_str("  s0:\n    title: S\n    actor: m\n    kind: report\n    basis: law\n    next:\n");
     let p = 1.0 / (n - 1) as f64;
     for i in 1..n {
         let _ = writeln!(y, "      - {{to: s{i}, p: {p:?}}}");
