@@ -721,3 +721,37 @@ impl Procedure {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the file format accepts for `T`, from its JSON Schema.
+    fn schema_names<T: JsonSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(schemars::schema_for!(T)).expect("schema serialises");
+        schema["oneOf"]
+            .as_array()
+            .expect("one sub-schema per variant")
+            .iter()
+            .map(|v| v["const"].as_str().expect("a named variant").to_owned())
+            .collect()
+    }
+
+    /// The `ALL` lists hold every variant once, in declaration order, so
+    /// that code indexing by them (such as `sim::OUTCOMES`) misses none.
+    #[test]
+    fn all_lists_are_complete_and_in_order() {
+        assert_eq!(
+            StepKind::ALL.map(StepKind::as_str).to_vec(),
+            schema_names::<StepKind>()
+        );
+        assert_eq!(
+            ProcedureKind::ALL.map(ProcedureKind::as_str).to_vec(),
+            schema_names::<ProcedureKind>()
+        );
+        assert_eq!(
+            Outcome::ALL.map(Outcome::as_str).to_vec(),
+            schema_names::<Outcome>()
+        );
+    }
+}
