@@ -6,7 +6,6 @@
 
 mod cli;
 mod commands;
-mod report;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -32,6 +32,9 @@ pub mod stats;
 pub mod suggest;
 pub mod units;
 
+#[cfg(test)]
+mod tester;
+
 pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};
 pub use library::{Entry, Library, Origin};

@@ -243,3 +243,9 @@ impl Library {
         &self.limits
     }
 }
+
+impl meldroute_diagnostics::Files for Library {
+    fn file(&self, id: FileId) -> &SourceFile {
+        Library::file(self, id)
+    }
+}

@@ -12,7 +12,7 @@ use crate::source::{FileId, Pos, SourceFile};
 use crate::suggest;
 
 /// Code of diagnostics for files that cannot be read as a procedure.
-pub const PARSE_CODE: &str = "MR000";
+pub use meldroute_diagnostics::PARSE_CODE;
 /// Name of diagnostics for files that cannot be read as a procedure.
 pub const PARSE_NAME: &str = "parse";
 

@@ -45,7 +45,7 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         CompareFormat::Markdown => {
             let esc = |s: &str| {
-                crate::report::inert(s)
+                meldroute_render::diagnostics::inert(s)
                     .replace('|', "\\|")
                     .replace('<', "&lt;")
                     .replace('>', "&gt;")
@@ -90,7 +90,7 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
             for row in &cells {
                 t.add_row(
                     row.iter()
-                        .map(|c| crate::report::inert(c))
+                        .map(|c| meldroute_render::diagnostics::inert(c))
                         .collect::<Vec<_>>(),
                 );
             }

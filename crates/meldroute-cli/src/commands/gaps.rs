@@ -10,12 +10,12 @@ use serde::Serialize;
 
 use super::{outln, percent};
 use crate::cli::{GapsArgs, GapsFormat};
-use crate::report::{self, inert};
+use meldroute_render::diagnostics::{self, inert};
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     #[serde(flatten)]
-    diagnostic: report::JsonDiagnostic<'a>,
+    diagnostic: diagnostics::JsonDiagnostic<'a>,
     procedure: &'a str,
     path: &'a [String],
     share: Option<f64>,
@@ -57,7 +57,7 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
             let rows: Vec<JsonFinding> = findings
                 .iter()
                 .map(|f| JsonFinding {
-                    diagnostic: report::json(&lib, &f.diagnostic),
+                    diagnostic: diagnostics::json(&lib, &f.diagnostic),
                     procedure: procedure_of(&lib, f),
                     path: &f.path,
                     share: f.share.map(|s| (s * 1e6).round() / 1e6),
@@ -110,7 +110,7 @@ fn human(out: &mut String, lib: &Library, targets: &[usize], findings: &[Finding
         );
         for f in mine {
             outln!(out);
-            let text = report::human(lib, &f.diagnostic);
+            let text = diagnostics::human(lib, &f.diagnostic);
             // Our lines go before the closing `= rule:` line, aligned with it.
             let (body, rule_line) = text
                 .trim_end()

@@ -68,7 +68,7 @@ pub fn load_model(
     findings.extend(meldroute_core::rules::check(&lib, &targets));
     if findings.iter().any(|d| d.severity == Severity::Error) {
         for d in findings.iter().filter(|d| d.severity == Severity::Error) {
-            eprintln!("{}", crate::report::human(&lib, d));
+            eprintln!("{}", meldroute_render::diagnostics::human(&lib, d));
         }
         eprintln!(
             "meldroute: {} has errors; fix them first (`meldroute validate` shows them too)",
@@ -110,11 +110,11 @@ pub fn load_valid(
     }
     meldroute_core::diag::sort(&mut invalid);
     for d in &invalid {
-        eprintln!("{}", crate::report::human(&lib, d));
+        eprintln!("{}", meldroute_render::diagnostics::human(&lib, d));
     }
     eprintln!(
         "meldroute: {} invalid; fix them first (`meldroute validate` shows them too)",
-        crate::report::counts(&invalid)
+        meldroute_render::diagnostics::counts(&invalid)
     );
     Ok(Err(ExitCode::from(1)))
 }

@@ -12,7 +12,7 @@ use meldroute_core::stats::DurationStats;
 use super::list::trim_lines;
 use super::{days_weeks, load_model, out, outln, percent};
 use crate::cli::{SimFormat, SimulateArgs};
-use crate::report::inert;
+use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let (_lib, model) = match load_model(&args.procedure)? {

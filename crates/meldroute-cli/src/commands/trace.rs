@@ -8,7 +8,7 @@ use meldroute_core::sim;
 use super::list::trim_lines;
 use super::{days_weeks, load_model, outln};
 use crate::cli::TraceArgs;
-use crate::report::inert;
+use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &TraceArgs) -> anyhow::Result<ExitCode> {
     let (_lib, model) = match load_model(&args.procedure)? {

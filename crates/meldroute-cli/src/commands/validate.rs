@@ -6,7 +6,7 @@ use meldroute_core::{Library, Severity, diag, rules};
 
 use super::outln;
 use crate::cli::{DiagFormat, ValidateArgs};
-use crate::report;
+use meldroute_render::diagnostics;
 
 pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut lib = Library::with_bundled(args.limits.limits());
@@ -25,7 +25,7 @@ pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         DiagFormat::Human => {
             for d in &findings {
-                outln!(out, "{}", report::human(&lib, d));
+                outln!(out, "{}", diagnostics::human(&lib, d));
             }
             let files = targets.len() + lib.user_load_errors().count();
             outln!(
@@ -33,16 +33,16 @@ pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 "checked {} procedure{}: {}",
                 files,
                 if files == 1 { "" } else { "s" },
-                report::counts(&findings)
+                diagnostics::counts(&findings)
             );
         }
         DiagFormat::Short => {
             for d in &findings {
-                outln!(out, "{}", report::short(&lib, d));
+                outln!(out, "{}", diagnostics::short(&lib, d));
             }
         }
         DiagFormat::Json => {
-            let json: Vec<_> = findings.iter().map(|d| report::json(&lib, d)).collect();
+            let json: Vec<_> = findings.iter().map(|d| diagnostics::json(&lib, d)).collect();
             outln!(out, "{}", serde_json::to_string_pretty(&json)?);
         }
     }

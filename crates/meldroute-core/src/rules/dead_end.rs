@@ -53,18 +53,20 @@ impl Rule for DeadEnd {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_step_without_way_on() {
-        let found = run(&DeadEnd, &base_with("    outcome: founded\n", ""));
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (36, 3));
-    }
-
-    #[test]
-    fn passes_when_every_step_goes_on() {
-        assert!(run(&DeadEnd, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&DeadEnd)
+            .pass(&[
+                "  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}\n",
+                "  extern: {title: Extern, actor: melder, kind: escalation, escalate: {procedure: rijk/klacht}}\n",
+            ])
+            .fail(&[
+                "  klaar: {title: Afgesloten, actor: org, kind: closure}\n",
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, duration: 2w, basis: policy}\n  klaar: {title: Afgesloten, actor: org, kind: closure}\n",
+            ])
+            .test_and_snapshot();
     }
 }

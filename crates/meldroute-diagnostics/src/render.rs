@@ -1,8 +1,9 @@
-//! Rendering diagnostics: human (source line and caret), short and JSON.
+//! Rendering diagnostics: human (source line and caret), short and JSON,
+//! and the sanitiser every text from a file passes on its way to a terminal.
 
 use std::fmt::Write as _;
 
-use meldroute_core::{Diagnostic, Library, Severity};
+use crate::{Diagnostic, Files, PARSE_CODE, Severity};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
@@ -22,8 +23,8 @@ pub struct JsonDiagnostic<'a> {
 }
 
 /// `file:line:col` of the start of the primary label.
-fn locus(lib: &Library, d: &Diagnostic) -> (String, usize, usize) {
-    let file = lib.file(d.primary.file);
+fn locus(files: &dyn Files, d: &Diagnostic) -> (String, usize, usize) {
+    let file = files.file(d.primary.file);
     let (line, col) = file.line_column(d.primary.span.start);
     (file.name().to_owned(), line, col)
 }
@@ -44,8 +45,8 @@ pub fn inert(text: &str) -> String {
 }
 
 /// `file:line:col: severity[CODE]: message`.
-pub fn short(lib: &Library, d: &Diagnostic) -> String {
-    let (name, line, col) = locus(lib, d);
+pub fn short(files: &dyn Files, d: &Diagnostic) -> String {
+    let (name, line, col) = locus(files, d);
     format!(
         "{}:{line}:{col}: {}[{}]: {}",
         inert(&name),
@@ -56,15 +57,16 @@ pub fn short(lib: &Library, d: &Diagnostic) -> String {
 }
 
 /// The short line, then each label's source line with carets, then help.
-pub fn human(lib: &Library, d: &Diagnostic) -> String {
-    let mut out = short(lib, d);
+pub fn human(files: &dyn Files, d: &Diagnostic) -> String {
+    let mut out = short(files, d);
     out.push('\n');
     let mut labels = vec![(&d.primary, true)];
     labels.extend(d.secondary.iter().map(|l| (l, false)));
     let gutter = labels
         .iter()
         .map(|(l, _)| {
-            lib.file(l.file)
+            files
+                .file(l.file)
                 .line_column(l.span.start)
                 .0
                 .to_string()
@@ -73,7 +75,7 @@ pub fn human(lib: &Library, d: &Diagnostic) -> String {
         .max()
         .unwrap_or(1);
     for (label, primary) in labels {
-        let file = lib.file(label.file);
+        let file = files.file(label.file);
         let (line, _) = file.line_column(label.span.start);
         let text = file.line_text(line);
         if !primary {
@@ -105,7 +107,7 @@ pub fn human(lib: &Library, d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{:gutter$} = help: {}", "", inert(help));
     }
-    if d.code != meldroute_core::load::PARSE_CODE {
+    if d.code != PARSE_CODE {
         let _ = writeln!(
             out,
             "{:gutter$} = rule: {} (meldroute rules {})",
@@ -162,8 +164,8 @@ fn char_floor(text: &str, at: usize) -> usize {
 }
 
 /// The JSON form of a finding.
-pub fn json<'a>(lib: &'a Library, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    let file = lib.file(d.primary.file);
+pub fn json<'a>(files: &'a dyn Files, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let file = files.file(d.primary.file);
     let (line, column) = file.line_column(d.primary.span.start);
     let (end_line, end_column) = file.line_column(d.primary.span.end);
     JsonDiagnostic {
