@@ -351,7 +351,9 @@ pub fn splice(base: &str, fragment: &str) -> String {
                 replace_block(&mut lines, 2, start + 1..end, &key, block);
             }
         }
-        _ => panic!("a fragment starts at the top level or with steps indented by two:\n{fragment}"),
+        _ => {
+            panic!("a fragment starts at the top level or with steps indented by two:\n{fragment}")
+        }
     }
     let mut out = lines.join("\n");
     out.push('\n');
@@ -471,7 +473,8 @@ mod tests {
 
     #[test]
     fn doc_examples_are_found_in_order() {
-        let doc = " ### Example\n Fails:\n ```yaml\n id: a\n ```\n Passes:\n ```yaml\n   x: 1\n ```\n";
+        let doc =
+            " ### Example\n Fails:\n ```yaml\n id: a\n ```\n Passes:\n ```yaml\n   x: 1\n ```\n";
         let (fails, passes) = doc_examples(doc);
         assert_eq!(fails, ["id: a\n"]);
         assert_eq!(passes, ["  x: 1\n"]);

@@ -42,7 +42,10 @@ pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             }
         }
         DiagFormat::Json => {
-            let json: Vec<_> = findings.iter().map(|d| diagnostics::json(&lib, d)).collect();
+            let json: Vec<_> = findings
+                .iter()
+                .map(|d| diagnostics::json(&lib, d))
+                .collect();
             outln!(out, "{}", serde_json::to_string_pretty(&json)?);
         }
     }

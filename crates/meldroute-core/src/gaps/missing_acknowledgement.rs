@@ -19,15 +19,18 @@ declare_rule! {
     /// 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2).
     ///
     /// ### Example
-    /// Fails:
+    /// Fails: the report goes straight into the investigation:
     /// ```yaml
+    /// steps:
     ///   melding: {title: Melding, actor: melder, kind: report, next: onderzoek}
     ///   onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 8w, basis: policy, outcome: founded}
     /// ```
     /// Passes:
     /// ```yaml
+    /// steps:
     ///   melding: {title: Melding, actor: melder, kind: report, next: bevestiging}
     ///   bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: onderzoek}
+    ///   onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 8w, basis: policy, outcome: founded}
     /// ```
     pub struct MissingAcknowledgement {
         code: "MR101",
@@ -94,24 +97,39 @@ impl JourneyRule for MissingAcknowledgement {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_route_without_contact() {
-        // No contact at all: every contact kind becomes a plain step.
-        let yaml = GOOD
-            .replace("kind: acknowledgement", "kind: assessment")
-            .replace("kind: feedback", "kind: closure")
-            .replace("kind: aftercare", "kind: closure");
-        let found = run(&MissingAcknowledgement, &yaml);
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!(found[0].path.first().map(String::as_str), Some("melding"));
-        assert_eq!(found[0].share, Some(1.0));
-    }
-
-    #[test]
-    fn passes_prompt_acknowledgement() {
-        assert!(run(&MissingAcknowledgement, GOOD).is_empty());
+    fn cases() {
+        Tester::journey(&MissingAcknowledgement)
+            .pass(&[
+                // 3.8% of reporters wait more than 7 days: within the 5% tolerance.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 2d, max: 7.2d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // A first contact on the seventh day is in time.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 7d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // A step of another kind that is marked as a contact counts.
+                "  bevestiging: {title: Intakegesprek, actor: org, kind: intake, contact: true, duration: 3d, basis: policy, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // The 7-day term does not bind a complaint: a late first contact is no finding.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, outcome: founded}\n",
+                // An advice procedure takes no reports.
+                "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: uitzoeken}\n  uitzoeken: {title: Uitzoeken, actor: org, kind: assessment, duration: 1w, basis: policy, outcome: closed}\n",
+            ])
+            .fail(&[
+                // No contact anywhere: every contact step becomes a plain step.
+                "  bevestiging: {title: Registratie, actor: org, kind: assessment, duration: 2d, basis: policy, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n  tussentijds: {title: Tussenstand, actor: org, kind: assessment, duration: 1d, basis: policy, next: besluit}\n  terugkoppeling: {title: Archivering, actor: org, kind: closure, duration: 1d, basis: policy, next: nazorg}\n  nazorg: {title: Afronding, actor: org, kind: closure, duration: 2w, basis: policy, next: [{to: klaar, p: 0.9}, {to: extern, p: 0.1}]}\n",
+                // One report in ten is put aside without a word to the reporter.
+                "  melding: {title: Melding, actor: melder, kind: report, basis: practice, next: [{to: bevestiging, p: 0.9}, {to: terzijde, p: 0.1}]}\n  terzijde: {title: Terzijde gelegd, actor: org, kind: closure, outcome: not-handled}\n",
+                // Uniform 3..12 days: most reporters wait more than 7 days.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 3d, max: 12d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // 8.7% of reporters wait more than 7 days: over the tolerance.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 2d, max: 7.5d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // An acknowledgement marked as no contact does not count.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, contact: false, duration: 2d, basis: policy, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // A complaint without any contact: found, without a share, as the
+                // 7-day term does not bind it.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, duration: 4w, basis: policy, outcome: founded}\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -18,14 +18,13 @@ declare_rule! {
     /// 183), and the law requires feedback within 3 months (Wbk art. 2).
     ///
     /// ### Example
-    /// Fails:
+    /// Fails: a report that is not taken up ends without a word:
     /// ```yaml
-    ///   besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, outcome: founded}
+    ///   afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, outcome: not-handled}
     /// ```
-    /// Passes:
+    /// Passes: the decision is sent to the reporter as a letter:
     /// ```yaml
-    ///   besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, next: terugkoppeling}
-    ///   terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, outcome: founded}
+    ///   afwijzing: {title: Niet in behandeling, actor: org, kind: decision, contact: true, duration: 1w, basis: policy, outcome: not-handled}
     /// ```
     pub struct MissingFeedback {
         code: "MR102",
@@ -83,25 +82,29 @@ impl JourneyRule for MissingFeedback {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_route_without_feedback() {
-        let yaml = GOOD.replace("kind: feedback", "kind: hearing");
-        let found = run(&MissingFeedback, &yaml);
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!(found[0].path.first().map(String::as_str), Some("melding"));
-        // Only journeys that go on to the Huis voor klokkenluiders (10%) can get feedback there.
-        assert!(
-            found[0].share.is_some_and(|s| s > 0.85 && s < 1.0),
-            "{:?}",
-            found[0].share
-        );
-    }
-
-    #[test]
-    fn passes_with_feedback_on_every_route() {
-        assert!(run(&MissingFeedback, GOOD).is_empty());
+    fn cases() {
+        Tester::journey(&MissingFeedback)
+            .pass(&[
+                // The investigated reports had interim feedback before the
+                // decision: that is feedback too.
+                "  besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, outcome: founded}\n",
+                // A decision letter is feedback.
+                "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, contact: true, duration: 1w, basis: policy, outcome: not-handled}\n",
+                // An advice procedure takes no reports.
+                "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
+            ])
+            .fail(&[
+                // No feedback step anywhere: only the 10% who go on to the Huis
+                // voor klokkenluiders can get feedback there.
+                "  tussentijds: {title: Tussentijds gesprek, actor: org, kind: hearing, duration: 1d, basis: policy, next: besluit}\n  terugkoppeling: {title: Slotgesprek, actor: org, kind: hearing, duration: 1d, basis: policy, next: nazorg}\n",
+                // Half the reports not taken up are only referred to the Huis
+                // voor klokkenluiders: the route leaves without feedback.
+                "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, next: [{to: terugkoppeling, p: 0.5}, {to: extern, p: 0.5}]}\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -22,14 +22,16 @@ declare_rule! {
     /// that route hides the right.
     ///
     /// ### Example
-    /// Fails:
+    /// Fails: a report that is not taken up is closed, and nothing more:
     /// ```yaml
-    ///   oordeel: {title: Oordeel, actor: org, kind: decision, duration: 6w, basis: law, outcome: unfounded}
+    ///   afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, next: gesloten}
+    ///   gesloten: {title: Dossier gesloten, actor: org, kind: closure, outcome: not-handled}
     /// ```
-    /// Passes:
+    /// Passes: the reporter can still report to the Huis voor klokkenluiders:
     /// ```yaml
-    ///   oordeel: {title: Oordeel, actor: org, kind: decision, duration: 6w, basis: law, next: [{to: klaar, p: 0.8}, {to: ombudsman, p: 0.2}]}
-    ///   ombudsman: {title: Naar de ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}
+    ///   afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, next: [{to: gesloten, p: 0.9}, {to: huis, p: 0.1}]}
+    ///   gesloten: {title: Dossier gesloten, actor: org, kind: closure, outcome: not-handled}
+    ///   huis: {title: Melding bij het Huis voor klokkenluiders, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}
     /// ```
     pub struct NoEscalationRoute {
         code: "MR106",
@@ -127,22 +129,27 @@ impl JourneyRule for NoEscalationRoute {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_decision_without_way_out() {
-        let yaml = GOOD.replace(
-            "escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}",
-            "outcome: referred",
-        );
-        let found = run(&NoEscalationRoute, &yaml);
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!(found[0].path.first().map(String::as_str), Some("besluit"));
-    }
-
-    #[test]
-    fn passes_with_an_external_route() {
-        assert!(run(&NoEscalationRoute, GOOD).is_empty());
+    fn cases() {
+        Tester::journey(&NoEscalationRoute)
+            .pass(&[
+                // Straight to the Nationale ombudsman.
+                "  extern: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // Through the complaint procedure, which leads on to the
+                // Nationale ombudsman.
+                "  extern: {title: Klacht over de afhandeling, actor: melder, kind: escalation, escalate: {procedure: rijk/klacht}}\n",
+                // Only internal reports and complaints are checked.
+                "kind: anonymous-line\nsteps:\n  melding: {title: Anonieme melding, actor: melder, kind: report, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 1w, basis: policy, outcome: closed}\n",
+            ])
+            .fail(&[
+                // No escalation at all: both decisions are found.
+                "  extern: {title: Externe melding, actor: melder, kind: escalation, outcome: referred}\n",
+                // A complaint whose outcome does not lead to the ombudsman.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 6w, basis: law, outcome: unfounded}\n",
+            ])
+            .test_and_snapshot();
     }
 }

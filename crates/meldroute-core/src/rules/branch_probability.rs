@@ -22,12 +22,20 @@ declare_rule! {
     /// ### Example
     /// Fails:
     /// ```yaml
+    ///   bevestiging:
+    ///     title: Ontvangstbevestiging
+    ///     actor: org
+    ///     kind: acknowledgement
     ///     next:
     ///       - {to: onderzoek, p: 0.7}
     ///       - {to: afwijzing, p: 0.2}
     /// ```
     /// Passes:
     /// ```yaml
+    ///   bevestiging:
+    ///     title: Ontvangstbevestiging
+    ///     actor: org
+    ///     kind: acknowledgement
     ///     next:
     ///       - {to: onderzoek, p: 0.8}
     ///       - {to: afwijzing, p: 0.2}
@@ -100,49 +108,31 @@ impl Rule for BranchProbability {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_sum_not_one() {
-        let found = run(&BranchProbability, &base_with("p: 0.8}", "p: 0.7}"));
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 26);
-        assert!(
-            found[0].message.contains("sum to 0.9, not 1"),
-            "{}",
-            found[0].message
-        );
-    }
-
-    #[test]
-    fn flags_out_of_range_without_sum_noise() {
-        let found = run(
-            &BranchProbability,
-            &base_with("p: 0.8}", "p: 1.2}").replace("p: 0.2}", "p: -0.2}"),
-        );
-        assert_eq!(found.len(), 2);
-        assert!(found.iter().all(|f| f.message.contains("outside [0, 1]")));
-    }
-
-    #[test]
-    fn flags_repeated_target() {
-        let found = run(
-            &BranchProbability,
-            &base_with("{to: afwijzing, p: 0.2}", "{to: onderzoek, p: 0.2}"),
-        );
-        assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("branches to `onderzoek` twice"));
-    }
-
-    #[test]
-    fn tolerates_rounding() {
-        let yaml = base_with(
-            "      - {to: afwijzing, p: 0.2}",
-            "      - {to: afwijzing, p: 0.1}\n      - {to: terugkoppeling, p: 0.1}",
-        )
-        .replace("p: 0.8}", "p: 0.8000000000000000001}");
-        assert!(run(&BranchProbability, &yaml).is_empty());
-        assert!(run(&BranchProbability, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&BranchProbability)
+            .pass(&[
+                // Within the tolerance: rounding in the last digits.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, next: [{to: onderzoek, p: 0.8000000000000000001}, {to: afwijzing, p: 0.1}, {to: terugkoppeling, p: 0.1}]}\n",
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, next: [{to: klaar, p: 0.3333333333}, {to: extern, p: 0.3333333333}, {to: besluit, p: 0.3333333333}]}\n",
+                // 0 and 1 are allowed.
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, next: [{to: klaar, p: 1}, {to: extern, p: 0}]}\n",
+            ])
+            .fail(&[
+                // Sums to 0.9.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, next: [{to: onderzoek, p: 0.7}, {to: afwijzing, p: 0.2}]}\n",
+                // Sums to 1.1.
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, next: [{to: klaar, p: 0.9}, {to: extern, p: 0.2}]}\n",
+                // Just outside the tolerance.
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, next: [{to: klaar, p: 0.9}, {to: extern, p: 0.1000001}]}\n",
+                // Out of range: two findings, and no finding for the sum.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, next: [{to: onderzoek, p: 1.2}, {to: afwijzing, p: -0.2}]}\n",
+                // Same target twice (the sum is 1).
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, next: [{to: onderzoek, p: 0.8}, {to: onderzoek, p: 0.2}]}\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -50,12 +50,26 @@ impl Rule for ConflictingExits {
                 exits.push(("outcome", o.pos));
             }
             if exits.len() > 1 {
+                // In the order the file writes them.
+                exits.sort_by_key(|(_, pos)| (pos.line, pos.column));
                 let names: Vec<String> = exits.iter().map(|(n, _)| format!("`{n}`")).collect();
+                let listed = match names.split_last() {
+                    Some((last, [one])) => format!("both {one} and {last}"),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                };
                 let mut d = cx
-                    .diag(&Self::META, entry, exits[1].1, format!("step `{}` has both {}", id.value, names.join(" and ")))
+                    .diag(&Self::META, entry, exits[1].1, format!("step `{}` has {listed}", id.value))
                     .with_label(format!("`{}` conflicts with `{}`", exits[1].0, exits[0].0))
                     .with_help("keep one way on; to model a choice, branch to separate steps with `next: [{to, p}, ...]`");
                 d = d.with_secondary(entry.file, cx.span(entry, exits[0].1), "first way on");
+                for (name, pos) in &exits[2..] {
+                    d = d.with_secondary(
+                        entry.file,
+                        cx.span(entry, *pos),
+                        format!("`{name}` conflicts too"),
+                    );
+                }
                 out.push(d);
             }
         }
@@ -64,25 +78,23 @@ impl Rule for ConflictingExits {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_outcome_and_escalation_together() {
-        let found = run(
-            &ConflictingExits,
-            &base_with(
-                "escalate: {procedure: test/klacht}",
-                "escalate: {procedure: test/klacht}\n    outcome: closed",
-            ),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 46);
-        assert!(found[0].message.contains("`escalate` and `outcome`"));
-    }
-
-    #[test]
-    fn passes_with_one_exit_each() {
-        assert!(run(&ConflictingExits, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&ConflictingExits)
+            .pass(&[
+                "  besluit: {title: Besluit, actor: org, kind: decision, outcome: founded}\n",
+                "  besluit: {title: Besluit, actor: org, kind: decision, escalate: {procedure: rijk/klacht}}\n",
+                // A choice is modelled with branches to separate steps.
+                "  besluit: {title: Besluit, actor: org, kind: decision, next: [{to: terugkoppeling, p: 0.9}, {to: extern, p: 0.1}]}\n",
+            ])
+            .fail(&[
+                "  extern: {title: Externe melding, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}, outcome: closed}\n",
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, next: klaar, escalate: {procedure: rijk/klacht}}\n",
+                "  besluit: {title: Besluit, actor: org, kind: decision, next: terugkoppeling, escalate: {procedure: rijk/klacht}, outcome: founded}\n",
+            ])
+            .test_and_snapshot();
     }
 }

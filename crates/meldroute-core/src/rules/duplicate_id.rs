@@ -15,12 +15,16 @@ declare_rule! {
     /// one a journey enters would depend on file order.
     ///
     /// ### Example
-    /// Fails: two files that both say
+    /// Fails: two files (separated here by `---`) with the same id:
     /// ```yaml
+    /// id: ministerie-a/interne-melding
+    /// ---
     /// id: ministerie-a/interne-melding
     /// ```
     /// Passes: each file has its own id:
     /// ```yaml
+    /// id: ministerie-a/interne-melding
+    /// ---
     /// id: ministerie-b/interne-melding
     /// ```
     pub struct DuplicateId {
@@ -72,20 +76,22 @@ impl Rule for DuplicateId {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_second_file_with_same_id() {
-        let found = run_many(&DuplicateId, &[BASE, BASE]);
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (1, 5));
-        assert!(found[0].message.contains("also used by test0.yaml"));
-    }
-
-    #[test]
-    fn passes_distinct_ids() {
-        let other = base_with("id: test/melding", "id: test/andere-melding");
-        assert!(run_many(&DuplicateId, &[BASE, &other]).is_empty());
+    fn cases() {
+        Tester::validation(&DuplicateId)
+            .pass(&[
+                "id: test/melding\n---\nid: test/andere-melding\n",
+                // A file may replace a bundled procedure.
+                "id: rijk/klacht\n",
+            ])
+            .fail(&[
+                "id: test/melding\n---\nid: test/melding\n",
+                // Every later file is flagged, each pointing at the first.
+                "id: test/melding\n---\nid: test/andere-melding\n---\nid: test/melding\n---\nid: test/melding\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -154,7 +154,10 @@ impl Rule for InescapableCycle {
                 continue;
             };
             out.push(
-                cx.diag(&Self::META, entry, key.pos, format!("steps {}{more} form a loop the journey can never leave", names.join(", ")))
+                cx.diag(&Self::META, entry, key.pos, match &names[..] {
+                    [one] => format!("step {one} loops to itself and the journey can never leave"),
+                    _ => format!("steps {}{more} form a loop the journey can never leave", names.join(", ")),
+                })
                     .with_label("the loop starts here")
                     .with_help("give one step in the loop a branch out of it (with a probability above zero), an `escalate` out of the loop or an `outcome`"),
             );
@@ -164,51 +167,70 @@ impl Rule for InescapableCycle {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_closed_loop() {
-        let yaml = base_with("    next: terugkoppeling\n", "    next: onderzoek\n");
-        let found = run(&InescapableCycle, &yaml);
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (28, 3));
-        assert!(found[0].message.contains("`onderzoek`"));
-    }
-
-    #[test]
-    fn zero_probability_exit_does_not_count() {
-        let yaml = base_with(
-            "    next: terugkoppeling\n",
-            "    next:\n      - {to: onderzoek, p: 1}\n      - {to: terugkoppeling, p: 0}\n",
-        );
-        assert_eq!(run(&InescapableCycle, &yaml).len(), 1);
-    }
-
-    #[test]
-    fn flags_loop_across_procedures() {
-        // test/melding escalates to test/klacht, which escalates back for ever.
-        let klacht = KLACHT.replace(
-            "    outcome: unfounded",
-            "    escalate: {procedure: test/melding, step: onderzoek}",
-        );
-        let melding = base_with("    next: terugkoppeling\n", "    next: afwijzing\n");
-        let found = run_many(&InescapableCycle, &[&melding, &klacht]);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].message.contains("`test/klacht:oordeel`"),
-            "{}",
-            found[0].message
-        );
-    }
-
-    #[test]
-    fn loop_with_exit_passes() {
-        let yaml = base_with(
-            "    next: terugkoppeling\n",
-            "    next:\n      - {to: onderzoek, p: 0.5}\n      - {to: terugkoppeling, p: 0.5}\n",
-        );
-        assert!(run(&InescapableCycle, &yaml).is_empty());
-        assert!(run(&InescapableCycle, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&InescapableCycle)
+            .pass(&[
+                // A loop with a way out.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: [{to: onderzoek, p: 0.5}, {to: tussentijds, p: 0.5}]}\n",
+                // A branch with probability zero is no loop.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: [{to: onderzoek, p: 0}, {to: tussentijds, p: 1}]}\n",
+                // A loop through another procedure that can end there.
+                r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: afwijzing}
+  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, escalate: {procedure: test/klacht}}
+---
+id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+start: indienen
+steps:
+  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+  oordeel: {title: Oordeel, actor: melder, kind: decision, next: [{to: terug, p: 0.5}, {to: gesloten, p: 0.5}]}
+  terug: {title: Terug naar het onderzoek, actor: melder, kind: escalation, escalate: {procedure: test/melding, step: onderzoek}}
+  gesloten: {title: Afgesloten, actor: melder, kind: closure, outcome: unfounded}
+"#,
+            ])
+            .fail(&[
+                // A step that leads to itself.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: onderzoek}\n",
+                // The only way out has probability zero.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: [{to: onderzoek, p: 1}, {to: tussentijds, p: 0}]}\n",
+                // test/melding escalates to test/klacht, which escalates back for ever.
+                r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: afwijzing}
+  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, escalate: {procedure: test/klacht}}
+---
+id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+start: indienen
+steps:
+  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+  oordeel: {title: Oordeel, actor: melder, kind: decision, escalate: {procedure: test/melding, step: onderzoek}}
+"#,
+                // A loop of more than eight steps is named in part.
+                r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: ronde-1}
+  ronde-1: {title: Ronde 1, actor: org, kind: assessment, next: ronde-2}
+  ronde-2: {title: Ronde 2, actor: org, kind: assessment, next: ronde-3}
+  ronde-3: {title: Ronde 3, actor: org, kind: assessment, next: ronde-4}
+  ronde-4: {title: Ronde 4, actor: org, kind: assessment, next: ronde-5}
+  ronde-5: {title: Ronde 5, actor: org, kind: assessment, next: ronde-6}
+  ronde-6: {title: Ronde 6, actor: org, kind: assessment, next: ronde-7}
+  ronde-7: {title: Ronde 7, actor: org, kind: assessment, next: ronde-8}
+  ronde-8: {title: Ronde 8, actor: org, kind: assessment, next: ronde-9}
+  ronde-9: {title: Ronde 9, actor: org, kind: assessment, next: onderzoek}
+"#,
+            ])
+            .test_and_snapshot();
     }
 }

@@ -107,29 +107,38 @@ impl Rule for InvalidAccept {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_unknown_rule_step_and_empty_reason() {
-        let yaml =
-            format!("{BASE}accept:\n  - {{rule: missing-aftercar, step: meldin, reason: \" \"}}\n");
-        let found = run(&InvalidAccept, &yaml);
-        assert_eq!(found.len(), 3, "{found:?}");
-        assert!(
-            found[0]
-                .message
-                .contains("did you mean `missing-aftercare`")
-        );
-        assert!(found[1].message.contains("did you mean `melding`"));
-        assert!(found[2].message.contains("no reason"));
-    }
-
-    #[test]
-    fn passes_valid_acceptance() {
-        let yaml = format!(
-            "{BASE}accept:\n  - {{rule: MR103, step: melding, reason: \"Zie Kamerstuk 28 844 nr. 183.\"}}\n"
-        );
-        assert!(run(&InvalidAccept, &yaml).is_empty());
+    fn cases() {
+        Tester::validation(&InvalidAccept)
+            .pass(&[
+                // By code.
+                r#"accept:
+  - {rule: MR103, step: melding, reason: "Zie Kamerstuk 28 844 nr. 183."}
+"#,
+                // By name, several entries.
+                r#"accept:
+  - {rule: long-silence, step: onderzoek, reason: "Het onderzoek is vertrouwelijk."}
+  - {rule: MR106, step: afwijzing, reason: "Zie de klachtregeling."}
+"#,
+            ])
+            .fail(&[
+                // Three findings: a misspelt rule, a misspelt step and a blank reason.
+                r#"accept:
+  - {rule: missing-aftercar, step: meldin, reason: " "}
+"#,
+                // A validation rule cannot be accepted; a step unlike any other.
+                r#"accept:
+  - {rule: MR005, step: klachtcommissie, reason: "Zie de klachtregeling."}
+"#,
+                // Only the second entry is wrong.
+                r#"accept:
+  - {rule: MR103, step: melding, reason: "Zie Kamerstuk 28 844 nr. 183."}
+  - {rule: long-silence, step: onderzoek, reason: ""}
+"#,
+            ])
+            .test_and_snapshot();
     }
 }

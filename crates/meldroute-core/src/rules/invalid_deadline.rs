@@ -25,6 +25,7 @@ declare_rule! {
     ///     actor: org
     ///     kind: acknowledgement
     ///     deadline: {within: 7d, from: terugkoppeling, basis: "Wbk art. 2"}
+    ///     next: onderzoek
     /// ```
     /// Passes:
     /// ```yaml
@@ -33,6 +34,7 @@ declare_rule! {
     ///     actor: org
     ///     kind: acknowledgement
     ///     deadline: {within: 7d, from: melding, basis: "Wbk art. 2"}
+    ///     next: onderzoek
     /// ```
     pub struct InvalidDeadline {
         code: "MR010",
@@ -89,7 +91,7 @@ impl Rule for InvalidDeadline {
                     )
                     .with_label("no step with this id")
                     .with_help(format!(
-                        "name a step that comes before `{}`: {}",
+                        "name the step on the route to `{}` that the term counts from; the steps are {}",
                         id.value,
                         list_ids(p.steps.keys())
                     )),
@@ -121,48 +123,33 @@ impl Rule for InvalidDeadline {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_later_step() {
-        let found = run(
-            &InvalidDeadline,
-            &base_with("from: melding,", "from: terugkoppeling,"),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 24);
-        assert!(found[0].message.contains("never comes before it"));
-    }
-
-    #[test]
-    fn flags_unknown_self_and_zero() {
-        assert!(
-            run(
-                &InvalidDeadline,
-                &base_with("from: melding,", "from: meldin,")
-            )[0]
-            .message
-            .contains("did you mean `melding`")
-        );
-        assert!(
-            run(
-                &InvalidDeadline,
-                &base_with("from: melding,", "from: bevestiging,")
-            )[0]
-            .message
-            .contains("the step itself")
-        );
-        assert!(
-            run(&InvalidDeadline, &base_with("within: 7d", "within: 0d"))[0]
-                .message
-                .contains("allows no time")
-        );
-    }
-
-    #[test]
-    fn passes_earlier_step_or_no_from() {
-        assert!(run(&InvalidDeadline, BASE).is_empty());
-        assert!(run(&InvalidDeadline, &base_with("from: melding, ", "")).is_empty());
+    fn cases() {
+        Tester::validation(&InvalidDeadline)
+            .pass(&[
+                // Without `from`, the term counts from entering the procedure.
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: 7d, basis: "Wbk art. 2"}, next: onderzoek}"#,
+                // `afwijzing` comes before `terugkoppeling` on one route.
+                r#"  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, deadline: {within: 3mo, from: afwijzing, basis: "Wbk art. 2"}, next: nazorg}"#,
+            ])
+            .fail(&[
+                // A later step.
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: 7d, from: terugkoppeling, basis: "Wbk art. 2"}, next: onderzoek}"#,
+                // A step on another route.
+                r#"  besluit: {title: Besluit, actor: org, kind: decision, deadline: {within: 6w, from: afwijzing, basis: "Wbk art. 2"}, next: terugkoppeling}"#,
+                // Unknown steps, with and without a suggestion.
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: 7d, from: meldin, basis: "Wbk art. 2"}, next: onderzoek}"#,
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: 7d, from: ontvangst, basis: "Wbk art. 2"}, next: onderzoek}"#,
+                // The step itself.
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: 7d, from: bevestiging, basis: "Wbk art. 2"}, next: onderzoek}"#,
+                // No time.
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: 0d, from: melding, basis: "Wbk art. 2"}, next: onderzoek}"#,
+                // Negative time and a later step: two findings.
+                r#"  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, deadline: {within: -2d, from: terugkoppeling, basis: "Wbk art. 2"}, next: onderzoek}"#,
+            ])
+            .test_and_snapshot();
     }
 }

@@ -18,11 +18,21 @@ declare_rule! {
     /// ### Example
     /// Fails:
     /// ```yaml
+    ///   onderzoek:
+    ///     title: Onderzoek
+    ///     actor: org
+    ///     kind: investigation
     ///     duration: {lognormal: {median: 9w, p90: 3w}}
+    ///     next: besluit
     /// ```
     /// Passes:
     /// ```yaml
+    ///   onderzoek:
+    ///     title: Onderzoek
+    ///     actor: org
+    ///     kind: investigation
     ///     duration: {lognormal: {median: 3w, p90: 9w}}
+    ///     next: besluit
     /// ```
     pub struct InvalidDuration {
         code: "MR009",
@@ -53,58 +63,34 @@ impl Rule for InvalidDuration {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_swapped_bounds() {
-        let found = run(
-            &InvalidDuration,
-            &base_with("{min: 2w, max: 6w}", "{min: 6w, max: 2w}"),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 32);
-        assert!(
-            found[0]
-                .message
-                .contains("min `6w` is greater than max `2w`"),
-            "{}",
-            found[0].message
-        );
-    }
-
-    #[test]
-    fn flags_negative_and_bad_lognormal() {
-        assert_eq!(
-            run(
-                &InvalidDuration,
-                &base_with("duration: 3d", "duration: -3d")
-            )
-            .len(),
-            1
-        );
-        let found = run(
-            &InvalidDuration,
-            &base_with(
-                "{uniform: {min: 2w, max: 6w}}",
-                "{lognormal: {median: 9w, p90: 3w}}",
-            ),
-        );
-        assert!(found[0].message.contains("p90"));
-    }
-
-    #[test]
-    fn passes_valid_durations() {
-        assert!(run(&InvalidDuration, BASE).is_empty());
-        assert!(
-            run(
-                &InvalidDuration,
-                &base_with(
-                    "{uniform: {min: 2w, max: 6w}}",
-                    "{triangular: {min: 1w, mode: 2w, max: 6w}}"
-                )
-            )
-            .is_empty()
-        );
+    fn cases() {
+        Tester::validation(&InvalidDuration)
+            .pass(&[
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 0d, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: 2w, max: 6w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: 2w, max: 2w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {triangular: {min: 1w, mode: 2w, max: 6w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {exponential: {mean: 2w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {empirical: [1w, 2w, 2w, 5w]}, next: besluit}\n",
+            ])
+            .fail(&[
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: -3d, next: besluit}\n",
+                // Swapped bounds.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: 6w, max: 2w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: -1w, max: 2w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {triangular: {min: 1w, mode: 8w, max: 6w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {triangular: {min: 2w, mode: 2w, max: 2w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {exponential: {mean: 0d}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {lognormal: {median: 0d, p90: 3w}}, next: besluit}\n",
+                // Swapped median and p90.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {lognormal: {median: 9w, p90: 3w}}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {empirical: []}, next: besluit}\n",
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {empirical: [1w, -2d, 3w]}, next: besluit}\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -80,7 +80,11 @@ impl Rule for InvalidId {
                     &Self::META,
                     entry,
                     id.pos,
-                    format!("procedure id `{}` is not a valid id", id.value),
+                    if id.value.is_empty() {
+                        "procedure id is empty".to_owned()
+                    } else {
+                        format!("procedure id `{}` is not a valid id", id.value)
+                    },
                 )
                 .with_label("use lowercase letters, digits, `-` and `/`")
                 .with_help(if suggestion.is_empty() {
@@ -95,41 +99,30 @@ impl Rule for InvalidId {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn accepts_and_rejects_ids() {
-        for ok in ["rijk/klacht", "a", "ministerie-a/interne-melding", "x1/y2"] {
-            assert!(is_valid_id(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "Rijk/klacht",
-            "rijk//klacht",
-            "rijk/",
-            "rijk klacht",
-            "-a",
-            "a-",
-            "ë",
-        ] {
-            assert!(!is_valid_id(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn flags_bad_id_with_suggestion() {
-        let found = run(
-            &InvalidId,
-            &base_with("id: test/melding", "id: \"Test Melding!\""),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (1, 5));
-        assert_eq!(found[0].help, "write `test-melding`");
-    }
-
-    #[test]
-    fn passes_valid_id() {
-        assert!(run(&InvalidId, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&InvalidId)
+            .pass(&[
+                "id: a\n",
+                "id: ministerie-a/interne-melding\n",
+                "id: x1/y2\n",
+            ])
+            .fail(&[
+                // The help suggests a valid id.
+                r#"id: "Test Melding!""#,
+                "id: Rijk/klacht\n",
+                "id: rijk//klacht\n",
+                "id: rijk/\n",
+                "id: rijk klacht\n",
+                r#"id: "-a""#,
+                "id: a-\n",
+                r#"id: """#,
+                // Nothing to suggest.
+                "id: ë\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -16,11 +16,25 @@ declare_rule! {
     /// ### Example
     /// Fails:
     /// ```yaml
+    /// id: ministerie-a/interne-melding
+    /// title: Interne melding
+    /// organisation: Ministerie A
+    /// kind: internal-report
+    /// sources: {}
+    /// actors:
+    ///   melder: {title: Melder, role: reporter}
     /// steps:
     ///   melding: {title: Melding, actor: melder, kind: report, outcome: closed}
     /// ```
     /// Passes:
     /// ```yaml
+    /// id: ministerie-a/interne-melding
+    /// title: Interne melding
+    /// organisation: Ministerie A
+    /// kind: internal-report
+    /// sources: {}
+    /// actors:
+    ///   melder: {title: Melder, role: reporter}
     /// start: melding
     /// steps:
     ///   melding: {title: Melding, actor: melder, kind: report, outcome: closed}
@@ -72,19 +86,42 @@ impl Rule for MissingStart {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_missing_start() {
-        let found = run(&MissingStart, &base_with("start: melding\n", ""));
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 1);
-        assert!(found[0].help.contains("start: melding"));
-    }
-
-    #[test]
-    fn passes_with_start() {
-        assert!(run(&MissingStart, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&MissingStart)
+            .pass(&[
+                // `start` need not name the first step listed.
+                "start: bevestiging\n",
+            ])
+            .fail(&[
+                // No `start`: the help names the first step.
+                r#"id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+steps:
+  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+  oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
+"#,
+                // No steps.
+                "steps: {}\n",
+                // No steps and no `start`: one finding.
+                r#"id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+steps: {}
+"#,
+            ])
+            .test_and_snapshot();
     }
 }

@@ -56,8 +56,8 @@ impl Rule for ReporterActor {
             [first, rest @ ..] => {
                 for (id, actor) in rest {
                     out.push(
-                        cx.diag(&Self::META, entry, actor.role.pos, format!("actor `{}` is a second reporter", id.value))
-                            .with_label("second `role: reporter`")
+                        cx.diag(&Self::META, entry, actor.role.pos, format!("actor `{}` is another reporter", id.value))
+                            .with_label("another `role: reporter`")
                             .with_secondary(entry.file, cx.span(entry, first.1.role.pos), "first reporter")
                             .with_help("a procedure follows one reporter; give other people another role"),
                     );
@@ -69,27 +69,40 @@ impl Rule for ReporterActor {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_missing_and_second_reporter() {
-        let none = base_with(
-            "{title: Melder, role: reporter}",
-            "{title: Melder, role: organisation}",
-        );
-        assert_eq!(run(&ReporterActor, &none)[0].line, 1);
-        let two = base_with(
-            "{title: Organisatie, role: organisation}",
-            "{title: Organisatie, role: reporter}",
-        );
-        let found = run(&ReporterActor, &two);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 9);
-    }
-
-    #[test]
-    fn passes_one_reporter() {
-        assert!(run(&ReporterActor, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&ReporterActor)
+            .pass(&[
+                // Other people have other roles.
+                r#"actors:
+  melder: {title: Melder, role: reporter}
+  vertrouwenspersoon: {title: Vertrouwenspersoon, role: adviser}
+  org: {title: Organisatie, role: organisation}
+  huis: {title: Huis voor Klokkenluiders, role: external-body}
+"#,
+            ])
+            .fail(&[
+                // No reporter.
+                r#"actors:
+  melder: {title: Melder, role: organisation}
+  org: {title: Organisatie, role: organisation}
+"#,
+                // A second reporter.
+                r#"actors:
+  melder: {title: Melder, role: reporter}
+  org: {title: Organisatie, role: reporter}
+"#,
+                // A third reporter: each after the first is flagged.
+                r#"actors:
+  melder: {title: Melder, role: reporter}
+  collega: {title: Collega, role: reporter}
+  org: {title: Organisatie, role: organisation}
+  vertegenwoordiger: {title: Vertegenwoordiger, role: reporter}
+"#,
+            ])
+            .test_and_snapshot();
     }
 }

@@ -61,8 +61,9 @@ impl Rule for UndocumentedDuration {
                             step.next.as_ref().map_or(Pos::UNKNOWN, |n| n.pos),
                         )
                     };
+                    let has = if timed { "has" } else { "have" };
                     out.push(
-                        cx.diag(&Self::META, entry, pos, format!("the {what} of step `{}` has no `basis`", id.value))
+                        cx.diag(&Self::META, entry, pos, format!("the {what} of step `{}` {has} no `basis`", id.value))
                             .with_label("where does this figure come from?")
                             .with_help("add `basis: law`, `policy`, `practice`, `measured` or `assumption` (with a `note` saying why)"),
                     );
@@ -93,25 +94,35 @@ impl Rule for UndocumentedDuration {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_missing_basis_and_note() {
-        let found = run(&UndocumentedDuration, &base_with("    basis: law\n", ""));
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 21);
-        assert!(found[0].message.contains("duration of step `bevestiging`"));
-        let found = run(
-            &UndocumentedDuration,
-            &base_with("    note: test figure\n", ""),
-        );
-        assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("without a `note`"));
-    }
-
-    #[test]
-    fn passes_documented_figures() {
-        assert!(run(&UndocumentedDuration, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&UndocumentedDuration)
+            .pass(&[
+                r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: assumption, note: "Geen gepubliceerde cijfers.", next: tussentijds}"#,
+                // No duration and a single `next`: nothing to document.
+                "  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, next: besluit}\n",
+                "  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 0d, next: besluit}\n",
+            ])
+            .fail(&[
+                // A duration without `basis`.
+                r#"  bevestiging:
+    title: Ontvangstbevestiging
+    actor: org
+    kind: acknowledgement
+    duration: 2d
+    next:
+      - {to: onderzoek, p: 0.8}
+      - {to: afwijzing, p: 0.2}
+"#,
+                // Branches without `basis` (and no duration).
+                "  nazorg: {title: Nazorg, actor: org, kind: aftercare, next: [{to: klaar, p: 0.9}, {to: extern, p: 0.1}]}\n",
+                // An assumption without a `note`, or with a blank one.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: assumption, next: tussentijds}\n",
+                r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: assumption, note: " ", next: tussentijds}"#,
+            ])
+            .test_and_snapshot();
     }
 }

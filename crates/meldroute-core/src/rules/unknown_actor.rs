@@ -71,27 +71,33 @@ impl Rule for UnknownActor {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_undeclared_actor() {
-        let yaml = base_with(
-            "    actor: melder\n    kind: report",
-            "    actor: meldr\n    kind: report",
-        );
-        let found = run(&UnknownActor, &yaml);
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (14, 12));
-        assert!(
-            found[0]
-                .message
-                .contains("`meldr` (did you mean `melder`?)")
-        );
-    }
-
-    #[test]
-    fn passes_on_declared_actors() {
-        assert!(run(&UnknownActor, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&UnknownActor)
+            .pass(&[
+                r#"actors:
+  melder: {title: Melder, role: reporter}
+  org: {title: Organisatie, role: organisation}
+  vertrouwenspersoon: {title: Vertrouwenspersoon, role: adviser}
+"#,
+            ])
+            .fail(&[
+                // A typo: the message suggests the declared actor.
+                "  melding: {title: Melding, actor: meldr, kind: report, next: bevestiging}\n",
+                // An actor nobody declared, far from any declared one.
+                "  bevestiging: {title: Ontvangstbevestiging, actor: vertrouwenspersoon, kind: acknowledgement, next: onderzoek}\n",
+                // Both steps of the undeclared actor are flagged.
+                r#"actors:
+  melder: {title: Melder, role: reporter}
+steps:
+  melding: {title: Melding, actor: melder, kind: report, next: besluit}
+  besluit: {title: Besluit, actor: org, kind: decision, next: terugkoppeling}
+  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, outcome: founded}
+"#,
+            ])
+            .test_and_snapshot();
     }
 }

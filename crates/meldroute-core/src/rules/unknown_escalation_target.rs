@@ -107,53 +107,39 @@ impl Rule for UnknownEscalationTarget {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_unknown_procedure() {
-        let found = run(
-            &UnknownEscalationTarget,
-            &base_with("procedure: test/klacht}", "procedure: test/klachten}"),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (45, 27));
-        assert!(
-            found[0].message.contains("did you mean `test/klacht`"),
-            "{}",
-            found[0].message
-        );
-    }
-
-    #[test]
-    fn flags_unknown_entry_step() {
-        let found = run(
-            &UnknownEscalationTarget,
-            &base_with(
-                "procedure: test/klacht}",
-                "procedure: test/klacht, step: oordel}",
-            ),
-        );
-        assert_eq!(found.len(), 1);
-        assert!(
-            found[0]
-                .message
-                .contains("has no step `oordel` (did you mean `oordeel`?)")
-        );
-    }
-
-    #[test]
-    fn passes_on_known_target() {
-        assert!(run(&UnknownEscalationTarget, BASE).is_empty());
-        assert!(
-            run(
-                &UnknownEscalationTarget,
-                &base_with(
-                    "procedure: test/klacht}",
-                    "procedure: test/klacht, step: oordeel}"
-                )
-            )
-            .is_empty()
-        );
+    fn cases() {
+        Tester::validation(&UnknownEscalationTarget)
+            .pass(&[
+                // A bundled procedure, entered at a named step.
+                "  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: rijk/klacht, step: klachtoordeel}}\n",
+                // A procedure in a file checked together.
+                r#"  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: test/klacht, step: oordeel}}
+---
+id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+start: indienen
+steps:
+  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+  oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
+"#,
+            ])
+            .fail(&[
+                // A misspelt procedure.
+                "  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: rijk/klachten}}\n",
+                // A procedure that is not loaded at all.
+                "  extern: {title: Bezwaar, actor: melder, kind: escalation, escalate: {procedure: gemeente/bezwaar}}\n",
+                // A misspelt step of a known procedure.
+                "  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: rijk/klacht, step: klachtordeel}}\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -61,10 +61,14 @@ impl Rule for UnknownSource {
                             ),
                         )
                         .with_label("not declared under `sources`")
-                        .with_help(format!(
-                            "declare it under `sources` with its title and url, or cite one of {}",
-                            list_ids(p.sources.keys())
-                        )),
+                        .with_help(if p.sources.is_empty() {
+                            "declare it under `sources` with its title and url".to_owned()
+                        } else {
+                            format!(
+                                "declare it under `sources` with its title and url, or cite one of {}",
+                                list_ids(p.sources.keys())
+                            )
+                        }),
                     );
                 }
             }
@@ -74,22 +78,34 @@ impl Rule for UnknownSource {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_unknown_citation() {
-        let found = run(
-            &UnknownSource,
-            &base_with("sources: [wbk-art-2]", "sources: [wbk-art-2, wbk-2]"),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].line, found[0].column), (23, 26));
-        assert!(found[0].message.contains("did you mean `wbk-art-2`"));
-    }
-
-    #[test]
-    fn passes_declared_citation() {
-        assert!(run(&UnknownSource, BASE).is_empty());
+    fn cases() {
+        Tester::validation(&UnknownSource)
+            .pass(&[
+                r#"sources:
+  wbk-art-2: {title: "Wet bescherming klokkenluiders, art. 2"}
+  awb-9-11: {title: "Algemene wet bestuursrecht, art. 9:11"}
+steps:
+  melding: {title: Melding, actor: melder, kind: report, sources: [wbk-art-2, awb-9-11], outcome: closed}
+"#,
+            ])
+            .fail(&[
+                // The second citation is misspelt.
+                r#"  bevestiging:
+    title: Ontvangstbevestiging
+    actor: org
+    kind: acknowledgement
+    sources: [wbk-art-2, wbk-2]
+    next: onderzoek
+"#,
+                // A source nobody declared, far from any declared one.
+                "  besluit: {title: Besluit, actor: org, kind: decision, sources: [awb-9-11], next: terugkoppeling}\n",
+                // No sources declared, but `bevestiging` cites `wbk-art-2`.
+                "sources: {}\n",
+            ])
+            .test_and_snapshot();
     }
 }

@@ -87,56 +87,25 @@ impl Rule for UnknownStep {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::*;
     use super::*;
+    use crate::tester::Tester;
 
     #[test]
-    fn flags_misspelt_next_with_suggestion() {
-        let found = run(
-            &UnknownStep,
-            &base_with("next: terugkoppeling", "next: terugkopeling"),
-        );
-        assert_eq!(found.len(), 1);
-        assert_eq!(
-            (found[0].code, found[0].line, found[0].column),
-            ("MR001", 35, 11)
-        );
-        assert!(
-            found[0].message.contains("did you mean `terugkoppeling`"),
-            "{}",
-            found[0].message
-        );
-    }
-
-    #[test]
-    fn flags_branch_and_start() {
-        let yaml = base_with("{to: afwijzing, p: 0.2}", "{to: weg, p: 0.2}")
-            .replace("start: melding", "start: begin");
-        let found = run(&UnknownStep, &yaml);
-        let lines: Vec<_> = found.iter().map(|f| f.line).collect();
-        assert_eq!(lines, [10, 27]);
-    }
-
-    #[test]
-    fn passes_on_known_steps() {
-        assert!(run(&UnknownStep, BASE).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod numeric_ids {
-    use super::super::testing::*;
-    use super::*;
-
-    #[test]
-    fn numeric_step_ids_work_in_next() {
-        let yaml = BASE
-            .replace("  onderzoek:", "  2:")
-            .replace("{to: onderzoek,", "{to: 2,");
-        assert!(run(&UnknownStep, &yaml).is_empty());
-        let yaml = base_with("next: bevestiging", "next: 3");
-        let found = run(&UnknownStep, &yaml);
-        assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("unknown step `3`"));
+    fn cases() {
+        Tester::validation(&UnknownStep)
+            .pass(&[
+                // Numeric step ids work in `next` and branches.
+                "  2: {title: Onderzoek, actor: org, kind: investigation, next: 3}\n  3: {title: Besluit, actor: org, kind: decision, next: terugkoppeling}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, next: [{to: 2, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+            ])
+            .fail(&[
+                // A misspelt `next`.
+                "  besluit: {title: Besluit, actor: org, kind: decision, next: terugkopeling}\n",
+                // An unknown `start`; an unknown branch target.
+                "start: begin\n",
+                "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, next: [{to: onderzoek, p: 0.8}, {to: weg, p: 0.2}]}\n",
+                // A numeric id that does not exist.
+                "  melding: {title: Melding, actor: melder, kind: report, next: 3}\n",
+            ])
+            .test_and_snapshot();
     }
 }
