@@ -2,6 +2,7 @@
 
 use super::{Finding, GapContext, JourneyRule, pct, weeks, with_path};
 use crate::rules::{RuleMeta, declare_rule};
+use crate::sim::{Go, SimModel};
 
 declare_rule! {
     /// ### What it does
@@ -69,10 +70,7 @@ impl JourneyRule for LongSilence {
         let here = if owner == 0 {
             p.steps.index_of(&name.id)
         } else {
-            let target = &model.procedures[owner].id;
-            p.steps
-                .iter()
-                .position(|(_, s)| s.escalate.as_ref().is_some_and(|e| *e.procedure == *target))
+            escalation_towards(model, owner).and_then(|s| p.steps.index_of(&model.names[s].id))
         };
         let Some(i) = here.or_else(|| p.start.as_ref().and_then(|s| p.steps.index_of(s))) else {
             return;
@@ -117,6 +115,37 @@ impl JourneyRule for LongSilence {
     }
 }
 
+/// The first escalation step of the procedure itself (procedure 0 of the
+/// model) from which journeys can reach procedure `owner`, directly or
+/// through further escalations.
+fn escalation_towards(model: &SimModel, owner: usize) -> Option<usize> {
+    let escalations = |from: usize| {
+        model
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| match s.go {
+                Go::Escalate { procedure, .. } if s.procedure as usize == from => {
+                    Some((i, procedure as usize))
+                }
+                _ => None,
+            })
+    };
+    escalations(0).find_map(|(step, first)| {
+        let mut seen = vec![false; model.procedures.len()];
+        let mut queue = vec![first];
+        while let Some(q) = queue.pop() {
+            if q == owner {
+                return Some(step);
+            }
+            if !std::mem::replace(&mut seen[q], true) {
+                queue.extend(escalations(q).map(|(_, next)| next));
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +172,22 @@ mod tests {
                 // Most journeys go on to the Huis voor klokkenluiders, where
                 // the silence falls: the finding points at the escalation.
                 "  nazorg: {title: Nazorg, actor: org, kind: aftercare, duration: 2w, basis: policy, next: [{to: klaar, p: 0.1}, {to: extern, p: 0.9}]}\n",
+                // The same through a second escalation: the finding points at
+                // the escalation that leads there, not at the start.
+                r#"  nazorg: {title: Nazorg, actor: org, kind: aftercare, duration: 2w, basis: policy, next: [{to: klaar, p: 0.1}, {to: extern, p: 0.9}]}
+  extern: {title: Doorverwijzing, actor: melder, kind: escalation, escalate: {procedure: test/doorverwijzing}}
+---
+id: test/doorverwijzing
+title: Doorverwijzing
+organisation: Testorganisatie
+kind: advice
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+start: verwijzing
+steps:
+  verwijzing: {title: Naar het Huis, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}
+"#,
             ])
             .test_and_snapshot();
     }
