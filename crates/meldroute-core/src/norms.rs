@@ -38,31 +38,44 @@ const EXTERNAL: &[ProcedureKind] = &[
     ProcedureKind::WhistleblowerAuthority,
 ];
 
+/// Days within which a report must be acknowledged.
+pub const ACKNOWLEDGE_DAYS: f64 = 7.0;
+
+/// Days within which the reporter gets feedback after the acknowledgement
+/// (three months).
+pub const FEEDBACK_DAYS: f64 = 3.0 * DAYS_PER_MONTH;
+
+/// Receipt of an internal report is acknowledged within 7 days.
+pub const ACKNOWLEDGE: Norm = Norm {
+    id: "acknowledge-within-7-days",
+    applies_to: &[
+        ProcedureKind::InternalReport,
+        ProcedureKind::WhistleblowerAuthority,
+    ],
+    requirement: Requirement::StepWithin {
+        kinds: &[StepKind::Acknowledgement],
+        days: ACKNOWLEDGE_DAYS,
+    },
+    text: "receipt of a report is acknowledged to the reporter within 7 days",
+    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2",
+};
+
+/// The reporter gets feedback within 3 months of the acknowledgement.
+pub const FEEDBACK: Norm = Norm {
+    id: "feedback-within-3-months",
+    applies_to: &[ProcedureKind::InternalReport],
+    requirement: Requirement::StepWithin {
+        kinds: &[StepKind::Feedback],
+        days: FEEDBACK_DAYS,
+    },
+    text: "the reporter gets feedback on the assessment and follow-up within 3 months of the acknowledgement",
+    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f); Wbk art. 2",
+};
+
 /// The norms meldroute checks (see `../shared/domain.md` for the sources).
 pub static NORMS: &[Norm] = &[
-    Norm {
-        id: "acknowledge-within-7-days",
-        applies_to: &[
-            ProcedureKind::InternalReport,
-            ProcedureKind::WhistleblowerAuthority,
-        ],
-        requirement: Requirement::StepWithin {
-            kinds: &[StepKind::Acknowledgement],
-            days: 7.0,
-        },
-        text: "receipt of a report is acknowledged to the reporter within 7 days",
-        basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2",
-    },
-    Norm {
-        id: "feedback-within-3-months",
-        applies_to: &[ProcedureKind::InternalReport],
-        requirement: Requirement::StepWithin {
-            kinds: &[StepKind::Feedback],
-            days: 3.0 * DAYS_PER_MONTH,
-        },
-        text: "the reporter gets feedback on the assessment and follow-up within 3 months of the acknowledgement",
-        basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f); Wbk art. 2",
-    },
+    ACKNOWLEDGE,
+    FEEDBACK,
     Norm {
         id: "external-feedback-within-3-months",
         applies_to: &[ProcedureKind::WhistleblowerAuthority],

@@ -3,8 +3,8 @@
 use super::{
     Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
 };
+use crate::norms::{self, ACKNOWLEDGE_DAYS};
 use crate::rules::{RuleMeta, declare_rule};
-use crate::sim::ACKNOWLEDGE_DAYS;
 
 declare_rule! {
     /// ### What it does
@@ -75,8 +75,7 @@ impl JourneyRule for MissingAcknowledgement {
                 );
                 f.diagnostic = f.diagnostic.with_label("no acknowledgement on this route").with_help("add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report");
                 f.share = late;
-                f.basis =
-                    Some("Richtlijn (EU) 2019/1937 art. 9(1)(b), 11(2)(b); Wbk art. 2".into());
+                f.basis = Some(norms::ACKNOWLEDGE.basis.into());
                 out.push(with_path(f, p, &path));
             } else if let Some(share) = late.filter(|&l| l > cx.opts.deadline_tolerance) {
                 let mut f = cx.finding(
@@ -87,8 +86,7 @@ impl JourneyRule for MissingAcknowledgement {
                 );
                 f.diagnostic = f.diagnostic.with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");
                 f.share = Some(share);
-                f.basis =
-                    Some("Richtlijn (EU) 2019/1937 art. 9(1)(b), 11(2)(b); Wbk art. 2".into());
+                f.basis = Some(norms::ACKNOWLEDGE.basis.into());
                 out.push(with_path(f, p, &[r]));
             }
         }

@@ -3,6 +3,7 @@
 use super::{
     Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
 };
+use crate::norms;
 use crate::rules::{RuleMeta, declare_rule};
 
 declare_rule! {
@@ -74,7 +75,7 @@ impl JourneyRule for MissingFeedback {
                 .with_label("no feedback on this route")
                 .with_help(format!("add a feedback step before '{last}', telling the reporter what was done with the report"));
             f.share = share;
-            f.basis = Some("Wbk art. 2; Richtlijn (EU) 2019/1937 art. 9(1)(f)".into());
+            f.basis = Some(norms::FEEDBACK.basis.into());
             out.push(with_path(f, p, &path));
         }
     }

@@ -39,13 +39,7 @@ pub const DEFAULT_RUNS: u64 = 100_000;
 /// Default limit of steps per journey.
 pub const DEFAULT_MAX_STEPS: u32 = 10_000;
 
-/// Days within which a report must be acknowledged (Directive 2019/1937
-/// art. 9(1)(b) and 11(2)(b)).
-pub const ACKNOWLEDGE_DAYS: f64 = 7.0;
-
-/// Days within which the reporter gets feedback after the acknowledgement
-/// (three months; Directive 2019/1937 art. 9(1)(f)).
-pub const FEEDBACK_DAYS: f64 = 3.0 * crate::duration::DAYS_PER_MONTH;
+pub use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
 
 /// Every outcome, in report order (the model's documentation order).
 pub const OUTCOMES: [Outcome; 7] = Outcome::ALL;
