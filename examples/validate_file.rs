@@ -2,7 +2,7 @@
 //!
 //! Run: `cargo run -p meldroute-examples --example validate_file -- processes/rijk/klacht.yaml`
 
-use meldroute_core::{Library, Limits, Severity, rules};
+use meldroute_core::{Library, Limits, Severity, catalogue};
 
 fn main() -> std::process::ExitCode {
     let mut lib = Library::with_bundled(Limits::default());
@@ -17,7 +17,7 @@ fn main() -> std::process::ExitCode {
         }
     }
     let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
-    findings.extend(rules::check(&lib, &targets));
+    findings.extend(catalogue::check(&lib, &targets));
     for d in &findings {
         let file = lib.file(d.primary.file);
         let (line, column) = file.line_column(d.primary.span.start);

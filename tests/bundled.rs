@@ -1,7 +1,7 @@
 //! The bundled library: it loads, validates clean, and states its sources.
 
 use meldroute_core::model::{Basis, Next};
-use meldroute_core::{Library, Limits, Origin, Severity, rules};
+use meldroute_core::{Library, Limits, Origin, Severity, catalogue};
 
 fn bundled() -> (Library, Vec<usize>) {
     let lib = Library::with_bundled(Limits::default());
@@ -20,7 +20,7 @@ fn every_bundled_procedure_validates_without_findings() {
         .filter(|&&i| lib.entry(i).procedure.id.starts_with("rijk/"))
         .count();
     assert_eq!(rijk, 7, "the seven routes of the letter");
-    let findings = rules::check(&lib, &targets);
+    let findings = catalogue::check(&lib, &targets);
     assert!(findings.is_empty(), "{findings:#?}");
 }
 
@@ -137,7 +137,7 @@ fn legal_deadlines_are_modelled_with_their_basis() {
 fn no_bundled_finding_is_an_error() {
     let (lib, targets) = bundled();
     assert!(
-        rules::check(&lib, &targets)
+        catalogue::check(&lib, &targets)
             .iter()
             .all(|d| d.severity != Severity::Error)
     );

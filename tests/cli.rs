@@ -146,7 +146,7 @@ fn rules_list_and_explain() {
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stdout.lines().count(),
-        1 + meldroute_core::rules::all_meta().count()
+        1 + meldroute_core::catalogue::all().count()
     );
     let out = run(&["rules", "MR007"]);
     assert!(

@@ -336,7 +336,7 @@ proptest! {
             prop_assert!(lib.user_load_errors().count() == 1, "{yaml}");
             return Ok(());
         };
-        let findings = meldroute_core::rules::check(&lib, &[t]);
+        let findings = meldroute_core::catalogue::check(&lib, &[t]);
         let valid = !findings.iter().any(|d| d.severity == Severity::Error);
         prop_assert!(valid || spec.break_one.is_some(), "{yaml}\n{findings:#?}");
         if !valid {

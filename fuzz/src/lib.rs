@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use meldroute_core::gaps::{self, GapOptions};
 use meldroute_core::sim::{self, SimModel, SimOptions, SimReport, exact};
-use meldroute_core::{Diagnostic, Library, Limits, Origin, Severity, SourceFile, diag, rules};
+use meldroute_core::{Diagnostic, Library, Limits, Origin, Severity, SourceFile, diag, catalogue};
 
 /// Largest number of steps a fuzzed journey may take (small, so that a
 /// procedure that loops for ever costs little time).
@@ -59,7 +59,7 @@ pub fn load(data: &[u8]) -> Loaded {
         Err(_) => load_through_file(&mut lib, data),
     };
     let mut findings: Vec<Diagnostic> = lib.user_load_errors().cloned().collect();
-    findings.extend(rules::check(&lib, &targets));
+    findings.extend(catalogue::check(&lib, &targets));
     diag::sort(&mut findings);
     for d in &findings {
         check_diagnostic(&lib, d);

@@ -19,7 +19,7 @@ fn structural(c: &mut Criterion) {
         ..GapOptions::default()
     };
     let structural = ["MR101", "MR102", "MR103", "MR106", "MR107"];
-    let keep = |m: &meldroute_core::rules::RuleMeta| structural.contains(&m.code);
+    let keep = |m: &meldroute_core::meta::RuleMeta| structural.contains(&m.code);
     assert!(!gaps::analyse(&lib, &targets, &opts, &keep).is_empty());
     c.bench_function(
         &format!("structural gap rules, {} bundled procedures", targets.len()),

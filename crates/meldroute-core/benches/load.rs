@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use meldroute_core::{Library, Limits, Origin, SourceFile, rules};
+use meldroute_core::{Library, Limits, Origin, SourceFile, catalogue};
 
 fn load_and_validate(c: &mut Criterion) {
     c.bench_function("load+validate bundled library", |b| {
@@ -16,7 +16,7 @@ fn load_and_validate(c: &mut Criterion) {
             let targets: Vec<usize> = (0..lib.entries().len())
                 .filter(|&i| lib.entry(i).origin == Origin::Bundled)
                 .collect();
-            let findings = rules::check(&lib, &targets);
+            let findings = catalogue::check(&lib, &targets);
             assert!(findings.is_empty());
             std::hint::black_box(findings)
         })
@@ -91,7 +91,7 @@ fn largest_file(c: &mut Criterion) {
                         Origin::User,
                     )
                     .expect("loads");
-                let findings = rules::check(&lib, &[t]);
+                let findings = catalogue::check(&lib, &[t]);
                 assert!(findings.is_empty(), "{findings:?}");
                 std::hint::black_box(findings)
             })

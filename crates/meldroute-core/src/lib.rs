@@ -2,11 +2,11 @@
 //! errors, validation rules and the graph view. No rendering, no printing.
 //!
 //! ```
-//! use meldroute_core::{Library, Limits, rules};
+//! use meldroute_core::{Library, Limits, catalogue};
 //!
 //! let lib = Library::with_bundled(Limits::default());
 //! let target = lib.resolve_index("rijk/klacht").expect("bundled");
-//! let findings = rules::check(&lib, &[target]);
+//! let findings = catalogue::check(&lib, &[target]);
 //! assert!(findings.iter().all(|d| d.severity != meldroute_core::Severity::Error));
 //! ```
 
@@ -14,6 +14,7 @@
 // `expect` outside tests (CI runs clippy with `-D warnings`).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod catalogue;
 pub mod compare;
 pub mod diag;
 pub mod duration;
@@ -22,6 +23,7 @@ pub mod generate;
 pub mod graph;
 pub mod library;
 pub mod load;
+pub mod meta;
 pub mod model;
 pub mod norms;
 pub mod rules;

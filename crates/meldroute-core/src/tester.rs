@@ -22,6 +22,7 @@ use std::fmt::Write as _;
 
 use meldroute_diagnostics::render;
 
+use crate::catalogue;
 use crate::diag::Severity;
 use crate::gaps::{self, GapOptions, JourneyRule};
 use crate::library::{Library, Origin};
@@ -241,13 +242,13 @@ impl Tester {
         let mut out = String::new();
         match self.checked {
             Checked::Validation(rule) => {
-                for d in rules::check_with(&lib, &targets, &[rule]) {
+                for d in rules::check_with(&lib, &targets, &[rule], &catalogue::journey()) {
                     let _ = writeln!(out, "{}", render::human(&lib, &d));
                 }
             }
             Checked::Journey(rule) => {
                 // `meldroute gaps` only analyses procedures that validate.
-                let errors: Vec<String> = rules::check(&lib, &targets)
+                let errors: Vec<String> = catalogue::check(&lib, &targets)
                     .iter()
                     .filter(|d| d.severity == Severity::Error)
                     .map(|d| render::human(&lib, d))
@@ -437,7 +438,7 @@ mod tests {
         let t = lib
             .load_source(SourceFile::new("base.yaml", BASE), Origin::User)
             .expect("the base loads");
-        let diags = rules::check(&lib, &[t]);
+        let diags = catalogue::check(&lib, &[t]);
         assert!(diags.is_empty(), "{diags:#?}");
         let findings = gaps::analyse(&lib, &[t], &GapOptions::default(), &|_| true);
         assert!(findings.is_empty(), "{findings:#?}");

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use meldroute_core::catalogue;
 use meldroute_core::gaps::{self, Finding, GapOptions};
-use meldroute_core::rules::find_meta;
 use meldroute_core::sim::SimOptions;
 use meldroute_core::{Library, Severity};
 use serde::Serialize;
@@ -25,7 +25,7 @@ struct JsonFinding<'a> {
 
 pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
     for code in args.select.iter().chain(&args.ignore) {
-        if find_meta(code).is_none() {
+        if catalogue::find(code).is_none() {
             anyhow::bail!("no rule `{code}`; `meldroute rules` lists them");
         }
     }
@@ -33,10 +33,10 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let matches = |code: &str, m: &meldroute_core::rules::RuleMeta| {
+    let matches = |code: &str, m: &meldroute_core::meta::RuleMeta| {
         code.eq_ignore_ascii_case(m.code) || code == m.name
     };
-    let keep = |m: &meldroute_core::rules::RuleMeta| {
+    let keep = |m: &meldroute_core::meta::RuleMeta| {
         (args.select.is_empty() || args.select.iter().any(|c| matches(c, m)))
             && !args.ignore.iter().any(|c| matches(c, m))
     };

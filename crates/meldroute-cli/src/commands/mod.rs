@@ -65,7 +65,7 @@ pub fn load_model(
     let mut lib = Library::with_bundled(arg.limits.limits());
     let targets = lib.load_input(&arg.procedure)?;
     let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
-    findings.extend(meldroute_core::rules::check(&lib, &targets));
+    findings.extend(meldroute_core::catalogue::check(&lib, &targets));
     if findings.iter().any(|d| d.severity == Severity::Error) {
         for d in findings.iter().filter(|d| d.severity == Severity::Error) {
             eprintln!("{}", meldroute_render::diagnostics::human(&lib, d));
@@ -103,7 +103,7 @@ pub fn load_valid(
         }
     }
     let mut invalid: Vec<_> = lib.user_load_errors().cloned().collect();
-    invalid.extend(meldroute_core::rules::check(&lib, &targets));
+    invalid.extend(meldroute_core::catalogue::check(&lib, &targets));
     invalid.retain(|d| d.severity == Severity::Error);
     if invalid.is_empty() {
         return Ok(Ok((lib, targets)));

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use meldroute_core::{Library, Severity, diag, rules};
+use meldroute_core::{Library, Severity, catalogue, diag};
 
 use super::outln;
 use crate::cli::{DiagFormat, ValidateArgs};
@@ -19,7 +19,7 @@ pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
-    findings.extend(rules::check(&lib, &targets));
+    findings.extend(catalogue::check(&lib, &targets));
     diag::sort(&mut findings);
 
     match args.format {

@@ -1,7 +1,7 @@
 //! MR105 deadline-at-risk: simulated journeys meet each deadline often enough.
 
 use super::{Finding, GapContext, JourneyRule, pct, with_path};
-use crate::rules::{RuleMeta, declare_rule};
+use crate::meta::declare_rule;
 
 declare_rule! {
     /// ### What it does
@@ -46,10 +46,6 @@ declare_rule! {
 }
 
 impl JourneyRule for DeadlineAtRisk {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
         let p = &cx.entry(entry).procedure;

@@ -2,8 +2,8 @@
 
 use super::no_escalation_route::reaches_kind;
 use super::{Finding, GapContext, JourneyRule};
+use crate::meta::declare_rule;
 use crate::norms::{NORMS, Requirement};
-use crate::rules::{RuleMeta, declare_rule};
 
 declare_rule! {
     /// ### What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl JourneyRule for LegalNorm {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {

@@ -1,7 +1,7 @@
 //! MR104 long-silence: too many reporters hear nothing for too long.
 
 use super::{Finding, GapContext, JourneyRule, pct, weeks, with_path};
-use crate::rules::{RuleMeta, declare_rule};
+use crate::meta::declare_rule;
 use crate::sim::{Go, SimModel};
 
 declare_rule! {
@@ -40,10 +40,6 @@ declare_rule! {
 }
 
 impl JourneyRule for LongSilence {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
         let share = sim.agg.longest_silence.share_above(cx.opts.silence_days);

@@ -3,8 +3,8 @@
 use super::{
     Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
 };
+use crate::meta::declare_rule;
 use crate::norms::{self, ACKNOWLEDGE_DAYS};
-use crate::rules::{RuleMeta, declare_rule};
 
 declare_rule! {
     /// ### What it does
@@ -42,10 +42,6 @@ declare_rule! {
 }
 
 impl JourneyRule for MissingAcknowledgement {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         if !takes_reports(*p.kind) {

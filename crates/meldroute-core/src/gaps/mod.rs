@@ -23,8 +23,8 @@ pub use no_escalation_route::NoEscalationRoute;
 
 use crate::diag::Diagnostic;
 use crate::library::{Entry, Library};
+use crate::meta::{Described, RuleMeta};
 use crate::model::{Procedure, ProcedureKind, Step, StepKind};
-use crate::rules::RuleMeta;
 use crate::sim::{self, Aggregate, SimModel, SimOptions, SimReport};
 use crate::source::Pos;
 
@@ -73,9 +73,7 @@ pub struct Finding {
 }
 
 /// A journey rule: like a correctness rule, with the simulation at hand.
-pub trait JourneyRule: Sync + Send {
-    /// Its code, name and documentation.
-    fn meta(&self) -> &'static RuleMeta;
+pub trait JourneyRule: Described + Sync + Send {
     /// Checks one procedure.
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>);
 }

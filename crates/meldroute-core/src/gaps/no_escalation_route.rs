@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use super::{Finding, GapContext, JourneyRule, with_path, witness};
 use crate::library::Library;
+use crate::meta::declare_rule;
 use crate::model::{ProcedureKind, StepKind};
-use crate::rules::{RuleMeta, declare_rule};
 
 declare_rule! {
     /// ### What it does
@@ -92,10 +92,6 @@ pub fn reaches_kind(library: &Library, entry: usize, from: usize, kinds: &[Proce
 }
 
 impl JourneyRule for NoEscalationRoute {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         if !matches!(

@@ -1,6 +1,6 @@
 //! MR007 branch-probability: branch probabilities lie in [0, 1] and sum to 1.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 use crate::model::Next;
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for BranchProbability {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             let Some(next) = &step.next else { continue };

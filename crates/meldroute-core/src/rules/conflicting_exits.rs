@@ -1,6 +1,6 @@
 //! MR006 conflicting-exits: a step has exactly one of `next`, `escalate`, `outcome`.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -33,10 +33,6 @@ declare_rule! {
 }
 
 impl Rule for ConflictingExits {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             let mut exits = Vec::new();

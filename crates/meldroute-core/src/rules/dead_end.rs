@@ -1,6 +1,6 @@
 //! MR005 dead-end: every step has a way on (`next`, `escalate` or `outcome`).
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -34,10 +34,6 @@ declare_rule! {
 }
 
 impl Rule for DeadEnd {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             if step.next.is_none() && step.escalate.is_none() && step.outcome.is_none() {

@@ -1,6 +1,6 @@
 //! MR011 duplicate-id: procedure ids are unique across the files checked together.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -37,10 +37,6 @@ declare_rule! {
 }
 
 impl Rule for DuplicateId {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, _: &Context<'_>, _: &Entry, _: &mut Vec<Diagnostic>) {}
 
     fn check_all(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -4,7 +4,7 @@
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for InescapableCycle {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, _: &Context<'_>, _: &Entry, _: &mut Vec<Diagnostic>) {}
 
     fn check_all(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,6 +1,6 @@
 //! MR017 invalid-accept: accepted gap findings name a journey rule, a step and a reason.
 
-use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use super::{Context, Rule, declare_rule, list_ids};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 use crate::suggest;
@@ -37,16 +37,9 @@ declare_rule! {
 }
 
 impl Rule for InvalidAccept {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
-        let journey: Vec<&'static RuleMeta> = crate::gaps::JOURNEY_RULES
-            .iter()
-            .map(|r| r.meta())
-            .collect();
+        let journey = cx.journey_rules;
         for a in &p.accept {
             if !journey
                 .iter()

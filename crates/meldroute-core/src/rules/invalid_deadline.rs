@@ -1,6 +1,6 @@
 //! MR010 invalid-deadline: a deadline counts from an earlier step and allows time.
 
-use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use super::{Context, Rule, declare_rule, list_ids};
 use crate::diag::Diagnostic;
 use crate::graph::StepGraph;
 use crate::library::Entry;
@@ -46,10 +46,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidDeadline {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         let graph = StepGraph::new(p);

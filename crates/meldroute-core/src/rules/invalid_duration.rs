@@ -1,6 +1,6 @@
 //! MR009 invalid-duration: duration and distribution parameters make sense.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidDuration {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             if let Err(problem) = step.duration.check() {

@@ -1,6 +1,6 @@
 //! MR016 invalid-id: procedure ids are lowercase paths such as `rijk/klacht`.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -47,10 +47,6 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 impl Rule for InvalidId {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let id = &entry.procedure.id;
         if !is_valid_id(id) {

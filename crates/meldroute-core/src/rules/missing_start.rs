@@ -1,6 +1,6 @@
 //! MR012 missing-start: a procedure has steps and says where it starts.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 
@@ -49,10 +49,6 @@ declare_rule! {
 }
 
 impl Rule for MissingStart {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         if p.steps.is_empty() {

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::{self, Diagnostic};
 use crate::library::{Entry, Library};
 use crate::source::Pos;
 
@@ -43,51 +43,11 @@ pub use unknown_source::UnknownSource;
 pub use unknown_step::UnknownStep;
 pub use unreachable_step::UnreachableStep;
 
-/// What a rule checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Category {
-    /// The file is wrong: references, structure, parameters.
-    Correctness,
-    /// The file is right but its claims are not backed by sources.
-    Documentation,
-    /// What the reporter lives through: gaps in contact, feedback, aftercare
-    /// and legal terms (`meldroute gaps`).
-    Journey,
-}
-
-impl Category {
-    /// Lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Correctness => "correctness",
-            Category::Documentation => "documentation",
-            Category::Journey => "journey",
-        }
-    }
-}
-
-/// What a rule is, for listings and documentation.
-#[derive(Clone, Copy, Debug)]
-pub struct RuleMeta {
-    /// Stable code, e.g. `MR001`.
-    pub code: &'static str,
-    /// Kebab-case name, e.g. `unknown-step`.
-    pub name: &'static str,
-    /// What it checks.
-    pub category: Category,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// One line: what it finds.
-    pub summary: &'static str,
-    /// Markdown: what it does, why it matters, examples (from the doc comment).
-    pub doc: &'static str,
-}
+pub(crate) use crate::meta::declare_rule;
+pub use crate::meta::{Category, Described, RuleMeta};
 
 /// A check over procedures.
-pub trait Rule: Sync + Send {
-    /// Its code, name and documentation.
-    fn meta(&self) -> &'static RuleMeta;
+pub trait Rule: Described + Sync + Send {
     /// Checks one procedure.
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>);
     /// Checks every target procedure (rules that compare procedures override this).
@@ -97,37 +57,6 @@ pub trait Rule: Sync + Send {
         }
     }
 }
-
-/// Declares a rule: a unit struct whose doc comment is its documentation.
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        $vis:vis struct $name:ident {
-            code: $code:literal,
-            name: $rule_name:literal,
-            category: $category:ident,
-            severity: $severity:ident,
-            summary: $summary:literal $(,)?
-        }
-    ) => {
-        $(#[doc = $doc])*
-        #[derive(Clone, Copy, Debug, Default)]
-        $vis struct $name;
-
-        impl $name {
-            /// Code, name and documentation of this rule.
-            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-                code: $code,
-                name: $rule_name,
-                category: $crate::rules::Category::$category,
-                severity: $crate::diag::Severity::$severity,
-                summary: $summary,
-                doc: concat!($($doc, "\n"),*),
-            };
-        }
-    };
-}
-pub(crate) use declare_rule;
 
 /// Every rule, in code order.
 pub static RULES: &[&dyn Rule] = &[
@@ -150,41 +79,36 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidAccept,
 ];
 
-/// Every rule's description: the correctness rules, then the journey rules
-/// of `meldroute gaps`.
-pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta())
-        .chain(crate::gaps::JOURNEY_RULES.iter().map(|r| r.meta()))
-}
-
-/// The description of the rule (of either kind) with this code or name.
-pub fn find_meta(code_or_name: &str) -> Option<&'static RuleMeta> {
-    all_meta().find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
-}
-
 /// The rule with this code or name.
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
+    RULES.iter().copied().find(|r| r.meta().is(code_or_name))
 }
 
-/// What rules see: the whole library (for cross-file references) and the
-/// procedures being checked.
+/// What rules see: the whole library (for cross-file references), the
+/// procedures being checked, and the journey rules a file may accept
+/// findings of (given by the caller, so that validation does not depend on
+/// the gap analysis).
 pub struct Context<'a> {
     /// Everything loaded, bundled procedures included.
     pub library: &'a Library,
     /// Indices of the entries to check.
     pub targets: &'a [usize],
+    /// The journey rules (`accept` entries name one of them).
+    pub journey_rules: &'a [&'static RuleMeta],
 }
 
 impl<'a> Context<'a> {
     /// A context checking `targets` of `library`.
-    pub fn new(library: &'a Library, targets: &'a [usize]) -> Self {
-        Context { library, targets }
+    pub fn new(
+        library: &'a Library,
+        targets: &'a [usize],
+        journey_rules: &'a [&'static RuleMeta],
+    ) -> Self {
+        Context {
+            library,
+            targets,
+            journey_rules,
+        }
     }
 
     /// Byte span of `pos` in the file of `entry`.
@@ -211,14 +135,54 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs every rule over `targets` and returns the findings in a stable order.
-pub fn check(library: &Library, targets: &[usize]) -> Vec<Diagnostic> {
-    check_with(library, targets, RULES)
+/// A name that refers to nothing, for the `unknown-*` rules.
+pub(crate) struct Unknown<'a> {
+    /// Where the name is.
+    pub pos: Pos,
+    /// What refers, up to the name: "step `x` is done by unknown actor".
+    pub what: String,
+    /// The name.
+    pub name: &'a str,
+    /// What it could have named.
+    pub candidates: Vec<&'a str>,
+    /// The caret's label.
+    pub label: &'static str,
 }
 
-/// Runs the given rules over `targets`.
-pub fn check_with(library: &Library, targets: &[usize], rules: &[&dyn Rule]) -> Vec<Diagnostic> {
-    let cx = Context::new(library, targets);
+impl Context<'_> {
+    /// The finding for an [`Unknown`] name: the message with the closest
+    /// candidate ("did you mean"), and `help` given the list of candidates
+    /// (`None` when there are none).
+    pub(crate) fn unknown(
+        &self,
+        rule: &RuleMeta,
+        entry: &Entry,
+        u: Unknown<'_>,
+        help: impl FnOnce(Option<String>) -> String,
+    ) -> Diagnostic {
+        let suggestion = crate::suggest::did_you_mean(u.name, u.candidates.iter().copied());
+        let listed = (!u.candidates.is_empty()).then(|| list_ids(u.candidates.iter().copied()));
+        self.diag(
+            rule,
+            entry,
+            u.pos,
+            format!("{} `{}`{suggestion}", u.what, u.name),
+        )
+        .with_label(u.label)
+        .with_help(help(listed))
+    }
+}
+
+/// Runs `rules` over `targets` (with `journey_rules` for the `accept`
+/// entries) and returns the findings in a stable order. Every validation
+/// rule with the journey rules of `meldroute gaps`: [`crate::catalogue::check`].
+pub fn check_with(
+    library: &Library,
+    targets: &[usize],
+    rules: &[&dyn Rule],
+    journey_rules: &[&'static RuleMeta],
+) -> Vec<Diagnostic> {
+    let cx = Context::new(library, targets, journey_rules);
     let mut out = Vec::new();
     for rule in rules {
         rule.check_all(&cx, &mut out);
@@ -249,53 +213,8 @@ pub(crate) fn list_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 #[cfg(test)]
-mod meta_tests {
+mod registry_tests {
     use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn codes_and_names_are_unique_and_well_formed() {
-        let mut codes = HashSet::new();
-        let mut names = HashSet::new();
-        for m in all_meta() {
-            assert!(codes.insert(m.code), "duplicate code {}", m.code);
-            assert!(names.insert(m.name), "duplicate name {}", m.name);
-            assert!(
-                m.code.len() == 5
-                    && m.code.starts_with("MR")
-                    && m.code[2..].chars().all(|c| c.is_ascii_digit())
-            );
-            assert!(
-                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{} is not kebab-case",
-                m.name
-            );
-            assert!(!m.summary.is_empty() && !m.summary.ends_with('.'));
-        }
-        let mut sorted: Vec<_> = RULES.iter().map(|r| r.meta().code).collect();
-        sorted.sort();
-        assert_eq!(
-            sorted,
-            RULES.iter().map(|r| r.meta().code).collect::<Vec<_>>(),
-            "RULES is in code order"
-        );
-    }
-
-    #[test]
-    fn every_rule_is_documented() {
-        for m in all_meta() {
-            for heading in [
-                "### What it does",
-                "### Why is this bad",
-                "### Example",
-                "Fails:",
-                "Passes:",
-                "```yaml",
-            ] {
-                assert!(m.doc.contains(heading), "{} doc lacks `{heading}`", m.name);
-            }
-        }
-    }
 
     #[test]
     fn find_by_code_or_name() {

@@ -1,6 +1,6 @@
 //! MR013 reporter-actor: exactly one actor is the reporter.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 use crate::model::Role;
@@ -35,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for ReporterActor {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         let reporters: Vec<_> = p

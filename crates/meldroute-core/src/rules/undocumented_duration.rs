@@ -1,6 +1,6 @@
 //! MR015 undocumented-duration: durations and probabilities say what they rest on.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 use crate::model::{Basis, Next};
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for UndocumentedDuration {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             let branches = matches!(step.next.as_deref(), Some(Next::Branches(_)));

@@ -1,9 +1,8 @@
 //! MR002 unknown-actor: every step's actor is declared under `actors`.
 
-use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
-use crate::suggest;
 
 declare_rule! {
     /// ### What it does
@@ -38,31 +37,25 @@ declare_rule! {
 }
 
 impl Rule for UnknownActor {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         for (id, step) in p.steps.iter() {
             let actor = step.actor.as_str();
             if !p.actors.contains_key(actor) {
+                let unknown = Unknown {
+                    pos: step.actor.pos,
+                    what: format!("step `{}` is done by unknown actor", id.value),
+                    name: actor,
+                    candidates: p.actors.keys().collect(),
+                    label: "not declared under `actors`",
+                };
                 out.push(
-                    cx.diag(
-                        &Self::META,
-                        entry,
-                        step.actor.pos,
-                        format!(
-                            "step `{}` is done by unknown actor `{actor}`{}",
-                            id.value,
-                            suggest::did_you_mean(actor, p.actors.keys())
-                        ),
-                    )
-                    .with_label("not declared under `actors`")
-                    .with_help(format!(
-                        "declare the actor under `actors`, or use one of {}",
-                        list_ids(p.actors.keys())
-                    )),
+                    cx.unknown(&Self::META, entry, unknown, |actors| match actors {
+                        Some(actors) => {
+                            format!("declare the actor under `actors`, or use one of {actors}")
+                        }
+                        None => "declare the actor under `actors`".to_owned(),
+                    }),
                 );
             }
         }

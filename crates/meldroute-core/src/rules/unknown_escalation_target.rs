@@ -1,9 +1,8 @@
 //! MR003 unknown-escalation-target: escalations lead to a loaded procedure and step.
 
-use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
-use crate::suggest;
 
 declare_rule! {
     /// ### What it does
@@ -43,10 +42,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownEscalationTarget {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             let Some(esc) = &step.escalate else { continue };
@@ -60,45 +55,37 @@ impl Rule for UnknownEscalationTarget {
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
-                out.push(
-                    cx.diag(
-                        &Self::META,
-                        entry,
-                        esc.procedure.pos,
-                        format!(
-                            "step `{}` escalates to unknown procedure `{target}`{}",
-                            id.value,
-                            suggest::did_you_mean(target, ids.iter().copied())
-                        ),
-                    )
-                    .with_label("no loaded procedure has this id")
-                    .with_help(format!(
+                let unknown = Unknown {
+                    pos: esc.procedure.pos,
+                    what: format!("step `{}` escalates to unknown procedure", id.value),
+                    name: target,
+                    candidates: ids,
+                    label: "no loaded procedure has this id",
+                };
+                out.push(cx.unknown(&Self::META, entry, unknown, |ids| {
+                    format!(
                         "name a loaded procedure ({}), or pass its file too",
-                        list_ids(ids)
-                    )),
-                );
+                        ids.unwrap_or_else(|| "none".into())
+                    )
+                }));
                 continue;
             };
             if let Some(entry_step) = &esc.step {
                 let steps = &found.procedure.steps;
                 if !steps.contains_key(entry_step) {
-                    out.push(
-                        cx.diag(
-                            &Self::META,
-                            entry,
-                            entry_step.pos,
-                            format!(
-                                "procedure `{target}` has no step `{}`{}",
-                                entry_step.value,
-                                suggest::did_you_mean(entry_step, steps.keys())
-                            ),
-                        )
-                        .with_label("no such step in the target procedure")
-                        .with_help(format!(
+                    let unknown = Unknown {
+                        pos: entry_step.pos,
+                        what: format!("procedure `{target}` has no step"),
+                        name: entry_step,
+                        candidates: steps.keys().collect(),
+                        label: "no such step in the target procedure",
+                    };
+                    out.push(cx.unknown(&Self::META, entry, unknown, |steps| {
+                        format!(
                             "use one of {}, or leave `step` out to enter at its start",
-                            list_ids(steps.keys())
-                        )),
-                    );
+                            steps.unwrap_or_else(|| "none".into())
+                        )
+                    }));
                 }
             }
         }

@@ -1,9 +1,8 @@
 //! MR014 unknown-source: steps cite sources declared under `sources`.
 
-use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
-use crate::suggest;
 
 declare_rule! {
     /// ### What it does
@@ -39,37 +38,25 @@ declare_rule! {
 }
 
 impl Rule for UnknownSource {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         for (id, step) in p.steps.iter() {
             for source in &step.sources {
                 if !p.sources.contains_key(source) {
-                    out.push(
-                        cx.diag(
-                            &Self::META,
-                            entry,
-                            source.pos,
-                            format!(
-                                "step `{}` cites unknown source `{}`{}",
-                                id.value,
-                                source.value,
-                                suggest::did_you_mean(source, p.sources.keys())
-                            ),
-                        )
-                        .with_label("not declared under `sources`")
-                        .with_help(if p.sources.is_empty() {
-                            "declare it under `sources` with its title and url".to_owned()
-                        } else {
-                            format!(
-                                "declare it under `sources` with its title and url, or cite one of {}",
-                                list_ids(p.sources.keys())
-                            )
-                        }),
-                    );
+                    let unknown = Unknown {
+                        pos: source.pos,
+                        what: format!("step `{}` cites unknown source", id.value),
+                        name: source,
+                        candidates: p.sources.keys().collect(),
+                        label: "not declared under `sources`",
+                    };
+                    out.push(cx.unknown(&Self::META, entry, unknown, |sources| {
+                        let declare = "declare it under `sources` with its title and url";
+                        match sources {
+                            Some(sources) => format!("{declare}, or cite one of {sources}"),
+                            None => declare.to_owned(),
+                        }
+                    }));
                 }
             }
         }

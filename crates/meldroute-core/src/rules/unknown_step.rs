@@ -1,11 +1,10 @@
 //! MR001 unknown-step: `start`, `next` and branches must name existing steps.
 
-use super::{Context, Rule, RuleMeta, declare_rule, list_ids};
+use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
 use crate::model::Next;
 use crate::source::Pos;
-use crate::suggest;
 
 declare_rule! {
     /// ### What it does
@@ -39,32 +38,25 @@ declare_rule! {
 }
 
 impl Rule for UnknownStep {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         let mut report = |id: &str, pos: Pos, what: &str| {
             if p.steps.contains_key(id) {
                 return;
             }
-            out.push(
-                cx.diag(
-                    &Self::META,
-                    entry,
-                    pos,
-                    format!(
-                        "{what} names unknown step `{id}`{}",
-                        suggest::did_you_mean(id, p.steps.keys())
-                    ),
-                )
-                .with_label("no step with this id")
-                .with_help(format!(
+            let unknown = Unknown {
+                pos,
+                what: format!("{what} names unknown step"),
+                name: id,
+                candidates: p.steps.keys().collect(),
+                label: "no step with this id",
+            };
+            out.push(cx.unknown(&Self::META, entry, unknown, |steps| {
+                format!(
                     "use one of the steps of this procedure: {}",
-                    list_ids(p.steps.keys())
-                )),
-            );
+                    steps.unwrap_or_else(|| "none".into())
+                )
+            }));
         };
         if let Some(start) = &p.start {
             report(start, start.pos, "`start`");

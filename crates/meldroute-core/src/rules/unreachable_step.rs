@@ -1,6 +1,6 @@
 //! MR004 unreachable-step: every step can be reached from `start` or an escalation entry.
 
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::graph::StepGraph;
 use crate::library::Entry;
@@ -40,10 +40,6 @@ declare_rule! {
 }
 
 impl Rule for UnreachableStep {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
         let Some(start) = p.start.as_ref().and_then(|s| p.steps.index_of(s)) else {

@@ -84,7 +84,7 @@ fn generated_procedures_with_loops_agree_with_exact_expectations() {
     for seed in 0..4 {
         let yaml = crate::generate::procedure_with_loops(12, seed);
         let (lib, idx) = library_with(&[&yaml]);
-        let errors = crate::rules::check(&lib, &idx);
+        let errors = crate::catalogue::check(&lib, &idx);
         assert!(
             errors.iter().all(|d| d.severity != crate::Severity::Error),
             "{errors:#?}"
