@@ -18,6 +18,7 @@ pub mod catalogue;
 pub mod compare;
 pub mod diag;
 pub mod duration;
+mod facade;
 pub mod gaps;
 pub mod generate;
 pub mod graph;
@@ -39,6 +40,7 @@ mod tester;
 
 pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};
+pub use facade::{Error, ProcedureRef};
 pub use library::{Entry, Library, Origin};
 pub use load::Limits;
 pub use model::Procedure;
