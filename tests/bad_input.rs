@@ -1,7 +1,9 @@
 //! Bad input: every kind of broken file gives one located error and exit 1,
 //! never a panic or a hang.
 
-use meldroute_tests::run;
+mod support;
+
+use support::run;
 
 /// Validates `path` and checks exit 1 and the `file:line:col: error[CODE]` line.
 fn expect_error(path: &str, line_col: &str, code: &str, message: &str) {
@@ -47,7 +49,8 @@ fn wrong_type() {
         "`misschien` is not a flag",
     );
     // Quoted text is not a number or a flag either.
-    let text = std::fs::read_to_string("../processes/rijk/klacht.yaml").expect("bundled file");
+    let text = std::fs::read_to_string(support::root().join("processes/rijk/klacht.yaml"))
+        .expect("bundled file");
     let quoted_p = text.replacen("p: 0.3}", "p: \"0.3\"}", 1);
     let path = temp_file("quoted-p.yaml", quoted_p.as_bytes());
     let out = run(&["validate", &path, "--format", "short"]);

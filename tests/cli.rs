@@ -1,6 +1,8 @@
 //! The commands end to end: output formats, exit codes, generated docs.
 
-use meldroute_tests::{root, run};
+mod support;
+
+use support::{root, run};
 
 #[test]
 fn validate_bundled_library_directory_is_clean() {
@@ -46,7 +48,7 @@ fn limit_flags_do_not_apply_to_the_bundled_library() {
 fn a_closed_pipe_is_not_an_error() {
     use std::io::Read;
     use std::process::Stdio;
-    let mut child = meldroute_tests::meldroute()
+    let mut child = support::meldroute()
         .args(["rules", "--format", "markdown"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

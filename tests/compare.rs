@@ -1,6 +1,8 @@
 //! `meldroute compare` end to end.
 
-use meldroute_tests::run;
+mod support;
+
+use support::run;
 
 const ARGS: [&str; 6] = [
     "compare",

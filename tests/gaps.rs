@@ -1,6 +1,8 @@
 //! `meldroute gaps` end to end.
 
-use meldroute_tests::run;
+mod support;
+
+use support::run;
 
 #[test]
 fn every_gap_of_the_fixture_is_found_human_snapshot() {

@@ -4,7 +4,9 @@
 //! very long title. Every output stays well-formed and inert. (`list`,
 //! `rules` and `schema` read no procedure files.)
 
-use meldroute_tests::{external, run, temp_dir};
+mod support;
+
+use support::{external, run, temp_dir};
 
 const FIXTURE: &str = "tests/fixtures/render/vijandig.yaml";
 

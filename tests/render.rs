@@ -1,16 +1,18 @@
 //! `meldroute render` end to end (graph view).
 
-use meldroute_tests::run;
+mod support;
+
+use support::run;
 
 /// Graphviz `dot` is installed (or, in CI, the test fails); otherwise the
 /// caller skips what needs it, and says so.
 fn dot_installed() -> bool {
-    meldroute_tests::external("dot", "-V", "apt-get install graphviz")
+    support::external("dot", "-V", "apt-get install graphviz")
 }
 
 #[test]
 fn dot_goes_to_stdout_and_works_without_graphviz() {
-    let out = meldroute_tests::meldroute()
+    let out = support::meldroute()
         .args(["render", "rijk/klacht", "--follow-escalations"])
         .env("PATH", "/nonexistent")
         .output()
@@ -27,7 +29,7 @@ fn dot_goes_to_stdout_and_works_without_graphviz() {
 
 #[test]
 fn missing_graphviz_is_explained() {
-    let out = meldroute_tests::meldroute()
+    let out = support::meldroute()
         .args(["render", "rijk/klacht", "--format", "svg"])
         .env("PATH", "/nonexistent")
         .output()
@@ -55,11 +57,7 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
             .starts_with("digraph")
     );
     let input = dir.join("input.dot");
-    std::fs::copy(
-        meldroute_tests::root().join("processes/rijk/klacht.yaml"),
-        &input,
-    )
-    .expect("copy");
+    std::fs::copy(support::root().join("processes/rijk/klacht.yaml"), &input).expect("copy");
     let out = run(&[
         "render",
         &input.display().to_string(),
@@ -181,10 +179,9 @@ fn journey_with_seed_is_the_traced_journey() {
 #[test]
 fn committed_journey_picture_is_current() {
     let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
-    let committed = std::fs::read_to_string(
-        meldroute_tests::root().join("docs/img/interne-melding-journey.svg"),
-    )
-    .expect("picture");
+    let committed =
+        std::fs::read_to_string(support::root().join("docs/img/interne-melding-journey.svg"))
+            .expect("picture");
     assert!(
         committed == out.stdout,
         "docs/img/interne-melding-journey.svg is stale: see docs/diagrams.md for the command"
@@ -193,7 +190,7 @@ fn committed_journey_picture_is_current() {
 
 #[test]
 fn every_bundled_procedure_in_every_view_and_format() {
-    let ids = meldroute_tests::bundled_ids();
+    let ids = support::bundled_ids();
     // Without Graphviz, only the formats that need nothing else.
     let graphviz = dot_installed();
     let dir = std::env::temp_dir().join(format!("meldroute-render-all-{}", std::process::id()));

@@ -1,12 +1,14 @@
 //! `meldroute report` end to end, and the report in a real browser
 //! (headless Chromium, network off).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use meldroute_tests::{external, meldroute, run, temp_dir};
 use scraper::{ElementRef, Html, Selector};
+use support::{external, meldroute, run, temp_dir};
 
 const VARIANTS: [&str; 5] = ["a", "b", "c", "d", "e"];
 
@@ -302,10 +304,7 @@ fn without_graphviz_the_graphs_are_left_out_with_a_note() {
 fn never_overwrites_an_input_and_writes_nothing_on_errors() {
     let dir = temp_dir("report-guard");
     let procedure = dir.join("p.yaml");
-    let original = std::fs::read("processes/voorbeelden/ministerie-d.yaml")
-        .or_else(|_| {
-            std::fs::read(meldroute_tests::root().join("processes/voorbeelden/ministerie-d.yaml"))
-        })
+    let original = std::fs::read(support::root().join("processes/voorbeelden/ministerie-d.yaml"))
         .expect("a variant");
     std::fs::write(&procedure, &original).expect("copied");
     for target in [procedure.clone(), dir.join("other.yaml")] {
@@ -358,7 +357,7 @@ fn never_overwrites_an_input_and_writes_nothing_on_errors() {
 
 #[test]
 fn the_rijk_library_compares_and_reports() {
-    let ids: Vec<String> = meldroute_tests::bundled_ids()
+    let ids: Vec<String> = support::bundled_ids()
         .into_iter()
         .filter(|id| id.starts_with("rijk/"))
         .collect();

@@ -1,6 +1,8 @@
 //! `meldroute simulate` and `meldroute trace` end to end.
 
-use meldroute_tests::run;
+mod support;
+
+use support::run;
 
 #[test]
 fn json_is_pinned_for_a_fixed_seed() {
@@ -91,7 +93,7 @@ fn thread_count_does_not_change_the_output() {
 
 #[test]
 fn every_bundled_procedure_simulates_in_every_format() {
-    let ids = meldroute_tests::bundled_ids();
+    let ids = support::bundled_ids();
     assert_eq!(ids.len(), meldroute_core::library::bundled_files().len());
     for id in &ids {
         for format in ["table", "json", "csv"] {

@@ -1,24 +1,26 @@
-//! Shared helpers for the end-to-end tests: the `meldroute` binary and paths.
+//! Shared helpers for the end-to-end tests in `tests/`: the `meldroute`
+//! binary and paths. Every test file is an integration test of the
+//! `meldroute-cli` package (declared in its `Cargo.toml`) and includes this
+//! module with `mod support;`, so cargo builds the binary before it runs them.
+
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The workspace root (tests run with it as current directory).
+/// The workspace root. Cargo runs the tests in `crates/meldroute-cli`; paths
+/// in the tests (fixtures, `processes/`) are relative to the root, so open
+/// files with `root().join(..)`. The binary runs with the root as its
+/// current directory.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A `meldroute` command run from the workspace root.
-///
-/// The binary is built by `cargo test --workspace` (it is a workspace member).
+/// A `meldroute` command run from the workspace root: the binary cargo built
+/// for this test run (never a stale one).
 pub fn meldroute() -> Command {
-    let bin = assert_cmd::cargo::cargo_bin("meldroute");
-    assert!(
-        bin.exists(),
-        "{} is missing: run the tests with `cargo test --workspace`, or `cargo build -p meldroute-cli` first",
-        bin.display()
-    );
-    let mut cmd = Command::new(bin);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_meldroute"));
     cmd.current_dir(root());
     cmd
 }
