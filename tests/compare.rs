@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::run;
+use support::run_ok;
 
 const ARGS: [&str; 6] = [
     "compare",
@@ -15,15 +15,13 @@ const ARGS: [&str; 6] = [
 
 #[test]
 fn markdown_snapshot() {
-    let out = run(&[&ARGS[..], &["--format", "markdown"]].concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&[&ARGS[..], &["--format", "markdown"]].concat());
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn csv_snapshot_and_shape() {
-    let out = run(&[&ARGS[..], &["--format", "csv"]].concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&[&ARGS[..], &["--format", "csv"]].concat());
     let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
     let header = reader.headers().expect("a header").clone();
     assert_eq!(&header[0], "procedure");
@@ -44,7 +42,7 @@ fn csv_snapshot_and_shape() {
 
 #[test]
 fn same_seed_for_every_procedure_and_gaps_counted() {
-    let out = run(&[&ARGS[..], &["--format", "json"]].concat());
+    let out = run_ok(&[&ARGS[..], &["--format", "json"]].concat());
     let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let rows = rows.as_array().expect("array");
     assert_eq!(rows.len(), 3);
@@ -56,7 +54,7 @@ fn same_seed_for_every_procedure_and_gaps_counted() {
     assert_eq!(bad["aftercare_rate"], 0.0);
     assert_eq!(good["aftercare_rate"], 1.0);
     // The same procedure gives the same figures alone and among others.
-    let alone = run(&[
+    let alone = run_ok(&[
         "compare",
         "rijk/klacht",
         "--runs",
@@ -70,7 +68,7 @@ fn same_seed_for_every_procedure_and_gaps_counted() {
 
 #[test]
 fn no_formula_cells_in_csv() {
-    let out = run(&[&ARGS[..], &["--format", "csv"]].concat());
+    let out = run_ok(&[&ARGS[..], &["--format", "csv"]].concat());
     for line in out.stdout.lines().skip(1) {
         for cell in line.split(',') {
             assert!(
@@ -83,7 +81,7 @@ fn no_formula_cells_in_csv() {
 
 #[test]
 fn the_illustrative_variants_differ_as_described() {
-    let out = run(&[
+    let out = run_ok(&[
         "compare",
         "processes/voorbeelden",
         "--runs",
@@ -91,7 +89,6 @@ fn the_illustrative_variants_differ_as_described() {
         "--format",
         "json",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
     let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let rows = rows.as_array().expect("array");
     assert_eq!(rows.len(), 5);
@@ -127,8 +124,7 @@ fn the_illustrative_variants_differ_as_described() {
 #[test]
 fn hostile_title_is_inert_in_csv_and_markdown() {
     let fixture = "tests/fixtures/render/vijandig.yaml";
-    let out = run(&["compare", fixture, "--runs", "500", "--format", "csv"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["compare", fixture, "--runs", "500", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
     let row = reader.records().next().expect("a row").expect("RFC 4180");
     // The title starts with `=`: neutralised, and its quotes survive RFC 4180 quoting.
@@ -136,7 +132,6 @@ fn hostile_title_is_inert_in_csv_and_markdown() {
         &row[1],
         "'=1+1 Melding \"quoted\" \\ <script>alert(1)</script> & co"
     );
-    let md = run(&["compare", fixture, "--runs", "500", "--format", "markdown"]);
-    assert_eq!(md.code, 0, "{}", md.stderr);
+    let md = run_ok(&["compare", fixture, "--runs", "500", "--format", "markdown"]);
     assert!(!md.stdout.contains("<script"), "{}", md.stdout);
 }

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::run;
+use support::{meldroute, output, run, run_ok};
 
 /// Graphviz `dot` is installed (or, in CI, the test fails); otherwise the
 /// caller skips what needs it, and says so.
@@ -12,30 +12,26 @@ fn dot_installed() -> bool {
 
 #[test]
 fn dot_goes_to_stdout_and_works_without_graphviz() {
-    let out = support::meldroute()
-        .args(["render", "rijk/klacht", "--follow-escalations"])
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = output(
+        meldroute()
+            .args(["render", "rijk/klacht", "--follow-escalations"])
+            .env("PATH", "/nonexistent"),
+    )
+    .ok();
+    let text = out.stdout;
     assert!(text.starts_with("digraph procedure {"), "{text}");
     assert!(text.contains("cluster_legend"));
 }
 
 #[test]
 fn missing_graphviz_is_explained() {
-    let out = support::meldroute()
-        .args(["render", "rijk/klacht", "--format", "svg"])
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = output(
+        meldroute()
+            .args(["render", "rijk/klacht", "--format", "svg"])
+            .env("PATH", "/nonexistent"),
+    )
+    .expect_code(2);
+    let err = out.stderr;
     assert!(
         err.contains("Graphviz program `dot`")
             && err.contains("apt-get install graphviz")
@@ -49,8 +45,7 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
     let dir = std::env::temp_dir().join(format!("meldroute-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let dot = dir.join("klacht.dot");
-    let out = run(&["render", "rijk/klacht", "-o", &dot.display().to_string()]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    run_ok(&["render", "rijk/klacht", "-o", &dot.display().to_string()]);
     assert!(
         std::fs::read_to_string(&dot)
             .expect("written")
@@ -65,8 +60,8 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
         "dot",
         "-o",
         &input.display().to_string(),
-    ]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
+    ])
+    .expect_code(2);
     assert!(
         out.stderr.contains("refusing to overwrite the input file"),
         "{}",
@@ -77,8 +72,8 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
         "rijk/klacht",
         "-o",
         &dir.join("x.txt").display().to_string(),
-    ]);
-    assert_eq!(out.code, 2);
+    ])
+    .expect_code(2);
     assert!(
         out.stderr.contains("cannot tell the format"),
         "{}",
@@ -99,14 +94,13 @@ fn svg_png_and_pdf_through_graphviz() {
         ("pdf", &b"%PDF"[..]),
     ] {
         let path = dir.join(format!("melding.{ext}"));
-        let out = run(&[
+        run_ok(&[
             "render",
             "tests/fixtures/render/vijandig.yaml",
             "--gaps",
             "-o",
             &path.display().to_string(),
         ]);
-        assert_eq!(out.code, 0, "{ext}: {}", out.stderr);
         let bytes = std::fs::read(&path).expect("written");
         assert!(bytes.starts_with(magic), "{ext}");
     }
@@ -119,15 +113,13 @@ fn svg_png_and_pdf_through_graphviz() {
 
 #[test]
 fn journey_view_svg_and_mermaid() {
-    let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["render", "rijk/interne-melding", "--view", "journey"]);
     assert!(
         out.stdout.starts_with("<svg") && out.stdout.contains("silent"),
         "{}",
         &out.stdout[..200.min(out.stdout.len())]
     );
-    let out = run(&["render", "rijk/interne-melding", "--format", "mermaid"]);
-    assert_eq!(out.code, 0);
+    let out = run_ok(&["render", "rijk/interne-melding", "--format", "mermaid"]);
     assert!(
         out.stdout.starts_with("journey\n    title "),
         "{}",
@@ -140,8 +132,8 @@ fn journey_view_svg_and_mermaid() {
         "journey",
         "--format",
         "png",
-    ]);
-    assert_eq!(out.code, 2);
+    ])
+    .expect_code(2);
     assert!(
         out.stderr
             .contains("journey view is drawn as svg or mermaid"),
@@ -152,8 +144,8 @@ fn journey_view_svg_and_mermaid() {
 
 #[test]
 fn journey_with_seed_is_the_traced_journey() {
-    let trace = run(&["trace", "rijk/klacht", "--seed", "5"]);
-    let mermaid = run(&[
+    let trace = run_ok(&["trace", "rijk/klacht", "--seed", "5"]);
+    let mermaid = run_ok(&[
         "render",
         "rijk/klacht",
         "--format",
@@ -161,7 +153,6 @@ fn journey_with_seed_is_the_traced_journey() {
         "--seed",
         "5",
     ]);
-    assert_eq!(mermaid.code, 0, "{}", mermaid.stderr);
     let tasks = mermaid
         .stdout
         .lines()
@@ -178,7 +169,7 @@ fn journey_with_seed_is_the_traced_journey() {
 
 #[test]
 fn committed_journey_picture_is_current() {
-    let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
+    let out = run_ok(&["render", "rijk/interne-melding", "--view", "journey"]);
     let committed =
         std::fs::read_to_string(support::root().join("docs/img/interne-melding-journey.svg"))
             .expect("picture");
@@ -203,7 +194,7 @@ fn every_bundled_procedure_in_every_view_and_format() {
         }
         for (view, format) in cases {
             let path = dir.join(format!("{}-{view}.{format}", id.replace('/', "-")));
-            let out = run(&[
+            run_ok(&[
                 "render",
                 id,
                 "--view",
@@ -215,7 +206,6 @@ fn every_bundled_procedure_in_every_view_and_format() {
                 "-o",
                 &path.display().to_string(),
             ]);
-            assert_eq!(out.code, 0, "{id} {view} {format}: {}", out.stderr);
             let bytes = std::fs::read(&path).expect("written");
             assert!(!bytes.is_empty(), "{id} {view} {format}");
             if format == "svg" {

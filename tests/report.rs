@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use scraper::{ElementRef, Html, Selector};
-use support::{external, meldroute, run, temp_dir};
+use support::{external, meldroute, output, run_ok, temp_dir};
 
 const VARIANTS: [&str; 5] = ["a", "b", "c", "d", "e"];
 
@@ -102,13 +102,14 @@ fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
 
 fn report(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, String) {
     let path = dir.join(name);
-    let out = run(&[
-        &["report"],
-        args,
-        &["-o", path.to_str().expect("utf-8 path")],
-    ]
-    .concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(
+        &[
+            &["report"],
+            args,
+            &["-o", path.to_str().expect("utf-8 path")],
+        ]
+        .concat(),
+    );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     let html = std::fs::read_to_string(&path).expect("the report was written");
     (path, html)
@@ -274,26 +275,21 @@ fn same_input_and_seed_give_the_same_file() {
 fn without_graphviz_the_graphs_are_left_out_with_a_note() {
     let dir = temp_dir("report-nodot");
     let path = dir.join("r.html");
-    let out = meldroute()
-        .args(["report", "rijk/klacht", "--runs", "1000", "-o"])
-        .arg(&path)
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = output(
+        meldroute()
+            .args(["report", "rijk/klacht", "--runs", "1000", "-o"])
+            .arg(&path)
+            .env("PATH", "/nonexistent"),
+    )
+    .ok();
+    let err = out.stderr;
     assert!(err.contains("Graphviz `dot` was not found"), "{err}");
     let html = std::fs::read_to_string(&path).expect("written");
     let dom = Html::parse_document(&html);
     check_structure(&dom, &["rijk/klacht"], false);
     assert!(html.contains("The graph diagram is left out"));
     // --no-graphs leaves them out on purpose, without a warning.
-    let out = run(&["report", "rijk/klacht", "--runs", "1000", "--no-graphs"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["report", "rijk/klacht", "--runs", "1000", "--no-graphs"]);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert!(out.stdout.starts_with("<!DOCTYPE html>"));
     assert!(out.stdout.contains("--no-graphs was given"));
@@ -307,50 +303,48 @@ fn never_overwrites_an_input_and_writes_nothing_on_errors() {
     let original = std::fs::read(support::root().join("processes/voorbeelden/ministerie-d.yaml"))
         .expect("a variant");
     std::fs::write(&procedure, &original).expect("copied");
-    for target in [procedure.clone(), dir.join("other.yaml")] {
-        let out = meldroute()
-            .args(["report", "--no-graphs", "--runs", "100"])
-            .arg(&dir)
-            .arg("-o")
-            .arg(&target)
-            .output()
-            .expect("runs");
-        if target == procedure {
-            assert_eq!(out.status.code(), Some(2));
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(
-                err.contains("refusing to overwrite the input file"),
-                "{err}"
-            );
-        } else {
-            // A new .yaml file inside an input directory would be read next time.
-            std::fs::write(&target, "").expect("placeholder");
-            let again = meldroute()
+    let report_to = |inputs: &[&Path], target: &Path| {
+        output(
+            meldroute()
                 .args(["report", "--no-graphs", "--runs", "100"])
-                .arg(&procedure)
-                .arg(&dir)
+                .args(inputs)
                 .arg("-o")
-                .arg(&target)
-                .output()
-                .expect("runs");
-            assert_eq!(again.status.code(), Some(2));
-        }
-    }
+                .arg(target),
+        )
+    };
+    // The output file is one of the inputs (in an input directory): refused.
+    let out = report_to(&[&dir], &procedure).expect_code(2);
+    assert!(
+        out.stderr.contains("refusing to overwrite the input file"),
+        "{}",
+        out.stderr
+    );
+    // A new file is no input yet: written.
+    let other = dir.join("other.yaml");
+    report_to(&[&dir], &other).ok();
+    // Once there, a .yaml file inside an input directory is read as an input.
+    std::fs::write(&other, "").expect("placeholder");
+    let out = report_to(&[&procedure, &dir], &other).expect_code(2);
+    assert!(
+        out.stderr.contains("refusing to overwrite the input file"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(std::fs::read(&procedure).expect("still there"), original);
     // An invalid procedure: exit 1, its diagnostics, and no report file.
     let bad = dir.join("bad");
     std::fs::create_dir_all(&bad).expect("dir");
     std::fs::write(bad.join("kapot.yaml"), "id: x\ntitle: [\n").expect("written");
     let target = dir.join("kapot.html");
-    let out = meldroute()
-        .arg("report")
-        .arg(bad.join("kapot.yaml"))
-        .arg("-o")
-        .arg(&target)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("kapot.yaml:"));
+    let out = output(
+        meldroute()
+            .arg("report")
+            .arg(bad.join("kapot.yaml"))
+            .arg("-o")
+            .arg(&target),
+    )
+    .expect_code(1);
+    assert!(out.stderr.contains("kapot.yaml:"), "{}", out.stderr);
     assert!(!target.exists(), "no half-written report");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -362,7 +356,7 @@ fn the_rijk_library_compares_and_reports() {
         .filter(|id| id.starts_with("rijk/"))
         .collect();
     assert_eq!(ids.len(), 7);
-    let table = run(&[
+    let table = run_ok(&[
         "compare",
         "processes/rijk",
         "--runs",
@@ -370,7 +364,6 @@ fn the_rijk_library_compares_and_reports() {
         "--format",
         "json",
     ]);
-    assert_eq!(table.code, 0, "{}", table.stderr);
     let rows: serde_json::Value = serde_json::from_str(&table.stdout).expect("JSON");
     let listed: Vec<&str> = rows
         .as_array()

@@ -27,8 +27,7 @@ pub fn meldroute() -> Command {
 
 /// Ids of the bundled procedures, as `meldroute list --format json` gives them.
 pub fn bundled_ids() -> Vec<String> {
-    let list = run(&["list", "--format", "json"]);
-    assert_eq!(list.code, 0, "{}", list.stderr);
+    let list = run_ok(&["list", "--format", "json"]);
     let rows: serde_json::Value = serde_json::from_str(&list.stdout).expect("list gives JSON");
     rows.as_array()
         .expect("a JSON array")
@@ -37,24 +36,89 @@ pub fn bundled_ids() -> Vec<String> {
         .collect()
 }
 
-/// Output of a finished command.
-pub struct Run {
+/// A finished command whose exit code is not checked yet. Its output can
+/// only be read through [`Exited::expect_code`] (or [`Exited::ok`]), which
+/// checks the code first: no test looks at the output of a run that failed
+/// or was refused.
+#[must_use = "check the exit code with .ok() or .expect_code(n)"]
+pub struct Exited {
+    /// The command line, for messages.
+    command: String,
     /// Exit code (-1 when killed by a signal).
-    pub code: i32,
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// The output of a command that exited with the expected code.
+#[derive(Debug)]
+pub struct Run {
     /// Standard output.
     pub stdout: String,
     /// Standard error.
     pub stderr: String,
 }
 
-/// Runs `meldroute` with `args` and collects its output.
-pub fn run(args: &[&str]) -> Run {
-    let out = meldroute().args(args).output().expect("meldroute runs");
-    Run {
+/// At most `max` characters of `text`, saying how much was left out.
+fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}\n... ({} more bytes)", &text[..cut], text.len() - cut),
+    }
+}
+
+impl Exited {
+    /// The output, after asserting that the command exited with `code`
+    /// (on failure the message shows standard output and standard error).
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Run {
+        assert!(
+            self.code == code,
+            "`{}` exited with {} instead of {code}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.command,
+            self.code,
+            excerpt(&self.stdout, 20_000),
+            excerpt(&self.stderr, 20_000),
+        );
+        Run {
+            stdout: self.stdout,
+            stderr: self.stderr,
+        }
+    }
+
+    /// The output, after asserting that the command succeeded (exit 0).
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.expect_code(0)
+    }
+}
+
+/// Runs a prepared command (for instance [`meldroute`] with another `PATH`)
+/// and collects its exit code and output.
+#[track_caller]
+pub fn output(cmd: &mut Command) -> Exited {
+    let command = format!("{cmd:?}");
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{command} does not start: {e}"));
+    Exited {
+        command,
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs `meldroute` with `args`; check its exit code before reading its output.
+#[track_caller]
+pub fn run(args: &[&str]) -> Exited {
+    output(meldroute().args(args))
+}
+
+/// Runs `meldroute` with `args`, asserts it succeeded, and gives its output.
+#[track_caller]
+pub fn run_ok(args: &[&str]) -> Run {
+    run(args).ok()
 }
 
 /// True when `program` runs (`program probe` succeeds). When it does not: with
