@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{external, run, temp_dir};
+use support::{GRAPHVIZ, run, temp_dir};
 
 const FIXTURE: &str = "tests/fixtures/render/vijandig.yaml";
 
@@ -162,19 +162,31 @@ fn render_every_view_and_text_format() {
             "{line}"
         );
     }
-    if external("dot", "-V", "apt-get install graphviz") {
-        let svg = ok(&["render", FIXTURE, "--gaps", "--format", "svg"]);
-        assert_svg("graph svg", &svg);
-        assert!(!svg.contains("<script"));
-    }
 }
 
 #[test]
-fn report_html() {
-    let dir = temp_dir("hostile-report");
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn render_graph_svg_through_graphviz() {
+    GRAPHVIZ.require();
+    let svg = ok(&["render", FIXTURE, "--gaps", "--format", "svg"]);
+    assert_svg("graph svg", &svg);
+    assert!(!svg.contains("<script"));
+}
+
+/// The report of the fixture, with (`graphs`) or without its graph diagram.
+fn check_report_html(graphs: bool) {
+    let dir = temp_dir(if graphs {
+        "hostile-report-graphs"
+    } else {
+        "hostile-report"
+    });
     let path = dir.join("r.html");
     let path_arg = path.to_str().expect("utf-8");
-    ok(&["report", FIXTURE, "--runs", "2000", "-o", path_arg]);
+    let mut args = vec!["report", FIXTURE, "--runs", "2000", "-o", path_arg];
+    if !graphs {
+        args.push("--no-graphs");
+    }
+    ok(&args);
     let html = std::fs::read_to_string(&path).expect("written");
     let dom = scraper::Html::parse_document(&html);
     let any = |css: &str| {
@@ -189,5 +201,18 @@ fn report_html() {
     // The https link keeps its query, escaped.
     assert!(html.contains("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;&lt;x&gt;\""));
     assert!(!html.contains('\u{1b}'));
+    assert_eq!(any("figure.graph svg"), usize::from(graphs));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn report_html() {
+    check_report_html(false);
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn report_html_with_the_graph() {
+    GRAPHVIZ.require();
+    check_report_html(true);
 }

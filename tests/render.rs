@@ -2,13 +2,7 @@
 
 mod support;
 
-use support::{meldroute, output, run, run_ok};
-
-/// Graphviz `dot` is installed (or, in CI, the test fails); otherwise the
-/// caller skips what needs it, and says so.
-fn dot_installed() -> bool {
-    support::external("dot", "-V", "apt-get install graphviz")
-}
+use support::{GRAPHVIZ, meldroute, output, run, run_ok, temp_dir};
 
 #[test]
 fn dot_goes_to_stdout_and_works_without_graphviz() {
@@ -82,12 +76,10 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
 }
 
 #[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
 fn svg_png_and_pdf_through_graphviz() {
-    if !dot_installed() {
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("meldroute-render-g-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    GRAPHVIZ.require();
+    let dir = temp_dir("render-graphviz");
     for (ext, magic) in [
         ("svg", &b"<?xml"[..]),
         ("png", &b"\x89PNG"[..]),
@@ -179,20 +171,13 @@ fn committed_journey_picture_is_current() {
     );
 }
 
-#[test]
-fn every_bundled_procedure_in_every_view_and_format() {
+/// Renders every bundled procedure in each (view, format) of `cases` to a
+/// file; checks the file is there, and well-formed when it is SVG.
+fn render_every_bundled_procedure(name: &str, cases: &[(&str, &str)]) {
     let ids = support::bundled_ids();
-    // Without Graphviz, only the formats that need nothing else.
-    let graphviz = dot_installed();
-    let dir = std::env::temp_dir().join(format!("meldroute-render-all-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = temp_dir(name);
     for id in &ids {
-        let mut cases: Vec<(&str, &str)> =
-            vec![("graph", "dot"), ("journey", "svg"), ("journey", "mermaid")];
-        if graphviz {
-            cases.extend([("graph", "svg"), ("graph", "png"), ("graph", "pdf")]);
-        }
-        for (view, format) in cases {
+        for &(view, format) in cases {
             let path = dir.join(format!("{}-{view}.{format}", id.replace('/', "-")));
             run_ok(&[
                 "render",
@@ -221,4 +206,24 @@ fn every_bundled_procedure_in_every_view_and_format() {
             }
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The formats that need no other program.
+#[test]
+fn every_bundled_procedure_in_every_view_and_text_format() {
+    render_every_bundled_procedure(
+        "render-all",
+        &[("graph", "dot"), ("journey", "svg"), ("journey", "mermaid")],
+    );
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn every_bundled_procedure_through_graphviz() {
+    GRAPHVIZ.require();
+    render_every_bundled_procedure(
+        "render-all-graphviz",
+        &[("graph", "svg"), ("graph", "png"), ("graph", "pdf")],
+    );
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use scraper::{ElementRef, Html, Selector};
-use support::{external, meldroute, output, run_ok, temp_dir};
+use support::{CHROMIUM, GRAPHVIZ, meldroute, output, require, run_ok, temp_dir};
 
 const VARIANTS: [&str; 5] = ["a", "b", "c", "d", "e"];
 
@@ -24,22 +24,6 @@ fn text(root: ElementRef) -> String {
     root.text().collect()
 }
 
-/// The Chromium binary, or `None` (the test then skips, or fails in CI).
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|p| {
-            Command::new(p)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .or_else(|| {
-            external("chromium", "--version", "apt-get install chromium");
-            None
-        })
-}
-
 /// What the browser made of a page: its DOM after loading, and every
 /// console message (CSP violations and failed loads among them).
 struct Loaded {
@@ -48,12 +32,13 @@ struct Loaded {
 }
 
 /// Loads `page` from a file URL in headless Chromium with the network off.
-fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
+fn load(page: &Path, profile: &Path) -> Loaded {
+    let browser = CHROMIUM.require();
     let url = format!(
         "file://{}",
         page.canonicalize().expect("the page exists").display()
     );
-    let mut child = Command::new(browser)
+    let mut child = Command::new(&browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -78,18 +63,26 @@ fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
         .spawn()
         .expect("chromium starts");
     let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
         if started.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             panic!("chromium did not finish loading the report within 2 minutes");
         }
         std::thread::sleep(Duration::from_millis(100));
-    }
+    };
     let read = |ext| {
         String::from_utf8_lossy(&std::fs::read(profile.with_extension(ext)).expect("output"))
             .into_owned()
     };
     let stderr = read("log");
+    assert!(
+        status.success(),
+        "{} exited with {status}:\n{stderr}",
+        browser.display()
+    );
     Loaded {
         dom: read("dom"),
         console: stderr
@@ -168,36 +161,74 @@ fn check_structure(dom: &Html, procedures: &[&str], graphs: bool) {
     }
 }
 
-#[test]
-fn variants_and_library_in_a_real_browser() {
-    let graphs = external("dot", "-V", "apt-get install graphviz");
-    let Some(browser) = chromium() else { return };
-    let dir = temp_dir("report-browser");
-    let (page, html) = report(
-        &dir,
-        "report.html",
-        &[
-            "processes/voorbeelden",
-            "rijk/interne-melding",
-            "--runs",
-            "20000",
-        ],
-    );
+/// The ids of the procedures in the report of the illustrative variants
+/// and the internal report, in the report's order.
+fn variant_ids() -> Vec<String> {
     let mut ids: Vec<String> = VARIANTS
         .iter()
         .map(|v| format!("voorbeelden/ministerie-{v}"))
         .collect();
     ids.push("rijk/interne-melding".to_owned());
+    ids
+}
+
+/// Writes the report of the illustrative variants and the internal report
+/// into `dir`, with the graph diagrams or (`graphs` false) without.
+fn variants_report(dir: &Path, graphs: bool) -> (PathBuf, String) {
+    let mut args = vec![
+        "processes/voorbeelden",
+        "rijk/interne-melding",
+        "--runs",
+        "20000",
+    ];
+    if !graphs {
+        args.push("--no-graphs");
+    }
+    report(dir, "report.html", &args)
+}
+
+#[test]
+fn variants_and_library_report_structure() {
+    let dir = temp_dir("report-variants");
+    let (_, html) = variants_report(&dir, false);
+    let ids = variant_ids();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    check_structure(&Html::parse_document(&html), &ids, graphs);
-    let loaded = load(browser, &page, &dir.join("profile"));
+    check_structure(&Html::parse_document(&html), &ids, false);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn variants_and_library_report_with_graphs() {
+    GRAPHVIZ.require();
+    let dir = temp_dir("report-variants-graphs");
+    let (_, html) = variants_report(&dir, true);
+    let ids = variant_ids();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    check_structure(&Html::parse_document(&html), &ids, true);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[cfg_attr(
+    not(all(has_graphviz, has_chromium)),
+    ignore = "needs Graphviz and Chromium: apt-get install graphviz chromium"
+)]
+fn variants_and_library_in_a_real_browser() {
+    require(&[&GRAPHVIZ, &CHROMIUM]);
+    let dir = temp_dir("report-browser");
+    let (page, html) = variants_report(&dir, true);
+    let ids = variant_ids();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    check_structure(&Html::parse_document(&html), &ids, true);
+    let loaded = load(&page, &dir.join("profile"));
     assert!(
         loaded.console.is_empty(),
         "console messages:\n{}",
         loaded.console.join("\n")
     );
     let dom = Html::parse_document(&loaded.dom);
-    check_structure(&dom, &ids, graphs);
+    check_structure(&dom, &ids, true);
     // The browser saw the figures, not just the markup around them.
     let first_row = dom
         .select(&sel("table.compare tbody tr"))
@@ -212,13 +243,15 @@ fn variants_and_library_in_a_real_browser() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+const HOSTILE: &str = "tests/fixtures/render/vijandig.yaml";
+
 #[test]
 fn hostile_titles_are_inert_in_html() {
     let dir = temp_dir("report-hostile");
-    let (page, html) = report(
+    let (_, html) = report(
         &dir,
         "vijandig.html",
-        &["tests/fixtures/render/vijandig.yaml", "--runs", "2000"],
+        &[HOSTILE, "--runs", "2000", "--no-graphs"],
     );
     assert!(!html.contains("<script"), "raw markup from a title");
     assert!(!html.contains("<b>vet"), "raw markup from a step title");
@@ -227,11 +260,7 @@ fn hostile_titles_are_inert_in_html() {
     assert!(html.contains("<bdi>Özütok \u{202e}evil\u{202c}</bdi>"));
     assert!(!html.contains('\u{1b}'));
     let dom = Html::parse_document(&html);
-    check_structure(
-        &dom,
-        &["test/vijandig"],
-        external("dot", "-V", "apt-get install graphviz"),
-    );
+    check_structure(&dom, &["test/vijandig"], false);
     let heading = dom
         .select(&sel("section.procedure h2"))
         .next()
@@ -241,34 +270,73 @@ fn hostile_titles_are_inert_in_html() {
         "{}",
         text(heading)
     );
-    if let Some(browser) = chromium() {
-        let loaded = load(browser, &page, &dir.join("profile"));
-        assert!(loaded.console.is_empty(), "{}", loaded.console.join("\n"));
-        assert_eq!(
-            count(Html::parse_document(&loaded.dom).root_element(), "script"),
-            0
-        );
-    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
-fn same_input_and_seed_give_the_same_file() {
-    let dir = temp_dir("report-same");
-    let args = [
+#[cfg_attr(
+    not(all(has_graphviz, has_chromium)),
+    ignore = "needs Graphviz and Chromium: apt-get install graphviz chromium"
+)]
+fn hostile_titles_are_inert_in_a_real_browser() {
+    require(&[&GRAPHVIZ, &CHROMIUM]);
+    let dir = temp_dir("report-hostile-browser");
+    let (page, html) = report(&dir, "vijandig.html", &[HOSTILE, "--runs", "2000"]);
+    assert!(!html.contains("<script"), "raw markup from a title");
+    check_structure(&Html::parse_document(&html), &["test/vijandig"], true);
+    let loaded = load(&page, &dir.join("profile"));
+    assert!(loaded.console.is_empty(), "{}", loaded.console.join("\n"));
+    let dom = Html::parse_document(&loaded.dom);
+    assert_eq!(count(dom.root_element(), "script"), 0);
+    check_structure(&dom, &["test/vijandig"], true);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same input and seed give the same file (with the graph diagrams or,
+/// `graphs` false, without); another seed another.
+fn check_same_file(graphs: bool) {
+    let dir = temp_dir(if graphs {
+        "report-same-graphs"
+    } else {
+        "report-same"
+    });
+    let mut args = vec![
         "processes/voorbeelden/ministerie-c.yaml",
         "--runs",
         "3000",
         "--seed",
         "7",
     ];
+    if !graphs {
+        args.push("--no-graphs");
+    }
     let (_, first) = report(&dir, "1.html", &args);
     let (_, second) = report(&dir, "2.html", &args);
     assert!(first == second, "two runs differ");
-    let (_, other_seed) = report(&dir, "3.html", &[&args[..3], &["--seed", "8"]].concat());
+    args[4] = "8";
+    let (_, other_seed) = report(&dir, "3.html", &args);
     assert!(first != other_seed, "the seed changes the figures");
     assert!(first.contains("seed 7"));
+    assert_eq!(
+        count(
+            Html::parse_document(&first).root_element(),
+            "figure.graph svg"
+        ),
+        usize::from(graphs)
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn same_input_and_seed_give_the_same_file() {
+    check_same_file(false);
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn same_input_and_seed_give_the_same_file_with_graphs() {
+    GRAPHVIZ.require();
+    check_same_file(true);
 }
 
 #[test]

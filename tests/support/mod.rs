@@ -9,6 +9,11 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+mod external;
+
+#[allow(unused_imports)] // not every test file needs them
+pub use external::{CHROMIUM, GRAPHVIZ, require};
+
 /// The workspace root. Cargo runs the tests in `crates/meldroute-cli`; paths
 /// in the tests (fixtures, `processes/`) are relative to the root, so open
 /// files with `root().join(..)`. The binary runs with the root as its
@@ -119,24 +124,6 @@ pub fn run(args: &[&str]) -> Exited {
 #[track_caller]
 pub fn run_ok(args: &[&str]) -> Run {
     run(args).ok()
-}
-
-/// True when `program` runs (`program probe` succeeds). When it does not: with
-/// `MELDROUTE_REQUIRE_EXTERNAL=1` (as in CI) the calling test fails,
-/// otherwise it is told to skip, and why, on standard error.
-pub fn external(program: &str, probe: &str, install: &str) -> bool {
-    let found = Command::new(program)
-        .arg(probe)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("MELDROUTE_REQUIRE_EXTERNAL").map_or(true, |v| v != "1"),
-            "MELDROUTE_REQUIRE_EXTERNAL=1 but `{program}` is not installed ({install})"
-        );
-        eprintln!("skipping: `{program}` is not installed ({install})");
-    }
-    found
 }
 
 /// A fresh empty directory for one test.
