@@ -1,11 +1,12 @@
 //! The commands end to end: output formats, exit codes, generated docs.
 
-use meldroute_tests::{root, run};
+mod support;
+
+use support::{root, run, run_ok};
 
 #[test]
 fn validate_bundled_library_directory_is_clean() {
-    let out = run(&["validate", "processes/"]);
-    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = run_ok(&["validate", "processes/"]);
     let n = meldroute_core::library::bundled_files().len();
     assert_eq!(out.stdout, format!("checked {n} procedures: no problems\n"));
 }
@@ -17,19 +18,18 @@ fn the_same_input_twice_is_checked_once() {
         &["validate", "rijk/klacht", "rijk/klacht"],
         &["validate", "processes/rijk/klacht.yaml", "rijk/klacht"],
     ] {
-        let out = run(args);
-        assert_eq!(out.code, 0, "{args:?}: {}", out.stdout);
+        let out = run_ok(args);
         assert!(!out.stdout.contains("MR011"), "{}", out.stdout);
     }
     assert_eq!(
-        run(&["validate", "rijk/klacht", "rijk/klacht"]).stdout,
+        run_ok(&["validate", "rijk/klacht", "rijk/klacht"]).stdout,
         "checked 1 procedure: no problems\n"
     );
 }
 
 #[test]
 fn limit_flags_do_not_apply_to_the_bundled_library() {
-    let out = run(&[
+    run_ok(&[
         "validate",
         "--max-depth",
         "3",
@@ -38,7 +38,6 @@ fn limit_flags_do_not_apply_to_the_bundled_library() {
         "tests/fixtures/rules/warning-only.yaml",
         "rijk/klacht",
     ]);
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
 
 #[cfg(unix)]
@@ -46,7 +45,7 @@ fn limit_flags_do_not_apply_to_the_bundled_library() {
 fn a_closed_pipe_is_not_an_error() {
     use std::io::Read;
     use std::process::Stdio;
-    let mut child = meldroute_tests::meldroute()
+    let mut child = support::meldroute()
         .args(["rules", "--format", "markdown"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -67,15 +66,13 @@ fn a_closed_pipe_is_not_an_error() {
 
 #[test]
 fn validate_by_library_id() {
-    let out = run(&["validate", "rijk/klacht", "rijk/interne-melding"]);
-    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = run_ok(&["validate", "rijk/klacht", "rijk/interne-melding"]);
     assert_eq!(out.stdout, "checked 2 procedures: no problems\n");
 }
 
 #[test]
 fn human_output_snapshot() {
-    let out = run(&["validate", "tests/fixtures/rules/many-errors.yaml"]);
-    assert_eq!(out.code, 1);
+    let out = run(&["validate", "tests/fixtures/rules/many-errors.yaml"]).expect_code(1);
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -86,27 +83,26 @@ fn json_output_snapshot() {
         "tests/fixtures/rules/many-errors.yaml",
         "--format",
         "json",
-    ]);
-    assert_eq!(out.code, 1);
+    ])
+    .expect_code(1);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn warnings_pass_unless_denied() {
-    let out = run(&[
+    let out = run_ok(&[
         "validate",
         "tests/fixtures/rules/warning-only.yaml",
         "--format",
         "short",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.contains("warning[MR015]"), "{}", out.stdout);
-    let out = run(&[
+    run(&[
         "validate",
         "tests/fixtures/rules/warning-only.yaml",
         "--deny-warnings",
-    ]);
-    assert_eq!(out.code, 1);
+    ])
+    .expect_code(1);
 }
 
 #[test]
@@ -117,38 +113,35 @@ fn escalation_resolves_to_a_file_given_alongside() {
         "tests/fixtures/rules/escalates.yaml",
         "--format",
         "short",
-    ]);
-    assert_eq!(out.code, 1);
+    ])
+    .expect_code(1);
     assert!(
         out.stdout
             .contains("error[MR003]: step `door` escalates to unknown procedure `test/elders`"),
         "{}",
         out.stdout
     );
-    let out = run(&[
+    run_ok(&[
         "validate",
         "tests/fixtures/rules/escalates.yaml",
         "tests/fixtures/rules/elders.yaml",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stdout);
 }
 
 #[test]
 fn list_snapshot() {
-    let out = run(&["list"]);
-    assert_eq!(out.code, 0);
+    let out = run_ok(&["list"]);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn rules_list_and_explain() {
-    let out = run(&["rules"]);
-    assert_eq!(out.code, 0);
+    let out = run_ok(&["rules"]);
     assert_eq!(
         out.stdout.lines().count(),
         1 + meldroute_core::catalogue::all().count()
     );
-    let out = run(&["rules", "MR007"]);
+    let out = run_ok(&["rules", "MR007"]);
     assert!(
         out.stdout
             .starts_with("MR007 branch-probability (correctness, error)"),
@@ -156,8 +149,7 @@ fn rules_list_and_explain() {
         out.stdout
     );
     assert!(out.stdout.contains("### Why is this bad"));
-    let out = run(&["rules", "brnch-probability"]);
-    assert_eq!(out.code, 2);
+    let out = run(&["rules", "brnch-probability"]).expect_code(2);
     assert!(
         out.stderr.contains("did you mean `branch-probability`"),
         "{}",
@@ -167,7 +159,7 @@ fn rules_list_and_explain() {
 
 #[test]
 fn docs_rules_md_is_generated_from_the_rules() {
-    let out = run(&["rules", "--format", "markdown"]);
+    let out = run_ok(&["rules", "--format", "markdown"]);
     let committed = std::fs::read_to_string(root().join("docs/rules.md")).expect("docs/rules.md");
     assert!(
         committed == out.stdout,
@@ -177,7 +169,7 @@ fn docs_rules_md_is_generated_from_the_rules() {
 
 #[test]
 fn committed_schema_is_current_and_bundled_files_point_to_it() {
-    let out = run(&["schema"]);
+    let out = run_ok(&["schema"]);
     let committed =
         std::fs::read_to_string(root().join("docs/procedure.schema.json")).expect("schema file");
     assert!(
@@ -203,11 +195,10 @@ fn committed_schema_is_current_and_bundled_files_point_to_it() {
 
 #[test]
 fn help_has_examples() {
-    let out = run(&["validate", "--help"]);
-    assert_eq!(out.code, 0);
+    let out = run_ok(&["validate", "--help"]);
     assert!(out.stdout.contains("Examples:") && out.stdout.contains("Exit codes:"));
-    let out = run(&["frobnicate"]);
-    assert_eq!(out.code, 2);
+    let out = run(&["frobnicate"]).expect_code(2);
+    assert!(out.stderr.contains("frobnicate"), "{}", out.stderr);
 }
 
 #[test]
@@ -219,7 +210,6 @@ fn format_reference_minimal_example_validates_clean() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("minimal.yaml");
     std::fs::write(&path, &doc[start..end]).expect("write");
-    let out = run(&["validate", &path.display().to_string()]);
-    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = run_ok(&["validate", &path.display().to_string()]);
     assert_eq!(out.stdout, "checked 1 procedure: no problems\n");
 }

@@ -1,6 +1,8 @@
 //! `meldroute compare` end to end.
 
-use meldroute_tests::run;
+mod support;
+
+use support::{root, run_ok, temp_dir};
 
 const ARGS: [&str; 6] = [
     "compare",
@@ -13,15 +15,13 @@ const ARGS: [&str; 6] = [
 
 #[test]
 fn markdown_snapshot() {
-    let out = run(&[&ARGS[..], &["--format", "markdown"]].concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&[&ARGS[..], &["--format", "markdown"]].concat());
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn csv_snapshot_and_shape() {
-    let out = run(&[&ARGS[..], &["--format", "csv"]].concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&[&ARGS[..], &["--format", "csv"]].concat());
     let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
     let header = reader.headers().expect("a header").clone();
     assert_eq!(&header[0], "procedure");
@@ -42,7 +42,7 @@ fn csv_snapshot_and_shape() {
 
 #[test]
 fn same_seed_for_every_procedure_and_gaps_counted() {
-    let out = run(&[&ARGS[..], &["--format", "json"]].concat());
+    let out = run_ok(&[&ARGS[..], &["--format", "json"]].concat());
     let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let rows = rows.as_array().expect("array");
     assert_eq!(rows.len(), 3);
@@ -54,7 +54,7 @@ fn same_seed_for_every_procedure_and_gaps_counted() {
     assert_eq!(bad["aftercare_rate"], 0.0);
     assert_eq!(good["aftercare_rate"], 1.0);
     // The same procedure gives the same figures alone and among others.
-    let alone = run(&[
+    let alone = run_ok(&[
         "compare",
         "rijk/klacht",
         "--runs",
@@ -66,22 +66,65 @@ fn same_seed_for_every_procedure_and_gaps_counted() {
     assert_eq!(alone[0], rows[2]);
 }
 
+/// What a spreadsheet runs as a formula when a cell starts with it.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Titles that a spreadsheet would run: the fixture's, and copies of the
+/// fixture whose titles start with the other formula characters. Each
+/// reaches the CSV with a leading `'`, and no cell starts a formula.
 #[test]
 fn no_formula_cells_in_csv() {
-    let out = run(&[&ARGS[..], &["--format", "csv"]].concat());
-    for line in out.stdout.lines().skip(1) {
-        for cell in line.split(',') {
+    let fixture = "tests/fixtures/compare/formules.yaml";
+    let text = std::fs::read_to_string(root().join(fixture)).expect("the fixture");
+    let (id_line, title_line) = (
+        "id: test/formules\n",
+        "title: '=HYPERLINK(\"http://x\",\"y\")'\n",
+    );
+    assert!(text.contains(id_line) && text.contains(title_line));
+    let dir = temp_dir("compare-formulas");
+    let mut args = vec!["compare".to_owned(), fixture.to_owned()];
+    let mut titles = vec!["=HYPERLINK(\"http://x\",\"y\")"];
+    for (i, title) in ["@SUM(A1)", "+1", "-2", "\t=1+1", "\r=1+1"]
+        .into_iter()
+        .enumerate()
+    {
+        let copy = text.replacen(id_line, &format!("id: test/formules-{i}\n"), 1);
+        let yaml_title = serde_json::to_string(title).expect("a JSON string is a YAML string");
+        let copy = copy.replacen(title_line, &format!("title: {yaml_title}\n"), 1);
+        let path = dir.join(format!("formules-{i}.yaml"));
+        std::fs::write(&path, copy).expect("written");
+        args.push(path.display().to_string());
+        titles.push(title);
+    }
+    args.extend(["--runs", "500", "--format", "csv"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_ok(&args);
+    let records: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.stdout.as_bytes())
+        .records()
+        .map(|r| r.expect("RFC 4180"))
+        .collect();
+    assert_eq!(records.len(), 1 + titles.len(), "{}", out.stdout);
+    assert_eq!(&records[0][1], "title");
+    for (record, title) in records[1..].iter().zip(&titles) {
+        assert_eq!(&record[1], format!("'{title}"), "{}", out.stdout);
+    }
+    for record in &records {
+        for cell in record {
             assert!(
-                !cell.starts_with(['=', '+', '@']),
-                "formula-like cell `{cell}` in {line}"
+                !cell.starts_with(FORMULA_START),
+                "formula-like cell {cell:?} in:\n{}",
+                out.stdout
             );
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_illustrative_variants_differ_as_described() {
-    let out = run(&[
+    let out = run_ok(&[
         "compare",
         "processes/voorbeelden",
         "--runs",
@@ -89,7 +132,6 @@ fn the_illustrative_variants_differ_as_described() {
         "--format",
         "json",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
     let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let rows = rows.as_array().expect("array");
     assert_eq!(rows.len(), 5);
@@ -125,8 +167,7 @@ fn the_illustrative_variants_differ_as_described() {
 #[test]
 fn hostile_title_is_inert_in_csv_and_markdown() {
     let fixture = "tests/fixtures/render/vijandig.yaml";
-    let out = run(&["compare", fixture, "--runs", "500", "--format", "csv"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["compare", fixture, "--runs", "500", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
     let row = reader.records().next().expect("a row").expect("RFC 4180");
     // The title starts with `=`: neutralised, and its quotes survive RFC 4180 quoting.
@@ -134,7 +175,6 @@ fn hostile_title_is_inert_in_csv_and_markdown() {
         &row[1],
         "'=1+1 Melding \"quoted\" \\ <script>alert(1)</script> & co"
     );
-    let md = run(&["compare", fixture, "--runs", "500", "--format", "markdown"]);
-    assert_eq!(md.code, 0, "{}", md.stderr);
+    let md = run_ok(&["compare", fixture, "--runs", "500", "--format", "markdown"]);
     assert!(!md.stdout.contains("<script"), "{}", md.stdout);
 }

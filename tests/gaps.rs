@@ -1,6 +1,8 @@
 //! `meldroute gaps` end to end.
 
-use meldroute_tests::run;
+mod support;
+
+use support::{run, run_ok};
 
 #[test]
 fn every_gap_of_the_fixture_is_found_human_snapshot() {
@@ -9,8 +11,8 @@ fn every_gap_of_the_fixture_is_found_human_snapshot() {
         "tests/fixtures/gaps/alle-gaten.yaml",
         "--runs",
         "4000",
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
+    ])
+    .expect_code(1);
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -23,8 +25,8 @@ fn every_gap_of_the_fixture_is_found_json_snapshot() {
         "4000",
         "--format",
         "json",
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
+    ])
+    .expect_code(1);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let mut codes: Vec<&str> = v
         .as_array()
@@ -45,13 +47,12 @@ fn every_gap_of_the_fixture_is_found_json_snapshot() {
 
 #[test]
 fn a_procedure_without_gaps_has_no_findings() {
-    let out = run(&[
+    let out = run_ok(&[
         "gaps",
         "tests/fixtures/gaps/geen-gaten.yaml",
         "--runs",
         "4000",
     ]);
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stdout.ends_with("1 procedure: no gaps\n"),
         "{}",
@@ -61,8 +62,7 @@ fn a_procedure_without_gaps_has_no_findings() {
 
 #[test]
 fn the_bundled_library_has_only_deliberate_gaps() {
-    let out = run(&["gaps", "processes/rijk", "--format", "json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["gaps", "processes/rijk", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let findings = v.as_array().expect("array");
     assert!(
@@ -85,7 +85,8 @@ fn the_bundled_library_has_only_deliberate_gaps() {
 
 #[test]
 fn select_ignore_and_thresholds() {
-    let out = run(&[
+    // Exit 0: only warnings are selected.
+    let out = run_ok(&[
         "gaps",
         "tests/fixtures/gaps/alle-gaten.yaml",
         "--runs",
@@ -103,8 +104,7 @@ fn select_ignore_and_thresholds() {
         .map(|f| f["code"].as_str().expect("code"))
         .collect();
     assert_eq!(codes.len(), 2, "{codes:?}");
-    assert_eq!(out.code, 0, "only warnings selected");
-    let out = run(&[
+    let out = run_ok(&[
         "gaps",
         "tests/fixtures/gaps/alle-gaten.yaml",
         "--runs",
@@ -122,11 +122,10 @@ fn select_ignore_and_thresholds() {
         "tests/fixtures/gaps/alle-gaten.yaml",
         "--ignore",
         "MR999",
-    ]);
-    assert_eq!(out.code, 2);
+    ])
+    .expect_code(2);
     assert!(out.stderr.contains("no rule `MR999`"));
-    let out = run(&["gaps", "tests/fixtures/rules/many-errors.yaml"]);
-    assert_eq!(out.code, 1);
+    let out = run(&["gaps", "tests/fixtures/rules/many-errors.yaml"]).expect_code(1);
     assert!(
         out.stderr.contains("invalid; fix them first"),
         "{}",

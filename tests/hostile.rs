@@ -4,7 +4,9 @@
 //! very long title. Every output stays well-formed and inert. (`list`,
 //! `rules` and `schema` read no procedure files.)
 
-use meldroute_tests::{external, run, temp_dir};
+mod support;
+
+use support::{GRAPHVIZ, run, temp_dir};
 
 const FIXTURE: &str = "tests/fixtures/render/vijandig.yaml";
 
@@ -57,17 +59,18 @@ fn assert_svg(what: &str, text: &str) {
     );
 }
 
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.code == 0 || out.code == 1,
-        "{args:?}: exit {}\n{}",
-        out.code,
-        out.stderr
-    );
-    assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
+/// Runs `args`, asserts exit `code` and a terminal-safe standard error, and
+/// gives standard output.
+fn exits(code: i32, args: &[&str]) -> String {
+    let out = run(args).expect_code(code);
     assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
     out.stdout
+}
+
+/// The fixture is a valid procedure: every command accepts it (exit 0), so
+/// the checks below see real output, never that of a refusal.
+fn ok(args: &[&str]) -> String {
+    exits(0, args)
 }
 
 #[test]
@@ -103,8 +106,14 @@ fn simulate_and_trace() {
 
 #[test]
 fn gaps_in_every_format() {
-    let human = ok(&["gaps", FIXTURE, "--runs", "2000"]);
+    // Exit 1: the fixture has an error finding its file does not accept
+    // (refusing an invalid file exits 1 too, with nothing on standard output).
+    let human = exits(1, &["gaps", FIXTURE, "--runs", "2000"]);
     assert_terminal_safe("gaps human", &human);
+    assert!(
+        human.starts_with("== test/vijandig ") && human.contains("= route: "),
+        "no findings on the fixture in:\n{human}"
+    );
     // Long titles are cut in the route lines.
     assert!(
         human.lines().all(|l| l.chars().count() < 1000),
@@ -112,7 +121,7 @@ fn gaps_in_every_format() {
     );
     let json = assert_json(
         "gaps json",
-        &ok(&["gaps", FIXTURE, "--runs", "2000", "--format", "json"]),
+        &exits(1, &["gaps", FIXTURE, "--runs", "2000", "--format", "json"]),
     );
     assert!(!json.as_array().expect("findings").is_empty());
 }
@@ -153,19 +162,31 @@ fn render_every_view_and_text_format() {
             "{line}"
         );
     }
-    if external("dot", "-V", "apt-get install graphviz") {
-        let svg = ok(&["render", FIXTURE, "--gaps", "--format", "svg"]);
-        assert_svg("graph svg", &svg);
-        assert!(!svg.contains("<script"));
-    }
 }
 
 #[test]
-fn report_html() {
-    let dir = temp_dir("hostile-report");
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn render_graph_svg_through_graphviz() {
+    GRAPHVIZ.require();
+    let svg = ok(&["render", FIXTURE, "--gaps", "--format", "svg"]);
+    assert_svg("graph svg", &svg);
+    assert!(!svg.contains("<script"));
+}
+
+/// The report of the fixture, with (`graphs`) or without its graph diagram.
+fn check_report_html(graphs: bool) {
+    let dir = temp_dir(if graphs {
+        "hostile-report-graphs"
+    } else {
+        "hostile-report"
+    });
     let path = dir.join("r.html");
     let path_arg = path.to_str().expect("utf-8");
-    ok(&["report", FIXTURE, "--runs", "2000", "-o", path_arg]);
+    let mut args = vec!["report", FIXTURE, "--runs", "2000", "-o", path_arg];
+    if !graphs {
+        args.push("--no-graphs");
+    }
+    ok(&args);
     let html = std::fs::read_to_string(&path).expect("written");
     let dom = scraper::Html::parse_document(&html);
     let any = |css: &str| {
@@ -180,5 +201,18 @@ fn report_html() {
     // The https link keeps its query, escaped.
     assert!(html.contains("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;&lt;x&gt;\""));
     assert!(!html.contains('\u{1b}'));
+    assert_eq!(any("figure.graph svg"), usize::from(graphs));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn report_html() {
+    check_report_html(false);
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn report_html_with_the_graph() {
+    GRAPHVIZ.require();
+    check_report_html(true);
 }

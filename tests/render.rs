@@ -1,39 +1,31 @@
 //! `meldroute render` end to end (graph view).
 
-use meldroute_tests::run;
+mod support;
 
-/// Graphviz `dot` is installed (or, in CI, the test fails); otherwise the
-/// caller skips what needs it, and says so.
-fn dot_installed() -> bool {
-    meldroute_tests::external("dot", "-V", "apt-get install graphviz")
-}
+use support::{GRAPHVIZ, meldroute, output, run, run_ok, temp_dir};
 
 #[test]
 fn dot_goes_to_stdout_and_works_without_graphviz() {
-    let out = meldroute_tests::meldroute()
-        .args(["render", "rijk/klacht", "--follow-escalations"])
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = output(
+        meldroute()
+            .args(["render", "rijk/klacht", "--follow-escalations"])
+            .env("PATH", "/nonexistent"),
+    )
+    .ok();
+    let text = out.stdout;
     assert!(text.starts_with("digraph procedure {"), "{text}");
     assert!(text.contains("cluster_legend"));
 }
 
 #[test]
 fn missing_graphviz_is_explained() {
-    let out = meldroute_tests::meldroute()
-        .args(["render", "rijk/klacht", "--format", "svg"])
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = output(
+        meldroute()
+            .args(["render", "rijk/klacht", "--format", "svg"])
+            .env("PATH", "/nonexistent"),
+    )
+    .expect_code(2);
+    let err = out.stderr;
     assert!(
         err.contains("Graphviz program `dot`")
             && err.contains("apt-get install graphviz")
@@ -47,19 +39,14 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
     let dir = std::env::temp_dir().join(format!("meldroute-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let dot = dir.join("klacht.dot");
-    let out = run(&["render", "rijk/klacht", "-o", &dot.display().to_string()]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    run_ok(&["render", "rijk/klacht", "-o", &dot.display().to_string()]);
     assert!(
         std::fs::read_to_string(&dot)
             .expect("written")
             .starts_with("digraph")
     );
     let input = dir.join("input.dot");
-    std::fs::copy(
-        meldroute_tests::root().join("processes/rijk/klacht.yaml"),
-        &input,
-    )
-    .expect("copy");
+    std::fs::copy(support::root().join("processes/rijk/klacht.yaml"), &input).expect("copy");
     let out = run(&[
         "render",
         &input.display().to_string(),
@@ -67,8 +54,8 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
         "dot",
         "-o",
         &input.display().to_string(),
-    ]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
+    ])
+    .expect_code(2);
     assert!(
         out.stderr.contains("refusing to overwrite the input file"),
         "{}",
@@ -79,8 +66,8 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
         "rijk/klacht",
         "-o",
         &dir.join("x.txt").display().to_string(),
-    ]);
-    assert_eq!(out.code, 2);
+    ])
+    .expect_code(2);
     assert!(
         out.stderr.contains("cannot tell the format"),
         "{}",
@@ -89,26 +76,23 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
 }
 
 #[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
 fn svg_png_and_pdf_through_graphviz() {
-    if !dot_installed() {
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("meldroute-render-g-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    GRAPHVIZ.require();
+    let dir = temp_dir("render-graphviz");
     for (ext, magic) in [
         ("svg", &b"<?xml"[..]),
         ("png", &b"\x89PNG"[..]),
         ("pdf", &b"%PDF"[..]),
     ] {
         let path = dir.join(format!("melding.{ext}"));
-        let out = run(&[
+        run_ok(&[
             "render",
             "tests/fixtures/render/vijandig.yaml",
             "--gaps",
             "-o",
             &path.display().to_string(),
         ]);
-        assert_eq!(out.code, 0, "{ext}: {}", out.stderr);
         let bytes = std::fs::read(&path).expect("written");
         assert!(bytes.starts_with(magic), "{ext}");
     }
@@ -121,15 +105,13 @@ fn svg_png_and_pdf_through_graphviz() {
 
 #[test]
 fn journey_view_svg_and_mermaid() {
-    let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["render", "rijk/interne-melding", "--view", "journey"]);
     assert!(
         out.stdout.starts_with("<svg") && out.stdout.contains("silent"),
         "{}",
         &out.stdout[..200.min(out.stdout.len())]
     );
-    let out = run(&["render", "rijk/interne-melding", "--format", "mermaid"]);
-    assert_eq!(out.code, 0);
+    let out = run_ok(&["render", "rijk/interne-melding", "--format", "mermaid"]);
     assert!(
         out.stdout.starts_with("journey\n    title "),
         "{}",
@@ -142,8 +124,8 @@ fn journey_view_svg_and_mermaid() {
         "journey",
         "--format",
         "png",
-    ]);
-    assert_eq!(out.code, 2);
+    ])
+    .expect_code(2);
     assert!(
         out.stderr
             .contains("journey view is drawn as svg or mermaid"),
@@ -154,8 +136,8 @@ fn journey_view_svg_and_mermaid() {
 
 #[test]
 fn journey_with_seed_is_the_traced_journey() {
-    let trace = run(&["trace", "rijk/klacht", "--seed", "5"]);
-    let mermaid = run(&[
+    let trace = run_ok(&["trace", "rijk/klacht", "--seed", "5"]);
+    let mermaid = run_ok(&[
         "render",
         "rijk/klacht",
         "--format",
@@ -163,7 +145,6 @@ fn journey_with_seed_is_the_traced_journey() {
         "--seed",
         "5",
     ]);
-    assert_eq!(mermaid.code, 0, "{}", mermaid.stderr);
     let tasks = mermaid
         .stdout
         .lines()
@@ -180,33 +161,25 @@ fn journey_with_seed_is_the_traced_journey() {
 
 #[test]
 fn committed_journey_picture_is_current() {
-    let out = run(&["render", "rijk/interne-melding", "--view", "journey"]);
-    let committed = std::fs::read_to_string(
-        meldroute_tests::root().join("docs/img/interne-melding-journey.svg"),
-    )
-    .expect("picture");
+    let out = run_ok(&["render", "rijk/interne-melding", "--view", "journey"]);
+    let committed =
+        std::fs::read_to_string(support::root().join("docs/img/interne-melding-journey.svg"))
+            .expect("picture");
     assert!(
         committed == out.stdout,
         "docs/img/interne-melding-journey.svg is stale: see docs/diagrams.md for the command"
     );
 }
 
-#[test]
-fn every_bundled_procedure_in_every_view_and_format() {
-    let ids = meldroute_tests::bundled_ids();
-    // Without Graphviz, only the formats that need nothing else.
-    let graphviz = dot_installed();
-    let dir = std::env::temp_dir().join(format!("meldroute-render-all-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+/// Renders every bundled procedure in each (view, format) of `cases` to a
+/// file; checks the file is there, and well-formed when it is SVG.
+fn render_every_bundled_procedure(name: &str, cases: &[(&str, &str)]) {
+    let ids = support::bundled_ids();
+    let dir = temp_dir(name);
     for id in &ids {
-        let mut cases: Vec<(&str, &str)> =
-            vec![("graph", "dot"), ("journey", "svg"), ("journey", "mermaid")];
-        if graphviz {
-            cases.extend([("graph", "svg"), ("graph", "png"), ("graph", "pdf")]);
-        }
-        for (view, format) in cases {
+        for &(view, format) in cases {
             let path = dir.join(format!("{}-{view}.{format}", id.replace('/', "-")));
-            let out = run(&[
+            run_ok(&[
                 "render",
                 id,
                 "--view",
@@ -218,7 +191,6 @@ fn every_bundled_procedure_in_every_view_and_format() {
                 "-o",
                 &path.display().to_string(),
             ]);
-            assert_eq!(out.code, 0, "{id} {view} {format}: {}", out.stderr);
             let bytes = std::fs::read(&path).expect("written");
             assert!(!bytes.is_empty(), "{id} {view} {format}");
             if format == "svg" {
@@ -234,4 +206,24 @@ fn every_bundled_procedure_in_every_view_and_format() {
             }
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The formats that need no other program.
+#[test]
+fn every_bundled_procedure_in_every_view_and_text_format() {
+    render_every_bundled_procedure(
+        "render-all",
+        &[("graph", "dot"), ("journey", "svg"), ("journey", "mermaid")],
+    );
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn every_bundled_procedure_through_graphviz() {
+    GRAPHVIZ.require();
+    render_every_bundled_procedure(
+        "render-all-graphviz",
+        &[("graph", "svg"), ("graph", "png"), ("graph", "pdf")],
+    );
 }

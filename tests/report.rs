@@ -1,12 +1,14 @@
 //! `meldroute report` end to end, and the report in a real browser
 //! (headless Chromium, network off).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use meldroute_tests::{external, meldroute, run, temp_dir};
 use scraper::{ElementRef, Html, Selector};
+use support::{CHROMIUM, GRAPHVIZ, meldroute, output, require, run_ok, temp_dir};
 
 const VARIANTS: [&str; 5] = ["a", "b", "c", "d", "e"];
 
@@ -22,22 +24,6 @@ fn text(root: ElementRef) -> String {
     root.text().collect()
 }
 
-/// The Chromium binary, or `None` (the test then skips, or fails in CI).
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|p| {
-            Command::new(p)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .or_else(|| {
-            external("chromium", "--version", "apt-get install chromium");
-            None
-        })
-}
-
 /// What the browser made of a page: its DOM after loading, and every
 /// console message (CSP violations and failed loads among them).
 struct Loaded {
@@ -46,12 +32,13 @@ struct Loaded {
 }
 
 /// Loads `page` from a file URL in headless Chromium with the network off.
-fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
+fn load(page: &Path, profile: &Path) -> Loaded {
+    let browser = CHROMIUM.require();
     let url = format!(
         "file://{}",
         page.canonicalize().expect("the page exists").display()
     );
-    let mut child = Command::new(browser)
+    let mut child = Command::new(&browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -76,18 +63,26 @@ fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
         .spawn()
         .expect("chromium starts");
     let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
         if started.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             panic!("chromium did not finish loading the report within 2 minutes");
         }
         std::thread::sleep(Duration::from_millis(100));
-    }
+    };
     let read = |ext| {
         String::from_utf8_lossy(&std::fs::read(profile.with_extension(ext)).expect("output"))
             .into_owned()
     };
     let stderr = read("log");
+    assert!(
+        status.success(),
+        "{} exited with {status}:\n{stderr}",
+        browser.display()
+    );
     Loaded {
         dom: read("dom"),
         console: stderr
@@ -100,13 +95,14 @@ fn load(browser: &str, page: &Path, profile: &Path) -> Loaded {
 
 fn report(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, String) {
     let path = dir.join(name);
-    let out = run(&[
-        &["report"],
-        args,
-        &["-o", path.to_str().expect("utf-8 path")],
-    ]
-    .concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(
+        &[
+            &["report"],
+            args,
+            &["-o", path.to_str().expect("utf-8 path")],
+        ]
+        .concat(),
+    );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     let html = std::fs::read_to_string(&path).expect("the report was written");
     (path, html)
@@ -165,36 +161,74 @@ fn check_structure(dom: &Html, procedures: &[&str], graphs: bool) {
     }
 }
 
-#[test]
-fn variants_and_library_in_a_real_browser() {
-    let graphs = external("dot", "-V", "apt-get install graphviz");
-    let Some(browser) = chromium() else { return };
-    let dir = temp_dir("report-browser");
-    let (page, html) = report(
-        &dir,
-        "report.html",
-        &[
-            "processes/voorbeelden",
-            "rijk/interne-melding",
-            "--runs",
-            "20000",
-        ],
-    );
+/// The ids of the procedures in the report of the illustrative variants
+/// and the internal report, in the report's order.
+fn variant_ids() -> Vec<String> {
     let mut ids: Vec<String> = VARIANTS
         .iter()
         .map(|v| format!("voorbeelden/ministerie-{v}"))
         .collect();
     ids.push("rijk/interne-melding".to_owned());
+    ids
+}
+
+/// Writes the report of the illustrative variants and the internal report
+/// into `dir`, with the graph diagrams or (`graphs` false) without.
+fn variants_report(dir: &Path, graphs: bool) -> (PathBuf, String) {
+    let mut args = vec![
+        "processes/voorbeelden",
+        "rijk/interne-melding",
+        "--runs",
+        "20000",
+    ];
+    if !graphs {
+        args.push("--no-graphs");
+    }
+    report(dir, "report.html", &args)
+}
+
+#[test]
+fn variants_and_library_report_structure() {
+    let dir = temp_dir("report-variants");
+    let (_, html) = variants_report(&dir, false);
+    let ids = variant_ids();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    check_structure(&Html::parse_document(&html), &ids, graphs);
-    let loaded = load(browser, &page, &dir.join("profile"));
+    check_structure(&Html::parse_document(&html), &ids, false);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn variants_and_library_report_with_graphs() {
+    GRAPHVIZ.require();
+    let dir = temp_dir("report-variants-graphs");
+    let (_, html) = variants_report(&dir, true);
+    let ids = variant_ids();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    check_structure(&Html::parse_document(&html), &ids, true);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[cfg_attr(
+    not(all(has_graphviz, has_chromium)),
+    ignore = "needs Graphviz and Chromium: apt-get install graphviz chromium"
+)]
+fn variants_and_library_in_a_real_browser() {
+    require(&[&GRAPHVIZ, &CHROMIUM]);
+    let dir = temp_dir("report-browser");
+    let (page, html) = variants_report(&dir, true);
+    let ids = variant_ids();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    check_structure(&Html::parse_document(&html), &ids, true);
+    let loaded = load(&page, &dir.join("profile"));
     assert!(
         loaded.console.is_empty(),
         "console messages:\n{}",
         loaded.console.join("\n")
     );
     let dom = Html::parse_document(&loaded.dom);
-    check_structure(&dom, &ids, graphs);
+    check_structure(&dom, &ids, true);
     // The browser saw the figures, not just the markup around them.
     let first_row = dom
         .select(&sel("table.compare tbody tr"))
@@ -209,13 +243,15 @@ fn variants_and_library_in_a_real_browser() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+const HOSTILE: &str = "tests/fixtures/render/vijandig.yaml";
+
 #[test]
 fn hostile_titles_are_inert_in_html() {
     let dir = temp_dir("report-hostile");
-    let (page, html) = report(
+    let (_, html) = report(
         &dir,
         "vijandig.html",
-        &["tests/fixtures/render/vijandig.yaml", "--runs", "2000"],
+        &[HOSTILE, "--runs", "2000", "--no-graphs"],
     );
     assert!(!html.contains("<script"), "raw markup from a title");
     assert!(!html.contains("<b>vet"), "raw markup from a step title");
@@ -224,11 +260,7 @@ fn hostile_titles_are_inert_in_html() {
     assert!(html.contains("<bdi>Özütok \u{202e}evil\u{202c}</bdi>"));
     assert!(!html.contains('\u{1b}'));
     let dom = Html::parse_document(&html);
-    check_structure(
-        &dom,
-        &["test/vijandig"],
-        external("dot", "-V", "apt-get install graphviz"),
-    );
+    check_structure(&dom, &["test/vijandig"], false);
     let heading = dom
         .select(&sel("section.procedure h2"))
         .next()
@@ -238,60 +270,94 @@ fn hostile_titles_are_inert_in_html() {
         "{}",
         text(heading)
     );
-    if let Some(browser) = chromium() {
-        let loaded = load(browser, &page, &dir.join("profile"));
-        assert!(loaded.console.is_empty(), "{}", loaded.console.join("\n"));
-        assert_eq!(
-            count(Html::parse_document(&loaded.dom).root_element(), "script"),
-            0
-        );
-    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
-fn same_input_and_seed_give_the_same_file() {
-    let dir = temp_dir("report-same");
-    let args = [
+#[cfg_attr(
+    not(all(has_graphviz, has_chromium)),
+    ignore = "needs Graphviz and Chromium: apt-get install graphviz chromium"
+)]
+fn hostile_titles_are_inert_in_a_real_browser() {
+    require(&[&GRAPHVIZ, &CHROMIUM]);
+    let dir = temp_dir("report-hostile-browser");
+    let (page, html) = report(&dir, "vijandig.html", &[HOSTILE, "--runs", "2000"]);
+    assert!(!html.contains("<script"), "raw markup from a title");
+    check_structure(&Html::parse_document(&html), &["test/vijandig"], true);
+    let loaded = load(&page, &dir.join("profile"));
+    assert!(loaded.console.is_empty(), "{}", loaded.console.join("\n"));
+    let dom = Html::parse_document(&loaded.dom);
+    assert_eq!(count(dom.root_element(), "script"), 0);
+    check_structure(&dom, &["test/vijandig"], true);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same input and seed give the same file (with the graph diagrams or,
+/// `graphs` false, without); another seed another.
+fn check_same_file(graphs: bool) {
+    let dir = temp_dir(if graphs {
+        "report-same-graphs"
+    } else {
+        "report-same"
+    });
+    let mut args = vec![
         "processes/voorbeelden/ministerie-c.yaml",
         "--runs",
         "3000",
         "--seed",
         "7",
     ];
+    if !graphs {
+        args.push("--no-graphs");
+    }
     let (_, first) = report(&dir, "1.html", &args);
     let (_, second) = report(&dir, "2.html", &args);
     assert!(first == second, "two runs differ");
-    let (_, other_seed) = report(&dir, "3.html", &[&args[..3], &["--seed", "8"]].concat());
+    args[4] = "8";
+    let (_, other_seed) = report(&dir, "3.html", &args);
     assert!(first != other_seed, "the seed changes the figures");
     assert!(first.contains("seed 7"));
+    assert_eq!(
+        count(
+            Html::parse_document(&first).root_element(),
+            "figure.graph svg"
+        ),
+        usize::from(graphs)
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn same_input_and_seed_give_the_same_file() {
+    check_same_file(false);
+}
+
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn same_input_and_seed_give_the_same_file_with_graphs() {
+    GRAPHVIZ.require();
+    check_same_file(true);
 }
 
 #[test]
 fn without_graphviz_the_graphs_are_left_out_with_a_note() {
     let dir = temp_dir("report-nodot");
     let path = dir.join("r.html");
-    let out = meldroute()
-        .args(["report", "rijk/klacht", "--runs", "1000", "-o"])
-        .arg(&path)
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = output(
+        meldroute()
+            .args(["report", "rijk/klacht", "--runs", "1000", "-o"])
+            .arg(&path)
+            .env("PATH", "/nonexistent"),
+    )
+    .ok();
+    let err = out.stderr;
     assert!(err.contains("Graphviz `dot` was not found"), "{err}");
     let html = std::fs::read_to_string(&path).expect("written");
     let dom = Html::parse_document(&html);
     check_structure(&dom, &["rijk/klacht"], false);
     assert!(html.contains("The graph diagram is left out"));
     // --no-graphs leaves them out on purpose, without a warning.
-    let out = run(&["report", "rijk/klacht", "--runs", "1000", "--no-graphs"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_ok(&["report", "rijk/klacht", "--runs", "1000", "--no-graphs"]);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert!(out.stdout.starts_with("<!DOCTYPE html>"));
     assert!(out.stdout.contains("--no-graphs was given"));
@@ -302,68 +368,63 @@ fn without_graphviz_the_graphs_are_left_out_with_a_note() {
 fn never_overwrites_an_input_and_writes_nothing_on_errors() {
     let dir = temp_dir("report-guard");
     let procedure = dir.join("p.yaml");
-    let original = std::fs::read("processes/voorbeelden/ministerie-d.yaml")
-        .or_else(|_| {
-            std::fs::read(meldroute_tests::root().join("processes/voorbeelden/ministerie-d.yaml"))
-        })
+    let original = std::fs::read(support::root().join("processes/voorbeelden/ministerie-d.yaml"))
         .expect("a variant");
     std::fs::write(&procedure, &original).expect("copied");
-    for target in [procedure.clone(), dir.join("other.yaml")] {
-        let out = meldroute()
-            .args(["report", "--no-graphs", "--runs", "100"])
-            .arg(&dir)
-            .arg("-o")
-            .arg(&target)
-            .output()
-            .expect("runs");
-        if target == procedure {
-            assert_eq!(out.status.code(), Some(2));
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(
-                err.contains("refusing to overwrite the input file"),
-                "{err}"
-            );
-        } else {
-            // A new .yaml file inside an input directory would be read next time.
-            std::fs::write(&target, "").expect("placeholder");
-            let again = meldroute()
+    let report_to = |inputs: &[&Path], target: &Path| {
+        output(
+            meldroute()
                 .args(["report", "--no-graphs", "--runs", "100"])
-                .arg(&procedure)
-                .arg(&dir)
+                .args(inputs)
                 .arg("-o")
-                .arg(&target)
-                .output()
-                .expect("runs");
-            assert_eq!(again.status.code(), Some(2));
-        }
-    }
+                .arg(target),
+        )
+    };
+    // The output file is one of the inputs (in an input directory): refused.
+    let out = report_to(&[&dir], &procedure).expect_code(2);
+    assert!(
+        out.stderr.contains("refusing to overwrite the input file"),
+        "{}",
+        out.stderr
+    );
+    // A new file is no input yet: written.
+    let other = dir.join("other.yaml");
+    report_to(&[&dir], &other).ok();
+    // Once there, a .yaml file inside an input directory is read as an input.
+    std::fs::write(&other, "").expect("placeholder");
+    let out = report_to(&[&procedure, &dir], &other).expect_code(2);
+    assert!(
+        out.stderr.contains("refusing to overwrite the input file"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(std::fs::read(&procedure).expect("still there"), original);
     // An invalid procedure: exit 1, its diagnostics, and no report file.
     let bad = dir.join("bad");
     std::fs::create_dir_all(&bad).expect("dir");
     std::fs::write(bad.join("kapot.yaml"), "id: x\ntitle: [\n").expect("written");
     let target = dir.join("kapot.html");
-    let out = meldroute()
-        .arg("report")
-        .arg(bad.join("kapot.yaml"))
-        .arg("-o")
-        .arg(&target)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("kapot.yaml:"));
+    let out = output(
+        meldroute()
+            .arg("report")
+            .arg(bad.join("kapot.yaml"))
+            .arg("-o")
+            .arg(&target),
+    )
+    .expect_code(1);
+    assert!(out.stderr.contains("kapot.yaml:"), "{}", out.stderr);
     assert!(!target.exists(), "no half-written report");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_rijk_library_compares_and_reports() {
-    let ids: Vec<String> = meldroute_tests::bundled_ids()
+    let ids: Vec<String> = support::bundled_ids()
         .into_iter()
         .filter(|id| id.starts_with("rijk/"))
         .collect();
     assert_eq!(ids.len(), 7);
-    let table = run(&[
+    let table = run_ok(&[
         "compare",
         "processes/rijk",
         "--runs",
@@ -371,7 +432,6 @@ fn the_rijk_library_compares_and_reports() {
         "--format",
         "json",
     ]);
-    assert_eq!(table.code, 0, "{}", table.stderr);
     let rows: serde_json::Value = serde_json::from_str(&table.stdout).expect("JSON");
     let listed: Vec<&str> = rows
         .as_array()

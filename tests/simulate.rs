@@ -1,10 +1,12 @@
 //! `meldroute simulate` and `meldroute trace` end to end.
 
-use meldroute_tests::run;
+mod support;
+
+use support::{run, run_ok};
 
 #[test]
 fn json_is_pinned_for_a_fixed_seed() {
-    let out = run(&[
+    let out = run_ok(&[
         "simulate",
         "rijk/interne-melding",
         "--runs",
@@ -14,13 +16,12 @@ fn json_is_pinned_for_a_fixed_seed() {
         "--format",
         "json",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn json_has_the_documented_keys() {
-    let out = run(&[
+    let out = run_ok(&[
         "simulate",
         "rijk/klacht",
         "--runs",
@@ -29,7 +30,6 @@ fn json_has_the_documented_keys() {
         "json",
         "--exact",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     for key in [
         "procedure",
@@ -84,60 +84,55 @@ fn thread_count_does_not_change_the_output() {
             "json",
         ]
     };
-    let one = run(&args("1")).stdout;
-    assert_eq!(one, run(&args("2")).stdout);
-    assert_eq!(one, run(&args("5")).stdout);
+    let one = run_ok(&args("1")).stdout;
+    assert_eq!(one, run_ok(&args("2")).stdout);
+    assert_eq!(one, run_ok(&args("5")).stdout);
 }
 
 #[test]
 fn every_bundled_procedure_simulates_in_every_format() {
-    let ids = meldroute_tests::bundled_ids();
+    let ids = support::bundled_ids();
     assert_eq!(ids.len(), meldroute_core::library::bundled_files().len());
     for id in &ids {
         for format in ["table", "json", "csv"] {
-            let out = run(&[
+            let out = run_ok(&[
                 "simulate", id, "--runs", "3000", "--format", format, "--exact",
             ]);
-            assert_eq!(out.code, 0, "{id} {format}: {}", out.stderr);
             assert!(out.stdout.contains(id.as_str()), "{id} {format}");
         }
-        let out = run(&["trace", id]);
-        assert_eq!(out.code, 0, "{id}: {}", out.stderr);
+        let out = run_ok(&["trace", id]);
         assert!(out.stdout.contains("ended: "), "{}", out.stdout);
     }
 }
 
 #[test]
 fn invalid_procedures_are_refused_with_diagnostics() {
-    let out = run(&["simulate", "tests/fixtures/rules/many-errors.yaml"]);
-    assert_eq!(out.code, 1);
+    let out = run(&["simulate", "tests/fixtures/rules/many-errors.yaml"]).expect_code(1);
     assert!(out.stdout.is_empty());
     assert!(
         out.stderr.contains("error[MR001]") && out.stderr.contains("has errors; fix them first"),
         "{}",
         out.stderr
     );
-    let out = run(&["trace", "tests/fixtures/bad/empty.yaml"]);
-    assert_eq!(out.code, 1);
+    let out = run(&["trace", "tests/fixtures/bad/empty.yaml"]).expect_code(1);
     assert!(
         out.stderr.contains("error[MR000]: file is empty"),
         "{}",
         out.stderr
     );
-    let out = run(&["simulate", "processes/rijk/"]);
-    assert_eq!(out.code, 2);
+    let out = run(&["simulate", "processes/rijk/"]).expect_code(2);
     assert!(
         out.stderr.contains("holds 7 procedures; name one"),
         "{}",
         out.stderr
     );
-    let out = run(&["simulate", "rijk/klacht", "--runs", "0"]);
-    assert_eq!(out.code, 2);
+    let out = run(&["simulate", "rijk/klacht", "--runs", "0"]).expect_code(2);
+    assert!(out.stderr.contains("--runs"), "{}", out.stderr);
 }
 
 #[test]
 fn csv_is_one_figure_per_row() {
-    let out = run(&[
+    let out = run_ok(&[
         "simulate",
         "rijk/klacht",
         "--runs",
@@ -145,7 +140,6 @@ fn csv_is_one_figure_per_row() {
         "--format",
         "csv",
     ]);
-    assert_eq!(out.code, 0);
     let mut lines = out.stdout.lines();
     assert_eq!(lines.next(), Some("section,name,statistic,value"));
     for line in lines {
@@ -156,9 +150,8 @@ fn csv_is_one_figure_per_row() {
 
 #[test]
 fn trace_is_the_first_simulated_journey_and_reproducible() {
-    let a = run(&["trace", "rijk/interne-melding", "--seed", "11"]);
-    let b = run(&["trace", "rijk/interne-melding", "--seed", "11"]);
-    assert_eq!(a.code, 0);
+    let a = run_ok(&["trace", "rijk/interne-melding", "--seed", "11"]);
+    let b = run_ok(&["trace", "rijk/interne-melding", "--seed", "11"]);
     assert_eq!(a.stdout, b.stdout);
     assert!(
         a.stdout
@@ -166,7 +159,7 @@ fn trace_is_the_first_simulated_journey_and_reproducible() {
     );
     assert!(a.stdout.contains("contact"));
     // One journey simulated with the same seed ends in the outcome the trace shows.
-    let sim = run(&[
+    let sim = run_ok(&[
         "simulate",
         "rijk/interne-melding",
         "--runs",

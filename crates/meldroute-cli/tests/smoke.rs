@@ -1,6 +1,6 @@
-//! Smoke test of the built binary. Its presence also makes `cargo test
-//! --workspace` build `target/debug/meldroute`, which the end-to-end tests
-//! in the `tests/` package run.
+//! Smoke test of the built binary. The end-to-end tests are in the
+//! workspace's top-level `tests/` directory (declared in this package's
+//! `Cargo.toml`).
 
 use std::process::Command;
 
