@@ -227,3 +227,50 @@ fn every_bundled_procedure_through_graphviz() {
         &[("graph", "svg"), ("graph", "png"), ("graph", "pdf")],
     );
 }
+
+/// Graphviz draws the graph of every bundled procedure (with and without
+/// its escalations) without a warning.
+#[test]
+#[cfg_attr(not(has_graphviz), ignore = "needs Graphviz: apt-get install graphviz")]
+fn graphviz_renders_every_bundled_graph_without_warnings() {
+    use meldroute_core::{Library, Limits};
+    use meldroute_render::{GraphOptions, graph, print};
+    GRAPHVIZ.require();
+    let lib = Library::with_bundled(Limits::default());
+    for (i, e) in lib.entries().iter().enumerate() {
+        for follow in [false, true] {
+            let dot = print(&graph(
+                &lib,
+                i,
+                &GraphOptions {
+                    follow_escalations: follow,
+                    gaps: Vec::new(),
+                },
+            ));
+            let mut cmd = std::process::Command::new("dot");
+            cmd.args(["-Tsvg", "-o", "/dev/null"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            let out = cmd
+                .spawn()
+                .and_then(|mut child| {
+                    use std::io::Write;
+                    child
+                        .stdin
+                        .take()
+                        .expect("stdin")
+                        .write_all(dot.as_bytes())?;
+                    child.wait_with_output()
+                })
+                .expect("dot runs");
+            let id = e.procedure.id.as_str();
+            assert!(out.status.success(), "{id}: dot exited with {}", out.status);
+            assert!(
+                out.stderr.is_empty(),
+                "{id}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
