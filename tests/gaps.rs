@@ -127,8 +127,36 @@ fn select_ignore_and_thresholds() {
     assert!(out.stderr.contains("no rule `MR999`"));
     let out = run(&["gaps", "tests/fixtures/rules/many-errors.yaml"]).expect_code(1);
     assert!(
-        out.stderr.contains("invalid; fix them first"),
+        out.stderr
+            .contains("errors in the procedures; fix them first"),
         "{}",
         out.stderr
     );
+    // Structural rules only: no simulation, so simulation flags cannot apply
+    // (exit 1: the fixture has error findings).
+    let out = run(&[
+        "gaps",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--structural-only",
+        "--format",
+        "json",
+    ])
+    .expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let findings = v.as_array().expect("array");
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["share"].is_null()
+            && !["MR104", "MR105"].contains(&f["code"].as_str().expect("code"))),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["gaps", "rijk/klacht", "--structural-only", "--runs", "10"]).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("--runs cannot apply with --structural-only"),
+        "{}",
+        out.stderr
+    );
+    run(&["gaps", "rijk/klacht", "--runs", "0"]).expect_code(2);
 }

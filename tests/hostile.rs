@@ -151,7 +151,9 @@ fn render_every_view_and_text_format() {
     assert!(!dot.contains('\u{1b}'));
     let journey = ok(&["render", FIXTURE, "--view", "journey"]);
     assert_svg("journey svg", &journey);
-    let mermaid = ok(&["render", FIXTURE, "--format", "mermaid"]);
+    let mermaid = ok(&[
+        "render", FIXTURE, "--view", "journey", "--format", "mermaid",
+    ]);
     assert_terminal_safe("mermaid", &mermaid);
     for line in mermaid.lines().map(str::trim).filter(|l| !l.is_empty()) {
         assert!(

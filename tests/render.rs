@@ -111,7 +111,14 @@ fn journey_view_svg_and_mermaid() {
         "{}",
         &out.stdout[..200.min(out.stdout.len())]
     );
-    let out = run_ok(&["render", "rijk/interne-melding", "--format", "mermaid"]);
+    let out = run_ok(&[
+        "render",
+        "rijk/interne-melding",
+        "--view",
+        "journey",
+        "--format",
+        "mermaid",
+    ]);
     assert!(
         out.stdout.starts_with("journey\n    title "),
         "{}",
@@ -140,6 +147,8 @@ fn journey_with_seed_is_the_traced_journey() {
     let mermaid = run_ok(&[
         "render",
         "rijk/klacht",
+        "--view",
+        "journey",
         "--format",
         "mermaid",
         "--seed",
@@ -179,18 +188,14 @@ fn render_every_bundled_procedure(name: &str, cases: &[(&str, &str)]) {
     for id in &ids {
         for &(view, format) in cases {
             let path = dir.join(format!("{}-{view}.{format}", id.replace('/', "-")));
-            run_ok(&[
-                "render",
-                id,
-                "--view",
-                view,
-                "--format",
-                format,
-                "--gaps",
-                "--follow-escalations",
-                "-o",
-                &path.display().to_string(),
-            ]);
+            let path_arg = path.display().to_string();
+            let mut args = vec!["render", id.as_str(), "--view", view, "--format", format];
+            // The graph with everything it can show; the journey as it is.
+            if view == "graph" {
+                args.extend(["--gaps", "--follow-escalations", "--runs", "2000"]);
+            }
+            args.extend(["-o", path_arg.as_str()]);
+            run_ok(&args);
             let bytes = std::fs::read(&path).expect("written");
             assert!(!bytes.is_empty(), "{id} {view} {format}");
             if format == "svg" {
@@ -273,4 +278,69 @@ fn graphviz_renders_every_bundled_graph_without_warnings() {
             );
         }
     }
+}
+
+/// Flags the chosen view cannot use are refused (exit 2), never silently
+/// ignored: the picture is always what the command line says.
+#[test]
+fn flags_that_cannot_apply_are_refused() {
+    for (args, says) in [
+        (
+            &["--view", "journey", "--gaps"][..],
+            "--gaps draws on the graph view",
+        ),
+        (
+            &["--view", "journey", "--follow-escalations"],
+            "--follow-escalations draws on the graph view",
+        ),
+        (
+            &["--view", "journey", "--runs", "10"],
+            "--runs cannot apply to the journey view",
+        ),
+        (
+            &["--seed", "3"],
+            "--seed applies to the graph view only with --gaps",
+        ),
+        (
+            &["--max-steps", "3"],
+            "--max-steps applies to the graph view only with --gaps",
+        ),
+        (&["--format", "mermaid"], "Mermaid draws the journey view"),
+        (
+            &["--view", "journey", "--format", "pdf"],
+            "journey view is drawn as svg or mermaid",
+        ),
+    ] {
+        let out = run(&[&["render", "rijk/klacht"][..], args].concat()).expect_code(2);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+    // What does apply: the overlay's simulation on the graph view, a step
+    // limit and a seed on the journey view.
+    let overlay = run_ok(&[
+        "render",
+        "rijk/klacht",
+        "--gaps",
+        "--seed",
+        "3",
+        "--runs",
+        "500",
+    ]);
+    assert!(overlay.stdout.starts_with("digraph"), "{}", overlay.stdout);
+    let journey = run_ok(&[
+        "render",
+        "rijk/klacht",
+        "--view",
+        "journey",
+        "--seed",
+        "3",
+        "--max-steps",
+        "2",
+    ]);
+    let full = run_ok(&["render", "rijk/klacht", "--view", "journey", "--seed", "3"]);
+    assert!(journey.stdout.starts_with("<svg"));
+    assert_ne!(
+        journey.stdout, full.stdout,
+        "--max-steps 2 cuts the journey short"
+    );
 }

@@ -110,7 +110,10 @@ fn invalid_procedures_are_refused_with_diagnostics() {
     let out = run(&["simulate", "tests/fixtures/rules/many-errors.yaml"]).expect_code(1);
     assert!(out.stdout.is_empty());
     assert!(
-        out.stderr.contains("error[MR001]") && out.stderr.contains("has errors; fix them first"),
+        out.stderr.contains("error[MR001]")
+            && out
+                .stderr
+                .contains("errors in the procedures; fix them first"),
         "{}",
         out.stderr
     );
@@ -180,5 +183,53 @@ fn trace_is_the_first_simulated_journey_and_reproducible() {
         a.stdout.contains(&format!("ended: {outcome} after")),
         "{}\n{outcome}",
         a.stdout
+    );
+}
+
+/// One definition of a deadline's share: with default flags `simulate` and
+/// `gaps` run the same journeys, so the share of journeys reaching the
+/// feedback step that miss its 3-month term is the same in both.
+#[test]
+fn simulate_and_gaps_with_default_flags_give_the_same_deadline_share() {
+    let sim = run_ok(&["simulate", "rijk/interne-melding", "--format", "json"]);
+    let sim: serde_json::Value = serde_json::from_str(&sim.stdout).expect("JSON");
+    let deadline = sim["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .find(|d| d["step"] == "rijk/interne-melding:terugkoppeling")
+        .expect("the feedback deadline");
+    let missed = 100.0 * (1.0 - deadline["met"].as_f64().expect("met"));
+    let reached = deadline["reached"].as_f64().expect("reached");
+    // The bundled file accepts this finding, so gaps exits 0.
+    let gaps = run_ok(&["gaps", "rijk/interne-melding", "--format", "json"]);
+    let gaps: serde_json::Value = serde_json::from_str(&gaps.stdout).expect("JSON");
+    let finding = gaps
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["code"] == "MR105"
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("reach `terugkoppeling`"))
+        })
+        .expect("the deadline-at-risk finding");
+    let message = finding["message"].as_str().expect("message");
+    let shown: f64 = message
+        .split('%')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a share first: {message}"));
+    assert!(
+        (shown - missed).abs() <= 0.05 + 1e-9,
+        "gaps says {shown}% of journeys that reach the step miss it, simulate {missed:.3}%"
+    );
+    // The finding's own share is of all journeys: missed among those that
+    // reach the step, times the share that reaches it.
+    let share = finding["share"].as_f64().expect("share");
+    assert!(
+        (share - missed / 100.0 * reached).abs() < 1e-5,
+        "{share} vs {missed} x {reached}"
     );
 }

@@ -17,11 +17,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let opts = GapOptions {
         sim: SimOptions {
-            runs: 0, // structural rules only
             threads: 1,
             max_steps: MAX_STEPS,
             ..SimOptions::default()
         },
+        structural_only: true,
         ..GapOptions::default()
     };
     for finding in gaps::analyse(&loaded.lib, &loaded.targets, &opts, &|_| true) {

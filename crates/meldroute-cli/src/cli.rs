@@ -1,16 +1,18 @@
 //! Command-line arguments (clap derive), with examples in the help.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use meldroute_core::Limits;
+use meldroute_core::sim::{self, SimOptions};
 
-/// meldroute: model and measure a reporter's journey through reporting and
-/// complaint procedures.
+/// Model and measure a reporter's journey through reporting and complaint
+/// procedures: how long it takes, how long the reporter hears nothing, and
+/// whether they get feedback and aftercare.
 #[derive(Debug, Parser)]
 #[command(
     name = "meldroute",
     version,
-    about,
     propagate_version = true,
-    after_help = "Examples:\n  meldroute validate processes/\n  meldroute validate my-procedure.yaml --format short\n  meldroute list\n  meldroute rules unknown-step\n  meldroute schema > procedure.schema.json\n\nExit codes: 0 no errors, 1 a procedure has errors, 2 usage or I/O failure."
+    after_help = "Examples:\n  meldroute list                                     the bundled procedures (Dutch central government)\n  meldroute validate processes/                      check procedure files\n  meldroute simulate rijk/interne-melding            100,000 journeys and what they are like\n  meldroute gaps rijk/interne-melding                where the reporter is let down, with the law\n  meldroute compare processes/voorbeelden/           procedures side by side\n  meldroute report processes/voorbeelden/ -o r.html  all of it in one HTML file\n  meldroute render rijk/klacht --gaps -o klacht.svg  the procedure as a diagram\n\n`meldroute <command> --help` shows each command's options and examples.\nExit codes: 0 success, 1 a procedure has errors (or error findings), 2 usage or I/O failure."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -31,7 +33,7 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
-        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n\nA procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run.\n\nExit codes: 0 no error-severity findings (accepted ones aside), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
+        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run.\n\nExit codes: 0 no error-severity findings (accepted ones aside), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
     )]
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
@@ -46,7 +48,7 @@ pub enum Command {
     Report(ReportArgs),
     /// Draw a procedure: a swimlane graph, or the reporter's journey over time.
     #[command(
-        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --seed 7 -o reis.svg\n  meldroute render rijk/interne-melding --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program. Journey view: svg (drawn by meldroute, no Graphviz) or\nmermaid; it shows the most likely route with median durations, or with\n--seed the journey `meldroute trace --seed` prints. With -o the format\nfollows the file extension, and the file is written whole or not at all."
+        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --seed 7 -o reis.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program. --gaps simulates the procedure (--runs, --seed, --threads,\n--max-steps) and marks the routes with a gap. Journey view: svg (drawn by\nmeldroute, no Graphviz) or mermaid; it shows the most likely route with\nmedian durations, or with --seed the journey `meldroute trace --seed`\nprints. Flags that cannot apply to the view are refused (exit 2). With -o\nthe format follows the file extension, and the file is written whole or\nnot at all."
     )]
     Render(RenderArgs),
     /// Follow one simulated journey step by step.
@@ -71,30 +73,108 @@ pub enum Command {
 
 /// Limits that protect the loader; raise them only for files you trust.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Input limits")]
 pub struct LimitArgs {
     /// Largest procedure file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_file_bytes)]
     pub max_file_size: u64,
     /// Deepest nesting of YAML maps and lists.
-    #[arg(long, value_name = "N", default_value_t = 32)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_depth)]
     pub max_depth: usize,
     /// Most YAML aliases (`*name`) in one file.
-    #[arg(long, value_name = "N", default_value_t = 200)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_aliases)]
     pub max_aliases: usize,
     /// Most YAML nodes (keys, values, list items) in one file.
-    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_nodes)]
     pub max_yaml_nodes: usize,
     /// Most steps in one procedure.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_procedure_steps)]
     pub max_procedure_steps: usize,
+}
+
+impl LimitArgs {
+    /// The loader limits these flags set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_size,
+            max_depth: self.max_depth,
+            max_aliases: self.max_aliases,
+            max_nodes: self.max_yaml_nodes,
+            max_procedure_steps: self.max_procedure_steps,
+        }
+    }
 }
 
 /// How long one simulated journey may run.
 #[derive(Debug, Args)]
 pub struct JourneyArgs {
-    /// A journey longer than this many steps is counted as unfinished.
-    #[arg(long, value_name = "N", default_value_t = meldroute_core::sim::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_steps: u32,
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..),
+        help = format!("A journey longer than this many steps is counted as unfinished [default: {}]", sim::DEFAULT_MAX_STEPS),
+    )]
+    pub max_steps: Option<u32>,
+}
+
+impl JourneyArgs {
+    /// The step limit per journey (the library's default unless given).
+    pub fn max_steps(&self) -> u32 {
+        self.max_steps.unwrap_or(sim::DEFAULT_MAX_STEPS)
+    }
+}
+
+/// The journeys to simulate: how many, from which seed, on how many
+/// threads, and how long each may run. One set of flags for every command
+/// that simulates; what is not given takes the library's default
+/// ([`SimOptions::default`]).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Simulation")]
+pub struct SimArgs {
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help = format!("Journeys simulated per procedure [default: {}]", sim::DEFAULT_RUNS),
+    )]
+    pub runs: Option<u64>,
+    #[arg(
+        long,
+        value_name = "SEED",
+        help = format!("Master seed: the same seed gives the same figures [default: {}, the date of the 2019 letter]", sim::DEFAULT_SEED),
+    )]
+    pub seed: Option<u64>,
+    /// Worker threads (0: one per core); the figures do not depend on it [default: 0].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=512))]
+    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+}
+
+impl SimArgs {
+    /// The simulation options these flags set.
+    pub fn options(&self) -> SimOptions {
+        let default = SimOptions::default();
+        SimOptions {
+            runs: self.runs.unwrap_or(default.runs),
+            seed: self.seed.unwrap_or(default.seed),
+            threads: self.threads.map_or(default.threads, usize::from),
+            max_steps: self.journey.max_steps(),
+        }
+    }
+
+    /// The flags given on the command line, as `--name`.
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            ("--runs", self.runs.is_some()),
+            ("--seed", self.seed.is_some()),
+            ("--threads", self.threads.is_some()),
+            ("--max-steps", self.journey.max_steps.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -122,38 +202,21 @@ pub enum DiagFormat {
     Json,
 }
 
-/// The procedure a journey starts in.
 #[derive(Debug, Args)]
-pub struct ProcedureArg {
+pub struct SimulateArgs {
     /// A procedure file or a library id (e.g. rijk/interne-melding).
     #[arg(value_name = "PROCEDURE")]
     pub procedure: std::ffi::OsString,
-    #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct SimulateArgs {
-    #[command(flatten)]
-    pub procedure: ProcedureArg,
-    /// Number of journeys.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
-    pub runs: u64,
-    /// Master seed (the default is the date of the 2019 letter).
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (0: one per core); the figures do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=512))]
-    pub threads: u16,
-    /// A journey longer than this many steps is counted as unfinished.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_steps: u32,
     /// Also compute exact expectations (absorbing Markov chain).
     #[arg(long)]
     pub exact: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Table)]
     pub format: SimFormat,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,17 +234,11 @@ pub struct CompareArgs {
     /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
     #[arg(required = true, value_name = "PROCEDURE")]
     pub paths: Vec<std::ffi::OsString>,
-    /// Journeys simulated per procedure.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
-    pub runs: u64,
-    /// Master seed, the same for every procedure.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
-    pub seed: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
     #[command(flatten)]
-    pub journey: JourneyArgs,
+    pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -194,17 +251,11 @@ pub struct ReportArgs {
     /// The HTML file to write (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Journeys simulated per procedure.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_RUNS, value_parser = clap::value_parser!(u64).range(1..))]
-    pub runs: u64,
-    /// Master seed, the same for every procedure.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
-    pub seed: u64,
     /// Leave out the graph diagrams, even when Graphviz is installed.
     #[arg(long)]
     pub no_graphs: bool,
     #[command(flatten)]
-    pub journey: JourneyArgs,
+    pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -226,12 +277,9 @@ pub struct GapsArgs {
     /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
     #[arg(required = true, value_name = "PROCEDURE")]
     pub paths: Vec<std::ffi::OsString>,
-    /// Journeys simulated per procedure for the statistical rules (0: structural rules only).
-    #[arg(long, default_value_t = 20_000)]
-    pub runs: u64,
-    /// Master seed.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
-    pub seed: u64,
+    /// Only the rules that need no simulation (no shares, no long silences or deadlines at risk).
+    #[arg(long)]
+    pub structural_only: bool,
     /// A silence longer than this is long (e.g. 6w, 30d).
     #[arg(long, default_value = "6w", value_parser = parse_duration)]
     pub silence: meldroute_core::Duration,
@@ -251,7 +299,7 @@ pub struct GapsArgs {
     #[arg(long, value_enum, default_value_t = GapsFormat::Human)]
     pub format: GapsFormat,
     #[command(flatten)]
-    pub journey: JourneyArgs,
+    pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -270,26 +318,28 @@ pub enum GapsFormat {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    #[command(flatten)]
-    pub procedure: ProcedureArg,
+    /// A procedure file or a library id (e.g. rijk/interne-melding).
+    #[arg(value_name = "PROCEDURE")]
+    pub procedure: std::ffi::OsString,
     /// What to draw.
     #[arg(long, value_enum, default_value_t = RenderView::Graph)]
     pub view: RenderView,
     /// Output format (default: from the -o extension, else dot for the graph and svg for the journey).
     #[arg(long, value_enum)]
     pub format: Option<RenderFormat>,
-    /// Journey view: show this simulated journey instead of the most likely route.
-    #[arg(long)]
-    pub seed: Option<u64>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-    /// Overlay the findings of `meldroute gaps`: routes with a gap in red.
+    /// Graph view: overlay the findings of `meldroute gaps`, routes with a gap in red.
     #[arg(long)]
     pub gaps: bool,
-    /// Also draw the procedures escalations lead to, one swimlane each.
+    /// Graph view: also draw the procedures escalations lead to, one swimlane each.
     #[arg(long)]
     pub follow_escalations: bool,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -316,14 +366,16 @@ pub enum RenderFormat {
 
 #[derive(Debug, Args)]
 pub struct TraceArgs {
-    #[command(flatten)]
-    pub procedure: ProcedureArg,
-    /// Seed of the journey.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_SEED)]
+    /// A procedure file or a library id (e.g. rijk/interne-melding).
+    #[arg(value_name = "PROCEDURE")]
+    pub procedure: std::ffi::OsString,
+    /// Seed of the journey: the first journey `meldroute simulate --seed` runs.
+    #[arg(long, default_value_t = sim::DEFAULT_SEED)]
     pub seed: u64,
-    /// A journey longer than this many steps is cut off.
-    #[arg(long, default_value_t = meldroute_core::sim::DEFAULT_MAX_STEPS, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_steps: u32,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

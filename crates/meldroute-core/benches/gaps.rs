@@ -3,7 +3,6 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use meldroute_core::gaps::{self, GapOptions};
-use meldroute_core::sim::SimOptions;
 use meldroute_core::{Library, Limits, Origin};
 
 fn structural(c: &mut Criterion) {
@@ -12,10 +11,7 @@ fn structural(c: &mut Criterion) {
         .filter(|&i| lib.entry(i).origin == Origin::Bundled)
         .collect();
     let opts = GapOptions {
-        sim: SimOptions {
-            runs: 0,
-            ..SimOptions::default()
-        },
+        structural_only: true,
         ..GapOptions::default()
     };
     let structural = ["MR101", "MR102", "MR103", "MR106", "MR107"];

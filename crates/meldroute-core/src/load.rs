@@ -27,19 +27,25 @@ pub struct Limits {
     pub max_aliases: usize,
     /// Most YAML nodes in one file.
     pub max_nodes: usize,
-    /// Most steps in one procedure.
-    pub max_steps: usize,
+    /// Most steps in one procedure (not to be confused with the step limit
+    /// of a simulated journey, [`crate::sim::SimOptions::max_steps`]).
+    pub max_procedure_steps: usize,
+}
+
+impl Limits {
+    /// The defaults, which every command uses unless a flag raises them.
+    pub const DEFAULT: Limits = Limits {
+        max_file_bytes: 1024 * 1024,
+        max_depth: 32,
+        max_aliases: 200,
+        max_nodes: 200_000,
+        max_procedure_steps: 10_000,
+    };
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_file_bytes: 1024 * 1024,
-            max_depth: 32,
-            max_aliases: 200,
-            max_nodes: 200_000,
-            max_steps: 10_000,
-        }
+        Limits::DEFAULT
     }
 }
 
@@ -222,7 +228,7 @@ pub fn parse_procedure(
             };
             parse_error(source, file, pos, &message, &help)
         })?;
-    if let Some((key, _)) = procedure.steps.entry(limits.max_steps) {
+    if let Some((key, _)) = procedure.steps.entry(limits.max_procedure_steps) {
         return Err(parse_error(
             source,
             file,
@@ -230,7 +236,7 @@ pub fn parse_procedure(
             &format!(
                 "procedure has {} steps, more than the limit of {}",
                 procedure.steps.len(),
-                limits.max_steps
+                limits.max_procedure_steps
             ),
             "split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file",
         ));

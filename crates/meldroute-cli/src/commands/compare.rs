@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use comfy_table::{CellAlignment, Table, presets};
 use meldroute_core::compare;
 use meldroute_core::gaps::GapOptions;
-use meldroute_core::sim::SimOptions;
 
 use super::list::trim_lines;
 use super::outln;
@@ -13,20 +12,15 @@ use super::simulate::inert_cell;
 use crate::cli::{CompareArgs, CompareFormat};
 
 pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
-    let (lib, targets) = match super::load_valid(&args.paths, &args.limits)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let opts = GapOptions {
-        sim: SimOptions {
-            runs: args.runs,
-            seed: args.seed,
-            max_steps: args.journey.max_steps,
-            ..SimOptions::default()
-        },
+        sim: args.sim.options(),
         ..GapOptions::default()
     };
-    let rows = compare::compare(&lib, &targets, &opts)?;
+    let rows: Vec<compare::Row> = match lib.compare(&targets, &opts) {
+        Ok(compared) => compared.into_iter().map(|c| c.row).collect(),
+        Err(e) => return super::refused(&lib, e),
+    };
     let bodies = compare::bodies(&rows);
     let header = compare::header(&bodies, args.format == CompareFormat::Csv);
     let cells: Vec<Vec<String>> = rows
@@ -80,8 +74,8 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
             outln!(
                 out,
                 "{} journeys per procedure, seed {}; d = days, w = weeks.",
-                args.runs,
-                args.seed
+                opts.sim.runs,
+                opts.sim.seed
             );
         }
         CompareFormat::Table => {
@@ -104,8 +98,8 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
             outln!(
                 out,
                 "{} journeys per procedure, seed {}; d = days, w = weeks.",
-                args.runs,
-                args.seed
+                opts.sim.runs,
+                opts.sim.seed
             );
         }
     }

@@ -3,8 +3,7 @@
 use std::process::ExitCode;
 
 use meldroute_core::catalogue;
-use meldroute_core::gaps::{self, Finding, GapOptions};
-use meldroute_core::sim::SimOptions;
+use meldroute_core::gaps::{Finding, GapOptions};
 use meldroute_core::{Library, Severity};
 use serde::Serialize;
 
@@ -29,10 +28,7 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("no rule `{code}`; `meldroute rules` lists them");
         }
     }
-    let (lib, targets) = match super::load_valid(&args.paths, &args.limits)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let matches = |code: &str, m: &meldroute_core::meta::RuleMeta| {
         code.eq_ignore_ascii_case(m.code) || code == m.name
     };
@@ -40,18 +36,24 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
         (args.select.is_empty() || args.select.iter().any(|c| matches(c, m)))
             && !args.ignore.iter().any(|c| matches(c, m))
     };
+    if args.structural_only
+        && let Some(flag) = args.sim.given().first()
+    {
+        anyhow::bail!(
+            "{flag} cannot apply with --structural-only, which simulates no journeys; leave one of them out"
+        );
+    }
     let opts = GapOptions {
-        sim: SimOptions {
-            runs: args.runs,
-            seed: args.seed,
-            max_steps: args.journey.max_steps,
-            ..SimOptions::default()
-        },
+        sim: args.sim.options(),
+        structural_only: args.structural_only,
         silence_days: args.silence.days(),
         silence_tolerance: args.silence_tolerance,
         deadline_tolerance: args.deadline_tolerance,
     };
-    let findings = gaps::analyse(&lib, &targets, &opts, &keep);
+    let findings = match lib.gaps(&targets, &opts, &keep) {
+        Ok(findings) => findings,
+        Err(e) => return super::refused(&lib, e),
+    };
     match args.format {
         GapsFormat::Json => {
             let rows: Vec<JsonFinding> = findings
@@ -129,7 +131,11 @@ fn human(out: &mut String, lib: &Library, targets: &[usize], findings: &[Finding
                 outln!(out, "{indent}= route: {}", route.join(" -> "));
             }
             if let Some(share) = f.share {
-                outln!(out, "{indent}= journeys affected: {}", percent(share));
+                outln!(
+                    out,
+                    "{indent}= journeys affected: {} of all simulated journeys",
+                    percent(share)
+                );
             }
             if let Some(basis) = &f.basis {
                 outln!(out, "{indent}= basis: {}", inert(basis));

@@ -12,8 +12,10 @@ mod validate;
 
 use std::process::ExitCode;
 
+use std::ffi::{OsStr, OsString};
+
+use meldroute_core::Library;
 use meldroute_core::sim::SimModel;
-use meldroute_core::{Library, Limits, Severity};
 
 use crate::cli::{Cli, Command, LimitArgs};
 
@@ -58,41 +60,38 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// A procedure loaded, validated and compiled for simulation; or, when it
-/// has errors, the exit code after printing them to standard error.
+/// (or any file read) has errors, the exit code after printing them to
+/// standard error.
 pub fn load_model(
-    arg: &crate::cli::ProcedureArg,
+    procedure: &OsStr,
+    limits: &LimitArgs,
 ) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
-    let mut lib = Library::with_bundled(arg.limits.limits());
-    let targets = lib.load_input(&arg.procedure)?;
-    let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
-    findings.extend(meldroute_core::catalogue::check(&lib, &targets));
-    if findings.iter().any(|d| d.severity == Severity::Error) {
-        for d in findings.iter().filter(|d| d.severity == Severity::Error) {
-            eprintln!("{}", meldroute_render::diagnostics::human(&lib, d));
-        }
-        eprintln!(
-            "meldroute: {} has errors; fix them first (`meldroute validate` shows them too)",
-            arg.procedure.to_string_lossy()
-        );
-        return Ok(Err(ExitCode::from(1)));
-    }
-    let [target] = targets[..] else {
-        anyhow::bail!(
-            "{} holds {} procedures; name one file or library id",
-            arg.procedure.to_string_lossy(),
-            targets.len()
-        );
+    let mut lib = Library::with_bundled(limits.limits());
+    let targets = lib.load_input(procedure)?;
+    let model = match targets[..] {
+        [target] => lib.model(target),
+        _ => match lib.validated(&targets) {
+            Ok(()) => anyhow::bail!(
+                "{} holds {} procedures; name one file or library id",
+                procedure.to_string_lossy(),
+                targets.len()
+            ),
+            Err(e) => Err(e),
+        },
     };
-    let model = SimModel::compile(&lib, target)?;
-    Ok(Ok((lib, model)))
+    match model {
+        Ok(model) => Ok(Ok((lib, model))),
+        Err(e) => refused(&lib, e).map(Err),
+    }
 }
 
-/// Procedures a user named, loaded and checked: each input once; when any
-/// has errors, they are printed to standard error and the exit code is 1.
-pub fn load_valid(
-    paths: &[std::ffi::OsString],
+/// The procedures a user named, each input once, with the library they
+/// were loaded into (bundled procedures included). The library's calls
+/// check them before they run ([`refused`] says why they did not).
+pub fn load_inputs(
+    paths: &[OsString],
     limits: &LimitArgs,
-) -> anyhow::Result<Result<(Library, Vec<usize>), ExitCode>> {
+) -> anyhow::Result<(Library, Vec<usize>)> {
     let mut lib = Library::with_bundled(limits.limits());
     let mut targets = Vec::new();
     for path in paths {
@@ -102,34 +101,24 @@ pub fn load_valid(
             }
         }
     }
-    let mut invalid: Vec<_> = lib.user_load_errors().cloned().collect();
-    invalid.extend(meldroute_core::catalogue::check(&lib, &targets));
-    invalid.retain(|d| d.severity == Severity::Error);
-    if invalid.is_empty() {
-        return Ok(Ok((lib, targets)));
-    }
-    meldroute_core::diag::sort(&mut invalid);
-    for d in &invalid {
-        eprintln!("{}", meldroute_render::diagnostics::human(&lib, d));
+    Ok((lib, targets))
+}
+
+/// The exit code for a library call that did not run: 1 with the errors
+/// printed when the procedures are invalid, otherwise the error itself
+/// (exit 2).
+pub fn refused(lib: &Library, error: meldroute_core::Error) -> anyhow::Result<ExitCode> {
+    let meldroute_core::Error::Invalid(errors) = error else {
+        return Err(error.into());
+    };
+    for d in &errors {
+        eprintln!("{}", meldroute_render::diagnostics::human(lib, d));
     }
     eprintln!(
-        "meldroute: {} invalid; fix them first (`meldroute validate` shows them too)",
-        meldroute_render::diagnostics::counts(&invalid)
+        "meldroute: {} in the procedures; fix them first (`meldroute validate` shows them too)",
+        meldroute_render::diagnostics::counts(&errors)
     );
-    Ok(Err(ExitCode::from(1)))
+    Ok(ExitCode::from(1))
 }
 
 pub use meldroute_core::units::{days_weeks, percent};
-
-impl LimitArgs {
-    /// The loader limits these flags set.
-    pub fn limits(&self) -> Limits {
-        Limits {
-            max_file_bytes: self.max_file_size,
-            max_depth: self.max_depth,
-            max_aliases: self.max_aliases,
-            max_nodes: self.max_yaml_nodes,
-            max_steps: self.max_procedure_steps,
-        }
-    }
-}

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use meldroute_core::gaps::{self, GapOptions};
+use meldroute_core::gaps::GapOptions;
 use meldroute_core::sim;
 use meldroute_render::{GraphOptions, graph, journey, print, render_with_dot};
 
@@ -19,22 +19,19 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         (None, None) if args.view == RenderView::Journey => RenderFormat::Svg,
         (None, None) => RenderFormat::Dot,
     };
-    let journey = args.view == RenderView::Journey || format == RenderFormat::Mermaid;
-    anyhow::ensure!(
-        !journey || matches!(format, RenderFormat::Svg | RenderFormat::Mermaid),
-        "the journey view is drawn as svg or mermaid, not {format:?}"
-    );
-    let (lib, model) = match load_model(&args.procedure)? {
+    refuse_flags_that_cannot_apply(args, format)?;
+    let (lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let entry = model.procedures[0].entry;
-    if journey {
-        let trace = match args.seed {
-            Some(seed) => sim::trace(&model, seed, sim::DEFAULT_MAX_STEPS),
-            None => sim::most_likely(&model, sim::DEFAULT_MAX_STEPS),
+    if args.view == RenderView::Journey {
+        let max_steps = args.sim.journey.max_steps();
+        let trace = match args.sim.seed {
+            Some(seed) => sim::trace(&model, seed, max_steps),
+            None => sim::most_likely(&model, max_steps),
         };
-        let title = match args.seed {
+        let title = match args.sim.seed {
             Some(seed) => format!(
                 "{}: simulated journey (seed {seed})",
                 lib.entry(entry).procedure.title
@@ -52,7 +49,14 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         return emit(out, args, text.into_bytes(), format);
     }
     let findings = if args.gaps {
-        gaps::analyse(&lib, &[entry], &GapOptions::default(), &|_| true)
+        let opts = GapOptions {
+            sim: args.sim.options(),
+            ..GapOptions::default()
+        };
+        match lib.gaps(&[entry], &opts, &|_| true) {
+            Ok(findings) => findings,
+            Err(e) => return super::refused(&lib, e),
+        }
     } else {
         Vec::new()
     };
@@ -73,6 +77,60 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     emit(out, args, bytes, format)
 }
 
+/// Refuses flags that the chosen view and format would silently ignore
+/// (exit 2), so that the picture is always what the command line says.
+fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> anyhow::Result<()> {
+    match args.view {
+        RenderView::Journey => {
+            anyhow::ensure!(
+                matches!(format, RenderFormat::Svg | RenderFormat::Mermaid),
+                "the journey view is drawn as svg or mermaid, not {}; use `--view graph` for {0}",
+                format_name(format)
+            );
+            let graph_only = [
+                ("--gaps", args.gaps),
+                ("--follow-escalations", args.follow_escalations),
+            ];
+            if let Some((flag, _)) = graph_only.iter().find(|(_, given)| *given) {
+                anyhow::bail!(
+                    "{flag} draws on the graph view, not the journey view; leave it out, or use `--view graph`"
+                );
+            }
+            let many = [
+                ("--runs", args.sim.runs.is_some()),
+                ("--threads", args.sim.threads.is_some()),
+            ];
+            if let Some((flag, _)) = many.iter().find(|(_, given)| *given) {
+                anyhow::bail!(
+                    "{flag} cannot apply to the journey view, which draws one journey (the most likely route, or with --seed a simulated one); leave it out"
+                );
+            }
+        }
+        RenderView::Graph => {
+            anyhow::ensure!(
+                format != RenderFormat::Mermaid,
+                "Mermaid draws the journey view; add `--view journey`"
+            );
+            if !args.gaps
+                && let Some(flag) = args.sim.given().first()
+            {
+                anyhow::bail!(
+                    "{flag} applies to the graph view only with --gaps (the simulation behind the gap overlay); add --gaps, or use `--view journey` to draw a simulated journey"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The name of a format, as `--format` takes it.
+fn format_name(format: RenderFormat) -> String {
+    use clap::ValueEnum as _;
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned())
+}
+
 /// Writes the output to the -o file (atomically) or standard output.
 fn emit(
     out: &mut String,
@@ -82,7 +140,7 @@ fn emit(
 ) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => {
-            refuse_input(path, std::slice::from_ref(&args.procedure.procedure))?;
+            refuse_input(path, std::slice::from_ref(&args.procedure))?;
             write_atomically(path, &bytes)?;
         }
         None => match String::from_utf8(bytes) {

@@ -2,9 +2,7 @@
 
 use std::process::ExitCode;
 
-use meldroute_core::compare;
 use meldroute_core::gaps::GapOptions;
-use meldroute_core::sim::SimOptions;
 use meldroute_render::dot::dot_available;
 use meldroute_render::report::{self, Graphs, ReportOptions};
 
@@ -16,20 +14,15 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         // Before the work, so a wrong -o fails fast.
         refuse_input(path, &args.paths)?;
     }
-    let (lib, targets) = match super::load_valid(&args.paths, &args.limits)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let gaps = GapOptions {
-        sim: SimOptions {
-            runs: args.runs,
-            seed: args.seed,
-            max_steps: args.journey.max_steps,
-            ..SimOptions::default()
-        },
+        sim: args.sim.options(),
         ..GapOptions::default()
     };
-    let compared = compare::compare_detailed(&lib, &targets, &gaps)?;
+    let compared = match lib.compare(&targets, &gaps) {
+        Ok(compared) => compared,
+        Err(e) => return super::refused(&lib, e),
+    };
     let graphs = if args.no_graphs {
         Graphs::Omit("--no-graphs was given".to_owned())
     } else if dot_available() {

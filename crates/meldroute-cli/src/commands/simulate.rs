@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use comfy_table::{CellAlignment, Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use meldroute_core::sim::{self, SimOptions, SimReport, exact};
+use meldroute_core::sim::{self, SimReport, exact};
 use meldroute_core::stats::DurationStats;
 
 use super::list::trim_lines;
@@ -15,7 +15,7 @@ use crate::cli::{SimFormat, SimulateArgs};
 use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
-    let (_lib, model) = match load_model(&args.procedure)? {
+    let (_lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
@@ -25,13 +25,8 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let opts = SimOptions {
-        runs: args.runs,
-        seed: args.seed,
-        threads: usize::from(args.threads),
-        max_steps: args.max_steps,
-    };
-    let bar = progress_bar(args.runs);
+    let opts = args.sim.options();
+    let bar = progress_bar(opts.runs);
     let started = Instant::now();
     let agg = sim::simulate(&model, &opts, &|done| {
         if let Some(bar) = &bar {
@@ -208,11 +203,11 @@ fn table(out: &mut String, r: &SimReport) {
     outln!(out);
     outln!(
         out,
-        "feedback {}   aftercare {}   no contact after report {}   unfinished {}",
+        "of all journeys: feedback {}, aftercare {}, unfinished {}; of finished journeys: no contact after report {}",
         percent(r.feedback_rate),
         percent(r.aftercare_rate),
-        percent(r.no_contact_after_report),
-        percent(r.unfinished)
+        percent(r.unfinished),
+        percent(r.no_contact_after_report)
     );
     outln!(
         out,
@@ -259,7 +254,14 @@ fn table(out: &mut String, r: &SimReport) {
     }
     if !r.deadlines.is_empty() {
         outln!(out);
-        let mut t = new_table(&["deadline", "within", "from", "reached", "met", "basis"]);
+        let mut t = new_table(&[
+            "deadline",
+            "within",
+            "from",
+            "reached (of all)",
+            "met (of reached)",
+            "basis",
+        ]);
         for d in &r.deadlines {
             t.add_row(vec![
                 d.step.clone(),

@@ -11,11 +11,11 @@ use crate::cli::TraceArgs;
 use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &TraceArgs) -> anyhow::Result<ExitCode> {
-    let (_lib, model) = match load_model(&args.procedure)? {
+    let (_lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let trace = sim::trace(&model, args.seed, args.max_steps);
+    let trace = sim::trace(&model, args.seed, args.journey.max_steps());
     outln!(
         out,
         "one journey through {} (seed {}); d = days, w = weeks",

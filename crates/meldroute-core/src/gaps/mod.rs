@@ -33,6 +33,9 @@ use crate::source::Pos;
 pub struct GapOptions {
     /// Simulation settings for the statistical rules.
     pub sim: SimOptions,
+    /// Only the structural rules: no simulation, so no shares and no
+    /// statistical rule (long silences, deadlines at risk).
+    pub structural_only: bool,
     /// A silence longer than this many days is long (default 6 weeks).
     pub silence_days: f64,
     /// Largest acceptable share of journeys with a long silence (default 10%).
@@ -44,10 +47,8 @@ pub struct GapOptions {
 impl Default for GapOptions {
     fn default() -> Self {
         GapOptions {
-            sim: SimOptions {
-                runs: 20_000,
-                ..SimOptions::default()
-            },
+            sim: SimOptions::default(),
+            structural_only: false,
             silence_days: 42.0,
             silence_tolerance: 0.10,
             deadline_tolerance: 0.05,
@@ -141,8 +142,8 @@ impl<'a> GapContext<'a> {
 }
 
 /// Runs the journey rules over `targets` (each simulated once with
-/// `opts.sim`; with `runs: 0`, not at all, so only the structural rules
-/// report); keeps the rules `keep` says yes to.
+/// `opts.sim`; with `structural_only`, not at all, so only the structural
+/// rules report); keeps the rules `keep` says yes to.
 pub fn analyse(
     library: &Library,
     targets: &[usize],
@@ -161,8 +162,8 @@ pub fn analyse_keeping_simulations(
     keep: &dyn Fn(&RuleMeta) -> bool,
 ) -> (Vec<Finding>, HashMap<usize, Simulated>) {
     let mut sims = HashMap::new();
-    // With no runs, only the structural rules find anything.
-    for &t in targets.iter().filter(|_| opts.sim.runs > 0) {
+    // Without a simulation, only the structural rules find anything.
+    for &t in targets.iter().filter(|_| !opts.structural_only) {
         if let Ok(model) = SimModel::compile(library, t)
             && let Ok(agg) = sim::simulate(&model, &opts.sim, &|_| {})
         {
