@@ -6,10 +6,10 @@ use comfy_table::{CellAlignment, Table, presets};
 use meldroute_core::compare;
 use meldroute_core::gaps::GapOptions;
 
-use super::list::trim_lines;
 use super::outln;
-use super::simulate::inert_cell;
 use crate::cli::{CompareArgs, CompareFormat};
+use crate::output::inert_cell;
+use crate::output::trim_lines;
 
 pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::outln;
 use crate::cli::{ListArgs, ListFormat};
+use crate::output::trim_lines;
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -64,12 +65,4 @@ pub fn run(out: &mut String, args: &ListArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Drops the padding comfy-table leaves at line ends (diff-friendly output).
-pub fn trim_lines(text: &str) -> String {
-    text.lines()
-        .map(|l| l.trim_end().strip_prefix(' ').unwrap_or(l.trim_end()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

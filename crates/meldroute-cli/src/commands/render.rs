@@ -140,8 +140,7 @@ fn emit(
 ) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => {
-            refuse_input(path, std::slice::from_ref(&args.procedure))?;
-            write_atomically(path, &bytes)?;
+            crate::output::write_file(path, std::slice::from_ref(&args.procedure), &bytes)?;
         }
         None => match String::from_utf8(bytes) {
             Ok(text) => out.push_str(&text),
@@ -178,47 +177,4 @@ fn from_extension(path: &Path) -> anyhow::Result<RenderFormat> {
             path.display()
         ),
     }
-}
-
-/// Refuses an output path that is one of the inputs, or a file inside an
-/// input directory that is read as a procedure (`.yaml`, `.yml`).
-pub fn refuse_input(output: &Path, inputs: &[std::ffi::OsString]) -> anyhow::Result<()> {
-    let Ok(target) = std::fs::canonicalize(output) else {
-        return Ok(()); // does not exist yet
-    };
-    for input in inputs {
-        let Ok(input) = std::fs::canonicalize(Path::new(input)) else {
-            continue; // a library id
-        };
-        let procedure_file = target
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-        anyhow::ensure!(
-            input != target && !(procedure_file && target.starts_with(&input)),
-            "refusing to overwrite the input file {}; choose another output file",
-            output.display()
-        );
-    }
-    Ok(())
-}
-
-/// Writes the whole file or nothing: a temporary file beside it, then a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.meldroute-tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
 }

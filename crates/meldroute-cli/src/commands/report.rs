@@ -6,8 +6,8 @@ use meldroute_core::gaps::GapOptions;
 use meldroute_render::dot::dot_available;
 use meldroute_render::report::{self, Graphs, ReportOptions};
 
-use super::render::{refuse_input, write_atomically};
 use crate::cli::ReportArgs;
+use crate::output::{refuse_input, write_file};
 
 pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.output {
@@ -45,7 +45,7 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     match &args.output {
-        Some(path) => write_atomically(path, html.as_bytes())?,
+        Some(path) => write_file(path, &args.paths, html.as_bytes())?,
         None => out.push_str(&html),
     }
     Ok(ExitCode::SUCCESS)

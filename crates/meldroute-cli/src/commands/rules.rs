@@ -8,9 +8,9 @@ use meldroute_core::catalogue;
 use meldroute_core::meta::RuleMeta;
 use serde::Serialize;
 
-use super::list::trim_lines;
 use super::{out, outln};
 use crate::cli::{RulesArgs, RulesFormat};
+use crate::output::trim_lines;
 
 #[derive(Serialize)]
 struct JsonRule {

@@ -9,9 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use meldroute_core::sim::{self, SimReport, exact};
 use meldroute_core::stats::DurationStats;
 
-use super::list::trim_lines;
 use super::{days_weeks, load_model, out, outln, percent};
 use crate::cli::{SimFormat, SimulateArgs};
+use crate::output::{inert_cell, trim_lines};
 use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
@@ -83,14 +83,6 @@ fn json(report: &SimReport) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(&rounded(
         serde_json::to_value(report)?,
     ))?)
-}
-
-/// A CSV cell that a spreadsheet shows as text, never runs as a formula.
-pub fn inert_cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
 }
 
 fn csv(report: &SimReport) -> anyhow::Result<String> {
@@ -287,18 +279,4 @@ fn table(out: &mut String, r: &SimReport) {
     }
     right_align(&mut t, 1);
     outln!(out, "{}", trim_lines(&t.to_string()));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inert_cell;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(inert_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
-        assert_eq!(inert_cell("+1"), "'+1");
-        assert_eq!(inert_cell("-1"), "'-1");
-        assert_eq!(inert_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(inert_cell("rijk/klacht"), "rijk/klacht");
-    }
 }

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use comfy_table::{Table, presets};
 use meldroute_core::sim;
 
-use super::list::trim_lines;
 use super::{days_weeks, load_model, outln};
 use crate::cli::TraceArgs;
+use crate::output::trim_lines;
 use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &TraceArgs) -> anyhow::Result<ExitCode> {
