@@ -9,12 +9,12 @@ use crate::library::Library;
 use crate::meta::RuleMeta;
 use crate::rules::{self, RULES};
 
-/// Every rule's description: the validation rules, then the journey rules
-/// of `meldroute gaps`, each in code order.
+/// Every rule's description, in code order: the loader's findings
+/// (`MR000`), the validation rules, then the journey rules of
+/// `meldroute gaps`.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta())
+    std::iter::once(&crate::load::PARSE)
+        .chain(RULES.iter().map(|r| r.meta()))
         .chain(JOURNEY_RULES.iter().map(|r| r.meta()))
 }
 

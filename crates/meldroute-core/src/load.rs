@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_saphyr::{Budget, MessageFormatter, Options};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::meta::{Category, RuleMeta};
 use crate::model::Procedure;
 use crate::source::{FileId, Pos, SourceFile};
 use crate::suggest;
@@ -15,6 +16,43 @@ use crate::suggest;
 pub use meldroute_diagnostics::PARSE_CODE;
 /// Name of diagnostics for files that cannot be read as a procedure.
 pub const PARSE_NAME: &str = "parse";
+
+/// What `MR000` means, for `meldroute rules MR000`: not a rule over a
+/// procedure but the loader's own findings.
+pub const PARSE: RuleMeta = RuleMeta {
+    code: PARSE_CODE,
+    name: PARSE_NAME,
+    category: Category::Correctness,
+    severity: Severity::Error,
+    summary: "a file cannot be read as a procedure: YAML syntax, the file format, or an input limit",
+    // Lines start with a space, as the doc comments of rules do.
+    doc: concat!(
+        " ### What it does\n",
+        " Reports every file that cannot be read as a procedure, before any rule runs:\n",
+        " YAML that does not parse (tabs for indentation, an unclosed quote or\n",
+        " bracket, a duplicate key), a value of the wrong type (`p: \"0.3\"` is text, not\n",
+        " a number), a key the format does not know (with the key it probably\n",
+        " meant), a required key that is missing, a file that is not UTF-8 or is\n",
+        " empty, and a file past an input limit (size, nesting, aliases, YAML nodes,\n",
+        " steps per procedure; the message names the flag that raises it, see\n",
+        " `docs/limits.md`). The format itself is `docs/format.md`, and `meldroute\n",
+        " schema` prints it as a JSON Schema for editors.\n",
+        "\n",
+        " ### Why is this bad\n",
+        " A file meldroute cannot read is not checked, simulated or drawn at all:\n",
+        " every command refuses it (exit 1) and names the place.\n",
+        "\n",
+        " ### Example\n",
+        " Fails: a key the format does not know:\n",
+        " ```yaml\n",
+        "   onderzoek: {title: Onderzoek, actor: org, kind: investigation, duraton: 4w, basis: policy, next: tussentijds}\n",
+        " ```\n",
+        " Passes:\n",
+        " ```yaml\n",
+        "   onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: policy, next: tussentijds}\n",
+        " ```\n",
+    ),
+};
 
 /// Limits that protect against hostile or accidental huge input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

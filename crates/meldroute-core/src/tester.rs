@@ -295,7 +295,7 @@ fn describe(origin: CaseFrom, kind: &str) -> String {
 }
 
 /// The `Fails:` and `Passes:` YAML examples of a rule's documentation.
-fn doc_examples(doc: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) fn doc_examples(doc: &str) -> (Vec<String>, Vec<String>) {
     let (mut fails, mut passes) = (Vec::new(), Vec::new());
     let mut failing = None;
     let mut block: Option<String> = None;
@@ -470,6 +470,26 @@ mod tests {
     fn a_fragment_with_id_and_steps_is_a_whole_file() {
         let whole = "id: a/b\nsteps:\n  x: {}\n";
         assert_eq!(splice(BASE, whole), whole);
+    }
+
+    #[test]
+    fn the_documentation_of_mr000_holds() {
+        let (fails, passes) = doc_examples(crate::load::PARSE.doc);
+        assert!(!fails.is_empty() && !passes.is_empty());
+        let load = |case: &str| {
+            let mut lib = Library::new(Limits::default());
+            lib.load_source(
+                SourceFile::new("case.yaml", splice(BASE, case)),
+                Origin::User,
+            );
+            lib.load_errors().iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        for case in &fails {
+            assert_eq!(load(case), [crate::load::PARSE_CODE], "{case}");
+        }
+        for case in &passes {
+            assert!(load(case).is_empty(), "{case}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::{Diagnostic, Files, PARSE_CODE, Severity};
+use crate::{Diagnostic, Files, Severity};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
@@ -107,13 +107,11 @@ pub fn human(files: &dyn Files, d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{:gutter$} = help: {}", "", inert(help));
     }
-    if d.code != PARSE_CODE {
-        let _ = writeln!(
-            out,
-            "{:gutter$} = rule: {} (meldroute rules {})",
-            "", d.name, d.code
-        );
-    }
+    let _ = writeln!(
+        out,
+        "{:gutter$} = rule: {} (meldroute rules {})",
+        "", d.name, d.code
+    );
     out
 }
 
