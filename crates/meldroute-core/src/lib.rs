@@ -17,6 +17,7 @@
 pub mod catalogue;
 pub mod compare;
 pub mod diag;
+pub mod distribution;
 pub mod duration;
 mod facade;
 pub mod gaps;
@@ -24,6 +25,7 @@ pub mod generate;
 pub mod graph;
 pub mod library;
 pub mod load;
+pub mod located;
 pub mod meta;
 pub mod model;
 pub mod norms;

@@ -8,9 +8,10 @@ use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
+use meldroute_core::FileId;
 use meldroute_core::gaps::Finding;
 use meldroute_core::library::Library;
-use meldroute_core::model::{Next, StepKind};
+use meldroute_core::model::{Escalate, Located, Next, Procedure, Step, StepKind};
 
 /// What to draw.
 #[derive(Clone, Debug, Default)]
@@ -140,9 +141,34 @@ fn short_days(days: f64) -> String {
 
 /// The graph of the procedure at `entry`.
 pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
-    // Procedures drawn: the root, and with `follow_escalations` every procedure reachable.
+    let root = library.entry(entry);
+    let drawing = Drawing {
+        library,
+        procs: drawn_procedures(library, entry, opts.follow_escalations),
+        follow_escalations: opts.follow_escalations,
+        root_marks: GapMarks::new(root.file, &opts.gaps),
+        no_marks: GapMarks::default(),
+    };
+    let mut stmts = defaults(&root.procedure.title);
+    let mut edges: Vec<Stmt> = Vec::new();
+    for pi in 0..drawing.procs.len() {
+        let lanes = drawing.procedure(pi, &mut edges);
+        stmts.extend(lane_clusters(pi, lanes));
+    }
+    stmts.push(Stmt::Subgraph(legend()));
+    stmts.extend(edges);
+    Graph::DiGraph {
+        id: plain("procedure"),
+        strict: false,
+        stmts,
+    }
+}
+
+/// The procedures drawn: the root, and with `follow_escalations` every
+/// procedure reachable, in the order found.
+fn drawn_procedures(library: &Library, entry: usize, follow_escalations: bool) -> Vec<usize> {
     let mut procs = vec![entry];
-    if opts.follow_escalations {
+    if follow_escalations {
         let mut i = 0;
         while i < procs.len() {
             for (_, s) in library.entry(procs[i]).procedure.steps.iter() {
@@ -158,37 +184,56 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
             i += 1;
         }
     }
-    // Steps and edges on gap routes, and flagged steps, of the root procedure.
-    let root_file = library.entry(entry).file;
-    let mut red_steps: BTreeSet<String> = BTreeSet::new();
-    let mut red_edges: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut flagged: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in opts
-        .gaps
-        .iter()
-        .filter(|f| f.diagnostic.primary.file == root_file)
-    {
-        // Open gaps in red; gaps the file accepts on purpose in orange.
-        if f.accepted.is_none() {
-            red_steps.extend(f.path.iter().cloned());
-            red_edges.extend(f.path.windows(2).map(|w| (w[0].clone(), w[1].clone())));
-        }
-        if let Some(first) = f.path.first() {
-            let mark = if f.accepted.is_some() {
-                format!("{} (accepted)", f.diagnostic.name)
-            } else {
-                f.diagnostic.name.to_owned()
-            };
-            flagged.entry(first.clone()).or_default().push(mark);
-        }
-    }
+    procs
+}
 
-    let mut stmts: Vec<Stmt> = vec![
+/// The gap findings drawn on one procedure's steps.
+#[derive(Default)]
+struct GapMarks {
+    /// Steps on routes with an open gap.
+    red_steps: BTreeSet<String>,
+    /// Edges (from, to) on routes with an open gap.
+    red_edges: BTreeSet<(String, String)>,
+    /// The rules flagged at each step where a finding starts.
+    flagged: BTreeMap<String, Vec<String>>,
+}
+
+impl GapMarks {
+    /// The marks of those `findings` that are in `file`: open gaps in red;
+    /// gaps the file accepts on purpose in orange.
+    fn new(file: FileId, findings: &[Finding]) -> GapMarks {
+        let mut marks = GapMarks::default();
+        for f in findings
+            .iter()
+            .filter(|f| f.diagnostic.primary.file == file)
+        {
+            if f.accepted.is_none() {
+                marks.red_steps.extend(f.path.iter().cloned());
+                marks
+                    .red_edges
+                    .extend(f.path.windows(2).map(|w| (w[0].clone(), w[1].clone())));
+            }
+            if let Some(first) = f.path.first() {
+                let mark = if f.accepted.is_some() {
+                    format!("{} (accepted)", f.diagnostic.name)
+                } else {
+                    f.diagnostic.name.to_owned()
+                };
+                marks.flagged.entry(first.clone()).or_default().push(mark);
+            }
+        }
+        marks
+    }
+}
+
+/// The graph's default graph, node and edge attributes, with its `title`.
+fn defaults(title: &str) -> Vec<Stmt> {
+    vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             attr("rankdir", plain("LR")),
             attr("newrank", plain("true")),
             attr("fontname", quoted("Helvetica")),
-            attr("label", quoted(&library.entry(entry).procedure.title)),
+            attr("label", quoted(title)),
             attr("labelloc", plain("t")),
         ])),
         Stmt::GAttribute(GraphAttributes::Node(vec![
@@ -200,174 +245,262 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
             attr("fontname", quoted("Helvetica")),
             attr("fontsize", plain("9")),
         ])),
-    ];
-    let mut edges: Vec<Stmt> = Vec::new();
-    for (pi, &e) in procs.iter().enumerate() {
-        let p = &library.entry(e).procedure;
-        let root = pi == 0;
-        // Lanes: per actor for a single procedure; per procedure when following escalations.
-        let mut lanes: BTreeMap<String, (String, Vec<Stmt>)> = BTreeMap::new();
-        for (si, (key, step)) in p.steps.iter().enumerate() {
-            let lane = if opts.follow_escalations {
-                format!("{pi}")
-            } else {
-                step.actor.value.clone()
-            };
-            let lane_title = if opts.follow_escalations {
-                p.id.value.clone()
-            } else {
-                p.actors
-                    .get(&step.actor)
-                    .map_or(step.actor.value.clone(), |a| a.title.clone())
-            };
-            let (shape, fill) = style(*step.kind);
-            let mut label = wrap(&step.title.value, 28);
-            label.push_str(&format!("\n[{}]", step.kind.as_str()));
-            if !step.duration.is_zero() {
-                label.push_str(&format!(
-                    " {} (median)",
-                    short_days(step.duration.median_days())
-                ));
-            }
-            if let Some(d) = &step.deadline {
-                let from = d
-                    .from
-                    .as_ref()
-                    .map_or("entry".to_owned(), |f| f.value.clone());
-                label.push('\n');
-                label.push_str(&wrap(
-                    &format!("deadline {} after {from}: {}", *d.within, d.basis),
-                    36,
-                ));
-            }
-            if let Some(o) = &step.outcome {
-                label.push_str(&format!("\nend: {}", o.as_str()));
-            }
-            let gap_mark = if root { flagged.get(&key.value) } else { None };
-            if let Some(rules) = gap_mark {
-                label.push_str(&format!("\nGAP: {}", rules.join(",\n")));
-            }
-            let mut attrs = vec![
-                attr("label", quoted(&label)),
-                attr("shape", plain(shape)),
-                attr("fillcolor", quoted(fill)),
-            ];
-            if step.is_contact() {
-                attrs.extend(contact_style());
-            }
-            if gap_mark.is_some() && !red_steps.contains(&key.value) {
-                attrs.extend(marked(ACCEPTED));
-                attrs.push(attr("penwidth", plain("2.5")));
-            }
-            if root && red_steps.contains(&key.value) {
-                attrs.extend(marked(GAP));
-                attrs.push(attr("penwidth", plain("2.5")));
-            }
-            let node = Stmt::Node(Node::new(NodeId(plain(&node_name(pi, si)), None), attrs));
-            lanes
-                .entry(lane)
-                .or_insert_with(|| (lane_title, Vec::new()))
-                .1
-                .push(node);
-            // Edges.
-            let from = NodeId(plain(&node_name(pi, si)), None);
-            let mut add_edge = |to: String, label: String, red: bool| {
-                let mut a = vec![attr("label", quoted(&label))];
-                if red {
-                    a.push(attr("color", quoted(GAP)));
-                    a.push(attr("penwidth", plain("2")));
-                }
-                edges.push(Stmt::Edge(Edge {
-                    ty: EdgeTy::Pair(Vertex::N(from.clone()), Vertex::N(NodeId(plain(&to), None))),
-                    attributes: a,
-                }));
-            };
-            let median = if step.duration.is_zero() {
-                String::new()
-            } else {
-                short_days(step.duration.median_days())
-            };
-            match step.next.as_deref() {
-                Some(Next::Step(to)) => {
-                    if let Some(j) = p.steps.index_of(to) {
-                        let red = root && red_edges.contains(&(key.value.clone(), to.clone()));
-                        add_edge(node_name(pi, j), median.clone(), red);
-                    }
-                }
-                Some(Next::Branches(bs)) => {
-                    for b in bs {
-                        if let Some(j) = p.steps.index_of(&b.to) {
-                            let red = root
-                                && red_edges.contains(&(key.value.clone(), b.to.value.clone()));
-                            let label = if median.is_empty() {
-                                format!("{:.0}%", b.p.value.0 * 100.0)
-                            } else {
-                                format!("{:.0}% | {median}", b.p.value.0 * 100.0)
-                            };
-                            add_edge(node_name(pi, j), label, red);
-                        }
-                    }
-                }
-                None => {}
-            }
-            if let Some(esc) = &step.escalate {
-                let target = library
-                    .resolve_index(&esc.procedure)
-                    .and_then(|t| procs.iter().position(|&x| x == t).map(|tp| (t, tp)));
-                match target {
-                    Some((t, tp)) => {
-                        let tproc = &library.entry(t).procedure;
-                        let name = esc
-                            .step
-                            .as_ref()
-                            .map(|s| s.value.clone())
-                            .or(tproc.start.as_ref().map(|s| s.value.clone()));
-                        if let Some(j) = name.and_then(|n| tproc.steps.index_of(&n)) {
-                            add_edge(
-                                node_name(tp, j),
-                                format!("to {}", esc.procedure.value),
-                                false,
-                            );
-                        }
-                    }
-                    None => {
-                        let stub = format!("{}_to", node_name(pi, si));
-                        lanes
-                            .entry(format!("~escalations{pi}"))
-                            .or_insert_with(|| ("escalates to".to_owned(), Vec::new()))
-                            .1
-                            .push(Stmt::Node(Node::new(
-                                NodeId(plain(&stub), None),
-                                vec![
-                                    attr("label", quoted(&esc.procedure.value)),
-                                    attr("shape", plain("note")),
-                                    attr("fillcolor", quoted("#e6d9f2")),
-                                ],
-                            )));
-                        add_edge(stub, String::new(), false);
-                    }
-                }
-            }
-        }
-        for (li, (_, (title, nodes))) in lanes.into_iter().enumerate() {
+    ]
+}
+
+/// The lanes of one procedure by key: each one's title and nodes.
+type Lanes = BTreeMap<String, (String, Vec<Stmt>)>;
+
+/// Adds `node` to the lane `key`, made with `title` if it is new.
+fn add_to_lane(lanes: &mut Lanes, key: String, title: String, node: Stmt) {
+    lanes
+        .entry(key)
+        .or_insert_with(|| (title, Vec::new()))
+        .1
+        .push(node);
+}
+
+/// The lanes of procedure `pi` as clusters, in the order of their keys.
+fn lane_clusters(pi: usize, lanes: Lanes) -> impl Iterator<Item = Stmt> {
+    lanes
+        .into_iter()
+        .enumerate()
+        .map(move |(li, (_, (title, nodes)))| {
             let mut lane = vec![
                 Stmt::Attribute(attr("label", quoted(&title))),
                 Stmt::Attribute(attr("style", quoted("rounded"))),
                 Stmt::Attribute(attr("color", quoted("#8c959f"))),
             ];
             lane.extend(nodes);
-            stmts.push(Stmt::Subgraph(Subgraph {
+            Stmt::Subgraph(Subgraph {
                 id: plain(&format!("cluster_p{pi}_l{li}")),
                 stmts: lane,
-            }));
+            })
+        })
+}
+
+/// What drawing the procedures of one graph needs.
+struct Drawing<'a> {
+    library: &'a Library,
+    /// The procedures drawn (library entries), the root first.
+    procs: Vec<usize>,
+    /// One lane per procedure instead of one per actor.
+    follow_escalations: bool,
+    /// The gaps found in the root procedure.
+    root_marks: GapMarks,
+    /// No gaps: the other procedures.
+    no_marks: GapMarks,
+}
+
+impl Drawing<'_> {
+    /// The lanes of procedure `pi`, with its steps' nodes; adds its edges to
+    /// `edges`.
+    fn procedure(&self, pi: usize, edges: &mut Vec<Stmt>) -> Lanes {
+        let p = &self.library.entry(self.procs[pi]).procedure;
+        let marks = if pi == 0 {
+            &self.root_marks
+        } else {
+            &self.no_marks
+        };
+        let mut lanes = Lanes::new();
+        for (si, (key, step)) in p.steps.iter().enumerate() {
+            let (lane, title) = self.lane(pi, p, step);
+            let flagged = marks.flagged.get(&key.value);
+            let red = marks.red_steps.contains(&key.value);
+            add_to_lane(
+                &mut lanes,
+                lane,
+                title,
+                step_node(&node_name(pi, si), step, flagged, red),
+            );
+            let from = NodeId(plain(&node_name(pi, si)), None);
+            next_edges(pi, p, marks, key, step, &from, edges);
+            if let Some(esc) = &step.escalate {
+                self.escalation_edge(pi, si, esc, &from, &mut lanes, edges);
+            }
+        }
+        lanes
+    }
+
+    /// The lane of `step` of procedure `pi` and its title: per procedure
+    /// when following escalations, else per actor.
+    fn lane(&self, pi: usize, p: &Procedure, step: &Step) -> (String, String) {
+        if self.follow_escalations {
+            (format!("{pi}"), p.id.value.clone())
+        } else {
+            let title = p
+                .actors
+                .get(&step.actor)
+                .map_or(step.actor.value.clone(), |a| a.title.clone());
+            (step.actor.value.clone(), title)
         }
     }
-    stmts.push(Stmt::Subgraph(legend()));
-    stmts.extend(edges);
-    Graph::DiGraph {
-        id: plain("procedure"),
-        strict: false,
-        stmts,
+
+    /// The edge of an escalation from step `si` of procedure `pi`: to the
+    /// entry step when that procedure is drawn, else to a note in the
+    /// "escalates to" lane.
+    fn escalation_edge(
+        &self,
+        pi: usize,
+        si: usize,
+        esc: &Escalate,
+        from: &NodeId,
+        lanes: &mut Lanes,
+        edges: &mut Vec<Stmt>,
+    ) {
+        let library = self.library;
+        let drawn = library
+            .resolve_index(&esc.procedure)
+            .and_then(|t| self.procs.iter().position(|&x| x == t).map(|tp| (t, tp)));
+        match drawn {
+            Some((t, tp)) => {
+                if let Some(j) = entry_step(&library.entry(t).procedure, esc) {
+                    let label = format!("to {}", esc.procedure.value);
+                    edges.push(edge(from, &node_name(tp, j), &label, false));
+                }
+            }
+            None => {
+                let stub = format!("{}_to", node_name(pi, si));
+                add_to_lane(
+                    lanes,
+                    format!("~escalations{pi}"),
+                    "escalates to".to_owned(),
+                    escalation_note(&stub, &esc.procedure.value),
+                );
+                edges.push(edge(from, &stub, "", false));
+            }
+        }
+    }
+}
+
+/// The index of the step of `target` that `esc` enters: its `step`, else
+/// the start.
+fn entry_step(target: &Procedure, esc: &Escalate) -> Option<usize> {
+    esc.step
+        .as_ref()
+        .or(target.start.as_ref())
+        .and_then(|name| target.steps.index_of(name))
+}
+
+/// The note `name` for an escalation to `procedure`, which is not drawn.
+fn escalation_note(name: &str, procedure: &str) -> Stmt {
+    Stmt::Node(Node::new(
+        NodeId(plain(name), None),
+        vec![
+            attr("label", quoted(procedure)),
+            attr("shape", plain("note")),
+            attr("fillcolor", quoted("#e6d9f2")),
+        ],
+    ))
+}
+
+/// The median duration of `step` as a short text; `None` when it takes no
+/// time.
+fn median(step: &Step) -> Option<String> {
+    (!step.duration.is_zero()).then(|| short_days(step.duration.median_days()))
+}
+
+/// The label of `step`: title, kind, median duration, deadline, outcome,
+/// and the gap rules `flagged` at it.
+fn step_label(step: &Step, flagged: Option<&Vec<String>>) -> String {
+    let mut label = wrap(&step.title.value, 28);
+    label.push_str(&format!("\n[{}]", step.kind.as_str()));
+    if let Some(m) = median(step) {
+        label.push_str(&format!(" {m} (median)"));
+    }
+    if let Some(d) = &step.deadline {
+        let from = d
+            .from
+            .as_ref()
+            .map_or("entry".to_owned(), |f| f.value.clone());
+        label.push('\n');
+        label.push_str(&wrap(
+            &format!("deadline {} after {from}: {}", *d.within, d.basis),
+            36,
+        ));
+    }
+    if let Some(o) = &step.outcome {
+        label.push_str(&format!("\nend: {}", o.as_str()));
+    }
+    if let Some(rules) = flagged {
+        label.push_str(&format!("\nGAP: {}", rules.join(",\n")));
+    }
+    label
+}
+
+/// The node `name` of `step`: shape and fill by kind, a contact's border,
+/// and marked in red on a route with an open gap (`red`), else in orange
+/// where a gap the file accepts starts (`flagged`).
+fn step_node(name: &str, step: &Step, flagged: Option<&Vec<String>>, red: bool) -> Stmt {
+    let (shape, fill) = style(*step.kind);
+    let mut attrs = vec![
+        attr("label", quoted(&step_label(step, flagged))),
+        attr("shape", plain(shape)),
+        attr("fillcolor", quoted(fill)),
+    ];
+    if step.is_contact() {
+        attrs.extend(contact_style());
+    }
+    let mark = if red {
+        Some(GAP)
+    } else {
+        flagged.map(|_| ACCEPTED)
+    };
+    if let Some(colour) = mark {
+        attrs.extend(marked(colour));
+        attrs.push(attr("penwidth", plain("2.5")));
+    }
+    Stmt::Node(Node::new(NodeId(plain(name), None), attrs))
+}
+
+/// An edge from `from` to the node `to`, labelled; red on a route with an
+/// open gap.
+fn edge(from: &NodeId, to: &str, label: &str, red: bool) -> Stmt {
+    let mut a = vec![attr("label", quoted(label))];
+    if red {
+        a.push(attr("color", quoted(GAP)));
+        a.push(attr("penwidth", plain("2")));
+    }
+    Stmt::Edge(Edge {
+        ty: EdgeTy::Pair(Vertex::N(from.clone()), Vertex::N(NodeId(plain(to), None))),
+        attributes: a,
+    })
+}
+
+/// The edges of the `next` of `step` (id `key`) of procedure `pi`, `p`, from
+/// node `from`: to the next step labelled with the step's median duration,
+/// or to each branch labelled with its probability and the median.
+fn next_edges(
+    pi: usize,
+    p: &Procedure,
+    marks: &GapMarks,
+    key: &Located<String>,
+    step: &Step,
+    from: &NodeId,
+    edges: &mut Vec<Stmt>,
+) {
+    let median = median(step);
+    let mut to_step = |to: &str, label: String| {
+        if let Some(j) = p.steps.index_of(to) {
+            let red = marks
+                .red_edges
+                .contains(&(key.value.clone(), to.to_owned()));
+            edges.push(edge(from, &node_name(pi, j), &label, red));
+        }
+    };
+    match step.next.as_deref() {
+        Some(Next::Step(to)) => to_step(to, median.unwrap_or_default()),
+        Some(Next::Branches(bs)) => {
+            for b in bs {
+                let p = b.p.value.0 * 100.0;
+                let label = match &median {
+                    None => format!("{p:.0}%"),
+                    Some(m) => format!("{p:.0}% | {m}"),
+                };
+                to_step(&b.to, label);
+            }
+        }
+        None => {}
     }
 }
 

@@ -16,8 +16,8 @@ pub mod exact;
 pub mod model;
 pub mod report;
 pub mod sample;
+mod walk;
 
-use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
@@ -26,6 +26,7 @@ use std::sync::{Condvar, Mutex, mpsc};
 
 pub use model::{CompileError, Go, SimModel};
 pub use report::SimReport;
+use walk::{Scratch, walk};
 
 use crate::model::{Outcome, StepKind};
 use crate::stats::Summary;
@@ -216,236 +217,6 @@ pub struct Trace {
     pub outcome: Option<Outcome>,
 }
 
-/// Per-step state of a batch, in one array so the inner loop touches one
-/// place per step.
-#[derive(Clone, Copy, Default)]
-struct StepState {
-    /// Journey number of the last visit.
-    visit: u32,
-    /// Journey number of the last completion recorded for deadlines.
-    done: u32,
-    /// Time of that completion.
-    done_time: f64,
-    /// Days spent in the step in this batch.
-    days: f64,
-    /// Journeys of this batch that visited the step.
-    visits: u64,
-}
-
-/// Scratch space reused across the journeys of a batch.
-struct Scratch {
-    journey: u32,
-    steps: Vec<StepState>,
-    proc_stamp: Vec<u32>,
-    esc_stamp: Vec<u32>,
-    deadline_stamp: Vec<u32>,
-}
-
-impl Scratch {
-    fn new(model: &SimModel) -> Self {
-        let n = model.steps.len();
-        let p = model.procedures.len();
-        Scratch {
-            journey: 0,
-            steps: vec![StepState::default(); n],
-            proc_stamp: vec![0; p],
-            esc_stamp: vec![0; p],
-            deadline_stamp: vec![0; model.deadlines.len()],
-        }
-    }
-
-    /// Adds the per-step figures of the batch to `agg`.
-    fn flush(&self, agg: &mut Aggregate) {
-        for ((st, visits), days) in self
-            .steps
-            .iter()
-            .zip(&mut agg.visits)
-            .zip(&mut agg.step_days)
-        {
-            *visits += st.visits;
-            *days += st.days;
-        }
-    }
-}
-
-/// Walks one journey, adding it to `agg`; records it in `trace` when given.
-fn walk<R: Rng>(
-    model: &SimModel,
-    rng: &mut R,
-    max_steps: u32,
-    agg: &mut Aggregate,
-    s: &mut Scratch,
-    mut trace: Option<&mut Trace>,
-) {
-    s.journey += 1;
-    let j = s.journey;
-    let mut step = model.start;
-    let mut t = 0.0f64;
-    let mut entered = 0.0f64; // when the journey entered the current procedure
-    let mut report: Option<f64> = None;
-    // Silences after the report, and (for journeys without a report) from the start.
-    let mut last_contact = 0.0f64;
-    let mut longest = 0.0f64;
-    let mut last_any = 0.0f64;
-    let mut longest_any = 0.0f64;
-    let mut first_contact: Option<f64> = None;
-    let mut contacts = 0u32;
-    let mut handoffs = 0u32;
-    let mut prev_actor = u32::MAX;
-    let mut procedures = 1u32;
-    let mut feedback = false;
-    let mut first_feedback: Option<f64> = None;
-    let mut aftercare = false;
-    let mut count = 0u32;
-    s.proc_stamp[model.steps[step as usize].procedure as usize] = j;
-    let outcome = loop {
-        if count >= max_steps {
-            break None;
-        }
-        count += 1;
-        let st = &model.steps[step as usize];
-        let d = st.duration.sample(rng);
-        let begin = t;
-        t += d;
-        if prev_actor != u32::MAX && st.actor != prev_actor {
-            handoffs += 1;
-        }
-        prev_actor = st.actor;
-        if st.kind == StepKind::Report && report.is_none() {
-            report = Some(t);
-            last_contact = t;
-        }
-        if st.contact {
-            contacts += 1;
-            longest_any = longest_any.max(t - last_any);
-            last_any = t;
-            if let Some(r) = report {
-                first_contact.get_or_insert(t - r);
-                longest = longest.max(t - last_contact);
-                last_contact = t;
-            }
-        }
-        if report.is_some() {
-            feedback |= st.feedback;
-            if st.feedback && first_feedback.is_none() {
-                first_feedback = Some(t);
-            }
-        }
-        aftercare |= st.kind == StepKind::Aftercare;
-        if let Some(di) = st.deadline
-            && s.deadline_stamp[di as usize] != j
-        {
-            let dl = &model.deadlines[di as usize];
-            let from = match dl.from {
-                None => Some(entered),
-                Some(f) => {
-                    let from = &s.steps[f as usize];
-                    (from.done == j).then_some(from.done_time)
-                }
-            };
-            if let Some(from) = from {
-                s.deadline_stamp[di as usize] = j;
-                let counts = &mut agg.deadlines[di as usize];
-                counts.0 += 1;
-                if t - from <= dl.within + 1e-9 {
-                    counts.1 += 1;
-                }
-            }
-        }
-        let state = &mut s.steps[step as usize];
-        state.days += d;
-        if state.visit != j {
-            state.visit = j;
-            state.visits += 1;
-        }
-        if st.deadline_source {
-            state.done = j;
-            state.done_time = t;
-        }
-        if let Some(tr) = trace.as_deref_mut() {
-            let silence_from = if report.is_some() {
-                last_contact
-            } else {
-                last_any
-            };
-            tr.steps.push(TraceStep {
-                step,
-                start: begin,
-                end: t,
-                contact: st.contact,
-                silence: t - silence_from,
-            });
-        }
-        step = match &st.go {
-            Go::Step(next) => *next,
-            Go::Branch { from, len } => {
-                let u: f64 = rng.random();
-                let branches = &model.branches[*from as usize..(*from + *len) as usize];
-                branches
-                    .iter()
-                    .find(|(cum, _)| u < *cum)
-                    .map_or(branches[branches.len() - 1].1, |b| b.1)
-            }
-            Go::Escalate {
-                step: next,
-                procedure,
-            } => {
-                let p = *procedure as usize;
-                if s.esc_stamp[p] != j {
-                    s.esc_stamp[p] = j;
-                    agg.escalations[p] += 1;
-                }
-                if s.proc_stamp[p] != j {
-                    s.proc_stamp[p] = j;
-                    procedures += 1;
-                }
-                entered = t;
-                *next
-            }
-            Go::End(outcome) => break Some(*outcome),
-        };
-    };
-    agg.runs += 1;
-    agg.steps_simulated += u64::from(count);
-    if let Some(tr) = trace {
-        tr.outcome = outcome;
-    }
-    // Rates count every journey (an unfinished one had what it had so far);
-    // durations and per-journey means count finished journeys only.
-    agg.feedback += u64::from(feedback);
-    agg.aftercare += u64::from(aftercare);
-    let Some(outcome) = outcome else {
-        agg.unfinished += 1;
-        return;
-    };
-    let longest = if report.is_some() {
-        longest.max(t - last_contact)
-    } else {
-        longest_any.max(t - last_any)
-    };
-    agg.lead.add(t);
-    if let Some(fc) = first_contact {
-        agg.first_contact.add(fc);
-    }
-    agg.longest_silence.add(longest);
-    agg.contacts += u64::from(contacts);
-    agg.handoffs += u64::from(handoffs);
-    agg.procedures += u64::from(procedures);
-    agg.reported += u64::from(report.is_some());
-    if let (Some(r), Some(fb)) = (report, first_feedback) {
-        // Acknowledgement: the first contact after the report, if it came before the feedback.
-        let ack = first_contact
-            .map(|fc| r + fc)
-            .filter(|&a| a < fb)
-            .unwrap_or(r + ACKNOWLEDGE_DAYS);
-        agg.feedback_in_time += u64::from(fb - ack <= FEEDBACK_DAYS + 1e-9);
-    }
-    agg.contact_within_week +=
-        u64::from(first_contact.is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9));
-
-    agg.outcomes[outcome_index(outcome)] += 1;
-}
-
 /// The random stream of batch `batch`.
 fn stream(seed: u64, batch: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -593,16 +364,8 @@ pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
         step = match &st.go {
             Go::Step(next) | Go::Escalate { step: next, .. } => *next,
             Go::Branch { from, len } => {
-                let branches = &model.branches[*from as usize..(*from + *len) as usize];
-                let mut prev = 0.0;
-                let mut best = (f64::MIN, branches[0].1);
-                for (k, &(cum, to)) in branches.iter().enumerate() {
-                    let p = if k + 1 == branches.len() {
-                        1.0 - prev
-                    } else {
-                        cum - prev
-                    };
-                    prev = cum.min(1.0);
+                let mut best = (f64::MIN, model.branches_of(*from, *len)[0].1);
+                for (p, to) in model.branch_probabilities(*from, *len) {
                     if p > best.0 {
                         best = (p, to);
                     }

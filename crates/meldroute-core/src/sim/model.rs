@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use super::sample::Sampler;
 use crate::library::Library;
-use crate::model::{Next, Outcome, Role, StepKind};
+use crate::model::{
+    Branch, Deadline, Escalate, Located, Next, Outcome, Procedure, Role, Step, StepKind,
+};
 
 /// Why a procedure cannot be simulated (validation reports these first).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -138,18 +140,113 @@ impl SimModel {
     /// Flattens the procedure at `entry` and every procedure its
     /// escalations reach (resolved through `library`).
     pub fn compile(library: &Library, entry: usize) -> Result<SimModel, CompileError> {
+        let reach = Reach::collect(library, entry)?;
+        let root = &library.entry(entry).procedure;
+        let mut lowering = Lowering {
+            library,
+            model: SimModel::empty(root, reach.steps),
+            reach,
+            actor_index: HashMap::new(),
+        };
+        for pi in 0..lowering.reach.procs.len() {
+            lowering.procedure(pi)?;
+        }
+        let mut model = lowering.model;
+        model.mark_deadline_sources();
+        // The root's steps come first.
+        model.start = step_index(root, 0, start_of(root)?)?;
+        Ok(model)
+    }
+
+    /// A model with room for `steps` steps and nothing in it yet but actor
+    /// 0, the reporter (named as in `root`).
+    fn empty(root: &Procedure, steps: usize) -> SimModel {
+        let reporter = root
+            .actors
+            .iter()
+            .find(|(_, a)| *a.role == Role::Reporter)
+            .map_or_else(|| "reporter".to_owned(), |(_, a)| a.title.clone());
+        SimModel {
+            procedures: Vec::new(),
+            actors: vec![reporter],
+            steps: Vec::with_capacity(steps),
+            names: Vec::with_capacity(steps),
+            branches: Vec::new(),
+            deadlines: Vec::new(),
+            start: 0,
+        }
+    }
+
+    /// Marks the steps that some deadline counts from.
+    fn mark_deadline_sources(&mut self) {
+        for f in self.deadlines.iter().filter_map(|d| d.from) {
+            self.steps[f as usize].deadline_source = true;
+        }
+    }
+
+    /// The branches of [`Go::Branch`] `{ from, len }`, as (cumulative
+    /// probability, target step).
+    #[inline]
+    pub fn branches_of(&self, from: u32, len: u32) -> &[(f64, u32)] {
+        &self.branches[from as usize..(from + len) as usize]
+    }
+
+    /// The probability of each branch of [`Go::Branch`] `{ from, len }`,
+    /// with its target step; the last branch has what the others leave.
+    pub fn branch_probabilities(
+        &self,
+        from: u32,
+        len: u32,
+    ) -> impl Iterator<Item = (f64, u32)> + '_ {
+        let branches = self.branches_of(from, len);
+        branches
+            .iter()
+            .enumerate()
+            .scan(0.0, move |prev: &mut f64, (k, &(cum, to))| {
+                let p = if k + 1 == branches.len() {
+                    1.0 - *prev
+                } else {
+                    cum - *prev
+                };
+                *prev = cum.min(1.0);
+                Some((p, to))
+            })
+    }
+
+    /// `procedure:step` of a step, for people.
+    pub fn step_name(&self, step: u32) -> String {
+        let s = &self.steps[step as usize];
+        format!(
+            "{}:{}",
+            self.procedures[s.procedure as usize].id, self.names[step as usize].id
+        )
+    }
+}
+
+/// The procedures a journey from one entry can reach by escalation: the
+/// entry first, then in the order their escalations are found.
+struct Reach {
+    /// Their library entries.
+    procs: Vec<usize>,
+    /// The index in `procs` of each library entry.
+    index: HashMap<usize, u32>,
+    /// Where each one's steps start in the flattened steps.
+    offsets: Vec<u32>,
+    /// Steps of all of them.
+    steps: usize,
+}
+
+impl Reach {
+    /// The procedures reachable from `entry`, and their step offsets.
+    fn collect(library: &Library, entry: usize) -> Result<Reach, CompileError> {
         let mut procs: Vec<usize> = vec![entry];
-        let mut proc_index: HashMap<usize, u32> = HashMap::from([(entry, 0)]);
-        // Pass 1: procedures reachable by escalation, and step offsets.
+        let mut index: HashMap<usize, u32> = HashMap::from([(entry, 0)]);
         let mut i = 0;
         while i < procs.len() {
-            let p = &library.entry(procs[i]).procedure;
-            for (_, step) in p.steps.iter() {
+            for (_, step) in library.entry(procs[i]).procedure.steps.iter() {
                 if let Some(esc) = &step.escalate {
-                    let target = library.resolve_index(&esc.procedure).ok_or_else(|| {
-                        CompileError::UnknownProcedure(esc.procedure.value.clone())
-                    })?;
-                    proc_index.entry(target).or_insert_with(|| {
+                    let target = resolve(library, esc)?;
+                    index.entry(target).or_insert_with(|| {
                         procs.push(target);
                         (procs.len() - 1) as u32
                     });
@@ -163,161 +260,191 @@ impl SimModel {
             offsets.push(total);
             total += library.entry(e).procedure.steps.len() as u32;
         }
-        let mut model = SimModel {
-            procedures: Vec::new(),
-            actors: vec!["reporter".to_owned()],
-            steps: Vec::with_capacity(total as usize),
-            names: Vec::with_capacity(total as usize),
-            branches: Vec::new(),
-            deadlines: Vec::new(),
-            start: 0,
-        };
-        let mut actor_index: HashMap<(usize, String), u32> = HashMap::new();
-        let root = &library.entry(entry).procedure;
-        if let Some((_, reporter)) = root.actors.iter().find(|(_, a)| *a.role == Role::Reporter) {
-            model.actors[0] = reporter.title.clone();
+        Ok(Reach {
+            procs,
+            index,
+            offsets,
+            steps: total as usize,
+        })
+    }
+}
+
+/// Flattening in progress: the model so far, and the actors numbered so far.
+struct Lowering<'a> {
+    library: &'a Library,
+    reach: Reach,
+    model: SimModel,
+    /// The model actor of each (procedure index, actor id).
+    actor_index: HashMap<(usize, String), u32>,
+}
+
+impl Lowering<'_> {
+    /// Adds procedure `pi` of the reach, and its steps.
+    fn procedure(&mut self, pi: usize) -> Result<(), CompileError> {
+        let library = self.library;
+        let e = self.reach.procs[pi];
+        let p = &library.entry(e).procedure;
+        self.model.procedures.push(SimProcedure {
+            id: p.id.value.clone(),
+            title: p.title.clone(),
+            entry: e,
+        });
+        for (key, step) in p.steps.iter() {
+            self.step(pi, p, key, step)?;
         }
-        // Pass 2: steps.
-        for (pi, &e) in procs.iter().enumerate() {
-            let p = &library.entry(e).procedure;
-            let pid = p.id.value.clone();
-            model.procedures.push(SimProcedure {
-                id: pid.clone(),
-                title: p.title.clone(),
-                entry: e,
-            });
-            let local = |name: &str| -> Result<u32, CompileError> {
-                p.steps
-                    .index_of(name)
-                    .map(|j| offsets[pi] + j as u32)
-                    .ok_or_else(|| CompileError::UnknownStep {
-                        procedure: pid.clone(),
-                        step: name.to_owned(),
-                    })
-            };
-            for (key, step) in p.steps.iter() {
-                let actor = match p.actors.get(&step.actor) {
-                    Some(a) if *a.role == Role::Reporter => 0,
-                    Some(a) => *actor_index
-                        .entry((pi, step.actor.value.clone()))
-                        .or_insert_with(|| {
-                            model.actors.push(a.title.clone());
-                            (model.actors.len() - 1) as u32
-                        }),
-                    None => 0,
-                };
-                let go = if let Some(outcome) = &step.outcome {
-                    Go::End(**outcome)
-                } else if let Some(esc) = &step.escalate {
-                    let te = library.resolve_index(&esc.procedure).ok_or_else(|| {
-                        CompileError::UnknownProcedure(esc.procedure.value.clone())
-                    })?;
-                    let tp = &library.entry(te).procedure;
-                    let tpi = proc_index[&te];
-                    let name = match &esc.step {
-                        Some(s) => s.value.clone(),
-                        None => tp
-                            .start
-                            .as_ref()
-                            .map(|s| s.value.clone())
-                            .ok_or_else(|| CompileError::NoStart(tp.id.value.clone()))?,
-                    };
-                    let j = tp
-                        .steps
-                        .index_of(&name)
-                        .ok_or_else(|| CompileError::UnknownStep {
-                            procedure: tp.id.value.clone(),
-                            step: name,
-                        })?;
-                    Go::Escalate {
-                        step: offsets[tpi as usize] + j as u32,
-                        procedure: tpi,
-                    }
-                } else {
-                    match step.next.as_deref() {
-                        Some(Next::Step(to)) => Go::Step(local(to)?),
-                        Some(Next::Branches(bs)) => {
-                            let from = model.branches.len() as u32;
-                            let mut cum = 0.0;
-                            for b in bs.iter().filter(|b| b.p.value.0 > 0.0) {
-                                cum += b.p.value.0;
-                                model.branches.push((cum, local(&b.to)?));
-                            }
-                            // The last branch catches rounding in the sum.
-                            if model.branches.len() as u32 > from
-                                && let Some(last) = model.branches.last_mut()
-                            {
-                                last.0 = f64::INFINITY;
-                            }
-                            Go::Branch {
-                                from,
-                                len: model.branches.len() as u32 - from,
-                            }
-                        }
-                        None => {
-                            return Err(CompileError::DeadEnd {
-                                procedure: pid.clone(),
-                                step: key.value.clone(),
-                            });
-                        }
-                    }
-                };
-                let deadline = match &step.deadline {
-                    Some(d) => {
-                        let from = d.from.as_ref().map(|f| local(f)).transpose()?;
-                        model.deadlines.push(SimDeadline {
-                            step: model.steps.len() as u32,
-                            within: d.within.days(),
-                            from,
-                            basis: d.basis.clone(),
-                        });
-                        Some(model.deadlines.len() as u32 - 1)
-                    }
-                    None => None,
-                };
-                model.names.push(StepName {
-                    id: key.value.clone(),
-                    title: step.title.value.clone(),
-                });
-                model.steps.push(SimStep {
-                    procedure: pi as u32,
-                    actor,
-                    kind: *step.kind,
-                    contact: step.is_contact(),
-                    feedback: step.is_feedback(),
-                    duration: Sampler::new(&step.duration),
-                    go,
-                    deadline,
-                    deadline_source: false,
-                });
-            }
-        }
-        for d in model.deadlines.clone() {
-            if let Some(f) = d.from {
-                model.steps[f as usize].deadline_source = true;
-            }
-        }
-        let root = &library.entry(entry).procedure;
-        let start = root
-            .start
-            .as_ref()
-            .ok_or_else(|| CompileError::NoStart(root.id.value.clone()))?;
-        model.start = root
-            .steps
-            .index_of(start)
-            .ok_or_else(|| CompileError::UnknownStep {
-                procedure: root.id.value.clone(),
-                step: start.value.clone(),
-            })? as u32;
-        Ok(model)
+        Ok(())
     }
 
-    /// `procedure:step` of a step, for people.
-    pub fn step_name(&self, step: u32) -> String {
-        let s = &self.steps[step as usize];
-        format!(
-            "{}:{}",
-            self.procedures[s.procedure as usize].id, self.names[step as usize].id
-        )
+    /// Adds `step` (id `key`) of procedure `pi`, `p`.
+    fn step(
+        &mut self,
+        pi: usize,
+        p: &Procedure,
+        key: &Located<String>,
+        step: &Step,
+    ) -> Result<(), CompileError> {
+        let actor = self.actor(pi, p, step);
+        let go = self.go(pi, p, key, step)?;
+        let deadline = match &step.deadline {
+            Some(d) => Some(self.deadline(pi, p, d)?),
+            None => None,
+        };
+        self.model.names.push(StepName {
+            id: key.value.clone(),
+            title: step.title.value.clone(),
+        });
+        self.model.steps.push(SimStep {
+            procedure: pi as u32,
+            actor,
+            kind: *step.kind,
+            contact: step.is_contact(),
+            feedback: step.is_feedback(),
+            duration: Sampler::new(&step.duration),
+            go,
+            deadline,
+            deadline_source: false,
+        });
+        Ok(())
     }
+
+    /// The model actor of `step` of procedure `pi`: 0 for the reporter (and
+    /// an unknown actor), else the procedure's actor, numbered on first use.
+    fn actor(&mut self, pi: usize, p: &Procedure, step: &Step) -> u32 {
+        match p.actors.get(&step.actor) {
+            Some(a) if *a.role == Role::Reporter => 0,
+            Some(a) => *self
+                .actor_index
+                .entry((pi, step.actor.value.clone()))
+                .or_insert_with(|| {
+                    self.model.actors.push(a.title.clone());
+                    (self.model.actors.len() - 1) as u32
+                }),
+            None => 0,
+        }
+    }
+
+    /// Where the journey goes after `step` (id `key`) of procedure `pi`.
+    fn go(
+        &mut self,
+        pi: usize,
+        p: &Procedure,
+        key: &Located<String>,
+        step: &Step,
+    ) -> Result<Go, CompileError> {
+        if let Some(outcome) = &step.outcome {
+            return Ok(Go::End(**outcome));
+        }
+        if let Some(esc) = &step.escalate {
+            return self.escalation(esc);
+        }
+        match step.next.as_deref() {
+            Some(Next::Step(to)) => Ok(Go::Step(self.local(pi, p, to)?)),
+            Some(Next::Branches(bs)) => self.branches(pi, p, bs),
+            None => Err(CompileError::DeadEnd {
+                procedure: p.id.value.clone(),
+                step: key.value.clone(),
+            }),
+        }
+    }
+
+    /// Into the procedure `esc` leads to, at its entry step.
+    fn escalation(&self, esc: &Escalate) -> Result<Go, CompileError> {
+        let te = resolve(self.library, esc)?;
+        let tp = &self.library.entry(te).procedure;
+        let tpi = self.reach.index[&te];
+        let name = match &esc.step {
+            Some(s) => s,
+            None => start_of(tp)?,
+        };
+        Ok(Go::Escalate {
+            step: step_index(tp, self.reach.offsets[tpi as usize], name)?,
+            procedure: tpi,
+        })
+    }
+
+    /// To one of the branches `bs` in procedure `pi`: adds those with a
+    /// probability above 0 to the model's branches, with cumulative
+    /// probabilities.
+    fn branches(&mut self, pi: usize, p: &Procedure, bs: &[Branch]) -> Result<Go, CompileError> {
+        let from = self.model.branches.len() as u32;
+        let mut cum = 0.0;
+        for b in bs.iter().filter(|b| b.p.value.0 > 0.0) {
+            cum += b.p.value.0;
+            let to = self.local(pi, p, &b.to)?;
+            self.model.branches.push((cum, to));
+        }
+        // The last branch catches rounding in the sum.
+        if self.model.branches.len() as u32 > from
+            && let Some(last) = self.model.branches.last_mut()
+        {
+            last.0 = f64::INFINITY;
+        }
+        Ok(Go::Branch {
+            from,
+            len: self.model.branches.len() as u32 - from,
+        })
+    }
+
+    /// Adds deadline `d` of the step about to be added to procedure `pi`;
+    /// returns its index.
+    fn deadline(&mut self, pi: usize, p: &Procedure, d: &Deadline) -> Result<u32, CompileError> {
+        let from = d.from.as_ref().map(|f| self.local(pi, p, f)).transpose()?;
+        self.model.deadlines.push(SimDeadline {
+            step: self.model.steps.len() as u32,
+            within: d.within.days(),
+            from,
+            basis: d.basis.clone(),
+        });
+        Ok(self.model.deadlines.len() as u32 - 1)
+    }
+
+    /// The flattened index of step `name` of procedure `pi`, `p`.
+    fn local(&self, pi: usize, p: &Procedure, name: &str) -> Result<u32, CompileError> {
+        step_index(p, self.reach.offsets[pi], name)
+    }
+}
+
+/// The flattened index of step `name` of `p`, whose steps start at `offset`.
+fn step_index(p: &Procedure, offset: u32, name: &str) -> Result<u32, CompileError> {
+    p.steps
+        .index_of(name)
+        .map(|j| offset + j as u32)
+        .ok_or_else(|| CompileError::UnknownStep {
+            procedure: p.id.value.clone(),
+            step: name.to_owned(),
+        })
+}
+
+/// The start step of `p`.
+fn start_of(p: &Procedure) -> Result<&Located<String>, CompileError> {
+    p.start
+        .as_ref()
+        .ok_or_else(|| CompileError::NoStart(p.id.value.clone()))
+}
+
+/// The library entry of the procedure `esc` leads to.
+fn resolve(library: &Library, esc: &Escalate) -> Result<usize, CompileError> {
+    library
+        .resolve_index(&esc.procedure)
+        .ok_or_else(|| CompileError::UnknownProcedure(esc.procedure.value.clone()))
 }

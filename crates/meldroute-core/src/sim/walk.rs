@@ -1,0 +1,410 @@
+//! Walking one journey, the simulation's inner loop: the journey's state
+//! while it runs (time, contacts, silences, feedback), the scratch space a
+//! batch's journeys stamp, and what a journey adds to the aggregates.
+
+use std::ops::ControlFlow;
+
+use rand::Rng;
+
+use super::model::{Go, SimModel, SimStep};
+use super::{Aggregate, Trace, TraceStep, outcome_index};
+use crate::model::{Outcome, StepKind};
+use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
+
+/// Per-step state of a batch, in one array so the inner loop touches one
+/// place per step.
+#[derive(Clone, Copy, Default)]
+struct StepState {
+    /// Journey number of the last visit.
+    visit: u32,
+    /// Journey number of the last completion recorded for deadlines.
+    done: u32,
+    /// Time of that completion.
+    done_time: f64,
+    /// Days spent in the step in this batch.
+    days: f64,
+    /// Journeys of this batch that visited the step.
+    visits: u64,
+}
+
+impl StepState {
+    /// Journey `j` spent `days` in the step and completed it at `t`;
+    /// `source`: some deadline counts from the step's completion.
+    #[inline]
+    fn record(&mut self, j: u32, days: f64, t: f64, source: bool) {
+        self.days += days;
+        if first_in_journey(&mut self.visit, j) {
+            self.visits += 1;
+        }
+        if source {
+            self.done = j;
+            self.done_time = t;
+        }
+    }
+
+    /// When journey `j` completed the step, if it did (recorded for
+    /// deadline sources only).
+    #[inline]
+    fn done_in(&self, j: u32) -> Option<f64> {
+        (self.done == j).then_some(self.done_time)
+    }
+}
+
+/// Stamps `stamp` with journey `j`; true when it was not stamped with `j`
+/// yet (the first time in the journey).
+#[inline]
+fn first_in_journey(stamp: &mut u32, j: u32) -> bool {
+    if *stamp == j {
+        return false;
+    }
+    *stamp = j;
+    true
+}
+
+/// Scratch space reused across the journeys of a batch.
+pub(super) struct Scratch {
+    journey: u32,
+    steps: Vec<StepState>,
+    proc_stamp: Vec<u32>,
+    esc_stamp: Vec<u32>,
+    deadline_stamp: Vec<u32>,
+}
+
+impl Scratch {
+    /// Empty scratch space for a batch of journeys through `model`.
+    pub(super) fn new(model: &SimModel) -> Self {
+        let n = model.steps.len();
+        let p = model.procedures.len();
+        Scratch {
+            journey: 0,
+            steps: vec![StepState::default(); n],
+            proc_stamp: vec![0; p],
+            esc_stamp: vec![0; p],
+            deadline_stamp: vec![0; model.deadlines.len()],
+        }
+    }
+
+    /// Adds the per-step figures of the batch to `agg`.
+    pub(super) fn flush(&self, agg: &mut Aggregate) {
+        for ((st, visits), days) in self
+            .steps
+            .iter()
+            .zip(&mut agg.visits)
+            .zip(&mut agg.step_days)
+        {
+            *visits += st.visits;
+            *days += st.days;
+        }
+    }
+}
+
+/// A time without contact with the reporter: when the last contact (or
+/// the silence's start) was, and the longest silence ended so far.
+#[derive(Clone, Copy, Default)]
+struct Silence {
+    last: f64,
+    longest: f64,
+}
+
+impl Silence {
+    /// A contact at `t` ends the silence.
+    #[inline]
+    fn contact(&mut self, t: f64) {
+        self.longest = self.longest.max(t - self.last);
+        self.last = t;
+    }
+
+    /// The longest silence if the journey ends at `t`.
+    #[inline]
+    fn longest_until(&self, t: f64) -> f64 {
+        self.longest.max(t - self.last)
+    }
+}
+
+/// What a journey has done so far; times are days since it started.
+struct Journey {
+    /// Its number in the batch (what it stamps in [`Scratch`]).
+    number: u32,
+    /// Steps taken.
+    steps: u32,
+    /// Now: the completion of the last step.
+    t: f64,
+    /// When the journey entered the current procedure.
+    entered: f64,
+    /// The completion of the first `report` step.
+    report: Option<f64>,
+    /// Silences counted from the report.
+    since_report: Silence,
+    /// Silences counted from the start (for journeys without a report).
+    since_start: Silence,
+    /// From the report to the first contact after it.
+    first_contact: Option<f64>,
+    /// Contacts with the reporter.
+    contacts: u32,
+    /// Changes of actor.
+    handoffs: u32,
+    /// The actor of the last step (`u32::MAX` before the first).
+    prev_actor: u32,
+    /// Procedures visited.
+    procedures: u32,
+    /// The completion of the first feedback step after the report.
+    first_feedback: Option<f64>,
+    /// An aftercare step was taken.
+    aftercare: bool,
+}
+
+impl Journey {
+    /// Journey `number`, at the start in its first procedure.
+    #[inline]
+    fn new(number: u32) -> Self {
+        Journey {
+            number,
+            steps: 0,
+            t: 0.0,
+            entered: 0.0,
+            report: None,
+            since_report: Silence::default(),
+            since_start: Silence::default(),
+            first_contact: None,
+            contacts: 0,
+            handoffs: 0,
+            prev_actor: u32::MAX,
+            procedures: 1,
+            first_feedback: None,
+            aftercare: false,
+        }
+    }
+
+    /// Takes step `st`: draws its duration (returned) and records what the
+    /// step's completion brings.
+    #[inline]
+    fn take<R: Rng>(&mut self, st: &SimStep, rng: &mut R) -> f64 {
+        self.steps += 1;
+        let days = st.duration.sample(rng);
+        self.t += days;
+        self.hand_to(st.actor);
+        if st.kind == StepKind::Report && self.report.is_none() {
+            self.report = Some(self.t);
+            self.since_report.last = self.t;
+        }
+        if st.contact {
+            self.contact();
+        }
+        if st.feedback && self.report.is_some() && self.first_feedback.is_none() {
+            self.first_feedback = Some(self.t);
+        }
+        self.aftercare |= st.kind == StepKind::Aftercare;
+        days
+    }
+
+    /// The step just taken was done by `actor`: a handoff when another
+    /// actor did the step before.
+    #[inline]
+    fn hand_to(&mut self, actor: u32) {
+        if self.prev_actor != u32::MAX && actor != self.prev_actor {
+            self.handoffs += 1;
+        }
+        self.prev_actor = actor;
+    }
+
+    /// A contact with the reporter now.
+    #[inline]
+    fn contact(&mut self) {
+        self.contacts += 1;
+        self.since_start.contact(self.t);
+        if let Some(r) = self.report {
+            self.first_contact.get_or_insert(self.t - r);
+            self.since_report.contact(self.t);
+        }
+    }
+
+    /// The silences that count: from the report when there was one, else
+    /// from the start.
+    #[inline]
+    fn silence(&self) -> Silence {
+        if self.report.is_some() {
+            self.since_report
+        } else {
+            self.since_start
+        }
+    }
+
+    /// The journey escalates into `procedure` now.
+    #[inline]
+    fn escalate(&mut self, procedure: u32, s: &mut Scratch, agg: &mut Aggregate) {
+        let p = procedure as usize;
+        if first_in_journey(&mut s.esc_stamp[p], self.number) {
+            agg.escalations[p] += 1;
+        }
+        if first_in_journey(&mut s.proc_stamp[p], self.number) {
+            self.procedures += 1;
+        }
+        self.entered = self.t;
+    }
+
+    /// The traced record of `step`, begun at `begin` and completed now.
+    #[inline]
+    fn trace_step(&self, step: u32, begin: f64, contact: bool) -> TraceStep {
+        TraceStep {
+            step,
+            start: begin,
+            end: self.t,
+            contact,
+            silence: self.t - self.silence().last,
+        }
+    }
+
+    /// Adds the journey, ended with `outcome` (`None`: unfinished), to
+    /// `agg`. Rates count every journey (an unfinished one had what it had
+    /// so far); durations and per-journey means count finished journeys
+    /// only.
+    fn finish(&self, outcome: Option<Outcome>, agg: &mut Aggregate) {
+        agg.runs += 1;
+        agg.steps_simulated += u64::from(self.steps);
+        agg.feedback += u64::from(self.first_feedback.is_some());
+        agg.aftercare += u64::from(self.aftercare);
+        match outcome {
+            Some(outcome) => self.add_finished(outcome, agg),
+            None => agg.unfinished += 1,
+        }
+    }
+
+    /// Adds the figures of the journey, finished with `outcome`, to `agg`.
+    fn add_finished(&self, outcome: Outcome, agg: &mut Aggregate) {
+        agg.lead.add(self.t);
+        if let Some(fc) = self.first_contact {
+            agg.first_contact.add(fc);
+        }
+        agg.longest_silence
+            .add(self.silence().longest_until(self.t));
+        agg.contacts += u64::from(self.contacts);
+        agg.handoffs += u64::from(self.handoffs);
+        agg.procedures += u64::from(self.procedures);
+        agg.reported += u64::from(self.report.is_some());
+        agg.feedback_in_time += u64::from(self.feedback_in_time());
+        agg.contact_within_week += u64::from(
+            self.first_contact
+                .is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9),
+        );
+        agg.outcomes[outcome_index(outcome)] += 1;
+    }
+
+    /// Feedback after the report came within [`FEEDBACK_DAYS`] of the
+    /// acknowledgement: the first contact after the report if it came
+    /// before the feedback, else [`ACKNOWLEDGE_DAYS`] after the report.
+    fn feedback_in_time(&self) -> bool {
+        let (Some(r), Some(fb)) = (self.report, self.first_feedback) else {
+            return false;
+        };
+        let ack = self
+            .first_contact
+            .map(|fc| r + fc)
+            .filter(|&a| a < fb)
+            .unwrap_or(r + ACKNOWLEDGE_DAYS);
+        fb - ack <= FEEDBACK_DAYS + 1e-9
+    }
+}
+
+/// Counts the deadline of `st`, just completed, once per journey: reached
+/// when the time it counts from is known (entering the procedure, or the
+/// completion of its `from` step in this journey), met when the step
+/// completed within the limit.
+#[inline]
+fn count_deadline(
+    model: &SimModel,
+    st: &SimStep,
+    journey: &Journey,
+    s: &mut Scratch,
+    agg: &mut Aggregate,
+) {
+    let Some(di) = st.deadline else {
+        return;
+    };
+    let di = di as usize;
+    if s.deadline_stamp[di] == journey.number {
+        return;
+    }
+    let dl = &model.deadlines[di];
+    let from = match dl.from {
+        None => Some(journey.entered),
+        Some(f) => s.steps[f as usize].done_in(journey.number),
+    };
+    if let Some(from) = from {
+        s.deadline_stamp[di] = journey.number;
+        let counts = &mut agg.deadlines[di];
+        counts.0 += 1;
+        if journey.t - from <= dl.within + 1e-9 {
+            counts.1 += 1;
+        }
+    }
+}
+
+/// The target of the branch a uniform draw `u` picks: the first whose
+/// cumulative probability exceeds `u` (the last catches rounding).
+#[inline]
+fn choose(branches: &[(f64, u32)], u: f64) -> u32 {
+    branches
+        .iter()
+        .find(|(cum, _)| u < *cum)
+        .map_or(branches[branches.len() - 1].1, |b| b.1)
+}
+
+/// Where the journey goes after `st`: on to a step, or it ends. Draws a
+/// random number at a branch; counts an escalation.
+#[inline]
+fn go_on<R: Rng>(
+    model: &SimModel,
+    st: &SimStep,
+    rng: &mut R,
+    journey: &mut Journey,
+    s: &mut Scratch,
+    agg: &mut Aggregate,
+) -> ControlFlow<Outcome, u32> {
+    match st.go {
+        Go::Step(next) => ControlFlow::Continue(next),
+        Go::Branch { from, len } => {
+            ControlFlow::Continue(choose(model.branches_of(from, len), rng.random()))
+        }
+        Go::Escalate { step, procedure } => {
+            journey.escalate(procedure, s, agg);
+            ControlFlow::Continue(step)
+        }
+        Go::End(outcome) => ControlFlow::Break(outcome),
+    }
+}
+
+/// Walks one journey, adding it to `agg`; records it in `trace` when given.
+pub(super) fn walk<R: Rng>(
+    model: &SimModel,
+    rng: &mut R,
+    max_steps: u32,
+    agg: &mut Aggregate,
+    s: &mut Scratch,
+    mut trace: Option<&mut Trace>,
+) {
+    s.journey += 1;
+    let mut journey = Journey::new(s.journey);
+    let mut step = model.start;
+    s.proc_stamp[model.steps[step as usize].procedure as usize] = journey.number;
+    let outcome = loop {
+        if journey.steps >= max_steps {
+            break None;
+        }
+        let st = &model.steps[step as usize];
+        let begin = journey.t;
+        let days = journey.take(st, rng);
+        count_deadline(model, st, &journey, s, agg);
+        s.steps[step as usize].record(journey.number, days, journey.t, st.deadline_source);
+        if let Some(tr) = trace.as_deref_mut() {
+            tr.steps.push(journey.trace_step(step, begin, st.contact));
+        }
+        match go_on(model, st, rng, &mut journey, s, agg) {
+            ControlFlow::Continue(next) => step = next,
+            ControlFlow::Break(outcome) => break Some(outcome),
+        }
+    };
+    if let Some(tr) = trace {
+        tr.outcome = outcome;
+    }
+    journey.finish(outcome, agg);
+}
