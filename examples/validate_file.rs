@@ -26,7 +26,7 @@ fn main() -> std::process::ExitCode {
             file.name(),
             d.severity.as_str(),
             d.name,
-            d.message
+            meldroute_diagnostics::render::message(d)
         );
     }
     println!("{} procedures, {} findings", targets.len(), findings.len());

@@ -1,6 +1,12 @@
 //! Bad input: every kind of broken file gives one located error and exit 1,
 //! never a panic or a hang.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 mod support;
 
 use support::{run, run_ok};

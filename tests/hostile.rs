@@ -4,6 +4,12 @@
 //! very long title. Every output stays well-formed and inert. (`list`,
 //! `rules` and `schema` read no procedure files.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 mod support;
 
 use support::{GRAPHVIZ, run, temp_dir};

@@ -6,6 +6,12 @@
 //!
 //! `PROPTEST_CASES` sets the number of cases (default 128 per property).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 use meldroute_core::compare::compare_detailed;
 use meldroute_core::gaps::{self, GapOptions};
 use meldroute_core::model::{Outcome, ProcedureKind, StepKind};

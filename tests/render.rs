@@ -1,5 +1,11 @@
 //! `meldroute render` end to end (graph view).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 mod support;
 
 use support::{GRAPHVIZ, meldroute, output, run, run_ok, temp_dir};

@@ -1,6 +1,12 @@
 //! `meldroute report` end to end, and the report in a real browser
 //! (headless Chromium, network off).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -104,8 +110,28 @@ fn report(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, String) {
         .concat(),
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(out.stderr.contains("meldroute: wrote "), "{}", out.stderr);
     let html = std::fs::read_to_string(&path).expect("the report was written");
+    assert_no_template(&html);
     (path, html)
+}
+
+/// Every finding's message and help in the report are rendered: no
+/// `{placeholder}` of a diagnostic template is left.
+fn assert_no_template(html: &str) {
+    let bytes = html.as_bytes();
+    for (i, _) in html.match_indices('{') {
+        let name: String = html[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+            .collect();
+        let closes = bytes.get(i + 1 + name.len()) == Some(&b'}');
+        assert!(
+            name.is_empty() || !closes || !name.starts_with(|c: char| c.is_ascii_lowercase()),
+            "an unfilled placeholder {{{name}}} in the report: {}",
+            &html[i.saturating_sub(80)..(i + 80).min(html.len())]
+        );
+    }
 }
 
 /// The structure every report has, checked on a parsed DOM.

@@ -1,5 +1,9 @@
 //! Embeds the bundled procedure library (`processes/`) into the crate.
 
+// A build script that cannot read the library fails the build, with the
+// message; that is what a panic here does.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

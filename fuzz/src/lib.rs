@@ -97,7 +97,7 @@ pub fn check_diagnostic(lib: &Library, d: &Diagnostic) {
             label.file < lib.files().len(),
             "{} ({}): label in file {} of {}",
             d.code,
-            d.message,
+            meldroute_diagnostics::render::message(d),
             label.file,
             lib.files().len()
         );
@@ -108,7 +108,7 @@ pub fn check_diagnostic(lib: &Library, d: &Diagnostic) {
                 text.is_char_boundary(at),
                 "{} ({}): span {:?} is not a character boundary of a {}-byte file",
                 d.code,
-                d.message,
+                meldroute_diagnostics::render::message(d),
                 label.span,
                 text.len()
             );
@@ -118,6 +118,10 @@ pub fn check_diagnostic(lib: &Library, d: &Diagnostic) {
         let _ = file.line_column(label.span.end);
         let _ = file.line_text(line);
     }
+    // The renderer must take every finding: both styles, no panic, and no
+    // template left unfilled (a debug assertion in meldroute-diagnostics).
+    let _ = meldroute_diagnostics::render::human(lib, d);
+    let _ = meldroute_diagnostics::render::short(lib, d);
 }
 
 /// What `meldroute simulate`, `trace`, `render --view journey` and `gaps`

@@ -3,6 +3,11 @@
 //! `meldroute-cli` package (declared in its `Cargo.toml`) and includes this
 //! module with `mod support;`, so cargo builds the binary before it runs them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 

@@ -2,6 +2,12 @@
 //! 100,000 journeys each (gap analysis included), as `meldroute compare
 //! processes/voorbeelden` runs it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use meldroute_core::compare;
 use meldroute_core::gaps::GapOptions;

@@ -4,6 +4,12 @@
 //! 4,000 branches that each carry a deadline (once cubic). Both shapes came
 //! out of the fuzzing work; see `fuzz/regressions/load_validate-slow-deadlines.sh`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 use std::fmt::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};

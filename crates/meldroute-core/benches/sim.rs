@@ -2,6 +2,12 @@
 //! (with its escalations) and a generated procedure of 1,000+ steps with
 //! loops; throughput in simulated steps per second.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use meldroute_core::sim::{self, SimModel, SimOptions};
 use meldroute_core::{Library, Limits, Origin, SourceFile};

@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use meldroute_diagnostics::Arg;
 use serde_saphyr::{Budget, MessageFormatter, Options};
 
 use crate::diag::{Diagnostic, Severity};
@@ -217,17 +218,15 @@ pub fn parse_procedure(
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
     }) {
-        return Err(parse_error(
-            source,
-            file,
-            Pos {
-                line: 1,
-                column: 1,
-                len: 0,
-            },
-            "file is empty",
-            "a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md",
-        ));
+        let span = source.byte_span(Pos {
+            line: 1,
+            column: 1,
+            len: 0,
+        });
+        return Err(
+            Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, "file is empty")
+                .with_help("a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md"),
+        );
     }
     let procedure = serde_saphyr::from_str_with_options::<Procedure>(text, limits.options())
         .map_err(|err| {
@@ -267,17 +266,13 @@ pub fn parse_procedure(
             parse_error(source, file, pos, &message, &help)
         })?;
     if let Some((key, _)) = procedure.steps.entry(limits.max_procedure_steps) {
-        return Err(parse_error(
-            source,
-            file,
-            key.pos,
-            &format!(
-                "procedure has {} steps, more than the limit of {}",
-                procedure.steps.len(),
-                limits.max_procedure_steps
-            ),
-            "split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file",
-        ));
+        let span = source.byte_span(key.pos);
+        return Err(
+            Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, "procedure has {steps} steps, more than the limit of {limit}")
+                .with_arg("steps", Arg::Count(procedure.steps.len() as u64))
+                .with_arg("limit", Arg::Count(limits.max_procedure_steps as u64))
+                .with_help("split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file"),
+        );
     }
     Ok(procedure)
 }
@@ -290,7 +285,19 @@ fn parse_error(
     help: &str,
 ) -> Diagnostic {
     let span = source.byte_span(pos);
-    Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, message).with_help(help)
+    // Explained parser messages quote the file (keys, the line): they are
+    // arguments, never templates.
+    Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        span,
+        "{problem}",
+    )
+    .with_arg("problem", Arg::text(message))
+    .with_help("{fix}")
+    .with_arg("fix", Arg::text(help))
 }
 
 /// A message and help for a breached safety limit, naming the limit.

@@ -1,4 +1,9 @@
 //! Findings as data: code, severity, message, help and labelled byte spans.
+//!
+//! The message, help and label texts are templates: fixed words with
+//! `{name}` placeholders for the finding's named [`Arg`]s (ids, shares,
+//! durations, counts). The renderer (`crate::render`) puts the arguments
+//! into words, so that no figure is formatted where findings are made.
 
 use std::ops::Range;
 
@@ -26,6 +31,75 @@ impl Severity {
     }
 }
 
+/// A value a finding's texts refer to by name (`{share}`), put into words by
+/// the renderer ([`crate::render::arg`]).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Arg {
+    /// A share of journeys, from 0 to 1: "14.5%".
+    Share(f64),
+    /// A duration in days: "13 days" below two weeks, "6.0 weeks" from two
+    /// weeks on.
+    Days(f64),
+    /// A count: "3".
+    Count(u64),
+    /// A number as the file writes it, or as computed from it (a branch
+    /// probability, their sum), in full: "0.25", "1.1".
+    Number(f64),
+    /// A signed difference, with its sign: "+0.1", "-0.25".
+    Difference(f64),
+    /// An id, key or other name from a procedure file (or a snippet of one),
+    /// shown as code: "`melding`".
+    Id(String),
+    /// Ids shown as code, comma-separated: "`a`, `b` and 3 more", or "none"
+    /// when there are none. Findings keep only the first few ids
+    /// ([`Arg::ids`]); `more` counts the others.
+    Ids {
+        /// The ids shown.
+        shown: Vec<String>,
+        /// How many more there are.
+        more: u64,
+    },
+    /// Alternatives, such as kinds of step, any one of which would do,
+    /// shown as they are: "acknowledgement or intake".
+    OneOf(Vec<String>),
+    /// A title from a procedure file, quoted: "'Onderzoek'".
+    Title(String),
+    /// Text shown as it is: a legal basis, a norm, a file name, a parser's
+    /// or a distribution's explanation.
+    Text(String),
+}
+
+impl Arg {
+    /// Most ids an [`Arg::Ids`] keeps: a file with thousands of steps must
+    /// not make every finding about it hold (and print) them all.
+    pub const MAX_IDS: usize = 8;
+
+    /// [`Arg::Ids`] of `ids`, keeping the first [`Arg::MAX_IDS`].
+    pub fn ids<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> Self {
+        let mut shown = Vec::new();
+        let mut more = 0;
+        for id in ids {
+            if shown.len() < Self::MAX_IDS {
+                shown.push(id.as_ref().to_owned());
+            } else {
+                more += 1;
+            }
+        }
+        Arg::Ids { shown, more }
+    }
+
+    /// [`Arg::Id`] of `id`.
+    pub fn id(id: impl Into<String>) -> Self {
+        Arg::Id(id.into())
+    }
+
+    /// [`Arg::Text`] of `text`.
+    pub fn text(text: impl Into<String>) -> Self {
+        Arg::Text(text.into())
+    }
+}
+
 /// A byte range in a file, with an optional message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
@@ -33,7 +107,8 @@ pub struct Label {
     pub file: FileId,
     /// Byte range within the file (may be empty: a point).
     pub span: Range<usize>,
-    /// What this place has to do with the finding.
+    /// What this place has to do with the finding: a template, filled with
+    /// the finding's arguments ([`crate::render::label`]).
     pub message: String,
 }
 
@@ -46,14 +121,18 @@ pub struct Diagnostic {
     pub name: &'static str,
     /// How bad it is.
     pub severity: Severity,
-    /// What is wrong, in one line.
+    /// What is wrong, in one line: a template whose `{name}` placeholders
+    /// are `args` ([`crate::render::message`] fills it).
     pub message: String,
-    /// How to fix it.
+    /// How to fix it: a template like `message` ([`crate::render::help`]).
     pub help: Option<String>,
     /// Where it is.
     pub primary: Label,
     /// Other places that explain it.
     pub secondary: Vec<Label>,
+    /// The values the texts name, each once: `("step", Arg::Id(..))` fills
+    /// `{step}` in the message, the help and the labels.
+    pub args: Vec<(&'static str, Arg)>,
 }
 
 impl Diagnostic {
@@ -78,7 +157,24 @@ impl Diagnostic {
                 message: String::new(),
             },
             secondary: Vec::new(),
+            args: Vec::new(),
         }
+    }
+
+    /// Sets the argument `name` (replacing one of that name), which fills
+    /// `{name}` in the message, the help and the labels.
+    #[must_use]
+    pub fn with_arg(mut self, name: &'static str, arg: Arg) -> Self {
+        match self.args.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, old)) => *old = arg,
+            None => self.args.push((name, arg)),
+        }
+        self
+    }
+
+    /// The argument `name`.
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
     }
 
     /// Adds how to fix it.
@@ -111,19 +207,21 @@ impl Diagnostic {
         self
     }
 
-    /// Order for stable output: file, position, code, message.
-    pub fn sort_key(&self) -> (FileId, usize, &'static str, &str) {
+    /// Order for stable output: file, position, code, rendered message (so
+    /// that findings at one place read in alphabetical order, whatever
+    /// order their rule found them in).
+    pub fn sort_key(&self) -> (FileId, usize, &'static str, String) {
         (
             self.primary.file,
             self.primary.span.start,
             self.code,
-            &self.message,
+            crate::render::message(self),
         )
     }
 }
 
 /// Sorts diagnostics into a stable order and drops exact duplicates.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by_cached_key(Diagnostic::sort_key);
     diagnostics.dedup();
 }

@@ -1,13 +1,15 @@
-//! Rendering diagnostics: human (source line and caret), short and JSON,
-//! and the sanitiser every text from a file passes on its way to a terminal.
+//! Rendering diagnostics: their texts put into words ([`message`],
+//! [`help`], [`label`]: the templates filled with the finding's arguments),
+//! human (source line and caret), short and JSON, and the sanitiser every
+//! text from a file passes on its way to a terminal.
 
 use std::fmt::Write as _;
 
-use crate::{Diagnostic, Files, Severity};
+use crate::{Arg, Diagnostic, Files, Label, Severity};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-/// One finding as JSON.
+/// One finding as JSON, its message and help in words.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
     pub file: &'a str,
@@ -18,8 +20,115 @@ pub struct JsonDiagnostic<'a> {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    pub message: &'a str,
-    pub help: Option<&'a str>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The finding's message in words.
+pub fn message(d: &Diagnostic) -> String {
+    fill(&d.message, &d.args)
+}
+
+/// The finding's help in words, if it has help.
+pub fn help(d: &Diagnostic) -> Option<String> {
+    d.help.as_deref().map(|h| fill(h, &d.args))
+}
+
+/// The text of one of the finding's labels (primary or secondary) in words.
+pub fn label(d: &Diagnostic, label: &Label) -> String {
+    fill(&label.message, &d.args)
+}
+
+/// One argument in words. Text from a file passes through [`inert`].
+pub fn arg(arg: &Arg) -> String {
+    match arg {
+        Arg::Share(share) => format!("{:.1}%", share * 100.0),
+        Arg::Days(days) => days_or_weeks(*days),
+        Arg::Count(n) => n.to_string(),
+        Arg::Number(x) => x.to_string(),
+        Arg::Difference(x) => format!("{x:+}"),
+        Arg::Id(id) => code(id),
+        Arg::Ids { shown, more } => {
+            let listed: Vec<String> = shown.iter().map(|id| code(id)).collect();
+            match more {
+                0 if listed.is_empty() => "none".to_owned(),
+                0 => listed.join(", "),
+                more => format!("{} and {more} more", listed.join(", ")),
+            }
+        }
+        Arg::OneOf(words) => inert(&words.join(" or ")),
+        Arg::Title(title) => format!("'{}'", inert(title)),
+        Arg::Text(text) => inert(text),
+    }
+}
+
+/// An id as code.
+fn code(id: &str) -> String {
+    format!("`{}`", inert(id))
+}
+
+/// Days below two weeks, weeks with one decimal from two weeks on.
+fn days_or_weeks(days: f64) -> String {
+    if days < 14.0 {
+        format!("{days:.0} days")
+    } else {
+        format!("{:.1} weeks", days / 7.0)
+    }
+}
+
+/// `template` with each `{name}` whose `name` is one of `args` replaced by
+/// that argument in words ([`arg`]). Other braces (YAML such as
+/// `{procedure: <id>}`) stay as they are, and so does a placeholder without
+/// an argument, which is a mistake in the rule that made the finding:
+/// debug builds (and so every test) panic on one, see [`unfilled`].
+pub fn fill(template: &str, args: &[(&'static str, Arg)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        match placeholder(rest) {
+            Some(name) => {
+                let found = args.iter().find(|(n, _)| *n == name);
+                debug_assert!(
+                    found.is_some(),
+                    "placeholder {{{name}}} has no argument in {template:?}"
+                );
+                match found {
+                    Some((_, a)) => out.push_str(&arg(a)),
+                    None => out.push_str(&rest[..name.len() + 2]),
+                }
+                rest = &rest[name.len() + 2..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders of `template` that none of `args` fills.
+pub fn unfilled<'t>(template: &'t str, args: &[(&'static str, Arg)]) -> Vec<&'t str> {
+    template
+        .match_indices('{')
+        .filter_map(|(at, _)| placeholder(&template[at..]))
+        .filter(|name| !args.iter().any(|(n, _)| n == name))
+        .collect()
+}
+
+/// The name of the placeholder `text` starts with: `{` and `}` around a
+/// lowercase ASCII letter followed by letters, digits and `_`.
+fn placeholder(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('{')?;
+    let end = inner.find('}')?;
+    let name = &inner[..end];
+    let mut chars = name.chars();
+    (chars.next()?.is_ascii_lowercase()
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+    .then_some(name)
 }
 
 /// `file:line:col` of the start of the primary label.
@@ -52,7 +161,7 @@ pub fn short(files: &dyn Files, d: &Diagnostic) -> String {
         inert(&name),
         d.severity.as_str(),
         d.code,
-        inert(&d.message)
+        inert(&message(d))
     )
 }
 
@@ -101,11 +210,11 @@ pub fn human(files: &dyn Files, d: &Diagnostic) -> String {
         if label.message.is_empty() {
             out.push('\n');
         } else {
-            let _ = writeln!(out, " {}", inert(&label.message));
+            let _ = writeln!(out, " {}", inert(&self::label(d, label)));
         }
     }
-    if let Some(help) = &d.help {
-        let _ = writeln!(out, "{:gutter$} = help: {}", "", inert(help));
+    if let Some(help) = help(d) {
+        let _ = writeln!(out, "{:gutter$} = help: {}", "", inert(&help));
     }
     let _ = writeln!(
         out,
@@ -175,8 +284,8 @@ pub fn json<'a>(files: &'a dyn Files, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         code: d.code,
         name: d.name,
         severity: d.severity,
-        message: &d.message,
-        help: d.help.as_deref(),
+        message: message(d),
+        help: help(d),
     }
 }
 
@@ -193,5 +302,139 @@ pub fn counts(diags: &[Diagnostic]) -> String {
         (e, 0) => plural(e, "error"),
         (0, w) => plural(w, "warning"),
         (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+
+    struct One(SourceFile);
+    impl Files for One {
+        fn file(&self, _: crate::FileId) -> &SourceFile {
+            &self.0
+        }
+    }
+
+    fn finding(message: &str) -> Diagnostic {
+        Diagnostic::new("MR999", "test", Severity::Warning, 0, 0..2, message)
+    }
+
+    #[test]
+    fn a_share_is_a_percentage_with_one_decimal() {
+        let d = finding("{share} of journeys").with_arg("share", Arg::Share(0.145));
+        assert_eq!(message(&d), "14.5% of journeys");
+        assert_eq!(arg(&Arg::Share(1.0)), "100.0%");
+        assert_eq!(arg(&Arg::Share(0.0)), "0.0%");
+    }
+
+    #[test]
+    fn days_below_two_weeks_weeks_from_two_weeks() {
+        assert_eq!(arg(&Arg::Days(7.0)), "7 days");
+        assert_eq!(arg(&Arg::Days(13.0)), "13 days");
+        assert_eq!(arg(&Arg::Days(0.0)), "0 days");
+        assert_eq!(arg(&Arg::Days(-2.0)), "-2 days");
+        assert_eq!(arg(&Arg::Days(14.0)), "2.0 weeks");
+        assert_eq!(arg(&Arg::Days(42.0)), "6.0 weeks");
+        assert_eq!(arg(&Arg::Days(91.3125)), "13.0 weeks");
+    }
+
+    #[test]
+    fn counts_numbers_and_lists() {
+        assert_eq!(arg(&Arg::Count(3)), "3");
+        assert_eq!(arg(&Arg::Number(0.25)), "0.25");
+        assert_eq!(arg(&Arg::Number(1.5)), "1.5");
+        assert_eq!(arg(&Arg::Difference(0.1)), "+0.1");
+        assert_eq!(arg(&Arg::Difference(-0.25)), "-0.25");
+        assert_eq!(arg(&Arg::ids(["a", "b"])), "`a`, `b`");
+        assert_eq!(arg(&Arg::ids(Vec::<&str>::new())), "none");
+        let many: Vec<String> = (0..11).map(|i| format!("s{i}")).collect();
+        assert_eq!(
+            arg(&Arg::ids(&many)),
+            "`s0`, `s1`, `s2`, `s3`, `s4`, `s5`, `s6`, `s7` and 3 more"
+        );
+        assert_eq!(arg(&Arg::OneOf(vec!["a".into(), "b".into()])), "a or b");
+        assert_eq!(arg(&Arg::Title("Onderzoek".into())), "'Onderzoek'");
+    }
+
+    #[test]
+    fn ids_are_code_and_inert() {
+        let d = finding("step {step} is a dead end")
+            .with_arg("step", Arg::id("a\u{1b}[31m\u{202e}b\tc"));
+        assert_eq!(message(&d), "step `a\u{fffd}[31m\u{fffd}b c` is a dead end");
+        let title = arg(&Arg::Title("x\r\ny".into()));
+        assert_eq!(title, "'x\u{fffd}\u{fffd}y'");
+        assert_eq!(arg(&Arg::text("Wbk\u{7}")), "Wbk\u{fffd}");
+    }
+
+    #[test]
+    fn other_braces_are_kept() {
+        let d = finding("{step}: add `escalate: {procedure: <id>}` or `next: [{to, p}]` {")
+            .with_arg("step", Arg::id("x"));
+        assert_eq!(
+            message(&d),
+            "`x`: add `escalate: {procedure: <id>}` or `next: [{to, p}]` {"
+        );
+        // An argument's words are not filled again.
+        let d = finding("{a} {b}")
+            .with_arg("a", Arg::id("{b}"))
+            .with_arg("b", Arg::Count(2));
+        assert_eq!(message(&d), "`{b}` 2");
+        assert!(unfilled("{Upper} {with space} {} {a-b} {{", &[]).is_empty());
+    }
+
+    #[test]
+    fn help_and_labels_are_filled_too() {
+        let files = One(SourceFile::new("a.yaml", "ab\n"));
+        let d = finding("step {step}")
+            .with_arg("step", Arg::id("ab"))
+            .with_arg("share", Arg::Share(0.5))
+            .with_label("{share} here")
+            .with_secondary(0, 1..2, "and {step}")
+            .with_help("look at {step}");
+        assert_eq!(help(&d).as_deref(), Some("look at `ab`"));
+        assert_eq!(label(&d, &d.primary), "50.0% here");
+        let human = human(&files, &d);
+        assert!(human.contains("^^ 50.0% here\n"), "{human}");
+        assert!(human.contains("- and `ab`\n"), "{human}");
+        assert!(human.contains("= help: look at `ab`\n"), "{human}");
+        let json = json(&files, &d);
+        assert_eq!(json.message, "step `ab`");
+        assert_eq!(json.help.as_deref(), Some("look at `ab`"));
+    }
+
+    #[test]
+    fn an_argument_set_twice_is_replaced() {
+        let d = finding("{n}")
+            .with_arg("n", Arg::Count(1))
+            .with_arg("n", Arg::Count(2));
+        assert_eq!(d.args.len(), 1);
+        assert_eq!(message(&d), "2");
+    }
+
+    #[test]
+    fn a_placeholder_without_an_argument_is_found() {
+        let args = [("step", Arg::id("x"))];
+        assert_eq!(
+            unfilled("{step} and {stpe}, {share}", &args),
+            ["stpe", "share"]
+        );
+        assert!(unfilled("{step} `{procedure: <id>}`", &args).is_empty());
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "placeholder {stpe} has no argument")]
+    fn filling_a_placeholder_without_an_argument_panics_in_tests() {
+        let d = finding("step {stpe}").with_arg("step", Arg::id("x"));
+        let _ = message(&d);
+    }
+
+    #[test]
+    #[cfg(not(debug_assertions))]
+    fn a_placeholder_without_an_argument_stays_in_release_builds() {
+        let d = finding("step {stpe}").with_arg("step", Arg::id("x"));
+        assert_eq!(message(&d), "step {stpe}");
     }
 }

@@ -11,12 +11,12 @@
 
 use std::fmt::Write as _;
 
+use crate::figures::{days_weeks, percent};
 use meldroute_core::compare::{self, Compared};
 use meldroute_core::gaps::{Finding, GapOptions};
 use meldroute_core::library::Library;
 use meldroute_core::model::{Basis, Procedure};
 use meldroute_core::sim;
-use meldroute_core::units::{days_weeks, percent};
 
 use crate::plot::{self, Plot, Series};
 use crate::text::xml;
@@ -193,8 +193,8 @@ pub fn html(
 
 fn comparison_table(o: &mut String, compared: &[Compared]) {
     let rows: Vec<compare::Row> = compared.iter().map(|c| c.row.clone()).collect();
-    let bodies = compare::bodies(&rows);
-    let header = compare::header(&bodies, false);
+    let bodies = crate::table::bodies(&rows);
+    let header = crate::table::header(&bodies, false);
     o.push_str("<section id=\"comparison\">\n<h2>Comparison</h2>\n");
     o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent of the simulated journeys; acknowledgement and feedback terms count from the report. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
     o.push_str("<div class=\"scroll\"><table class=\"compare\">\n<thead><tr>");
@@ -203,7 +203,7 @@ fn comparison_table(o: &mut String, compared: &[Compared]) {
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for (i, row) in rows.iter().enumerate() {
-        let cells = compare::cells(row, &bodies, false);
+        let cells = crate::table::cells(row, &bodies, false);
         let _ = write!(
             o,
             r##"<tr><th scope="row"><a href="#p{}">{}</a>{}</th>"##,
@@ -435,12 +435,12 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
             (Some(_), _) => "<span class=\"tag accepted\">accepted</span>".to_owned(),
             (None, s) => format!("<span class=\"tag {0}\">{0}</span>", s.as_str()),
         };
-        let mut text = user(&d.message);
-        if let Some(h) = &d.help {
+        let mut text = user(&crate::diagnostics::message(d));
+        if let Some(h) = crate::diagnostics::help(d) {
             let _ = write!(
                 text,
                 "<br><span class=\"small\">How to fix: {}</span>",
-                user(h)
+                user(&h)
             );
         }
         if !f.path_titles.is_empty() {

@@ -1,6 +1,12 @@
 //! The graph view: snapshot, escaping of hostile titles, DOT that parses
 //! back.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 use meldroute_core::{Library, Limits, Origin, SourceFile};
 use meldroute_render::{GraphOptions, graph, print};
 

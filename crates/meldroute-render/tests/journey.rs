@@ -1,5 +1,11 @@
 //! The journey view: snapshots, well-formed SVG, inert text, Mermaid syntax.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
 use meldroute_core::sim::{self, SimModel};
 use meldroute_core::{Library, Limits, Origin, SourceFile};
 use meldroute_render::journey;

@@ -21,11 +21,11 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         Ok(compared) => compared.into_iter().map(|c| c.row).collect(),
         Err(e) => return super::refused(&lib, e),
     };
-    let bodies = compare::bodies(&rows);
-    let header = compare::header(&bodies, args.format == CompareFormat::Csv);
+    let bodies = meldroute_render::table::bodies(&rows);
+    let header = meldroute_render::table::header(&bodies, args.format == CompareFormat::Csv);
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| compare::cells(r, &bodies, args.format == CompareFormat::Csv))
+        .map(|r| meldroute_render::table::cells(r, &bodies, args.format == CompareFormat::Csv))
         .collect();
     match args.format {
         CompareFormat::Json => outln!(out, "{}", serde_json::to_string_pretty(&rows)?),

@@ -25,7 +25,7 @@ pub fn run(out: &mut String, args: &ListArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!(
             "bundled file {} does not load: {}",
             lib.file(err.primary.file).name(),
-            err.message
+            meldroute_render::diagnostics::message(err)
         );
     }
     let mut rows: Vec<Row> = lib

@@ -121,4 +121,4 @@ pub fn refused(lib: &Library, error: meldroute_core::Error) -> anyhow::Result<Ex
     Ok(ExitCode::from(1))
 }
 
-pub use meldroute_core::units::{days_weeks, percent};
+pub use meldroute_render::figures::{days_weeks, percent};

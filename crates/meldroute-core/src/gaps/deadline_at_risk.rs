@@ -1,6 +1,8 @@
 //! MR105 deadline-at-risk: simulated journeys meet each deadline often enough.
 
-use super::{Finding, GapContext, JourneyRule, pct, with_path};
+use meldroute_diagnostics::Arg;
+
+use super::{Finding, GapContext, JourneyRule, with_path};
 use crate::meta::declare_rule;
 
 declare_rule! {
@@ -72,14 +74,15 @@ impl JourneyRule for DeadlineAtRisk {
                 &Self::META,
                 entry,
                 deadline.pos,
-                format!(
-                    "{} of simulated journeys that reach `{id}` miss its deadline of {} ({})",
-                    pct(missed),
-                    *deadline.within,
-                    deadline.basis
-                ),
+                "{share} of simulated journeys that reach {step} miss its deadline of {within} ({basis})",
             );
-            f.diagnostic = f.diagnostic.with_label("missed too often").with_help(
+            f.diagnostic = f
+                .diagnostic
+                .with_arg("share", Arg::Share(missed))
+                .with_arg("step", Arg::id(id.as_str()))
+                .with_arg("within", Arg::Days(deadline.within.days()))
+                .with_arg("basis", Arg::text(deadline.basis.as_str()))
+                .with_label("missed too often").with_help(
                 "shorten the steps before it, or give the reporter a documented, lawful extension",
             );
             f.share = Some(missed * report.reached);

@@ -1,5 +1,7 @@
 //! MR107 legal-norm: a procedure has the steps and terms its kind requires by law.
 
+use meldroute_diagnostics::Arg;
+
 use super::no_escalation_route::reaches_kind;
 use super::{Finding, GapContext, JourneyRule};
 use crate::meta::declare_rule;
@@ -64,45 +66,33 @@ impl JourneyRule for LegalNorm {
             if kept {
                 continue;
             }
-            let what = match norm.requirement {
-                Requirement::StepWithin { kinds, days } => format!(
-                    "no {} step with a deadline of at most {}",
-                    kinds
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                    super::weeks(days)
+            let (message, kinds, days) = match norm.requirement {
+                Requirement::StepWithin { kinds, days } => (
+                    "{kind} procedure {procedure} has no {kinds} step with a deadline of at most {days}; by law, {norm}",
+                    kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                    Some(days),
                 ),
-                Requirement::EscalationTo(kinds) => {
-                    format!(
-                        "no route to {}",
-                        kinds
-                            .iter()
-                            .map(|k| k.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    )
-                }
+                Requirement::EscalationTo(kinds) => (
+                    "{kind} procedure {procedure} has no route to {kinds}; by law, {norm}",
+                    kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                    None,
+                ),
             };
-            let mut f = cx.finding(
-                &Self::META,
-                entry,
-                p.kind.pos,
-                format!(
-                    "{} procedure `{}` has {what}; by law, {}",
-                    p.kind.as_str(),
-                    p.id.value,
-                    norm.text
-                ),
-            );
-            f.diagnostic = f
+            let mut f = cx.finding(&Self::META, entry, p.kind.pos, message);
+            let mut d = f
                 .diagnostic
-                .with_label(format!("norm `{}`", norm.id))
-                .with_help(format!(
-                    "model the step or route the law requires ({})",
-                    norm.basis
-                ));
+                .with_arg("kind", Arg::text(p.kind.as_str()))
+                .with_arg("procedure", Arg::id(p.id.value.as_str()))
+                .with_arg("kinds", Arg::OneOf(kinds))
+                .with_arg("norm", Arg::text(norm.text))
+                .with_arg("id", Arg::id(norm.id))
+                .with_arg("basis", Arg::text(norm.basis))
+                .with_label("norm {id}")
+                .with_help("model the step or route the law requires ({basis})");
+            if let Some(days) = days {
+                d = d.with_arg("days", Arg::Days(days));
+            }
+            f.diagnostic = d;
             f.basis = Some(norm.basis.to_owned());
             // The finding is about the whole procedure: it starts at `start`.
             let start: Vec<usize> = p

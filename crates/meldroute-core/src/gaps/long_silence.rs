@@ -1,6 +1,8 @@
 //! MR104 long-silence: too many reporters hear nothing for too long.
 
-use super::{Finding, GapContext, JourneyRule, pct, weeks, with_path};
+use meldroute_diagnostics::Arg;
+
+use super::{Finding, GapContext, JourneyRule, with_path};
 use crate::meta::declare_rule;
 use crate::sim::{Go, SimModel};
 
@@ -74,10 +76,11 @@ impl JourneyRule for LongSilence {
         let Some((key, _)) = p.steps.entry(i) else {
             return;
         };
+        // A step of a procedure escalated to is named with its procedure.
         let where_ = if owner == 0 {
-            format!("`{}`", name.id)
+            name.id.clone()
         } else {
-            format!("`{}:{}`", model.procedures[owner].id, name.id)
+            format!("{}:{}", model.procedures[owner].id, name.id)
         };
         let median = cx
             .library
@@ -90,22 +93,24 @@ impl JourneyRule for LongSilence {
             &Self::META,
             entry,
             key.pos,
-            format!(
-                "{} of simulated journeys have a silence longer than {}; most of it falls during {where_}",
-                pct(share),
-                weeks(cx.opts.silence_days)
-            ),
+            "{share} of simulated journeys have a silence longer than {silence}; most of it falls during {step}",
         );
         let label = if owner == 0 {
             "the silence mostly falls here"
         } else {
             "the silence mostly falls after this escalation"
         };
-        f.diagnostic = f.diagnostic.with_label(label).with_help(format!(
-            "add an interim feedback step during '{}', which takes {} at the median",
-            name.title,
-            weeks(median)
-        ));
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("share", Arg::Share(share))
+            .with_arg("silence", Arg::Days(cx.opts.silence_days))
+            .with_arg("step", Arg::Id(where_))
+            .with_arg("title", Arg::Title(name.title.clone()))
+            .with_arg("median", Arg::Days(median))
+            .with_label(label)
+            .with_help(
+                "add an interim feedback step during {title}, which takes {median} at the median",
+            );
         f.share = Some(share);
         out.push(with_path(f, p, &[i]));
     }

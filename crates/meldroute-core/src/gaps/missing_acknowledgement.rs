@@ -1,8 +1,8 @@
 //! MR101 missing-acknowledgement: every report is acknowledged, within 7 days.
 
-use super::{
-    Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
-};
+use meldroute_diagnostics::Arg;
+
+use super::{Finding, GapContext, JourneyRule, report_steps, takes_reports, with_path, witness};
 use crate::meta::declare_rule;
 use crate::norms::{self, ACKNOWLEDGE_DAYS};
 
@@ -64,12 +64,9 @@ impl JourneyRule for MissingAcknowledgement {
                     &Self::META,
                     entry,
                     key.pos,
-                    format!(
-                        "after report step `{}` the reporter can reach the end without any contact",
-                        key.value
-                    ),
+                    "after report step {step} the reporter can reach the end without any contact",
                 );
-                f.diagnostic = f.diagnostic.with_label("no acknowledgement on this route").with_help("add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report");
+                f.diagnostic = f.diagnostic.with_arg("step", Arg::id(key.value.as_str())).with_label("no acknowledgement on this route").with_help("add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report");
                 f.share = late;
                 f.basis = Some(norms::ACKNOWLEDGE.basis.into());
                 out.push(with_path(f, p, &path));
@@ -78,9 +75,14 @@ impl JourneyRule for MissingAcknowledgement {
                     &Self::META,
                     entry,
                     key.pos,
-                    format!("{} of simulated reporters wait more than {ACKNOWLEDGE_DAYS} days for a first contact after `{}`", pct(share), key.value),
+                    "{share} of simulated reporters wait more than {term} for a first contact after {step}",
                 );
-                f.diagnostic = f.diagnostic.with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");
+                f.diagnostic = f
+                    .diagnostic
+                    .with_arg("share", Arg::Share(share))
+                    .with_arg("term", Arg::Days(ACKNOWLEDGE_DAYS))
+                    .with_arg("step", Arg::id(key.value.as_str()))
+                    .with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");
                 f.share = Some(share);
                 f.basis = Some(norms::ACKNOWLEDGE.basis.into());
                 out.push(with_path(f, p, &[r]));

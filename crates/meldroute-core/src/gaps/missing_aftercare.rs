@@ -1,7 +1,9 @@
 //! MR103 missing-aftercare: a route that handled a report ends with aftercare.
 
+use meldroute_diagnostics::Arg;
+
 use super::{
-    Finding, GapContext, JourneyRule, pct, report_steps, route, takes_reports, with_path, witness,
+    Finding, GapContext, JourneyRule, report_steps, route, takes_reports, with_path, witness,
 };
 use crate::meta::declare_rule;
 use crate::model::StepKind;
@@ -64,18 +66,20 @@ impl JourneyRule for MissingAftercare {
                 &Self::META,
                 entry,
                 key.pos,
-                format!(
-                    "after report step `{}` a route ends without aftercare{}",
-                    key.value,
-                    share
-                        .map(|s| format!(" ({} of simulated journeys)", pct(s)))
-                        .unwrap_or_default()
-                ),
+                if share.is_some() {
+                    "after report step {step} a route ends without aftercare ({share} of simulated journeys)"
+                } else {
+                    "after report step {step} a route ends without aftercare"
+                },
             );
             f.diagnostic = f
                 .diagnostic
+                .with_arg("step", Arg::id(key.value.as_str()))
                 .with_label("no aftercare on this route")
                 .with_help("add an aftercare step after the outcome: a conversation about how the reporter is doing, and where to turn");
+            if let Some(share) = share {
+                f.diagnostic = f.diagnostic.with_arg("share", Arg::Share(share));
+            }
             f.share = share;
             f.basis = Some("Kamerstuk 28 844 nr. 183, section 6 (policy, not statute)".into());
             out.push(with_path(f, p, &path));

@@ -1,8 +1,8 @@
 //! MR102 missing-feedback: every route after a report gives feedback.
 
-use super::{
-    Finding, GapContext, JourneyRule, pct, report_steps, takes_reports, with_path, witness,
-};
+use meldroute_diagnostics::Arg;
+
+use super::{Finding, GapContext, JourneyRule, report_steps, takes_reports, with_path, witness};
 use crate::meta::declare_rule;
 use crate::norms;
 
@@ -54,13 +54,11 @@ impl JourneyRule for MissingFeedback {
                 &Self::META,
                 entry,
                 key.pos,
-                format!(
-                    "after report step `{}` a route ends without feedback{}",
-                    key.value,
-                    share
-                        .map(|s| format!(" ({} of simulated journeys)", pct(s)))
-                        .unwrap_or_default()
-                ),
+                if share.is_some() {
+                    "after report step {step} a route ends without feedback ({share} of simulated journeys)"
+                } else {
+                    "after report step {step} a route ends without feedback"
+                },
             );
             let last = path
                 .last()
@@ -68,8 +66,13 @@ impl JourneyRule for MissingFeedback {
                 .map_or(String::new(), |(_, s)| s.title.value.clone());
             f.diagnostic = f
                 .diagnostic
+                .with_arg("step", Arg::id(key.value.as_str()))
                 .with_label("no feedback on this route")
-                .with_help(format!("add a feedback step before '{last}', telling the reporter what was done with the report"));
+                .with_arg("title", Arg::Title(last))
+                .with_help("add a feedback step before {title}, telling the reporter what was done with the report");
+            if let Some(share) = share {
+                f.diagnostic = f.diagnostic.with_arg("share", Arg::Share(share));
+            }
             f.share = share;
             f.basis = Some(norms::FEEDBACK.basis.into());
             out.push(with_path(f, p, &path));

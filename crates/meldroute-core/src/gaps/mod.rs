@@ -184,7 +184,7 @@ pub fn analyse_keeping_simulations(
             mark_accepted(&library.entry(t).procedure, rule.meta(), &mut out[before..]);
         }
     }
-    out.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
+    out.sort_by_cached_key(|f| f.diagnostic.sort_key());
     (out, cx.sims)
 }
 
@@ -277,18 +277,4 @@ pub fn with_path(mut f: Finding, p: &Procedure, path: &[usize]) -> Finding {
 /// Kinds of procedure that take reports (all but advice).
 pub fn takes_reports(kind: ProcedureKind) -> bool {
     kind != ProcedureKind::Advice
-}
-
-/// A percentage for messages.
-pub fn pct(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
-}
-
-/// Weeks for messages.
-pub fn weeks(days: f64) -> String {
-    if days < 14.0 {
-        format!("{days:.0} days")
-    } else {
-        format!("{:.1} weeks", days / 7.0)
-    }
 }

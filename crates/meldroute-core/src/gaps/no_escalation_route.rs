@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use meldroute_diagnostics::Arg;
+
 use super::{Finding, GapContext, JourneyRule, with_path, witness};
 use crate::library::Library;
 use crate::meta::declare_rule;
@@ -109,12 +111,9 @@ impl JourneyRule for NoEscalationRoute {
                 &Self::META,
                 entry,
                 key.pos,
-                format!(
-                    "after decision `{}` the reporter cannot reach an external body",
-                    key.value
-                ),
+                "after decision {step} the reporter cannot reach an external body",
             );
-            f.diagnostic = f.diagnostic.with_label("no route to the ombudsman or the Huis voor klokkenluiders").with_help(
+            f.diagnostic = f.diagnostic.with_arg("step", Arg::id(key.value.as_str())).with_label("no route to the ombudsman or the Huis voor klokkenluiders").with_help(
                 "add a branch after the decision to an escalation step (`escalate: {procedure: rijk/nationale-ombudsman}` or `rijk/huis-voor-klokkenluiders-onderzoek`)",
             );
             f.basis = Some("Awb art. 9:18; Wbk art. 2c".into());

@@ -1,5 +1,7 @@
 //! MR007 branch-probability: branch probabilities lie in [0, 1] and sum to 1.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -65,11 +67,10 @@ impl Rule for BranchProbability {
                             &Self::META,
                             entry,
                             b.p.pos,
-                            format!(
-                                "branch probability {} of step `{}` is outside [0, 1]",
-                                b.p.value.0, id.value
-                            ),
+                            "branch probability {p} of step {step} is outside [0, 1]",
                         )
+                        .with_arg("p", Arg::Number(b.p.value.0))
+                        .with_arg("step", Arg::id(id.value.as_str()))
                         .with_label("must be between 0 and 1")
                         .with_help("write the probability as a fraction, e.g. `p: 0.25` for 25%"),
                     );
@@ -82,8 +83,10 @@ impl Rule for BranchProbability {
                             &Self::META,
                             entry,
                             b.to.pos,
-                            format!("step `{}` branches to `{}` twice", id.value, b.to.value),
+                            "step {step} branches to {to} twice",
                         )
+                        .with_arg("step", Arg::id(id.value.as_str()))
+                        .with_arg("to", Arg::id(b.to.value.as_str()))
                         .with_label("repeated target")
                         .with_help("merge the two branches into one and add their probabilities"),
                     );
@@ -91,11 +94,15 @@ impl Rule for BranchProbability {
             }
             let sum: f64 = branches.iter().map(|b| b.p.value.0).sum();
             if all_valid && (sum - 1.0).abs() > TOLERANCE {
-                let shown = (sum * 1e9).round() / 1e9;
+                // To the tolerance: the rest is the noise of adding floats.
+                let to_tolerance = |x: f64| (x * 1e9).round() / 1e9;
                 out.push(
-                    cx.diag(&Self::META, entry, next.pos, format!("branch probabilities of step `{}` sum to {shown}, not 1", id.value))
-                        .with_label(format!("these sum to {shown}"))
-                        .with_help(format!("adjust the probabilities so that they add up to exactly 1 (they are {:+} off)", ((sum - 1.0) * 1e9).round() / 1e9)),
+                    cx.diag(&Self::META, entry, next.pos, "branch probabilities of step {step} sum to {sum}, not 1")
+                        .with_arg("step", Arg::id(id.value.as_str()))
+                        .with_arg("sum", Arg::Number(to_tolerance(sum)))
+                        .with_arg("off", Arg::Difference(to_tolerance(sum - 1.0)))
+                        .with_label("these sum to {sum}")
+                        .with_help("adjust the probabilities so that they add up to exactly 1 (they are {off} off)"),
                 );
             }
         }

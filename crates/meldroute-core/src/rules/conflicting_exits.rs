@@ -1,5 +1,7 @@
 //! MR006 conflicting-exits: a step has exactly one of `next`, `escalate`, `outcome`.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -48,23 +50,23 @@ impl Rule for ConflictingExits {
             if exits.len() > 1 {
                 // In the order the file writes them.
                 exits.sort_by_key(|(_, pos)| (pos.line, pos.column));
-                let names: Vec<String> = exits.iter().map(|(n, _)| format!("`{n}`")).collect();
-                let listed = match names.split_last() {
-                    Some((last, [one])) => format!("both {one} and {last}"),
-                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-                    None => String::new(),
+                // There are three ways on: `exits` has two or three.
+                let message = if exits.len() == 2 {
+                    "step {step} has both {first} and {second}"
+                } else {
+                    "step {step} has {first}, {second} and {third}"
                 };
                 let mut d = cx
-                    .diag(&Self::META, entry, exits[1].1, format!("step `{}` has {listed}", id.value))
-                    .with_label(format!("`{}` conflicts with `{}`", exits[1].0, exits[0].0))
+                    .diag(&Self::META, entry, exits[1].1, message)
+                    .with_arg("step", Arg::id(id.value.as_str()))
+                    .with_label("{second} conflicts with {first}")
                     .with_help("keep one way on; to model a choice, branch to separate steps with `next: [{to, p}, ...]`");
+                for ((name, _), arg) in exits.iter().zip(["first", "second", "third"]) {
+                    d = d.with_arg(arg, Arg::id(*name));
+                }
                 d = d.with_secondary(entry.file, cx.span(entry, exits[0].1), "first way on");
-                for (name, pos) in &exits[2..] {
-                    d = d.with_secondary(
-                        entry.file,
-                        cx.span(entry, *pos),
-                        format!("`{name}` conflicts too"),
-                    );
+                for (_, pos) in &exits[2..] {
+                    d = d.with_secondary(entry.file, cx.span(entry, *pos), "{third} conflicts too");
                 }
                 out.push(d);
             }

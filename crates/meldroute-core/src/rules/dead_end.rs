@@ -1,5 +1,7 @@
 //! MR005 dead-end: every step has a way on (`next`, `escalate` or `outcome`).
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -38,7 +40,8 @@ impl Rule for DeadEnd {
         for (id, step) in entry.procedure.steps.iter() {
             if step.next.is_none() && step.escalate.is_none() && step.outcome.is_none() {
                 out.push(
-                    cx.diag(&Self::META, entry, id.pos, format!("step `{}` is a dead end", id.value))
+                    cx.diag(&Self::META, entry, id.pos, "step {step} is a dead end")
+                        .with_arg("step", Arg::id(id.value.as_str()))
                         .with_label("the journey cannot go on from here")
                         .with_help("add `next: <step>`, `escalate: {procedure: <id>}` or `outcome: <resolved|founded|unfounded|not-handled|withdrawn|referred|closed>`"),
                 );

@@ -1,5 +1,7 @@
 //! MR011 duplicate-id: procedure ids are unique across the files checked together.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -56,8 +58,10 @@ impl Rule for DuplicateId {
                     &Self::META,
                     entry,
                     id.pos,
-                    format!("procedure id `{}` is also used by {first_name}", id.value),
+                    "procedure id {id} is also used by {file}",
                 )
+                .with_arg("id", Arg::id(id.value.as_str()))
+                .with_arg("file", Arg::text(first_name))
                 .with_label("duplicate id")
                 .with_secondary(
                     first.file,

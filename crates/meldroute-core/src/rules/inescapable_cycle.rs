@@ -4,6 +4,8 @@
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -126,7 +128,7 @@ impl Rule for InescapableCycle {
             let several = scc.iter().any(|&n| graph[n].0 != ei);
             let names: Vec<String> = scc
                 .iter()
-                .take(8)
+                .take(Arg::MAX_IDS)
                 .map(|&n| {
                     let (e, s) = graph[n];
                     let step = entries[e]
@@ -135,25 +137,42 @@ impl Rule for InescapableCycle {
                         .entry(s)
                         .map_or("?", |(k, _)| k.as_str());
                     if several {
-                        format!("`{}:{step}`", entries[e].procedure.id.as_str())
+                        format!("{}:{step}", entries[e].procedure.id.as_str())
                     } else {
-                        format!("`{step}`")
+                        step.to_owned()
                     }
                 })
                 .collect();
-            let more = if scc.len() > 8 {
-                format!(" and {} more", scc.len() - 8)
-            } else {
-                String::new()
-            };
             let Some((key, _)) = entry.procedure.steps.entry(si) else {
                 continue;
             };
+            // One step, or the first few of the loop and how many more.
+            let d = match names.as_slice() {
+                [one] => cx
+                    .diag(
+                        &Self::META,
+                        entry,
+                        key.pos,
+                        "step {step} loops to itself and the journey can never leave",
+                    )
+                    .with_arg("step", Arg::id(one.as_str())),
+                _ => cx
+                    .diag(
+                        &Self::META,
+                        entry,
+                        key.pos,
+                        "steps {steps} form a loop the journey can never leave",
+                    )
+                    .with_arg(
+                        "steps",
+                        Arg::Ids {
+                            more: (scc.len() - names.len()) as u64,
+                            shown: names,
+                        },
+                    ),
+            };
             out.push(
-                cx.diag(&Self::META, entry, key.pos, match &names[..] {
-                    [one] => format!("step {one} loops to itself and the journey can never leave"),
-                    _ => format!("steps {}{more} form a loop the journey can never leave", names.join(", ")),
-                })
+                d
                     .with_label("the loop starts here")
                     .with_help("give one step in the loop a branch out of it (with a probability above zero), an `escalate` out of the loop or an `outcome`"),
             );

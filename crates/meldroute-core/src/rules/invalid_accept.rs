@@ -1,9 +1,10 @@
 //! MR017 invalid-accept: accepted gap findings name a journey rule, a step and a reason.
 
-use super::{Context, Rule, declare_rule, list_ids};
+use meldroute_diagnostics::Arg;
+
+use super::{Context, Rule, declare_rule, did_you_mean, list_ids};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
-use crate::suggest;
 
 declare_rule! {
     /// ### What it does
@@ -46,17 +47,16 @@ impl Rule for InvalidAccept {
                 .any(|m| *a.rule == m.code || *a.rule == m.name)
             {
                 let names = journey.iter().map(|m| m.name);
-                out.push(
-                    cx.diag(
+                let d = cx
+                    .diag(
                         &Self::META,
                         entry,
                         a.rule.pos,
-                        format!(
-                            "`{}` is not a journey rule{}",
-                            a.rule.value,
-                            suggest::did_you_mean(&a.rule, names)
-                        ),
+                        "{rule} is not a journey rule",
                     )
+                    .with_arg("rule", Arg::id(a.rule.value.as_str()));
+                out.push(
+                    did_you_mean(d, &a.rule, names)
                     .with_label("unknown rule")
                     .with_help(
                         "name a rule that `meldroute rules` lists under `journey`, by code or name",
@@ -64,22 +64,19 @@ impl Rule for InvalidAccept {
                 );
             }
             if !p.steps.contains_key(&a.step) {
-                out.push(
-                    cx.diag(
+                let d = cx
+                    .diag(
                         &Self::META,
                         entry,
                         a.step.pos,
-                        format!(
-                            "accepted finding names unknown step `{}`{}",
-                            a.step.value,
-                            suggest::did_you_mean(&a.step, p.steps.keys())
-                        ),
+                        "accepted finding names unknown step {step}",
                     )
-                    .with_label("no step with this id")
-                    .with_help(format!(
-                        "name the step the finding starts at: {}",
-                        list_ids(p.steps.keys())
-                    )),
+                    .with_arg("step", Arg::id(a.step.value.as_str()));
+                out.push(
+                    did_you_mean(d, &a.step, p.steps.keys())
+                        .with_label("no step with this id")
+                        .with_arg("steps", list_ids(p.steps.keys()))
+                        .with_help("name the step the finding starts at: {steps}"),
                 );
             }
             if a.reason.trim().is_empty() {

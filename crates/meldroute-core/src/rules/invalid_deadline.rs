@@ -1,10 +1,11 @@
 //! MR010 invalid-deadline: a deadline counts from an earlier step and allows time.
 
-use super::{Context, Rule, declare_rule, list_ids};
+use meldroute_diagnostics::Arg;
+
+use super::{Context, Rule, declare_rule, did_you_mean, list_ids};
 use crate::diag::Diagnostic;
 use crate::graph::StepGraph;
 use crate::library::Entry;
-use crate::suggest;
 
 declare_rule! {
     /// ### What it does
@@ -56,47 +57,44 @@ impl Rule for InvalidDeadline {
             let Some(deadline) = &step.deadline else {
                 continue;
             };
+            let step = || Arg::id(id.value.as_str());
             if deadline.within.days() <= 0.0 {
                 out.push(
                     cx.diag(
                         &Self::META,
                         entry,
                         deadline.within.pos,
-                        format!(
-                            "deadline of step `{}` allows no time ({})",
-                            id.value, *deadline.within
-                        ),
+                        "deadline of step {step} allows no time ({within})",
                     )
+                    .with_arg("step", step())
+                    .with_arg("within", Arg::Days(deadline.within.days()))
                     .with_label("must be longer than zero")
                     .with_help("write the legal term, e.g. `within: 7d` or `within: 6w`"),
                 );
             }
             let Some(from) = &deadline.from else { continue };
             let Some(j) = p.steps.index_of(from) else {
-                out.push(
-                    cx.diag(
+                let d = cx
+                    .diag(
                         &Self::META,
                         entry,
                         from.pos,
-                        format!(
-                            "deadline of step `{}` counts from unknown step `{}`{}",
-                            id.value,
-                            from.value,
-                            suggest::did_you_mean(from, p.steps.keys())
-                        ),
+                        "deadline of step {step} counts from unknown step {from}",
                     )
-                    .with_label("no step with this id")
-                    .with_help(format!(
-                        "name the step on the route to `{}` that the term counts from; the steps are {}",
-                        id.value,
-                        list_ids(p.steps.keys())
-                    )),
+                    .with_arg("step", step())
+                    .with_arg("from", Arg::id(from.value.as_str()));
+                out.push(
+                    did_you_mean(d, from, p.steps.keys())
+                        .with_label("no step with this id")
+                        .with_arg("steps", list_ids(p.steps.keys()))
+                        .with_help("name the step on the route to {step} that the term counts from; the steps are {steps}"),
                 );
                 continue;
             };
             if i == j {
                 out.push(
-                    cx.diag(&Self::META, entry, from.pos, format!("deadline of step `{}` counts from the step itself", id.value))
+                    cx.diag(&Self::META, entry, from.pos, "deadline of step {step} counts from the step itself")
+                        .with_arg("step", step())
                         .with_label("a step cannot be late for itself")
                         .with_help("count from the step the term starts at (e.g. the report), or leave `from` out to count from entering the procedure"),
                 );
@@ -108,7 +106,9 @@ impl Rule for InvalidDeadline {
                 .unwrap_or(false)
             {
                 out.push(
-                    cx.diag(&Self::META, entry, from.pos, format!("deadline of step `{}` counts from `{}`, which never comes before it", id.value, from.value))
+                    cx.diag(&Self::META, entry, from.pos, "deadline of step {step} counts from {from}, which never comes before it")
+                        .with_arg("step", step())
+                        .with_arg("from", Arg::id(from.value.as_str()))
                         .with_label("not on any route to this step")
                         .with_help("count from a step on the route before this one, or leave `from` out to count from entering the procedure"),
                 );

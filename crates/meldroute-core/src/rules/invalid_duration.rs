@@ -1,5 +1,7 @@
 //! MR009 invalid-duration: duration and distribution parameters make sense.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -48,8 +50,11 @@ impl Rule for InvalidDuration {
         for (id, step) in entry.procedure.steps.iter() {
             if let Err(problem) = step.duration.check() {
                 out.push(
-                    cx.diag(&Self::META, entry, step.duration.pos, format!("duration of step `{}`: {problem}", id.value))
-                        .with_label(format!("invalid {} duration", step.duration.name()))
+                    cx.diag(&Self::META, entry, step.duration.pos, "duration of step {step}: {problem}")
+                        .with_arg("step", Arg::id(id.value.as_str()))
+                        .with_arg("problem", Arg::Text(problem))
+                        .with_arg("distribution", Arg::text(step.duration.name()))
+                        .with_label("invalid {distribution} duration")
                         .with_help("durations are zero or more; see docs/format.md for each distribution's parameters"),
                 );
             }

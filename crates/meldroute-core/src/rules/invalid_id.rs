@@ -1,5 +1,7 @@
 //! MR016 invalid-id: procedure ids are lowercase paths such as `rijk/klacht`.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -77,17 +79,19 @@ impl Rule for InvalidId {
                     entry,
                     id.pos,
                     if id.value.is_empty() {
-                        "procedure id is empty".to_owned()
+                        "procedure id is empty"
                     } else {
-                        format!("procedure id `{}` is not a valid id", id.value)
+                        "procedure id {id} is not a valid id"
                     },
                 )
+                .with_arg("id", Arg::id(id.value.as_str()))
                 .with_label("use lowercase letters, digits, `-` and `/`")
                 .with_help(if suggestion.is_empty() {
-                    "write an id such as `organisatie/interne-melding`".to_owned()
+                    "write an id such as `organisatie/interne-melding`"
                 } else {
-                    format!("write `{suggestion}`")
-                }),
+                    "write {suggestion}"
+                })
+                .with_arg("suggestion", Arg::Id(suggestion)),
             );
         }
     }

@@ -1,5 +1,7 @@
 //! MR012 missing-start: a procedure has steps and says where it starts.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -57,8 +59,9 @@ impl Rule for MissingStart {
                     &Self::META,
                     entry,
                     p.id.pos,
-                    format!("procedure `{}` has no steps", p.id.value),
+                    "procedure {procedure} has no steps",
                 )
+                .with_arg("procedure", Arg::id(p.id.value.as_str()))
                 .with_label("this procedure")
                 .with_help("add steps under `steps:`; see docs/format.md"),
             );
@@ -69,12 +72,12 @@ impl Rule for MissingStart {
                     &Self::META,
                     entry,
                     p.id.pos,
-                    format!("procedure `{}` has no `start`", p.id.value),
+                    "procedure {procedure} has no `start`",
                 )
+                .with_arg("procedure", Arg::id(p.id.value.as_str()))
                 .with_label("this procedure")
-                .with_help(format!(
-                    "add `start: {first}` (or whichever step the journey begins with)"
-                )),
+                .with_arg("start", Arg::Id(format!("start: {first}")))
+                .with_help("add {start} (or whichever step the journey begins with)"),
             );
         }
     }

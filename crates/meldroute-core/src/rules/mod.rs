@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use meldroute_diagnostics::Arg;
+
 use crate::diag::{self, Diagnostic};
 use crate::library::{Entry, Library};
 use crate::source::Pos;
@@ -139,8 +141,12 @@ impl<'a> Context<'a> {
 pub(crate) struct Unknown<'a> {
     /// Where the name is.
     pub pos: Pos,
-    /// What refers, up to the name: "step `x` is done by unknown actor".
-    pub what: String,
+    /// What refers, up to the name, as a template: "step {step} is done by
+    /// unknown actor".
+    pub what: &'static str,
+    /// The arguments of `what` (not `name`, `suggestion` or `candidates`,
+    /// which the finding adds).
+    pub args: Vec<(&'static str, Arg)>,
     /// The name.
     pub name: &'a str,
     /// What it could have named.
@@ -151,25 +157,41 @@ pub(crate) struct Unknown<'a> {
 
 impl Context<'_> {
     /// The finding for an [`Unknown`] name: the message with the closest
-    /// candidate ("did you mean"), and `help` given the list of candidates
-    /// (`None` when there are none).
+    /// candidate ("did you mean"), and the help `help` gives (told whether
+    /// there are candidates), which may name them as `{candidates}`.
     pub(crate) fn unknown(
         &self,
         rule: &RuleMeta,
         entry: &Entry,
         u: Unknown<'_>,
-        help: impl FnOnce(Option<String>) -> String,
+        help: impl FnOnce(bool) -> &'static str,
     ) -> Diagnostic {
-        let suggestion = crate::suggest::did_you_mean(u.name, u.candidates.iter().copied());
-        let listed = (!u.candidates.is_empty()).then(|| list_ids(u.candidates.iter().copied()));
-        self.diag(
-            rule,
-            entry,
-            u.pos,
-            format!("{} `{}`{suggestion}", u.what, u.name),
-        )
-        .with_label(u.label)
-        .with_help(help(listed))
+        let mut d = self
+            .diag(rule, entry, u.pos, format!("{} {{name}}", u.what))
+            .with_arg("name", Arg::id(u.name))
+            .with_arg("candidates", list_ids(u.candidates.iter().copied()))
+            .with_label(u.label)
+            .with_help(help(!u.candidates.is_empty()));
+        for (name, arg) in u.args {
+            d = d.with_arg(name, arg);
+        }
+        did_you_mean(d, u.name, u.candidates)
+    }
+}
+
+/// `d` with " (did you mean {suggestion}?)" after its message when `word`
+/// looks like a typo of one of `candidates`.
+pub(crate) fn did_you_mean<'a>(
+    mut d: Diagnostic,
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    match crate::suggest::closest(word, candidates) {
+        Some(s) => {
+            d.message.push_str(" (did you mean {suggestion}?)");
+            d.with_arg("suggestion", Arg::id(s))
+        }
+        None => d,
     }
 }
 
@@ -191,25 +213,10 @@ pub fn check_with(
     out
 }
 
-/// Most ids a help text lists.
-const MAX_LISTED: usize = 8;
-
-/// A comma-separated list of ids, each in backticks, for help texts; long
-/// lists are cut (a file with thousands of steps must not print megabytes).
-pub(crate) fn list_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
-    let ids: Vec<&str> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return "none".to_owned();
-    }
-    let shown: Vec<String> = ids
-        .iter()
-        .take(MAX_LISTED)
-        .map(|s| format!("`{s}`"))
-        .collect();
-    match ids.len().saturating_sub(MAX_LISTED) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
-    }
+/// Ids for help texts, each shown as code; long lists are cut
+/// ([`Arg::ids`]: a file with thousands of steps must not print megabytes).
+pub(crate) fn list_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Arg {
+    Arg::ids(ids)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! MR013 reporter-actor: exactly one actor is the reporter.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -45,14 +47,16 @@ impl Rule for ReporterActor {
         match reporters.as_slice() {
             [_] => {}
             [] => out.push(
-                cx.diag(&Self::META, entry, p.id.pos, format!("procedure `{}` has no actor with `role: reporter`", p.id.value))
+                cx.diag(&Self::META, entry, p.id.pos, "procedure {procedure} has no actor with `role: reporter`")
+                    .with_arg("procedure", Arg::id(p.id.value.as_str()))
                     .with_label("this procedure")
                     .with_help("add the reporter, e.g. `melder: {title: Melder, role: reporter}` under `actors`"),
             ),
             [first, rest @ ..] => {
                 for (id, actor) in rest {
                     out.push(
-                        cx.diag(&Self::META, entry, actor.role.pos, format!("actor `{}` is another reporter", id.value))
+                        cx.diag(&Self::META, entry, actor.role.pos, "actor {actor} is another reporter")
+                            .with_arg("actor", Arg::id(id.value.as_str()))
                             .with_label("another `role: reporter`")
                             .with_secondary(entry.file, cx.span(entry, first.1.role.pos), "first reporter")
                             .with_help("a procedure follows one reporter; give other people another role"),

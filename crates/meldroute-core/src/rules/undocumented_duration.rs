@@ -1,5 +1,7 @@
 //! MR015 undocumented-duration: durations and probabilities say what they rest on.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -49,17 +51,20 @@ impl Rule for UndocumentedDuration {
             let timed = !step.duration.is_zero();
             match &step.basis {
                 None if timed || branches => {
-                    let (what, pos) = if timed {
-                        ("duration", step.duration.pos)
+                    let (message, pos) = if timed {
+                        (
+                            "the duration of step {step} has no `basis`",
+                            step.duration.pos,
+                        )
                     } else {
                         (
-                            "branch probabilities",
+                            "the branch probabilities of step {step} have no `basis`",
                             step.next.as_ref().map_or(Pos::UNKNOWN, |n| n.pos),
                         )
                     };
-                    let has = if timed { "has" } else { "have" };
                     out.push(
-                        cx.diag(&Self::META, entry, pos, format!("the {what} of step `{}` {has} no `basis`", id.value))
+                        cx.diag(&Self::META, entry, pos, message)
+                            .with_arg("step", Arg::id(id.value.as_str()))
                             .with_label("where does this figure come from?")
                             .with_help("add `basis: law`, `policy`, `practice`, `measured` or `assumption` (with a `note` saying why)"),
                     );
@@ -73,11 +78,9 @@ impl Rule for UndocumentedDuration {
                             &Self::META,
                             entry,
                             basis.pos,
-                            format!(
-                                "step `{}` rests on an assumption without a `note`",
-                                id.value
-                            ),
+                            "step {step} rests on an assumption without a `note`",
                         )
+                        .with_arg("step", Arg::id(id.value.as_str()))
                         .with_label("assumption")
                         .with_help("add a `note` that says why this figure was chosen"),
                     );

@@ -1,5 +1,7 @@
 //! MR002 unknown-actor: every step's actor is declared under `actors`.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -44,19 +46,19 @@ impl Rule for UnknownActor {
             if !p.actors.contains_key(actor) {
                 let unknown = Unknown {
                     pos: step.actor.pos,
-                    what: format!("step `{}` is done by unknown actor", id.value),
+                    what: "step {step} is done by unknown actor",
+                    args: vec![("step", Arg::id(id.value.as_str()))],
                     name: actor,
                     candidates: p.actors.keys().collect(),
                     label: "not declared under `actors`",
                 };
-                out.push(
-                    cx.unknown(&Self::META, entry, unknown, |actors| match actors {
-                        Some(actors) => {
-                            format!("declare the actor under `actors`, or use one of {actors}")
-                        }
-                        None => "declare the actor under `actors`".to_owned(),
-                    }),
-                );
+                out.push(cx.unknown(&Self::META, entry, unknown, |any| {
+                    if any {
+                        "declare the actor under `actors`, or use one of {candidates}"
+                    } else {
+                        "declare the actor under `actors`"
+                    }
+                }));
             }
         }
     }

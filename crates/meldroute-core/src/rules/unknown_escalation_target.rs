@@ -1,5 +1,7 @@
 //! MR003 unknown-escalation-target: escalations lead to a loaded procedure and step.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -57,17 +59,18 @@ impl Rule for UnknownEscalationTarget {
                 ids.dedup();
                 let unknown = Unknown {
                     pos: esc.procedure.pos,
-                    what: format!("step `{}` escalates to unknown procedure", id.value),
+                    what: "step {step} escalates to unknown procedure",
+                    args: vec![("step", Arg::id(id.value.as_str()))],
                     name: target,
                     candidates: ids,
                     label: "no loaded procedure has this id",
                 };
-                out.push(cx.unknown(&Self::META, entry, unknown, |ids| {
-                    format!(
-                        "name a loaded procedure ({}), or pass its file too",
-                        ids.unwrap_or_else(|| "none".into())
-                    )
-                }));
+                out.push(cx.unknown(
+                    &Self::META,
+                    entry,
+                    unknown,
+                    |_| "name a loaded procedure ({candidates}), or pass its file too",
+                ));
                 continue;
             };
             if let Some(entry_step) = &esc.step {
@@ -75,17 +78,18 @@ impl Rule for UnknownEscalationTarget {
                 if !steps.contains_key(entry_step) {
                     let unknown = Unknown {
                         pos: entry_step.pos,
-                        what: format!("procedure `{target}` has no step"),
+                        what: "procedure {procedure} has no step",
+                        args: vec![("procedure", Arg::id(target))],
                         name: entry_step,
                         candidates: steps.keys().collect(),
                         label: "no such step in the target procedure",
                     };
-                    out.push(cx.unknown(&Self::META, entry, unknown, |steps| {
-                        format!(
-                            "use one of {}, or leave `step` out to enter at its start",
-                            steps.unwrap_or_else(|| "none".into())
-                        )
-                    }));
+                    out.push(cx.unknown(
+                        &Self::META,
+                        entry,
+                        unknown,
+                        |_| "use one of {candidates}, or leave `step` out to enter at its start",
+                    ));
                 }
             }
         }

@@ -1,5 +1,7 @@
 //! MR014 unknown-source: steps cite sources declared under `sources`.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -45,16 +47,17 @@ impl Rule for UnknownSource {
                 if !p.sources.contains_key(source) {
                     let unknown = Unknown {
                         pos: source.pos,
-                        what: format!("step `{}` cites unknown source", id.value),
+                        what: "step {step} cites unknown source",
+                        args: vec![("step", Arg::id(id.value.as_str()))],
                         name: source,
                         candidates: p.sources.keys().collect(),
                         label: "not declared under `sources`",
                     };
-                    out.push(cx.unknown(&Self::META, entry, unknown, |sources| {
-                        let declare = "declare it under `sources` with its title and url";
-                        match sources {
-                            Some(sources) => format!("{declare}, or cite one of {sources}"),
-                            None => declare.to_owned(),
+                    out.push(cx.unknown(&Self::META, entry, unknown, |any| {
+                        if any {
+                            "declare it under `sources` with its title and url, or cite one of {candidates}"
+                        } else {
+                            "declare it under `sources` with its title and url"
                         }
                     }));
                 }

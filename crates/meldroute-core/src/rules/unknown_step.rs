@@ -1,5 +1,7 @@
 //! MR001 unknown-step: `start`, `next` and branches must name existing steps.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, Unknown, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
@@ -40,35 +42,43 @@ declare_rule! {
 impl Rule for UnknownStep {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
-        let mut report = |id: &str, pos: Pos, what: &str| {
+        // `what` refers, from `step` (none for `start`).
+        let mut report = |id: &str, pos: Pos, what: &'static str, step: Option<&str>| {
             if p.steps.contains_key(id) {
                 return;
             }
             let unknown = Unknown {
                 pos,
-                what: format!("{what} names unknown step"),
+                what,
+                args: step.map(|s| ("step", Arg::id(s))).into_iter().collect(),
                 name: id,
                 candidates: p.steps.keys().collect(),
                 label: "no step with this id",
             };
-            out.push(cx.unknown(&Self::META, entry, unknown, |steps| {
-                format!(
-                    "use one of the steps of this procedure: {}",
-                    steps.unwrap_or_else(|| "none".into())
-                )
-            }));
+            out.push(cx.unknown(
+                &Self::META,
+                entry,
+                unknown,
+                |_| "use one of the steps of this procedure: {candidates}",
+            ));
         };
         if let Some(start) = &p.start {
-            report(start, start.pos, "`start`");
+            report(start, start.pos, "`start` names unknown step", None);
         }
         for (id, step) in p.steps.iter() {
+            let from = Some(id.value.as_str());
             match step.next.as_ref().map(|n| (&n.value, n.pos)) {
                 Some((Next::Step(to), pos)) => {
-                    report(to, pos, &format!("`next` of step `{}`", id.value))
+                    report(to, pos, "`next` of step {step} names unknown step", from)
                 }
                 Some((Next::Branches(branches), _)) => {
                     for b in branches {
-                        report(&b.to, b.to.pos, &format!("a branch of step `{}`", id.value));
+                        report(
+                            &b.to,
+                            b.to.pos,
+                            "a branch of step {step} names unknown step",
+                            from,
+                        );
                     }
                 }
                 None => {}

@@ -1,5 +1,7 @@
 //! MR004 unreachable-step: every step can be reached from `start` or an escalation entry.
 
+use meldroute_diagnostics::Arg;
+
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::graph::StepGraph;
@@ -62,12 +64,10 @@ impl Rule for UnreachableStep {
         for (i, (id, _)) in p.steps.iter().enumerate() {
             if !reached[i] {
                 out.push(
-                    cx.diag(&Self::META, entry, id.pos, format!("step `{}` cannot be reached", id.value))
+                    cx.diag(&Self::META, entry, id.pos, "step {step} cannot be reached")
+                        .with_arg("step", Arg::id(id.value.as_str()))
                         .with_label("no `next`, and no branch with a probability above zero, leads here")
-                        .with_help(format!(
-                            "lead a `next` or branch to `{}`, or remove the step if the route no longer exists",
-                            id.value
-                        )),
+                        .with_help("lead a `next` or branch to {step}, or remove the step if the route no longer exists"),
                 );
             }
         }

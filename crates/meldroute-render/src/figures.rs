@@ -1,4 +1,5 @@
-//! Figures for people: durations in days or weeks, shares in percent.
+//! Figures for people: durations in days or weeks, shares in percent. The
+//! one place where a figure of the simulation becomes text in a table.
 
 /// A duration for people: days below two weeks, weeks above.
 pub fn days_weeks(days: f64) -> String {
