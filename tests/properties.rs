@@ -12,11 +12,11 @@
     reason = "a test or benchmark that panics fails; it is not the program"
 )]
 
+use meldroute_core::SourceFile;
 use meldroute_core::compare::compare_detailed;
 use meldroute_core::gaps::{self, GapOptions};
 use meldroute_core::model::{Outcome, ProcedureKind, StepKind};
 use meldroute_core::sim::{self, SimModel, SimOptions, SimReport};
-use meldroute_core::source::SourceFile;
 use meldroute_core::stats::DurationStats;
 use meldroute_core::{Library, Limits, Origin, Severity};
 use meldroute_render::report::{self, Graphs, ReportOptions};

@@ -8,7 +8,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-pub use crate::distribution::{Distribution, Z90, lognormal_params};
+pub use crate::distribution::{Distribution, lognormal_params};
 
 /// Days in a month: a month is a twelfth of a Julian year.
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;

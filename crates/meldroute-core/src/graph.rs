@@ -40,14 +40,9 @@ impl StepGraph {
         self.graph.node_count()
     }
 
-    /// True when the procedure has no steps.
-    pub fn is_empty(&self) -> bool {
-        self.graph.node_count() == 0
-    }
-
     /// Which steps can be reached from any of `roots`.
     pub fn reachable_from(&self, roots: &[usize]) -> Vec<bool> {
-        self.search(roots, Direction::Outgoing)
+        self.search(roots)
     }
 
     /// Which steps can be reached in one or more steps from `from`.
@@ -56,8 +51,8 @@ impl StepGraph {
     }
 
     /// One breadth-first search from all `roots` at once (linear in the
-    /// size of the graph, however many roots), along or against the edges.
-    fn search(&self, roots: &[usize], direction: Direction) -> Vec<bool> {
+    /// size of the graph, however many roots).
+    fn search(&self, roots: &[usize]) -> Vec<bool> {
         let mut seen = vec![false; self.len()];
         let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
         for &r in roots.iter().filter(|&&r| r < self.len()) {
@@ -66,23 +61,16 @@ impl StepGraph {
             }
         }
         while let Some(i) = queue.pop_front() {
-            for n in self.graph.neighbors_directed(NodeIndex::new(i), direction) {
+            for n in self
+                .graph
+                .neighbors_directed(NodeIndex::new(i), Direction::Outgoing)
+            {
                 if !std::mem::replace(&mut seen[n.index()], true) {
                     queue.push_back(n.index());
                 }
             }
         }
         seen
-    }
-
-    /// Which steps can reach any of `targets`.
-    pub fn can_reach(&self, targets: &[usize]) -> Vec<bool> {
-        self.search(targets, Direction::Incoming)
-    }
-
-    /// True when a path of one or more edges leads from `from` to `to`.
-    pub fn has_path(&self, from: usize, to: usize) -> bool {
-        self.reachable_after(from).get(to).copied().unwrap_or(false)
     }
 
     /// The steps `next` of step `i` leads to with a probability above zero.
@@ -96,26 +84,5 @@ impl StepGraph {
         out.sort_unstable();
         out.dedup();
         out
-    }
-
-    /// Strongly connected components with more than one step, or one step
-    /// that leads to itself; each sorted by file order.
-    pub fn cycles(&self) -> Vec<Vec<usize>> {
-        let mut out: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&self.graph)
-            .into_iter()
-            .map(|c| {
-                let mut c: Vec<usize> = c.into_iter().map(|n| n.index()).collect();
-                c.sort_unstable();
-                c
-            })
-            .filter(|c| c.len() > 1 || self.successors(c[0]).contains(&c[0]))
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// The underlying petgraph graph.
-    pub fn inner(&self) -> &DiGraph<(), f64> {
-        &self.graph
     }
 }

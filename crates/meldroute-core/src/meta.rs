@@ -52,7 +52,7 @@ impl RuleMeta {
     }
 }
 
-/// A rule of either kind: it has a description. [`declare_rule!`] writes
+/// A rule of either kind: it has a description. `declare_rule!` writes
 /// this for every rule.
 pub trait Described {
     /// Its code, name and documentation.

@@ -1,6 +1,6 @@
 //! The procedure model: what a procedure file says, with source positions
 //! (the located values and ordered maps it is built of live in
-//! [`crate::located`] and are re-exported here).
+//! `located` and are re-exported here).
 
 use std::fmt;
 use std::ops::Deref;

@@ -13,13 +13,13 @@ mod no_escalation_route;
 
 use std::collections::{HashMap, VecDeque};
 
-pub use deadline_at_risk::DeadlineAtRisk;
-pub use legal_norm::LegalNorm;
-pub use long_silence::LongSilence;
-pub use missing_acknowledgement::MissingAcknowledgement;
-pub use missing_aftercare::MissingAftercare;
-pub use missing_feedback::MissingFeedback;
-pub use no_escalation_route::NoEscalationRoute;
+pub(crate) use deadline_at_risk::DeadlineAtRisk;
+pub(crate) use legal_norm::LegalNorm;
+pub(crate) use long_silence::LongSilence;
+pub(crate) use missing_acknowledgement::MissingAcknowledgement;
+pub(crate) use missing_aftercare::MissingAftercare;
+pub(crate) use missing_feedback::MissingFeedback;
+pub(crate) use no_escalation_route::NoEscalationRoute;
 
 use crate::diag::Diagnostic;
 use crate::library::{Entry, Library};
@@ -74,13 +74,13 @@ pub struct Finding {
 }
 
 /// A journey rule: like a correctness rule, with the simulation at hand.
-pub trait JourneyRule: Described + Sync + Send {
+pub(crate) trait JourneyRule: Described + Sync + Send {
     /// Checks one procedure.
     fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>);
 }
 
 /// Every journey rule, in code order.
-pub static JOURNEY_RULES: &[&dyn JourneyRule] = &[
+pub(crate) static JOURNEY_RULES: &[&dyn JourneyRule] = &[
     &MissingAcknowledgement,
     &MissingFeedback,
     &MissingAftercare,
@@ -91,7 +91,7 @@ pub static JOURNEY_RULES: &[&dyn JourneyRule] = &[
 ];
 
 /// A procedure's simulation, for the statistical rules.
-pub struct Simulated {
+pub(crate) struct Simulated {
     /// The compiled model.
     pub model: SimModel,
     /// The aggregates.
@@ -101,7 +101,7 @@ pub struct Simulated {
 }
 
 /// What journey rules see.
-pub struct GapContext<'a> {
+pub(crate) struct GapContext<'a> {
     /// Everything loaded.
     pub library: &'a Library,
     /// Settings.
@@ -155,7 +155,7 @@ pub fn analyse(
 
 /// [`analyse`], also returning each target's simulation (by library index)
 /// so callers that need the figures do not simulate twice.
-pub fn analyse_keeping_simulations(
+pub(crate) fn analyse_keeping_simulations(
     library: &Library,
     targets: &[usize],
     opts: &GapOptions,
@@ -205,12 +205,16 @@ fn mark_accepted(p: &Procedure, rule: &RuleMeta, findings: &mut [Finding]) {
 /// The shortest route from step `from` to a step where the journey ends or
 /// leaves the procedure, through no step for which `stop` holds (`from`
 /// itself excepted). Step indices, `from` first.
-pub fn witness(p: &Procedure, from: usize, stop: &dyn Fn(&Step) -> bool) -> Option<Vec<usize>> {
+pub(crate) fn witness(
+    p: &Procedure,
+    from: usize,
+    stop: &dyn Fn(&Step) -> bool,
+) -> Option<Vec<usize>> {
     search(p, from, &|s| !stop(s), &|_, s| s.is_terminal())
 }
 
 /// The shortest route from step `from` to step `to`.
-pub fn route(p: &Procedure, from: usize, to: usize) -> Option<Vec<usize>> {
+pub(crate) fn route(p: &Procedure, from: usize, to: usize) -> Option<Vec<usize>> {
     search(p, from, &|_| true, &|i, _| i == to)
 }
 
@@ -254,7 +258,7 @@ fn search(
 }
 
 /// Indices of the steps of kind `report`.
-pub fn report_steps(p: &Procedure) -> Vec<usize> {
+pub(crate) fn report_steps(p: &Procedure) -> Vec<usize> {
     p.steps
         .iter()
         .enumerate()
@@ -264,7 +268,7 @@ pub fn report_steps(p: &Procedure) -> Vec<usize> {
 }
 
 /// Fills in a finding's witness path (ids and titles).
-pub fn with_path(mut f: Finding, p: &Procedure, path: &[usize]) -> Finding {
+pub(crate) fn with_path(mut f: Finding, p: &Procedure, path: &[usize]) -> Finding {
     for &i in path {
         if let Some((k, s)) = p.steps.entry(i) {
             f.path.push(k.value.clone());
@@ -275,6 +279,6 @@ pub fn with_path(mut f: Finding, p: &Procedure, path: &[usize]) -> Finding {
 }
 
 /// Kinds of procedure that take reports (all but advice).
-pub fn takes_reports(kind: ProcedureKind) -> bool {
+pub(crate) fn takes_reports(kind: ProcedureKind) -> bool {
     kind != ProcedureKind::Advice
 }

@@ -46,7 +46,7 @@ pub use unknown_step::UnknownStep;
 pub use unreachable_step::UnreachableStep;
 
 pub(crate) use crate::meta::declare_rule;
-pub use crate::meta::{Category, Described, RuleMeta};
+pub use crate::meta::{Described, RuleMeta};
 
 /// A check over procedures.
 pub trait Rule: Described + Sync + Send {
@@ -80,11 +80,6 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidId,
     &InvalidAccept,
 ];
-
-/// The rule with this code or name.
-pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|r| r.meta().is(code_or_name))
-}
 
 /// What rules see: the whole library (for cross-file references), the
 /// procedures being checked, and the journey rules a file may accept
@@ -217,17 +212,4 @@ pub fn check_with(
 /// ([`Arg::ids`]: a file with thousands of steps must not print megabytes).
 pub(crate) fn list_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Arg {
     Arg::ids(ids)
-}
-
-#[cfg(test)]
-mod registry_tests {
-    use super::*;
-
-    #[test]
-    fn find_by_code_or_name() {
-        assert_eq!(find("MR001").map(|r| r.meta().name), Some("unknown-step"));
-        assert_eq!(find("mr001").map(|r| r.meta().name), Some("unknown-step"));
-        assert_eq!(find("dead-end").map(|r| r.meta().code), Some("MR005"));
-        assert!(find("nope").is_none());
-    }
 }
