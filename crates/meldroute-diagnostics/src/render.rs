@@ -167,6 +167,13 @@ pub fn short(files: &dyn Files, d: &Diagnostic) -> String {
 
 /// The short line, then each label's source line with carets, then help.
 pub fn human(files: &dyn Files, d: &Diagnostic) -> String {
+    human_with_notes(files, d, &[])
+}
+
+/// [`human`] with more `= name: text` lines after the help and before the
+/// rule line (for example a gap finding's route and share); each text is
+/// passed through [`inert`].
+pub fn human_with_notes(files: &dyn Files, d: &Diagnostic, notes: &[(&str, String)]) -> String {
     let mut out = short(files, d);
     out.push('\n');
     let mut labels = vec![(&d.primary, true)];
@@ -215,6 +222,9 @@ pub fn human(files: &dyn Files, d: &Diagnostic) -> String {
     }
     if let Some(help) = help(d) {
         let _ = writeln!(out, "{:gutter$} = help: {}", "", inert(&help));
+    }
+    for (name, text) in notes {
+        let _ = writeln!(out, "{:gutter$} = {name}: {}", "", inert(text));
     }
     let _ = writeln!(
         out,

@@ -7,7 +7,7 @@ use meldroute_core::gaps::{Finding, GapOptions};
 use meldroute_core::{Library, Severity};
 use serde::Serialize;
 
-use super::{outln, percent};
+use super::{out, outln, percent};
 use crate::cli::{GapsArgs, GapsFormat};
 use meldroute_render::diagnostics::{self, inert};
 
@@ -112,38 +112,32 @@ fn human(out: &mut String, lib: &Library, targets: &[usize], findings: &[Finding
         );
         for f in mine {
             outln!(out);
-            let text = diagnostics::human(lib, &f.diagnostic);
-            // Our lines go before the closing `= rule:` line, aligned with it.
-            let (body, rule_line) = text
-                .trim_end()
-                .rsplit_once('\n')
-                .unwrap_or((text.trim_end(), ""));
-            let indent = rule_line
-                .find('=')
-                .map_or("   ".to_owned(), |i| " ".repeat(i));
-            outln!(out, "{body}");
+            let mut notes = Vec::new();
             if !f.path_titles.is_empty() {
                 let route: Vec<String> = f
                     .path_titles
                     .iter()
-                    .map(|t| meldroute_render::text::cut(&inert(t), 80))
+                    .map(|t| meldroute_render::text::cut(t, 80))
                     .collect();
-                outln!(out, "{indent}= route: {}", route.join(" -> "));
+                notes.push(("route", route.join(" -> ")));
             }
             if let Some(share) = f.share {
-                outln!(
-                    out,
-                    "{indent}= journeys affected: {} of all simulated journeys",
-                    percent(share)
-                );
+                notes.push((
+                    "journeys affected",
+                    format!("{} of all simulated journeys", percent(share)),
+                ));
             }
             if let Some(basis) = &f.basis {
-                outln!(out, "{indent}= basis: {}", inert(basis));
+                notes.push(("basis", basis.clone()));
             }
             if let Some(reason) = &f.accepted {
-                outln!(out, "{indent}= accepted: {}", inert(reason));
+                notes.push(("accepted", reason.clone()));
             }
-            outln!(out, "{rule_line}");
+            out!(
+                out,
+                "{}",
+                diagnostics::human_with_notes(lib, &f.diagnostic, &notes)
+            );
         }
         outln!(out);
     }
