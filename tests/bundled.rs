@@ -1,13 +1,15 @@
 //! The bundled library: it loads, validates clean, and states its sources.
 
 use meldroute_core::model::{Basis, Next};
-use meldroute_core::{Library, Limits, Origin, Severity, catalogue};
+use meldroute_core::{EntryId, Library, Limits, Origin, Severity, catalogue};
 
-fn bundled() -> (Library, Vec<usize>) {
+fn bundled() -> (Library, Vec<EntryId>) {
     let lib = Library::with_bundled(Limits::default());
     assert!(lib.load_errors().is_empty(), "{:?}", lib.load_errors());
-    let targets: Vec<usize> = (0..lib.entries().len())
-        .filter(|&i| lib.entry(i).origin == Origin::Bundled)
+    let targets: Vec<EntryId> = lib
+        .iter()
+        .filter(|(_, e)| e.origin == Origin::Bundled)
+        .map(|(i, _)| i)
         .collect();
     (lib, targets)
 }

@@ -248,7 +248,7 @@ fn graphviz_renders_every_bundled_graph_without_warnings() {
     use meldroute_render::{GraphOptions, graph, print};
     GRAPHVIZ.require();
     let lib = Library::with_bundled(Limits::default());
-    for (i, e) in lib.entries().iter().enumerate() {
+    for (i, e) in lib.iter() {
         for follow in [false, true] {
             let dot = print(&graph(
                 &lib,

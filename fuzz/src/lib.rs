@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 use meldroute_core::gaps::{self, GapOptions};
 use meldroute_core::sim::{self, SimModel, SimOptions, SimReport, exact};
-use meldroute_core::{Diagnostic, Library, Limits, Origin, Severity, SourceFile, diag, catalogue};
+use meldroute_core::{
+    Diagnostic, EntryId, Library, Limits, Origin, Severity, SourceFile, catalogue, diag,
+};
 
 /// Largest number of steps a fuzzed journey may take (small, so that a
 /// procedure that loops for ever costs little time).
@@ -22,8 +24,8 @@ pub const RUNS: u64 = 64;
 pub struct Loaded {
     /// The bundled procedures and the fuzzed file.
     pub lib: Library,
-    /// Entry indices of the fuzzed file's procedure (none when it did not parse).
-    pub targets: Vec<usize>,
+    /// Entries of the fuzzed file's procedure (none when it did not parse).
+    pub targets: Vec<EntryId>,
     /// Load errors of the fuzzed file and the findings of every rule, sorted.
     pub findings: Vec<Diagnostic>,
 }
@@ -47,7 +49,7 @@ fn bundled() -> &'static Library {
 /// Loads `data` as `meldroute validate FILE` does and runs every rule.
 pub fn load(data: &[u8]) -> Loaded {
     let mut lib = bundled().clone();
-    let targets: Vec<usize> = match std::str::from_utf8(data) {
+    let targets: Vec<EntryId> = match std::str::from_utf8(data) {
         // What `load::read_source` makes of a UTF-8 file within the size
         // limit (every input is: libFuzzer's -max_len is far below 1 MiB).
         Ok(text) => lib
@@ -73,7 +75,7 @@ pub fn load(data: &[u8]) -> Loaded {
 
 /// Writes `data` to a scratch file of this process and loads it with
 /// [`Library::load_file`].
-fn load_through_file(lib: &mut Library, data: &[u8]) -> Vec<usize> {
+fn load_through_file(lib: &mut Library, data: &[u8]) -> Vec<EntryId> {
     let dir = if std::path::Path::new("/dev/shm").is_dir() {
         std::path::PathBuf::from("/dev/shm")
     } else {
@@ -94,11 +96,11 @@ fn load_through_file(lib: &mut Library, data: &[u8]) -> Vec<usize> {
 pub fn check_diagnostic(lib: &Library, d: &Diagnostic) {
     for label in std::iter::once(&d.primary).chain(&d.secondary) {
         assert!(
-            label.file < lib.files().len(),
+            label.file.index() < lib.files().len(),
             "{} ({}): label in file {} of {}",
             d.code,
             meldroute_diagnostics::render::message(d),
-            label.file,
+            label.file.index(),
             lib.files().len()
         );
         let file = lib.file(label.file);

@@ -12,12 +12,14 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use meldroute_core::compare;
 use meldroute_core::gaps::GapOptions;
 use meldroute_core::sim::SimOptions;
-use meldroute_core::{Library, Limits};
+use meldroute_core::{EntryId, Library, Limits};
 
 fn variants(c: &mut Criterion) {
     let lib = Library::with_bundled(Limits::default());
-    let targets: Vec<usize> = (0..lib.entries().len())
-        .filter(|&i| lib.entry(i).procedure.id.starts_with("voorbeelden/"))
+    let targets: Vec<EntryId> = lib
+        .iter()
+        .filter(|(_, e)| e.procedure.id.starts_with("voorbeelden/"))
+        .map(|(i, _)| i)
         .collect();
     assert_eq!(targets.len(), 5, "the five illustrative variants");
     let opts = GapOptions {

@@ -3,12 +3,14 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use meldroute_core::gaps::{self, GapOptions};
-use meldroute_core::{Library, Limits, Origin};
+use meldroute_core::{EntryId, Library, Limits, Origin};
 
 fn structural(c: &mut Criterion) {
     let lib = Library::with_bundled(Limits::default());
-    let targets: Vec<usize> = (0..lib.entries().len())
-        .filter(|&i| lib.entry(i).origin == Origin::Bundled)
+    let targets: Vec<EntryId> = lib
+        .iter()
+        .filter(|(_, e)| e.origin == Origin::Bundled)
+        .map(|(i, _)| i)
         .collect();
     let opts = GapOptions {
         structural_only: true,

@@ -13,14 +13,16 @@
 use std::fmt::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use meldroute_core::{Library, Limits, Origin, SourceFile, catalogue};
+use meldroute_core::{EntryId, Library, Limits, Origin, SourceFile, catalogue};
 
 fn load_and_validate(c: &mut Criterion) {
     c.bench_function("load+validate bundled library", |b| {
         b.iter(|| {
             let lib = Library::with_bundled(Limits::default());
-            let targets: Vec<usize> = (0..lib.entries().len())
-                .filter(|&i| lib.entry(i).origin == Origin::Bundled)
+            let targets: Vec<EntryId> = lib
+                .iter()
+                .filter(|(_, e)| e.origin == Origin::Bundled)
+                .map(|(i, _)| i)
                 .collect();
             let findings = catalogue::check(&lib, &targets);
             assert!(findings.is_empty());

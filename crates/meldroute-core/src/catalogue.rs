@@ -5,7 +5,7 @@
 
 use crate::diag::Diagnostic;
 use crate::gaps::JOURNEY_RULES;
-use crate::library::Library;
+use crate::library::{EntryId, Library};
 use crate::meta::RuleMeta;
 use crate::rules::{self, RULES};
 
@@ -30,7 +30,7 @@ pub fn journey() -> Vec<&'static RuleMeta> {
 
 /// Runs every validation rule over `targets` and returns the findings in a
 /// stable order.
-pub fn check(library: &Library, targets: &[usize]) -> Vec<Diagnostic> {
+pub fn check(library: &Library, targets: &[EntryId]) -> Vec<Diagnostic> {
     rules::check_with(library, targets, RULES, &journey())
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diag::Severity;
 use crate::gaps::{self, Finding, GapOptions};
-use crate::library::Library;
+use crate::library::{EntryId, Library};
 use crate::model::ProcedureKind;
 use crate::sim::{self, SimModel, SimReport};
 use crate::stats::Summary;
@@ -82,8 +82,8 @@ fn share(n: u64, of: u64) -> f64 {
 /// simulation and gap findings behind it (for reports).
 #[derive(Clone, Debug)]
 pub struct Compared {
-    /// Library index of the procedure.
-    pub entry: usize,
+    /// Library entry of the procedure.
+    pub entry: EntryId,
     /// The row of the comparison table.
     pub row: Row,
     /// The compiled model the journeys ran on.
@@ -101,7 +101,7 @@ pub struct Compared {
 /// One row per target, in the order given.
 pub fn compare(
     library: &Library,
-    targets: &[usize],
+    targets: &[EntryId],
     opts: &GapOptions,
 ) -> Result<Vec<Row>, CompareError> {
     Ok(compare_detailed(library, targets, opts)?
@@ -113,7 +113,7 @@ pub fn compare(
 /// [`compare`], keeping the simulation and findings behind each row.
 pub fn compare_detailed(
     library: &Library,
-    targets: &[usize],
+    targets: &[EntryId],
     opts: &GapOptions,
 ) -> Result<Vec<Compared>, CompareError> {
     let (findings, mut sims) = gaps::analyse_keeping_simulations(library, targets, opts, &|_| true);

@@ -16,7 +16,7 @@ use crate::catalogue;
 use crate::compare::{self, CompareError, Compared};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::gaps::{self, Finding, GapOptions};
-use crate::library::Library;
+use crate::library::{EntryId, Library};
 use crate::sim::{self, CompileError, SimError, SimModel, SimOptions, SimReport};
 
 /// Why a call on a [`Library`] did not run.
@@ -41,20 +41,20 @@ pub enum Error {
     Compare(#[from] CompareError),
 }
 
-/// A procedure named by its library index or by its id.
+/// A procedure named by its library entry or by its id.
 pub trait ProcedureRef {
-    /// The library index of the procedure.
-    fn index_in(&self, library: &Library) -> Result<usize, Error>;
+    /// The library entry of the procedure.
+    fn index_in(&self, library: &Library) -> Result<EntryId, Error>;
 }
 
-impl ProcedureRef for usize {
-    fn index_in(&self, _: &Library) -> Result<usize, Error> {
+impl ProcedureRef for EntryId {
+    fn index_in(&self, _: &Library) -> Result<EntryId, Error> {
         Ok(*self)
     }
 }
 
 impl ProcedureRef for &str {
-    fn index_in(&self, library: &Library) -> Result<usize, Error> {
+    fn index_in(&self, library: &Library) -> Result<EntryId, Error> {
         library
             .resolve_index(self)
             .ok_or_else(|| Error::UnknownProcedure((*self).to_owned()))
@@ -65,7 +65,7 @@ impl Library {
     /// What stops `targets` from running: the load errors of the user's
     /// files and the validation errors of `targets` (warnings left out), in
     /// a stable order. Empty when they can run.
-    pub fn errors(&self, targets: &[usize]) -> Vec<Diagnostic> {
+    pub fn errors(&self, targets: &[EntryId]) -> Vec<Diagnostic> {
         let mut errors: Vec<Diagnostic> = self.user_load_errors().cloned().collect();
         errors.extend(catalogue::check(self, targets));
         errors.retain(|d| d.severity == Severity::Error);
@@ -74,7 +74,7 @@ impl Library {
     }
 
     /// `Ok` when `targets` can run, else [`Error::Invalid`] with the errors.
-    pub fn validated(&self, targets: &[usize]) -> Result<(), Error> {
+    pub fn validated(&self, targets: &[EntryId]) -> Result<(), Error> {
         let errors = self.errors(targets);
         if errors.is_empty() {
             Ok(())
@@ -117,7 +117,7 @@ impl Library {
     /// yes to, in a stable order.
     pub fn gaps(
         &self,
-        targets: &[usize],
+        targets: &[EntryId],
         opts: &GapOptions,
         keep: &dyn Fn(&crate::meta::RuleMeta) -> bool,
     ) -> Result<Vec<Finding>, Error> {
@@ -127,7 +127,7 @@ impl Library {
 
     /// The valid `targets` side by side: one comparison per target, in the
     /// order given, each with the simulation and findings behind it.
-    pub fn compare(&self, targets: &[usize], opts: &GapOptions) -> Result<Vec<Compared>, Error> {
+    pub fn compare(&self, targets: &[EntryId], opts: &GapOptions) -> Result<Vec<Compared>, Error> {
         self.validated(targets)?;
         Ok(compare::compare_detailed(self, targets, opts)?)
     }

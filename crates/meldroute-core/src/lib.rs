@@ -39,7 +39,7 @@ mod tester;
 pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};
 pub use facade::{Error, ProcedureRef};
-pub use library::{Entry, Library, Origin};
+pub use library::{Entry, EntryId, Library, Origin};
 pub use load::{Limits, ReadError};
 pub use model::Procedure;
 pub use source::{FileId, Pos, SourceFile};

@@ -26,6 +26,23 @@ pub enum Origin {
     Bundled,
 }
 
+/// Identifies an entry of a [`Library`]: its position in the order the
+/// library loaded its procedures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryId(usize);
+
+impl EntryId {
+    /// The id of the entry loaded `index`th (0-based).
+    pub(crate) fn new(index: usize) -> Self {
+        EntryId(index)
+    }
+
+    /// The 0-based position of the entry in load order.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// A loaded procedure.
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -45,7 +62,7 @@ pub struct Library {
     origins: Vec<Origin>,
     entries: Vec<Entry>,
     load_errors: Vec<Diagnostic>,
-    read_paths: std::collections::HashMap<std::path::PathBuf, Option<usize>>,
+    read_paths: std::collections::HashMap<std::path::PathBuf, Option<EntryId>>,
 }
 
 impl Library {
@@ -77,10 +94,10 @@ impl Library {
         self.limits = user_limits;
     }
 
-    /// Parses `file` and adds it; returns the entry index, or `None` when it
+    /// Parses `file` and adds it; returns the entry's id, or `None` when it
     /// could not be parsed (the diagnostic is in [`Library::load_errors`]).
-    pub fn load_source(&mut self, file: SourceFile, origin: Origin) -> Option<usize> {
-        let id = self.files.len();
+    pub fn load_source(&mut self, file: SourceFile, origin: Origin) -> Option<EntryId> {
+        let id = FileId::new(self.files.len());
         let parsed = load::parse_procedure(&file, id, &self.limits);
         self.files.push(file);
         self.origins.push(origin);
@@ -91,7 +108,7 @@ impl Library {
                     procedure,
                     origin,
                 });
-                Some(self.entries.len() - 1)
+                Some(EntryId::new(self.entries.len() - 1))
             }
             Err(diag) => {
                 self.load_errors.push(diag);
@@ -102,7 +119,7 @@ impl Library {
 
     /// Reads and adds one file named by the user (once: a file read before
     /// returns its earlier result).
-    pub fn load_file(&mut self, path: &Path) -> Result<Option<usize>, ReadError> {
+    pub fn load_file(&mut self, path: &Path) -> Result<Option<EntryId>, ReadError> {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
         if let Some(&earlier) = self.read_paths.get(&key) {
             return Ok(earlier);
@@ -112,11 +129,11 @@ impl Library {
         Ok(loaded)
     }
 
-    fn read_file(&mut self, path: &Path) -> Result<Option<usize>, ReadError> {
+    fn read_file(&mut self, path: &Path) -> Result<Option<EntryId>, ReadError> {
         match load::read_source(path, &self.limits)? {
             Ok(file) => Ok(self.load_source(file, Origin::User)),
             Err(rejected) => {
-                let id = self.files.len();
+                let id = FileId::new(self.files.len());
                 let span = rejected.file.byte_span(rejected.pos);
                 self.files.push(rejected.file);
                 self.origins.push(Origin::User);
@@ -137,7 +154,7 @@ impl Library {
     }
 
     /// Adds a file, or every `*.yaml`/`*.yml` file below a directory.
-    pub fn load_path(&mut self, path: &Path) -> Result<Vec<usize>, ReadError> {
+    pub fn load_path(&mut self, path: &Path) -> Result<Vec<EntryId>, ReadError> {
         let meta = std::fs::metadata(path).map_err(|source| ReadError::Io {
             path: path.to_owned(),
             source,
@@ -156,12 +173,12 @@ impl Library {
 
     /// Loads what a user named: a file, a directory (every `*.yaml`/`*.yml`
     /// below it) or the id of a procedure (a file loaded before, else the
-    /// bundled copy, e.g. `rijk/klacht`). Returns the indices of the entries
-    /// to check; a file named twice is read once.
+    /// bundled copy, e.g. `rijk/klacht`). Returns the ids of the entries to
+    /// check; a file named twice is read once.
     pub fn load_input(
         &mut self,
         arg: impl AsRef<std::ffi::OsStr>,
-    ) -> Result<Vec<usize>, ReadError> {
+    ) -> Result<Vec<EntryId>, ReadError> {
         let path = Path::new(arg.as_ref());
         if std::fs::symlink_metadata(path).is_ok() {
             return self.load_path(path);
@@ -182,13 +199,13 @@ impl Library {
 
     /// The entry for a procedure id: a user file first, else the bundled copy.
     pub fn resolve(&self, id: &str) -> Option<&Entry> {
-        self.resolve_index(id).map(|i| &self.entries[i])
+        self.resolve_index(id).map(|i| self.entry(i))
     }
 
-    /// Index of the entry [`Library::resolve`] returns.
-    pub fn resolve_index(&self, id: &str) -> Option<usize> {
+    /// Id of the entry [`Library::resolve`] returns.
+    pub fn resolve_index(&self, id: &str) -> Option<EntryId> {
         let mut found = None;
-        for (i, e) in self.entries.iter().enumerate() {
+        for (i, e) in self.iter() {
             if *e.procedure.id == id {
                 if e.origin == Origin::User {
                     return Some(i);
@@ -199,21 +216,31 @@ impl Library {
         found
     }
 
-    /// The index of the bundled procedure with this id.
-    pub fn bundled_index(&self, id: &str) -> Option<usize> {
+    /// The id of the bundled procedure with this id.
+    pub fn bundled_index(&self, id: &str) -> Option<EntryId> {
         self.entries
             .iter()
             .position(|e| e.origin == Origin::Bundled && *e.procedure.id == id)
+            .map(EntryId::new)
     }
 
-    /// Every entry.
+    /// Every entry, in load order (the entry at position `i` has the id
+    /// whose [`EntryId::index`] is `i`).
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    /// The entry at `index`.
-    pub fn entry(&self, index: usize) -> &Entry {
-        &self.entries[index]
+    /// Every entry with its id, in load order.
+    pub fn iter(&self) -> impl Iterator<Item = (EntryId, &Entry)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (EntryId::new(i), e))
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, id: EntryId) -> &Entry {
+        &self.entries[id.0]
     }
 
     /// Every file read.
@@ -223,7 +250,7 @@ impl Library {
 
     /// The file with this id.
     pub fn file(&self, id: FileId) -> &SourceFile {
-        &self.files[id]
+        &self.files[id.index()]
     }
 
     /// Diagnostics for files that could not be parsed.
@@ -235,7 +262,7 @@ impl Library {
     pub fn user_load_errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.load_errors
             .iter()
-            .filter(|d| self.origins[d.primary.file] == Origin::User)
+            .filter(|d| self.origins[d.primary.file.index()] == Origin::User)
     }
 
     /// The limits in force.

@@ -16,14 +16,14 @@
 //! user sees (`docs/decisions/0006-diagnostics-crate.md`).
 //!
 //! ```
-//! use meldroute_diagnostics::{Arg, Diagnostic, Files, Severity, SourceFile, render};
+//! use meldroute_diagnostics::{Arg, Diagnostic, FileId, Files, Severity, SourceFile, render};
 //!
 //! struct One(SourceFile);
 //! impl Files for One {
-//!     fn file(&self, _: usize) -> &SourceFile { &self.0 }
+//!     fn file(&self, _: FileId) -> &SourceFile { &self.0 }
 //! }
 //! let files = One(SourceFile::new("a.yaml", "id: x\nstart: melding\n"));
-//! let d = Diagnostic::new("MR012", "missing-start", Severity::Error, 0, 13..20, "no step {step}")
+//! let d = Diagnostic::new("MR012", "missing-start", Severity::Error, FileId::new(0), 13..20, "no step {step}")
 //!     .with_arg("step", Arg::id("melding"))
 //!     .with_help("name a step of `steps`");
 //! assert_eq!(render::message(&d), "no step `melding`");

@@ -328,7 +328,14 @@ mod tests {
     }
 
     fn finding(message: &str) -> Diagnostic {
-        Diagnostic::new("MR999", "test", Severity::Warning, 0, 0..2, message)
+        Diagnostic::new(
+            "MR999",
+            "test",
+            Severity::Warning,
+            crate::FileId::new(0),
+            0..2,
+            message,
+        )
     }
 
     #[test]
@@ -401,7 +408,7 @@ mod tests {
             .with_arg("step", Arg::id("ab"))
             .with_arg("share", Arg::Share(0.5))
             .with_label("{share} here")
-            .with_secondary(0, 1..2, "and {step}")
+            .with_secondary(crate::FileId::new(0), 1..2, "and {step}")
             .with_help("look at {step}");
         assert_eq!(help(&d).as_deref(), Some("look at `ab`"));
         assert_eq!(label(&d, &d.primary), "50.0% here");

@@ -2,8 +2,22 @@
 
 use std::ops::Range;
 
-/// Identifies a file among those a program loaded (see [`crate::Files`]).
-pub type FileId = usize;
+/// Identifies a file among those a program loaded (see [`crate::Files`]):
+/// its position in the order the program loaded them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(usize);
+
+impl FileId {
+    /// The id of the file loaded `index`th (0-based).
+    pub fn new(index: usize) -> Self {
+        FileId(index)
+    }
+
+    /// The 0-based position of the file in load order.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A position in a file as the parser reports it: 1-based line, 1-based
 /// column counted in characters, and a length in characters.

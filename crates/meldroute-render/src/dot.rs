@@ -10,7 +10,7 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use meldroute_core::FileId;
 use meldroute_core::gaps::Finding;
-use meldroute_core::library::Library;
+use meldroute_core::library::{EntryId, Library};
 use meldroute_core::model::{Escalate, Located, Next, Procedure, Step, StepKind};
 
 /// What to draw.
@@ -140,7 +140,7 @@ fn short_days(days: f64) -> String {
 }
 
 /// The graph of the procedure at `entry`.
-pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
+pub fn graph(library: &Library, entry: EntryId, opts: &GraphOptions) -> Graph {
     let root = library.entry(entry);
     let drawing = Drawing {
         library,
@@ -166,7 +166,7 @@ pub fn graph(library: &Library, entry: usize, opts: &GraphOptions) -> Graph {
 
 /// The procedures drawn: the root, and with `follow_escalations` every
 /// procedure reachable, in the order found.
-fn drawn_procedures(library: &Library, entry: usize, follow_escalations: bool) -> Vec<usize> {
+fn drawn_procedures(library: &Library, entry: EntryId, follow_escalations: bool) -> Vec<EntryId> {
     let mut procs = vec![entry];
     if follow_escalations {
         let mut i = 0;
@@ -283,7 +283,7 @@ fn lane_clusters(pi: usize, lanes: Lanes) -> impl Iterator<Item = Stmt> {
 struct Drawing<'a> {
     library: &'a Library,
     /// The procedures drawn (library entries), the root first.
-    procs: Vec<usize>,
+    procs: Vec<EntryId>,
     /// One lane per procedure instead of one per actor.
     follow_escalations: bool,
     /// The gaps found in the root procedure.

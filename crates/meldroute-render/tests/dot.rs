@@ -7,10 +7,10 @@
     reason = "a test or benchmark that panics fails; it is not the program"
 )]
 
-use meldroute_core::{Library, Limits, Origin, SourceFile};
+use meldroute_core::{EntryId, Library, Limits, Origin, SourceFile};
 use meldroute_render::{GraphOptions, graph, print};
 
-fn load(path: &str) -> (Library, usize) {
+fn load(path: &str) -> (Library, EntryId) {
     let mut lib = Library::with_bundled(Limits::default());
     let text = std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR")))
         .expect("fixture");
@@ -63,7 +63,7 @@ fn every_bundled_procedure_parses_back() {
     // `graphviz_renders_every_bundled_graph_without_warnings`), where a
     // missing `dot` shows as an ignored test.
     let lib = Library::with_bundled(Limits::default());
-    for (i, e) in lib.entries().iter().enumerate() {
+    for (i, e) in lib.iter() {
         for follow in [false, true] {
             let dot = print(&graph(
                 &lib,

@@ -37,8 +37,9 @@ fn journey_svg_and_mermaid_snapshots() {
 #[test]
 fn every_bundled_procedure_and_the_hostile_fixture_give_wellformed_inert_output() {
     let lib = Library::with_bundled(Limits::default());
-    let mut models: Vec<SimModel> = (0..lib.entries().len())
-        .map(|i| SimModel::compile(&lib, i).expect("compiles"))
+    let mut models: Vec<SimModel> = lib
+        .iter()
+        .map(|(i, _)| SimModel::compile(&lib, i).expect("compiles"))
         .collect();
     models.push(model("tests/fixtures/render/vijandig.yaml"));
     for m in &models {

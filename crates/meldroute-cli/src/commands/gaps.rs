@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use meldroute_core::catalogue;
 use meldroute_core::gaps::{Finding, GapOptions};
-use meldroute_core::{Library, Severity};
+use meldroute_core::{EntryId, Library, Severity};
 use serde::Serialize;
 
 use super::{out, outln, percent};
@@ -88,7 +88,7 @@ fn procedure_of<'a>(lib: &'a Library, f: &Finding) -> &'a str {
         .map_or("", |e| e.procedure.id.as_str())
 }
 
-fn human(out: &mut String, lib: &Library, targets: &[usize], findings: &[Finding]) {
+fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Finding]) {
     for &t in targets {
         let entry = lib.entry(t);
         let mut mine: Vec<&Finding> = findings

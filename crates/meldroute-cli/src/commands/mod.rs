@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use std::ffi::{OsStr, OsString};
 
-use meldroute_core::Library;
 use meldroute_core::sim::SimModel;
+use meldroute_core::{EntryId, Library};
 
 use crate::cli::{Cli, Command, LimitArgs};
 
@@ -91,7 +91,7 @@ pub fn load_model(
 pub fn load_inputs(
     paths: &[OsString],
     limits: &LimitArgs,
-) -> anyhow::Result<(Library, Vec<usize>)> {
+) -> anyhow::Result<(Library, Vec<EntryId>)> {
     let mut lib = Library::with_bundled(limits.limits());
     let mut targets = Vec::new();
     for path in paths {

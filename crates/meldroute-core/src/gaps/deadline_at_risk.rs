@@ -3,6 +3,7 @@
 use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, with_path};
+use crate::library::EntryId;
 use crate::meta::declare_rule;
 
 declare_rule! {
@@ -48,7 +49,7 @@ declare_rule! {
 }
 
 impl JourneyRule for DeadlineAtRisk {
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
         let p = &cx.entry(entry).procedure;
         for (d, report) in sim.model.deadlines.iter().zip(&sim.report.deadlines) {

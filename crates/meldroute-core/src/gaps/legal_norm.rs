@@ -4,6 +4,7 @@ use meldroute_diagnostics::Arg;
 
 use super::no_escalation_route::reaches_kind;
 use super::{Finding, GapContext, JourneyRule};
+use crate::library::EntryId;
 use crate::meta::declare_rule;
 use crate::norms::{NORMS, Requirement};
 
@@ -47,7 +48,7 @@ declare_rule! {
 }
 
 impl JourneyRule for LegalNorm {
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {
             let kept = match norm.requirement {

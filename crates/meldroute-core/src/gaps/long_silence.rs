@@ -3,6 +3,7 @@
 use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, with_path};
+use crate::library::EntryId;
 use crate::meta::declare_rule;
 use crate::sim::{Go, SimModel};
 
@@ -42,7 +43,7 @@ declare_rule! {
 }
 
 impl JourneyRule for LongSilence {
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
         let share = sim.agg.longest_silence.share_above(cx.opts.silence_days);
         if share <= cx.opts.silence_tolerance {

@@ -3,6 +3,7 @@
 use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, report_steps, takes_reports, with_path, witness};
+use crate::library::EntryId;
 use crate::meta::declare_rule;
 use crate::norms::{self, ACKNOWLEDGE_DAYS};
 
@@ -42,7 +43,7 @@ declare_rule! {
 }
 
 impl JourneyRule for MissingAcknowledgement {
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         if !takes_reports(*p.kind) {
             return;

@@ -5,6 +5,7 @@ use meldroute_diagnostics::Arg;
 use super::{
     Finding, GapContext, JourneyRule, report_steps, route, takes_reports, with_path, witness,
 };
+use crate::library::EntryId;
 use crate::meta::declare_rule;
 use crate::model::StepKind;
 
@@ -38,7 +39,7 @@ declare_rule! {
 }
 
 impl JourneyRule for MissingAftercare {
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         if !takes_reports(*p.kind) {
             return;

@@ -22,7 +22,7 @@ pub(crate) use missing_feedback::MissingFeedback;
 pub(crate) use no_escalation_route::NoEscalationRoute;
 
 use crate::diag::Diagnostic;
-use crate::library::{Entry, Library};
+use crate::library::{Entry, EntryId, Library};
 use crate::meta::{Described, RuleMeta};
 use crate::model::{Procedure, ProcedureKind, Step, StepKind};
 use crate::sim::{self, Aggregate, SimModel, SimOptions, SimReport};
@@ -76,7 +76,7 @@ pub struct Finding {
 /// A journey rule: like a correctness rule, with the simulation at hand.
 pub(crate) trait JourneyRule: Described + Sync + Send {
     /// Checks one procedure.
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>);
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>);
 }
 
 /// Every journey rule, in code order.
@@ -106,17 +106,17 @@ pub(crate) struct GapContext<'a> {
     pub library: &'a Library,
     /// Settings.
     pub opts: &'a GapOptions,
-    sims: HashMap<usize, Simulated>,
+    sims: HashMap<EntryId, Simulated>,
 }
 
 impl<'a> GapContext<'a> {
-    /// The entry at `i`.
-    pub fn entry(&self, i: usize) -> &'a Entry {
+    /// The entry with id `i`.
+    pub fn entry(&self, i: EntryId) -> &'a Entry {
         self.library.entry(i)
     }
 
-    /// The simulation of the procedure at `i`, when it could run.
-    pub fn sim(&self, i: usize) -> Option<&Simulated> {
+    /// The simulation of the procedure with id `i`, when it could run.
+    pub fn sim(&self, i: EntryId) -> Option<&Simulated> {
         self.sims.get(&i)
     }
 
@@ -124,7 +124,7 @@ impl<'a> GapContext<'a> {
     pub fn finding(
         &self,
         rule: &RuleMeta,
-        entry: usize,
+        entry: EntryId,
         pos: Pos,
         message: impl Into<String>,
     ) -> Finding {
@@ -146,21 +146,21 @@ impl<'a> GapContext<'a> {
 /// rules report); keeps the rules `keep` says yes to.
 pub fn analyse(
     library: &Library,
-    targets: &[usize],
+    targets: &[EntryId],
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
 ) -> Vec<Finding> {
     analyse_keeping_simulations(library, targets, opts, keep).0
 }
 
-/// [`analyse`], also returning each target's simulation (by library index)
+/// [`analyse`], also returning each target's simulation (by entry id)
 /// so callers that need the figures do not simulate twice.
 pub(crate) fn analyse_keeping_simulations(
     library: &Library,
-    targets: &[usize],
+    targets: &[EntryId],
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
-) -> (Vec<Finding>, HashMap<usize, Simulated>) {
+) -> (Vec<Finding>, HashMap<EntryId, Simulated>) {
     let mut sims = HashMap::new();
     // Without a simulation, only the structural rules find anything.
     for &t in targets.iter().filter(|_| !opts.structural_only) {

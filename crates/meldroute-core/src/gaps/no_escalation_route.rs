@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, with_path, witness};
-use crate::library::Library;
+use crate::library::{EntryId, Library};
 use crate::meta::declare_rule;
 use crate::model::{ProcedureKind, StepKind};
 
@@ -52,8 +52,13 @@ pub const EXTERNAL: &[ProcedureKind] = &[
 
 /// True when, from step `from` of the procedure at `entry`, some route
 /// (through escalations too) reaches a procedure of one of `kinds`.
-pub fn reaches_kind(library: &Library, entry: usize, from: usize, kinds: &[ProcedureKind]) -> bool {
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+pub fn reaches_kind(
+    library: &Library,
+    entry: EntryId,
+    from: usize,
+    kinds: &[ProcedureKind],
+) -> bool {
+    let mut seen: HashSet<(EntryId, usize)> = HashSet::new();
     let mut stack = vec![(entry, from)];
     while let Some((e, s)) = stack.pop() {
         if !seen.insert((e, s)) {
@@ -94,7 +99,7 @@ pub fn reaches_kind(library: &Library, entry: usize, from: usize, kinds: &[Proce
 }
 
 impl JourneyRule for NoEscalationRoute {
-    fn check(&self, cx: &GapContext<'_>, entry: usize, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         if !matches!(
             *p.kind,

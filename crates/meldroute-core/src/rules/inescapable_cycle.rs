@@ -82,13 +82,13 @@ impl Rule for InescapableCycle {
                 }
                 if let Some(esc) = &step.escalate {
                     let target = cx.library.resolve_index(&esc.procedure).and_then(|ti| {
-                        let tp = &entries[ti].procedure;
+                        let tp = &cx.library.entry(ti).procedure;
                         let name = esc
                             .step
                             .as_ref()
                             .map(|s| s.as_str())
                             .or(tp.start.as_ref().map(|s| s.as_str()))?;
-                        tp.steps.index_of(name).map(|j| offsets[ti] + j)
+                        tp.steps.index_of(name).map(|j| offsets[ti.index()] + j)
                     });
                     match target {
                         Some(t) => {
@@ -99,7 +99,7 @@ impl Rule for InescapableCycle {
                 }
             }
         }
-        let checked: Vec<usize> = cx.targets.to_vec();
+        let checked: Vec<usize> = cx.targets.iter().map(|t| t.index()).collect();
         let mut sccs = petgraph::algo::tarjan_scc(&graph);
         for scc in &mut sccs {
             scc.sort_unstable();

@@ -6,7 +6,7 @@ use std::ops::Range;
 use meldroute_diagnostics::Arg;
 
 use crate::diag::{self, Diagnostic};
-use crate::library::{Entry, Library};
+use crate::library::{Entry, EntryId, Library};
 use crate::source::Pos;
 
 mod branch_probability;
@@ -88,8 +88,8 @@ pub static RULES: &[&dyn Rule] = &[
 pub struct Context<'a> {
     /// Everything loaded, bundled procedures included.
     pub library: &'a Library,
-    /// Indices of the entries to check.
-    pub targets: &'a [usize],
+    /// The entries to check.
+    pub targets: &'a [EntryId],
     /// The journey rules (`accept` entries name one of them).
     pub journey_rules: &'a [&'static RuleMeta],
 }
@@ -98,7 +98,7 @@ impl<'a> Context<'a> {
     /// A context checking `targets` of `library`.
     pub fn new(
         library: &'a Library,
-        targets: &'a [usize],
+        targets: &'a [EntryId],
         journey_rules: &'a [&'static RuleMeta],
     ) -> Self {
         Context {
@@ -195,7 +195,7 @@ pub(crate) fn did_you_mean<'a>(
 /// rule with the journey rules of `meldroute gaps`: [`crate::catalogue::check`].
 pub fn check_with(
     library: &Library,
-    targets: &[usize],
+    targets: &[EntryId],
     rules: &[&dyn Rule],
     journey_rules: &[&'static RuleMeta],
 ) -> Vec<Diagnostic> {

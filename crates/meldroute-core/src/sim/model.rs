@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::sample::Sampler;
-use crate::library::Library;
+use crate::library::{EntryId, Library};
 use crate::model::{
     Branch, Deadline, Escalate, Located, Next, Outcome, Procedure, Role, Step, StepKind,
 };
@@ -100,7 +100,7 @@ pub struct SimProcedure {
     /// Its title.
     pub title: String,
     /// The library entry it came from.
-    pub entry: usize,
+    pub entry: EntryId,
 }
 
 /// A deadline in the model.
@@ -139,7 +139,7 @@ pub struct SimModel {
 impl SimModel {
     /// Flattens the procedure at `entry` and every procedure its
     /// escalations reach (resolved through `library`).
-    pub fn compile(library: &Library, entry: usize) -> Result<SimModel, CompileError> {
+    pub fn compile(library: &Library, entry: EntryId) -> Result<SimModel, CompileError> {
         let reach = Reach::collect(library, entry)?;
         let root = &library.entry(entry).procedure;
         let mut lowering = Lowering {
@@ -227,9 +227,9 @@ impl SimModel {
 /// entry first, then in the order their escalations are found.
 struct Reach {
     /// Their library entries.
-    procs: Vec<usize>,
+    procs: Vec<EntryId>,
     /// The index in `procs` of each library entry.
-    index: HashMap<usize, u32>,
+    index: HashMap<EntryId, u32>,
     /// Where each one's steps start in the flattened steps.
     offsets: Vec<u32>,
     /// Steps of all of them.
@@ -238,9 +238,9 @@ struct Reach {
 
 impl Reach {
     /// The procedures reachable from `entry`, and their step offsets.
-    fn collect(library: &Library, entry: usize) -> Result<Reach, CompileError> {
-        let mut procs: Vec<usize> = vec![entry];
-        let mut index: HashMap<usize, u32> = HashMap::from([(entry, 0)]);
+    fn collect(library: &Library, entry: EntryId) -> Result<Reach, CompileError> {
+        let mut procs: Vec<EntryId> = vec![entry];
+        let mut index: HashMap<EntryId, u32> = HashMap::from([(entry, 0)]);
         let mut i = 0;
         while i < procs.len() {
             for (_, step) in library.entry(procs[i]).procedure.steps.iter() {
@@ -443,7 +443,7 @@ fn start_of(p: &Procedure) -> Result<&Located<String>, CompileError> {
 }
 
 /// The library entry of the procedure `esc` leads to.
-fn resolve(library: &Library, esc: &Escalate) -> Result<usize, CompileError> {
+fn resolve(library: &Library, esc: &Escalate) -> Result<EntryId, CompileError> {
     library
         .resolve_index(&esc.procedure)
         .ok_or_else(|| CompileError::UnknownProcedure(esc.procedure.value.clone()))

@@ -3,11 +3,11 @@
 
 use super::exact::exact;
 use super::*;
-use crate::library::{Library, Origin};
+use crate::library::{EntryId, Library, Origin};
 use crate::load::Limits;
 use crate::source::SourceFile;
 
-fn library_with(yamls: &[&str]) -> (Library, Vec<usize>) {
+fn library_with(yamls: &[&str]) -> (Library, Vec<EntryId>) {
     let mut lib = Library::with_bundled(Limits::default());
     let mut idx = Vec::new();
     for (i, y) in yamls.iter().enumerate() {
@@ -72,7 +72,7 @@ fn assert_agrees(model: &SimModel, runs: u64) {
 #[test]
 fn every_bundled_procedure_agrees_with_exact_expectations() {
     let lib = Library::with_bundled(Limits::default());
-    for (i, e) in lib.entries().iter().enumerate() {
+    for (i, e) in lib.iter() {
         let model =
             SimModel::compile(&lib, i).unwrap_or_else(|err| panic!("{}: {err}", *e.procedure.id));
         assert_agrees(&model, 60_000);
