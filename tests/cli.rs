@@ -64,6 +64,65 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Standard error that cannot be written never panics (exit 101): a reader
+/// that went away is ignored, so the command's own exit code stands; a full
+/// device fails the run with exit 2.
+#[test]
+fn standard_error_to_a_closed_pipe_or_a_full_device() {
+    use std::process::Stdio;
+    // The refused procedure prints its errors to standard error, exit 1.
+    let args = ["simulate", "tests/fixtures/rules/many-errors.yaml"];
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader); // no one reads standard error
+    let status = support::meldroute()
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(writer)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(1), "closed pipe: {status:?}");
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let status = support::meldroute()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(full)
+            .status()
+            .expect("runs");
+        assert_eq!(status.code(), Some(2), "full device: {status:?}");
+        // A command that succeeds but cannot say where it wrote also fails.
+        let dir = support::temp_dir("stderr-full");
+        let path = dir.join("r.html");
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let status = support::meldroute()
+            .args([
+                "report",
+                "rijk/klacht",
+                "--runs",
+                "200",
+                "--no-graphs",
+                "-o",
+            ])
+            .arg(&path)
+            .stderr(full)
+            .status()
+            .expect("runs");
+        assert_eq!(
+            status.code(),
+            Some(2),
+            "full device after writing: {status:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn validate_by_library_id() {
     let out = run_ok(&["validate", "rijk/klacht", "rijk/interne-melding"]);

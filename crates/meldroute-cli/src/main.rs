@@ -20,14 +20,20 @@ fn main() -> ExitCode {
         .and_then(|()| stdout.flush())
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("meldroute: error: cannot write output: {err}");
+        errln!("meldroute: error: cannot write output: {err}");
         return ExitCode::from(2);
     }
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("meldroute: error: {err:#}");
+            errln!("meldroute: error: {err:#}");
             ExitCode::from(2)
         }
+    };
+    // Messages that could not be written (a full device) fail the run.
+    if output::stderr_failed() {
+        ExitCode::from(2)
+    } else {
+        code
     }
 }

@@ -2,9 +2,42 @@
 //! terminal, CSV cells a spreadsheet cannot run, and output files written
 //! whole or not at all, never over an input.
 
+use std::io::Write as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
+
+/// Set when standard error could not be written for a reason other than a
+/// closed pipe (a full device, say): the run then exits 2.
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a message to standard error, never panicking: a reader that went
+/// away (broken pipe) is ignored, any other failure makes the run exit 2
+/// ([`stderr_failed`]). Use it through [`errln!`](crate::errln).
+pub fn write_stderr(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    if let Err(err) = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        STDERR_FAILED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// True when a message could not be written to standard error.
+pub fn stderr_failed() -> bool {
+    STDERR_FAILED.load(Ordering::Relaxed)
+}
+
+/// `eprintln!` that never panics (see [`write_stderr`]).
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 /// Drops the padding comfy-table leaves at line ends (diff-friendly output).
 pub fn trim_lines(text: &str) -> String {
@@ -70,7 +103,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn write_file(path: &Path, inputs: &[std::ffi::OsString], bytes: &[u8]) -> anyhow::Result<()> {
     refuse_input(path, inputs)?;
     write_atomically(path, bytes)?;
-    eprintln!(
+    crate::errln!(
         "meldroute: wrote {} ({} bytes)",
         meldroute_render::diagnostics::inert(&path.display().to_string()),
         bytes.len()

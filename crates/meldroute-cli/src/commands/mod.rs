@@ -112,9 +112,9 @@ pub fn refused(lib: &Library, error: meldroute_core::Error) -> anyhow::Result<Ex
         return Err(error.into());
     };
     for d in &errors {
-        eprintln!("{}", meldroute_render::diagnostics::human(lib, d));
+        crate::errln!("{}", meldroute_render::diagnostics::human(lib, d));
     }
-    eprintln!(
+    crate::errln!(
         "meldroute: {} in the procedures; fix them first (`meldroute validate` shows them too)",
         meldroute_render::diagnostics::counts(&errors)
     );

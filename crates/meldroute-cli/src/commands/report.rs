@@ -28,7 +28,7 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     } else if dot_available() {
         Graphs::Graphviz
     } else {
-        eprintln!(
+        crate::errln!(
             "meldroute: note: Graphviz `dot` was not found, so the report has no graph diagrams; install Graphviz (Debian/Ubuntu: `apt-get install graphviz`) to include them"
         );
         Graphs::Omit(
