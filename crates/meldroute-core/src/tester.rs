@@ -9,7 +9,9 @@
 //! - steps indented by two spaces replace the base's step of that id, or are
 //!   added to its steps;
 //! - a fragment with both `id` and `steps` at the top is a whole file;
-//! - `---` on a line of its own separates files checked together.
+//! - `---` on a line of its own separates files checked together; a file
+//!   whose first line is `# klacht` is a fragment of [`COMPLAINT`] instead,
+//!   a second procedure to escalate to and from.
 //!
 //! The `Fails:` and `Passes:` examples of the rule's documentation are run as
 //! cases too, so the documentation cannot go wrong unnoticed. Every failing
@@ -79,6 +81,30 @@ steps:
   klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}
   extern: {title: Externe melding, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}
 "#;
+
+/// A small complaint procedure, `test/klacht`, for cases with a second file
+/// (a part that starts with the line `# klacht`).
+pub const COMPLAINT: &str = r#"id: test/klacht
+title: Klacht
+organisation: Testorganisatie
+kind: complaint
+sources: {}
+actors:
+  melder: {title: Melder, role: reporter}
+start: indienen
+steps:
+  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+  oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
+"#;
+
+/// The text of one file of a case: its fragment applied to [`BASE`], or to
+/// [`COMPLAINT`] after a first line `# klacht`.
+fn file_of(part: &str) -> String {
+    match part.strip_prefix("# klacht\n") {
+        Some(fragment) => splice(COMPLAINT, fragment),
+        None => splice(BASE, part),
+    }
+}
 
 /// What is tested: a validation rule or a journey rule.
 #[derive(Clone, Copy)]
@@ -226,7 +252,7 @@ impl Tester {
             } else {
                 format!("case-{}.yaml", i + 1)
             };
-            let file = SourceFile::new(name, splice(BASE, part));
+            let file = SourceFile::new(name, file_of(part));
             targets.extend(lib.load_source(file, Origin::User));
         }
         let unreadable: Vec<String> = lib

@@ -197,16 +197,7 @@ mod tests {
                 r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: afwijzing}
   afwijzing: {title: Niet in behandeling, actor: org, kind: decision, escalate: {procedure: test/klacht}}
 ---
-id: test/klacht
-title: Klacht
-organisation: Testorganisatie
-kind: complaint
-sources: {}
-actors:
-  melder: {title: Melder, role: reporter}
-start: indienen
-steps:
-  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+# klacht
   oordeel: {title: Oordeel, actor: melder, kind: decision, next: [{to: terug, p: 0.5}, {to: gesloten, p: 0.5}]}
   terug: {title: Terug naar het onderzoek, actor: melder, kind: escalation, escalate: {procedure: test/melding, step: onderzoek}}
   gesloten: {title: Afgesloten, actor: melder, kind: closure, outcome: unfounded}
@@ -221,16 +212,7 @@ steps:
                 r#"  onderzoek: {title: Onderzoek, actor: org, kind: investigation, next: afwijzing}
   afwijzing: {title: Niet in behandeling, actor: org, kind: decision, escalate: {procedure: test/klacht}}
 ---
-id: test/klacht
-title: Klacht
-organisation: Testorganisatie
-kind: complaint
-sources: {}
-actors:
-  melder: {title: Melder, role: reporter}
-start: indienen
-steps:
-  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
+# klacht
   oordeel: {title: Oordeel, actor: melder, kind: decision, escalate: {procedure: test/melding, step: onderzoek}}
 "#,
                 // A loop of more than eight steps is named in part.

@@ -110,17 +110,7 @@ mod tests {
                 // A procedure in a file checked together.
                 r#"  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: test/klacht, step: oordeel}}
 ---
-id: test/klacht
-title: Klacht
-organisation: Testorganisatie
-kind: complaint
-sources: {}
-actors:
-  melder: {title: Melder, role: reporter}
-start: indienen
-steps:
-  indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
-  oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
+# klacht
 "#,
             ])
             .fail(&[

@@ -86,17 +86,8 @@ mod tests {
                 // `oordeel` is entered only from another procedure.
                 r#"  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: test/klacht, step: oordeel}}
 ---
-id: test/klacht
-title: Klacht
-organisation: Testorganisatie
-kind: complaint
-sources: {}
-actors:
-  melder: {title: Melder, role: reporter}
-start: indienen
-steps:
+# klacht
   indienen: {title: Klacht indienen, actor: melder, kind: report, outcome: resolved}
-  oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
 "#,
                 // An unknown `start` is reported by unknown-step, not here.
                 "start: begin\n",
@@ -107,17 +98,8 @@ steps:
                 // An escalation without `step` enters at `start`, not at `oordeel`.
                 r#"  extern: {title: Klacht, actor: melder, kind: escalation, escalate: {procedure: test/klacht}}
 ---
-id: test/klacht
-title: Klacht
-organisation: Testorganisatie
-kind: complaint
-sources: {}
-actors:
-  melder: {title: Melder, role: reporter}
-start: indienen
-steps:
+# klacht
   indienen: {title: Klacht indienen, actor: melder, kind: report, outcome: resolved}
-  oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
 "#,
                 // Escalating into the same procedure reaches nothing new.
                 "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, escalate: {procedure: test/melding, step: tussentijds}}\n",
