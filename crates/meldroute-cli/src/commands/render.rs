@@ -53,10 +53,8 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
             sim: args.sim.options(),
             ..GapOptions::default()
         };
-        match lib.gaps(&[entry], &opts, &|_| true) {
-            Ok(findings) => findings,
-            Err(e) => return super::refused(&lib, e),
-        }
+        // `load_model` has validated the procedure already.
+        meldroute_core::gaps::analyse(&lib, &[entry], &opts, &|_| true)
     } else {
         Vec::new()
     };
