@@ -4,6 +4,7 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+use crate::library::{EntryId, Library};
 use crate::model::Procedure;
 
 /// Steps as nodes (node `i` is the `i`th step in file order) and
@@ -84,5 +85,141 @@ impl StepGraph {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// Every step of every loaded procedure as one graph: `next` targets with
+/// a probability above zero and escalations (to the target procedure's
+/// step, or its start) as edges weighted by their probability. Node of
+/// step `s` of entry `e`: the entry's offset plus `s`. Every algorithm over
+/// it is iterative, so no input can exhaust the stack, however long its
+/// chains of steps and escalations.
+#[derive(Clone, Debug)]
+pub(crate) struct LibraryGraph {
+    offsets: Vec<usize>,
+    graph: DiGraph<(), f64>,
+    /// Steps where the journey can end or leave the loaded procedures (an
+    /// outcome, or an escalation to a procedure or step not loaded).
+    exits: Vec<bool>,
+}
+
+impl LibraryGraph {
+    /// The graph of everything in `library`.
+    pub fn new(library: &Library) -> Self {
+        let entries = library.entries();
+        let mut offsets = Vec::with_capacity(entries.len());
+        let mut total = 0;
+        for e in entries {
+            offsets.push(total);
+            total += e.procedure.steps.len();
+        }
+        let mut graph: DiGraph<(), f64> = DiGraph::with_capacity(total, total * 2);
+        for _ in 0..total {
+            graph.add_node(());
+        }
+        let mut exits = vec![false; total];
+        for (ei, e) in entries.iter().enumerate() {
+            let p = &e.procedure;
+            for (si, (_, step)) in p.steps.iter().enumerate() {
+                let node = NodeIndex::new(offsets[ei] + si);
+                if step.outcome.is_some() {
+                    exits[node.index()] = true;
+                }
+                if let Some(next) = &step.next {
+                    for (to, prob) in next.targets() {
+                        if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0) {
+                            graph.add_edge(node, NodeIndex::new(offsets[ei] + j), prob);
+                        }
+                    }
+                }
+                if let Some(esc) = &step.escalate {
+                    let target = library.resolve_index(&esc.procedure).and_then(|ti| {
+                        let tp = &library.entry(ti).procedure;
+                        let name = esc
+                            .step
+                            .as_ref()
+                            .map(|s| s.as_str())
+                            .or(tp.start.as_ref().map(|s| s.as_str()))?;
+                        tp.steps.index_of(name).map(|j| offsets[ti.index()] + j)
+                    });
+                    match target {
+                        Some(t) => {
+                            graph.add_edge(node, NodeIndex::new(t), 1.0);
+                        }
+                        None => exits[node.index()] = true, // reported by unknown-escalation-target
+                    }
+                }
+            }
+        }
+        LibraryGraph {
+            offsets,
+            graph,
+            exits,
+        }
+    }
+
+    /// Number of nodes (steps of all procedures).
+    pub fn len(&self) -> usize {
+        self.exits.len()
+    }
+
+    /// The node of step `step` of `entry`.
+    pub fn node(&self, entry: EntryId, step: usize) -> usize {
+        self.offsets[entry.index()] + step
+    }
+
+    /// The entry and step index of `node`.
+    pub fn step(&self, node: usize) -> (EntryId, usize) {
+        let e = self
+            .offsets
+            .partition_point(|&o| o <= node)
+            .saturating_sub(1);
+        (EntryId::new(e), node - self.offsets[e])
+    }
+
+    /// True where the journey can end or leave the loaded procedures.
+    pub fn exits(&self, node: usize) -> bool {
+        self.exits[node]
+    }
+
+    /// Edges out of `node`: target and probability.
+    pub fn successors(&self, node: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.graph
+            .edges(NodeIndex::new(node))
+            .map(|e| (e.target().index(), *e.weight()))
+    }
+
+    /// The loops: strongly connected components of more than one node, or
+    /// of one node with an edge to itself; each sorted, in order of their
+    /// first node (Kosaraju's algorithm, iterative in petgraph).
+    pub fn loops(&self) -> Vec<Vec<usize>> {
+        let mut loops: Vec<Vec<usize>> = petgraph::algo::kosaraju_scc(&self.graph)
+            .into_iter()
+            .map(|scc| {
+                let mut nodes: Vec<usize> = scc.into_iter().map(|n| n.index()).collect();
+                nodes.sort_unstable();
+                nodes
+            })
+            .filter(|scc| scc.len() > 1 || self.successors(scc[0]).any(|(t, _)| t == scc[0]))
+            .collect();
+        loops.sort();
+        loops
+    }
+
+    /// Which nodes can reach a node in `targets` (themselves included).
+    pub fn reaching(&self, targets: &[bool]) -> Vec<bool> {
+        let mut seen = targets.to_vec();
+        let mut stack: Vec<usize> = (0..self.len()).filter(|&i| seen[i]).collect();
+        while let Some(v) = stack.pop() {
+            for n in self
+                .graph
+                .neighbors_directed(NodeIndex::new(v), Direction::Incoming)
+            {
+                if !std::mem::replace(&mut seen[n.index()], true) {
+                    stack.push(n.index());
+                }
+            }
+        }
+        seen
     }
 }

@@ -295,7 +295,9 @@ impl Tester {
                 let code = rule.meta().code;
                 for f in gaps::analyse(&lib, &targets, &opts, &|m| m.code == code) {
                     out.push_str(&render::human(&lib, &f.diagnostic));
-                    let _ = writeln!(out, "route: {}", f.path.join(" -> "));
+                    let p = &lib.entry(f.entry).procedure;
+                    let route: Vec<&str> = f.route.ids(p).collect();
+                    let _ = writeln!(out, "route: {}", route.join(" -> "));
                     if let Some(share) = f.share {
                         let _ = writeln!(out, "share: {share:.4}");
                     }

@@ -8,7 +8,6 @@ use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
-use meldroute_core::FileId;
 use meldroute_core::gaps::Finding;
 use meldroute_core::library::{EntryId, Library};
 use meldroute_core::model::{Escalate, Located, Next, Procedure, Step, StepKind};
@@ -146,7 +145,7 @@ pub fn graph(library: &Library, entry: EntryId, opts: &GraphOptions) -> Graph {
         library,
         procs: drawn_procedures(library, entry, opts.follow_escalations),
         follow_escalations: opts.follow_escalations,
-        root_marks: GapMarks::new(root.file, &opts.gaps),
+        root_marks: GapMarks::new(entry, &root.procedure, &opts.gaps),
         no_marks: GapMarks::default(),
     };
     let mut stmts = defaults(&root.procedure.title);
@@ -199,27 +198,25 @@ struct GapMarks {
 }
 
 impl GapMarks {
-    /// The marks of those `findings` that are in `file`: open gaps in red;
-    /// gaps the file accepts on purpose in orange.
-    fn new(file: FileId, findings: &[Finding]) -> GapMarks {
+    /// The marks of those `findings` that are about `entry` (procedure
+    /// `p`): open gaps in red; gaps the file accepts on purpose in orange.
+    fn new(entry: EntryId, p: &Procedure, findings: &[Finding]) -> GapMarks {
         let mut marks = GapMarks::default();
-        for f in findings
-            .iter()
-            .filter(|f| f.diagnostic.primary.file == file)
-        {
+        for f in findings.iter().filter(|f| f.entry == entry) {
+            let id = |i: usize| p.steps.entry(i).map(|(k, _)| k.value.clone());
             if f.accepted.is_none() {
-                marks.red_steps.extend(f.path.iter().cloned());
+                marks.red_steps.extend(f.route.kept().filter_map(id));
                 marks
                     .red_edges
-                    .extend(f.path.windows(2).map(|w| (w[0].clone(), w[1].clone())));
+                    .extend(f.route.edges().filter_map(|(a, b)| Some((id(a)?, id(b)?))));
             }
-            if let Some(first) = f.path.first() {
+            if let Some(first) = f.route.first().and_then(id) {
                 let mark = if f.accepted.is_some() {
                     format!("{} (accepted)", f.diagnostic.name)
                 } else {
                     f.diagnostic.name.to_owned()
                 };
-                marks.flagged.entry(first.clone()).or_default().push(mark);
+                marks.flagged.entry(first).or_default().push(mark);
             }
         }
         marks

@@ -426,6 +426,7 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
             f.diagnostic.primary.span.start,
         )
     });
+    let (sorted, hidden) = crate::text::shown(&sorted);
     o.push_str("<table class=\"findings\"><thead><tr><th>rule</th><th>finding</th><th>where</th><th>journeys</th><th>basis and sources</th></tr></thead><tbody>\n");
     for f in sorted {
         let d = &f.diagnostic;
@@ -443,12 +444,11 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
                 user(&h)
             );
         }
-        if !f.path_titles.is_empty() {
-            let route: Vec<String> = f.path_titles.iter().map(|t| user(t)).collect();
+        if !f.route.is_empty() {
             let _ = write!(
                 text,
                 "<br><span class=\"small\">Route: {}</span>",
-                route.join(" → ")
+                crate::text::route(p, &f.route, " → ", user)
             );
         }
         if let Some(reason) = &f.accepted {
@@ -460,9 +460,10 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
         }
         // The sources of the step where the gap starts.
         let step_sources = f
-            .path
+            .route
             .first()
-            .and_then(|s| p.steps.get(s))
+            .and_then(|i| p.steps.entry(i))
+            .map(|(_, s)| s)
             .map(|s| source_list(p, s.sources.iter().map(|k| k.value.as_str())))
             .unwrap_or_default();
         let basis = match &f.basis {
@@ -486,6 +487,16 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
             col,
             f.share.map_or("–".to_owned(), percent),
             basis,
+        );
+    }
+    for (code, name, n) in hidden {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code> {}</td><td colspan=\"4\">… and {} more {} findings in this procedure (<code>meldroute gaps --format json</code> lists every one)</td></tr>",
+            xml(code),
+            xml(name),
+            crate::text::thousands(n as u64),
+            xml(name),
         );
     }
     o.push_str("</tbody></table>\n");

@@ -1,4 +1,8 @@
-//! Escaping user text for XML/SVG and Mermaid.
+//! Escaping user text for XML/SVG and Mermaid, and shortening long
+//! lists for people (routes, findings).
+
+use meldroute_core::Procedure;
+use meldroute_core::gaps::{Finding, Route, RoutePart};
 
 /// Text for XML content and attribute values: `& < > " '` escaped, control
 /// characters (not allowed in XML 1.0) dropped.
@@ -21,7 +25,9 @@ pub fn xml(text: &str) -> String {
 
 /// Text for a Mermaid `journey` line: no line breaks, none of the
 /// characters its syntax uses (`:` separates fields, `;` and `#` start
-/// statements and entities, `%` comments), and no direction overrides.
+/// statements and entities, `%` comments), no direction overrides, and
+/// the characters of HTML markup written as Mermaid entity codes
+/// (`#lt;`), because Mermaid draws labels as HTML.
 pub fn mermaid(text: &str) -> String {
     let cleaned: String = text
         .chars()
@@ -34,7 +40,18 @@ pub fn mermaid(text: &str) -> String {
         })
         .collect();
     let words: Vec<&str> = cleaned.split_whitespace().collect();
-    words.join(" ")
+    let mut out = String::with_capacity(cleaned.len());
+    for c in words.join(" ").chars() {
+        match c {
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '"' => out.push_str("#quot;"),
+            '\'' => out.push_str("#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// At most `max` characters, with an ellipsis when cut.
@@ -45,6 +62,66 @@ pub fn cut(text: &str, max: usize) -> String {
     let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
     s.push('…');
     s
+}
+
+/// A witness route as shown: each step's title through `title`, joined by
+/// `sep`, with "… N more steps …" where a long route leaves steps out.
+pub fn route(p: &Procedure, route: &Route, sep: &str, title: impl Fn(&str) -> String) -> String {
+    let parts: Vec<String> = route
+        .parts(p)
+        .map(|part| match part {
+            RoutePart::Step(_, step) => title(&step.title),
+            RoutePart::Omitted(n) => format!("… {} more steps …", thousands(n as u64)),
+        })
+        .collect();
+    parts.join(sep)
+}
+
+/// Findings of one rule shown before the rest are summarised (per
+/// procedure, in human output and the report; counts and JSON stay whole).
+pub const FINDINGS_SHOWN_PER_RULE: usize = 20;
+
+/// `findings` as shown: at most [`FINDINGS_SHOWN_PER_RULE`] of each rule,
+/// in the given order, then per rule (in order of first appearance) the
+/// code, name and number left out.
+pub fn shown<'a>(
+    findings: &[&'a Finding],
+) -> (Vec<&'a Finding>, Vec<(&'static str, &'static str, usize)>) {
+    let mut seen: Vec<(&'static str, &'static str, usize)> = Vec::new();
+    let mut kept = Vec::new();
+    for &f in findings {
+        let code = f.diagnostic.code;
+        let at = match seen.iter().position(|(c, _, _)| *c == code) {
+            Some(at) => at,
+            None => {
+                seen.push((code, f.diagnostic.name, 0));
+                seen.len() - 1
+            }
+        };
+        seen[at].2 += 1;
+        if seen[at].2 <= FINDINGS_SHOWN_PER_RULE {
+            kept.push(f);
+        }
+    }
+    let hidden = seen
+        .into_iter()
+        .filter(|(_, _, n)| *n > FINDINGS_SHOWN_PER_RULE)
+        .map(|(c, name, n)| (c, name, n - FINDINGS_SHOWN_PER_RULE))
+        .collect();
+    (kept, hidden)
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -59,6 +136,13 @@ mod tests {
         );
         assert_eq!(mermaid("Stap: 1; #2 %%\nnieuw"), "Stap, 1, 2 nieuw");
         assert_eq!(mermaid("a\u{202e}b\u{2066}c"), "a b c");
+        assert_eq!(
+            mermaid("<script>x</script> <img src=x onerror=\"a&b\">"),
+            "#lt;script#gt;x#lt;/script#gt; #lt;img src=x onerror=#quot;a#amp;b#quot;#gt;"
+        );
+        assert_eq!(thousands(7968), "7,968");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(100), "100");
         assert_eq!(cut("Özütok is lang", 6), "Özütø…".replace('ø', "o"));
     }
 }

@@ -10,13 +10,19 @@ use serde::Serialize;
 use super::{out, outln, percent};
 use crate::cli::{GapsArgs, GapsFormat};
 use meldroute_render::diagnostics::{self, inert};
+use meldroute_render::text;
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     #[serde(flatten)]
     diagnostic: diagnostics::JsonDiagnostic<'a>,
     procedure: &'a str,
-    path: &'a [String],
+    /// Step ids of the route; a long one in part (`path_omitted`).
+    path: Vec<&'a str>,
+    /// Steps of the whole route.
+    path_steps: usize,
+    /// Steps left out of `path` after its first 24 (0: `path` is whole).
+    path_omitted: usize,
     share: Option<f64>,
     basis: Option<&'a str>,
     accepted: Option<&'a str>,
@@ -60,8 +66,10 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|f| JsonFinding {
                     diagnostic: diagnostics::json(&lib, &f.diagnostic),
-                    procedure: procedure_of(&lib, f),
-                    path: &f.path,
+                    procedure: lib.entry(f.entry).procedure.id.as_str(),
+                    path: f.route.ids(&lib.entry(f.entry).procedure).collect(),
+                    path_steps: f.route.len(),
+                    path_omitted: f.route.omitted(),
                     share: f.share.map(|s| (s * 1e6).round() / 1e6),
                     basis: f.basis.as_deref(),
                     accepted: f.accepted.as_deref(),
@@ -79,13 +87,6 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn procedure_of<'a>(lib: &'a Library, f: &Finding) -> &'a str {
-    lib.entries()
-        .iter()
-        .find(|e| e.file == f.diagnostic.primary.file)
-        .map_or("", |e| e.procedure.id.as_str())
 }
 
 fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Finding]) {
@@ -110,16 +111,16 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
             inert(lib.file(entry.file).name()),
             summary(&mine)
         );
-        for f in mine {
+        let (shown, hidden) = text::shown(&mine);
+        for f in shown {
             outln!(out);
             let mut notes = Vec::new();
-            if !f.path_titles.is_empty() {
-                let route: Vec<String> = f
-                    .path_titles
-                    .iter()
-                    .map(|t| meldroute_render::text::cut(t, 80))
-                    .collect();
-                notes.push(("route", route.join(" -> ")));
+            if !f.route.is_empty() {
+                let p = &lib.entry(f.entry).procedure;
+                notes.push((
+                    "route",
+                    text::route(p, &f.route, " -> ", |t| text::cut(t, 80)),
+                ));
             }
             if let Some(share) = f.share {
                 notes.push((
@@ -137,6 +138,14 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
                 out,
                 "{}",
                 diagnostics::human_with_notes(lib, &f.diagnostic, &notes)
+            );
+        }
+        for (code, name, n) in hidden {
+            outln!(
+                out,
+                "\n... and {} more {code} {name} finding{} in this procedure (`--format json` lists every one)",
+                text::thousands(n as u64),
+                if n == 1 { "" } else { "s" }
             );
         }
         outln!(out);

@@ -88,7 +88,7 @@ impl JourneyRule for DeadlineAtRisk {
             );
             f.share = Some(missed * report.reached);
             f.basis = Some(deadline.basis.clone());
-            out.push(with_path(f, p, &[i]));
+            out.push(with_path(f, &[i]));
         }
     }
 }

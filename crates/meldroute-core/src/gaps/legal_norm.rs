@@ -2,7 +2,7 @@
 
 use meldroute_diagnostics::Arg;
 
-use super::no_escalation_route::reaches_kind;
+use super::no_escalation_route::reaching_kind;
 use super::{Finding, GapContext, JourneyRule};
 use crate::library::EntryId;
 use crate::meta::declare_rule;
@@ -62,7 +62,7 @@ impl JourneyRule for LegalNorm {
                     .start
                     .as_ref()
                     .and_then(|s| p.steps.index_of(s))
-                    .is_some_and(|s| reaches_kind(cx.library, entry, s, kinds)),
+                    .is_some_and(|s| reaching_kind(cx.library, &cx.graph, entry, kinds)[s]),
             };
             if kept {
                 continue;
@@ -102,7 +102,7 @@ impl JourneyRule for LegalNorm {
                 .and_then(|s| p.steps.index_of(s))
                 .into_iter()
                 .collect();
-            out.push(super::with_path(f, p, &start));
+            out.push(super::with_path(f, &start));
         }
     }
 }

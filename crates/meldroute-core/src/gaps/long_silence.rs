@@ -113,7 +113,7 @@ impl JourneyRule for LongSilence {
                 "add an interim feedback step during {title}, which takes {median} at the median",
             );
         f.share = Some(share);
-        out.push(with_path(f, p, &[i]));
+        out.push(with_path(f, &[i]));
     }
 }
 

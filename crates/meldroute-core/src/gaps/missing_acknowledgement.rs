@@ -2,7 +2,7 @@
 
 use meldroute_diagnostics::Arg;
 
-use super::{Finding, GapContext, JourneyRule, report_steps, takes_reports, with_path, witness};
+use super::{Finding, GapContext, JourneyRule, Witnesses, report_steps, takes_reports, with_path};
 use crate::library::EntryId;
 use crate::meta::declare_rule;
 use crate::norms::{self, ACKNOWLEDGE_DAYS};
@@ -56,11 +56,12 @@ impl JourneyRule for MissingAcknowledgement {
             let reported = s.agg.reported.max(1) as f64;
             1.0 - s.agg.contact_within_week as f64 / reported
         });
+        let witnesses = Witnesses::new(p, &|s| s.is_contact());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
                 continue;
             };
-            if let Some(path) = witness(p, r, &|s| s.is_contact()) {
+            if let Some(path) = witnesses.from(r) {
                 let mut f = cx.finding(
                     &Self::META,
                     entry,
@@ -70,7 +71,7 @@ impl JourneyRule for MissingAcknowledgement {
                 f.diagnostic = f.diagnostic.with_arg("step", Arg::id(key.value.as_str())).with_label("no acknowledgement on this route").with_help("add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report");
                 f.share = late;
                 f.basis = Some(norms::ACKNOWLEDGE.basis.into());
-                out.push(with_path(f, p, &path));
+                out.push(with_path(f, &path));
             } else if let Some(share) = late.filter(|&l| l > cx.opts.deadline_tolerance) {
                 let mut f = cx.finding(
                     &Self::META,
@@ -86,7 +87,7 @@ impl JourneyRule for MissingAcknowledgement {
                     .with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");
                 f.share = Some(share);
                 f.basis = Some(norms::ACKNOWLEDGE.basis.into());
-                out.push(with_path(f, p, &[r]));
+                out.push(with_path(f, &[r]));
             }
         }
     }

@@ -3,7 +3,7 @@
 use meldroute_diagnostics::Arg;
 
 use super::{
-    Finding, GapContext, JourneyRule, report_steps, route, takes_reports, with_path, witness,
+    Finding, GapContext, JourneyRule, Witnesses, report_steps, route, takes_reports, with_path,
 };
 use crate::library::EntryId;
 use crate::meta::declare_rule;
@@ -45,16 +45,18 @@ impl JourneyRule for MissingAftercare {
             return;
         }
         let handled = |k: StepKind| matches!(k, StepKind::Investigation | StepKind::Decision);
+        let graph = crate::graph::StepGraph::new(p);
+        let witnesses = Witnesses::new(p, &|s| *s.kind == StepKind::Aftercare);
         for r in report_steps(p) {
             // From each investigation or decision reachable after the report, a route to the end without aftercare.
-            let reachable = crate::graph::StepGraph::new(p).reachable_from(&[r]);
+            let reachable = graph.reachable_from(&[r]);
             let witnessed = p
                 .steps
                 .iter()
                 .enumerate()
                 .filter(|(i, (_, s))| reachable[*i] && handled(*s.kind))
                 .find_map(|(i, _)| {
-                    let tail = witness(p, i, &|s| *s.kind == StepKind::Aftercare)?;
+                    let tail = witnesses.from(i)?;
                     let head = route(p, r, i)?;
                     Some([&head[..head.len() - 1], &tail[..]].concat())
                 });
@@ -83,7 +85,7 @@ impl JourneyRule for MissingAftercare {
             }
             f.share = share;
             f.basis = Some("Kamerstuk 28 844 nr. 183, section 6 (policy, not statute)".into());
-            out.push(with_path(f, p, &path));
+            out.push(with_path(f, &path));
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use meldroute_diagnostics::Arg;
 
-use super::{Finding, GapContext, JourneyRule, report_steps, takes_reports, with_path, witness};
+use super::{Finding, GapContext, JourneyRule, Witnesses, report_steps, takes_reports, with_path};
 use crate::library::EntryId;
 use crate::meta::declare_rule;
 use crate::norms;
@@ -43,11 +43,12 @@ impl JourneyRule for MissingFeedback {
         if !takes_reports(*p.kind) {
             return;
         }
+        let witnesses = Witnesses::new(p, &|s| s.is_feedback());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
                 continue;
             };
-            let Some(path) = witness(p, r, &|s| s.is_feedback()) else {
+            let Some(path) = witnesses.from(r) else {
                 continue;
             };
             let share = cx.sim(entry).map(|s| 1.0 - s.report.feedback_rate);
@@ -76,7 +77,7 @@ impl JourneyRule for MissingFeedback {
             }
             f.share = share;
             f.basis = Some(norms::FEEDBACK.basis.into());
-            out.push(with_path(f, p, &path));
+            out.push(with_path(f, &path));
         }
     }
 }

@@ -10,6 +10,7 @@ mod missing_acknowledgement;
 mod missing_aftercare;
 mod missing_feedback;
 mod no_escalation_route;
+mod route;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -20,8 +21,10 @@ pub(crate) use missing_acknowledgement::MissingAcknowledgement;
 pub(crate) use missing_aftercare::MissingAftercare;
 pub(crate) use missing_feedback::MissingFeedback;
 pub(crate) use no_escalation_route::NoEscalationRoute;
+pub use route::{Route, RoutePart};
 
 use crate::diag::Diagnostic;
+use crate::graph::LibraryGraph;
 use crate::library::{Entry, EntryId, Library};
 use crate::meta::{Described, RuleMeta};
 use crate::model::{Procedure, ProcedureKind, Step, StepKind};
@@ -61,10 +64,11 @@ impl Default for GapOptions {
 pub struct Finding {
     /// Code, severity, message, help and where it starts.
     pub diagnostic: Diagnostic,
-    /// The witness path: step ids of the shortest route that shows the gap.
-    pub path: Vec<String>,
-    /// Titles of the witness path's steps.
-    pub path_titles: Vec<String>,
+    /// The procedure the finding is about.
+    pub entry: EntryId,
+    /// The witness: the shortest route that shows the gap, from the step
+    /// where it starts (long routes are kept in part, see [`Route`]).
+    pub route: Route,
     /// Share of simulated journeys affected.
     pub share: Option<f64>,
     /// The legal basis, where there is one.
@@ -106,6 +110,8 @@ pub(crate) struct GapContext<'a> {
     pub library: &'a Library,
     /// Settings.
     pub opts: &'a GapOptions,
+    /// Every loaded step as one graph, with escalations.
+    pub graph: LibraryGraph,
     sims: HashMap<EntryId, Simulated>,
 }
 
@@ -132,8 +138,8 @@ impl<'a> GapContext<'a> {
         let span = self.library.file(e.file).byte_span(pos);
         Finding {
             diagnostic: Diagnostic::new(rule.code, rule.name, rule.severity, e.file, span, message),
-            path: Vec::new(),
-            path_titles: Vec::new(),
+            entry,
+            route: Route::default(),
             share: None,
             basis: None,
             accepted: None,
@@ -174,6 +180,7 @@ pub(crate) fn analyse_keeping_simulations(
     let cx = GapContext {
         library,
         opts,
+        graph: LibraryGraph::new(library),
         sims,
     };
     let mut out = Vec::new();
@@ -191,26 +198,111 @@ pub(crate) fn analyse_keeping_simulations(
 /// Marks findings the procedure file accepts, with the file's reason.
 fn mark_accepted(p: &Procedure, rule: &RuleMeta, findings: &mut [Finding]) {
     for f in findings {
-        let step = f.path.first().cloned().unwrap_or_default();
+        let step = f.route.ids(p).next().unwrap_or_default();
         if let Some(a) = p
             .accept
             .iter()
-            .find(|a| (*a.rule == rule.code || *a.rule == rule.name) && *a.step == step)
+            .find(|a| (*a.rule == rule.code || *a.rule == rule.name) && a.step.as_str() == step)
         {
             f.accepted = Some(a.reason.value.clone());
         }
     }
 }
 
-/// The shortest route from step `from` to a step where the journey ends or
-/// leaves the procedure, through no step for which `stop` holds (`from`
-/// itself excepted). Step indices, `from` first.
-pub(crate) fn witness(
-    p: &Procedure,
-    from: usize,
-    stop: &dyn Fn(&Step) -> bool,
-) -> Option<Vec<usize>> {
-    search(p, from, &|s| !stop(s), &|_, s| s.is_terminal())
+/// Shortest routes from any step to a step where the journey ends or
+/// leaves the procedure, through no step for which `stop` holds: one
+/// backward breadth-first search, shared by every finding of a rule in a
+/// procedure (linear in the size of the procedure, however many findings).
+pub(crate) struct Witnesses {
+    /// Steps `next` leads to with a probability above zero, in order.
+    successors: Vec<Vec<u32>>,
+    /// Steps on the shortest route to the end, through allowed steps.
+    dist: Vec<u32>,
+    /// The next step on that route.
+    next: Vec<u32>,
+    terminal: Vec<bool>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Witnesses {
+    /// The routes of `p` that avoid the steps `stop` holds for.
+    pub fn new(p: &Procedure, stop: &dyn Fn(&Step) -> bool) -> Witnesses {
+        let n = p.steps.len();
+        let index = |i: usize| u32::try_from(i).unwrap_or(NONE);
+        let successors: Vec<Vec<u32>> = p
+            .steps
+            .iter()
+            .map(|(_, step)| {
+                let targets = step.next.as_ref().map(|n| n.targets()).unwrap_or_default();
+                targets
+                    .into_iter()
+                    .filter(|(_, prob)| *prob > 0.0)
+                    .filter_map(|(to, _)| p.steps.index_of(to).map(index))
+                    .collect()
+            })
+            .collect();
+        let mut predecessors = vec![Vec::new(); n];
+        for (i, succ) in successors.iter().enumerate() {
+            for &j in succ {
+                predecessors[j as usize].push(index(i));
+            }
+        }
+        let allowed: Vec<bool> = p.steps.iter().map(|(_, s)| !stop(s)).collect();
+        let terminal: Vec<bool> = p.steps.iter().map(|(_, s)| s.is_terminal()).collect();
+        let mut dist = vec![NONE; n];
+        let mut queue = VecDeque::new();
+        for i in (0..n).filter(|&i| allowed[i] && terminal[i]) {
+            dist[i] = 0;
+            queue.push_back(i);
+        }
+        while let Some(v) = queue.pop_front() {
+            for &u in &predecessors[v] {
+                let u = u as usize;
+                if allowed[u] && dist[u] == NONE {
+                    dist[u] = dist[v] + 1;
+                    queue.push_back(u);
+                }
+            }
+        }
+        let next = (0..n)
+            .map(|u| {
+                let d = dist[u];
+                successors[u]
+                    .iter()
+                    .copied()
+                    .find(|&j| d != NONE && d > 0 && dist[j as usize] == d - 1)
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        Witnesses {
+            successors,
+            dist,
+            next,
+            terminal,
+        }
+    }
+
+    /// The shortest route from step `from` (which may itself be a step to
+    /// avoid) to the end, `from` first; `None` when every route from it
+    /// passes a step to avoid or never ends.
+    pub fn from(&self, from: usize) -> Option<Vec<usize>> {
+        if *self.terminal.get(from)? {
+            return Some(vec![from]);
+        }
+        let first = self.successors[from]
+            .iter()
+            .copied()
+            .filter(|&j| self.dist[j as usize] != NONE)
+            .min_by_key(|&j| self.dist[j as usize])?;
+        let mut path = vec![from];
+        let mut at = first;
+        while at != NONE {
+            path.push(at as usize);
+            at = self.next[at as usize];
+        }
+        Some(path)
+    }
 }
 
 /// The shortest route from step `from` to step `to`.
@@ -267,14 +359,9 @@ pub(crate) fn report_steps(p: &Procedure) -> Vec<usize> {
         .collect()
 }
 
-/// Fills in a finding's witness path (ids and titles).
-pub(crate) fn with_path(mut f: Finding, p: &Procedure, path: &[usize]) -> Finding {
-    for &i in path {
-        if let Some((k, s)) = p.steps.entry(i) {
-            f.path.push(k.value.clone());
-            f.path_titles.push(s.title.value.clone());
-        }
-    }
+/// Fills in a finding's witness route (step indices, `path[0]` first).
+pub(crate) fn with_path(mut f: Finding, path: &[usize]) -> Finding {
+    f.route = Route::new(path);
     f
 }
 

@@ -1,11 +1,10 @@
 //! MR106 no-escalation-route: after a decision the reporter can still go to
 //! an external body.
 
-use std::collections::HashSet;
-
 use meldroute_diagnostics::Arg;
 
-use super::{Finding, GapContext, JourneyRule, with_path, witness};
+use super::{Finding, GapContext, JourneyRule, Witnesses, with_path};
+use crate::graph::LibraryGraph;
 use crate::library::{EntryId, Library};
 use crate::meta::declare_rule;
 use crate::model::{ProcedureKind, StepKind};
@@ -50,52 +49,27 @@ pub const EXTERNAL: &[ProcedureKind] = &[
     ProcedureKind::WhistleblowerAuthority,
 ];
 
-/// True when, from step `from` of the procedure at `entry`, some route
-/// (through escalations too) reaches a procedure of one of `kinds`.
-pub fn reaches_kind(
+/// Per step of `entry`: whether the reporter can go on from it to a
+/// procedure of one of `kinds` (other than `entry` itself), through
+/// branches with a probability above zero and escalations.
+pub fn reaching_kind(
     library: &Library,
+    graph: &LibraryGraph,
     entry: EntryId,
-    from: usize,
     kinds: &[ProcedureKind],
-) -> bool {
-    let mut seen: HashSet<(EntryId, usize)> = HashSet::new();
-    let mut stack = vec![(entry, from)];
-    while let Some((e, s)) = stack.pop() {
-        if !seen.insert((e, s)) {
-            continue;
-        }
-        let p = &library.entry(e).procedure;
-        if e != entry && kinds.contains(&*p.kind) {
-            return true;
-        }
-        let Some((_, step)) = p.steps.entry(s) else {
-            continue;
-        };
-        if let Some(next) = &step.next {
-            for (to, prob) in next.targets() {
-                if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0) {
-                    stack.push((e, j));
-                }
-            }
-        }
-        if let Some(esc) = &step.escalate
-            && let Some(t) = library.resolve_index(&esc.procedure)
-        {
-            let tp = &library.entry(t).procedure;
-            if kinds.contains(&*tp.kind) {
-                return true;
-            }
-            let name = esc
-                .step
-                .as_ref()
-                .map(|s| s.as_str())
-                .or(tp.start.as_ref().map(|s| s.as_str()));
-            if let Some(j) = name.and_then(|n| tp.steps.index_of(n)) {
-                stack.push((t, j));
+) -> Vec<bool> {
+    let mut targets = vec![false; graph.len()];
+    for (e, other) in library.iter() {
+        if e != entry && kinds.contains(&*other.procedure.kind) {
+            for s in 0..other.procedure.steps.len() {
+                targets[graph.node(e, s)] = true;
             }
         }
     }
-    false
+    let reaching = graph.reaching(&targets);
+    (0..library.entry(entry).procedure.steps.len())
+        .map(|s| reaching[graph.node(entry, s)])
+        .collect()
 }
 
 impl JourneyRule for NoEscalationRoute {
@@ -107,11 +81,13 @@ impl JourneyRule for NoEscalationRoute {
         ) {
             return;
         }
+        let reaching = reaching_kind(cx.library, &cx.graph, entry, EXTERNAL);
+        let witnesses = Witnesses::new(p, &|_| false);
         for (i, (key, step)) in p.steps.iter().enumerate() {
-            if *step.kind != StepKind::Decision || reaches_kind(cx.library, entry, i, EXTERNAL) {
+            if *step.kind != StepKind::Decision || reaching[i] {
                 continue;
             }
-            let path = witness(p, i, &|_| false).unwrap_or_else(|| vec![i]);
+            let path = witnesses.from(i).unwrap_or_else(|| vec![i]);
             let mut f = cx.finding(
                 &Self::META,
                 entry,
@@ -122,7 +98,7 @@ impl JourneyRule for NoEscalationRoute {
                 "add a branch after the decision to an escalation step (`escalate: {procedure: rijk/nationale-ombudsman}` or `rijk/huis-voor-klokkenluiders-onderzoek`)",
             );
             f.basis = Some("Awb art. 9:18; Wbk art. 2c".into());
-            out.push(with_path(f, p, &path));
+            out.push(with_path(f, &path));
         }
     }
 }

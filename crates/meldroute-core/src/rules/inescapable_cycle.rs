@@ -1,13 +1,11 @@
 //! MR008 inescapable-cycle: no loop the journey can never leave, within a
 //! procedure or across procedures through escalations.
 
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
-
 use meldroute_diagnostics::Arg;
 
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
+use crate::graph::LibraryGraph;
 use crate::library::Entry;
 
 declare_rule! {
@@ -51,86 +49,33 @@ impl Rule for InescapableCycle {
 
     fn check_all(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let entries = cx.library.entries();
-        // Node of (entry, step): offset of the entry plus the step index.
-        let mut offsets = Vec::with_capacity(entries.len());
-        let mut total = 0;
-        for e in entries {
-            offsets.push(total);
-            total += e.procedure.steps.len();
-        }
-        let mut graph: DiGraph<(usize, usize), ()> = DiGraph::with_capacity(total, total * 2);
-        for (ei, e) in entries.iter().enumerate() {
-            for si in 0..e.procedure.steps.len() {
-                graph.add_node((ei, si));
-            }
-        }
-        // Steps where the journey can end or leave the modelled procedures.
-        let mut exits = vec![false; total];
-        for (ei, e) in entries.iter().enumerate() {
-            let p = &e.procedure;
-            for (si, (_, step)) in p.steps.iter().enumerate() {
-                let node = NodeIndex::new(offsets[ei] + si);
-                if step.outcome.is_some() {
-                    exits[node.index()] = true;
-                }
-                if let Some(next) = &step.next {
-                    for (to, prob) in next.targets() {
-                        if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0) {
-                            graph.add_edge(node, NodeIndex::new(offsets[ei] + j), ());
-                        }
-                    }
-                }
-                if let Some(esc) = &step.escalate {
-                    let target = cx.library.resolve_index(&esc.procedure).and_then(|ti| {
-                        let tp = &cx.library.entry(ti).procedure;
-                        let name = esc
-                            .step
-                            .as_ref()
-                            .map(|s| s.as_str())
-                            .or(tp.start.as_ref().map(|s| s.as_str()))?;
-                        tp.steps.index_of(name).map(|j| offsets[ti.index()] + j)
-                    });
-                    match target {
-                        Some(t) => {
-                            graph.add_edge(node, NodeIndex::new(t), ());
-                        }
-                        None => exits[node.index()] = true, // reported by unknown-escalation-target
-                    }
-                }
-            }
-        }
-        let checked: Vec<usize> = cx.targets.iter().map(|t| t.index()).collect();
-        let mut sccs = petgraph::algo::tarjan_scc(&graph);
-        for scc in &mut sccs {
-            scc.sort_unstable();
-        }
-        sccs.sort();
-        for scc in sccs {
-            let inside = |n: NodeIndex| scc.binary_search(&n).is_ok();
-            let looped = scc.len() > 1 || graph.edges(scc[0]).any(|e| e.target() == scc[0]);
-            if !looped
-                || scc.iter().any(|n| exits[n.index()])
+        let graph = LibraryGraph::new(cx.library);
+        for scc in graph.loops() {
+            let inside = |n: usize| scc.binary_search(&n).is_ok();
+            if scc.iter().any(|&n| graph.exits(n))
                 || scc
                     .iter()
-                    .any(|&n| graph.edges(n).any(|e| !inside(e.target())))
+                    .any(|&n| graph.successors(n).any(|(t, _)| !inside(t)))
             {
                 continue;
             }
             // Report in the first checked procedure that has a step in the loop.
-            let Some(&(ei, si)) = scc
+            let Some((entry_id, si)) = scc
                 .iter()
-                .map(|&n| &graph[n])
-                .find(|(ei, _)| checked.contains(ei))
+                .map(|&n| graph.step(n))
+                .find(|(e, _)| cx.targets.contains(e))
             else {
                 continue;
             };
+            let ei = entry_id.index();
             let entry = &entries[ei];
-            let several = scc.iter().any(|&n| graph[n].0 != ei);
+            let several = scc.iter().any(|&n| graph.step(n).0 != entry_id);
             let names: Vec<String> = scc
                 .iter()
                 .take(Arg::MAX_IDS)
                 .map(|&n| {
-                    let (e, s) = graph[n];
+                    let (e, s) = graph.step(n);
+                    let e = e.index();
                     let step = entries[e]
                         .procedure
                         .steps
