@@ -15,6 +15,17 @@ pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+/// Why a simulation stopped early, in words (`None` when it ran whole):
+/// the one wording every command uses.
+pub fn stopped_early(report: &meldroute_core::sim::SimReport) -> Option<String> {
+    report.stopped_early.then(|| {
+        format!(
+            "the simulation of {} stopped after its first {} journeys: every one hit the step limit of {} steps, so the figures describe no finished journey; look for a loop the journey (almost) never leaves (`meldroute validate` warns of one, MR018), or raise --max-steps",
+            report.procedure, report.runs, report.max_steps
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

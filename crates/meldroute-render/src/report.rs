@@ -320,6 +320,13 @@ fn procedure_section(
         percent(r.aftercare_rate),
         percent(r.no_contact_after_report),
     );
+    if let Some(why) = crate::figures::stopped_early(r) {
+        let _ = writeln!(
+            o,
+            "<p class=\"warning\"><strong>Warning:</strong> {}</p>",
+            user(&why)
+        );
+    }
     // Its own distributions, one plot.
     let series = [
         Series {

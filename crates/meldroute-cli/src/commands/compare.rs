@@ -18,7 +18,10 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         ..GapOptions::default()
     };
     let rows: Vec<compare::Row> = match lib.compare(&targets, &opts) {
-        Ok(compared) => compared.into_iter().map(|c| c.row).collect(),
+        Ok(compared) => {
+            super::warn_stopped_early(compared.iter().map(|c| &c.report));
+            compared.into_iter().map(|c| c.row).collect()
+        }
         Err(e) => return super::refused(&lib, e),
     };
     let bodies = meldroute_render::table::bodies(&rows);

@@ -107,6 +107,16 @@ pub fn load_inputs(
 /// The exit code for a library call that did not run: 1 with the errors
 /// printed when the procedures are invalid, otherwise the error itself
 /// (exit 2).
+/// Warns on standard error of every simulation that stopped early.
+pub fn warn_stopped_early<'a>(reports: impl Iterator<Item = &'a meldroute_core::sim::SimReport>) {
+    for why in reports.filter_map(meldroute_render::figures::stopped_early) {
+        crate::errln!(
+            "meldroute: warning: {}",
+            meldroute_render::diagnostics::inert(&why)
+        );
+    }
+}
+
 pub fn refused(lib: &Library, error: meldroute_core::Error) -> anyhow::Result<ExitCode> {
     let meldroute_core::Error::Invalid(errors) = error else {
         return Err(error.into());

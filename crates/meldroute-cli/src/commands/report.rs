@@ -20,7 +20,10 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         ..GapOptions::default()
     };
     let compared = match lib.compare(&targets, &gaps) {
-        Ok(compared) => compared,
+        Ok(compared) => {
+            super::warn_stopped_early(compared.iter().map(|c| &c.report));
+            compared
+        }
         Err(e) => return super::refused(&lib, e),
     };
     let graphs = if args.no_graphs {

@@ -46,6 +46,10 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         SimFormat::Csv => out!(out, "{}", csv(&report)?),
         SimFormat::Table => table(out, &report),
     }
+    if let Some(why) = meldroute_render::figures::stopped_early(&report) {
+        crate::errln!("meldroute: error: {}", inert(&why));
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -25,6 +25,7 @@ mod unknown_actor;
 mod unknown_escalation_target;
 mod unknown_source;
 mod unknown_step;
+mod unlikely_exit;
 mod unreachable_step;
 
 pub use branch_probability::BranchProbability;
@@ -43,6 +44,7 @@ pub use unknown_actor::UnknownActor;
 pub use unknown_escalation_target::UnknownEscalationTarget;
 pub use unknown_source::UnknownSource;
 pub use unknown_step::UnknownStep;
+pub use unlikely_exit::UnlikelyExit;
 pub use unreachable_step::UnreachableStep;
 
 pub(crate) use crate::meta::declare_rule;
@@ -79,6 +81,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UndocumentedDuration,
     &InvalidId,
     &InvalidAccept,
+    &UnlikelyExit,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

@@ -7,6 +7,12 @@
 //! Batch results are merged in batch order, so the same seed and number of
 //! runs give the same figures on 1 or 16 threads.
 //!
+//! Early stop: when every journey of the first batch hits the step limit,
+//! the run stops there ([`Aggregate::stopped_early`]): a loop the journey
+//! (almost) never leaves would otherwise take minutes to report 100%
+//! unfinished. The decision depends only on batch 0, so it is the same on
+//! any number of threads.
+//!
 //! Timing conventions: a step's contact with the reporter happens when the
 //! step completes. The report time is the completion of the first step of
 //! kind `report`; silences are counted from then (from the start when the
@@ -21,7 +27,7 @@ mod walk;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 pub use model::{CompileError, Go, SimModel};
@@ -94,6 +100,9 @@ pub struct Aggregate {
     pub runs: u64,
     /// Journeys that hit the step limit.
     pub unfinished: u64,
+    /// The run stopped after the first batch because every journey in it
+    /// hit the step limit (`runs` says how many ran).
+    pub stopped_early: bool,
     /// Steps simulated in all.
     pub steps_simulated: u64,
     /// Lead time of finished journeys.
@@ -139,6 +148,7 @@ impl Aggregate {
         Aggregate {
             runs: 0,
             unfinished: 0,
+            stopped_early: false,
             steps_simulated: 0,
             lead: Summary::default(),
             first_contact: Summary::default(),
@@ -269,24 +279,28 @@ pub fn simulate(
     // batch results exist at once, whatever the number of runs.
     let window = threads as u64 * 2;
     let next = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
     let merged = Mutex::new(0u64);
     let advanced = Condvar::new();
     let (tx, rx) = mpsc::sync_channel::<(u64, Aggregate)>(threads * 2);
     let mut total = Aggregate::new(model);
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
-            let (tx, next, merged, advanced) = (tx.clone(), &next, &merged, &advanced);
+            let (tx, next, stop, merged, advanced) = (tx.clone(), &next, &stop, &merged, &advanced);
             scope.spawn(move |_| {
                 loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
-                    if b >= batches {
+                    if b >= batches || stop.load(Ordering::Relaxed) {
                         break;
                     }
                     let mut done = merged.lock().unwrap_or_else(|e| e.into_inner());
-                    while b >= *done + window {
+                    while b >= *done + window && !stop.load(Ordering::Relaxed) {
                         done = advanced.wait(done).unwrap_or_else(|e| e.into_inner());
                     }
                     drop(done);
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     if tx.send((b, run_batch(model, opts, b))).is_err() {
                         break;
                     }
@@ -296,16 +310,27 @@ pub fn simulate(
         drop(tx);
         let mut pending = BTreeMap::new();
         let mut want = 0u64;
-        for (b, agg) in rx {
+        'merge: for (b, agg) in rx.iter() {
             pending.insert(b, agg);
             while let Some(agg) = pending.remove(&want) {
                 total.merge(&agg);
                 want += 1;
+                let hopeless = want == 1 && batches > 1 && total.unfinished == total.runs;
+                if hopeless {
+                    total.stopped_early = true;
+                    stop.store(true, Ordering::Relaxed);
+                }
                 *merged.lock().unwrap_or_else(|e| e.into_inner()) = want;
                 advanced.notify_all();
                 progress(total.runs);
+                if hopeless {
+                    break 'merge;
+                }
             }
         }
+        // Workers still running a batch finish it and find the channel
+        // closed (a stopped run) or the batches done.
+        drop(rx);
     });
     Ok(total)
 }

@@ -81,6 +81,9 @@ pub struct SimReport {
     pub steps: Vec<StepReport>,
     /// Share of journeys that hit the step limit.
     pub unfinished: f64,
+    /// The run stopped after its first batch of journeys because every one
+    /// hit the step limit; `runs` is the number that ran.
+    pub stopped_early: bool,
     /// Steps simulated in all.
     pub steps_simulated: u64,
     /// Exact expectations, when asked for.
@@ -168,6 +171,7 @@ impl SimReport {
             deadlines,
             steps,
             unfinished: share(agg.unfinished, agg.runs),
+            stopped_early: agg.stopped_early,
             steps_simulated: agg.steps_simulated,
             exact: None,
         }
