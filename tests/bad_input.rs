@@ -78,13 +78,47 @@ fn tab_indentation() {
         "tab.yaml",
         b"id: test/tab\ntitle: Tab\nsteps:\n\ta:\n\t\ttitle: Gesprek\n",
     );
-    expect_error(&path, "4:2", "MR000", "tabs disallowed");
+    expect_error(&path, "4:1", "MR000", "tabs disallowed");
     let out = run(&["validate", &path]).expect_code(1);
     assert!(
         out.stdout.contains("help: indent with spaces"),
         "{}",
         out.stdout
     );
+    // Every kind of tab error points at the tab itself (columns are 1-based).
+    for (name, text, line_col, message) in [
+        (
+            "tab-after-spaces.yaml",
+            "id: test/tab\nsteps:\n  a:\n  \ttitle: x\n",
+            "4:3",
+            "tabs disallowed",
+        ),
+        (
+            "tab-in-block-scalar.yaml",
+            "id: test/tab\ndescription: |\n\tfoo\n",
+            "3:1",
+            "a block scalar content cannot start with a tab",
+        ),
+        (
+            "tab-in-plain-scalar.yaml",
+            "id: test/tab\ndescription: foo\n\tbar\n",
+            "3:1",
+            "while scanning a plain scalar, found a tab",
+        ),
+        (
+            "tab-after-a-space.yaml",
+            "id: test/tab\nsteps:\n  a: b\n \tc: d\n",
+            "4:2",
+            "while scanning a plain scalar, found a tab",
+        ),
+    ] {
+        expect_error(
+            &temp_file(name, text.as_bytes()),
+            line_col,
+            "MR000",
+            message,
+        );
+    }
 }
 
 #[test]

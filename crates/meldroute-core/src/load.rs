@@ -242,17 +242,8 @@ pub fn parse_procedure(
                     len: 0,
                 },
             );
-            if err.to_string().contains("found a tab") {
-                // The scanner reports where the scalar began; point at the tab.
-                let from = source.byte_span(pos).start;
-                if let Some(tab) = text[from..].find('\t') {
-                    let (line, column) = source.line_column(from + tab);
-                    pos = Pos {
-                        line: line as u32,
-                        column: column as u32,
-                        len: 1,
-                    };
-                }
+            if mentions_tab(&err.to_string()) {
+                pos = tab_at(source, pos);
             }
             let (message, help) = match limit_message(err.without_snippet(), limits) {
                 Some(explained) => explained,
@@ -275,6 +266,41 @@ pub fn parse_procedure(
         );
     }
     Ok(procedure)
+}
+
+/// True for the scanner's messages about a tab ("tabs disallowed ...",
+/// "found a tab", "cannot start with a tab", "tab cannot be used ...").
+fn mentions_tab(message: &str) -> bool {
+    message
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|word| word == "tab" || word == "tabs")
+}
+
+/// The tab a scanner error at `pos` is about. The scanner reports a tab in
+/// indentation just after it, a tab in a plain scalar or at the start of a
+/// block scalar where the scalar began: the tab at `pos`, else the one just
+/// before it on the same line, else the first one after it.
+fn tab_at(source: &SourceFile, pos: Pos) -> Pos {
+    let text = source.text();
+    let at = source.byte_span(pos).start;
+    let found = if text[at..].starts_with('\t') {
+        Some(at)
+    } else if text[..at].ends_with('\t') {
+        Some(at - 1)
+    } else {
+        text[at..].find('\t').map(|tab| at + tab)
+    };
+    match found {
+        Some(tab) => {
+            let (line, column) = source.line_column(tab);
+            Pos {
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+                len: 1,
+            }
+        }
+        None => pos,
+    }
 }
 
 fn parse_error(
@@ -382,7 +408,7 @@ fn explain(raw: &str, source: &SourceFile, pos: Pos) -> (String, String) {
             "remove or rename one of the two; every key in a map must be unique".to_owned(),
         );
     }
-    let help = if lower.contains("tabs disallowed") || lower.contains("found a tab") {
+    let help = if mentions_tab(&lower) {
         "indent with spaces; YAML does not allow tabs for indentation".to_owned()
     } else if lower == "invalid boolean" {
         "write `true` or `false`".to_owned()
