@@ -451,3 +451,97 @@ fn error_after_a_lone_carriage_return_is_shown_not_panicked() {
         }
     }
 }
+
+/// Validates `path` with `flags`, and checks the located limit message and
+/// that the human output names the flag that raises the limit.
+fn expect_limit(path: &str, flags: &[&str], line_col: &str, message: &str, flag: &str) {
+    let short = run(&[&["validate", path, "--format", "short"], flags].concat()).expect_code(1);
+    let expected = format!("{path}:{line_col}: error[MR000]: {message}\n");
+    assert!(
+        short.stdout.contains(&expected),
+        "expected `{expected}` in:\n{}",
+        short.stdout
+    );
+    let human = run(&[&["validate", path], flags].concat()).expect_code(1);
+    assert!(
+        human.stdout.contains(&format!(
+            "or raise the limit with `{flag}` if you trust the file"
+        )),
+        "{}",
+        human.stdout
+    );
+}
+
+/// Every budget of the YAML reader is one of the documented limits: its
+/// message names the limit (never the reader's Debug output such as
+/// `ScalarBytes { .. }`, or "recursion limit exceeded") and the flag.
+#[test]
+fn every_yaml_budget_names_its_limit_and_flag() {
+    // Aliases repeat a long text: more text than the file holds.
+    let long = "x".repeat(3000);
+    let text = format!(
+        "id: test/tekst\ntitle: &t \"{long}\"\norganisation: *t\ndescription: *t\nkind: advice\n"
+    );
+    let path = temp_file("repeated-text.yaml", text.as_bytes());
+    expect_limit(
+        &path,
+        &["--max-file-size", "5000"],
+        "3:15",
+        "file has more than 5000 bytes of text",
+        "--max-file-size",
+    );
+    // Flow collections nested past the limit, where the parser's own
+    // nesting limit used to answer first.
+    let text = format!("? {}{}\n: x\n", "[".repeat(300), "]".repeat(300));
+    let path = temp_file("deep-key.yaml", text.as_bytes());
+    expect_limit(
+        &path,
+        &[],
+        "1:35",
+        "file has nesting deeper than 32 levels",
+        "--max-depth",
+    );
+    let raised = run(&["validate", &path, "--max-depth", "1000"]).expect_code(1);
+    assert!(
+        !raised.stdout.contains("recursion limit") && !raised.stdout.contains("deeper than"),
+        "{}",
+        raised.stdout
+    );
+    // Block nesting of a valid file.
+    expect_limit(
+        "processes/rijk/klacht.yaml",
+        &["--max-depth", "2"],
+        "17:5",
+        "file has nesting deeper than 2 levels",
+        "--max-depth",
+    );
+    // More nodes than the limit, the nodes that aliases repeat included:
+    // every step names the sources of the first.
+    let mut text = String::from(
+        "id: test/bronnen\ntitle: t\norganisation: o\nkind: advice\nsources: {a: {title: a}}\nactors: {m: {title: m, role: reporter}}\nstart: s0\nsteps:\n  s0: {title: t, actor: m, kind: advice, sources: &s [a, a, a, a, a, a, a, a, a, a], next: s1}\n",
+    );
+    for i in 1..30 {
+        text.push_str(&format!(
+            "  s{i}: {{title: t, actor: m, kind: advice, sources: *s, next: s{}}}\n",
+            i + 1
+        ));
+    }
+    text.push_str("  s30: {title: t, actor: m, kind: closure, outcome: resolved}\n");
+    let path = temp_file("replayed.yaml", text.as_bytes());
+    run(&["validate", &path, "--format", "short"]).ok();
+    let out = run(&[
+        "validate",
+        &path,
+        "--format",
+        "short",
+        "--max-yaml-nodes",
+        "300",
+    ])
+    .expect_code(1);
+    assert!(
+        out.stdout
+            .contains("error[MR000]: file has more than 300 YAML nodes"),
+        "{}",
+        out.stdout
+    );
+}

@@ -99,12 +99,20 @@ impl Limits {
         budget.max_documents = 2;
         // The absolute alias cap and the replay limits below bound expansion.
         budget.enforce_alias_anchor_ratio = false;
-        budget.max_total_scalar_bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        // The parser's own nesting limit for flow collections (`[[[...`):
+        // the block nesting limit follows `max_depth` already.
+        budget.flow_nesting_limit = self.max_depth;
+        budget.max_merge_keys = self.max_aliases;
+        let bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        budget.max_total_scalar_bytes = bytes;
+        budget.max_recorded_anchor_bytes = bytes;
+        budget.max_recorded_anchor_events = self.max_nodes;
         let mut options = Options::default();
         options.budget = Some(budget);
         options.alias_limits.max_total_replayed_events = self.max_nodes;
         options.strict_booleans = true;
         options.alias_limits.max_replay_stack_depth = self.max_depth;
+        options.alias_limits.max_alias_expansions_per_anchor = self.max_aliases;
         options
     }
 }
@@ -326,58 +334,120 @@ fn parse_error(
     .with_arg("fix", Arg::text(help))
 }
 
-/// A message and help for a breached safety limit, naming the limit.
-fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
-    use serde_saphyr::budget::BudgetBreach as B;
-    let (what, flag) = match err {
-        serde_saphyr::Error::Budget { breach, .. } => match breach {
-            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => (
+/// The input limits a breach of the YAML reader's budget comes down to:
+/// each is set from one field of [`Limits`] and raised by one flag.
+#[derive(Clone, Copy)]
+enum Limit {
+    Aliases,
+    MergeKeys,
+    Depth,
+    Nodes,
+    Bytes,
+}
+
+impl Limit {
+    /// The message (with the limit's value) and the help, naming the flag.
+    fn explain(self, limits: &Limits) -> (String, String) {
+        let (what, flag, fix) = match self {
+            Limit::Aliases => (
                 format!("more than {} YAML aliases or anchors", limits.max_aliases),
                 "--max-aliases",
+                "procedure files rarely need aliases; write the values out",
             ),
-            B::Depth { .. } => (
+            Limit::MergeKeys => (
+                format!("more than {} YAML merge keys (`<<`)", limits.max_aliases),
+                "--max-aliases",
+                "procedure files rarely need merge keys; write the keys out",
+            ),
+            Limit::Depth => (
                 format!("nesting deeper than {} levels", limits.max_depth),
                 "--max-depth",
+                "procedure files need little nesting; simplify the file",
             ),
-            B::Nodes { .. } | B::Events { .. } => (
+            Limit::Nodes => (
                 format!("more than {} YAML nodes", limits.max_nodes),
                 "--max-yaml-nodes",
+                "split the procedure into procedures linked by `escalate`",
             ),
-            B::Documents { .. } => ("more than one YAML document".to_owned(), ""),
-            B::ScalarBytes { .. } => (
+            Limit::Bytes => (
                 format!("more than {} bytes of text", limits.max_file_bytes),
                 "--max-file-size",
+                "aliases may repeat text; write it out once",
             ),
-            other => (format!("a loader limit ({other:?})"), "--max-file-size"),
+        };
+        (
+            format!("file has {what}"),
+            format!("{fix}, or raise the limit with `{flag}` if you trust the file"),
+        )
+    }
+}
+
+/// The error under the wrappers that add alias locations or a snippet.
+fn innermost(mut err: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    err
+}
+
+/// A message and help for a breached input limit, naming the limit and the
+/// flag that raises it; every budget of the YAML reader that
+/// [`Limits::options`] sets maps to one of [`Limits`]' fields.
+fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    use serde_saphyr::granit_parser::ErrorKind;
+    use serde_saphyr::localizer::ExternalMessageSource;
+    let one_document = || {
+        Some((
+            "file holds more than one YAML document".to_owned(),
+            "put one procedure in each file, without `---` separators between procedures"
+                .to_owned(),
+        ))
+    };
+    let limit = match innermost(err) {
+        E::Budget { breach, .. } => match breach {
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => Limit::Aliases,
+            B::MergeKeys { .. } => Limit::MergeKeys,
+            B::Depth { .. } => Limit::Depth,
+            B::Nodes { .. } | B::Events { .. } | B::RecordedAnchorEvents { .. } => Limit::Nodes,
+            B::ScalarBytes { .. } | B::InputBytes { .. } | B::RecordedAnchorBytes { .. } => {
+                Limit::Bytes
+            }
+            B::Documents { .. } => return one_document(),
+            // Unbalanced structure, includes and property interpolation
+            // (which the loader does not enable): no limit a flag raises.
+            _ => {
+                return Some((
+                    "file is not well-formed YAML".to_owned(),
+                    "check the brackets and indentation; see docs/format.md for the format"
+                        .to_owned(),
+                ));
+            }
         },
-        serde_saphyr::Error::MultipleDocuments { .. } => {
-            return Some((
-                "file holds more than one YAML document".to_owned(),
-                "put one procedure in each file, without `---` separators between procedures"
-                    .to_owned(),
-            ));
-        }
-        serde_saphyr::Error::NullIntoString { .. } => {
+        E::MultipleDocuments { .. } => return one_document(),
+        E::NullIntoString { .. } => {
             return Some((
                 "value is empty".to_owned(),
                 "write a value after the colon".to_owned(),
             ));
         }
-        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
-        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => (
-            "aliases that expand to too much data".to_owned(),
-            "--max-aliases",
-        ),
+        E::AliasReplayLimitExceeded { .. } | E::AliasReplayCounterOverflow { .. } => Limit::Nodes,
+        E::AliasExpansionLimitExceeded { .. } => Limit::Aliases,
+        E::AliasReplayStackDepthExceeded { .. } => Limit::Depth,
+        E::ExternalMessage { source, .. } => match source.as_ref() {
+            ExternalMessageSource::Parser(scan)
+                if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded) =>
+            {
+                Limit::Depth
+            }
+            _ => return None,
+        },
         _ => return None,
     };
-    let help = if flag.is_empty() {
-        "put one procedure in each file".to_owned()
-    } else {
-        format!(
-            "procedure files need few aliases and little nesting; simplify the file, or raise the limit with `{flag}` if you trust it"
-        )
-    };
-    Some((format!("file has {what}"), help))
+    Some(limit.explain(limits))
 }
 
 /// Turns a parser message into a message and a help line for people.
