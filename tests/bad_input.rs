@@ -545,3 +545,42 @@ fn every_yaml_budget_names_its_limit_and_flag() {
         out.stdout
     );
 }
+
+/// Durations have a maximum (100 years) and no exponents; both are refused
+/// at the duration, wherever it stands (a step, a distribution, a deadline).
+#[test]
+fn absurd_durations_are_refused_where_they_stand() {
+    let base = "id: test/lang\ntitle: t\norganisation: o\nkind: advice\nsources: {}\nactors: {m: {title: m, role: reporter}}\nstart: a\nsteps:\n  a: {title: t, actor: m, kind: advice, duration: DURATION, basis: law, outcome: resolved}\n";
+    let huge = format!("1{}d", "0".repeat(307));
+    for (name, duration, column, message) in [
+        (
+            "huge.yaml",
+            format!("{{uniform: {{min: 1d, max: {huge}}}}}"),
+            "76",
+            "duration `10000000000000000000000…` is longer than the maximum of 100 years (`100y`, 36525 days)",
+        ),
+        (
+            "year.yaml",
+            "101y".to_owned(),
+            "51",
+            "duration `101y` is longer than the maximum",
+        ),
+        (
+            "deadline.yaml",
+            "1d, deadline: {within: 40000d, basis: b}".to_owned(),
+            "74",
+            "duration `40000d` is longer than the maximum",
+        ),
+        (
+            "exponent.yaml",
+            "{empirical: [1d, 1e307d]}".to_owned(),
+            "68",
+            "duration `1e307d` has an exponent; write the number out",
+        ),
+    ] {
+        let path = temp_file(name, base.replace("DURATION", &duration).as_bytes());
+        expect_error(&path, &format!("9:{column}"), "MR000", message);
+    }
+    let path = temp_file("max.yaml", base.replace("DURATION", "100y").as_bytes());
+    run_ok(&["validate", &path]);
+}

@@ -480,6 +480,8 @@ fn explain(raw: &str, source: &SourceFile, pos: Pos) -> (String, String) {
     }
     let help = if mentions_tab(&lower) {
         "indent with spaces; YAML does not allow tabs for indentation".to_owned()
+    } else if lower.starts_with("duration ") {
+        "write a number and a unit (h, d, w, mo or y), at most `100y`; see Durations in docs/format.md".to_owned()
     } else if lower == "invalid boolean" {
         "write `true` or `false`".to_owned()
     } else if lower.contains("missing field") {
