@@ -584,3 +584,133 @@ fn absurd_durations_are_refused_where_they_stand() {
     let path = temp_file("max.yaml", base.replace("DURATION", "100y").as_bytes());
     run_ok(&["validate", &path]);
 }
+
+/// A character that SVG, HTML and XML cannot hold (a control character
+/// other than tab and line breaks, a Unicode non-character), anywhere in
+/// the file, written as itself or as an escape, is refused at its exact
+/// place and named (it gave malformed SVG with exit 0).
+#[test]
+fn characters_xml_cannot_hold_are_refused_where_they_stand() {
+    let base = std::fs::read_to_string(support::root().join("processes/rijk/klacht.yaml"))
+        .expect("bundled file");
+    let title = base
+        .lines()
+        .position(|l| l.starts_with("title: "))
+        .expect("a title")
+        + 1;
+    for (name, title_value, column, shown) in [
+        (
+            "fffe.yaml",
+            "\"Klacht\u{fffe}\"",
+            15,
+            "the file holds the character U+FFFE, a Unicode non-character",
+        ),
+        (
+            "ffff-plain.yaml",
+            "Kl\u{ffff}acht",
+            10,
+            "the file holds the character U+FFFF, a Unicode non-character",
+        ),
+        (
+            "plane.yaml",
+            "\"\u{10fffe}\"",
+            9,
+            "the file holds the character U+10FFFE, a Unicode non-character",
+        ),
+        (
+            "fdd0.yaml",
+            "\"x\u{fdd0}\"",
+            10,
+            "the file holds the character U+FDD0, a Unicode non-character",
+        ),
+        (
+            "nul.yaml",
+            "\"x\0\"",
+            10,
+            "the file holds the character U+0000, a control character",
+        ),
+        (
+            "esc.yaml",
+            "\"\u{1b}[31mrood\"",
+            9,
+            "the file holds the character U+001B, a control character",
+        ),
+        (
+            "c1.yaml",
+            "\"x\u{85}\"",
+            10,
+            "the file holds the character U+0085, a control character",
+        ),
+        (
+            "del.yaml",
+            "\"x\u{7f}\"",
+            10,
+            "the file holds the character U+007F, a control character",
+        ),
+        (
+            "escape-fffe.yaml",
+            "\"Klacht \\uFFFE\"",
+            16,
+            "the escape `\\uFFFE` writes the character U+FFFE, a Unicode non-character",
+        ),
+        (
+            "escape-e.yaml",
+            "\"\\\\e \\e[31m\"",
+            13,
+            "the escape `\\e` writes the character U+001B, a control character",
+        ),
+        (
+            "escape-x.yaml",
+            "\"\\x07\"",
+            9,
+            "the escape `\\x07` writes the character U+0007, a control character",
+        ),
+    ] {
+        let text = base.replacen(
+            &format!("{}\n", base.lines().nth(title - 1).expect("the line")),
+            &format!("title: {title_value}\n"),
+            1,
+        );
+        let path = temp_file(name, text.as_bytes());
+        expect_error(
+            &path,
+            &format!("{title}:{column}"),
+            "MR000",
+            &format!("{shown}, which a procedure file may not hold"),
+        );
+        let human = run(&["validate", &path]).expect_code(1);
+        assert!(human.stdout.contains("help: remove "), "{}", human.stdout);
+    }
+    // In a comment too; tabs, line breaks and other characters stay allowed.
+    let path = temp_file("comment.yaml", format!("# \u{fffe}\n{base}").as_bytes());
+    expect_error(&path, "1:3", "MR000", "the file holds the character U+FFFE");
+    let text = base.replacen("title: ", "title: \"\\t\\u00e9\\u202e\\\\e\u{200b}\" # ", 1);
+    let path = temp_file("allowed.yaml", text.as_bytes());
+    run_ok(&["validate", &path]);
+}
+
+/// A key written twice is reported even when the first entry has another
+/// error (a step without `kind`), which the parse meets first.
+#[test]
+fn a_duplicate_key_is_not_hidden_by_an_error_in_its_first_entry() {
+    let text = "id: test/dubbel\ntitle: t\norganisation: o\nkind: advice\nsources: {}\nactors: {m: {title: m, role: reporter}}\nstart: a\nsteps:\n  a: {title: t, actor: m, outcome: resolved}\n  a: {title: t, actor: m, kind: advice, outcome: resolved}\n";
+    let path = temp_file("duplicate-missing-kind.yaml", text.as_bytes());
+    expect_error(&path, "10:3", "MR000", "duplicate key `a`");
+    let human = run(&["validate", &path]).expect_code(1);
+    assert!(
+        human.stdout.contains(&format!("--> {path}:9:3"))
+            && human.stdout.contains("first written here"),
+        "{}",
+        human.stdout
+    );
+    // An error before the first of the two keys is still the one reported.
+    let text = text.replacen("title: t\n", "title: [\n", 1);
+    let path = temp_file("syntax-error-first.yaml", text.as_bytes());
+    let out = run(&["validate", &path, "--format", "short"]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains(":2:8: error[MR000]: expected string scalar"),
+        "{}",
+        out.stdout
+    );
+}

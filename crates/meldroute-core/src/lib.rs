@@ -27,6 +27,7 @@ pub mod meta;
 pub mod model;
 mod norms;
 mod rules;
+mod scan;
 pub mod schema;
 pub mod sim;
 mod source;

@@ -10,6 +10,7 @@ use serde_saphyr::{Budget, MessageFormatter, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::meta::{Category, RuleMeta};
 use crate::model::Procedure;
+use crate::scan;
 use crate::source::{FileId, Pos, SourceFile};
 use crate::suggest;
 
@@ -34,7 +35,9 @@ pub const PARSE: RuleMeta = RuleMeta {
         " bracket, a duplicate key), a value of the wrong type (`p: \"0.3\"` is text, not\n",
         " a number), a key the format does not know (with the key it probably\n",
         " meant), a required key that is missing, a file that is not UTF-8 or is\n",
-        " empty, and a file past an input limit (size, nesting, aliases, YAML nodes,\n",
+        " empty, a character no file may hold (a control character other than tab\n",
+        " and line breaks, a Unicode non-character such as U+FFFE), a duration\n",
+        " longer than `100y`, and a file past an input limit (size, nesting, aliases, YAML nodes,\n",
         " steps per procedure; the message names the flag that raises it, see\n",
         " `docs/limits.md`). The format itself is `docs/format.md`, and `meldroute\n",
         " schema` prints it as a JSON Schema for editors.\n",
@@ -236,6 +239,9 @@ pub fn parse_procedure(
                 .with_help("a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md"),
         );
     }
+    if let Some(found) = scan::forbidden_char(text) {
+        return Err(forbidden(file, &found));
+    }
     let procedure = serde_saphyr::from_str_with_options::<Procedure>(text, limits.options())
         .map_err(|err| {
             let mut pos = err.location().map_or(
@@ -253,6 +259,13 @@ pub fn parse_procedure(
             if mentions_tab(&err.to_string()) {
                 pos = tab_at(source, pos);
             }
+            // A key written twice hides behind an error in its first entry
+            // (a missing `kind`): the duplicate is the cause to fix first.
+            if let Some(dup) = scan::duplicate_key(source)
+                && dup.first.start <= source.byte_span(pos).start
+            {
+                return duplicate(file, &dup);
+            }
             let (message, help) = match limit_message(err.without_snippet(), limits) {
                 Some(explained) => explained,
                 None => {
@@ -264,6 +277,9 @@ pub fn parse_procedure(
             };
             parse_error(source, file, pos, &message, &help)
         })?;
+    if let Some(found) = scan::forbidden_escape(source) {
+        return Err(forbidden(file, &found));
+    }
     if let Some((key, _)) = procedure.steps.entry(limits.max_procedure_steps) {
         let span = source.byte_span(key.pos);
         return Err(
@@ -309,6 +325,51 @@ fn tab_at(source: &SourceFile, pos: Pos) -> Pos {
         }
         None => pos,
     }
+}
+
+/// A character no procedure file may hold ([`scan::is_forbidden`]), at the
+/// character or the escape that writes it.
+fn forbidden(file: FileId, found: &scan::Forbidden) -> Diagnostic {
+    let (message, help) = match &found.escape {
+        None => (
+            "the file holds the character {char}, which a procedure file may not hold",
+            "remove it (it is invisible in most editors); procedure files hold no control characters other than tab and line breaks, and no Unicode non-characters, which SVG, HTML and XML output cannot hold",
+        ),
+        Some(_) => (
+            "the escape {escape} writes the character {char}, which a procedure file may not hold",
+            "remove the escape; procedure files hold no control characters other than tab and line breaks, and no Unicode non-characters, which SVG, HTML and XML output cannot hold",
+        ),
+    };
+    let diag = Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        found.span.clone(),
+        message,
+    )
+    .with_arg("char", Arg::text(scan::describe(found.char)))
+    .with_help(help);
+    match &found.escape {
+        Some(escape) => diag.with_arg("escape", Arg::id(escape.as_str())),
+        None => diag,
+    }
+}
+
+/// A key written twice in one map, at the second, with the first.
+fn duplicate(file: FileId, dup: &scan::Duplicate) -> Diagnostic {
+    Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        dup.again.clone(),
+        "duplicate key {key}",
+    )
+    .with_arg("key", Arg::id(dup.key.as_str()))
+    .with_label("written again here")
+    .with_secondary(file, dup.first.clone(), "first written here")
+    .with_help("remove or rename one of the two; every key in a map must be unique")
 }
 
 fn parse_error(
