@@ -714,3 +714,98 @@ fn a_duplicate_key_is_not_hidden_by_an_error_in_its_first_entry() {
         out.stdout
     );
 }
+
+/// All files read together are bounded too, in bytes and in steps: the file
+/// that crosses a limit is refused, named and located, with the flag.
+#[test]
+fn the_files_read_together_have_limits_with_flags() {
+    let text = std::fs::read_to_string(support::root().join("processes/rijk/klacht.yaml"))
+        .expect("bundled file");
+    let dir = support::temp_dir("library-limits");
+    let paths: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|name| {
+            let path = dir.join(format!("{name}.yaml"));
+            let copy = text.replacen("id: rijk/klacht\n", &format!("id: test/{name}\n"), 1);
+            std::fs::write(&path, copy).expect("written");
+            path.display().to_string()
+        })
+        .collect();
+    let dir = dir.display().to_string();
+    let size = std::fs::metadata(&paths[0]).expect("written").len();
+    let limit = (size * 5 / 2).to_string();
+    let out = run(&[
+        "validate",
+        &dir,
+        "--format",
+        "short",
+        "--max-library-size",
+        &limit,
+    ])
+    .expect_code(1);
+    let expected = format!(
+        "{}:1:1: error[MR000]: with this file the files read hold {} bytes, more than the limit of {limit} bytes for all files together\n",
+        paths[2],
+        3 * size
+    );
+    assert!(
+        out.stdout.contains(&expected),
+        "expected `{expected}` in:\n{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout.matches("error[MR000]").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    let human = run(&["validate", &dir, "--max-library-size", &limit]).expect_code(1);
+    assert!(
+        human
+            .stdout
+            .contains("raise the limit with `--max-library-size`"),
+        "{}",
+        human.stdout
+    );
+    // Steps: the second procedure crosses the limit at its fourth step.
+    let steps: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| *l != "steps:")
+        .filter(|(_, l)| {
+            l.starts_with("  ") && !l.starts_with("   ") && l.trim_end().ends_with(':')
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    let limit = (steps.len() + 3).to_string();
+    let out = run(&[
+        "validate",
+        &dir,
+        "--format",
+        "short",
+        "--max-library-steps",
+        &limit,
+    ])
+    .expect_code(1);
+    let expected = format!(
+        "{}:{}:3: error[MR000]: with this procedure the procedures read have {} steps, more than the limit of {limit} for all procedures together\n",
+        paths[1],
+        steps[3],
+        2 * steps.len()
+    );
+    assert!(
+        out.stdout.contains(&expected),
+        "expected `{expected}` in:\n{}",
+        out.stdout
+    );
+    let human = run(&["validate", &dir, "--max-library-steps", &limit]).expect_code(1);
+    assert!(
+        human
+            .stdout
+            .contains("raise the limit with `--max-library-steps`"),
+        "{}",
+        human.stdout
+    );
+    // The defaults are far above: every file and the bundled library load.
+    run_ok(&["validate", &dir]);
+}

@@ -72,6 +72,10 @@ pub struct Limits {
     /// Most steps in one procedure (not to be confused with the step limit
     /// of a simulated journey, [`crate::sim::SimOptions::max_steps`]).
     pub max_procedure_steps: usize,
+    /// Most bytes of all the user's files that one library reads together.
+    pub max_library_bytes: u64,
+    /// Most steps of all the user's procedures that one library holds.
+    pub max_library_steps: usize,
 }
 
 impl Limits {
@@ -82,6 +86,8 @@ impl Limits {
         max_aliases: 200,
         max_nodes: 200_000,
         max_procedure_steps: 10_000,
+        max_library_bytes: 16 * 1024 * 1024,
+        max_library_steps: 100_000,
     };
 }
 
@@ -370,6 +376,84 @@ fn duplicate(file: FileId, dup: &scan::Duplicate) -> Diagnostic {
     .with_label("written again here")
     .with_secondary(file, dup.first.clone(), "first written here")
     .with_help("remove or rename one of the two; every key in a map must be unique")
+}
+
+/// What the user's files read so far take of the limits over all files
+/// together ([`Limits::max_library_bytes`], [`Limits::max_library_steps`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Used {
+    bytes: u64,
+    steps: usize,
+}
+
+/// [`parse_procedure`] for a file of the user's, counted in `used` and
+/// refused when it takes the files read together past a library limit.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+pub(crate) fn parse_counted(
+    source: &SourceFile,
+    file: FileId,
+    limits: &Limits,
+    used: &mut Used,
+) -> Result<Procedure, Diagnostic> {
+    used.bytes = used.bytes.saturating_add(source.text().len() as u64);
+    library_bytes(source, file, used.bytes, limits)?;
+    let procedure = parse_procedure(source, file, limits)?;
+    library_steps(source, file, &procedure, used.steps, limits)?;
+    used.steps = used.steps.saturating_add(procedure.steps.len());
+    Ok(procedure)
+}
+
+/// Refuses the user's file that takes the bytes of all files read
+/// together (`total`, this one included) past [`Limits::max_library_bytes`].
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn library_bytes(
+    source: &SourceFile,
+    file: FileId,
+    total: u64,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    if total <= limits.max_library_bytes {
+        return Ok(());
+    }
+    Err(Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(Pos { line: 1, column: 1, len: 0 }),
+        "with this file the files read hold {bytes} bytes, more than the limit of {limit} bytes for all files together",
+    )
+    .with_arg("bytes", Arg::Count(total))
+    .with_arg("limit", Arg::Count(limits.max_library_bytes))
+    .with_help("read fewer files at once, or raise the limit with `--max-library-size` if you trust them"))
+}
+
+/// Refuses the user's procedure that takes the steps of all procedures
+/// read (`before` it) past [`Limits::max_library_steps`], at its first step
+/// over the limit.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn library_steps(
+    source: &SourceFile,
+    file: FileId,
+    procedure: &Procedure,
+    before: usize,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    let room = limits.max_library_steps.saturating_sub(before);
+    let Some((key, _)) = procedure.steps.entry(room) else {
+        return Ok(());
+    };
+    Err(Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(key.pos),
+        "with this procedure the procedures read have {steps} steps, more than the limit of {limit} for all procedures together",
+    )
+    .with_arg("steps", Arg::Count((before + procedure.steps.len()) as u64))
+    .with_arg("limit", Arg::Count(limits.max_library_steps as u64))
+    .with_help("read fewer procedures at once, or raise the limit with `--max-library-steps` if you trust them"))
 }
 
 fn parse_error(
