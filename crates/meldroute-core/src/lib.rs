@@ -20,6 +20,7 @@ pub mod gaps;
 #[cfg(any(test, feature = "testing"))]
 pub mod generate;
 mod graph;
+mod id;
 pub mod library;
 mod load;
 mod located;

@@ -37,8 +37,11 @@ pub const PARSE: RuleMeta = RuleMeta {
         " meant), a required key that is missing, a file that is not UTF-8 or is\n",
         " empty, a character no file may hold (a control character other than tab\n",
         " and line breaks, a Unicode non-character such as U+FFFE), a duration\n",
-        " longer than `100y`, and a file past an input limit (size, nesting, aliases, YAML nodes,\n",
-        " steps per procedure; the message names the flag that raises it, see\n",
+        " longer than `100y`, an id that is not lowercase kebab-case (procedure ids:\n",
+        " parts joined by `/`; this was rule MR016 `invalid-id`), and a file past an\n",
+        " input limit (size, nesting, aliases, YAML nodes, steps per procedure, the\n",
+        " bytes and steps of all files read together; the message names the flag\n",
+        " that raises it, see\n",
         " `docs/limits.md`). The format itself is `docs/format.md`, and `meldroute\n",
         " schema` prints it as a JSON Schema for editors.\n",
         "\n",
@@ -295,7 +298,45 @@ pub fn parse_procedure(
                 .with_help("split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file"),
         );
     }
+    check_ids(source, file, &procedure)?;
     Ok(procedure)
+}
+
+/// Refuses the first id (in the order of the file) that is not of the
+/// syntax of its kind ([`crate::id`]), where it is written or referred to.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn check_ids(source: &SourceFile, file: FileId, procedure: &Procedure) -> Result<(), Diagnostic> {
+    let Some((kind, id, pos, why)) = crate::id::ids(procedure)
+        .into_iter()
+        .filter_map(|(kind, id, pos)| Some((kind, id, pos, crate::id::problem(kind, id)?)))
+        .min_by_key(|(_, _, pos, _)| (pos.line, pos.column))
+    else {
+        return Ok(());
+    };
+    let suggestion = crate::id::suggestion(kind, id);
+    let diag = Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(pos),
+        if id.is_empty() {
+            "{kind} id is empty"
+        } else {
+            "{kind} id {id} is not valid: {why}"
+        },
+    )
+    .with_arg("kind", Arg::text(kind.as_str()))
+    .with_arg("id", Arg::id(id))
+    .with_arg("why", Arg::text(why))
+    .with_arg("syntax", Arg::text(kind.syntax()))
+    .with_label("not a valid id");
+    Err(if suggestion.is_empty() || suggestion == id {
+        diag.with_help("{syntax}")
+    } else {
+        diag.with_help("write {suggestion}; {syntax}")
+            .with_arg("suggestion", Arg::id(suggestion))
+    })
 }
 
 /// True for the scanner's messages about a tab ("tabs disallowed ...",
