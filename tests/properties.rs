@@ -59,10 +59,12 @@ impl Dur {
                 h(&(a + m + b + 1))
             ),
             Dur::Exponential(m) => format!("{{exponential: {{mean: {}}}}}", h(&(m + 1))),
+            // A p90 at most 20 times the median keeps the mean (at most
+            // 15 times the median) within the maximum duration of 100 years.
             Dur::Lognormal(m, extra) => format!(
                 "{{lognormal: {{median: {}, p90: {}}}}}",
                 h(&(m + 1)),
-                h(&(m + 2 + extra))
+                h(&(m + 2 + extra).min(20 * (m + 1)))
             ),
             Dur::Empirical(v) => format!(
                 "{{empirical: [{}]}}",

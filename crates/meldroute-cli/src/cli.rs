@@ -90,6 +90,12 @@ pub struct LimitArgs {
     /// Most steps in one procedure.
     #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_procedure_steps)]
     pub max_procedure_steps: usize,
+    /// Most bytes of all procedure files read together.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_library_bytes)]
+    pub max_library_size: u64,
+    /// Most steps of all procedures read together.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_library_steps)]
+    pub max_library_steps: usize,
 }
 
 impl LimitArgs {
@@ -101,6 +107,8 @@ impl LimitArgs {
             max_aliases: self.max_aliases,
             max_nodes: self.max_yaml_nodes,
             max_procedure_steps: self.max_procedure_steps,
+            max_library_bytes: self.max_library_size,
+            max_library_steps: self.max_library_steps,
         }
     }
 }

@@ -130,6 +130,13 @@ impl Distribution {
                         "lognormal p90 `{p90}` must be greater than the median `{median}`"
                     ));
                 }
+                // A p90 far above a tiny median has an astronomical mean.
+                let mean = self.mean_days();
+                if mean.is_nan() || mean > crate::duration::MAX_DAYS {
+                    return Err(format!(
+                        "lognormal with median `{median}` and p90 `{p90}` has a mean longer than the maximum of 100 years (`100y`); bring the p90 closer to the median"
+                    ));
+                }
                 Ok(())
             }
             Distribution::Empirical(samples) => {
@@ -443,6 +450,17 @@ mod tests {
             .is_err()
         );
         assert!(Distribution::Exponential { mean: d("0d") }.check().is_err());
+        // Both within the maximum, but the mean far beyond it.
+        let tail = Distribution::Lognormal {
+            median: d("0.0001h"),
+            p90: d("100y"),
+        };
+        assert!(tail.mean_days() > crate::duration::MAX_DAYS);
+        assert!(
+            tail.check()
+                .unwrap_err()
+                .contains("has a mean longer than the maximum")
+        );
         assert!(Distribution::Empirical(vec![]).check().is_err());
         assert!(Distribution::Fixed(d("-1d")).check().is_err());
     }

@@ -15,6 +15,11 @@ pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 /// Days in a year (Julian year).
 pub const DAYS_PER_YEAR: f64 = 365.25;
 
+/// The longest duration a file may give: 100 years (`100y`). No step of a
+/// procedure takes longer, and every figure computed from durations stays a
+/// readable number.
+pub const MAX_DAYS: f64 = 100.0 * DAYS_PER_YEAR;
+
 /// The units a duration may be written in, with their length in days.
 const UNITS: &[(&str, f64)] = &[
     ("h", 1.0 / 24.0),
@@ -59,22 +64,37 @@ impl Duration {
         if number.is_empty() {
             return Err(DurationError::MissingNumber(text.to_owned()));
         }
+        // `1e3d`: the unit would start at the exponent's `e`.
+        if unit.len() > 1
+            && unit.starts_with(['e', 'E'])
+            && unit[1..].starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+        {
+            return Err(DurationError::Exponent(shown(text)));
+        }
         let value: f64 = number
             .parse()
-            .map_err(|_| DurationError::BadNumber(number.to_owned()))?;
-        if !value.is_finite() {
-            return Err(DurationError::BadNumber(number.to_owned()));
-        }
+            .map_err(|_| DurationError::BadNumber(shown(number)))?;
         let factor = UNITS
             .iter()
             .find(|(name, _)| *name == unit)
             .map(|(_, factor)| *factor)
-            .ok_or_else(|| DurationError::UnknownUnit(unit.to_owned()))?;
+            .ok_or_else(|| DurationError::UnknownUnit(shown(unit)))?;
         let days = value * factor;
-        if !days.is_finite() {
-            return Err(DurationError::BadNumber(number.to_owned()));
+        // Also refuses what does not fit a number at all (`inf`, 400 digits).
+        if days.is_nan() || days.abs() > MAX_DAYS {
+            return Err(DurationError::TooLong(shown(text)));
         }
         Ok(Duration::from_days(days))
+    }
+}
+
+/// Text from the file as an error message shows it: at most 24
+/// characters, so that a 300-digit number does not fill the screen.
+fn shown(text: &str) -> String {
+    if text.chars().count() <= 24 {
+        text.to_owned()
+    } else {
+        text.chars().take(23).chain(['…']).collect()
     }
 }
 
@@ -110,6 +130,14 @@ pub enum DurationError {
     /// The number part does not parse.
     #[error("`{0}` is not a number; write a duration such as `3d` or `1.5w`")]
     BadNumber(String),
+    /// A number with an exponent, such as `1e3d`.
+    #[error("duration `{0}` has an exponent; write the number out, such as `1000d` or `1.5w`")]
+    Exponent(String),
+    /// Longer than [`MAX_DAYS`] (or shorter than its negative).
+    #[error(
+        "duration `{0}` is longer than the maximum of 100 years (`100y`, 36525 days); check the number and the unit"
+    )]
+    TooLong(String),
     /// A unit we do not know.
     #[error(
         "unknown duration unit `{0}`; use h (hours), d (days), w (weeks), mo (months) or y (years)"
@@ -206,12 +234,56 @@ mod tests {
             Duration::parse("1.2.3d"),
             Err(DurationError::BadNumber(_))
         ));
-        let huge = format!("{}y", "9".repeat(308));
+        assert!(Duration::parse("infd").is_err());
+        assert!(Duration::parse("NaNd").is_err());
+        assert!(Duration::parse("-nand").is_err());
+    }
+
+    /// At most 100 years, either way: no 300-digit or infinite figures.
+    #[test]
+    fn durations_have_a_maximum() {
+        assert_eq!(Duration::parse("100y").unwrap().days(), MAX_DAYS);
+        assert_eq!(Duration::parse("36525d").unwrap().days(), MAX_DAYS);
+        assert_eq!(Duration::parse("-100y").unwrap().days(), -MAX_DAYS);
+        for text in ["100.01y", "36526d", "5218w", "-101y"] {
+            assert_eq!(
+                Duration::parse(text),
+                Err(DurationError::TooLong(text.into())),
+                "{text}"
+            );
+        }
+        let huge = format!("1{}d", "0".repeat(307));
+        let err = Duration::parse(&huge).unwrap_err();
+        assert_eq!(err, DurationError::TooLong(format!("1{}…", "0".repeat(22))));
+        assert_eq!(
+            err.to_string(),
+            "duration `10000000000000000000000…` is longer than the maximum of 100 years (`100y`, 36525 days); check the number and the unit"
+        );
+        let huge = format!("{}y", "9".repeat(400));
         assert!(matches!(
             Duration::parse(&huge),
-            Err(DurationError::BadNumber(_))
+            Err(DurationError::TooLong(_))
         ));
-        assert!(Duration::parse("infd").is_err());
+    }
+
+    #[test]
+    fn exponents_are_refused_with_their_own_message() {
+        for text in ["1e307d", "1E3d", "2e-1w", "1e+2mo"] {
+            assert_eq!(
+                Duration::parse(text),
+                Err(DurationError::Exponent(text.into())),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            Duration::parse("1e307d").unwrap_err().to_string(),
+            "duration `1e307d` has an exponent; write the number out, such as `1000d` or `1.5w`"
+        );
+        // A unit that starts with `e` but no exponent is an unknown unit.
+        assert_eq!(
+            Duration::parse("3ex"),
+            Err(DurationError::UnknownUnit("ex".into()))
+        );
     }
 
     #[test]

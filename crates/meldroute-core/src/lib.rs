@@ -20,6 +20,7 @@ pub mod gaps;
 #[cfg(any(test, feature = "testing"))]
 pub mod generate;
 mod graph;
+mod id;
 pub mod library;
 mod load;
 mod located;
@@ -27,6 +28,7 @@ pub mod meta;
 pub mod model;
 mod norms;
 mod rules;
+mod scan;
 pub mod schema;
 pub mod sim;
 mod source;

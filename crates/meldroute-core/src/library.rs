@@ -63,6 +63,8 @@ pub struct Library {
     entries: Vec<Entry>,
     load_errors: Vec<Diagnostic>,
     read_paths: std::collections::HashMap<std::path::PathBuf, Option<EntryId>>,
+    /// What the user's files take of the library limits.
+    used: load::Used,
 }
 
 impl Library {
@@ -98,7 +100,10 @@ impl Library {
     /// could not be parsed (the diagnostic is in [`Library::load_errors`]).
     pub fn load_source(&mut self, file: SourceFile, origin: Origin) -> Option<EntryId> {
         let id = FileId::new(self.files.len());
-        let parsed = load::parse_procedure(&file, id, &self.limits);
+        let parsed = match origin {
+            Origin::User => load::parse_counted(&file, id, &self.limits, &mut self.used),
+            Origin::Bundled => load::parse_procedure(&file, id, &self.limits),
+        };
         self.files.push(file);
         self.origins.push(origin);
         match parsed {

@@ -10,6 +10,7 @@ use serde_saphyr::{Budget, MessageFormatter, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::meta::{Category, RuleMeta};
 use crate::model::Procedure;
+use crate::scan;
 use crate::source::{FileId, Pos, SourceFile};
 use crate::suggest;
 
@@ -34,8 +35,13 @@ pub const PARSE: RuleMeta = RuleMeta {
         " bracket, a duplicate key), a value of the wrong type (`p: \"0.3\"` is text, not\n",
         " a number), a key the format does not know (with the key it probably\n",
         " meant), a required key that is missing, a file that is not UTF-8 or is\n",
-        " empty, and a file past an input limit (size, nesting, aliases, YAML nodes,\n",
-        " steps per procedure; the message names the flag that raises it, see\n",
+        " empty, a character no file may hold (a control character other than tab\n",
+        " and line breaks, a Unicode non-character such as U+FFFE), a duration\n",
+        " longer than `100y`, an id that is not lowercase kebab-case (procedure ids:\n",
+        " parts joined by `/`; this was rule MR016 `invalid-id`), and a file past an\n",
+        " input limit (size, nesting, aliases, YAML nodes, steps per procedure, the\n",
+        " bytes and steps of all files read together; the message names the flag\n",
+        " that raises it, see\n",
         " `docs/limits.md`). The format itself is `docs/format.md`, and `meldroute\n",
         " schema` prints it as a JSON Schema for editors.\n",
         "\n",
@@ -69,6 +75,10 @@ pub struct Limits {
     /// Most steps in one procedure (not to be confused with the step limit
     /// of a simulated journey, [`crate::sim::SimOptions::max_steps`]).
     pub max_procedure_steps: usize,
+    /// Most bytes of all the user's files that one library reads together.
+    pub max_library_bytes: u64,
+    /// Most steps of all the user's procedures that one library holds.
+    pub max_library_steps: usize,
 }
 
 impl Limits {
@@ -79,6 +89,8 @@ impl Limits {
         max_aliases: 200,
         max_nodes: 200_000,
         max_procedure_steps: 10_000,
+        max_library_bytes: 16 * 1024 * 1024,
+        max_library_steps: 100_000,
     };
 }
 
@@ -99,12 +111,20 @@ impl Limits {
         budget.max_documents = 2;
         // The absolute alias cap and the replay limits below bound expansion.
         budget.enforce_alias_anchor_ratio = false;
-        budget.max_total_scalar_bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        // The parser's own nesting limit for flow collections (`[[[...`):
+        // the block nesting limit follows `max_depth` already.
+        budget.flow_nesting_limit = self.max_depth;
+        budget.max_merge_keys = self.max_aliases;
+        let bytes = usize::try_from(self.max_file_bytes).unwrap_or(usize::MAX);
+        budget.max_total_scalar_bytes = bytes;
+        budget.max_recorded_anchor_bytes = bytes;
+        budget.max_recorded_anchor_events = self.max_nodes;
         let mut options = Options::default();
         options.budget = Some(budget);
         options.alias_limits.max_total_replayed_events = self.max_nodes;
         options.strict_booleans = true;
         options.alias_limits.max_replay_stack_depth = self.max_depth;
+        options.alias_limits.max_alias_expansions_per_anchor = self.max_aliases;
         options
     }
 }
@@ -228,6 +248,9 @@ pub fn parse_procedure(
                 .with_help("a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md"),
         );
     }
+    if let Some(found) = scan::forbidden_char(text) {
+        return Err(forbidden(file, &found));
+    }
     let procedure = serde_saphyr::from_str_with_options::<Procedure>(text, limits.options())
         .map_err(|err| {
             let mut pos = err.location().map_or(
@@ -242,17 +265,15 @@ pub fn parse_procedure(
                     len: 0,
                 },
             );
-            if err.to_string().contains("found a tab") {
-                // The scanner reports where the scalar began; point at the tab.
-                let from = source.byte_span(pos).start;
-                if let Some(tab) = text[from..].find('\t') {
-                    let (line, column) = source.line_column(from + tab);
-                    pos = Pos {
-                        line: line as u32,
-                        column: column as u32,
-                        len: 1,
-                    };
-                }
+            if mentions_tab(&err.to_string()) {
+                pos = tab_at(source, pos);
+            }
+            // A key written twice hides behind an error in its first entry
+            // (a missing `kind`): the duplicate is the cause to fix first.
+            if let Some(dup) = scan::duplicate_key(source)
+                && dup.first.start <= source.byte_span(pos).start
+            {
+                return duplicate(file, &dup);
             }
             let (message, help) = match limit_message(err.without_snippet(), limits) {
                 Some(explained) => explained,
@@ -265,6 +286,9 @@ pub fn parse_procedure(
             };
             parse_error(source, file, pos, &message, &help)
         })?;
+    if let Some(found) = scan::forbidden_escape(source) {
+        return Err(forbidden(file, &found));
+    }
     if let Some((key, _)) = procedure.steps.entry(limits.max_procedure_steps) {
         let span = source.byte_span(key.pos);
         return Err(
@@ -274,7 +298,203 @@ pub fn parse_procedure(
                 .with_help("split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file"),
         );
     }
+    check_ids(source, file, &procedure)?;
     Ok(procedure)
+}
+
+/// Refuses the first id (in the order of the file) that is not of the
+/// syntax of its kind ([`crate::id`]), where it is written or referred to.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn check_ids(source: &SourceFile, file: FileId, procedure: &Procedure) -> Result<(), Diagnostic> {
+    let Some((kind, id, pos, why)) = crate::id::ids(procedure)
+        .into_iter()
+        .filter_map(|(kind, id, pos)| Some((kind, id, pos, crate::id::problem(kind, id)?)))
+        .min_by_key(|(_, _, pos, _)| (pos.line, pos.column))
+    else {
+        return Ok(());
+    };
+    let suggestion = crate::id::suggestion(kind, id);
+    let diag = Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(pos),
+        if id.is_empty() {
+            "{kind} id is empty"
+        } else {
+            "{kind} id {id} is not valid: {why}"
+        },
+    )
+    .with_arg("kind", Arg::text(kind.as_str()))
+    .with_arg("id", Arg::id(id))
+    .with_arg("why", Arg::text(why))
+    .with_arg("syntax", Arg::text(kind.syntax()))
+    .with_label("not a valid id");
+    Err(if suggestion.is_empty() || suggestion == id {
+        diag.with_help("{syntax}")
+    } else {
+        diag.with_help("write {suggestion}; {syntax}")
+            .with_arg("suggestion", Arg::id(suggestion))
+    })
+}
+
+/// True for the scanner's messages about a tab ("tabs disallowed ...",
+/// "found a tab", "cannot start with a tab", "tab cannot be used ...").
+fn mentions_tab(message: &str) -> bool {
+    message
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|word| word == "tab" || word == "tabs")
+}
+
+/// The tab a scanner error at `pos` is about. The scanner reports a tab in
+/// indentation just after it, a tab in a plain scalar or at the start of a
+/// block scalar where the scalar began: the tab at `pos`, else the one just
+/// before it on the same line, else the first one after it.
+fn tab_at(source: &SourceFile, pos: Pos) -> Pos {
+    let text = source.text();
+    let at = source.byte_span(pos).start;
+    let found = if text[at..].starts_with('\t') {
+        Some(at)
+    } else if text[..at].ends_with('\t') {
+        Some(at - 1)
+    } else {
+        text[at..].find('\t').map(|tab| at + tab)
+    };
+    match found {
+        Some(tab) => {
+            let (line, column) = source.line_column(tab);
+            Pos {
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+                len: 1,
+            }
+        }
+        None => pos,
+    }
+}
+
+/// A character no procedure file may hold ([`scan::is_forbidden`]), at the
+/// character or the escape that writes it.
+fn forbidden(file: FileId, found: &scan::Forbidden) -> Diagnostic {
+    let (message, help) = match &found.escape {
+        None => (
+            "the file holds the character {char}, which a procedure file may not hold",
+            "remove it (it is invisible in most editors); procedure files hold no control characters other than tab and line breaks, and no Unicode non-characters, which SVG, HTML and XML output cannot hold",
+        ),
+        Some(_) => (
+            "the escape {escape} writes the character {char}, which a procedure file may not hold",
+            "remove the escape; procedure files hold no control characters other than tab and line breaks, and no Unicode non-characters, which SVG, HTML and XML output cannot hold",
+        ),
+    };
+    let diag = Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        found.span.clone(),
+        message,
+    )
+    .with_arg("char", Arg::text(scan::describe(found.char)))
+    .with_help(help);
+    match &found.escape {
+        Some(escape) => diag.with_arg("escape", Arg::id(escape.as_str())),
+        None => diag,
+    }
+}
+
+/// A key written twice in one map, at the second, with the first.
+fn duplicate(file: FileId, dup: &scan::Duplicate) -> Diagnostic {
+    Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        dup.again.clone(),
+        "duplicate key {key}",
+    )
+    .with_arg("key", Arg::id(dup.key.as_str()))
+    .with_label("written again here")
+    .with_secondary(file, dup.first.clone(), "first written here")
+    .with_help("remove or rename one of the two; every key in a map must be unique")
+}
+
+/// What the user's files read so far take of the limits over all files
+/// together ([`Limits::max_library_bytes`], [`Limits::max_library_steps`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Used {
+    bytes: u64,
+    steps: usize,
+}
+
+/// [`parse_procedure`] for a file of the user's, counted in `used` and
+/// refused when it takes the files read together past a library limit.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+pub(crate) fn parse_counted(
+    source: &SourceFile,
+    file: FileId,
+    limits: &Limits,
+    used: &mut Used,
+) -> Result<Procedure, Diagnostic> {
+    used.bytes = used.bytes.saturating_add(source.text().len() as u64);
+    library_bytes(source, file, used.bytes, limits)?;
+    let procedure = parse_procedure(source, file, limits)?;
+    library_steps(source, file, &procedure, used.steps, limits)?;
+    used.steps = used.steps.saturating_add(procedure.steps.len());
+    Ok(procedure)
+}
+
+/// Refuses the user's file that takes the bytes of all files read
+/// together (`total`, this one included) past [`Limits::max_library_bytes`].
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn library_bytes(
+    source: &SourceFile,
+    file: FileId,
+    total: u64,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    if total <= limits.max_library_bytes {
+        return Ok(());
+    }
+    Err(Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(Pos { line: 1, column: 1, len: 0 }),
+        "with this file the files read hold {bytes} bytes, more than the limit of {limit} bytes for all files together",
+    )
+    .with_arg("bytes", Arg::Count(total))
+    .with_arg("limit", Arg::Count(limits.max_library_bytes))
+    .with_help("read fewer files at once, or raise the limit with `--max-library-size` if you trust them"))
+}
+
+/// Refuses the user's procedure that takes the steps of all procedures
+/// read (`before` it) past [`Limits::max_library_steps`], at its first step
+/// over the limit.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn library_steps(
+    source: &SourceFile,
+    file: FileId,
+    procedure: &Procedure,
+    before: usize,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    let room = limits.max_library_steps.saturating_sub(before);
+    let Some((key, _)) = procedure.steps.entry(room) else {
+        return Ok(());
+    };
+    Err(Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(key.pos),
+        "with this procedure the procedures read have {steps} steps, more than the limit of {limit} for all procedures together",
+    )
+    .with_arg("steps", Arg::Count((before + procedure.steps.len()) as u64))
+    .with_arg("limit", Arg::Count(limits.max_library_steps as u64))
+    .with_help("read fewer procedures at once, or raise the limit with `--max-library-steps` if you trust them"))
 }
 
 fn parse_error(
@@ -300,58 +520,120 @@ fn parse_error(
     .with_arg("fix", Arg::text(help))
 }
 
-/// A message and help for a breached safety limit, naming the limit.
-fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
-    use serde_saphyr::budget::BudgetBreach as B;
-    let (what, flag) = match err {
-        serde_saphyr::Error::Budget { breach, .. } => match breach {
-            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => (
+/// The input limits a breach of the YAML reader's budget comes down to:
+/// each is set from one field of [`Limits`] and raised by one flag.
+#[derive(Clone, Copy)]
+enum Limit {
+    Aliases,
+    MergeKeys,
+    Depth,
+    Nodes,
+    Bytes,
+}
+
+impl Limit {
+    /// The message (with the limit's value) and the help, naming the flag.
+    fn explain(self, limits: &Limits) -> (String, String) {
+        let (what, flag, fix) = match self {
+            Limit::Aliases => (
                 format!("more than {} YAML aliases or anchors", limits.max_aliases),
                 "--max-aliases",
+                "procedure files rarely need aliases; write the values out",
             ),
-            B::Depth { .. } => (
+            Limit::MergeKeys => (
+                format!("more than {} YAML merge keys (`<<`)", limits.max_aliases),
+                "--max-aliases",
+                "procedure files rarely need merge keys; write the keys out",
+            ),
+            Limit::Depth => (
                 format!("nesting deeper than {} levels", limits.max_depth),
                 "--max-depth",
+                "procedure files need little nesting; simplify the file",
             ),
-            B::Nodes { .. } | B::Events { .. } => (
+            Limit::Nodes => (
                 format!("more than {} YAML nodes", limits.max_nodes),
                 "--max-yaml-nodes",
+                "split the procedure into procedures linked by `escalate`",
             ),
-            B::Documents { .. } => ("more than one YAML document".to_owned(), ""),
-            B::ScalarBytes { .. } => (
+            Limit::Bytes => (
                 format!("more than {} bytes of text", limits.max_file_bytes),
                 "--max-file-size",
+                "aliases may repeat text; write it out once",
             ),
-            other => (format!("a loader limit ({other:?})"), "--max-file-size"),
+        };
+        (
+            format!("file has {what}"),
+            format!("{fix}, or raise the limit with `{flag}` if you trust the file"),
+        )
+    }
+}
+
+/// The error under the wrappers that add alias locations or a snippet.
+fn innermost(mut err: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    err
+}
+
+/// A message and help for a breached input limit, naming the limit and the
+/// flag that raises it; every budget of the YAML reader that
+/// [`Limits::options`] sets maps to one of [`Limits`]' fields.
+fn limit_message(err: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    use serde_saphyr::granit_parser::ErrorKind;
+    use serde_saphyr::localizer::ExternalMessageSource;
+    let one_document = || {
+        Some((
+            "file holds more than one YAML document".to_owned(),
+            "put one procedure in each file, without `---` separators between procedures"
+                .to_owned(),
+        ))
+    };
+    let limit = match innermost(err) {
+        E::Budget { breach, .. } => match breach {
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => Limit::Aliases,
+            B::MergeKeys { .. } => Limit::MergeKeys,
+            B::Depth { .. } => Limit::Depth,
+            B::Nodes { .. } | B::Events { .. } | B::RecordedAnchorEvents { .. } => Limit::Nodes,
+            B::ScalarBytes { .. } | B::InputBytes { .. } | B::RecordedAnchorBytes { .. } => {
+                Limit::Bytes
+            }
+            B::Documents { .. } => return one_document(),
+            // Unbalanced structure, includes and property interpolation
+            // (which the loader does not enable): no limit a flag raises.
+            _ => {
+                return Some((
+                    "file is not well-formed YAML".to_owned(),
+                    "check the brackets and indentation; see docs/format.md for the format"
+                        .to_owned(),
+                ));
+            }
         },
-        serde_saphyr::Error::MultipleDocuments { .. } => {
-            return Some((
-                "file holds more than one YAML document".to_owned(),
-                "put one procedure in each file, without `---` separators between procedures"
-                    .to_owned(),
-            ));
-        }
-        serde_saphyr::Error::NullIntoString { .. } => {
+        E::MultipleDocuments { .. } => return one_document(),
+        E::NullIntoString { .. } => {
             return Some((
                 "value is empty".to_owned(),
                 "write a value after the colon".to_owned(),
             ));
         }
-        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
-        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => (
-            "aliases that expand to too much data".to_owned(),
-            "--max-aliases",
-        ),
+        E::AliasReplayLimitExceeded { .. } | E::AliasReplayCounterOverflow { .. } => Limit::Nodes,
+        E::AliasExpansionLimitExceeded { .. } => Limit::Aliases,
+        E::AliasReplayStackDepthExceeded { .. } => Limit::Depth,
+        E::ExternalMessage { source, .. } => match source.as_ref() {
+            ExternalMessageSource::Parser(scan)
+                if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded) =>
+            {
+                Limit::Depth
+            }
+            _ => return None,
+        },
         _ => return None,
     };
-    let help = if flag.is_empty() {
-        "put one procedure in each file".to_owned()
-    } else {
-        format!(
-            "procedure files need few aliases and little nesting; simplify the file, or raise the limit with `{flag}` if you trust it"
-        )
-    };
-    Some((format!("file has {what}"), help))
+    Some(limit.explain(limits))
 }
 
 /// Turns a parser message into a message and a help line for people.
@@ -382,8 +664,10 @@ fn explain(raw: &str, source: &SourceFile, pos: Pos) -> (String, String) {
             "remove or rename one of the two; every key in a map must be unique".to_owned(),
         );
     }
-    let help = if lower.contains("tabs disallowed") || lower.contains("found a tab") {
+    let help = if mentions_tab(&lower) {
         "indent with spaces; YAML does not allow tabs for indentation".to_owned()
+    } else if lower.starts_with("duration ") {
+        "write a number and a unit (h, d, w, mo or y), at most `100y`; see Durations in docs/format.md".to_owned()
     } else if lower == "invalid boolean" {
         "write `true` or `false`".to_owned()
     } else if lower.contains("missing field") {

@@ -17,7 +17,6 @@ mod inescapable_cycle;
 mod invalid_accept;
 mod invalid_deadline;
 mod invalid_duration;
-mod invalid_id;
 mod missing_start;
 mod reporter_actor;
 mod undocumented_duration;
@@ -36,7 +35,6 @@ pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
-pub use invalid_id::InvalidId;
 pub use missing_start::MissingStart;
 pub use reporter_actor::ReporterActor;
 pub use undocumented_duration::UndocumentedDuration;
@@ -79,7 +77,6 @@ pub static RULES: &[&dyn Rule] = &[
     &ReporterActor,
     &UnknownSource,
     &UndocumentedDuration,
-    &InvalidId,
     &InvalidAccept,
     &UnlikelyExit,
 ];
