@@ -20,6 +20,10 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         (None, None) => RenderFormat::Dot,
     };
     refuse_flags_that_cannot_apply(args, format)?;
+    if let Some(path) = &args.output {
+        // Before the work, so a wrong -o fails fast.
+        crate::output::check_output(path, std::slice::from_ref(&args.procedure))?;
+    }
     let (lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),

@@ -7,12 +7,12 @@ use meldroute_render::report::{self, Graphs, ReportOptions};
 use meldroute_render::{RenderError, check_dot};
 
 use crate::cli::{GRAPHVIZ_TIMEOUT_HINT, ReportArgs};
-use crate::output::{refuse_input, write_file};
+use crate::output::{check_output, write_file};
 
 pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.output {
         // Before the work, so a wrong -o fails fast.
-        refuse_input(path, &args.paths)?;
+        check_output(path, &args.paths)?;
     }
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let gaps = GapOptions {
