@@ -163,6 +163,40 @@ fn devices_are_written_in_place_never_replaced() {
     assert!(is_device("/dev/full"), "/dev/full was replaced");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = temp_dir("output-fifo");
+    let fifo = dir.join("pipe.dot");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let mut reader = std::process::Command::new("cat")
+        .arg(&fifo)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cat starts");
+    let out = render_to(&fifo);
+    let still_fifo = std::fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo());
+    // `cat` ends once meldroute closes the FIFO; if meldroute never opened
+    // it (replaced or refused it), `cat` would wait for ever.
+    let started = Instant::now();
+    while reader.try_wait().expect("cat").is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = reader.kill();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let read = reader.wait_with_output().expect("cat ends");
+    assert!(still_fifo, "the FIFO was replaced");
+    out.ok();
+    assert_eq!(String::from_utf8_lossy(&read.stdout), klacht_dot());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn standard_output_by_name_works_through_a_pipe() {
