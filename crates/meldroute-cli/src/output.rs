@@ -1,6 +1,7 @@
 //! Where output goes and how it is made safe: aligned tables for a
-//! terminal, CSV cells a spreadsheet cannot run, and output files written
-//! whole or not at all, never over an input.
+//! terminal, CSV cells a spreadsheet cannot run, and output files by one
+//! policy ([`write_file`]): regular files whole or not at all, devices and
+//! open streams in place, never over an input, nothing left on a signal.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
