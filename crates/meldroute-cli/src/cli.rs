@@ -43,12 +43,12 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write a self-contained HTML report comparing procedures.
     #[command(
-        after_help = "Examples:\n  meldroute report processes/voorbeelden/ -o vergelijking.html\n  meldroute report rijk/interne-melding rijk/klacht -o rapport.html --runs 200000\n  meldroute report processes/voorbeelden/ --no-graphs -o rapport.html\n\nThe report holds the comparison table, lead-time and silence plots overlaid\nacross procedures, and per procedure its plot, journey map, graph diagram,\ngap findings, deadlines, and steps with their assumptions and sources. It\nloads nothing from the network and prints well to PDF. Graph diagrams need\nthe Graphviz program `dot`; without it they are left out with a note.\nThe file is written whole or not at all; the same input and seed give the\nsame file, byte for byte."
+        after_help = "Examples:\n  meldroute report processes/voorbeelden/ -o vergelijking.html\n  meldroute report rijk/interne-melding rijk/klacht -o rapport.html --runs 200000\n  meldroute report processes/voorbeelden/ --no-graphs -o rapport.html\n\nThe report holds the comparison table, lead-time and silence plots overlaid\nacross procedures, and per procedure its plot, journey map, graph diagram,\ngap findings, deadlines, and steps with their assumptions and sources. It\nloads nothing from the network and prints well to PDF. Graph diagrams need\nthe Graphviz program `dot`; without it they are left out with a note, as is\na graph `dot` does not draw within --graphviz-timeout seconds.\nThe file is written whole or not at all (a device, such as /dev/stdout, in\nplace); the same input and seed give the same file, byte for byte."
     )]
     Report(ReportArgs),
     /// Draw a procedure: a swimlane graph, or the reporter's journey over time.
     #[command(
-        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --seed 7 -o reis.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program. --gaps simulates the procedure (--runs, --seed, --threads,\n--max-steps) and marks the routes with a gap. Journey view: svg (drawn by\nmeldroute, no Graphviz) or mermaid; it shows the most likely route with\nmedian durations, or with --seed the journey `meldroute trace --seed`\nprints. Flags that cannot apply to the view are refused (exit 2). With -o\nthe format follows the file extension, and the file is written whole or\nnot at all."
+        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --seed 7 -o reis.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program (stopped after --graphviz-timeout seconds). --gaps simulates\nthe procedure (--runs, --seed, --threads, --max-steps) and marks the routes\nwith a gap. Journey view: svg (drawn by meldroute, no Graphviz) or mermaid;\nit shows the most likely route with median durations, or with --seed the\njourney `meldroute trace --seed` prints. Flags that cannot apply to the\nview are refused (exit 2). With -o the format follows the file extension,\nand a file is written whole or not at all (a device, such as /dev/stdout,\nin place)."
     )]
     Render(RenderArgs),
     /// Follow one simulated journey step by step.
@@ -109,6 +109,32 @@ impl LimitArgs {
             max_procedure_steps: self.max_procedure_steps,
             max_library_bytes: self.max_library_size,
             max_library_steps: self.max_library_steps,
+        }
+    }
+}
+
+/// What to do when `dot` ran out of time.
+pub const GRAPHVIZ_TIMEOUT_HINT: &str =
+    "a large graph can take longer: raise the limit with --graphviz-timeout SECONDS (0: no limit)";
+
+/// How long the Graphviz program `dot` may run, for every command that runs it.
+#[derive(Debug, Args)]
+pub struct GraphvizArgs {
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        help = format!("Stop Graphviz `dot` when it draws one graph for longer than this (0: no limit) [default: {}]", meldroute_render::DEFAULT_DOT_TIMEOUT.as_secs()),
+    )]
+    pub graphviz_timeout: Option<u64>,
+}
+
+impl GraphvizArgs {
+    /// The time limit for one run of `dot` (`None`: no limit).
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        match self.graphviz_timeout {
+            None => Some(meldroute_render::DEFAULT_DOT_TIMEOUT),
+            Some(0) => None,
+            Some(seconds) => Some(std::time::Duration::from_secs(seconds)),
         }
     }
 }
@@ -263,6 +289,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub no_graphs: bool,
     #[command(flatten)]
+    pub graphviz: GraphvizArgs,
+    #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -344,6 +372,8 @@ pub struct RenderArgs {
     /// Graph view: also draw the procedures escalations lead to, one swimlane each.
     #[arg(long)]
     pub follow_escalations: bool,
+    #[command(flatten)]
+    pub graphviz: GraphvizArgs,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]

@@ -1,9 +1,10 @@
 //! Where output goes and how it is made safe: aligned tables for a
-//! terminal, CSV cells a spreadsheet cannot run, and output files written
-//! whole or not at all, never over an input.
+//! terminal, CSV cells a spreadsheet cannot run, and output files by one
+//! policy ([`write_file`]): regular files whole or not at all, devices and
+//! open streams in place, never over an input, nothing left on a signal.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
@@ -55,60 +56,305 @@ pub fn inert_cell(text: &str) -> String {
     }
 }
 
-/// Refuses an output path that is one of the inputs, or a file inside an
-/// input directory that is read as a procedure (`.yaml`, `.yml`).
-pub fn refuse_input(output: &Path, inputs: &[std::ffi::OsString]) -> anyhow::Result<()> {
-    let Ok(target) = std::fs::canonicalize(output) else {
-        return Ok(()); // does not exist yet
-    };
+/// Where an output file goes once symbolic links are followed, and how it
+/// is written there.
+#[derive(Debug)]
+enum Target {
+    /// A regular file, or a new one: replaced whole (a temporary file
+    /// beside it, renamed over it), keeping the mode of the file it replaces.
+    Replace {
+        path: PathBuf,
+        replaces: Option<std::fs::Metadata>,
+    },
+    /// A device, a FIFO, or a stream that is already open (`/dev/stdout`,
+    /// `/proc/self/fd/N`): written in place, never replaced. An open stream
+    /// that is a regular file is appended to, so a shell's `>>` keeps what
+    /// it holds.
+    InPlace { path: PathBuf, append: bool },
+}
+
+/// Most symbolic links followed from an output path (as Linux does).
+const MAX_LINKS: usize = 40;
+
+/// Follows the output path `path` to where it writes: through symbolic
+/// links (a dangling one to the file it names, created there), with every
+/// folder canonical. Refuses what cannot be written safely.
+fn resolve(path: &Path) -> anyhow::Result<Target> {
+    let shown = path.display();
+    let mut current = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        let Some(name) = current.file_name() else {
+            return Err(refusal(path, std::fs::metadata(&current).ok()));
+        };
+        let parent = current
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(parent).with_context(|| {
+            format!(
+                "cannot write {shown}: cannot open its folder {}",
+                parent.display()
+            )
+        })?;
+        let full = dir.join(name);
+        if full.starts_with("/proc") {
+            // `/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`: an open stream.
+            let meta = std::fs::metadata(&full).with_context(|| format!("cannot write {shown}"))?;
+            return match meta.file_type() {
+                kind if kind.is_file() => Ok(Target::InPlace {
+                    path: full,
+                    append: true,
+                }),
+                _ => classify(path, full, meta),
+            };
+        }
+        match std::fs::symlink_metadata(&full) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link =
+                    std::fs::read_link(&full).with_context(|| format!("cannot write {shown}"))?;
+                current = dir.join(link);
+            }
+            Ok(meta) => return classify(path, full, meta),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Target::Replace {
+                    path: full,
+                    replaces: None,
+                });
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot write {shown}"))),
+        }
+    }
+    anyhow::bail!("cannot write {shown}: more than {MAX_LINKS} symbolic links to follow")
+}
+
+/// How to write `full` (the output path `path`, resolved), which exists.
+fn classify(path: &Path, full: PathBuf, meta: std::fs::Metadata) -> anyhow::Result<Target> {
+    use std::os::unix::fs::FileTypeExt as _;
+    let kind = meta.file_type();
+    if kind.is_file() {
+        Ok(Target::Replace {
+            path: full,
+            replaces: Some(meta),
+        })
+    } else if kind.is_char_device() || kind.is_block_device() || kind.is_fifo() {
+        Ok(Target::InPlace {
+            path: full,
+            append: false,
+        })
+    } else {
+        Err(refusal(path, Some(meta)))
+    }
+}
+
+/// Why the output path `path` cannot be written: a directory, a socket.
+fn refusal(path: &Path, meta: Option<std::fs::Metadata>) -> anyhow::Error {
+    use std::os::unix::fs::FileTypeExt as _;
+    let shown = path.display();
+    match meta.map(|m| m.file_type()) {
+        Some(kind) if kind.is_dir() => anyhow::anyhow!(
+            "cannot write {shown}: it is a directory; give the path of a file, in it or elsewhere"
+        ),
+        Some(kind) if kind.is_socket() => anyhow::anyhow!(
+            "cannot write {shown}: it is a socket; give the path of a file, or leave out -o to write to standard output"
+        ),
+        _ => {
+            anyhow::anyhow!("cannot write {shown}: it is not a file name; give the path of a file")
+        }
+    }
+}
+
+/// Refuses an output `target` (resolved: [`resolve`]) that is one of the
+/// inputs, or that the loader would read from an input directory
+/// ([`meldroute_core::read_below`]); `path` is how the user named it.
+fn refuse_input(path: &Path, target: &Path, inputs: &[std::ffi::OsString]) -> anyhow::Result<()> {
     for input in inputs {
         let Ok(input) = std::fs::canonicalize(Path::new(input)) else {
             continue; // a library id
         };
-        let procedure_file = target
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if input != target && !(input.is_dir() && meldroute_core::read_below(&input, target)) {
+            continue;
+        }
         anyhow::ensure!(
-            input != target && !(procedure_file && target.starts_with(&input)),
+            !target.exists(),
             "refusing to overwrite the input file {}; choose another output file",
-            output.display()
+            path.display()
+        );
+        anyhow::bail!(
+            "refusing to write {}: it is inside the input directory {} and would be read as a procedure; choose a path outside the input directory or another extension",
+            path.display(),
+            input.display()
         );
     }
     Ok(())
 }
 
-/// Writes the whole file or nothing: a temporary file beside it, then a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.meldroute-tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Checks, before the work, that the output file `path` could be written:
+/// what [`write_file`] refuses, it refuses now.
+pub fn check_output(path: &Path, inputs: &[std::ffi::OsString]) -> anyhow::Result<()> {
+    match resolve(path)? {
+        Target::Replace { path: target, .. } => refuse_input(path, &target, inputs),
+        Target::InPlace { .. } => Ok(()),
     }
-    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes `bytes` to the output file `path` (never one of `inputs`), whole
-/// or not at all, and says where on standard error.
+/// Writes `bytes` to the output file `path` (never one of `inputs`), and
+/// says where on standard error. The one write policy of every command:
+/// a regular file (or a new one) is written whole or not at all and keeps
+/// its mode; a device, FIFO or open stream (`/dev/null`, `/dev/stdout`) is
+/// written in place and never replaced; a symbolic link is followed, never
+/// replaced (a dangling one creates the file it names); a directory or
+/// socket is refused. An I/O error names the path (exit 2).
 pub fn write_file(path: &Path, inputs: &[std::ffi::OsString], bytes: &[u8]) -> anyhow::Result<()> {
-    refuse_input(path, inputs)?;
-    write_atomically(path, bytes)?;
+    match resolve(path)? {
+        Target::Replace {
+            path: target,
+            replaces,
+        } => {
+            refuse_input(path, &target, inputs)?;
+            replace_whole(&target, replaces.as_ref(), bytes)
+        }
+        Target::InPlace {
+            path: target,
+            append,
+        } => std::fs::OpenOptions::new()
+            .write(true)
+            .append(append)
+            .open(&target)
+            .and_then(|mut file| file.write_all(bytes)),
+    }
+    .with_context(|| format!("cannot write {}", path.display()))?;
     crate::errln!(
         "meldroute: wrote {} ({} bytes)",
         meldroute_render::diagnostics::inert(&path.display().to_string()),
         bytes.len()
     );
     Ok(())
+}
+
+/// Test only: how long to wait, in milliseconds, between writing the
+/// temporary file and renaming it, so that a test can send a signal in
+/// that window (tests/output.rs). Unset, there is no wait.
+const PAUSE_BEFORE_RENAME: &str = "MELDROUTE_TEST_PAUSE_BEFORE_RENAME";
+
+/// Replaces the regular file `target` (or creates it) with `bytes`, whole
+/// or not at all: a temporary file in its folder, written, given the mode
+/// (and, where allowed, the owner) of the file it replaces, synced, renamed
+/// over it; then the folder is synced. The temporary file is removed on
+/// failure, and on SIGINT, SIGTERM or SIGHUP ([`temp`]).
+fn replace_whole(
+    target: &Path,
+    replaces: Option<&std::fs::Metadata>,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default();
+    let (tmp, mut file) = temp::create(dir, name)?;
+    let result = (|| {
+        file.write_all(bytes)?;
+        if let Some(old) = replaces {
+            use std::os::unix::fs::MetadataExt as _;
+            // Keeping the owner needs the right to; the mode comes after,
+            // as changing the owner can clear set-id bits.
+            let _ = std::os::unix::fs::fchown(&file, Some(old.uid()), Some(old.gid()));
+            file.set_permissions(old.permissions())?;
+        }
+        file.sync_all()?;
+        if let Some(ms) = std::env::var(PAUSE_BEFORE_RENAME)
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        std::fs::rename(&tmp, target)?;
+        if let Ok(dir) = std::fs::File::open(dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    })();
+    temp::release(&tmp, result.is_err());
+    result
+}
+
+/// Temporary output files: made and registered together, so that a signal
+/// handler can remove them (a destructor does not run on a signal).
+mod temp {
+    use std::ffi::OsStr;
+    use std::fs::File;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, MutexGuard, Once};
+
+    /// The temporary files being written.
+    static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+        PENDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Creates a new temporary file for `name` in `dir`, hidden (so a
+    /// directory walk never reads it) and registered. The first call
+    /// installs the signal handler.
+    pub fn create(dir: &Path, name: &OsStr) -> std::io::Result<(PathBuf, File)> {
+        install_handler();
+        let mut pending = pending();
+        let stem = format!(
+            ".{}.meldroute-tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        );
+        let mut n = 0;
+        loop {
+            let tmp = match n {
+                0 => dir.join(&stem),
+                n => dir.join(format!("{stem}-{n}")),
+            };
+            match File::options().write(true).create_new(true).open(&tmp) {
+                Ok(file) => {
+                    pending.push(tmp.clone());
+                    return Ok((tmp, file));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Forgets the temporary file `tmp`, removing it first if `remove`.
+    pub fn release(tmp: &Path, remove: bool) {
+        let mut pending = pending();
+        if remove {
+            let _ = std::fs::remove_file(tmp);
+        }
+        pending.retain(|p| p != tmp);
+    }
+
+    /// On SIGINT, SIGTERM or SIGHUP: removes the temporary files and exits
+    /// with 128 + the signal's number (130, 143, 129), as a shell reports a
+    /// program the signal ended. Installed when the first output file is
+    /// written; before that, signals do what they always do.
+    fn install_handler() {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            // Without a handler (it could not be installed) a signal still
+            // ends the program; only the temporary file stays.
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    // Held until the exit: no new temporary file is made.
+                    let pending = pending();
+                    for tmp in pending.iter() {
+                        let _ = std::fs::remove_file(tmp);
+                    }
+                    std::process::exit(128 + signal);
+                }
+            });
+        });
+    }
 }
 
 #[cfg(test)]

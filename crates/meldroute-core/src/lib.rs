@@ -42,6 +42,6 @@ pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};
 pub use facade::{Error, ProcedureRef};
 pub use library::{Entry, EntryId, Library, Origin};
-pub use load::{Limits, ReadError};
+pub use load::{Limits, ReadError, read_below};
 pub use model::Procedure;
 pub use source::{FileId, Pos, SourceFile};

@@ -712,6 +712,31 @@ fn unknown_name(message: &str) -> Option<(String, Vec<String>)> {
     Some((word, candidates))
 }
 
+/// True for a name the directory walk ([`yaml_files_below`]) passes over:
+/// hidden files and folders, editor lock files.
+fn skipped(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// True for a file name the directory walk reads as a procedure: `*.yaml`
+/// and `*.yml`.
+fn procedure_file_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+/// True when [`yaml_files_below`]`(dir)` would read a file at `path`, were
+/// one there: `path` is below `dir` in folders that are not skipped, with a
+/// procedure file name. Both paths must be free of symbolic links and `..`
+/// (canonical, say), as the walk follows no link to a folder.
+pub fn read_below(dir: &Path, path: &Path) -> bool {
+    path.strip_prefix(dir).is_ok_and(|below| {
+        !below.as_os_str().is_empty()
+            && below
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(name) if !skipped(name)))
+    }) && procedure_file_name(path)
+}
+
 /// Every `*.yaml` and `*.yml` file below `dir`, sorted, not following
 /// symbolic links to directories.
 pub fn yaml_files_below(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
@@ -732,10 +757,10 @@ pub fn yaml_files_below(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
                 path: path.clone(),
                 source,
             })?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue; // hidden files and folders, editor lock files
+            if skipped(&entry.file_name()) {
+                continue;
             }
-            let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            let yaml = procedure_file_name(&path);
             if kind.is_dir() {
                 pending.push(path);
             } else if yaml && (kind.is_file() || (kind.is_symlink() && path.is_file())) {
@@ -762,5 +787,27 @@ mod tests {
         assert_eq!(word, "advise");
         assert_eq!(candidates, ["advice", "report"]);
         assert!(unknown_name("expected string scalar").is_none());
+    }
+
+    #[test]
+    fn read_below_matches_the_directory_walk() {
+        let dir = Path::new("/in");
+        assert!(read_below(dir, Path::new("/in/a.yaml")));
+        assert!(read_below(dir, Path::new("/in/sub/deeper/a.yml")));
+        assert!(!read_below(dir, Path::new("/in/a.html")));
+        assert!(
+            !read_below(dir, Path::new("/in/a.YAML")),
+            "the walk is case-sensitive"
+        );
+        assert!(
+            !read_below(dir, Path::new("/in/.a.yaml")),
+            "hidden files are skipped"
+        );
+        assert!(
+            !read_below(dir, Path::new("/in/.git/a.yaml")),
+            "and hidden folders"
+        );
+        assert!(!read_below(dir, Path::new("/out/a.yaml")));
+        assert!(!read_below(dir, Path::new("/in")));
     }
 }

@@ -2,8 +2,10 @@
 //! running the Graphviz `dot` program on it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
-use graphviz_rust::cmd::{CommandArg, Format};
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
@@ -36,6 +38,12 @@ pub enum RenderError {
     /// `dot` ran and failed.
     #[error("the Graphviz program `dot` failed: {0}")]
     DotFailed(String),
+    /// `dot` ran longer than it may and was stopped.
+    #[error("the Graphviz program `dot` did not finish within {limit:?} and was stopped")]
+    DotTimeout {
+        /// How long it may run.
+        limit: Duration,
+    },
     /// A plot could not be drawn.
     #[error("cannot draw a plot: {0}")]
     Plot(String),
@@ -558,33 +566,134 @@ pub fn print(graph: &Graph) -> String {
     text
 }
 
+/// How long `dot` may run by default before it is stopped
+/// ([`render_with_dot`]): far more than the bundled procedures need (well
+/// under a second each), far less than a graph that makes `dot` run for
+/// minutes.
+pub const DEFAULT_DOT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Runs Graphviz `dot` on DOT text; `format` is `svg`, `png` or `pdf`.
-pub fn render_with_dot(dot: &str, format: &str) -> Result<Vec<u8>, RenderError> {
-    let fmt = match format {
-        "svg" => Format::Svg,
-        "png" => Format::Png,
-        "pdf" => Format::Pdf,
-        other => {
-            return Err(RenderError::DotFailed(format!(
-                "unknown output format `{other}`"
-            )));
+/// With a `timeout`, `dot` is stopped (killed and reaped) when it runs
+/// longer ([`RenderError::DotTimeout`]); `None` waits as long as it takes.
+pub fn render_with_dot(
+    dot: &str,
+    format: &str,
+    timeout: Option<Duration>,
+) -> Result<Vec<u8>, RenderError> {
+    if !matches!(format, "svg" | "png" | "pdf") {
+        return Err(RenderError::DotFailed(format!(
+            "unknown output format `{format}`"
+        )));
+    }
+    run_dot(&format!("-T{format}"), dot, format, timeout)
+}
+
+/// Checks that the Graphviz `dot` program runs (`dot -V`), within `timeout`.
+pub fn check_dot(timeout: Option<Duration>) -> Result<(), RenderError> {
+    run_dot("-V", "", "svg", timeout).map(|_| ())
+}
+
+/// Runs `dot` with one argument and `input` on its standard input, and
+/// gives its standard output; `format` is what it was needed for.
+fn run_dot(
+    arg: &str,
+    input: &str,
+    format: &str,
+    timeout: Option<Duration>,
+) -> Result<Vec<u8>, RenderError> {
+    let mut child = Command::new("dot")
+        .arg(arg)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                RenderError::DotMissing {
+                    format: format.to_owned(),
+                }
+            } else {
+                RenderError::DotFailed(format!("it cannot be started: {e}"))
+            }
+        })?;
+    // Input and output go through threads, so that `dot` never waits on a
+    // full pipe while we wait on `dot`. Dropping the input closes it.
+    let input = child.stdin.take().map(|mut stdin| {
+        let text = input.to_owned();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(text.as_bytes());
+        })
+    });
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    let status = match wait(&mut child, timeout) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            // The threads end when the pipes close; they are not waited
+            // for, as a program `dot` started could hold them open.
+            return Err(RenderError::DotTimeout {
+                limit: timeout.unwrap_or_default(),
+            });
+        }
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RenderError::DotFailed(format!("cannot wait for it: {e}")));
         }
     };
-    graphviz_rust::exec_dot(dot.to_owned(), vec![CommandArg::Format(fmt)]).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            RenderError::DotMissing {
-                format: format.to_owned(),
-            }
+    if let Some(input) = input {
+        let _ = input.join();
+    }
+    let collect = |pipe: Option<std::thread::JoinHandle<std::io::Result<Vec<u8>>>>| {
+        pipe.map_or(Ok(Vec::new()), |t| {
+            t.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the reader thread failed")))
+        })
+        .map_err(|e| RenderError::DotFailed(format!("cannot read its output: {e}")))
+    };
+    let stdout = collect(stdout)?;
+    let stderr = collect(stderr)?;
+    if status.success() {
+        Ok(stdout)
+    } else {
+        let message = String::from_utf8_lossy(&stderr).trim().to_owned();
+        Err(RenderError::DotFailed(if message.is_empty() {
+            format!("it exited with {status}")
         } else {
-            RenderError::DotFailed(e.to_string())
-        }
+            message
+        }))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+fn drain(
+    mut pipe: impl std::io::Read + Send + 'static,
+) -> std::thread::JoinHandle<std::io::Result<Vec<u8>>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        pipe.read_to_end(&mut bytes).map(|_| bytes)
     })
 }
 
-/// True when the Graphviz `dot` program can be run.
-pub fn dot_available() -> bool {
-    std::process::Command::new("dot")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
+/// Waits for `child` to exit, at most `timeout`: `None` when it is still
+/// running then.
+fn wait(child: &mut Child, timeout: Option<Duration>) -> std::io::Result<Option<ExitStatus>> {
+    let Some(timeout) = timeout else {
+        return child.wait().map(Some);
+    };
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Ok(None);
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
 }

@@ -13,4 +13,6 @@ pub mod report;
 pub mod table;
 pub mod text;
 
-pub use dot::{GraphOptions, RenderError, graph, print, render_with_dot};
+pub use dot::{
+    DEFAULT_DOT_TIMEOUT, GraphOptions, RenderError, check_dot, graph, print, render_with_dot,
+};

@@ -25,8 +25,13 @@ use crate::{GraphOptions, RenderError, graph, journey, print, render_with_dot};
 /// How to draw the graph diagrams.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Graphs {
-    /// Run Graphviz `dot` and inline its SVG.
-    Graphviz,
+    /// Run Graphviz `dot` and inline its SVG. A graph that `dot` does not
+    /// draw within `timeout` (`None`: no limit) is left out with a note
+    /// ([`Report::left_out`]).
+    Graphviz {
+        /// How long `dot` may take for one graph.
+        timeout: Option<std::time::Duration>,
+    },
     /// Leave them out; the report says why (for example, Graphviz is not installed).
     Omit(String),
 }
@@ -132,14 +137,25 @@ pub fn embed_svg(svg: &str, id_prefix: &str) -> Result<String, RenderError> {
     Ok(out)
 }
 
+/// A report, and the graph diagrams it had to leave out.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The HTML document.
+    pub html: String,
+    /// The graphs left out, as `(procedure id, why)`; the report says so
+    /// where each would have been.
+    pub left_out: Vec<(String, String)>,
+}
+
 /// The whole report.
 pub fn html(
     library: &Library,
     compared: &[Compared],
     opts: &ReportOptions,
-) -> Result<String, RenderError> {
+) -> Result<Report, RenderError> {
     let sim = &opts.gaps.sim;
     let mut o = String::new();
+    let mut left_out = Vec::new();
     let titles: Vec<&str> = compared.iter().map(|c| c.row.title.as_str()).collect();
     let _ = write!(
         o,
@@ -184,11 +200,11 @@ pub fn html(
     comparison_table(&mut o, compared);
     distributions(&mut o, compared)?;
     for (i, c) in compared.iter().enumerate() {
-        procedure_section(&mut o, library, c, i + 1, opts)?;
+        procedure_section(&mut o, library, c, i + 1, opts, &mut left_out)?;
     }
-    method(&mut o, library, compared, opts);
+    method(&mut o, library, compared, opts, &left_out);
     o.push_str("</body>\n</html>\n");
-    Ok(o)
+    Ok(Report { html: o, left_out })
 }
 
 fn comparison_table(o: &mut String, compared: &[Compared]) {
@@ -286,6 +302,7 @@ fn procedure_section(
     c: &Compared,
     n: usize,
     opts: &ReportOptions,
+    left_out: &mut Vec<(String, String)>,
 ) -> Result<(), RenderError> {
     let entry = library.entry(c.entry);
     let p = &entry.procedure;
@@ -360,8 +377,8 @@ fn procedure_section(
     );
     // Graph.
     o.push_str("<h3>Graph of the procedure</h3>\n");
-    match &opts.graphs {
-        Graphs::Graphviz => {
+    let drawn = match &opts.graphs {
+        Graphs::Graphviz { timeout } => {
             let dot = print(&graph(
                 library,
                 c.entry,
@@ -370,7 +387,19 @@ fn procedure_section(
                     gaps: c.findings.clone(),
                 },
             ));
-            let svg = render_with_dot(&dot, "svg")?;
+            match render_with_dot(&dot, "svg", *timeout) {
+                Ok(svg) => Ok(svg),
+                Err(e @ RenderError::DotTimeout { .. }) => {
+                    left_out.push((p.id.value.clone(), e.to_string()));
+                    Err(e.to_string())
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Graphs::Omit(why) => Err(why.clone()),
+    };
+    match drawn {
+        Ok(svg) => {
             let svg = String::from_utf8(svg)
                 .map_err(|e| RenderError::Svg(format!("Graphviz wrote no UTF-8: {e}")))?;
             let _ = writeln!(
@@ -379,11 +408,11 @@ fn procedure_section(
                 embed_svg(&svg, &format!("p{n}-g-"))?
             );
         }
-        Graphs::Omit(why) => {
+        Err(why) => {
             let _ = writeln!(
                 o,
                 "<p class=\"note\">The graph diagram is left out: {}. The journey map above shows the most likely route.</p>",
-                xml(why)
+                xml(&why)
             );
         }
     }
@@ -589,7 +618,13 @@ fn steps(o: &mut String, p: &Procedure) {
     }
 }
 
-fn method(o: &mut String, library: &Library, compared: &[Compared], opts: &ReportOptions) {
+fn method(
+    o: &mut String,
+    library: &Library,
+    compared: &[Compared],
+    opts: &ReportOptions,
+    left_out: &[(String, String)],
+) {
     let g = &opts.gaps;
     let _ = writeln!(
         o,
@@ -620,6 +655,14 @@ fn method(o: &mut String, library: &Library, compared: &[Compared], opts: &Repor
         let _ = writeln!(
             o,
             "<p class=\"note\">Graph diagrams left out: {}.</p>",
+            xml(why)
+        );
+    }
+    for (id, why) in left_out {
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">The graph diagram of <code>{}</code> is left out: {}.</p>",
+            xml(id),
             xml(why)
         );
     }

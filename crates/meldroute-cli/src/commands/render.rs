@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use meldroute_core::gaps::GapOptions;
 use meldroute_core::sim;
-use meldroute_render::{GraphOptions, graph, journey, print, render_with_dot};
+use meldroute_render::{GraphOptions, RenderError, graph, journey, print, render_with_dot};
 
 use super::load_model;
-use crate::cli::{RenderArgs, RenderFormat, RenderView};
+use crate::cli::{GRAPHVIZ_TIMEOUT_HINT, RenderArgs, RenderFormat, RenderView};
 
 pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let format = match (args.format, &args.output) {
@@ -20,6 +20,10 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         (None, None) => RenderFormat::Dot,
     };
     refuse_flags_that_cannot_apply(args, format)?;
+    if let Some(path) = &args.output {
+        // Before the work, so a wrong -o fails fast.
+        crate::output::check_output(path, std::slice::from_ref(&args.procedure))?;
+    }
     let (lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
@@ -68,9 +72,16 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     ));
     let bytes = match format {
         RenderFormat::Dot | RenderFormat::Mermaid => dot.into_bytes(),
-        RenderFormat::Svg => render_with_dot(&dot, "svg")?,
-        RenderFormat::Png => render_with_dot(&dot, "png")?,
-        RenderFormat::Pdf => render_with_dot(&dot, "pdf")?,
+        RenderFormat::Svg | RenderFormat::Png | RenderFormat::Pdf => {
+            render_with_dot(&dot, &format_name(format), args.graphviz.timeout()).map_err(|e| {
+                match e {
+                    RenderError::DotTimeout { .. } => {
+                        anyhow::anyhow!("{e}; {GRAPHVIZ_TIMEOUT_HINT}")
+                    }
+                    e => e.into(),
+                }
+            })?
+        }
     };
     emit(out, args, bytes, format)
 }
@@ -118,6 +129,15 @@ fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> an
             }
         }
     }
+    let graphviz = args.view == RenderView::Graph
+        && matches!(
+            format,
+            RenderFormat::Svg | RenderFormat::Png | RenderFormat::Pdf
+        );
+    anyhow::ensure!(
+        graphviz || args.graphviz.graphviz_timeout.is_none(),
+        "--graphviz-timeout applies only when Graphviz draws the graph view (svg, png or pdf); leave it out"
+    );
     Ok(())
 }
 

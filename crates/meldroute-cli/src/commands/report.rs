@@ -3,16 +3,16 @@
 use std::process::ExitCode;
 
 use meldroute_core::gaps::GapOptions;
-use meldroute_render::dot::dot_available;
 use meldroute_render::report::{self, Graphs, ReportOptions};
+use meldroute_render::{RenderError, check_dot};
 
-use crate::cli::ReportArgs;
-use crate::output::{refuse_input, write_file};
+use crate::cli::{GRAPHVIZ_TIMEOUT_HINT, ReportArgs};
+use crate::output::{check_output, write_file};
 
 pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.output {
         // Before the work, so a wrong -o fails fast.
-        refuse_input(path, &args.paths)?;
+        check_output(path, &args.paths)?;
     }
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let gaps = GapOptions {
@@ -26,19 +26,28 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return super::refused(&lib, e),
     };
+    let timeout = args.graphviz.timeout();
     let graphs = if args.no_graphs {
         Graphs::Omit("--no-graphs was given".to_owned())
-    } else if dot_available() {
-        Graphs::Graphviz
     } else {
-        crate::errln!(
-            "meldroute: note: Graphviz `dot` was not found, so the report has no graph diagrams; install Graphviz (Debian/Ubuntu: `apt-get install graphviz`) to include them"
-        );
-        Graphs::Omit(
-            "the Graphviz program `dot` was not installed where the report was made".to_owned(),
-        )
+        match check_dot(timeout) {
+            Ok(()) => Graphs::Graphviz { timeout },
+            Err(RenderError::DotMissing { .. }) => {
+                crate::errln!(
+                    "meldroute: note: Graphviz `dot` was not found, so the report has no graph diagrams; install Graphviz (Debian/Ubuntu: `apt-get install graphviz`) to include them"
+                );
+                Graphs::Omit(
+                    "the Graphviz program `dot` was not installed where the report was made"
+                        .to_owned(),
+                )
+            }
+            Err(e) => {
+                crate::errln!("meldroute: note: the report has no graph diagrams: {e}");
+                Graphs::Omit(e.to_string())
+            }
+        }
     };
-    let html = report::html(
+    let report = report::html(
         &lib,
         &compared,
         &ReportOptions {
@@ -47,6 +56,13 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             graphs,
         },
     )?;
+    for (id, why) in &report.left_out {
+        crate::errln!(
+            "meldroute: note: the report has no graph diagram of {}: {why}; {GRAPHVIZ_TIMEOUT_HINT}",
+            meldroute_render::diagnostics::inert(id)
+        );
+    }
+    let html = report.html;
     match &args.output {
         Some(path) => write_file(path, &args.paths, html.as_bytes())?,
         None => out.push_str(&html),
