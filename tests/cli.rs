@@ -272,3 +272,117 @@ fn format_reference_minimal_example_validates_clean() {
     let out = run_ok(&["validate", &path.display().to_string()]);
     assert_eq!(out.stdout, "checked 1 procedure: no problems\n");
 }
+
+/// Two user files, one escalating into the other: every command that runs
+/// one procedure resolves the escalation when the other file is named too
+/// (or its directory), as `validate`, `gaps`, `compare` and `report` do;
+/// without it, each refuses the same way (MR003).
+#[test]
+fn every_command_resolves_escalations_into_other_user_files_the_same_way() {
+    let dir = support::temp_dir("cli-escalation");
+    let melding = std::fs::read_to_string(root().join("processes/voorbeelden/ministerie-b.yaml"))
+        .expect("fixture");
+    // Ministerie B's complaint route goes to a user file instead of the
+    // bundled rijk/klacht.
+    assert!(melding.contains("escalate: {procedure: rijk/klacht}"));
+    let melding = melding
+        .replace("id: voorbeelden/ministerie-b", "id: test/melding")
+        .replace(
+            "escalate: {procedure: rijk/klacht}",
+            "escalate: {procedure: test/klacht}",
+        );
+    let klacht = std::fs::read_to_string(root().join("processes/rijk/klacht.yaml"))
+        .expect("fixture")
+        .replace("id: rijk/klacht", "id: test/klacht");
+    std::fs::write(dir.join("melding.yaml"), melding).expect("write");
+    std::fs::write(dir.join("klacht.yaml"), klacht).expect("write");
+    let file = dir.join("melding.yaml").to_string_lossy().into_owned();
+    let other = dir.join("klacht.yaml").to_string_lossy().into_owned();
+    let d = dir.to_string_lossy().into_owned();
+    for (command, extra) in [
+        ("simulate", &["--runs", "1000"][..]),
+        ("trace", &[][..]),
+        ("render", &[][..]),
+        ("render", &["--view", "journey"][..]),
+    ] {
+        let alone = run(&[&[command, &file][..], extra].concat()).expect_code(1);
+        assert!(
+            alone.stderr.contains("MR003"),
+            "{command}: {}",
+            alone.stderr
+        );
+        for more in [&other, &d] {
+            let out = run(&[&[command, &file, more.as_str()][..], extra].concat()).ok();
+            assert!(!out.stdout.is_empty(), "{command}");
+        }
+    }
+    let out = run(&[
+        "simulate", &file, &other, "--runs", "1000", "--format", "json",
+    ])
+    .ok();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert!(
+        v["escalations"]["test/klacht"].as_f64().expect("share") > 0.0,
+        "{}",
+        out.stdout
+    );
+    for command in ["validate", "gaps", "compare"] {
+        run(&[command, &file]).expect_code(1);
+    }
+    run(&["validate", &file, &other]).expect_code(0);
+    // A directory of several procedures cannot be the one procedure.
+    let out = run(&["simulate", &d]).expect_code(2);
+    assert!(out.stderr.contains("holds 2 procedures"), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A directory without procedure files is an error for every command, not
+/// "checked 0 procedures".
+#[test]
+fn an_empty_directory_is_a_usage_error() {
+    let dir = support::temp_dir("cli-empty");
+    std::fs::write(dir.join("notes.txt"), "no procedures here").expect("write");
+    let d = dir.to_string_lossy().into_owned();
+    for command in ["validate", "gaps", "compare", "simulate", "render"] {
+        let out = run(&[command, &d]).expect_code(2);
+        assert!(
+            out.stderr.contains("no procedure files found in") && out.stderr.contains(&d),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Standard error and text output pass one terminal sanitiser: a file name
+/// given on the command line with escape sequences, bidi overrides and
+/// zero-width characters is not echoed raw.
+#[test]
+fn file_names_on_the_command_line_are_not_echoed_raw() {
+    let dir = support::temp_dir("cli-names");
+    for name in [
+        "evil\u{1b}]0;owned\u{7}\u{1b}[2J.yaml",
+        "a\u{202e}lmay.yaml",
+        "zero\u{200b}width.yaml",
+    ] {
+        let path = dir.join(name).to_string_lossy().into_owned();
+        // Missing file (exit 2) and a file that cannot be read as a procedure (exit 1).
+        let out = run(&["validate", &path]).expect_code(2);
+        for text in [&out.stderr, &out.stdout] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{202e}', '\u{200b}']),
+                "{text:?}"
+            );
+        }
+        assert!(out.stderr.contains('\u{fffd}'), "{:?}", out.stderr);
+        std::fs::write(dir.join(name), "id: [unclosed\n").expect("write");
+        let out = run(&["validate", &path]).expect_code(1);
+        for text in [&out.stderr, &out.stdout] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{202e}', '\u{200b}']),
+                "{text:?}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -19,6 +19,26 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// True when the command writes text for people to standard output
+    /// (tables, findings, Markdown), which passes the terminal sanitiser;
+    /// false for data formats, which their writers escape.
+    pub fn writes_text(&self) -> bool {
+        match &self.command {
+            Command::Validate(a) => a.format != DiagFormat::Json,
+            Command::List(a) => a.format == ListFormat::Table,
+            Command::Rules(a) => a.format != RulesFormat::Json,
+            Command::Simulate(a) => a.format == SimFormat::Table,
+            Command::Trace(_) => true,
+            Command::Gaps(a) => a.format == GapsFormat::Human,
+            Command::Compare(a) => {
+                matches!(a.format, CompareFormat::Table | CompareFormat::Markdown)
+            }
+            Command::Render(_) | Command::Report(_) | Command::Schema => false,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check procedure files against the format and the rules.
@@ -236,11 +256,32 @@ pub enum DiagFormat {
     Json,
 }
 
+/// The one procedure a command runs, and the files it may escalate into.
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
+pub struct ProcedureArgs {
     /// A procedure file or a library id (e.g. rijk/interne-melding).
     #[arg(value_name = "PROCEDURE")]
     pub procedure: std::ffi::OsString,
+    /// More procedure files or directories, loaded with it so that its
+    /// escalations into them resolve, as `validate`, `gaps`, `compare` and
+    /// `report` resolve escalations across every file given.
+    #[arg(value_name = "MORE")]
+    pub more: Vec<std::ffi::OsString>,
+}
+
+impl ProcedureArgs {
+    /// Everything named: the procedure first, then the others.
+    pub fn inputs(&self) -> Vec<std::ffi::OsString> {
+        std::iter::once(self.procedure.clone())
+            .chain(self.more.iter().cloned())
+            .collect()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub procedure: ProcedureArgs,
     /// Also compute exact expectations (absorbing Markov chain).
     #[arg(long)]
     pub exact: bool,
@@ -354,9 +395,8 @@ pub enum GapsFormat {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// A procedure file or a library id (e.g. rijk/interne-melding).
-    #[arg(value_name = "PROCEDURE")]
-    pub procedure: std::ffi::OsString,
+    #[command(flatten)]
+    pub procedure: ProcedureArgs,
     /// What to draw.
     #[arg(long, value_enum, default_value_t = RenderView::Graph)]
     pub view: RenderView,
@@ -404,9 +444,8 @@ pub enum RenderFormat {
 
 #[derive(Debug, Args)]
 pub struct TraceArgs {
-    /// A procedure file or a library id (e.g. rijk/interne-melding).
-    #[arg(value_name = "PROCEDURE")]
-    pub procedure: std::ffi::OsString,
+    #[command(flatten)]
+    pub procedure: ProcedureArgs,
     /// Seed of the journey: the first journey `meldroute simulate --seed` runs.
     #[arg(long, default_value_t = sim::DEFAULT_SEED)]
     pub seed: u64,

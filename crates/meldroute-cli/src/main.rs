@@ -11,8 +11,14 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let text = cli.writes_text();
     let mut out = String::new();
     let result = commands::run(&mut out, cli);
+    // Text for people passes the one terminal sanitiser; data formats
+    // (JSON, CSV, DOT, SVG, HTML, Mermaid) are escaped by their writers.
+    if text {
+        out = meldroute_render::diagnostics::inert_lines(&out);
+    }
     // A reader that stops early (`| head`) is not an error.
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout

@@ -16,7 +16,11 @@ static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 /// Writes a message to standard error, never panicking: a reader that went
 /// away (broken pipe) is ignored, any other failure makes the run exit 2
 /// ([`stderr_failed`]). Use it through [`errln!`](crate::errln).
+/// Every message passes the one terminal sanitiser
+/// ([`inert_lines`](meldroute_render::diagnostics::inert_lines)), so a file
+/// name or text from a file cannot move the cursor or hide characters.
 pub fn write_stderr(text: &str) {
+    let text = meldroute_render::diagnostics::inert_lines(text);
     let mut stderr = std::io::stderr().lock();
     if let Err(err) = stderr
         .write_all(text.as_bytes())

@@ -138,19 +138,58 @@ fn locus(files: &dyn Files, d: &Diagnostic) -> (String, usize, usize) {
     (file.name().to_owned(), line, col)
 }
 
-/// Text from a procedure file made safe for a terminal: control characters
-/// (escape sequences, carriage returns) and the bidirectional overrides and
-/// isolates that could make a line read differently from what it holds
-/// become U+FFFD, tabs a space.
+/// Text made safe for a terminal, the one sanitiser of everything
+/// meldroute prints as text: every character that is not what it shows
+/// becomes U+FFFD, tabs a space. That is control characters (escape
+/// sequences, carriage returns, line breaks: use [`inert_lines`] for text
+/// of several lines), bidirectional marks, overrides and isolates (a line
+/// that reads differently from what it holds), zero-width and other
+/// invisible characters, the byte order mark, line and paragraph
+/// separators, tag characters and Unicode non-characters (two names that
+/// look the same but differ).
 pub fn inert(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            c if hidden(c) => '\u{fffd}',
             c => c,
         })
         .collect()
+}
+
+/// [`inert`] for text of several lines: line breaks stay, everything else
+/// on each line is made inert.
+pub fn inert_lines(text: &str) -> String {
+    text.split('\n').map(inert).collect::<Vec<_>>().join("\n")
+}
+
+/// A character a terminal does not show as itself (see [`inert`]).
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            // Soft hyphen, Arabic letter mark, Hangul fillers, Mongolian
+            // vowel separator.
+            '\u{ad}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{180e}'
+            // Zero-width space, non-joiner, joiner; left-to-right and
+            // right-to-left marks.
+            | '\u{200b}'..='\u{200f}'
+            // Line and paragraph separators, bidirectional embeddings and
+            // overrides.
+            | '\u{2028}'..='\u{202e}'
+            // Word joiner, invisible operators, bidirectional isolates,
+            // deprecated format characters.
+            | '\u{2060}'..='\u{206f}'
+            // Byte order mark (zero-width no-break space).
+            | '\u{feff}'
+            // Interlinear annotation.
+            | '\u{fff9}'..='\u{fffb}'
+            // Non-characters.
+            | '\u{fdd0}'..='\u{fdef}'
+            // Tag characters.
+            | '\u{e0000}'..='\u{e007f}'
+        )
+        || (c as u32 & 0xfffe) == 0xfffe
 }
 
 /// `file:line:col: severity[CODE]: message`.
@@ -336,6 +375,48 @@ mod tests {
             0..2,
             message,
         )
+    }
+
+    #[test]
+    fn nothing_that_hides_or_moves_text_reaches_a_terminal() {
+        for c in [
+            '\u{1b}',
+            '\r',
+            '\u{7f}',
+            '\u{85}',
+            '\u{9b}',
+            '\u{ad}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{fff9}',
+            '\u{fdd0}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{1fffe}',
+            '\u{e0041}',
+            '\u{3164}',
+            '\u{61c}',
+        ] {
+            assert_eq!(inert(&format!("a{c}b")), "a\u{fffd}b", "U+{:04X}", c as u32);
+        }
+        // What shows as itself stays: letters with accents, other scripts,
+        // typographic spaces and quotes.
+        let plain = "Özütok · Ĳssel — «citaat» \u{202f}€ 漢字 עברית";
+        assert_eq!(inert(plain), plain);
+        assert_eq!(inert("a\tb\nc"), "a b\u{fffd}c");
+        assert_eq!(
+            inert_lines("a\u{1b}[2J\nb\u{200b}"),
+            "a\u{fffd}[2J\nb\u{fffd}"
+        );
     }
 
     #[test]

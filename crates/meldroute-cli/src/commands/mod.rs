@@ -12,12 +12,13 @@ mod validate;
 
 use std::process::ExitCode;
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
+use std::path::Path;
 
 use meldroute_core::sim::SimModel;
 use meldroute_core::{EntryId, Library};
 
-use crate::cli::{Cli, Command, LimitArgs};
+use crate::cli::{Cli, Command, LimitArgs, ProcedureArgs};
 
 /// Appends formatted text to an output buffer.
 macro_rules! out {
@@ -61,20 +62,23 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// A procedure loaded, validated and compiled for simulation; or, when it
 /// (or any file read) has errors, the exit code after printing them to
-/// standard error.
+/// standard error. The procedure is the one `args.procedure` names; the
+/// other files are loaded with it, so its escalations into them resolve
+/// the way every command resolves them ([`load_inputs`]).
 pub fn load_model(
-    procedure: &OsStr,
+    args: &ProcedureArgs,
     limits: &LimitArgs,
 ) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
-    let mut lib = Library::with_bundled(limits.limits());
-    let targets = lib.load_input(procedure)?;
-    let model = match targets[..] {
-        [target] => lib.model(target),
+    let (lib, named) = load_each(&args.inputs(), limits)?;
+    let first = named.first().map_or(&[][..], |t| &t[..]);
+    let targets = distinct(&named);
+    let model = match first {
+        &[target] => lib.model(target),
         _ => match lib.validated(&targets) {
             Ok(()) => anyhow::bail!(
-                "{} holds {} procedures; name one file or library id",
-                procedure.to_string_lossy(),
-                targets.len()
+                "{} holds {} procedures; name one file or library id first (more files may follow it)",
+                args.procedure.to_string_lossy(),
+                first.len()
             ),
             Err(e) => Err(e),
         },
@@ -92,21 +96,44 @@ pub fn load_inputs(
     paths: &[OsString],
     limits: &LimitArgs,
 ) -> anyhow::Result<(Library, Vec<EntryId>)> {
-    let mut lib = Library::with_bundled(limits.limits());
-    let mut targets = Vec::new();
-    for path in paths {
-        for t in lib.load_input(path)? {
-            if !targets.contains(&t) {
-                targets.push(t);
-            }
-        }
-    }
+    let (lib, named) = load_each(paths, limits)?;
+    let targets = distinct(&named);
     Ok((lib, targets))
 }
 
-/// The exit code for a library call that did not run: 1 with the errors
-/// printed when the procedures are invalid, otherwise the error itself
-/// (exit 2).
+/// Loads every input into one library; per input, the procedures it named.
+fn load_each(
+    paths: &[OsString],
+    limits: &LimitArgs,
+) -> anyhow::Result<(Library, Vec<Vec<EntryId>>)> {
+    let mut lib = Library::with_bundled(limits.limits());
+    let mut named = Vec::with_capacity(paths.len());
+    for path in paths {
+        let read = lib.files().len();
+        let got = lib.load_input(path)?;
+        // A directory without procedure files is a mistake (a wrong path,
+        // the wrong extension), not a library without findings.
+        anyhow::ensure!(
+            !got.is_empty() || lib.files().len() > read,
+            "no procedure files found in {}: a directory is searched for *.yaml and *.yml files (hidden ones skipped); check the path",
+            Path::new(path).display()
+        );
+        named.push(got);
+    }
+    Ok((lib, named))
+}
+
+/// Each procedure once, in the order first named.
+fn distinct(named: &[Vec<EntryId>]) -> Vec<EntryId> {
+    let mut targets = Vec::new();
+    for &t in named.iter().flatten() {
+        if !targets.contains(&t) {
+            targets.push(t);
+        }
+    }
+    targets
+}
+
 /// Warns on standard error of every simulation that stopped early.
 pub fn warn_stopped_early<'a>(reports: impl Iterator<Item = &'a meldroute_core::sim::SimReport>) {
     for why in reports.filter_map(meldroute_render::figures::stopped_early) {
@@ -117,6 +144,9 @@ pub fn warn_stopped_early<'a>(reports: impl Iterator<Item = &'a meldroute_core::
     }
 }
 
+/// The exit code for a library call that did not run: 1 with the errors
+/// printed when the procedures are invalid, otherwise the error itself
+/// (exit 2).
 pub fn refused(lib: &Library, error: meldroute_core::Error) -> anyhow::Result<ExitCode> {
     let meldroute_core::Error::Invalid(errors) = error else {
         return Err(error.into());

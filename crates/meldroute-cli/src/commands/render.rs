@@ -22,7 +22,7 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     refuse_flags_that_cannot_apply(args, format)?;
     if let Some(path) = &args.output {
         // Before the work, so a wrong -o fails fast.
-        crate::output::check_output(path, std::slice::from_ref(&args.procedure))?;
+        crate::output::check_output(path, &args.procedure.inputs())?;
     }
     let (lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
@@ -158,7 +158,7 @@ fn emit(
 ) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => {
-            crate::output::write_file(path, std::slice::from_ref(&args.procedure), &bytes)?;
+            crate::output::write_file(path, &args.procedure.inputs(), &bytes)?;
         }
         None => match String::from_utf8(bytes) {
             Ok(text) => out.push_str(&text),

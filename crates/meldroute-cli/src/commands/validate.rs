@@ -2,22 +2,14 @@
 
 use std::process::ExitCode;
 
-use meldroute_core::{Library, Severity, catalogue, diag};
+use meldroute_core::{Severity, catalogue, diag};
 
 use super::outln;
 use crate::cli::{DiagFormat, ValidateArgs};
 use meldroute_render::diagnostics;
 
 pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    let mut lib = Library::with_bundled(args.limits.limits());
-    let mut targets = Vec::new();
-    for path in &args.paths {
-        for target in lib.load_input(path)? {
-            if !targets.contains(&target) {
-                targets.push(target);
-            }
-        }
-    }
+    let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
     findings.extend(catalogue::check(&lib, &targets));
     diag::sort(&mut findings);
