@@ -262,7 +262,11 @@ fn fifo_is_refused_not_waited_on() {
     // Inside a directory, a FIFO is skipped rather than read (and then the
     // directory holds no procedure files).
     let out = run(&["validate", &dir.display().to_string()]).expect_code(2);
-    assert!(out.stderr.contains("no procedure files found"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no procedure files found"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

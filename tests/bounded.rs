@@ -11,34 +11,10 @@
 
 mod support;
 
-use std::fmt::Write as _;
 use std::path::Path;
 
+use support::largest::{chain, escalation_chain};
 use support::{run, temp_dir};
-
-/// A valid internal-report procedure `id` of `steps` steps in a chain;
-/// `kind(i)` gives the kind of step `i`, `last` how the last step goes on.
-fn chain(id: &str, steps: usize, kind: impl Fn(usize) -> &'static str, last: &str) -> String {
-    let mut y = format!(
-        "id: {id}\ntitle: Keten {id}\norganisation: Test\nkind: internal-report\n\
-         sources:\n  s: {{title: Bron, url: 'https://example.org'}}\n\
-         actors:\n  a: {{title: Organisatie, role: organisation}}\n  m: {{title: Melder, role: reporter}}\n\
-         start: s0\nsteps:\n"
-    );
-    for i in 0..steps {
-        let on = if i + 1 == steps {
-            last.to_owned()
-        } else {
-            format!("next: s{}", i + 1)
-        };
-        let _ = writeln!(
-            y,
-            "  s{i}: {{title: Stap {i}, actor: a, kind: {}, sources: [s], {on}}}",
-            kind(i)
-        );
-    }
-    y
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
@@ -53,39 +29,18 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 #[test]
 fn a_chain_of_escalations_across_many_files_does_not_overflow_the_stack() {
     let dir = temp_dir("bounded-chain");
-    for f in 0..10 {
-        let last = if f == 9 {
-            "outcome: closed".to_owned()
-        } else {
-            format!("escalate: {{procedure: keten/c{}}}", f + 1)
-        };
-        write(
-            &dir,
-            &format!("c{f}.yaml"),
-            &chain(&format!("keten/c{f}"), 9000, |_| "intake", &last),
-        );
-    }
+    escalation_chain(&dir, 10, 9000, |_| "intake", false);
     let d = dir.to_string_lossy().into_owned();
     let out = run(&["validate", &d]).expect_code(0);
     assert!(out.stdout.contains("10 procedures"), "{}", out.stdout);
     // The same files in a ring: one loop of 90,000 steps, found.
-    let last = write(
-        &dir,
-        "c9.yaml",
-        &chain(
-            "keten/c9",
-            9000,
-            |_| "intake",
-            "escalate: {procedure: keten/c0}",
-        ),
-    );
+    escalation_chain(&dir, 10, 9000, |_| "intake", true);
     let out = run(&["validate", &d, "--format", "short"]).expect_code(1);
     assert!(
         out.stdout.contains("MR008") && out.stdout.contains("more"),
         "{}",
         out.stdout
     );
-    let _ = last;
     let _ = std::fs::remove_dir_all(dir);
 }
 

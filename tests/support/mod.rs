@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 mod external;
+pub mod largest;
 
 #[allow(unused_imports)] // not every test file needs them
 pub use external::{CHROMIUM, GRAPHVIZ, require};

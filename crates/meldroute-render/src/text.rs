@@ -5,7 +5,7 @@ use meldroute_core::Procedure;
 use meldroute_core::gaps::{Finding, Route, RoutePart};
 
 /// Text for XML content and attribute values: `& < > " '` escaped, control
-/// characters (not allowed in XML 1.0) dropped.
+/// characters (not allowed in XML 1.0) and non-characters dropped.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -16,7 +16,12 @@ pub fn xml(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            // Not allowed in XML 1.0 (controls) or not meant for text
+            // (non-characters); the loader refuses both, this is defence
+            // in depth.
+            c if c.is_control()
+                || (c as u32 & 0xfffe) == 0xfffe
+                || ('\u{fdd0}'..='\u{fdef}').contains(&c) => {}
             c => out.push(c),
         }
     }
@@ -131,7 +136,7 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(
-            xml("<script>\"a\" & 'b'</script>\u{1b}"),
+            xml("<script>\"a\" & 'b'</script>\u{1b}\u{fffe}\u{ffff}\u{fdd0}\u{1ffff}"),
             "&lt;script&gt;&quot;a&quot; &amp; &apos;b&apos;&lt;/script&gt;"
         );
         assert_eq!(mermaid("Stap: 1; #2 %%\nnieuw"), "Stap, 1, 2 nieuw");
