@@ -48,7 +48,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Simulate reporters' journeys through a procedure and measure them.
     #[command(
-        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1)."
+        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1)."
     )]
     Simulate(SimulateArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
