@@ -158,5 +158,15 @@ fn select_ignore_and_thresholds() {
         "{}",
         out.stderr
     );
+    // The statistical rules' settings cannot apply either.
+    for flag in [
+        &["--silence", "4w"][..],
+        &["--silence-tolerance", "0.2"],
+        &["--deadline-tolerance", "0.2"],
+    ] {
+        let out =
+            run(&[&["gaps", "rijk/klacht", "--structural-only"][..], flag].concat()).expect_code(2);
+        assert!(out.stderr.contains("cannot be used with"), "{}", out.stderr);
+    }
     run(&["gaps", "rijk/klacht", "--runs", "0"]).expect_code(2);
 }

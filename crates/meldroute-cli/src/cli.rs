@@ -358,13 +358,13 @@ pub struct GapsArgs {
     #[arg(long)]
     pub structural_only: bool,
     /// A silence longer than this is long (e.g. 6w, 30d).
-    #[arg(long, default_value = "6w", value_parser = parse_duration)]
+    #[arg(long, default_value = "6w", value_parser = parse_duration, conflicts_with = "structural_only")]
     pub silence: meldroute_core::Duration,
     /// Largest acceptable share of journeys with a long silence.
-    #[arg(long, default_value_t = 0.10)]
+    #[arg(long, default_value_t = 0.10, conflicts_with = "structural_only")]
     pub silence_tolerance: f64,
     /// Largest acceptable share of journeys that miss a deadline.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, conflicts_with = "structural_only")]
     pub deadline_tolerance: f64,
     /// Only these rules (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',')]
