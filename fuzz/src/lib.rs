@@ -5,6 +5,8 @@
 //! The targets themselves live in `fuzz_targets/`; see docs/fuzzing.md.
 
 pub mod generate;
+pub mod outputs;
+pub mod stats;
 
 use std::sync::OnceLock;
 
@@ -46,20 +48,52 @@ fn bundled() -> &'static Library {
     BUNDLED.get_or_init(|| Library::with_bundled(Limits::default()))
 }
 
+/// The bundled library with small limits on what the user's files may
+/// take together (16 steps a procedure, 48 steps and 12 kB in all), so
+/// that sets of generated files run into them.
+fn bundled_tight() -> &'static Library {
+    static BUNDLED: OnceLock<Library> = OnceLock::new();
+    BUNDLED.get_or_init(|| {
+        Library::with_bundled(Limits {
+            max_procedure_steps: 16,
+            max_library_steps: 48,
+            max_library_bytes: 12 * 1024,
+            ..Limits::DEFAULT
+        })
+    })
+}
+
 /// Loads `data` as `meldroute validate FILE` does and runs every rule.
 pub fn load(data: &[u8]) -> Loaded {
-    let mut lib = bundled().clone();
-    let targets: Vec<EntryId> = match std::str::from_utf8(data) {
-        // What `load::read_source` makes of a UTF-8 file within the size
-        // limit (every input is: libFuzzer's -max_len is far below 1 MiB).
-        Ok(text) => lib
-            .load_source(SourceFile::new("fuzz.yaml", text), Origin::User)
-            .into_iter()
-            .collect(),
-        // Not UTF-8: go through a real file, so the rejection and its
-        // located diagnostic are exercised exactly as the CLI reaches them.
-        Err(_) => load_through_file(&mut lib, data),
-    };
+    load_named("fuzz.yaml", data)
+}
+
+/// [`load`], the file called `name`.
+pub fn load_named(name: &str, data: &[u8]) -> Loaded {
+    load_set(&[(name, data)], false)
+}
+
+/// Loads several files (name, bytes) into one library next to the bundled
+/// one, in the order given, as `meldroute validate DIR` loads the files
+/// below a directory (sorted by path), and runs every rule over all of
+/// them together. `tight` loads with small library limits.
+pub fn load_set<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)], tight: bool) -> Loaded {
+    let mut lib = if tight { bundled_tight() } else { bundled() }.clone();
+    let mut targets: Vec<EntryId> = Vec::new();
+    for (i, (name, data)) in files.iter().enumerate() {
+        let data = data.as_ref();
+        match std::str::from_utf8(data) {
+            // What `load::read_source` makes of a UTF-8 file within the
+            // size limit (every input is: libFuzzer's -max_len is far
+            // below 1 MiB).
+            Ok(text) => {
+                targets.extend(lib.load_source(SourceFile::new(name.as_ref(), text), Origin::User))
+            }
+            // Not UTF-8: go through a real file, so the rejection and its
+            // located diagnostic are exercised exactly as the CLI reaches them.
+            Err(_) => targets.extend(load_through_file(&mut lib, data, i)),
+        }
+    }
     let mut findings: Vec<Diagnostic> = lib.user_load_errors().cloned().collect();
     findings.extend(catalogue::check(&lib, &targets));
     diag::sort(&mut findings);
@@ -75,13 +109,13 @@ pub fn load(data: &[u8]) -> Loaded {
 
 /// Writes `data` to a scratch file of this process and loads it with
 /// [`Library::load_file`].
-fn load_through_file(lib: &mut Library, data: &[u8]) -> Vec<EntryId> {
+fn load_through_file(lib: &mut Library, data: &[u8], n: usize) -> Vec<EntryId> {
     let dir = if std::path::Path::new("/dev/shm").is_dir() {
         std::path::PathBuf::from("/dev/shm")
     } else {
         std::env::temp_dir()
     };
-    let path = dir.join(format!("meldroute-fuzz-{}.yaml", std::process::id()));
+    let path = dir.join(format!("meldroute-fuzz-{}-{n}.yaml", std::process::id()));
     std::fs::write(&path, data).expect("cannot write the scratch file");
     let loaded = lib
         .load_file(&path)
@@ -120,10 +154,10 @@ pub fn check_diagnostic(lib: &Library, d: &Diagnostic) {
         let _ = file.line_column(label.span.end);
         let _ = file.line_text(line);
     }
-    // The renderer must take every finding: both styles, no panic, and no
-    // template left unfilled (a debug assertion in meldroute-diagnostics).
-    let _ = meldroute_diagnostics::render::human(lib, d);
-    let _ = meldroute_diagnostics::render::short(lib, d);
+    // The renderer must take every finding: every style, no panic, no
+    // template left unfilled (a debug assertion in meldroute-diagnostics),
+    // nothing a terminal would act on, JSON that parses.
+    outputs::diagnostic(lib, d, &[]);
 }
 
 /// What `meldroute simulate`, `trace`, `render --view journey` and `gaps`
