@@ -31,35 +31,6 @@ pub fn assert_terminal_safe(what: &str, text: &str, one_line: bool) {
     }
 }
 
-/// The notes `meldroute gaps` prints under a finding (route, share, basis,
-/// reason it is accepted).
-pub fn gap_notes(lib: &Library, f: &Finding) -> Vec<(&'static str, String)> {
-    let mut notes = Vec::new();
-    if !f.route.is_empty() {
-        let p = &lib.entry(f.entry).procedure;
-        notes.push((
-            "route",
-            text::route(p, &f.route, " -> ", |t| text::cut(t, 80)),
-        ));
-    }
-    if let Some(share) = f.share {
-        notes.push((
-            "journeys affected",
-            format!(
-                "{} of all simulated journeys",
-                meldroute_render::figures::percent(share)
-            ),
-        ));
-    }
-    if let Some(basis) = &f.basis {
-        notes.push(("basis", basis.clone()));
-    }
-    if let Some(reason) = &f.accepted {
-        notes.push(("accepted", reason.clone()));
-    }
-    notes
-}
-
 /// One diagnostic through every renderer: short, human, human with notes
 /// (as `gaps` prints it) and JSON (parsed back, its texts as rendered).
 pub fn diagnostic(lib: &Library, d: &Diagnostic, notes: &[(&str, String)]) {
@@ -127,7 +98,7 @@ pub fn findings(lib: &Library, findings: &[Finding]) {
                 f.diagnostic.code
             );
         }
-        let notes = gap_notes(lib, f);
+        let notes = text::gap_notes(lib, f);
         diagnostic(lib, &f.diagnostic, &notes);
         let ids: Vec<&str> = f.route.ids(p).collect();
         let json = serde_json::json!({
@@ -251,34 +222,22 @@ pub fn compare_tables(rows: &[Row]) {
     assert_eq!(back.as_array().map(Vec::len), Some(rows.len()));
 }
 
-/// `output::inert_cell` of the CLI: a cell a spreadsheet shows as text.
-fn inert_cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
-}
-
+/// The CSV `meldroute compare --format csv` writes reads back cell for
+/// cell, with formula-like text cells neutralised.
 fn csv(header: &[String], cells: &[Vec<String>]) {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).expect("header");
-    for row in cells {
-        w.write_record(row.iter().map(|c| inert_cell(c)))
-            .expect("row");
-    }
-    let bytes = w.into_inner().expect("CSV written");
+    let text = meldroute_render::table::csv(header, cells).expect("CSV written");
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(&bytes[..]);
+        .from_reader(text.as_bytes());
     let mut n = 0;
     for (i, record) in r.records().enumerate() {
         let record = record.expect("CSV reads back");
         assert_eq!(record.len(), header.len(), "CSV record {i}");
         if i > 0 {
             for (cell, written) in record.iter().zip(&cells[i - 1]) {
-                assert_eq!(cell, inert_cell(written), "CSV cell");
+                assert_eq!(cell, text::inert_cell(written), "CSV cell");
                 assert!(
-                    !cell.starts_with(['=', '+', '-', '@']),
+                    !cell.starts_with(['=', '+', '-', '@']) || cell.parse::<f64>().is_ok(),
                     "CSV formula {cell:?}"
                 );
             }
@@ -288,42 +247,24 @@ fn csv(header: &[String], cells: &[Vec<String>]) {
     assert_eq!(n, cells.len() + 1, "CSV records");
 }
 
+/// The Markdown table: one line per row with as many cells as the header,
+/// no raw markup, nothing a terminal would act on.
 fn markdown(header: &[String], cells: &[Vec<String>]) {
-    let esc = |s: &str| {
-        render::inert(s)
-            .replace('|', "\\|")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let line = |row: &[String]| {
-        format!(
-            "| {} |",
-            row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
-        )
-    };
+    let md = meldroute_render::table::markdown(header, cells);
     let count = |l: &str| l.replace("\\|", "").matches('|').count();
-    let head = line(header);
-    for row in cells {
-        let l = line(row);
-        assert_terminal_safe("markdown", &l, true);
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines.len(), cells.len() + 2, "Markdown lines:\n{md}");
+    for l in &lines {
+        assert_terminal_safe("markdown", l, true);
         assert!(!l.contains('<'), "raw markup in Markdown: {l}");
-        assert_eq!(count(&l), count(&head), "Markdown cells: {l}");
+        assert_eq!(count(l), count(lines[0]), "Markdown cells: {l}");
     }
 }
 
 fn table(header: &[String], cells: &[Vec<String>]) {
-    use comfy_table::{CellAlignment, Table, presets};
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING).set_header(header.to_vec());
-    for row in cells {
-        t.add_row(row.iter().map(|c| render::inert(c)).collect::<Vec<_>>());
-    }
-    for i in 1..t.column_count() {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    assert_terminal_safe("compare table", &t.to_string(), false);
+    let t = meldroute_render::table::aligned(header, cells);
+    assert_terminal_safe("compare table", &t, false);
+    assert_eq!(t.lines().count(), cells.len() + 1, "table lines:\n{t}");
 }
 
 /// The HTML report: every inline SVG (taken out between `<svg` and its

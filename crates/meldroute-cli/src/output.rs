@@ -44,22 +44,6 @@ macro_rules! errln {
     };
 }
 
-/// Drops the padding comfy-table leaves at line ends (diff-friendly output).
-pub fn trim_lines(text: &str) -> String {
-    text.lines()
-        .map(|l| l.trim_end().strip_prefix(' ').unwrap_or(l.trim_end()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A CSV cell that a spreadsheet shows as text, never runs as a formula.
-pub fn inert_cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
-}
-
 /// Where an output file goes once symbolic links are followed, and how it
 /// is written there.
 #[derive(Debug)]
@@ -358,19 +342,5 @@ mod temp {
                 }
             });
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inert_cell;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(inert_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
-        assert_eq!(inert_cell("+1"), "'+1");
-        assert_eq!(inert_cell("-1"), "'-1");
-        assert_eq!(inert_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(inert_cell("rijk/klacht"), "rijk/klacht");
     }
 }

@@ -1,9 +1,66 @@
 //! The comparison as a table: column names with their units and each
 //! procedure's cells, for the terminal, Markdown, CSV and the HTML report.
 
+use comfy_table::{CellAlignment, Table, presets};
 use meldroute_core::compare::Row;
 
+use crate::diagnostics::inert;
 use crate::figures::{days_weeks, percent};
+use crate::text::{inert_cell, trim_lines};
+
+/// Rows as aligned text for a terminal: the first column left, the others
+/// right, no borders, no padding at line ends.
+pub fn aligned(header: &[String], cells: &[Vec<String>]) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING).set_header(header.to_vec());
+    for row in cells {
+        t.add_row(row.iter().map(|c| inert(c)).collect::<Vec<_>>());
+    }
+    for i in 1..t.column_count() {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    trim_lines(&t.to_string())
+}
+
+/// Rows as a Markdown table (numbers right-aligned), one line per row:
+/// `|` escaped, markup written as entities.
+pub fn markdown(header: &[String], cells: &[Vec<String>]) -> String {
+    let esc = |s: &str| {
+        inert(s)
+            .replace('|', "\\|")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let line = |row: &[String]| {
+        format!(
+            "| {} |\n",
+            row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        )
+    };
+    let mut out = line(header);
+    let align: Vec<&str> = (0..header.len())
+        .map(|i| if i == 0 { "---" } else { "---:" })
+        .collect();
+    out.push_str(&format!("|{}|\n", align.join("|")));
+    for row in cells {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+/// Rows as RFC 4180 CSV; a text cell a spreadsheet would run as a formula
+/// is prefixed with `'` ([`inert_cell`]).
+pub fn csv(header: &[String], cells: &[Vec<String>]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for row in cells {
+        w.write_record(row.iter().map(|c| inert_cell(c)))?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
 
 /// The external bodies any row escalates to, sorted.
 pub fn bodies(rows: &[Row]) -> Vec<String> {

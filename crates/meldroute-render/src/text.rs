@@ -129,6 +129,49 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Drops the padding comfy-table leaves at line ends (diff-friendly output).
+pub fn trim_lines(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_end().strip_prefix(' ').unwrap_or(l.trim_end()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A CSV cell that a spreadsheet shows as text, never runs as a formula.
+pub fn inert_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+/// The notes `meldroute gaps` prints under a finding: its route (titles
+/// cut to 80 characters), the share of journeys affected, the basis and
+/// the reason the file accepts it.
+pub fn gap_notes(library: &meldroute_core::Library, f: &Finding) -> Vec<(&'static str, String)> {
+    let mut notes = Vec::new();
+    if !f.route.is_empty() {
+        let p = &library.entry(f.entry).procedure;
+        notes.push(("route", route(p, &f.route, " -> ", |t| cut(t, 80))));
+    }
+    if let Some(share) = f.share {
+        notes.push((
+            "journeys affected",
+            format!(
+                "{} of all simulated journeys",
+                crate::figures::percent(share)
+            ),
+        ));
+    }
+    if let Some(basis) = &f.basis {
+        notes.push(("basis", basis.clone()));
+    }
+    if let Some(reason) = &f.accepted {
+        notes.push(("accepted", reason.clone()));
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +188,11 @@ mod tests {
             mermaid("<script>x</script> <img src=x onerror=\"a&b\">"),
             "#lt;script#gt;x#lt;/script#gt; #lt;img src=x onerror=#quot;a#amp;b#quot;#gt;"
         );
+        assert_eq!(inert_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(inert_cell("+1"), "'+1");
+        assert_eq!(inert_cell("-1"), "'-1");
+        assert_eq!(inert_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert_cell("rijk/klacht"), "rijk/klacht");
         assert_eq!(thousands(7968), "7,968");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(100), "100");

@@ -7,7 +7,7 @@ use meldroute_core::gaps::{Finding, GapOptions};
 use meldroute_core::{EntryId, Library, Severity};
 use serde::Serialize;
 
-use super::{out, outln, percent};
+use super::{out, outln};
 use crate::cli::{GapsArgs, GapsFormat};
 use meldroute_render::diagnostics::{self, inert};
 use meldroute_render::text;
@@ -114,26 +114,7 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
         let (shown, hidden) = text::shown(&mine);
         for f in shown {
             outln!(out);
-            let mut notes = Vec::new();
-            if !f.route.is_empty() {
-                let p = &lib.entry(f.entry).procedure;
-                notes.push((
-                    "route",
-                    text::route(p, &f.route, " -> ", |t| text::cut(t, 80)),
-                ));
-            }
-            if let Some(share) = f.share {
-                notes.push((
-                    "journeys affected",
-                    format!("{} of all simulated journeys", percent(share)),
-                ));
-            }
-            if let Some(basis) = &f.basis {
-                notes.push(("basis", basis.clone()));
-            }
-            if let Some(reason) = &f.accepted {
-                notes.push(("accepted", reason.clone()));
-            }
+            let notes = text::gap_notes(lib, f);
             out!(
                 out,
                 "{}",

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::outln;
 use crate::cli::{ListArgs, ListFormat};
-use crate::output::trim_lines;
+use meldroute_render::text::trim_lines;
 
 #[derive(Serialize)]
 struct Row<'a> {

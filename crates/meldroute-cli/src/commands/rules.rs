@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{out, outln};
 use crate::cli::{RulesArgs, RulesFormat};
-use crate::output::trim_lines;
+use meldroute_render::text::trim_lines;
 
 #[derive(Serialize)]
 struct JsonRule {

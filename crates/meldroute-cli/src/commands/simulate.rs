@@ -11,8 +11,8 @@ use meldroute_core::stats::DurationStats;
 
 use super::{days_weeks, load_model, out, outln, percent};
 use crate::cli::{SimFormat, SimulateArgs};
-use crate::output::{inert_cell, trim_lines};
 use meldroute_render::diagnostics::inert;
+use meldroute_render::text::{inert_cell, trim_lines};
 
 pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let (_lib, model) = match load_model(&args.procedure, &args.limits)? {

@@ -7,8 +7,8 @@ use meldroute_core::sim;
 
 use super::{days_weeks, load_model, outln};
 use crate::cli::TraceArgs;
-use crate::output::trim_lines;
 use meldroute_render::diagnostics::inert;
+use meldroute_render::text::trim_lines;
 
 pub fn run(out: &mut String, args: &TraceArgs) -> anyhow::Result<ExitCode> {
     let (_lib, model) = match load_model(&args.procedure, &args.limits)? {
