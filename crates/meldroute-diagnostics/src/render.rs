@@ -163,31 +163,38 @@ pub fn inert_lines(text: &str) -> String {
     text.split('\n').map(inert).collect::<Vec<_>>().join("\n")
 }
 
-/// A character a terminal does not show as itself (see [`inert`]).
+/// A character a terminal does not show as itself (see [`inert`]): a
+/// control character, a Unicode default-ignorable code point
+/// (DerivedCoreProperties.txt: zero-width characters, bidirectional
+/// marks and controls, fillers, variation selectors, tags, …), another
+/// format character (category Cf), a line or paragraph separator, an
+/// interlinear annotation or a non-character.
 fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            // Soft hyphen, Arabic letter mark, Hangul fillers, Mongolian
-            // vowel separator.
-            '\u{ad}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{180e}'
-            // Zero-width space, non-joiner, joiner; left-to-right and
-            // right-to-left marks.
+            // Default_Ignorable_Code_Point.
+            '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
             | '\u{200b}'..='\u{200f}'
-            // Line and paragraph separators, bidirectional embeddings and
-            // overrides.
-            | '\u{2028}'..='\u{202e}'
-            // Word joiner, invisible operators, bidirectional isolates,
-            // deprecated format characters.
+            | '\u{202a}'..='\u{202e}'
             | '\u{2060}'..='\u{206f}'
-            // Byte order mark (zero-width no-break space).
-            | '\u{feff}'
+            | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fff8}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+            // Other format characters (Cf): number signs and marks that
+            // join what follows, Egyptian hieroglyph format controls.
+            | '\u{600}'..='\u{605}' | '\u{6dd}' | '\u{70f}' | '\u{890}' | '\u{891}' | '\u{8e2}'
+            | '\u{110bd}' | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            // Line and paragraph separators.
+            | '\u{2028}' | '\u{2029}'
             // Interlinear annotation.
             | '\u{fff9}'..='\u{fffb}'
             // Non-characters.
             | '\u{fdd0}'..='\u{fdef}'
-            // Tag characters.
-            | '\u{e0000}'..='\u{e007f}'
         )
         || (c as u32 & 0xfffe) == 0xfffe
 }

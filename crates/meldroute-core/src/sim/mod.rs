@@ -358,17 +358,26 @@ pub fn trace(model: &SimModel, seed: u64, max_steps: u32) -> Trace {
 #[cfg(test)]
 mod tests;
 
-/// The most likely route: from the start, the most probable branch at each
-/// step (the first of equals), through escalations, with every step taking
-/// its median duration. Stops after `max_steps` steps (then unfinished).
+/// The most likely route: from the start, at each step the most probable
+/// way on (the first of equals) to a step not yet on the route, through
+/// escalations, with every step taking its median duration. Where every
+/// way on leads back onto the route (a loop is more likely than its way
+/// out), the route takes the shortest way to an end instead, so it visits
+/// each step at most twice and ends however likely the loops are. Stops
+/// after `max_steps` steps (then unfinished), which only a model with no
+/// way to an end reaches.
 pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
     let mut steps = Vec::new();
     let (mut t, mut step) = (0.0f64, model.start);
     let (mut report, mut last_contact) = (false, 0.0f64);
+    let mut on_route = vec![false; model.steps.len()];
+    // The shortest way to an end, once taken.
+    let mut planned: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
     let outcome = loop {
         if steps.len() as u32 >= max_steps {
             break None;
         }
+        on_route[step as usize] = true;
         let st = &model.steps[step as usize];
         let begin = t;
         t += st.duration.median();
@@ -386,19 +395,78 @@ pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
         if st.contact {
             last_contact = t;
         }
-        step = match &st.go {
-            Go::Step(next) | Go::Escalate { step: next, .. } => *next,
-            Go::Branch { from, len } => {
-                let mut best = (f64::MIN, model.branches_of(*from, *len)[0].1);
-                for (p, to) in model.branch_probabilities(*from, *len) {
-                    if p > best.0 {
-                        best = (p, to);
-                    }
+        if let Go::End(o) = st.go {
+            break Some(o);
+        }
+        if let Some(next) = planned.pop_front() {
+            step = next;
+            continue;
+        }
+        let ways = ways_on(model, step);
+        let fresh = ways.iter().filter(|(_, to)| !on_route[*to as usize]).fold(
+            None,
+            |best: Option<(f64, u32)>, &(p, to)| match best {
+                Some((bp, _)) if bp >= p => best,
+                _ => Some((p, to)),
+            },
+        );
+        step = match fresh {
+            Some((_, to)) => to,
+            None => match shortest_to_end(model, step) {
+                Some(path) => {
+                    planned.extend(path.iter().skip(1));
+                    path[0]
                 }
-                best.1
-            }
-            Go::End(o) => break Some(*o),
+                // No way to an end at all: follow the likeliest way until
+                // the step limit.
+                None => {
+                    ways.iter()
+                        .fold(
+                            (f64::MIN, ways[0].1),
+                            |b, &(p, to)| if p > b.0 { (p, to) } else { b },
+                        )
+                        .1
+                }
+            },
         };
     };
     Trace { steps, outcome }
+}
+
+/// The ways on from `step`: probability and target, in file order.
+fn ways_on(model: &SimModel, step: u32) -> Vec<(f64, u32)> {
+    match &model.steps[step as usize].go {
+        Go::Step(next) | Go::Escalate { step: next, .. } => vec![(1.0, *next)],
+        Go::Branch { from, len } => model.branch_probabilities(*from, *len).collect(),
+        Go::End(_) => Vec::new(),
+    }
+}
+
+/// The shortest way from `from` to a step that ends the journey (the steps
+/// after `from`), by ways with a probability above zero.
+fn shortest_to_end(model: &SimModel, from: u32) -> Option<Vec<u32>> {
+    let n = model.steps.len();
+    let mut parent = vec![u32::MAX; n];
+    let mut seen = vec![false; n];
+    let mut queue = std::collections::VecDeque::from([from]);
+    seen[from as usize] = true;
+    while let Some(i) = queue.pop_front() {
+        if i != from && matches!(model.steps[i as usize].go, Go::End(_)) {
+            let mut path = vec![i];
+            let mut at = i;
+            while parent[at as usize] != from {
+                at = parent[at as usize];
+                path.push(at);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for (p, to) in ways_on(model, i) {
+            if p > 0.0 && !std::mem::replace(&mut seen[to as usize], true) {
+                parent[to as usize] = i;
+                queue.push_back(to);
+            }
+        }
+    }
+    None
 }
