@@ -63,6 +63,8 @@ pub struct Library {
     entries: Vec<Entry>,
     load_errors: Vec<Diagnostic>,
     read_paths: std::collections::HashMap<std::path::PathBuf, Option<EntryId>>,
+    /// The entry each procedure id resolves to ([`Library::resolve_index`]).
+    by_id: std::collections::HashMap<String, EntryId>,
     /// What the user's files take of the library limits.
     used: load::Used,
 }
@@ -108,12 +110,23 @@ impl Library {
         self.origins.push(origin);
         match parsed {
             Ok(procedure) => {
+                let entry = EntryId::new(self.entries.len());
+                // The first user file with an id wins, over any bundled one.
+                let resolves = match self.by_id.get(procedure.id.as_str()) {
+                    None => true,
+                    Some(&earlier) => {
+                        origin == Origin::User && self.entries[earlier.0].origin == Origin::Bundled
+                    }
+                };
+                if resolves {
+                    self.by_id.insert(procedure.id.value.clone(), entry);
+                }
                 self.entries.push(Entry {
                     file: id,
                     procedure,
                     origin,
                 });
-                Some(EntryId::new(self.entries.len() - 1))
+                Some(entry)
             }
             Err(diag) => {
                 self.load_errors.push(diag);
@@ -209,16 +222,7 @@ impl Library {
 
     /// Id of the entry [`Library::resolve`] returns.
     pub fn resolve_index(&self, id: &str) -> Option<EntryId> {
-        let mut found = None;
-        for (i, e) in self.iter() {
-            if *e.procedure.id == id {
-                if e.origin == Origin::User {
-                    return Some(i);
-                }
-                found = found.or(Some(i));
-            }
-        }
-        found
+        self.by_id.get(id).copied()
     }
 
     /// The id of the bundled procedure with this id.

@@ -156,7 +156,7 @@ pub fn analyse(
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
 ) -> Vec<Finding> {
-    analyse_keeping_simulations(library, targets, opts, keep).0
+    analyse_with(library, targets, opts, keep, false).0
 }
 
 /// [`analyse`], also returning each target's simulation (by entry id)
@@ -167,32 +167,49 @@ pub(crate) fn analyse_keeping_simulations(
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
 ) -> (Vec<Finding>, HashMap<EntryId, Simulated>) {
-    let mut sims = HashMap::new();
-    // Without a simulation, only the structural rules find anything.
-    for &t in targets.iter().filter(|_| !opts.structural_only) {
-        if let Ok(model) = SimModel::compile(library, t)
-            && let Ok(agg) = sim::simulate(&model, &opts.sim, &|_| {})
-        {
-            let report = SimReport::new(&model, &opts.sim, &agg);
-            sims.insert(t, Simulated { model, agg, report });
-        }
-    }
-    let cx = GapContext {
+    analyse_with(library, targets, opts, keep, true)
+}
+
+/// [`analyse`] and [`analyse_keeping_simulations`]: each target is
+/// simulated just before its rules run, and its simulation is dropped
+/// after them unless `keep`ing, so memory holds one simulation at a time.
+fn analyse_with(
+    library: &Library,
+    targets: &[EntryId],
+    opts: &GapOptions,
+    keep: &dyn Fn(&RuleMeta) -> bool,
+    keep_simulations: bool,
+) -> (Vec<Finding>, HashMap<EntryId, Simulated>) {
+    let mut cx = GapContext {
         library,
         opts,
         graph: LibraryGraph::new(library),
-        sims,
+        sims: HashMap::new(),
     };
+    let mut kept = HashMap::new();
     let mut out = Vec::new();
     for &t in targets {
+        // Without a simulation, only the structural rules find anything.
+        if !opts.structural_only
+            && let Ok(model) = SimModel::compile(library, t)
+            && let Ok(agg) = sim::simulate(&model, &opts.sim, &|_| {})
+        {
+            let report = SimReport::new(&model, &opts.sim, &agg);
+            cx.sims.insert(t, Simulated { model, agg, report });
+        }
         for rule in JOURNEY_RULES.iter().filter(|r| keep(r.meta())) {
             let before = out.len();
             rule.check(&cx, t, &mut out);
             mark_accepted(&library.entry(t).procedure, rule.meta(), &mut out[before..]);
         }
+        if let Some(sim) = cx.sims.remove(&t)
+            && keep_simulations
+        {
+            kept.insert(t, sim);
+        }
     }
     out.sort_by_cached_key(|f| f.diagnostic.sort_key());
-    (out, cx.sims)
+    (out, kept)
 }
 
 /// Marks findings the procedure file accepts, with the file's reason.
