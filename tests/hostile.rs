@@ -161,6 +161,11 @@ fn render_every_view_and_text_format() {
         "render", FIXTURE, "--view", "journey", "--format", "mermaid",
     ]);
     assert_terminal_safe("mermaid", &mermaid);
+    // Mermaid draws labels as HTML: markup from the file is entity codes.
+    assert!(
+        !mermaid.contains(['<', '>']) && mermaid.contains("#lt;script#gt;"),
+        "{mermaid}"
+    );
     for line in mermaid.lines().map(str::trim).filter(|l| !l.is_empty()) {
         assert!(
             line == "journey"
