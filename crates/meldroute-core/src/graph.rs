@@ -206,6 +206,35 @@ impl LibraryGraph {
         loops
     }
 
+    /// True when an edge leads out of the loop `scc` (sorted nodes).
+    pub fn leaves(&self, scc: &[usize]) -> bool {
+        scc.iter().any(|&n| {
+            self.successors(n)
+                .any(|(t, _)| scc.binary_search(&t).is_err())
+        })
+    }
+
+    /// The first [`Arg::MAX_IDS`](meldroute_diagnostics::Arg::MAX_IDS)
+    /// steps of the loop `scc` as a finding in `entry` names them: step
+    /// ids, or `procedure:step` when the loop runs through other
+    /// procedures too.
+    pub fn loop_step_names(&self, library: &Library, scc: &[usize], entry: EntryId) -> Vec<String> {
+        let several = scc.iter().any(|&n| self.step(n).0 != entry);
+        scc.iter()
+            .take(meldroute_diagnostics::Arg::MAX_IDS)
+            .filter_map(|&n| {
+                let (e, s) = self.step(n);
+                let p = &library.entry(e).procedure;
+                let (k, _) = p.steps.entry(s)?;
+                Some(if several {
+                    format!("{}:{}", p.id.as_str(), k.as_str())
+                } else {
+                    k.as_str().to_owned()
+                })
+            })
+            .collect()
+    }
+
     /// Which nodes can reach a node in `targets` (themselves included).
     pub fn reaching(&self, targets: &[bool]) -> Vec<bool> {
         let mut seen = targets.to_vec();

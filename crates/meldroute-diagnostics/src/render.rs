@@ -199,6 +199,19 @@ fn hidden(c: char) -> bool {
         || (c as u32 & 0xfffe) == 0xfffe
 }
 
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `file:line:col: severity[CODE]: message`.
 pub fn short(files: &dyn Files, d: &Diagnostic) -> String {
     let (name, line, col) = locus(files, d);

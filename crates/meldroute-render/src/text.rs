@@ -116,18 +116,7 @@ pub fn shown<'a>(
     (kept, hidden)
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use meldroute_diagnostics::render::thousands;
 
 /// Drops the padding comfy-table leaves at line ends (diff-friendly output).
 pub fn trim_lines(text: &str) -> String {

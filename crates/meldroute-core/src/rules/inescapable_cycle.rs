@@ -48,15 +48,9 @@ impl Rule for InescapableCycle {
     fn check(&self, _: &Context<'_>, _: &Entry, _: &mut Vec<Diagnostic>) {}
 
     fn check_all(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let entries = cx.library.entries();
         let graph = LibraryGraph::new(cx.library);
         for scc in graph.loops() {
-            let inside = |n: usize| scc.binary_search(&n).is_ok();
-            if scc.iter().any(|&n| graph.exits(n))
-                || scc
-                    .iter()
-                    .any(|&n| graph.successors(n).any(|(t, _)| !inside(t)))
-            {
+            if scc.iter().any(|&n| graph.exits(n)) || graph.leaves(&scc) {
                 continue;
             }
             // Report in the first checked procedure that has a step in the loop.
@@ -67,27 +61,8 @@ impl Rule for InescapableCycle {
             else {
                 continue;
             };
-            let ei = entry_id.index();
-            let entry = &entries[ei];
-            let several = scc.iter().any(|&n| graph.step(n).0 != entry_id);
-            let names: Vec<String> = scc
-                .iter()
-                .take(Arg::MAX_IDS)
-                .map(|&n| {
-                    let (e, s) = graph.step(n);
-                    let e = e.index();
-                    let step = entries[e]
-                        .procedure
-                        .steps
-                        .entry(s)
-                        .map_or("?", |(k, _)| k.as_str());
-                    if several {
-                        format!("{}:{step}", entries[e].procedure.id.as_str())
-                    } else {
-                        step.to_owned()
-                    }
-                })
-                .collect();
+            let entry = cx.library.entry(entry_id);
+            let names = graph.loop_step_names(cx.library, &scc, entry_id);
             let Some((key, _)) = entry.procedure.steps.entry(si) else {
                 continue;
             };

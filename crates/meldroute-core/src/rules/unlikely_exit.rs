@@ -3,6 +3,7 @@
 //! may.
 
 use meldroute_diagnostics::Arg;
+use meldroute_diagnostics::render::thousands;
 use nalgebra::{DMatrix, DVector};
 
 use super::{Context, Rule, declare_rule};
@@ -105,15 +106,7 @@ fn steps_in_words(x: f64) -> String {
         return format!("{x:.0e}");
     }
     let scale = 10f64.powi((x.max(1.0).log10().floor() as i32 - 2).max(0));
-    let digits = format!("{:.0}", (x / scale).round() * scale);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    thousands(((x / scale).round() * scale) as u64)
 }
 
 impl Rule for UnlikelyExit {
@@ -123,11 +116,7 @@ impl Rule for UnlikelyExit {
         let graph = LibraryGraph::new(cx.library);
         let limit = f64::from(DEFAULT_MAX_STEPS);
         for scc in graph.loops() {
-            let inside = |n: usize| scc.binary_search(&n).is_ok();
-            let leaves = scc
-                .iter()
-                .any(|&n| graph.successors(n).any(|(t, _)| !inside(t)));
-            if !leaves {
+            if !graph.leaves(&scc) {
                 continue; // no way out: inescapable-cycle
             }
             let Some((entry_id, si)) = scc
@@ -145,21 +134,7 @@ impl Rule for UnlikelyExit {
             let Some((key, _)) = entry.procedure.steps.entry(si) else {
                 continue;
             };
-            let several = scc.iter().any(|&n| graph.step(n).0 != entry_id);
-            let names: Vec<String> = scc
-                .iter()
-                .take(Arg::MAX_IDS)
-                .filter_map(|&n| {
-                    let (e, s) = graph.step(n);
-                    let p = &cx.library.entry(e).procedure;
-                    let (k, _) = p.steps.entry(s)?;
-                    Some(if several {
-                        format!("{}:{}", p.id.as_str(), k.as_str())
-                    } else {
-                        k.as_str().to_owned()
-                    })
-                })
-                .collect();
+            let names = graph.loop_step_names(cx.library, &scc, entry_id);
             let message = if !expected.is_finite() {
                 "a journey in the loop of steps {steps} never leaves it in practice: the chance of its way out is too small to count, so every simulated journey hits the step limit of {limit} steps"
             } else if at_least {
