@@ -260,3 +260,81 @@ fn the_most_likely_route_of_a_likely_loop_ends() {
     assert!(svg.stdout.len() < 50_000, "{} bytes", svg.stdout.len());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// 150 procedures of four steps that escalate into each other in a chain,
+/// each with a deadline: `compare` and `report` keep a bounded amount per
+/// procedure, whatever it reaches. Each report section draws at most 120
+/// steps of its journey map and lists 20 deadlines with a count of the
+/// rest; before, the report kept every procedure's whole simulation (2,000
+/// such files: 4.6 GB, and a 1.25 GB file of journey maps running the
+/// whole chain). A report of more procedures than --max-procedures is
+/// refused before any work, and writes nothing.
+#[test]
+fn comparing_a_chain_of_procedures_keeps_a_bounded_amount_per_procedure() {
+    let dir = temp_dir("bounded-compare");
+    let files = 150;
+    for f in 0..files {
+        let last = if f + 1 == files {
+            "outcome: closed".to_owned()
+        } else {
+            format!("escalate: {{procedure: keten/c{}}}", f + 1)
+        };
+        let text = chain(&format!("keten/c{f}"), 4, |_| "intake", &last).replace(
+            "s1: {title: Stap 1,",
+            "s1: {deadline: {within: 7d, basis: Testtermijn}, title: Stap 1,",
+        );
+        write(&dir, &format!("c{f}.yaml"), &text);
+    }
+    let d = dir.to_string_lossy().into_owned();
+    let out = run(&["compare", &d, "--runs", "200", "--format", "csv"]).expect_code(0);
+    assert_eq!(out.stdout.lines().count(), files + 1, "{}", out.stdout);
+
+    let html = dir.with_extension("html");
+    let h = html.to_string_lossy().into_owned();
+    run(&["report", &d, "--no-graphs", "--runs", "200", "-o", &h]).expect_code(0);
+    let text = std::fs::read_to_string(&html).expect("the report");
+    let section = |f: usize| {
+        let start = text
+            .find(&format!("data-procedure=\"keten/c{f}\""))
+            .expect("a section");
+        let end = text[start..].find("</section>").expect("its end");
+        &text[start..start + end]
+    };
+    let first = section(0);
+    // The journey of the first procedure runs through all 600 steps.
+    assert!(
+        first.contains("the first 120 of 600 steps drawn"),
+        "{first}"
+    );
+    assert_eq!(first.matches(r#"height="10" rx="2""#).count(), 120);
+    let deadlines = &first[first.find("<h3>Deadlines</h3>").expect("deadlines")..];
+    let deadlines = &deadlines[..deadlines.find("</table>").expect("a table")];
+    assert_eq!(
+        deadlines.matches("<tr><td><code>").count(),
+        20,
+        "{deadlines}"
+    );
+    assert!(
+        first.contains("… and 130 more deadlines of the procedures it escalates to"),
+        "{first}"
+    );
+    // The last procedure reaches only itself: drawn whole.
+    let last = section(files - 1);
+    assert!(last.contains("end after"), "{last}");
+    assert!(!last.contains("steps drawn"), "{last}");
+    assert!(!last.contains("more deadlines"), "{last}");
+    assert!(text.len() < files * 80_000, "{} bytes", text.len());
+
+    let refused = dir.with_extension("refused.html");
+    let r = refused.to_string_lossy().into_owned();
+    let out = run(&["report", &d, "--max-procedures", "100", "-o", &r]).expect_code(2);
+    assert!(
+        out.stderr.contains("150 procedures to report on")
+            && out.stderr.contains("--max-procedures"),
+        "{}",
+        out.stderr
+    );
+    assert!(!refused.exists());
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_file(html);
+}

@@ -397,7 +397,7 @@ proptest! {
             prop_assert!(ok, "{line}");
         }
         // The HTML report.
-        let compared = compare_detailed(&lib, &[t], &gap_opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let compared = compare_detailed(&lib, &[t], &gap_opts, true).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let html = report::html(&lib, &compared, &ReportOptions {
             gaps: gap_opts,
             generator: "meldroute test".to_owned(),

@@ -151,7 +151,7 @@ fuzz_target!(|data: &[u8]| {
         sim: opts,
         ..GapOptions::default()
     };
-    let Ok(compared) = compare::compare_detailed(lib, targets, &full) else {
+    let Ok(compared) = compare::compare_detailed(lib, targets, &full, false) else {
         return;
     };
     reached(Stage::Simulated);
@@ -162,7 +162,7 @@ fuzz_target!(|data: &[u8]| {
     );
     for (c, &t) in compared.iter().zip(targets) {
         assert_eq!(c.entry, t, "comparisons in the order given");
-        assert!(c.report.runs == RUNS || c.report.stopped_early);
+        assert!(c.figures.runs == RUNS || c.figures.stopped_early);
         for f in &c.findings {
             check_diagnostic(lib, &f.diagnostic);
             assert_eq!(

@@ -29,7 +29,7 @@ use libfuzzer_sys::arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use meldroute_core::compare;
 use meldroute_core::gaps::{self, GapOptions};
-use meldroute_core::sim::{self, SimModel, SimOptions};
+use meldroute_core::sim::{self, SimModel, SimOptions, SimReport};
 use meldroute_fuzz::generate::RenderSpec;
 use meldroute_fuzz::stats::{Stage, reached};
 use meldroute_fuzz::{MAX_STEPS, RUNS, load_set, outputs};
@@ -123,6 +123,12 @@ fuzz_target!(|data: &[u8]| {
         outputs::assert_svg("journey svg", &journey::svg(&model, &trace, &title));
         outputs::assert_mermaid("journey mermaid", &journey::mermaid(&model, &trace, &title));
     }
+    // `meldroute simulate --format json`.
+    if let Ok(agg) = sim::simulate(&model, &opts, &|_| {}) {
+        let report = SimReport::new(&model, &opts, &agg);
+        let json = serde_json::to_string_pretty(&report).expect("a simulation report serialises");
+        let _: serde_json::Value = serde_json::from_str(&json).expect("simulate JSON parses");
+    }
 
     // `meldroute compare FILE [BUNDLED]` and `meldroute report`.
     let mut targets = vec![target];
@@ -131,21 +137,18 @@ fuzz_target!(|data: &[u8]| {
     {
         targets.push(other);
     }
-    let compared = match compare::compare_detailed(lib, &targets, &full) {
+    let compared = match compare::compare_detailed(lib, &targets, &full, true) {
         Ok(compared) => compared,
         Err(_) => return,
     };
     reached(Stage::Simulated);
-    for c in &compared {
-        let json = serde_json::to_string_pretty(&c.report).expect("a simulation report serialises");
-        let _: serde_json::Value = serde_json::from_str(&json).expect("simulate JSON parses");
-        if let Some(why) = meldroute_render::figures::stopped_early(&c.report) {
-            outputs::assert_terminal_safe(
-                "stopped early",
-                &meldroute_render::diagnostics::inert(&why),
-                true,
-            );
-        }
+    for f in compared.iter().map(|c| &c.figures).filter(|f| f.stopped_early) {
+        let why = meldroute_render::figures::stopped_early(&f.procedure, f.runs, f.max_steps);
+        outputs::assert_terminal_safe(
+            "stopped early",
+            &meldroute_render::diagnostics::inert(&why),
+            true,
+        );
     }
     outputs::compare_tables(&compared.iter().map(|c| c.row.clone()).collect::<Vec<_>>());
 

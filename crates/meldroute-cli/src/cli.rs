@@ -329,6 +329,9 @@ pub struct ReportArgs {
     /// Leave out the graph diagrams, even when Graphviz is installed.
     #[arg(long)]
     pub no_graphs: bool,
+    /// Most procedures in one report (each has its own section).
+    #[arg(long, value_name = "N", default_value_t = meldroute_render::report::DEFAULT_MAX_PROCEDURES)]
+    pub max_procedures: usize,
     #[command(flatten)]
     pub graphviz: GraphvizArgs,
     #[command(flatten)]

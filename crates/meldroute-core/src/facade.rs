@@ -126,10 +126,21 @@ impl Library {
     }
 
     /// The valid `targets` side by side: one comparison per target, in the
-    /// order given, each with the simulation and findings behind it.
-    pub fn compare(&self, targets: &[EntryId], opts: &GapOptions) -> Result<Vec<Compared>, Error> {
+    /// order given, each with the figures and findings behind it, and with
+    /// `distributions`, the distributions of its journeys (for plots).
+    pub fn compare(
+        &self,
+        targets: &[EntryId],
+        opts: &GapOptions,
+        distributions: bool,
+    ) -> Result<Vec<Compared>, Error> {
         self.validated(targets)?;
-        Ok(compare::compare_detailed(self, targets, opts)?)
+        Ok(compare::compare_detailed(
+            self,
+            targets,
+            opts,
+            distributions,
+        )?)
     }
 }
 
@@ -190,7 +201,7 @@ mod tests {
             Err(Error::Invalid(_))
         ));
         assert!(matches!(
-            lib.compare(&[t], &GapOptions::default()),
+            lib.compare(&[t], &GapOptions::default(), false),
             Err(Error::Invalid(_))
         ));
     }

@@ -15,15 +15,13 @@ pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-/// Why a simulation stopped early, in words (`None` when it ran whole):
-/// the one wording every command uses.
-pub fn stopped_early(report: &meldroute_core::sim::SimReport) -> Option<String> {
-    report.stopped_early.then(|| {
-        format!(
-            "the simulation of {} stopped after its first {} journeys: every one hit the step limit of {} steps, so the figures describe no finished journey; look for a loop the journey (almost) never leaves (`meldroute validate` warns of one, MR018), or raise --max-steps",
-            report.procedure, report.runs, report.max_steps
-        )
-    })
+/// Why the simulation of `procedure` stopped early (after `runs`
+/// journeys, each of which hit the step limit `max_steps`), in words: the
+/// one wording every command uses.
+pub fn stopped_early(procedure: &str, runs: u64, max_steps: u32) -> String {
+    format!(
+        "the simulation of {procedure} stopped after its first {runs} journeys: every one hit the step limit of {max_steps} steps, so the figures describe no finished journey; look for a loop the journey (almost) never leaves (`meldroute validate` warns of one, MR018), or raise --max-steps"
+    )
 }
 
 #[cfg(test)]

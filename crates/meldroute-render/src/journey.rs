@@ -15,8 +15,24 @@ const WIDTH: f64 = 1100.0;
 const LANE: f64 = 46.0;
 const TOP: f64 = 96.0;
 
-/// The journey as an SVG document.
-pub fn svg(model: &SimModel, trace: &Trace, title: &str) -> String {
+/// The most steps a journey map draws: beyond this the picture is no
+/// longer readable, and a report with a map per procedure would grow
+/// with the square of a chain of procedures that escalate into each other.
+pub const STEPS_DRAWN: usize = 120;
+
+/// The journey as an SVG document: its first [`STEPS_DRAWN`] steps, and
+/// how the whole journey ends.
+pub fn svg(model: &SimModel, whole: &Trace, title: &str) -> String {
+    let cut_short;
+    let trace = if whole.steps.len() > STEPS_DRAWN {
+        cut_short = Trace {
+            steps: whole.steps[..STEPS_DRAWN].to_vec(),
+            outcome: whole.outcome,
+        };
+        &cut_short
+    } else {
+        whole
+    };
     let layout = Layout::new(model, trace);
     let mut o = String::new();
     header(&mut o, &layout, title);
@@ -34,7 +50,7 @@ pub fn svg(model: &SimModel, trace: &Trace, title: &str) -> String {
         draw_deadline(&mut o, &layout, at, di, &model.deadlines[di as usize]);
     }
     draw_axis(&mut o, &layout);
-    draw_ending(&mut o, &layout, trace);
+    draw_ending(&mut o, &layout, whole);
     o.push_str("</svg>\n");
     o
 }
@@ -326,16 +342,20 @@ fn draw_axis(o: &mut String, layout: &Layout) {
     }
 }
 
-/// How the journey ended, below the axis.
-fn draw_ending(o: &mut String, layout: &Layout, trace: &Trace) {
-    let ending = match trace.outcome {
-        Some(outcome) => format!(
-            "end after {:.1} weeks: {}",
-            layout.end / 7.0,
-            outcome.as_str()
-        ),
+/// How the whole journey ended, below the axis, and what is not drawn.
+fn draw_ending(o: &mut String, layout: &Layout, whole: &Trace) {
+    let end = whole.steps.last().map_or(0.0, |s| s.end).max(1.0);
+    let mut ending = match whole.outcome {
+        Some(outcome) => format!("end after {:.1} weeks: {}", end / 7.0, outcome.as_str()),
         None => "unfinished".to_owned(),
     };
+    if whole.steps.len() > STEPS_DRAWN {
+        ending = format!(
+            "the first {STEPS_DRAWN} of {} steps drawn ({:.1} weeks); the route goes on: {ending}",
+            crate::text::thousands(whole.steps.len() as u64),
+            layout.end / 7.0
+        );
+    }
     let _ = writeln!(
         o,
         r#"<text x="16" y="{:.1}" font-weight="bold">{}</text>"#,

@@ -147,6 +147,12 @@ pub struct Report {
     pub left_out: Vec<(String, String)>,
 }
 
+/// The most procedures a report holds by default: each has a section of
+/// about 70 KB and keeps distributions of about 80 KB while the report is
+/// made, so a report of every procedure a library may hold would run to
+/// gigabytes.
+pub const DEFAULT_MAX_PROCEDURES: usize = 500;
+
 /// The whole report.
 pub fn html(
     library: &Library,
@@ -240,23 +246,24 @@ fn comparison_table(o: &mut String, compared: &[Compared]) {
 }
 
 fn distributions(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
-    let labels: Vec<String> = compared.iter().map(|c| c.row.procedure.clone()).collect();
+    let drawn: Vec<(&str, &compare::Distributions)> = compared
+        .iter()
+        .filter_map(|c| Some((c.row.procedure.as_str(), c.distributions.as_ref()?)))
+        .collect();
     o.push_str("<section id=\"distributions\">\n<h2>Lead time and silence</h2>\n");
     o.push_str("<p class=\"small\">Each line shows, for one procedure, the share of journeys that took at most the time on the horizontal axis. A line further left is faster; a line that rises late leaves reporters waiting. The axis ends at the 99th percentile of the slowest procedure.</p>\n");
-    let lead: Vec<Series> = compared
+    let lead: Vec<Series> = drawn
         .iter()
-        .zip(&labels)
-        .map(|(c, l)| Series {
-            label: l,
-            summary: &c.lead_time,
+        .map(|&(label, d)| Series {
+            label,
+            summary: &d.lead_time,
         })
         .collect();
-    let silence: Vec<Series> = compared
+    let silence: Vec<Series> = drawn
         .iter()
-        .zip(&labels)
-        .map(|(c, l)| Series {
-            label: l,
-            summary: &c.longest_silence,
+        .map(|&(label, d)| Series {
+            label,
+            summary: &d.longest_silence,
         })
         .collect();
     figure(
@@ -306,7 +313,7 @@ fn procedure_section(
 ) -> Result<(), RenderError> {
     let entry = library.entry(c.entry);
     let p = &entry.procedure;
-    let r = &c.report;
+    let r = &c.figures;
     let _ = writeln!(
         o,
         r#"<section class="procedure" id="p{n}" data-procedure="{id}">
@@ -337,7 +344,8 @@ fn procedure_section(
         percent(r.aftercare_rate),
         percent(r.no_contact_after_report),
     );
-    if let Some(why) = crate::figures::stopped_early(r) {
+    if r.stopped_early {
+        let why = crate::figures::stopped_early(&r.procedure, r.runs, r.max_steps);
         let _ = writeln!(
             o,
             "<p class=\"warning\"><strong>Warning:</strong> {}</p>",
@@ -345,36 +353,51 @@ fn procedure_section(
         );
     }
     // Its own distributions, one plot.
-    let series = [
-        Series {
-            label: "lead time",
-            summary: &c.lead_time,
-        },
-        Series {
-            label: "longest silence",
-            summary: &c.longest_silence,
-        },
-    ];
-    o.push_str("<h3>Lead time and longest silence</h3>\n");
-    figure(
-        o,
-        "own",
-        &Plot {
-            title: &p.title,
-            x_label: "weeks",
-            series: &series,
-            marker: Some((42.0, "6 weeks")),
-        },
-        "Share of journeys at or below each duration.",
-    )?;
-    // Journey map.
-    let trace = sim::most_likely(&c.model, opts.gaps.sim.max_steps);
-    let title = format!("{}: most likely route, median durations", p.title);
-    let _ = writeln!(
-        o,
-        "<h3>Journey map</h3>\n<figure class=\"journey\">\n{}\n<figcaption>The most likely route, each step taking its median duration. Shaded: time without contact with the reporter.</figcaption>\n</figure>",
-        embed_svg(&journey::svg(&c.model, &trace, &title), &format!("p{n}-j-"))?
-    );
+    if let Some(d) = &c.distributions {
+        let series = [
+            Series {
+                label: "lead time",
+                summary: &d.lead_time,
+            },
+            Series {
+                label: "longest silence",
+                summary: &d.longest_silence,
+            },
+        ];
+        o.push_str("<h3>Lead time and longest silence</h3>\n");
+        figure(
+            o,
+            "own",
+            &Plot {
+                title: &p.title,
+                x_label: "weeks",
+                series: &series,
+                marker: Some((42.0, "6 weeks")),
+            },
+            "Share of journeys at or below each duration.",
+        )?;
+    }
+    // Journey map: the model is compiled again here, one procedure at a
+    // time, rather than kept for every procedure compared.
+    o.push_str("<h3>Journey map</h3>\n");
+    match sim::SimModel::compile(library, c.entry) {
+        Ok(model) => {
+            let trace = sim::most_likely(&model, opts.gaps.sim.max_steps);
+            let title = format!("{}: most likely route, median durations", p.title);
+            let _ = writeln!(
+                o,
+                "<figure class=\"journey\">\n{}\n<figcaption>The most likely route, each step taking its median duration. Shaded: time without contact with the reporter.</figcaption>\n</figure>",
+                embed_svg(&journey::svg(&model, &trace, &title), &format!("p{n}-j-"))?
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(
+                o,
+                "<p class=\"note\">The journey map is left out: {}.</p>",
+                user(&e.to_string())
+            );
+        }
+    }
     // Graph.
     o.push_str("<h3>Graph of the procedure</h3>\n");
     let drawn = match &opts.graphs {
@@ -424,11 +447,12 @@ fn procedure_section(
 }
 
 fn deadlines(o: &mut String, c: &Compared) {
-    if c.report.deadlines.is_empty() {
+    let f = &c.figures;
+    if f.deadlines.is_empty() {
         return;
     }
     o.push_str("<h3>Deadlines</h3>\n<table><thead><tr><th>step</th><th>within</th><th>from</th><th>basis</th><th>reached</th><th>met</th></tr></thead><tbody>\n");
-    for d in &c.report.deadlines {
+    for d in &f.deadlines {
         let _ = writeln!(
             o,
             "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
@@ -443,6 +467,13 @@ fn deadlines(o: &mut String, c: &Compared) {
             user(&d.basis),
             percent(d.reached),
             percent(d.met),
+        );
+    }
+    if f.deadlines_total > f.deadlines.len() {
+        let _ = writeln!(
+            o,
+            "<tr><td colspan=\"6\">… and {} more deadlines of the procedures it escalates to</td></tr>",
+            crate::text::thousands((f.deadlines_total - f.deadlines.len()) as u64)
         );
     }
     o.push_str("</tbody></table>\n<p class=\"small\">Reached: share of journeys that get to the step; met: share of those that complete it in time.</p>\n");

@@ -14,9 +14,9 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         sim: args.sim.options(),
         ..GapOptions::default()
     };
-    let rows: Vec<compare::Row> = match lib.compare(&targets, &opts) {
+    let rows: Vec<compare::Row> = match lib.compare(&targets, &opts, false) {
         Ok(compared) => {
-            super::warn_stopped_early(compared.iter().map(|c| &c.report));
+            super::warn_stopped_early(&compared);
             compared.into_iter().map(|c| c.row).collect()
         }
         Err(e) => return super::refused(&lib, e),

@@ -135,8 +135,13 @@ fn distinct(named: &[Vec<EntryId>]) -> Vec<EntryId> {
 }
 
 /// Warns on standard error of every simulation that stopped early.
-pub fn warn_stopped_early<'a>(reports: impl Iterator<Item = &'a meldroute_core::sim::SimReport>) {
-    for why in reports.filter_map(meldroute_render::figures::stopped_early) {
+pub fn warn_stopped_early(compared: &[meldroute_core::compare::Compared]) {
+    for f in compared
+        .iter()
+        .map(|c| &c.figures)
+        .filter(|f| f.stopped_early)
+    {
+        let why = meldroute_render::figures::stopped_early(&f.procedure, f.runs, f.max_steps);
         crate::errln!(
             "meldroute: warning: {}",
             meldroute_render::diagnostics::inert(&why)

@@ -15,13 +15,20 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         check_output(path, &args.paths)?;
     }
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
+    if targets.len() > args.max_procedures {
+        anyhow::bail!(
+            "{} procedures to report on, more than the limit of {} (--max-procedures), as the report has a section per procedure; report on fewer files (`meldroute compare` takes any number), or raise --max-procedures",
+            meldroute_render::text::thousands(targets.len() as u64),
+            meldroute_render::text::thousands(args.max_procedures as u64)
+        );
+    }
     let gaps = GapOptions {
         sim: args.sim.options(),
         ..GapOptions::default()
     };
-    let compared = match lib.compare(&targets, &gaps) {
+    let compared = match lib.compare(&targets, &gaps, true) {
         Ok(compared) => {
-            super::warn_stopped_early(compared.iter().map(|c| &c.report));
+            super::warn_stopped_early(&compared);
             compared
         }
         Err(e) => return super::refused(&lib, e),

@@ -46,7 +46,12 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         SimFormat::Csv => out!(out, "{}", csv(&report)?),
         SimFormat::Table => table(out, &report),
     }
-    if let Some(why) = meldroute_render::figures::stopped_early(&report) {
+    if report.stopped_early {
+        let why = meldroute_render::figures::stopped_early(
+            &report.procedure,
+            report.runs,
+            opts.max_steps,
+        );
         crate::errln!("meldroute: error: {}", inert(&why));
         return Ok(ExitCode::from(1));
     }

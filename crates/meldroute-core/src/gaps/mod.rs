@@ -156,37 +156,26 @@ pub fn analyse(
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
 ) -> Vec<Finding> {
-    analyse_with(library, targets, opts, keep, false).0
+    analyse_with(library, targets, opts, keep, &mut |_, _| {})
 }
 
-/// [`analyse`], also returning each target's simulation (by entry id)
-/// so callers that need the figures do not simulate twice.
-pub(crate) fn analyse_keeping_simulations(
+/// [`analyse`], handing each target's simulation to `simulated` (by entry
+/// id) before it is dropped, so callers that need the figures do not
+/// simulate twice. Each target is simulated just before its rules run,
+/// so memory holds one simulation at a time.
+pub(crate) fn analyse_with(
     library: &Library,
     targets: &[EntryId],
     opts: &GapOptions,
     keep: &dyn Fn(&RuleMeta) -> bool,
-) -> (Vec<Finding>, HashMap<EntryId, Simulated>) {
-    analyse_with(library, targets, opts, keep, true)
-}
-
-/// [`analyse`] and [`analyse_keeping_simulations`]: each target is
-/// simulated just before its rules run, and its simulation is dropped
-/// after them unless `keep`ing, so memory holds one simulation at a time.
-fn analyse_with(
-    library: &Library,
-    targets: &[EntryId],
-    opts: &GapOptions,
-    keep: &dyn Fn(&RuleMeta) -> bool,
-    keep_simulations: bool,
-) -> (Vec<Finding>, HashMap<EntryId, Simulated>) {
+    simulated: &mut dyn FnMut(EntryId, &Simulated),
+) -> Vec<Finding> {
     let mut cx = GapContext {
         library,
         opts,
         graph: LibraryGraph::new(library),
         sims: HashMap::new(),
     };
-    let mut kept = HashMap::new();
     let mut out = Vec::new();
     for &t in targets {
         // Without a simulation, only the structural rules find anything.
@@ -202,14 +191,12 @@ fn analyse_with(
             rule.check(&cx, t, &mut out);
             mark_accepted(&library.entry(t).procedure, rule.meta(), &mut out[before..]);
         }
-        if let Some(sim) = cx.sims.remove(&t)
-            && keep_simulations
-        {
-            kept.insert(t, sim);
+        if let Some(sim) = cx.sims.remove(&t) {
+            simulated(t, &sim);
         }
     }
     out.sort_by_cached_key(|f| f.diagnostic.sort_key());
-    (out, kept)
+    out
 }
 
 /// Marks findings the procedure file accepts, with the file's reason.
