@@ -59,3 +59,15 @@ pub fn escalation_chain(
         std::fs::write(dir.join(format!("c{f}.yaml")), text).expect("write");
     }
 }
+
+/// `files` procedures `breed/c0` … of a report and an intake step each, in
+/// `dir`, on their own: the most files the default limits allow, each
+/// with five gap findings.
+#[allow(dead_code, reason = "used by the benchmark, not every test")]
+pub fn many_files(dir: &Path, files: usize) {
+    for f in 0..files {
+        let kind = |i: usize| if i == 0 { "report" } else { "intake" };
+        let text = chain(&format!("breed/c{f}"), 2, kind, "outcome: closed");
+        std::fs::write(dir.join(format!("c{f}.yaml")), text).expect("write");
+    }
+}

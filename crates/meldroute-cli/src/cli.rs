@@ -116,6 +116,9 @@ pub struct LimitArgs {
     /// Most steps of all procedures read together.
     #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_library_steps)]
     pub max_library_steps: usize,
+    /// Most procedure files read together.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_library_files)]
+    pub max_library_files: usize,
 }
 
 impl LimitArgs {
@@ -129,6 +132,7 @@ impl LimitArgs {
             max_procedure_steps: self.max_procedure_steps,
             max_library_bytes: self.max_library_size,
             max_library_steps: self.max_library_steps,
+            max_library_files: self.max_library_files,
         }
     }
 }

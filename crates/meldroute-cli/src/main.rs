@@ -9,21 +9,32 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Writes `out` to standard output. Text for people passes the one
+/// terminal sanitiser, line by line (no copy of the whole output); data
+/// formats (JSON, CSV, DOT, SVG, HTML, Mermaid) are escaped by their
+/// writers.
+fn write_stdout(out: &str, text: bool) -> std::io::Result<()> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if text {
+        for (i, line) in out.split('\n').enumerate() {
+            if i > 0 {
+                stdout.write_all(b"\n")?;
+            }
+            stdout.write_all(meldroute_render::diagnostics::inert(line).as_bytes())?;
+        }
+    } else {
+        stdout.write_all(out.as_bytes())?;
+    }
+    stdout.flush()
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let text = cli.writes_text();
     let mut out = String::new();
     let result = commands::run(&mut out, cli);
-    // Text for people passes the one terminal sanitiser; data formats
-    // (JSON, CSV, DOT, SVG, HTML, Mermaid) are escaped by their writers.
-    if text {
-        out = meldroute_render::diagnostics::inert_lines(&out);
-    }
     // A reader that stops early (`| head`) is not an error.
-    let mut stdout = std::io::stdout().lock();
-    if let Err(err) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
+    if let Err(err) = write_stdout(&out, text)
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {
         errln!("meldroute: error: cannot write output: {err}");

@@ -79,6 +79,8 @@ pub struct Limits {
     pub max_library_bytes: u64,
     /// Most steps of all the user's procedures that one library holds.
     pub max_library_steps: usize,
+    /// Most of the user's files that one library reads.
+    pub max_library_files: usize,
 }
 
 impl Limits {
@@ -91,6 +93,7 @@ impl Limits {
         max_procedure_steps: 10_000,
         max_library_bytes: 16 * 1024 * 1024,
         max_library_steps: 100_000,
+        max_library_files: 10_000,
     };
 }
 
@@ -420,11 +423,13 @@ fn duplicate(file: FileId, dup: &scan::Duplicate) -> Diagnostic {
 }
 
 /// What the user's files read so far take of the limits over all files
-/// together ([`Limits::max_library_bytes`], [`Limits::max_library_steps`]).
+/// together ([`Limits::max_library_bytes`], [`Limits::max_library_steps`],
+/// [`Limits::max_library_files`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Used {
     bytes: u64,
     steps: usize,
+    files: usize,
 }
 
 /// [`parse_procedure`] for a file of the user's, counted in `used` and
@@ -436,12 +441,45 @@ pub(crate) fn parse_counted(
     limits: &Limits,
     used: &mut Used,
 ) -> Result<Procedure, Diagnostic> {
+    used.files = used.files.saturating_add(1);
+    library_files(source, file, used.files, limits)?;
     used.bytes = used.bytes.saturating_add(source.text().len() as u64);
     library_bytes(source, file, used.bytes, limits)?;
     let procedure = parse_procedure(source, file, limits)?;
     library_steps(source, file, &procedure, used.steps, limits)?;
     used.steps = used.steps.saturating_add(procedure.steps.len());
     Ok(procedure)
+}
+
+/// Refuses the user's file that takes the number of files read together
+/// (`total`, this one included) past [`Limits::max_library_files`].
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn library_files(
+    source: &SourceFile,
+    file: FileId,
+    total: usize,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    if total <= limits.max_library_files {
+        return Ok(());
+    }
+    Err(Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        source.byte_span(Pos {
+            line: 1,
+            column: 1,
+            len: 0,
+        }),
+        "this is file {files} read, more than the limit of {limit} files read together",
+    )
+    .with_arg("files", Arg::Count(total as u64))
+    .with_arg("limit", Arg::Count(limits.max_library_files as u64))
+    .with_help(
+        "read fewer files at once, or raise the limit with `--max-library-files` if you trust them",
+    ))
 }
 
 /// Refuses the user's file that takes the bytes of all files read

@@ -33,7 +33,8 @@ pub struct Norm {
     pub basis: &'static str,
 }
 
-const EXTERNAL: &[ProcedureKind] = &[
+/// Kinds of body the reporter has a right to turn to.
+pub(crate) const EXTERNAL: &[ProcedureKind] = &[
     ProcedureKind::Ombudsman,
     ProcedureKind::WhistleblowerAuthority,
 ];

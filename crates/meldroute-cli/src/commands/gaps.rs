@@ -62,20 +62,27 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         GapsFormat::Json => {
-            let rows: Vec<JsonFinding> = findings
-                .iter()
-                .map(|f| JsonFinding {
-                    diagnostic: diagnostics::json(&lib, &f.diagnostic),
-                    procedure: lib.entry(f.entry).procedure.id.as_str(),
-                    path: f.route.ids(&lib.entry(f.entry).procedure).collect(),
-                    path_steps: f.route.len(),
-                    path_omitted: f.route.omitted(),
-                    share: f.share.map(|s| (s * 1e6).round() / 1e6),
-                    basis: f.basis.as_deref(),
-                    accepted: f.accepted.as_deref(),
-                })
-                .collect();
-            outln!(out, "{}", serde_json::to_string_pretty(&rows)?);
+            // Each finding is serialised as it is made: no list of them all
+            // beside the findings and the text.
+            let rows = findings.iter().map(|f| JsonFinding {
+                diagnostic: diagnostics::json(&lib, &f.diagnostic),
+                procedure: lib.entry(f.entry).procedure.id.as_str(),
+                path: f.route.ids(&lib.entry(f.entry).procedure).collect(),
+                path_steps: f.route.len(),
+                path_omitted: f.route.omitted(),
+                share: f.share.map(|s| (s * 1e6).round() / 1e6),
+                basis: f.basis.as_deref(),
+                accepted: f.accepted.as_deref(),
+            });
+            let mut json = Vec::new();
+            serde::Serializer::collect_seq(&mut serde_json::Serializer::pretty(&mut json), rows)?;
+            let json = String::from_utf8(json)?;
+            if out.is_empty() {
+                *out = json;
+            } else {
+                out.push_str(&json);
+            }
+            outln!(out);
         }
         GapsFormat::Human => human(out, &lib, &targets, &findings),
     }
@@ -90,12 +97,16 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Finding]) {
+    let mut by_file: std::collections::HashMap<_, Vec<&Finding>> = std::collections::HashMap::new();
+    for f in findings {
+        by_file
+            .entry(f.diagnostic.primary.file)
+            .or_default()
+            .push(f);
+    }
     for &t in targets {
         let entry = lib.entry(t);
-        let mut mine: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.diagnostic.primary.file == entry.file)
-            .collect();
+        let mut mine = by_file.get(&entry.file).cloned().unwrap_or_default();
         // Most severe first; accepted findings last; then file order.
         mine.sort_by_key(|f| {
             (

@@ -125,13 +125,13 @@ fn load_each(
 
 /// Each procedure once, in the order first named.
 fn distinct(named: &[Vec<EntryId>]) -> Vec<EntryId> {
-    let mut targets = Vec::new();
-    for &t in named.iter().flatten() {
-        if !targets.contains(&t) {
-            targets.push(t);
-        }
-    }
-    targets
+    let mut seen = std::collections::HashSet::new();
+    named
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&t| seen.insert(t))
+        .collect()
 }
 
 /// Warns on standard error of every simulation that stopped early.

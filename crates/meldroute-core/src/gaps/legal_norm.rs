@@ -2,7 +2,6 @@
 
 use meldroute_diagnostics::Arg;
 
-use super::no_escalation_route::reaching_kind;
 use super::{Finding, GapContext, JourneyRule};
 use crate::library::EntryId;
 use crate::meta::declare_rule;
@@ -62,7 +61,7 @@ impl JourneyRule for LegalNorm {
                     .start
                     .as_ref()
                     .and_then(|s| p.steps.index_of(s))
-                    .is_some_and(|s| reaching_kind(cx.library, &cx.graph, entry, kinds)[s]),
+                    .is_some_and(|s| cx.reaching_kind(entry, kinds)[cx.graph.node(entry, s)]),
             };
             if kept {
                 continue;

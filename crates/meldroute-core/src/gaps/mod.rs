@@ -12,7 +12,9 @@ mod missing_feedback;
 mod no_escalation_route;
 mod route;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 pub(crate) use deadline_at_risk::DeadlineAtRisk;
 pub(crate) use legal_norm::LegalNorm;
@@ -113,12 +115,45 @@ pub(crate) struct GapContext<'a> {
     /// Every loaded step as one graph, with escalations.
     pub graph: LibraryGraph,
     sims: HashMap<EntryId, Simulated>,
+    /// [`no_escalation_route::reaching_kind`] of the whole library, by the
+    /// kinds reached, computed once rather than once per procedure.
+    reaching: RefCell<Vec<(Kinds, Rc<Vec<bool>>)>>,
 }
+
+/// Kinds of procedure a route may reach.
+type Kinds = &'static [ProcedureKind];
 
 impl<'a> GapContext<'a> {
     /// The entry with id `i`.
     pub fn entry(&self, i: EntryId) -> &'a Entry {
         self.library.entry(i)
+    }
+
+    /// Per node of [`GapContext::graph`]: whether the reporter can go on
+    /// from it to a procedure of one of `kinds` other than `entry`.
+    pub fn reaching_kind(&self, entry: EntryId, kinds: Kinds) -> Rc<Vec<bool>> {
+        let own = *self.entry(entry).procedure.kind;
+        if kinds.contains(&own) {
+            // Its own steps do not count: not the shared answer.
+            return Rc::new(no_escalation_route::reaching_kind(
+                self.library,
+                &self.graph,
+                kinds,
+                Some(entry),
+            ));
+        }
+        let mut cache = self.reaching.borrow_mut();
+        if let Some((_, r)) = cache.iter().find(|(k, _)| *k == kinds) {
+            return Rc::clone(r);
+        }
+        let r = Rc::new(no_escalation_route::reaching_kind(
+            self.library,
+            &self.graph,
+            kinds,
+            None,
+        ));
+        cache.push((kinds, Rc::clone(&r)));
+        r
     }
 
     /// The simulation of the procedure with id `i`, when it could run.
@@ -175,6 +210,7 @@ pub(crate) fn analyse_with(
         opts,
         graph: LibraryGraph::new(library),
         sims: HashMap::new(),
+        reaching: RefCell::new(Vec::new()),
     };
     let mut out = Vec::new();
     for &t in targets {

@@ -8,6 +8,7 @@ use crate::graph::LibraryGraph;
 use crate::library::{EntryId, Library};
 use crate::meta::declare_rule;
 use crate::model::{ProcedureKind, StepKind};
+use crate::norms::EXTERNAL;
 
 declare_rule! {
     /// ### What it does
@@ -43,33 +44,24 @@ declare_rule! {
     }
 }
 
-/// Kinds of body the reporter has a right to turn to.
-pub const EXTERNAL: &[ProcedureKind] = &[
-    ProcedureKind::Ombudsman,
-    ProcedureKind::WhistleblowerAuthority,
-];
-
-/// Per step of `entry`: whether the reporter can go on from it to a
-/// procedure of one of `kinds` (other than `entry` itself), through
-/// branches with a probability above zero and escalations.
-pub fn reaching_kind(
+/// Per step of the whole library: whether the reporter can go on from it
+/// to a procedure of one of `kinds` other than `except`, through branches
+/// with a probability above zero and escalations.
+pub(crate) fn reaching_kind(
     library: &Library,
     graph: &LibraryGraph,
-    entry: EntryId,
     kinds: &[ProcedureKind],
+    except: Option<EntryId>,
 ) -> Vec<bool> {
     let mut targets = vec![false; graph.len()];
     for (e, other) in library.iter() {
-        if e != entry && kinds.contains(&*other.procedure.kind) {
+        if Some(e) != except && kinds.contains(&*other.procedure.kind) {
             for s in 0..other.procedure.steps.len() {
                 targets[graph.node(e, s)] = true;
             }
         }
     }
-    let reaching = graph.reaching(&targets);
-    (0..library.entry(entry).procedure.steps.len())
-        .map(|s| reaching[graph.node(entry, s)])
-        .collect()
+    graph.reaching(&targets)
 }
 
 impl JourneyRule for NoEscalationRoute {
@@ -81,10 +73,10 @@ impl JourneyRule for NoEscalationRoute {
         ) {
             return;
         }
-        let reaching = reaching_kind(cx.library, &cx.graph, entry, EXTERNAL);
+        let reaching = cx.reaching_kind(entry, EXTERNAL);
         let witnesses = Witnesses::new(p, &|_| false);
         for (i, (key, step)) in p.steps.iter().enumerate() {
-            if *step.kind != StepKind::Decision || reaching[i] {
+            if *step.kind != StepKind::Decision || reaching[cx.graph.node(entry, i)] {
                 continue;
             }
             let path = witnesses.from(i).unwrap_or_else(|| vec![i]);

@@ -1,10 +1,13 @@
 //! MR011 duplicate-id: procedure ids are unique across the files checked together.
 
+use std::collections::HashMap;
+
 use meldroute_diagnostics::Arg;
 
 use super::{Context, Rule, declare_rule};
 use crate::diag::Diagnostic;
 use crate::library::Entry;
+use crate::library::EntryId;
 
 declare_rule! {
     /// ### What it does
@@ -42,15 +45,15 @@ impl Rule for DuplicateId {
     fn check(&self, _: &Context<'_>, _: &Entry, _: &mut Vec<Diagnostic>) {}
 
     fn check_all(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (n, &i) in cx.targets.iter().enumerate() {
+        // The first target with each id.
+        let mut firsts: HashMap<&str, EntryId> = HashMap::with_capacity(cx.targets.len());
+        for &i in cx.targets {
             let entry = cx.library.entry(i);
             let id = &entry.procedure.id;
-            let Some(&first) = cx.targets[..n]
-                .iter()
-                .find(|&&j| *cx.library.entry(j).procedure.id == **id)
-            else {
+            let first = *firsts.entry(id.value.as_str()).or_insert(i);
+            if first == i {
                 continue;
-            };
+            }
             let first = cx.library.entry(first);
             let first_name = cx.library.file(first.file).name();
             out.push(

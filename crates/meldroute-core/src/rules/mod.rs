@@ -1,13 +1,15 @@
 //! Validation rules: one file per rule, a plain registry, and the context
 //! they run in.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use meldroute_diagnostics::Arg;
 
 use crate::diag::{self, Diagnostic};
 use crate::library::{Entry, EntryId, Library};
-use crate::source::Pos;
+use crate::source::{FileId, Pos};
 
 mod branch_probability;
 mod conflicting_exits;
@@ -92,6 +94,8 @@ pub struct Context<'a> {
     pub targets: &'a [EntryId],
     /// The journey rules (`accept` entries name one of them).
     pub journey_rules: &'a [&'static RuleMeta],
+    /// Steps that are escalated into by name, by procedure id, built once.
+    entry_points: OnceLock<HashMap<&'a str, Vec<(FileId, &'a str)>>>,
 }
 
 impl<'a> Context<'a> {
@@ -105,7 +109,32 @@ impl<'a> Context<'a> {
             library,
             targets,
             journey_rules,
+            entry_points: OnceLock::new(),
         }
+    }
+
+    /// The steps of `procedure` that a loaded step escalates into by name
+    /// (`escalate: {procedure, step}`), each with the file of the step that
+    /// escalates. One pass over the library, the first time it is asked
+    /// for, so a rule asking for each procedure stays linear.
+    pub fn entry_points(&self, procedure: &str) -> &[(FileId, &'a str)] {
+        let index = self.entry_points.get_or_init(|| {
+            let mut index: HashMap<&'a str, Vec<(FileId, &'a str)>> = HashMap::new();
+            for e in self.library.entries() {
+                for (_, step) in e.procedure.steps.iter() {
+                    if let Some(esc) = &step.escalate
+                        && let Some(to) = &esc.step
+                    {
+                        index
+                            .entry(esc.procedure.value.as_str())
+                            .or_default()
+                            .push((e.file, to.value.as_str()));
+                    }
+                }
+            }
+            index
+        });
+        index.get(procedure).map_or(&[], Vec::as_slice)
     }
 
     /// Byte span of `pos` in the file of `entry`.

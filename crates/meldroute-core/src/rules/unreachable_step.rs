@@ -50,14 +50,11 @@ impl Rule for UnreachableStep {
         let mut roots = vec![start];
         // Entry points from other procedures (an escalation into the same
         // procedure cannot make a step reachable that is not already).
-        for other in cx.library.entries().iter().filter(|o| o.file != entry.file) {
-            for (_, step) in other.procedure.steps.iter() {
-                if let Some(esc) = &step.escalate
-                    && *esc.procedure == *p.id
-                    && let Some(i) = esc.step.as_ref().and_then(|s| p.steps.index_of(s))
-                {
-                    roots.push(i);
-                }
+        for &(file, step) in cx.entry_points(&p.id) {
+            if file != entry.file
+                && let Some(i) = p.steps.index_of(step)
+            {
+                roots.push(i);
             }
         }
         let reached = StepGraph::new(p).reachable_from(&roots);
