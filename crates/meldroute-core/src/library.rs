@@ -67,6 +67,8 @@ pub struct Library {
     by_id: std::collections::HashMap<String, EntryId>,
     /// What the user's files take of the library limits.
     used: load::Used,
+    /// User files not read because the library was full.
+    unread: usize,
 }
 
 impl Library {
@@ -101,6 +103,10 @@ impl Library {
     /// Parses `file` and adds it; returns the entry's id, or `None` when it
     /// could not be parsed (the diagnostic is in [`Library::load_errors`]).
     pub fn load_source(&mut self, file: SourceFile, origin: Origin) -> Option<EntryId> {
+        if origin == Origin::User && self.used.full(&self.limits) {
+            self.unread += 1;
+            return None;
+        }
         let id = FileId::new(self.files.len());
         let parsed = match origin {
             Origin::User => load::parse_counted(&file, id, &self.limits, &mut self.used),
@@ -148,6 +154,10 @@ impl Library {
     }
 
     fn read_file(&mut self, path: &Path) -> Result<Option<EntryId>, ReadError> {
+        if self.used.full(&self.limits) {
+            self.unread += 1;
+            return Ok(None);
+        }
         match load::read_source(path, &self.limits)? {
             Ok(file) => Ok(self.load_source(file, Origin::User)),
             Err(rejected) => {
@@ -272,6 +282,14 @@ impl Library {
         self.load_errors
             .iter()
             .filter(|d| self.origins[d.primary.file.index()] == Origin::User)
+    }
+
+    /// The user's files that were not read because the files before them
+    /// took the library past its size or file limit
+    /// ([`Limits::max_library_bytes`], [`Limits::max_library_files`]); the
+    /// file that crossed the limit has an error in [`Library::load_errors`].
+    pub fn unread(&self) -> usize {
+        self.unread
     }
 
     /// The limits in force.

@@ -432,6 +432,14 @@ pub(crate) struct Used {
     files: usize,
 }
 
+impl Used {
+    /// The files read so far took the library past its size or file limit:
+    /// later files are not read (each would be refused, and kept).
+    pub fn full(&self, limits: &Limits) -> bool {
+        self.files > limits.max_library_files || self.bytes > limits.max_library_bytes
+    }
+}
+
 /// [`parse_procedure`] for a file of the user's, counted in `used` and
 /// refused when it takes the files read together past a library limit.
 #[allow(clippy::result_large_err)] // one per file, never on a hot path
@@ -478,7 +486,7 @@ fn library_files(
     .with_arg("files", Arg::Count(total as u64))
     .with_arg("limit", Arg::Count(limits.max_library_files as u64))
     .with_help(
-        "read fewer files at once, or raise the limit with `--max-library-files` if you trust them",
+        "read fewer files at once, or raise the limit with `--max-library-files` if you trust them; the files after this one are not read",
     ))
 }
 
@@ -504,7 +512,7 @@ fn library_bytes(
     )
     .with_arg("bytes", Arg::Count(total))
     .with_arg("limit", Arg::Count(limits.max_library_bytes))
-    .with_help("read fewer files at once, or raise the limit with `--max-library-size` if you trust them"))
+    .with_help("read fewer files at once, or raise the limit with `--max-library-size` if you trust them; the files after this one are not read"))
 }
 
 /// Refuses the user's procedure that takes the steps of all procedures

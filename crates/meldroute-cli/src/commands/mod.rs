@@ -109,16 +109,27 @@ fn load_each(
     let mut lib = Library::with_bundled(limits.limits());
     let mut named = Vec::with_capacity(paths.len());
     for path in paths {
-        let read = lib.files().len();
+        let (read, unread) = (lib.files().len(), lib.unread());
         let got = lib.load_input(path)?;
         // A directory without procedure files is a mistake (a wrong path,
         // the wrong extension), not a library without findings.
         anyhow::ensure!(
-            !got.is_empty() || lib.files().len() > read,
+            !got.is_empty() || lib.files().len() > read || lib.unread() > unread,
             "no procedure files found in {}: a directory is searched for *.yaml and *.yml files (hidden ones skipped); check the path",
             Path::new(path).display()
         );
         named.push(got);
+    }
+    if lib.unread() > 0 {
+        crate::errln!(
+            "meldroute: note: {} more procedure {} not read: the files before reached a library limit (see the error)",
+            meldroute_render::text::thousands(lib.unread() as u64),
+            if lib.unread() == 1 {
+                "file was"
+            } else {
+                "files were"
+            }
+        );
     }
     Ok((lib, named))
 }
