@@ -386,3 +386,69 @@ fn file_names_on_the_command_line_are_not_echoed_raw() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The schemas of the JSON outputs are committed, current, and describe
+/// what the commands write: the simulate JSON of every bundled procedure,
+/// the gaps JSON of all of them and the compare JSON of the examples
+/// validate against them (a schema that allowed nothing, or a field the
+/// output lacks or adds, fails here).
+#[test]
+fn output_schemas_are_current_and_the_outputs_validate_against_them() {
+    let schema = |kind: &str| {
+        let out = run_ok(&["schema", "--output", kind]);
+        let path = format!("docs/output/{kind}.schema.json");
+        let committed = std::fs::read_to_string(root().join(&path)).expect("schema file");
+        assert!(
+            committed == out.stdout,
+            "{path} is stale: run `cargo run -- schema --output {kind} > {path}`"
+        );
+        let value: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        jsonschema::validator_for(&value).expect("a valid JSON Schema")
+    };
+    let check = |validator: &jsonschema::Validator, json: &str, what: &str| {
+        let value: serde_json::Value = serde_json::from_str(json).expect("JSON output");
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:#?}");
+    };
+    let list: serde_json::Value =
+        serde_json::from_str(&run_ok(&["list", "--format", "json"]).stdout).expect("list");
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|p| p["id"].as_str().expect("an id"))
+        .collect();
+    assert!(ids.len() >= 5, "{ids:?}");
+    let simulate = schema("simulate");
+    for id in &ids {
+        let out = run_ok(&[
+            "simulate", id, "--runs", "500", "--format", "json", "--exact",
+        ]);
+        check(&simulate, &out.stdout, id);
+    }
+    let gaps = schema("gaps");
+    let mut args = vec!["gaps", "--runs", "500", "--format", "json"];
+    args.extend(&ids);
+    // Exit 1: the bundled procedures have open error findings.
+    let out = run(&args).expect_code(1);
+    assert!(out.stdout.contains("\"code\""), "{}", out.stdout);
+    check(&gaps, &out.stdout, "gaps");
+    let compare = schema("compare");
+    let examples = root().join("processes/voorbeelden");
+    let out = run_ok(&[
+        "compare",
+        &examples.to_string_lossy(),
+        "--runs",
+        "500",
+        "--format",
+        "json",
+    ]);
+    check(&compare, &out.stdout, "compare");
+    // The schemas reject what the outputs never hold.
+    let mut bad: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    bad[0]["feedback_rate"] = serde_json::json!("high");
+    assert!(!compare.is_valid(&bad));
+}

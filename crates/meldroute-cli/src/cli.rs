@@ -34,7 +34,7 @@ impl Cli {
             Command::Compare(a) => {
                 matches!(a.format, CompareFormat::Table | CompareFormat::Markdown)
             }
-            Command::Render(_) | Command::Report(_) | Command::Schema => false,
+            Command::Render(_) | Command::Report(_) | Command::Schema(_) => false,
         }
     }
 }
@@ -84,11 +84,29 @@ pub enum Command {
         after_help = "Examples:\n  meldroute rules\n  meldroute rules MR007\n  meldroute rules branch-probability\n  meldroute rules --format markdown > docs/rules.md"
     )]
     Rules(RulesArgs),
-    /// Print the JSON Schema of the procedure file format.
+    /// Print the JSON Schema of the procedure file format, or of a JSON output.
     #[command(
-        after_help = "Editors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>"
+        after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
     )]
-    Schema,
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The JSON output whose schema to print (default: the procedure file format).
+    #[arg(long, value_enum, value_name = "COMMAND")]
+    pub output: Option<SchemaOutput>,
+}
+
+/// A command's JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOutput {
+    /// `meldroute simulate --format json`: one object.
+    Simulate,
+    /// `meldroute gaps --format json`: an array of findings.
+    Gaps,
+    /// `meldroute compare --format json`: an array of rows.
+    Compare,
 }
 
 /// Limits that protect the loader; raise them only for files you trust.

@@ -14,7 +14,7 @@ use crate::sim::{self, SimModel, SimReport};
 use crate::stats::{DurationStats, Summary};
 
 /// Gap findings of a procedure, by severity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GapCounts {
     /// Open findings of error severity.
     pub errors: usize,
@@ -25,7 +25,7 @@ pub struct GapCounts {
 }
 
 /// One procedure's row.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// Procedure id.
     pub procedure: String,

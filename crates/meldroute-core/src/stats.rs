@@ -222,7 +222,7 @@ impl Summary {
 }
 
 /// Mean, quantiles and maximum of a duration metric, in days.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DurationStats {
     /// Number of journeys the metric applies to.
     pub count: u64,

@@ -10,17 +10,27 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 /// One finding as JSON, its message and help in words.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct JsonDiagnostic<'a> {
+    /// The file, as named on the command line (`bundled:…` for ours).
     pub file: &'a str,
+    /// Line of the start, from 1.
     pub line: usize,
+    /// Column of the start, from 1, in characters.
     pub column: usize,
+    /// Line of the end, from 1.
     pub end_line: usize,
+    /// Column of the end, from 1, in characters.
     pub end_column: usize,
+    /// Rule code, e.g. `MR007`.
     pub code: &'static str,
+    /// Rule name, e.g. `branch-probability`.
     pub name: &'static str,
+    /// How bad it is.
     pub severity: Severity,
+    /// What is wrong, in words.
     pub message: String,
+    /// How to fix it, in words.
     pub help: Option<String>,
 }
 

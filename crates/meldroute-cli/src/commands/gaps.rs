@@ -12,10 +12,12 @@ use crate::cli::{GapsArgs, GapsFormat};
 use meldroute_render::diagnostics::{self, inert};
 use meldroute_render::text;
 
-#[derive(Serialize)]
-struct JsonFinding<'a> {
+/// One gap finding of `meldroute gaps --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct JsonFinding<'a> {
     #[serde(flatten)]
     diagnostic: diagnostics::JsonDiagnostic<'a>,
+    /// The procedure the finding is about (its id).
     procedure: &'a str,
     /// Step ids of the route; a long one in part (`path_omitted`).
     path: Vec<&'a str>,
@@ -23,8 +25,13 @@ struct JsonFinding<'a> {
     path_steps: usize,
     /// Steps left out of `path` after its first 24 (0: `path` is whole).
     path_omitted: usize,
+    /// Share of simulated journeys affected, rounded to 6 decimals
+    /// (`null`: a structural finding, or no simulation).
     share: Option<f64>,
+    /// The legal basis, where there is one.
     basis: Option<&'a str>,
+    /// The reason the procedure file gives for accepting the finding
+    /// (`null`: not accepted, the finding is open).
     accepted: Option<&'a str>,
 }
 

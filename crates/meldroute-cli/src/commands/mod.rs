@@ -6,6 +6,7 @@ mod list;
 mod render;
 mod report;
 mod rules;
+mod schema;
 mod simulate;
 mod trace;
 mod validate;
@@ -53,8 +54,11 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare::run(out, &args),
         Command::Render(args) => render::run(out, &args),
         Command::Report(args) => report::run(out, &args),
-        Command::Schema => {
-            out.push_str(&meldroute_core::schema::procedure_schema());
+        Command::Schema(args) => {
+            out.push_str(&match args.output {
+                None => meldroute_core::schema::procedure_schema(),
+                Some(kind) => schema::output_schema(kind),
+            });
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::{Go, SimModel};
 
 /// Exact figures of a model.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Exact {
     /// Mean lead time in days.
     pub lead_time_mean_days: f64,

@@ -9,7 +9,7 @@ use super::{Aggregate, OUTCOMES, SimModel, SimOptions};
 use crate::stats::DurationStats;
 
 /// One deadline's compliance.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DeadlineReport {
     /// `procedure:step` that must complete in time.
     pub step: String,
@@ -26,7 +26,7 @@ pub struct DeadlineReport {
 }
 
 /// Where the time goes: one step.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepReport {
     /// Procedure id.
     pub procedure: String,
@@ -43,7 +43,7 @@ pub struct StepReport {
 }
 
 /// The result of `meldroute simulate`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SimReport {
     /// The procedure the journeys start in.
     pub procedure: String,

@@ -1,0 +1,18 @@
+//! `meldroute schema`: the JSON Schema of the procedure file format, or of
+//! a command's JSON output.
+
+use crate::cli::SchemaOutput;
+
+/// The JSON Schema of a command's JSON output, pretty-printed, ending in a
+/// newline: generated from the types the output is written from, so it
+/// cannot drift from them.
+pub fn output_schema(kind: SchemaOutput) -> String {
+    let schema = match kind {
+        SchemaOutput::Simulate => schemars::schema_for!(meldroute_core::sim::SimReport),
+        SchemaOutput::Gaps => schemars::schema_for!(Vec<super::gaps::JsonFinding>),
+        SchemaOutput::Compare => schemars::schema_for!(Vec<meldroute_core::compare::Row>),
+    };
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
