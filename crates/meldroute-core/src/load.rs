@@ -468,26 +468,13 @@ fn library_files(
     total: usize,
     limits: &Limits,
 ) -> Result<(), Diagnostic> {
-    if total <= limits.max_library_files {
-        return Ok(());
-    }
-    Err(Diagnostic::new(
-        PARSE_CODE,
-        PARSE_NAME,
-        Severity::Error,
+    over_library_total(
+        source,
         file,
-        source.byte_span(Pos {
-            line: 1,
-            column: 1,
-            len: 0,
-        }),
-        "this is file {files} read, more than the limit of {limit} files read together",
+        (total as u64, limits.max_library_files as u64),
+        "this is file {total} read, more than the limit of {limit} files read together",
+        "--max-library-files",
     )
-    .with_arg("files", Arg::Count(total as u64))
-    .with_arg("limit", Arg::Count(limits.max_library_files as u64))
-    .with_help(
-        "read fewer files at once, or raise the limit with `--max-library-files` if you trust them; the files after this one are not read",
-    ))
 }
 
 /// Refuses the user's file that takes the bytes of all files read
@@ -499,7 +486,27 @@ fn library_bytes(
     total: u64,
     limits: &Limits,
 ) -> Result<(), Diagnostic> {
-    if total <= limits.max_library_bytes {
+    over_library_total(
+        source,
+        file,
+        (total, limits.max_library_bytes),
+        "with this file the files read hold {total} bytes, more than the limit of {limit} bytes for all files together",
+        "--max-library-size",
+    )
+}
+
+/// The error at the first line of the user's file that takes a total over
+/// all files read past its limit (`(total, limit)`), named by `flag`; the
+/// files after it are not read ([`Used::full`]).
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+fn over_library_total(
+    source: &SourceFile,
+    file: FileId,
+    (total, limit): (u64, u64),
+    message: &'static str,
+    flag: &str,
+) -> Result<(), Diagnostic> {
+    if total <= limit {
         return Ok(());
     }
     Err(Diagnostic::new(
@@ -508,11 +515,13 @@ fn library_bytes(
         Severity::Error,
         file,
         source.byte_span(Pos { line: 1, column: 1, len: 0 }),
-        "with this file the files read hold {bytes} bytes, more than the limit of {limit} bytes for all files together",
+        message,
     )
-    .with_arg("bytes", Arg::Count(total))
-    .with_arg("limit", Arg::Count(limits.max_library_bytes))
-    .with_help("read fewer files at once, or raise the limit with `--max-library-size` if you trust them; the files after this one are not read"))
+    .with_arg("total", Arg::Count(total))
+    .with_arg("limit", Arg::Count(limit))
+    .with_help(format!(
+        "read fewer files at once, or raise the limit with `{flag}` if you trust them; the files after this one are not read"
+    )))
 }
 
 /// Refuses the user's procedure that takes the steps of all procedures
