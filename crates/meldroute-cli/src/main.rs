@@ -16,12 +16,7 @@ use clap::Parser;
 fn write_stdout(out: &str, text: bool) -> std::io::Result<()> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     if text {
-        for (i, line) in out.split('\n').enumerate() {
-            if i > 0 {
-                stdout.write_all(b"\n")?;
-            }
-            stdout.write_all(meldroute_render::diagnostics::inert(line).as_bytes())?;
-        }
+        meldroute_render::diagnostics::write_inert_lines(&mut stdout, out)?;
     } else {
         stdout.write_all(out.as_bytes())?;
     }

@@ -17,13 +17,12 @@ static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 /// away (broken pipe) is ignored, any other failure makes the run exit 2
 /// ([`stderr_failed`]). Use it through [`errln!`](crate::errln).
 /// Every message passes the one terminal sanitiser
-/// ([`inert_lines`](meldroute_render::diagnostics::inert_lines)), so a file
-/// name or text from a file cannot move the cursor or hide characters.
+/// ([`write_inert_lines`](meldroute_render::diagnostics::write_inert_lines)),
+/// so a file name or text from a file cannot move the cursor or hide
+/// characters.
 pub fn write_stderr(text: &str) {
-    let text = meldroute_render::diagnostics::inert_lines(text);
     let mut stderr = std::io::stderr().lock();
-    if let Err(err) = stderr
-        .write_all(text.as_bytes())
+    if let Err(err) = meldroute_render::diagnostics::write_inert_lines(&mut stderr, text)
         .and_then(|()| stderr.flush())
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {

@@ -151,7 +151,7 @@ fn locus(files: &dyn Files, d: &Diagnostic) -> (String, usize, usize) {
 /// Text made safe for a terminal, the one sanitiser of everything
 /// meldroute prints as text: every character that is not what it shows
 /// becomes U+FFFD, tabs a space. That is control characters (escape
-/// sequences, carriage returns, line breaks: use [`inert_lines`] for text
+/// sequences, carriage returns, line breaks: use [`write_inert_lines`] for text
 /// of several lines), bidirectional marks, overrides and isolates (a line
 /// that reads differently from what it holds), zero-width and other
 /// invisible characters, the byte order mark, line and paragraph
@@ -167,10 +167,18 @@ pub fn inert(text: &str) -> String {
         .collect()
 }
 
-/// [`inert`] for text of several lines: line breaks stay, everything else
-/// on each line is made inert.
-pub fn inert_lines(text: &str) -> String {
-    text.split('\n').map(inert).collect::<Vec<_>>().join("\n")
+/// [`inert`] for text of several lines, written to `w` a line at a time
+/// (no copy of the whole text): line breaks stay, everything else on each
+/// line is made inert. Standard output and standard error are written
+/// through it.
+pub fn write_inert_lines(w: &mut dyn std::io::Write, text: &str) -> std::io::Result<()> {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+        }
+        w.write_all(inert(line).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A character a terminal does not show as itself (see [`inert`]): a
@@ -443,8 +451,10 @@ mod tests {
         let plain = "Özütok · Ĳssel — «citaat» \u{202f}€ 漢字 עברית";
         assert_eq!(inert(plain), plain);
         assert_eq!(inert("a\tb\nc"), "a b\u{fffd}c");
+        let mut lines = Vec::new();
+        write_inert_lines(&mut lines, "a\u{1b}[2J\nb\u{200b}").expect("written");
         assert_eq!(
-            inert_lines("a\u{1b}[2J\nb\u{200b}"),
+            String::from_utf8(lines).expect("UTF-8"),
             "a\u{fffd}[2J\nb\u{fffd}"
         );
     }
