@@ -83,12 +83,7 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
             });
             let mut json = Vec::new();
             serde::Serializer::collect_seq(&mut serde_json::Serializer::pretty(&mut json), rows)?;
-            let json = String::from_utf8(json)?;
-            if out.is_empty() {
-                *out = json;
-            } else {
-                out.push_str(&json);
-            }
+            super::append(out, String::from_utf8(json)?);
             outln!(out);
         }
         GapsFormat::Human => human(out, &lib, &targets, &findings),

@@ -138,6 +138,16 @@ fn load_each(
     Ok((lib, named))
 }
 
+/// Appends a large output to `out` without copying it when `out` is still
+/// empty (the usual case: the command's whole output).
+pub fn append(out: &mut String, text: String) {
+    if out.is_empty() {
+        *out = text;
+    } else {
+        out.push_str(&text);
+    }
+}
+
 /// Each procedure once, in the order first named.
 fn distinct(named: &[Vec<EntryId>]) -> Vec<EntryId> {
     let mut seen = std::collections::HashSet::new();

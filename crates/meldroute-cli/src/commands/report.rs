@@ -72,7 +72,7 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let html = report.html;
     match &args.output {
         Some(path) => write_file(path, &args.paths, html.as_bytes())?,
-        None => out.push_str(&html),
+        None => super::append(out, html),
     }
     Ok(ExitCode::SUCCESS)
 }
