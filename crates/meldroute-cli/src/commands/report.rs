@@ -17,8 +17,9 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     if targets.len() > args.max_procedures {
         anyhow::bail!(
-            "{} procedures to report on, more than the limit of {} (--max-procedures), as the report has a section per procedure; report on fewer files (`meldroute compare` takes any number), or raise --max-procedures",
+            "{} procedure{} to report on, more than the limit of {} (--max-procedures), as the report has a section per procedure; report on fewer files (`meldroute compare` takes any number), or raise --max-procedures",
             meldroute_render::text::thousands(targets.len() as u64),
+            if targets.len() == 1 { "" } else { "s" },
             meldroute_render::text::thousands(args.max_procedures as u64)
         );
     }
