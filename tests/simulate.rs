@@ -145,10 +145,34 @@ fn csv_is_one_figure_per_row() {
     ]);
     let mut lines = out.stdout.lines();
     assert_eq!(lines.next(), Some("section,name,statistic,value"));
+    let mut figures = std::collections::HashMap::new();
     for line in lines {
-        let value = line.rsplit(',').next().expect("value");
-        assert!(value.parse::<f64>().is_ok(), "not a number in `{line}`");
+        let (key, value) = line.rsplit_once(',').expect("four cells");
+        // 2,000 journeys are one batch: the means have no interval (an
+        // empty cell); every other cell is a number.
+        if value.is_empty() {
+            assert!(
+                key.contains("ci95") && key.contains("mean"),
+                "empty cell in `{line}`"
+            );
+            continue;
+        }
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("not a number in `{line}`"));
+        figures.insert(key.to_owned(), value);
     }
+    // Each share lies within its interval, and the interval is not a point.
+    let feedback = figures["rate,feedback_rate,value"];
+    let (low, high) = (
+        figures["rate,feedback_rate,ci95_low"],
+        figures["rate,feedback_rate,ci95_high"],
+    );
+    assert!(low < feedback && feedback < high, "{low} {feedback} {high}");
+    assert!(high - low < 0.1, "{low} {high}");
+    let p50 = figures["duration,lead_time_days,p50"];
+    assert!(figures["duration,lead_time_days,p50_ci95_low"] <= p50);
+    assert!(p50 <= figures["duration,lead_time_days,p50_ci95_high"]);
 }
 
 #[test]

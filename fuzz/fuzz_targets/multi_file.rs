@@ -93,11 +93,12 @@ fuzz_target!(|data: &[u8]| {
         seed: sim::DEFAULT_SEED,
         threads: 1,
         max_steps: MAX_STEPS,
+        precision: None,
     };
 
     // `meldroute gaps --structural-only DIR`.
     let structural = GapOptions {
-        sim: opts,
+        sim: opts.clone(),
         structural_only: true,
         ..GapOptions::default()
     };

@@ -73,9 +73,10 @@ fuzz_target!(|data: &[u8]| {
         seed: sim::DEFAULT_SEED,
         threads: 1,
         max_steps: MAX_STEPS,
+        precision: None,
     };
     let full = GapOptions {
-        sim: opts,
+        sim: opts.clone(),
         ..GapOptions::default()
     };
 

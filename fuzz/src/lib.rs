@@ -182,6 +182,7 @@ pub fn simulate_loaded(loaded: &Loaded) {
         seed: sim::DEFAULT_SEED,
         threads: 1,
         max_steps: MAX_STEPS,
+        precision: None,
     };
     let agg = sim::simulate(&model, &opts, &|_| {}).expect("one worker thread starts");
     assert_eq!(agg.runs, RUNS, "every journey is counted");

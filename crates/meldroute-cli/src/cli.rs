@@ -211,9 +211,29 @@ pub struct SimArgs {
         long,
         value_name = "N",
         value_parser = clap::value_parser!(u64).range(1..),
+        conflicts_with = "precision",
         help = format!("Journeys simulated per procedure [default: {}]", sim::DEFAULT_RUNS),
     )]
     pub runs: Option<u64>,
+    /// Run until the 95% interval of FIGURE is at most HALF-WIDTH wide on
+    /// each side (checked after each batch of 4,096 journeys, from the
+    /// 10th), for example lead_time.mean=0.5d, aftercare_rate=0.2%,
+    /// contacts.mean=0.01; repeat for several figures (all must be met).
+    /// Figures: lead_time, first_contact, longest_silence with .mean .p50
+    /// .p90 .p95 .p99; contacts/handoffs/procedures.mean; feedback_rate,
+    /// aftercare_rate, unfinished, no_contact_after_report,
+    /// acknowledged_within_7_days, feedback_within_3_months,
+    /// outcomes.OUTCOME.
+    #[arg(long, value_name = "FIGURE=HALF-WIDTH")]
+    pub precision: Vec<sim::Target>,
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "precision",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help = format!("With --precision: the most journeys to run before giving up, with a warning [default: {}]", sim::precision::DEFAULT_MAX_RUNS),
+    )]
+    pub max_runs: Option<u64>,
     #[arg(
         long,
         value_name = "SEED",
@@ -231,11 +251,19 @@ impl SimArgs {
     /// The simulation options these flags set.
     pub fn options(&self) -> SimOptions {
         let default = SimOptions::default();
+        let precision = (!self.precision.is_empty()).then(|| sim::Precision {
+            targets: self.precision.clone(),
+            max_runs: self.max_runs.unwrap_or(sim::precision::DEFAULT_MAX_RUNS),
+        });
         SimOptions {
-            runs: self.runs.unwrap_or(default.runs),
+            runs: match &precision {
+                Some(p) => p.max_runs,
+                None => self.runs.unwrap_or(default.runs),
+            },
             seed: self.seed.unwrap_or(default.seed),
             threads: self.threads.map_or(default.threads, usize::from),
             max_steps: self.journey.max_steps(),
+            precision,
         }
     }
 
@@ -243,6 +271,8 @@ impl SimArgs {
     pub fn given(&self) -> Vec<&'static str> {
         [
             ("--runs", self.runs.is_some()),
+            ("--precision", !self.precision.is_empty()),
+            ("--max-runs", self.max_runs.is_some()),
             ("--seed", self.seed.is_some()),
             ("--threads", self.threads.is_some()),
             ("--max-steps", self.journey.max_steps.is_some()),

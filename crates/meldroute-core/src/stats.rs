@@ -1,6 +1,9 @@
 //! Streaming statistics: exact count, mean and variance (Welford, merged
 //! with Chan's formula) and quantiles from a fixed-resolution logarithmic
-//! histogram.
+//! histogram; and the 95% confidence intervals of every figure (see
+//! `docs/simulation.md`, "How sure a figure is"): Wilson score intervals
+//! for shares, batch means over the run's fixed batches for means, and
+//! distribution-free order-statistic intervals for quantiles.
 //!
 //! Quantile error bound: values from [`QUANTILE_MIN_DAYS`] (about 9 seconds)
 //! up to [`QUANTILE_MAX_DAYS`] fall into buckets 2^-7 (0.78%) wide relative to
@@ -12,6 +15,113 @@
 //! per metric, whatever the number of journeys.
 
 use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// The confidence level of every interval meldroute reports.
+pub const CONFIDENCE: f64 = 0.95;
+/// The standard normal quantile of `(1 + CONFIDENCE) / 2`.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// A 95% confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Interval {
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+impl Interval {
+    /// Half its width: the `±` of a table.
+    pub fn half_width(&self) -> f64 {
+        (self.high - self.low) / 2.0
+    }
+
+    /// Whether `x` lies in it (bounds included).
+    pub fn contains(&self, x: f64) -> bool {
+        self.low <= x && x <= self.high
+    }
+}
+
+/// The Wilson score interval of a share of `k` in `n` independent trials,
+/// or `None` when `n` is 0. Unlike `p ± z·se` it stays within 0..1 and
+/// does not collapse to a point at 0% or 100%.
+pub fn wilson(k: u64, n: u64) -> Option<Interval> {
+    if n == 0 {
+        return None;
+    }
+    let n = n as f64;
+    let p = (k as f64 / n).clamp(0.0, 1.0);
+    let z2 = Z95 * Z95;
+    let denominator = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    Some(Interval {
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+    })
+}
+
+/// The 97.5% quantile of Student's t distribution with `df` degrees of
+/// freedom (the two-sided 95% multiplier).
+pub fn t95(df: u64) -> f64 {
+    StudentsT::new(0.0, 1.0, df.max(1) as f64).map_or(Z95, |t| t.inverse_cdf(0.975))
+}
+
+/// A ratio of sums `Y / N` over the fixed batches of a run (a mean: days
+/// over journeys; a share of time: days in a step over days in all
+/// steps), with what its batch-means interval needs: the sums of
+/// `Y_b^2`, `Y_b N_b` and `N_b^2` over the batches `b`.
+///
+/// The interval is the ratio estimator's of cluster sampling, batches as
+/// clusters: `var(R) = B / (B - 1) * sum_b (Y_b - R N_b)^2 / N^2`, with
+/// Student's t on `B - 1` degrees of freedom. It needs two batches;
+/// batches of unequal size (the last one) are weighted by their `N_b`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BatchRatio {
+    batches: u64,
+    y: f64,
+    n: f64,
+    yy: f64,
+    yn: f64,
+    nn: f64,
+}
+
+impl BatchRatio {
+    /// Adds one batch's sums.
+    #[inline]
+    pub fn add(&mut self, y: f64, n: f64) {
+        self.batches += 1;
+        self.y += y;
+        self.n += n;
+        self.yy += y * y;
+        self.yn += y * n;
+        self.nn += n * n;
+    }
+
+    /// The batches added.
+    pub fn batches(&self) -> u64 {
+        self.batches
+    }
+
+    /// The 95% interval of the ratio, centred on `estimate` (the figure as
+    /// reported, which may be computed more exactly than `Y / N`); `None`
+    /// with fewer than two batches or nothing to divide by.
+    pub fn interval(&self, estimate: f64) -> Option<Interval> {
+        if self.batches < 2 || self.n <= 0.0 {
+            return None;
+        }
+        let r = self.y / self.n;
+        let b = self.batches as f64;
+        let spread = (self.yy - 2.0 * r * self.yn + r * r * self.nn).max(0.0);
+        let se = (b / (b - 1.0) * spread).sqrt() / self.n;
+        let half = t95(self.batches - 1) * se;
+        Some(Interval {
+            low: estimate - half,
+            high: estimate + half,
+        })
+    }
+}
 
 /// Largest relative error of a reported quantile.
 pub const QUANTILE_RELATIVE_ERROR: f64 = 1.0 / 256.0;
@@ -104,14 +214,50 @@ impl LogHistogram {
             return 0.0;
         }
         let rank = ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        Self::value(self.bucket_of_rank(rank))
+    }
+
+    /// The bucket of the value of rank `rank` (1-based) in sorted order.
+    fn bucket_of_rank(&self, rank: u64) -> usize {
         let mut seen = 0;
         for (b, &c) in self.counts.iter().enumerate() {
             seen += c;
             if seen >= rank {
-                return Self::value(b);
+                return b;
             }
         }
-        Self::value(BUCKETS - 1)
+        BUCKETS - 1
+    }
+
+    /// The lower and upper edges of bucket `b`.
+    fn edges(b: usize) -> (f64, f64) {
+        if b == 0 {
+            return (0.0, QUANTILE_MIN_DAYS);
+        }
+        let base = QUANTILE_MIN_DAYS.to_bits() >> (52 - SUB_BITS);
+        let edge = |i: u64| f64::from_bits((base + i) << (52 - SUB_BITS));
+        if b == BUCKETS - 1 {
+            return (edge((b - 1) as u64), f64::INFINITY);
+        }
+        (edge((b - 1) as u64), edge(b as u64))
+    }
+
+    /// The 95% interval of the `q` quantile: the values of the ranks
+    /// `n q -+ z sqrt(n q (1 - q))` (the distribution-free interval from
+    /// order statistics, by the normal approximation of the binomial), each
+    /// widened to its bucket's edge; `None` when empty.
+    pub fn quantile_interval(&self, q: f64) -> Option<Interval> {
+        if self.total == 0 {
+            return None;
+        }
+        let (n, q) = (self.total as f64, q.clamp(0.0, 1.0));
+        let spread = Z95 * (n * q * (1.0 - q)).sqrt();
+        let low_rank = ((n * q - spread).floor().max(1.0) as u64).min(self.total);
+        let high_rank = ((n * q + spread).ceil() as u64 + 1).clamp(1, self.total);
+        Some(Interval {
+            low: Self::edges(self.bucket_of_rank(low_rank)).0,
+            high: Self::edges(self.bucket_of_rank(high_rank)).1,
+        })
     }
 }
 
@@ -207,35 +353,65 @@ impl Summary {
         self.histogram.share_above(days)
     }
 
-    /// The figures reported for this metric.
-    pub fn stats(&self) -> DurationStats {
+    /// The 95% interval of the `q` quantile ([`LogHistogram::quantile_interval`]),
+    /// within the values seen.
+    pub fn quantile_interval(&self, q: f64) -> Option<Interval> {
+        self.histogram.quantile_interval(q).map(|i| Interval {
+            low: i.low.min(self.max),
+            high: i.high.min(self.max),
+        })
+    }
+
+    /// The figures reported for this metric, with the interval of the mean
+    /// (which needs the run's batches: [`BatchRatio`]).
+    pub fn stats(&self, mean_ci95: Option<Interval>) -> DurationStats {
+        let q = |q: f64| (self.quantile(q), self.quantile_interval(q));
+        let ((p50, p50_ci95), (p90, p90_ci95)) = (q(0.5), q(0.9));
+        let ((p95, p95_ci95), (p99, p99_ci95)) = (q(0.95), q(0.99));
         DurationStats {
             count: self.moments.count,
             mean: self.moments.mean,
-            p50: self.quantile(0.5),
-            p90: self.quantile(0.9),
-            p95: self.quantile(0.95),
-            p99: self.quantile(0.99),
+            mean_ci95,
+            p50,
+            p50_ci95,
+            p90,
+            p90_ci95,
+            p95,
+            p95_ci95,
+            p99,
+            p99_ci95,
             max: self.max,
         }
     }
 }
 
-/// Mean, quantiles and maximum of a duration metric, in days.
+/// Mean, quantiles and maximum of a duration metric, in days, with the 95%
+/// confidence intervals of the mean and the quantiles (`null` where there
+/// are too few journeys or batches for one).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DurationStats {
     /// Number of journeys the metric applies to.
     pub count: u64,
     /// Mean.
     pub mean: f64,
+    /// 95% interval of the mean (batch means; `null` with fewer than two batches).
+    pub mean_ci95: Option<Interval>,
     /// Median.
     pub p50: f64,
+    /// 95% interval of the median (order statistics).
+    pub p50_ci95: Option<Interval>,
     /// 90th percentile.
     pub p90: f64,
+    /// 95% interval of the 90th percentile.
+    pub p90_ci95: Option<Interval>,
     /// 95th percentile.
     pub p95: f64,
+    /// 95% interval of the 95th percentile.
+    pub p95_ci95: Option<Interval>,
     /// 99th percentile.
     pub p99: f64,
+    /// 95% interval of the 99th percentile.
+    pub p99_ci95: Option<Interval>,
     /// Maximum (exact).
     pub max: f64,
 }
@@ -267,7 +443,7 @@ mod tests {
         for i in 1..=10_000 {
             s.add(i as f64 / 10.0);
         }
-        let st = s.stats();
+        let st = s.stats(None);
         for (q, got) in [(0.5, st.p50), (0.9, st.p90), (0.99, st.p99)] {
             let exact = q * 1000.0;
             assert!(
@@ -296,7 +472,7 @@ mod tests {
     #[test]
     fn zeros_and_empty() {
         let mut s = Summary::default();
-        assert_eq!(s.stats().p50, 0.0);
+        assert_eq!(s.stats(None).p50, 0.0);
         s.add(0.0);
         s.add(0.0);
         s.add(5.0);
@@ -305,7 +481,7 @@ mod tests {
         assert!((s.quantile(0.99) - 5.0).abs() <= 5.0 * QUANTILE_RELATIVE_ERROR);
         // Beyond the range: the quantile is capped, the maximum stays exact.
         s.add(1e9);
-        assert_eq!(s.stats().max, 1e9);
+        assert_eq!(s.stats(None).max, 1e9);
         assert!(s.quantile(1.0) <= QUANTILE_MAX_DAYS * 1.01);
     }
 }

@@ -191,4 +191,6 @@ pub fn refused(lib: &Library, error: meldroute_core::Error) -> anyhow::Result<Ex
     Ok(ExitCode::from(1))
 }
 
-pub use meldroute_render::figures::{days_weeks, percent};
+pub use meldroute_render::figures::{
+    days_weeks, days_weeks_ci, per_journey_ci, percent, percent_ci,
+};

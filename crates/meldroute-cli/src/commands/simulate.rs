@@ -9,8 +9,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use meldroute_core::sim::{self, SimReport, exact};
 use meldroute_core::stats::DurationStats;
 
-use super::{days_weeks, load_model, out, outln, percent};
+use super::{
+    days_weeks, days_weeks_ci, load_model, out, outln, per_journey_ci, percent, percent_ci,
+};
 use crate::cli::{SimFormat, SimulateArgs};
+use meldroute_core::stats::Interval;
 use meldroute_render::diagnostics::inert;
 use meldroute_render::text::{inert_cell, trim_lines};
 
@@ -45,6 +48,13 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         SimFormat::Json => outln!(out, "{}", json(&report)?),
         SimFormat::Csv => out!(out, "{}", csv(&report)?),
         SimFormat::Table => table(out, &report),
+    }
+    if let Some(why) = report
+        .precision
+        .as_ref()
+        .and_then(|p| meldroute_render::figures::precision_not_met(&report.procedure, p))
+    {
+        crate::errln!("meldroute: warning: {}", inert(&why));
     }
     if report.stopped_early {
         let why = meldroute_render::figures::stopped_early(
@@ -94,70 +104,152 @@ fn json(report: &SimReport) -> anyhow::Result<String> {
     ))?)
 }
 
+/// Rounds a figure to 6 decimals for the CSV.
+fn num(x: f64) -> String {
+    format!("{}", (x * 1e6).round() / 1e6)
+}
+
+/// The rows of the CSV: `section,name,statistic,value`.
+struct Rows(csv::Writer<Vec<u8>>);
+
+impl Rows {
+    fn row(&mut self, section: &str, name: &str, stat: &str, value: String) -> csv::Result<()> {
+        self.0
+            .write_record([section, &inert_cell(name), stat, &value])
+    }
+
+    /// A figure, then the bounds of its 95% interval: `STAT_ci95_low` and
+    /// `STAT_ci95_high` (`ci95_low` and `ci95_high` after a `value`),
+    /// empty where there is none.
+    fn figure(
+        &mut self,
+        section: &str,
+        name: &str,
+        stat: &str,
+        v: f64,
+        ci: Option<Interval>,
+    ) -> csv::Result<()> {
+        self.row(section, name, stat, num(v))?;
+        let prefix = if stat == "value" {
+            String::new()
+        } else {
+            format!("{stat}_")
+        };
+        let bound = |b: fn(&Interval) -> f64| ci.as_ref().map(b).map(num).unwrap_or_default();
+        self.row(
+            section,
+            name,
+            &format!("{prefix}ci95_low"),
+            bound(|i| i.low),
+        )?;
+        self.row(
+            section,
+            name,
+            &format!("{prefix}ci95_high"),
+            bound(|i| i.high),
+        )
+    }
+}
+
 fn csv(report: &SimReport) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["section", "name", "statistic", "value"])?;
-    let mut row = |section: &str, name: &str, stat: &str, value: String| {
-        w.write_record([section, &inert_cell(name), stat, &value])
-    };
-    let num = |x: f64| format!("{}", (x * 1e6).round() / 1e6);
-    row("run", &report.procedure, "runs", report.runs.to_string())?;
-    row("run", &report.procedure, "seed", report.seed.to_string())?;
+    let mut w = Rows(csv::Writer::from_writer(Vec::new()));
+    w.row("section", "name", "statistic", "value".to_owned())?;
+    w.row("run", &report.procedure, "runs", report.runs.to_string())?;
+    w.row("run", &report.procedure, "seed", report.seed.to_string())?;
     for (name, s) in [
         ("lead_time_days", &report.lead_time_days),
         ("first_contact_days", &report.first_contact_days),
         ("longest_silence_days", &report.longest_silence_days),
     ] {
-        for (stat, v) in [
-            ("mean", s.mean),
-            ("p50", s.p50),
-            ("p90", s.p90),
-            ("p95", s.p95),
-            ("p99", s.p99),
-            ("max", s.max),
+        for (stat, v, ci) in [
+            ("mean", s.mean, s.mean_ci95),
+            ("p50", s.p50, s.p50_ci95),
+            ("p90", s.p90, s.p90_ci95),
+            ("p95", s.p95, s.p95_ci95),
+            ("p99", s.p99, s.p99_ci95),
         ] {
-            row("duration", name, stat, num(v))?;
+            w.figure("duration", name, stat, v, ci)?;
         }
+        w.row("duration", name, "max", num(s.max))?;
     }
-    for (name, v) in [
-        ("feedback_rate", report.feedback_rate),
-        ("aftercare_rate", report.aftercare_rate),
-        ("no_contact_after_report", report.no_contact_after_report),
-        ("unfinished", report.unfinished),
-        ("contacts_mean", report.contacts_mean),
-        ("handoffs_mean", report.handoffs_mean),
-        ("procedures_mean", report.procedures_mean),
+    for (name, v, ci) in [
+        (
+            "feedback_rate",
+            report.feedback_rate,
+            report.feedback_rate_ci95,
+        ),
+        (
+            "aftercare_rate",
+            report.aftercare_rate,
+            report.aftercare_rate_ci95,
+        ),
+        (
+            "no_contact_after_report",
+            report.no_contact_after_report,
+            report.no_contact_after_report_ci95,
+        ),
+        ("unfinished", report.unfinished, report.unfinished_ci95),
+        (
+            "contacts_mean",
+            report.contacts_mean,
+            report.contacts_mean_ci95,
+        ),
+        (
+            "handoffs_mean",
+            report.handoffs_mean,
+            report.handoffs_mean_ci95,
+        ),
+        (
+            "procedures_mean",
+            report.procedures_mean,
+            report.procedures_mean_ci95,
+        ),
     ] {
-        row("rate", name, "value", num(v))?;
+        w.figure("rate", name, "value", v, ci)?;
     }
     for (name, v) in &report.outcomes {
-        row("outcome", name, "share", num(*v))?;
+        let ci = report.outcomes_ci95.get(name).copied().flatten();
+        w.figure("outcome", name, "share", *v, ci)?;
     }
     for (name, v) in &report.escalations {
-        row("escalation", name, "share", num(*v))?;
+        let ci = report.escalations_ci95.get(name).copied().flatten();
+        w.figure("escalation", name, "share", *v, ci)?;
     }
     for d in &report.deadlines {
-        row("deadline", &d.step, "within_days", num(d.within_days))?;
-        row("deadline", &d.step, "reached", num(d.reached))?;
-        row("deadline", &d.step, "met", num(d.met))?;
+        w.row("deadline", &d.step, "within_days", num(d.within_days))?;
+        w.figure("deadline", &d.step, "reached", d.reached, d.reached_ci95)?;
+        w.figure("deadline", &d.step, "met", d.met, d.met_ci95)?;
     }
     for s in &report.steps {
         let name = format!("{}:{}", s.procedure, s.step);
-        row("step", &name, "visit_rate", num(s.visit_rate))?;
-        row("step", &name, "mean_days", num(s.mean_days))?;
+        w.figure("step", &name, "visit_rate", s.visit_rate, s.visit_rate_ci95)?;
+        w.figure("step", &name, "mean_days", s.mean_days, s.mean_days_ci95)?;
     }
     if let Some(ex) = &report.exact {
-        row(
+        w.row(
             "exact",
             "lead_time_days",
             "mean",
             num(ex.lead_time_mean_days),
         )?;
         for (name, v) in &ex.outcomes {
-            row("exact", name, "share", num(*v))?;
+            w.row("exact", name, "share", num(*v))?;
         }
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    if let Some(p) = &report.precision {
+        w.row("precision", "", "met", p.met.to_string())?;
+        w.row("precision", "", "max_runs", p.max_runs.to_string())?;
+        for t in &p.targets {
+            w.row("precision", &t.figure, "half_width", num(t.half_width))?;
+            w.row(
+                "precision",
+                &t.figure,
+                "reached",
+                t.reached.map(num).unwrap_or_default(),
+            )?;
+        }
+    }
+    Ok(String::from_utf8(w.0.into_inner()?)?)
 }
 
 fn new_table(header: &[&str]) -> Table {
@@ -177,17 +269,18 @@ fn right_align(t: &mut Table, from: usize) {
 fn table(out: &mut String, r: &SimReport) {
     outln!(
         out,
-        "{} journeys through {} (seed {}); d = days, w = weeks",
+        "{} journeys through {} (seed {}); d = days, w = weeks; {}",
         r.runs,
         r.procedure,
-        r.seed
+        r.seed,
+        meldroute_render::figures::PLUS_MINUS
     );
     outln!(out);
     let mut t = new_table(&["", "mean", "p50", "p90", "p95", "p99", "max", "journeys"]);
     let line = |name: &str, s: &DurationStats| {
         vec![
             name.to_owned(),
-            days_weeks(s.mean),
+            days_weeks_ci(s.mean, s.mean_ci95),
             days_weeks(s.p50),
             days_weeks(s.p90),
             days_weeks(s.p95),
@@ -201,21 +294,24 @@ fn table(out: &mut String, r: &SimReport) {
     t.add_row(line("longest silence", &r.longest_silence_days));
     right_align(&mut t, 1);
     outln!(out, "{}", trim_lines(&t.to_string()));
+    if let Some(why) = meldroute_render::figures::means_without_interval(r.runs) {
+        outln!(out, "({why})");
+    }
     outln!(out);
     outln!(
         out,
         "of all journeys: feedback {}, aftercare {}, unfinished {}; of finished journeys: no contact after report {}",
-        percent(r.feedback_rate),
-        percent(r.aftercare_rate),
-        percent(r.unfinished),
-        percent(r.no_contact_after_report)
+        percent_ci(r.feedback_rate, r.feedback_rate_ci95),
+        percent_ci(r.aftercare_rate, r.aftercare_rate_ci95),
+        percent_ci(r.unfinished, r.unfinished_ci95),
+        percent_ci(r.no_contact_after_report, r.no_contact_after_report_ci95)
     );
     outln!(
         out,
-        "per journey: {:.2} contacts, {:.2} hand-offs, {:.2} procedures",
-        r.contacts_mean,
-        r.handoffs_mean,
-        r.procedures_mean
+        "per journey: {} contacts, {} hand-offs, {} procedures",
+        per_journey_ci(r.contacts_mean, r.contacts_mean_ci95),
+        per_journey_ci(r.handoffs_mean, r.handoffs_mean_ci95),
+        per_journey_ci(r.procedures_mean, r.procedures_mean_ci95)
     );
     let exact = r.exact.as_ref();
     outln!(out);
@@ -225,7 +321,8 @@ fn table(out: &mut String, r: &SimReport) {
         &["outcome", "share"]
     });
     for (name, v) in &r.outcomes {
-        let mut row = vec![name.clone(), percent(*v)];
+        let ci = r.outcomes_ci95.get(name).copied().flatten();
+        let mut row = vec![name.clone(), percent_ci(*v, ci)];
         if let Some(ex) = exact {
             row.push(percent(ex.outcomes.get(name).copied().unwrap_or(0.0)));
         }
@@ -238,7 +335,7 @@ fn table(out: &mut String, r: &SimReport) {
         outln!(
             out,
             "mean lead time: simulated {}, exact {} ({:.2} d vs {:.2} d)",
-            days_weeks(r.lead_time_days.mean),
+            days_weeks_ci(r.lead_time_days.mean, r.lead_time_days.mean_ci95),
             days_weeks(ex.lead_time_mean_days),
             r.lead_time_days.mean,
             ex.lead_time_mean_days
@@ -248,7 +345,8 @@ fn table(out: &mut String, r: &SimReport) {
         outln!(out);
         let mut t = new_table(&["escalated to", "share"]);
         for (name, v) in &r.escalations {
-            t.add_row(vec![name.clone(), percent(*v)]);
+            let ci = r.escalations_ci95.get(name).copied().flatten();
+            t.add_row(vec![name.clone(), percent_ci(*v, ci)]);
         }
         right_align(&mut t, 1);
         outln!(out, "{}", trim_lines(&t.to_string()));
@@ -268,8 +366,8 @@ fn table(out: &mut String, r: &SimReport) {
                 d.step.clone(),
                 meldroute_core::Duration::from_days(d.within_days).to_string(),
                 d.from.clone().unwrap_or_else(|| "entry".to_owned()),
-                percent(d.reached),
-                percent(d.met),
+                percent_ci(d.reached, d.reached_ci95),
+                percent_ci(d.met, d.met_ci95),
                 inert(&d.basis),
             ]);
         }
@@ -281,9 +379,9 @@ fn table(out: &mut String, r: &SimReport) {
     for s in r.steps.iter().filter(|s| s.mean_days > 0.0) {
         t.add_row(vec![
             format!("{}:{}", s.procedure, s.step),
-            percent(s.visit_rate),
-            days_weeks(s.mean_days),
-            percent(s.share_of_lead_time),
+            percent_ci(s.visit_rate, s.visit_rate_ci95),
+            days_weeks_ci(s.mean_days, s.mean_days_ci95),
+            percent_ci(s.share_of_lead_time, s.share_of_lead_time_ci95),
         ]);
     }
     right_align(&mut t, 1);

@@ -34,7 +34,7 @@ use crate::sim::{self, Aggregate, SimModel, SimOptions, SimReport};
 use crate::source::Pos;
 
 /// Settings of a gap analysis.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GapOptions {
     /// Simulation settings for the statistical rules.
     pub sim: SimOptions,

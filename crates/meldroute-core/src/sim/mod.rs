@@ -7,6 +7,11 @@
 //! Batch results are merged in batch order, so the same seed and number of
 //! runs give the same figures on 1 or 16 threads.
 //!
+//! Precision: with targets ([`precision`]), the run goes on batch by batch
+//! until every target's interval is narrow enough, checked after each
+//! batch is merged in batch order, so it too stops after the same batch on
+//! any number of threads.
+//!
 //! Early stop: when every journey of the first batch hits the step limit,
 //! the run stops there ([`Aggregate::stopped_early`]): a loop the journey
 //! (almost) never leaves would otherwise take minutes to report 100%
@@ -18,8 +23,10 @@
 //! kind `report`; silences are counted from then (from the start when the
 //! journey has no report step) until the journey ends.
 
+mod estimate;
 pub mod exact;
 pub mod model;
+pub mod precision;
 pub mod report;
 pub mod sample;
 mod walk;
@@ -30,7 +37,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
+pub use estimate::{Estimate, Spread, share};
 pub use model::{CompileError, Go, SimModel};
+pub use precision::{Precision, Target};
 pub use report::SimReport;
 use walk::{Scratch, walk};
 
@@ -56,9 +65,9 @@ fn outcome_index(o: Outcome) -> usize {
 }
 
 /// How to run a simulation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SimOptions {
-    /// Number of journeys.
+    /// Number of journeys; with `precision`, the most that may run.
     pub runs: u64,
     /// Master seed.
     pub seed: u64,
@@ -66,6 +75,8 @@ pub struct SimOptions {
     pub threads: usize,
     /// A journey longer than this many steps is counted as unfinished.
     pub max_steps: u32,
+    /// Targets to run until (`runs` is then the ceiling), or `None`.
+    pub precision: Option<Precision>,
 }
 
 impl Default for SimOptions {
@@ -75,6 +86,7 @@ impl Default for SimOptions {
             seed: DEFAULT_SEED,
             threads: 0,
             max_steps: DEFAULT_MAX_STEPS,
+            precision: None,
         }
     }
 }
@@ -103,6 +115,9 @@ pub struct Aggregate {
     /// The run stopped after the first batch because every journey in it
     /// hit the step limit (`runs` says how many ran).
     pub stopped_early: bool,
+    /// The run had precision targets and met them (`runs` says after how
+    /// many journeys); false when it reached its ceiling first.
+    pub precision_met: bool,
     /// Steps simulated in all.
     pub steps_simulated: u64,
     /// Lead time of finished journeys.
@@ -140,6 +155,8 @@ pub struct Aggregate {
     pub step_days: Vec<f64>,
     /// Per deadline: journeys that reached its step, and met it.
     pub deadlines: Vec<(u64, u64)>,
+    /// Batch sums for the intervals of means (a run's total only).
+    pub spread: Spread,
 }
 
 impl Aggregate {
@@ -149,6 +166,7 @@ impl Aggregate {
             runs: 0,
             unfinished: 0,
             stopped_early: false,
+            precision_met: false,
             steps_simulated: 0,
             lead: Summary::default(),
             first_contact: Summary::default(),
@@ -166,6 +184,7 @@ impl Aggregate {
             visits: vec![0; n],
             step_days: vec![0.0; n],
             deadlines: vec![(0, 0); model.deadlines.len()],
+            spread: Spread::default(),
         }
     }
 
@@ -313,17 +332,22 @@ pub fn simulate(
         'merge: for (b, agg) in rx.iter() {
             pending.insert(b, agg);
             while let Some(agg) = pending.remove(&want) {
-                total.merge(&agg);
+                total.add_batch(&agg);
                 want += 1;
                 let hopeless = want == 1 && batches > 1 && total.unfinished == total.runs;
-                if hopeless {
-                    total.stopped_early = true;
+                total.stopped_early = hopeless;
+                total.precision_met = opts
+                    .precision
+                    .as_ref()
+                    .is_some_and(|p| want >= precision::MIN_BATCHES.min(batches) && p.met(&total));
+                let done = hopeless || (total.precision_met && want < batches);
+                if done {
                     stop.store(true, Ordering::Relaxed);
                 }
                 *merged.lock().unwrap_or_else(|e| e.into_inner()) = want;
                 advanced.notify_all();
                 progress(total.runs);
-                if hopeless {
+                if done {
                     break 'merge;
                 }
             }

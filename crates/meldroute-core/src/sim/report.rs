@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::exact::Exact;
-use super::{Aggregate, OUTCOMES, SimModel, SimOptions};
-use crate::stats::DurationStats;
+use super::{Aggregate, OUTCOMES, Precision, SimModel, SimOptions};
+use crate::stats::{CONFIDENCE, DurationStats, Interval};
 
 /// One deadline's compliance.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -21,8 +21,12 @@ pub struct DeadlineReport {
     pub basis: String,
     /// Share of journeys that reach the step (with its starting point passed).
     pub reached: f64,
+    /// 95% interval of `reached` (Wilson).
+    pub reached_ci95: Option<Interval>,
     /// Share of those that complete it in time.
     pub met: f64,
+    /// 95% interval of `met` (Wilson; `null` when no journey reached the step).
+    pub met_ci95: Option<Interval>,
 }
 
 /// Where the time goes: one step.
@@ -36,13 +40,70 @@ pub struct StepReport {
     pub title: String,
     /// Share of journeys that visit it.
     pub visit_rate: f64,
+    /// 95% interval of `visit_rate` (Wilson).
+    pub visit_rate_ci95: Option<Interval>,
     /// Mean days spent in it per journey (all journeys).
     pub mean_days: f64,
+    /// 95% interval of `mean_days` (batch means).
+    pub mean_days_ci95: Option<Interval>,
     /// Its part of the mean lead time.
     pub share_of_lead_time: f64,
+    /// 95% interval of `share_of_lead_time` (batch means).
+    pub share_of_lead_time_ci95: Option<Interval>,
+}
+
+/// One precision target and how far the run got.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TargetReport {
+    /// The figure (`lead_time.mean`).
+    pub figure: String,
+    /// The half-width asked for (days, a fraction, or a number per journey).
+    pub half_width: f64,
+    /// The half-width reached (`null`: no interval yet).
+    pub reached: Option<f64>,
+    /// Whether it is met.
+    pub met: bool,
+}
+
+/// What `--precision` asked and got.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PrecisionReport {
+    /// Every target was met (`runs` journeys were enough); false when the
+    /// ceiling stopped the run first.
+    pub met: bool,
+    /// The ceiling on runs.
+    pub max_runs: u64,
+    /// Each target.
+    pub targets: Vec<TargetReport>,
+}
+
+impl PrecisionReport {
+    fn new(p: &Precision, agg: &Aggregate) -> PrecisionReport {
+        PrecisionReport {
+            met: agg.precision_met,
+            max_runs: p.max_runs,
+            targets: p
+                .targets
+                .iter()
+                .map(|t| {
+                    let reached = t.kpi.estimate(agg).ci95.map(|ci| ci.half_width());
+                    TargetReport {
+                        figure: t.kpi.name().to_owned(),
+                        half_width: t.half_width,
+                        reached,
+                        met: reached.is_some_and(|r| r <= t.half_width),
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The result of `meldroute simulate`.
+///
+/// Every simulated mean and share has a sibling `..._ci95`: its 95%
+/// confidence interval, `{low, high}`, or `null` where there is nothing to
+/// estimate one from (`docs/simulation.md`, "How sure a figure is").
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SimReport {
     /// The procedure the journeys start in.
@@ -53,6 +114,8 @@ pub struct SimReport {
     pub seed: u64,
     /// Step limit per journey.
     pub max_steps: u32,
+    /// The confidence level of every `..._ci95` interval (0.95).
+    pub confidence: f64,
     /// Start to end, finished journeys.
     pub lead_time_days: DurationStats,
     /// Report to first contact after it.
@@ -61,118 +124,156 @@ pub struct SimReport {
     pub longest_silence_days: DurationStats,
     /// Share of finished journeys without any contact after the report.
     pub no_contact_after_report: f64,
+    /// 95% interval of `no_contact_after_report`.
+    pub no_contact_after_report_ci95: Option<Interval>,
     /// Mean contacts with the reporter per journey.
     pub contacts_mean: f64,
+    /// 95% interval of `contacts_mean`.
+    pub contacts_mean_ci95: Option<Interval>,
     /// Mean changes of actor per journey.
     pub handoffs_mean: f64,
+    /// 95% interval of `handoffs_mean`.
+    pub handoffs_mean_ci95: Option<Interval>,
     /// Mean procedures visited per journey.
     pub procedures_mean: f64,
+    /// 95% interval of `procedures_mean`.
+    pub procedures_mean_ci95: Option<Interval>,
     /// Share of journeys with a feedback step after the report.
     pub feedback_rate: f64,
+    /// 95% interval of `feedback_rate`.
+    pub feedback_rate_ci95: Option<Interval>,
     /// Share of journeys with an aftercare step.
     pub aftercare_rate: f64,
+    /// 95% interval of `aftercare_rate`.
+    pub aftercare_rate_ci95: Option<Interval>,
     /// Share of journeys per outcome.
     pub outcomes: BTreeMap<String, f64>,
+    /// 95% interval of each outcome's share.
+    pub outcomes_ci95: BTreeMap<String, Option<Interval>>,
     /// Share of journeys entering each other procedure by escalation.
     pub escalations: BTreeMap<String, f64>,
+    /// 95% interval of each escalation's share.
+    pub escalations_ci95: BTreeMap<String, Option<Interval>>,
     /// Deadline compliance.
     pub deadlines: Vec<DeadlineReport>,
     /// Steps, most time first.
     pub steps: Vec<StepReport>,
     /// Share of journeys that hit the step limit.
     pub unfinished: f64,
+    /// 95% interval of `unfinished`.
+    pub unfinished_ci95: Option<Interval>,
     /// The run stopped after its first batch of journeys because every one
     /// hit the step limit; `runs` is the number that ran.
     pub stopped_early: bool,
     /// Steps simulated in all.
     pub steps_simulated: u64,
+    /// The precision targets the run went on until, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionReport>,
     /// Exact expectations, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact: Option<Exact>,
 }
 
-fn share(n: u64, of: u64) -> f64 {
-    if of == 0 { 0.0 } else { n as f64 / of as f64 }
-}
-
 impl SimReport {
     /// The report of `agg`, simulated from `model` with `opts`.
     pub fn new(model: &SimModel, opts: &SimOptions, agg: &Aggregate) -> SimReport {
-        let finished = agg.runs - agg.unfinished;
         let mut outcomes = BTreeMap::new();
-        for (o, &n) in OUTCOMES.iter().zip(&agg.outcomes) {
+        let mut outcomes_ci95 = BTreeMap::new();
+        for (i, (o, &n)) in OUTCOMES.iter().zip(&agg.outcomes).enumerate() {
             if n > 0 {
-                outcomes.insert(o.as_str().to_owned(), share(n, agg.runs));
+                let e = agg.outcome_share(i);
+                outcomes.insert(o.as_str().to_owned(), e.value);
+                outcomes_ci95.insert(o.as_str().to_owned(), e.ci95);
             }
         }
-        let escalations = model
-            .procedures
-            .iter()
-            .zip(&agg.escalations)
-            .skip(1)
-            .map(|(p, &n)| (p.id.clone(), share(n, agg.runs)))
-            .collect();
+        let mut escalations = BTreeMap::new();
+        let mut escalations_ci95 = BTreeMap::new();
+        for (i, p) in model.procedures.iter().enumerate().skip(1) {
+            let e = agg.escalation_share(i);
+            escalations.insert(p.id.clone(), e.value);
+            escalations_ci95.insert(p.id.clone(), e.ci95);
+        }
         let deadlines = model
             .deadlines
             .iter()
-            .zip(&agg.deadlines)
-            .map(|(d, &(reached, met))| DeadlineReport {
-                step: model.step_name(d.step),
-                within_days: d.within,
-                from: d.from.map(|f| model.step_name(f)),
-                basis: d.basis.clone(),
-                reached: share(reached, agg.runs),
-                met: share(met, reached),
+            .enumerate()
+            .map(|(i, d)| {
+                let (reached, met) = (agg.deadline_reached(i), agg.deadline_met(i));
+                DeadlineReport {
+                    step: model.step_name(d.step),
+                    within_days: d.within,
+                    from: d.from.map(|f| model.step_name(f)),
+                    basis: d.basis.clone(),
+                    reached: reached.value,
+                    reached_ci95: reached.ci95,
+                    met: met.value,
+                    met_ci95: met.ci95,
+                }
             })
             .collect();
-        let total_days: f64 = agg.step_days.iter().sum();
         let mut steps: Vec<StepReport> = model
             .steps
             .iter()
             .enumerate()
             .filter(|(i, _)| agg.visits[*i] > 0)
-            .map(|(i, s)| StepReport {
-                procedure: model.procedures[s.procedure as usize].id.clone(),
-                step: model.names[i].id.clone(),
-                title: model.names[i].title.clone(),
-                visit_rate: share(agg.visits[i], agg.runs),
-                mean_days: if agg.runs == 0 {
-                    0.0
-                } else {
-                    agg.step_days[i] / agg.runs as f64
-                },
-                share_of_lead_time: if total_days > 0.0 {
-                    agg.step_days[i] / total_days
-                } else {
-                    0.0
-                },
+            .map(|(i, s)| {
+                let visits = agg.visit_rate(i);
+                let days = agg.step_mean_days(i);
+                let part = agg.step_share_of_time(i);
+                StepReport {
+                    procedure: model.procedures[s.procedure as usize].id.clone(),
+                    step: model.names[i].id.clone(),
+                    title: model.names[i].title.clone(),
+                    visit_rate: visits.value,
+                    visit_rate_ci95: visits.ci95,
+                    mean_days: days.value,
+                    mean_days_ci95: days.ci95,
+                    share_of_lead_time: part.value,
+                    share_of_lead_time_ci95: part.ci95,
+                }
             })
             .collect();
         steps.sort_by(|a, b| b.mean_days.total_cmp(&a.mean_days));
+        let (no_contact, contacts) = (agg.no_contact_after_report(), agg.contacts_mean());
+        let (handoffs, procedures) = (agg.handoffs_mean(), agg.procedures_mean());
+        let (feedback, aftercare) = (agg.feedback_rate(), agg.aftercare_rate());
+        let unfinished = agg.unfinished_share();
         SimReport {
             procedure: model.procedures[0].id.clone(),
             runs: agg.runs,
             seed: opts.seed,
             max_steps: opts.max_steps,
-            lead_time_days: agg.lead.stats(),
-            first_contact_days: agg.first_contact.stats(),
-            longest_silence_days: agg.longest_silence.stats(),
-            no_contact_after_report: share(
-                finished - agg.first_contact.moments.count.min(finished),
-                finished,
-            ),
-            contacts_mean: share(agg.contacts, finished),
-            handoffs_mean: share(agg.handoffs, finished),
-            procedures_mean: share(agg.procedures, finished),
-            feedback_rate: share(agg.feedback, agg.runs),
-            aftercare_rate: share(agg.aftercare, agg.runs),
+            confidence: CONFIDENCE,
+            lead_time_days: agg.lead_time(),
+            first_contact_days: agg.first_contact_time(),
+            longest_silence_days: agg.longest_silence_time(),
+            no_contact_after_report: no_contact.value,
+            no_contact_after_report_ci95: no_contact.ci95,
+            contacts_mean: contacts.value,
+            contacts_mean_ci95: contacts.ci95,
+            handoffs_mean: handoffs.value,
+            handoffs_mean_ci95: handoffs.ci95,
+            procedures_mean: procedures.value,
+            procedures_mean_ci95: procedures.ci95,
+            feedback_rate: feedback.value,
+            feedback_rate_ci95: feedback.ci95,
+            aftercare_rate: aftercare.value,
+            aftercare_rate_ci95: aftercare.ci95,
             outcomes,
+            outcomes_ci95,
             escalations,
+            escalations_ci95,
             deadlines,
             steps,
-            unfinished: share(agg.unfinished, agg.runs),
+            unfinished: unfinished.value,
+            unfinished_ci95: unfinished.ci95,
             stopped_early: agg.stopped_early,
             steps_simulated: agg.steps_simulated,
+            precision: opts
+                .precision
+                .as_ref()
+                .map(|p| PrecisionReport::new(p, agg)),
             exact: None,
         }
     }

@@ -27,6 +27,7 @@ fn run(model: &SimModel, runs: u64, seed: u64, threads: usize) -> Aggregate {
         seed,
         threads,
         max_steps: DEFAULT_MAX_STEPS,
+        precision: None,
     };
     simulate(model, &opts, &|_| {}).expect("simulates")
 }
@@ -130,6 +131,7 @@ fn a_loop_that_cannot_exit_is_unfinished_not_a_hang() {
         seed: 1,
         threads: 2,
         max_steps: 50,
+        precision: None,
     };
     let agg = simulate(&model, &opts, &|_| {}).expect("runs");
     assert_eq!((agg.runs, agg.unfinished), (1000, 1000));
@@ -180,6 +182,7 @@ fn metrics_of_a_fixed_journey_are_exact() {
         seed: 3,
         threads: 1,
         max_steps: 100,
+        precision: None,
     };
     let agg = simulate(&model, &opts, &|_| {}).expect("runs");
     let r = SimReport::new(&model, &opts, &agg);
@@ -247,6 +250,7 @@ fn rates_count_unfinished_journeys_too() {
         seed: 1,
         threads: 1,
         max_steps: 5,
+        precision: None,
     };
     let agg = simulate(&model, &opts, &|_| {}).expect("runs");
     assert!(agg.unfinished > 3000, "{}", agg.unfinished);
@@ -255,4 +259,60 @@ fn rates_count_unfinished_journeys_too() {
         r.feedback_rate, 1.0,
         "every journey had its feedback, finished or not"
     );
+}
+
+/// The 95% intervals cover the exact figures in about 95% of seeds: over
+/// 200 seeds, the lead-time mean's (batch means) and the shares' (Wilson:
+/// outcomes and visit probabilities, pooled) coverage must lie within
+/// 91%..99%. With 200 seeds and a true coverage of 95%, a count outside
+/// that band has a chance below 1% (binomial, 2.6 standard deviations);
+/// the seeds are fixed, so the test is deterministic.
+#[test]
+fn intervals_cover_the_exact_figures_in_about_95_percent_of_seeds() {
+    let lib = Library::with_bundled(Limits::default());
+    let seeds = 200u64;
+    for id in [
+        "rijk/klacht",
+        "rijk/interne-melding",
+        "rijk/vertrouwenspersoon",
+    ] {
+        let t = lib.resolve_index(id).expect("bundled");
+        let model = SimModel::compile(&lib, t).expect("compiles");
+        let ex = exact(&model).expect("exact");
+        let (mut mean_covered, mut shares_covered, mut shares) = (0u64, 0u64, 0u64);
+        for seed in 0..seeds {
+            let agg = run(&model, 4 * BATCH, 1_000 + seed, 0);
+            let ci = agg
+                .lead_time()
+                .mean_ci95
+                .expect("four batches give an interval");
+            mean_covered += u64::from(ci.contains(ex.lead_time_mean_days));
+            for (i, o) in OUTCOMES.iter().enumerate() {
+                let p = ex.outcomes.get(o.as_str()).copied().unwrap_or(0.0);
+                if p > 0.0 {
+                    shares += 1;
+                    let ci = agg.outcome_share(i).ci95.expect("interval");
+                    shares_covered += u64::from(ci.contains(p));
+                }
+            }
+            for (i, &p) in ex.visit_probabilities.iter().enumerate() {
+                if p > 0.0 && p < 1.0 - 1e-12 {
+                    shares += 1;
+                    let ci = agg.visit_rate(i).ci95.expect("interval");
+                    shares_covered += u64::from(ci.contains(p));
+                }
+            }
+        }
+        let mean_rate = mean_covered as f64 / seeds as f64;
+        let share_rate = shares_covered as f64 / shares as f64;
+        eprintln!("{id}: mean {mean_rate}, shares {share_rate} of {shares}");
+        assert!(
+            (0.91..=0.99).contains(&mean_rate),
+            "{id}: the lead-time mean's interval covered the exact mean in {mean_covered} of {seeds} seeds"
+        );
+        assert!(
+            (0.91..=0.99).contains(&share_rate),
+            "{id}: the shares' intervals covered the exact shares {shares_covered} of {shares} times"
+        );
+    }
 }

@@ -1,0 +1,221 @@
+//! Every figure of a run with its 95% confidence interval: one definition
+//! per measure, used by the simulation report, the gap analysis, the
+//! comparison and the `--precision` stopping rule alike.
+//!
+//! Shares of journeys (a journey has the property or not, journeys are
+//! independent) take the Wilson score interval; means and shares of time
+//! take the batch-means interval over the run's fixed batches
+//! ([`BatchRatio`]); quantiles the order-statistic interval of their
+//! histogram. `docs/simulation.md` says why.
+
+use super::Aggregate;
+use crate::stats::{BatchRatio, DurationStats, Interval, Moments, wilson};
+
+/// A simulated figure and its 95% confidence interval (`None` where there
+/// is nothing to estimate it from).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// The figure.
+    pub value: f64,
+    /// Its 95% interval.
+    pub ci95: Option<Interval>,
+}
+
+/// The share of `k` in `n` journeys (0 when `n` is 0), with its Wilson interval.
+pub fn share(k: u64, n: u64) -> Estimate {
+    Estimate {
+        value: if n == 0 { 0.0 } else { k as f64 / n as f64 },
+        ci95: wilson(k, n),
+    }
+}
+
+/// The mean `sum / n` (0 when `n` is 0) with the batch-means interval of `spread`.
+fn mean(sum: f64, n: u64, spread: &BatchRatio) -> Estimate {
+    let value = if n == 0 { 0.0 } else { sum / n as f64 };
+    Estimate {
+        value,
+        ci95: spread.interval(value),
+    }
+}
+
+/// Batch sums of the run's means and shares of time, added batch by batch
+/// in batch order ([`Aggregate::add_batch`]): what their intervals need.
+/// Empty in the aggregate of a single batch.
+#[derive(Clone, Debug, Default)]
+pub struct Spread {
+    lead: BatchRatio,
+    first_contact: BatchRatio,
+    longest_silence: BatchRatio,
+    contacts: BatchRatio,
+    handoffs: BatchRatio,
+    procedures: BatchRatio,
+    /// Per step: days in it over journeys.
+    step_days: Vec<BatchRatio>,
+    /// Per step: days in it over days in all steps.
+    step_share: Vec<BatchRatio>,
+}
+
+impl Spread {
+    /// The batches added.
+    pub fn batches(&self) -> u64 {
+        self.lead.batches()
+    }
+}
+
+fn sum(m: &Moments) -> (f64, f64) {
+    (m.mean * m.count as f64, m.count as f64)
+}
+
+impl Aggregate {
+    /// Adds the journeys of the next batch, in batch order, keeping the
+    /// batch's sums for the intervals.
+    pub(super) fn add_batch(&mut self, batch: &Aggregate) {
+        self.merge(batch);
+        let s = &mut self.spread;
+        let (y, n) = sum(&batch.lead.moments);
+        s.lead.add(y, n);
+        let (y, n) = sum(&batch.first_contact.moments);
+        s.first_contact.add(y, n);
+        let (y, n) = sum(&batch.longest_silence.moments);
+        s.longest_silence.add(y, n);
+        let finished = batch.finished() as f64;
+        s.contacts.add(batch.contacts as f64, finished);
+        s.handoffs.add(batch.handoffs as f64, finished);
+        s.procedures.add(batch.procedures as f64, finished);
+        let steps = batch.step_days.len();
+        s.step_days.resize(steps, BatchRatio::default());
+        s.step_share.resize(steps, BatchRatio::default());
+        let all: f64 = batch.step_days.iter().sum();
+        for (i, &days) in batch.step_days.iter().enumerate() {
+            s.step_days[i].add(days, batch.runs as f64);
+            s.step_share[i].add(days, all);
+        }
+    }
+
+    /// Journeys that ended before the step limit.
+    pub fn finished(&self) -> u64 {
+        self.runs - self.unfinished
+    }
+
+    /// Lead time of finished journeys.
+    pub fn lead_time(&self) -> DurationStats {
+        let m = &self.lead.moments;
+        self.lead.stats(self.spread.lead.interval(m.mean))
+    }
+
+    /// Report to first contact after it, of finished journeys with one.
+    pub fn first_contact_time(&self) -> DurationStats {
+        let m = &self.first_contact.moments;
+        self.first_contact
+            .stats(self.spread.first_contact.interval(m.mean))
+    }
+
+    /// Longest silence of finished journeys.
+    pub fn longest_silence_time(&self) -> DurationStats {
+        let m = &self.longest_silence.moments;
+        self.longest_silence
+            .stats(self.spread.longest_silence.interval(m.mean))
+    }
+
+    /// Contacts per finished journey.
+    pub fn contacts_mean(&self) -> Estimate {
+        mean(self.contacts as f64, self.finished(), &self.spread.contacts)
+    }
+
+    /// Changes of actor per finished journey.
+    pub fn handoffs_mean(&self) -> Estimate {
+        mean(self.handoffs as f64, self.finished(), &self.spread.handoffs)
+    }
+
+    /// Procedures visited per finished journey.
+    pub fn procedures_mean(&self) -> Estimate {
+        mean(
+            self.procedures as f64,
+            self.finished(),
+            &self.spread.procedures,
+        )
+    }
+
+    /// Share of journeys with feedback after the report.
+    pub fn feedback_rate(&self) -> Estimate {
+        share(self.feedback, self.runs)
+    }
+
+    /// Share of journeys with aftercare.
+    pub fn aftercare_rate(&self) -> Estimate {
+        share(self.aftercare, self.runs)
+    }
+
+    /// Share of journeys that hit the step limit.
+    pub fn unfinished_share(&self) -> Estimate {
+        share(self.unfinished, self.runs)
+    }
+
+    /// Share of finished journeys without any contact after the report.
+    pub fn no_contact_after_report(&self) -> Estimate {
+        let finished = self.finished();
+        share(
+            finished - self.first_contact.moments.count.min(finished),
+            finished,
+        )
+    }
+
+    /// Share of finished journeys with a report whose first contact after
+    /// it came within 7 days.
+    pub fn acknowledged_within_7_days(&self) -> Estimate {
+        share(self.contact_within_week, self.reported)
+    }
+
+    /// Share of finished journeys with a report that had feedback within 3
+    /// months of the acknowledgement.
+    pub fn feedback_within_3_months(&self) -> Estimate {
+        share(self.feedback_in_time, self.reported)
+    }
+
+    /// Share of journeys ending with outcome `i` ([`super::OUTCOMES`] order).
+    pub fn outcome_share(&self, i: usize) -> Estimate {
+        share(self.outcomes[i], self.runs)
+    }
+
+    /// Share of journeys entering procedure `p` by escalation.
+    pub fn escalation_share(&self, p: usize) -> Estimate {
+        share(self.escalations[p], self.runs)
+    }
+
+    /// Share of journeys that visit step `i`.
+    pub fn visit_rate(&self, i: usize) -> Estimate {
+        share(self.visits[i], self.runs)
+    }
+
+    /// Mean days spent in step `i` per journey (all journeys).
+    pub fn step_mean_days(&self, i: usize) -> Estimate {
+        let spread = self.spread.step_days.get(i).copied().unwrap_or_default();
+        mean(self.step_days[i], self.runs, &spread)
+    }
+
+    /// Step `i`'s part of all time spent in steps.
+    pub fn step_share_of_time(&self, i: usize) -> Estimate {
+        let all: f64 = self.step_days.iter().sum();
+        let value = if all > 0.0 {
+            self.step_days[i] / all
+        } else {
+            0.0
+        };
+        let spread = self.spread.step_share.get(i).copied().unwrap_or_default();
+        Estimate {
+            value,
+            ci95: spread.interval(value),
+        }
+    }
+
+    /// Share of journeys that reach deadline `d`'s step (its start passed).
+    pub fn deadline_reached(&self, d: usize) -> Estimate {
+        share(self.deadlines[d].0, self.runs)
+    }
+
+    /// Share of those that met deadline `d`.
+    pub fn deadline_met(&self, d: usize) -> Estimate {
+        let (reached, met) = self.deadlines[d];
+        share(met, reached)
+    }
+}
