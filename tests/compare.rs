@@ -26,17 +26,32 @@ fn csv_snapshot_and_shape() {
     let header = reader.headers().expect("a header").clone();
     assert_eq!(&header[0], "procedure");
     assert_eq!(&header[1], "title");
-    assert_eq!(&header[3], "lead time p50 (days)");
+    assert_eq!(&header[3], "base");
+    assert_eq!(&header[4], "lead time p50 (days)");
+    assert_eq!(&header[5], "lead time p50 ci95 low");
+    assert_eq!(&header[6], "lead time p50 ci95 high");
+    assert_eq!(&header[7], "lead time p50 difference from base (days)");
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("RFC 4180")).collect();
     assert_eq!(records.len(), 3, "one row per procedure");
     assert!(records.iter().all(|r| r.len() == header.len()));
     assert_eq!(&records[2][0], "rijk/klacht");
-    // Durations are bare numbers of days.
-    assert!(
-        records.iter().all(|r| r[3].parse::<f64>().is_ok()),
-        "{}",
-        out.stdout
-    );
+    // Durations are bare numbers of days, within their intervals; the
+    // first procedure is the base, and the others differ from it by the
+    // difference of their figures.
+    let num = |r: &csv::StringRecord, i: usize| {
+        r[i].parse::<f64>()
+            .unwrap_or_else(|_| panic!("not a number: `{}` in {r:?}", &r[i]))
+    };
+    for r in &records {
+        assert!(num(r, 5) <= num(r, 4) && num(r, 4) <= num(r, 6), "{r:?}");
+    }
+    assert_eq!((&records[0][3], &records[0][7]), ("", ""));
+    for r in &records[1..] {
+        assert_eq!(&r[3], "test/geen-gaten");
+        let d = num(r, 4) - num(&records[0], 4);
+        assert!((num(r, 7) - d).abs() < 0.011, "{r:?}");
+        assert!(num(r, 8) <= num(r, 7) && num(r, 7) <= num(r, 9), "{r:?}");
+    }
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -62,7 +77,11 @@ fn same_seed_for_every_procedure_and_gaps_counted() {
         "--format",
         "json",
     ]);
-    let alone: serde_json::Value = serde_json::from_str(&alone.stdout).expect("JSON");
+    let mut alone: serde_json::Value = serde_json::from_str(&alone.stdout).expect("JSON");
+    // Alone it is its own base; among others it differs from the first.
+    assert!(alone[0]["difference_from_base"].is_null());
+    assert_eq!(rows[2]["difference_from_base"]["base"], "test/geen-gaten");
+    alone[0]["difference_from_base"] = rows[2]["difference_from_base"].clone();
     assert_eq!(alone[0], rows[2]);
 }
 
@@ -110,10 +129,16 @@ fn no_formula_cells_in_csv() {
     for (record, title) in records[1..].iter().zip(&titles) {
         assert_eq!(&record[1], format!("'{title}"), "{}", out.stdout);
     }
+    // A cell starts with a formula character only when it is a negative
+    // number (a difference from the base), which a spreadsheet reads as one.
+    let negative_number = |cell: &str| {
+        cell.strip_prefix('-')
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    };
     for record in &records {
         for cell in record {
             assert!(
-                !cell.starts_with(FORMULA_START),
+                !cell.starts_with(FORMULA_START) || negative_number(cell),
                 "formula-like cell {cell:?} in:\n{}",
                 out.stdout
             );

@@ -374,7 +374,12 @@ proptest! {
         let found = gaps::analyse(&lib, &[t], &gap_opts, &|_| true);
         for f in &found {
             if let Some(s) = f.share {
-                in_unit(s, f.diagnostic.code)?;
+                in_unit(s.value, f.diagnostic.code)?;
+                // Its interval holds the share and lies within 0..1.
+                let ci = s.ci95.expect("a simulated share has an interval");
+                in_unit(ci.low, f.diagnostic.code)?;
+                in_unit(ci.high, f.diagnostic.code)?;
+                prop_assert!(ci.low <= s.value + 1e-12 && s.value <= ci.high + 1e-12, "{s:?}");
             }
         }
         // Renderers: DOT parses back, SVG is well-formed, Mermaid stays on its lines.

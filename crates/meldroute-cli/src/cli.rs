@@ -58,7 +58,7 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
     #[command(
-        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n\nDurations in days (d) and weeks (w); shares in percent. The CSV is RFC 4180,\nwith text cells that a spreadsheet could run as a formula prefixed by '."
+        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '."
     )]
     Compare(CompareArgs),
     /// Write a self-contained HTML report comparing procedures.
@@ -364,6 +364,10 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
+    /// The procedure (id) every other is measured against: each figure's
+    /// difference from it, with its 95% interval [default: the first compared].
+    #[arg(long, value_name = "PROCEDURE-ID")]
+    pub base: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]

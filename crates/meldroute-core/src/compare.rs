@@ -9,9 +9,9 @@ use crate::diag::Severity;
 use crate::gaps::{self, Finding, GapOptions, Simulated};
 use crate::library::{EntryId, Library};
 use crate::model::ProcedureKind;
-use crate::sim::report::DeadlineReport;
-use crate::sim::{self, SimModel, SimReport};
-use crate::stats::{DurationStats, Summary};
+use crate::sim::report::{DeadlineReport, PrecisionReport};
+use crate::sim::{self, Estimate, SimModel, SimReport};
+use crate::stats::{DurationStats, Interval, Summary, difference};
 
 /// Gap findings of a procedure, by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -24,7 +24,8 @@ pub struct GapCounts {
     pub accepted: usize,
 }
 
-/// One procedure's row.
+/// One procedure's row. Every figure has a sibling `..._ci95`, its 95%
+/// confidence interval (`null` where there is none).
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// Procedure id.
@@ -35,26 +36,242 @@ pub struct Row {
     pub illustrative: bool,
     /// Lead time p50, days.
     pub lead_time_p50_days: f64,
+    /// 95% interval of `lead_time_p50_days`.
+    pub lead_time_p50_days_ci95: Option<Interval>,
     /// Lead time p90, days.
     pub lead_time_p90_days: f64,
+    /// 95% interval of `lead_time_p90_days`.
+    pub lead_time_p90_days_ci95: Option<Interval>,
     /// First contact after the report, p50, days (`None`: no journey has one).
     pub first_contact_p50_days: Option<f64>,
+    /// 95% interval of `first_contact_p50_days`.
+    pub first_contact_p50_days_ci95: Option<Interval>,
     /// Longest silence p50, days.
     pub longest_silence_p50_days: f64,
+    /// 95% interval of `longest_silence_p50_days`.
+    pub longest_silence_p50_days_ci95: Option<Interval>,
     /// Longest silence p90, days.
     pub longest_silence_p90_days: f64,
+    /// 95% interval of `longest_silence_p90_days`.
+    pub longest_silence_p90_days_ci95: Option<Interval>,
     /// Share of reported journeys with a first contact within 7 days.
     pub acknowledged_within_7_days: f64,
+    /// 95% interval of `acknowledged_within_7_days`.
+    pub acknowledged_within_7_days_ci95: Option<Interval>,
     /// Share of reported journeys with feedback within 3 months of the acknowledgement.
     pub feedback_within_3_months: f64,
+    /// 95% interval of `feedback_within_3_months`.
+    pub feedback_within_3_months_ci95: Option<Interval>,
     /// Share of journeys with feedback.
     pub feedback_rate: f64,
+    /// 95% interval of `feedback_rate`.
+    pub feedback_rate_ci95: Option<Interval>,
     /// Share of journeys with aftercare.
     pub aftercare_rate: f64,
+    /// 95% interval of `aftercare_rate`.
+    pub aftercare_rate_ci95: Option<Interval>,
     /// Share of journeys that reach each external body (procedure id).
     pub escalation_to: BTreeMap<String, f64>,
+    /// 95% interval of each share in `escalation_to`.
+    pub escalation_to_ci95: BTreeMap<String, Option<Interval>>,
     /// Gap findings by severity.
     pub gaps: GapCounts,
+    /// Each figure's difference from the base procedure's (the first
+    /// compared, or `--base`); `null` in the base's own row.
+    pub difference_from_base: Option<Differences>,
+}
+
+/// What a figure is measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Days.
+    Days,
+    /// A share (0..1).
+    Share,
+}
+
+/// A figure's column: its JSON key, its name without unit, its unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// Its JSON key (`lead_time_p50_days`, `escalation_to.rijk/nationale-ombudsman`).
+    pub key: String,
+    /// Its name, without unit (`lead time p50`, `to rijk/nationale-ombudsman`).
+    pub label: String,
+    /// Its unit.
+    pub unit: Unit,
+}
+
+/// The figures of every row, in column order, before one column per external body.
+const FIGURES: [(&str, &str, Unit); 9] = [
+    ("lead_time_p50_days", "lead time p50", Unit::Days),
+    ("lead_time_p90_days", "lead time p90", Unit::Days),
+    ("first_contact_p50_days", "first contact p50", Unit::Days),
+    (
+        "longest_silence_p50_days",
+        "longest silence p50",
+        Unit::Days,
+    ),
+    (
+        "longest_silence_p90_days",
+        "longest silence p90",
+        Unit::Days,
+    ),
+    (
+        "acknowledged_within_7_days",
+        "acknowledged within 7 d",
+        Unit::Share,
+    ),
+    (
+        "feedback_within_3_months",
+        "feedback within 3 mo",
+        Unit::Share,
+    ),
+    ("feedback_rate", "feedback", Unit::Share),
+    ("aftercare_rate", "aftercare", Unit::Share),
+];
+
+/// The figure columns of a comparison, with one per external body of
+/// `bodies` (see [`bodies`]).
+pub fn columns(bodies: &[String]) -> Vec<Column> {
+    let mut c: Vec<Column> = FIGURES
+        .iter()
+        .map(|&(key, label, unit)| Column {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            unit,
+        })
+        .collect();
+    c.extend(bodies.iter().map(|b| Column {
+        key: format!("escalation_to.{b}"),
+        label: format!("to {b}"),
+        unit: Unit::Share,
+    }));
+    c
+}
+
+impl Row {
+    /// The row's figures in [`columns`] order; `None` where the procedure
+    /// has none (no first contact; an external body it does not reach).
+    pub fn estimates(&self, bodies: &[String]) -> Vec<Option<Estimate>> {
+        let e = |value: f64, ci95| Some(Estimate { value, ci95 });
+        let mut figures = vec![
+            e(self.lead_time_p50_days, self.lead_time_p50_days_ci95),
+            e(self.lead_time_p90_days, self.lead_time_p90_days_ci95),
+            self.first_contact_p50_days.map(|value| Estimate {
+                value,
+                ci95: self.first_contact_p50_days_ci95,
+            }),
+            e(
+                self.longest_silence_p50_days,
+                self.longest_silence_p50_days_ci95,
+            ),
+            e(
+                self.longest_silence_p90_days,
+                self.longest_silence_p90_days_ci95,
+            ),
+            e(
+                self.acknowledged_within_7_days,
+                self.acknowledged_within_7_days_ci95,
+            ),
+            e(
+                self.feedback_within_3_months,
+                self.feedback_within_3_months_ci95,
+            ),
+            e(self.feedback_rate, self.feedback_rate_ci95),
+            e(self.aftercare_rate, self.aftercare_rate_ci95),
+        ];
+        debug_assert_eq!(figures.len(), FIGURES.len());
+        figures.extend(bodies.iter().map(|b| {
+            self.escalation_to.get(b).map(|&value| Estimate {
+                value,
+                ci95: self.escalation_to_ci95.get(b).copied().flatten(),
+            })
+        }));
+        figures
+    }
+}
+
+/// The external bodies any row escalates to, sorted: one column each.
+pub fn bodies(rows: &[Row]) -> Vec<String> {
+    let mut b: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.escalation_to.keys().cloned())
+        .collect();
+    b.sort();
+    b.dedup();
+    b
+}
+
+/// A row's figures less the base's, with the 95% intervals of the differences.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Differences {
+    /// The base procedure's id.
+    pub base: String,
+    /// Per figure (the row's JSON key; escalations as
+    /// `escalation_to.PROCEDURE`): its difference from the base's. A
+    /// figure missing in either row (no first contact; an external body
+    /// only one reaches) is left out.
+    pub figures: BTreeMap<String, Difference>,
+}
+
+/// One figure's difference from the base.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Difference {
+    /// This procedure's figure less the base's (days, or a share).
+    pub difference: f64,
+    /// Its 95% interval.
+    pub ci95: Option<Interval>,
+    /// The interval includes zero: the two procedures may not differ in
+    /// this figure at all; the simulated difference is within chance.
+    pub within_chance: bool,
+}
+
+/// Makes `compared[base]` the procedure every other is measured against
+/// ([`Row::difference_from_base`]); [`compare_detailed`] takes the first.
+pub fn set_base(compared: &mut [Compared], base: usize) {
+    let mut rows: Vec<Row> = compared.iter().map(|c| c.row.clone()).collect();
+    add_differences(&mut rows, base);
+    for (c, row) in compared.iter_mut().zip(rows) {
+        c.row = row;
+    }
+}
+
+/// Adds each row's differences from `rows[base]`, for the figures both
+/// have (see [`difference`] for the interval).
+pub fn add_differences(rows: &mut [Row], base: usize) {
+    let bodies = bodies(rows);
+    let Some(base_row) = rows.get(base).cloned() else {
+        return;
+    };
+    let columns = columns(&bodies);
+    let base_figures = base_row.estimates(&bodies);
+    for (i, row) in rows.iter_mut().enumerate() {
+        if i == base {
+            row.difference_from_base = None;
+            continue;
+        }
+        let figures = row
+            .estimates(&bodies)
+            .into_iter()
+            .zip(&base_figures)
+            .zip(&columns)
+            .filter_map(|((a, b), column)| {
+                let d = difference(a?, (*b)?);
+                Some((
+                    column.key.clone(),
+                    Difference {
+                        difference: d.value,
+                        ci95: d.ci95,
+                        within_chance: d.ci95.is_none_or(|ci| ci.contains(0.0)),
+                    },
+                ))
+            })
+            .collect();
+        row.difference_from_base = Some(Differences {
+            base: base_row.procedure.clone(),
+            figures,
+        });
+    }
 }
 
 /// Why a procedure could not be compared.
@@ -73,10 +290,6 @@ pub enum CompareError {
     /// The simulation could not run.
     #[error(transparent)]
     Sim(#[from] sim::SimError),
-}
-
-fn share(n: u64, of: u64) -> f64 {
-    if of == 0 { 0.0 } else { n as f64 / of as f64 }
 }
 
 /// How many deadlines a comparison keeps of each procedure: its own come
@@ -103,12 +316,14 @@ pub struct Figures {
     pub lead_time_days: DurationStats,
     /// Longest time without contact from the report to the end.
     pub longest_silence_days: DurationStats,
-    /// Share of journeys with a feedback step after the report.
-    pub feedback_rate: f64,
-    /// Share of journeys with an aftercare step.
-    pub aftercare_rate: f64,
-    /// Share of finished journeys without any contact after the report.
-    pub no_contact_after_report: f64,
+    /// Share of journeys with a feedback step after the report, and its interval.
+    pub feedback_rate: Estimate,
+    /// Share of journeys with an aftercare step, and its interval.
+    pub aftercare_rate: Estimate,
+    /// Share of finished journeys without any contact after the report, and its interval.
+    pub no_contact_after_report: Estimate,
+    /// The precision targets the run went on until, when asked for.
+    pub precision: Option<PrecisionReport>,
     /// The first [`DEADLINES_KEPT`] deadlines' compliance, in the order of
     /// the simulation model (the procedure's own first).
     pub deadlines: Vec<DeadlineReport>,
@@ -125,9 +340,19 @@ impl Figures {
             stopped_early: report.stopped_early,
             lead_time_days: report.lead_time_days,
             longest_silence_days: report.longest_silence_days,
-            feedback_rate: report.feedback_rate,
-            aftercare_rate: report.aftercare_rate,
-            no_contact_after_report: report.no_contact_after_report,
+            feedback_rate: Estimate {
+                value: report.feedback_rate,
+                ci95: report.feedback_rate_ci95,
+            },
+            aftercare_rate: Estimate {
+                value: report.aftercare_rate,
+                ci95: report.aftercare_rate_ci95,
+            },
+            no_contact_after_report: Estimate {
+                value: report.no_contact_after_report,
+                ci95: report.no_contact_after_report_ci95,
+            },
+            precision: report.precision.clone(),
             deadlines: report
                 .deadlines
                 .iter()
@@ -165,7 +390,8 @@ pub struct Compared {
     pub findings: Vec<Finding>,
 }
 
-/// One row per target, in the order given.
+/// One row per target, in the order given, each with its differences
+/// from the first.
 pub fn compare(
     library: &Library,
     targets: &[EntryId],
@@ -235,6 +461,7 @@ pub fn compare_detailed(
             findings,
         });
     }
+    set_base(&mut out, 0);
     Ok(out)
 }
 
@@ -243,33 +470,49 @@ fn row(library: &Library, sim: &Simulated) -> Row {
     let (model, agg, report) = (&sim.model, &sim.agg, &sim.report);
     let p = &library.entry(model.procedures[0].entry).procedure;
     let mut escalation_to = BTreeMap::new();
-    for sp in model.procedures.iter().skip(1) {
+    let mut escalation_to_ci95 = BTreeMap::new();
+    for (i, sp) in model.procedures.iter().enumerate().skip(1) {
         let kind = *library.entry(sp.entry).procedure.kind;
         if matches!(
             kind,
             ProcedureKind::Ombudsman | ProcedureKind::WhistleblowerAuthority
         ) {
-            escalation_to.insert(
-                sp.id.clone(),
-                report.escalations.get(&sp.id).copied().unwrap_or(0.0),
-            );
+            let e = agg.escalation_share(i);
+            escalation_to.insert(sp.id.clone(), e.value);
+            escalation_to_ci95.insert(sp.id.clone(), e.ci95);
         }
     }
+    let (lead, silence) = (&report.lead_time_days, &report.longest_silence_days);
+    let first = &report.first_contact_days;
+    let (acknowledged, in_time) = (
+        agg.acknowledged_within_7_days(),
+        agg.feedback_within_3_months(),
+    );
     Row {
         procedure: p.id.value.clone(),
         title: p.title.clone(),
         illustrative: p.illustrative,
-        lead_time_p50_days: report.lead_time_days.p50,
-        lead_time_p90_days: report.lead_time_days.p90,
-        first_contact_p50_days: (report.first_contact_days.count > 0)
-            .then_some(report.first_contact_days.p50),
-        longest_silence_p50_days: report.longest_silence_days.p50,
-        longest_silence_p90_days: report.longest_silence_days.p90,
-        acknowledged_within_7_days: share(agg.contact_within_week, agg.reported),
-        feedback_within_3_months: share(agg.feedback_in_time, agg.reported),
+        lead_time_p50_days: lead.p50,
+        lead_time_p50_days_ci95: lead.p50_ci95,
+        lead_time_p90_days: lead.p90,
+        lead_time_p90_days_ci95: lead.p90_ci95,
+        first_contact_p50_days: (first.count > 0).then_some(first.p50),
+        first_contact_p50_days_ci95: first.p50_ci95,
+        longest_silence_p50_days: silence.p50,
+        longest_silence_p50_days_ci95: silence.p50_ci95,
+        longest_silence_p90_days: silence.p90,
+        longest_silence_p90_days_ci95: silence.p90_ci95,
+        acknowledged_within_7_days: acknowledged.value,
+        acknowledged_within_7_days_ci95: acknowledged.ci95,
+        feedback_within_3_months: in_time.value,
+        feedback_within_3_months_ci95: in_time.ci95,
         feedback_rate: report.feedback_rate,
+        feedback_rate_ci95: report.feedback_rate_ci95,
         aftercare_rate: report.aftercare_rate,
+        aftercare_rate_ci95: report.aftercare_rate_ci95,
         escalation_to,
+        escalation_to_ci95,
         gaps: GapCounts::default(),
+        difference_from_base: None,
     }
 }

@@ -43,6 +43,16 @@ impl Interval {
     }
 }
 
+/// A simulated figure and its 95% confidence interval (`None` where there
+/// is nothing to estimate it from).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// The figure.
+    pub value: f64,
+    /// Its 95% interval.
+    pub ci95: Option<Interval>,
+}
+
 /// The Wilson score interval of a share of `k` in `n` independent trials,
 /// or `None` when `n` is 0. Unlike `p ± z·se` it stays within 0..1 and
 /// does not collapse to a point at 0% or 100%.
@@ -60,6 +70,22 @@ pub fn wilson(k: u64, n: u64) -> Option<Interval> {
         low: (centre - half).max(0.0),
         high: (centre + half).min(1.0),
     })
+}
+
+/// The difference `a - b` of two independent estimates, with its 95%
+/// interval by the method of variance estimates recovery (MOVER; Zou and
+/// Donner 2008): from each estimate's own interval, so it takes their
+/// asymmetry along. For two shares with Wilson intervals this is
+/// Newcombe's hybrid score interval (1998, method 10); for two symmetric
+/// intervals it is `d ± sqrt(h_a^2 + h_b^2)`. Without both intervals
+/// there is none.
+pub fn difference(a: Estimate, b: Estimate) -> Estimate {
+    let value = a.value - b.value;
+    let ci95 = a.ci95.zip(b.ci95).map(|(ia, ib)| Interval {
+        low: value - (a.value - ia.low).hypot(ib.high - b.value),
+        high: value + (ia.high - a.value).hypot(b.value - ib.low),
+    });
+    Estimate { value, ci95 }
 }
 
 /// The 97.5% quantile of Student's t distribution with `df` degrees of
@@ -204,8 +230,12 @@ impl LogHistogram {
         if self.total == 0 {
             return 0.0;
         }
-        let above: u64 = self.counts[Self::bucket(x) + 1..].iter().sum();
-        above as f64 / self.total as f64
+        self.count_above(x) as f64 / self.total as f64
+    }
+
+    /// How many values are above `x` (to the histogram's resolution).
+    pub fn count_above(&self, x: f64) -> u64 {
+        self.counts[Self::bucket(x) + 1..].iter().sum()
     }
 
     /// The `q` quantile (nearest rank), or 0 when empty.
@@ -351,6 +381,11 @@ impl Summary {
     /// Share of the values above `days` (to within the quantile resolution).
     pub fn share_above(&self, days: f64) -> f64 {
         self.histogram.share_above(days)
+    }
+
+    /// How many values are above `days` (to within the quantile resolution).
+    pub fn count_above(&self, days: f64) -> u64 {
+        self.histogram.count_above(days)
     }
 
     /// The 95% interval of the `q` quantile ([`LogHistogram::quantile_interval`]),

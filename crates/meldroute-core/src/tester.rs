@@ -299,7 +299,7 @@ impl Tester {
                     let route: Vec<&str> = f.route.ids(p).collect();
                     let _ = writeln!(out, "route: {}", route.join(" -> "));
                     if let Some(share) = f.share {
-                        let _ = writeln!(out, "share: {share:.4}");
+                        let _ = writeln!(out, "share: {:.4}", share.value);
                     }
                     if let Some(basis) = &f.basis {
                         let _ = writeln!(out, "basis: {basis}");

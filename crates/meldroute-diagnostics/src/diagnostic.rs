@@ -40,6 +40,16 @@ impl Severity {
 pub enum Arg {
     /// A share of journeys, from 0 to 1: "14.5%".
     Share(f64),
+    /// A simulated share of journeys with its 95% confidence interval:
+    /// "14.5% (95% CI 14.1-14.9%)".
+    Estimate {
+        /// The share.
+        share: f64,
+        /// The interval's lower bound.
+        low: f64,
+        /// Its upper bound.
+        high: f64,
+    },
     /// A duration in days: "13 days" below two weeks, "6.0 weeks" from two
     /// weeks on.
     Days(f64),

@@ -53,6 +53,12 @@ pub fn label(d: &Diagnostic, label: &Label) -> String {
 pub fn arg(arg: &Arg) -> String {
     match arg {
         Arg::Share(share) => format!("{:.1}%", share * 100.0),
+        Arg::Estimate { share, low, high } => format!(
+            "{:.1}% (95% CI {:.1}-{:.1}%)",
+            share * 100.0,
+            low * 100.0,
+            high * 100.0
+        ),
         Arg::Days(days) => days_or_weeks(*days),
         Arg::Count(n) => n.to_string(),
         Arg::Number(x) => x.to_string(),
@@ -465,6 +471,12 @@ mod tests {
         assert_eq!(message(&d), "14.5% of journeys");
         assert_eq!(arg(&Arg::Share(1.0)), "100.0%");
         assert_eq!(arg(&Arg::Share(0.0)), "0.0%");
+        let e = Arg::Estimate {
+            share: 0.145,
+            low: 0.1412,
+            high: 0.1489,
+        };
+        assert_eq!(arg(&e), "14.5% (95% CI 14.1-14.9%)");
     }
 
     #[test]

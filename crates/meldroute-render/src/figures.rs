@@ -17,10 +17,11 @@ pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-/// `±x`: a half-width with one decimal, or `±<0.1` when it rounds to nothing.
+/// `±x`: a half-width with one decimal, or two when one would round it
+/// to nothing (`±0.04`).
 fn plus_minus(half: f64) -> String {
     if half < 0.05 {
-        "±<0.1".to_owned()
+        format!("±{half:.2}")
     } else {
         format!("±{half:.1}")
     }
@@ -63,7 +64,7 @@ pub fn days_weeks_ci(days: f64, ci: Option<Interval>) -> String {
 /// A number per journey with two decimals and its half-width: `4.26 ±0.01`.
 pub fn per_journey_ci(x: f64, ci: Option<Interval>) -> String {
     match ci {
-        Some(ci) if ci.half_width() < 0.005 => format!("{x:.2} ±<0.01"),
+        Some(ci) if ci.half_width() < 0.005 => format!("{x:.2} ±{:.3}", ci.half_width()),
         Some(ci) => format!("{x:.2} ±{:.2}", ci.half_width()),
         None => format!("{x:.2}"),
     }
@@ -130,11 +131,12 @@ mod tests {
         assert_eq!(percent(1.0), "100.0%");
         let ci = |low, high| Some(Interval { low, high });
         assert_eq!(percent_ci(0.224, ci(0.221, 0.227)), "22.4% ±0.3");
-        assert_eq!(percent_ci(0.0, ci(0.0, 0.0001)), "0.0% ±<0.1");
+        assert_eq!(percent_ci(0.0, ci(0.0, 0.0008)), "0.0% ±0.04");
         assert_eq!(percent_ci(0.5, None), "50.0%");
         assert_eq!(days_weeks_ci(4.7, ci(4.5, 4.9)), "4.7 d ±0.2");
+        assert_eq!(days_weeks_ci(4.7, ci(4.7, 4.7)), "4.7 d ±0.00");
         assert_eq!(days_weeks_ci(93.8, ci(92.4, 95.2)), "13.4 w ±0.2");
         assert_eq!(per_journey_ci(4.256, ci(4.246, 4.266)), "4.26 ±0.01");
-        assert_eq!(per_journey_ci(1.0, ci(1.0, 1.0)), "1.00 ±<0.01");
+        assert_eq!(per_journey_ci(1.0, ci(1.0, 1.0)), "1.00 ±0.000");
     }
 }

@@ -2,6 +2,7 @@
 //! share of journeys at or below a duration (an empirical distribution
 //! function), so procedures can be overlaid and read off at any point.
 
+pub use meldroute_core::stats::Interval;
 use meldroute_core::stats::Summary;
 use plotters::prelude::*;
 
@@ -142,6 +143,101 @@ pub fn cdf_svg(plot: &Plot, width: u32, height: u32) -> Result<String, RenderErr
             .label_font(("sans-serif", 12))
             .draw()
             .map_err(|e| failed(&e))?;
+        root.present().map_err(|e| failed(&e))?;
+    }
+    Ok(svg)
+}
+
+/// One row of an interval plot: a figure and its 95% interval.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    /// Its label (user text; escaped by the backend, control characters dropped here).
+    pub label: &'a str,
+    /// The figure.
+    pub value: f64,
+    /// Its interval, if it has one.
+    pub ci95: Option<Interval>,
+}
+
+/// A figure of several procedures with their 95% intervals: one row each,
+/// a dot at the figure and a bar over its interval (a forest plot).
+#[derive(Clone, Copy, Debug)]
+pub struct IntervalPlot<'a> {
+    /// Caption above the plot.
+    pub title: &'a str,
+    /// What the horizontal axis measures.
+    pub x_label: &'a str,
+    /// The rows, top to bottom.
+    pub rows: &'a [Row<'a>],
+    /// Tick labels of the horizontal axis (`12`, `40%`).
+    pub tick: fn(f64) -> String,
+}
+
+/// The interval plot as an SVG document, `width` pixels wide and as high
+/// as its rows need.
+pub fn intervals_svg(plot: &IntervalPlot, width: u32) -> Result<String, RenderError> {
+    let failed = |e: &dyn std::fmt::Display| RenderError::Plot(e.to_string());
+    let n = plot.rows.len().max(1);
+    let height = 90 + 28 * n as u32;
+    let highest = plot
+        .rows
+        .iter()
+        .map(|r| r.ci95.map_or(r.value, |ci| ci.high).max(r.value))
+        .fold(0.0f64, f64::max);
+    let x_max = if highest > 0.0 { highest * 1.08 } else { 1.0 };
+    let labels: Vec<String> = plot.rows.iter().map(|r| clean(r.label)).collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| failed(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(clean(plot.title), ("sans-serif", 15))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(330)
+            .build_cartesian_2d(0f64..x_max, (0..n).into_segmented())
+            .map_err(|e| failed(&e))?;
+        let label = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) => n
+                .checked_sub(1 + *i)
+                .and_then(|k| labels.get(k))
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .x_desc(clean(plot.x_label))
+            .x_label_formatter(&|v| (plot.tick)(*v))
+            .y_label_formatter(&label)
+            .y_labels(n)
+            .light_line_style(WHITE)
+            .bold_line_style(BLACK.mix(0.12))
+            .draw()
+            .map_err(|e| failed(&e))?;
+        for (i, r) in plot.rows.iter().enumerate() {
+            let y = SegmentValue::CenterOf(n - 1 - i);
+            let style = colour(i).stroke_width(2);
+            if let Some(ci) = r.ci95 {
+                chart
+                    .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                        y.clone(),
+                        ci.low.max(0.0),
+                        r.value,
+                        ci.high,
+                        style,
+                        10,
+                    )))
+                    .map_err(|e| failed(&e))?;
+            }
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (r.value, y),
+                    4,
+                    colour(i).filled(),
+                )))
+                .map_err(|e| failed(&e))?;
+        }
         root.present().map_err(|e| failed(&e))?;
     }
     Ok(svg)

@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use crate::figures::{days_weeks, percent};
+use crate::figures::{days_weeks, days_weeks_ci, percent, percent_ci};
 use meldroute_core::compare::{self, Compared};
 use meldroute_core::gaps::{Finding, GapOptions};
 use meldroute_core::library::Library;
@@ -60,7 +60,9 @@ table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
 th, td { border: 1px solid #d0d7de; padding: 4px 7px; vertical-align: top; text-align: left; }
 th { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.compare th { font-size: 12px; }
+table.compare th, table.differences th { font-size: 12px; }
+td.chance { color: #8c959f; }
+.intervals { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 18px; }
 tr.assumption td:first-child { border-left: 4px solid #bf8700; }
 .tag { display: inline-block; font-size: 0.75em; padding: 0 6px; border-radius: 9px; background: #eaeef2; color: #24292f; vertical-align: middle; }
 .tag.error { background: #ffebe9; color: #a40e26; }
@@ -80,8 +82,8 @@ code { font-size: 12px; }
   h2, h3 { break-after: avoid; }
   figure, tr { break-inside: avoid; }
   table { font-size: 9px; }
-  table.compare { width: 100%; }
-  table.compare th, table.compare td { font-size: 8px; padding: 2px 3px; overflow-wrap: anywhere; }
+  table.compare, table.differences { width: 100%; }
+  table.compare th, table.compare td, table.differences th, table.differences td { font-size: 8px; padding: 2px 3px; overflow-wrap: anywhere; }
   .scroll, figure.graph .scroll { overflow: visible; max-height: none; border: 0; }
   figure.graph svg { max-width: 100%; }
   a { color: inherit; }
@@ -178,7 +180,7 @@ pub fn html(
 <body>
 <header>
 <h1>Reporter journeys compared</h1>
-<p class="meta">{count} procedure{plural}: {list}.<br>Made by {generator} from the procedure files named below: {runs} simulated journeys per procedure, seed {seed}, the same for every procedure, so differences are the procedures', not chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
+<p class="meta">{count} procedure{plural}: {list}.<br>Made by {generator} from the procedure files named below: {runs} simulated journeys per procedure, seed {seed}, the same for every procedure. A simulated figure is an estimate: each comes with its 95% confidence interval (± in the tables, bars in the figures), and each procedure's difference from the first says whether it is within chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
 </header>
 "#,
         generator = xml(&opts.generator),
@@ -204,6 +206,8 @@ pub fn html(
     }
     o.push_str("<li><a href=\"#method\">How this report was made</a></li>\n</ol></nav>\n");
     comparison_table(&mut o, compared);
+    intervals(&mut o, compared)?;
+    o.push_str("</section>\n");
     distributions(&mut o, compared)?;
     for (i, c) in compared.iter().enumerate() {
         procedure_section(&mut o, library, c, i + 1, opts, &mut left_out)?;
@@ -242,7 +246,132 @@ fn comparison_table(o: &mut String, compared: &[Compared]) {
         }
         o.push_str("</tr>\n");
     }
-    o.push_str("</tbody>\n</table></div>\n</section>\n");
+    o.push_str("</tbody>\n</table></div>\n");
+    differences_table(o, &rows, &bodies);
+}
+
+/// Each procedure's difference from the base, with its interval, and the
+/// headline figures drawn with their intervals.
+fn differences_table(o: &mut String, rows: &[compare::Row], bodies: &[String]) {
+    let Some(base) = rows.iter().find(|r| r.difference_from_base.is_none()) else {
+        return;
+    };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .filter_map(|r| crate::table::difference_cells(r, bodies))
+        .collect();
+    if cells.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h3>Difference from {}</h3>\n<p class=\"small\">Each figure less the same figure of {}: durations in days (d) or weeks (w), shares in percentage points, with the half-width of the difference's 95% interval. {}.</p>",
+        user(&base.title),
+        user(&base.title),
+        xml(crate::table::WITHIN_CHANCE)
+    );
+    o.push_str("<div class=\"scroll\"><table class=\"differences\">\n<thead><tr>");
+    for h in crate::table::difference_header(bodies) {
+        let _ = write!(o, "<th scope=\"col\">{}</th>", xml(&h));
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    let titles = rows.iter().filter(|r| r.difference_from_base.is_some());
+    for (row, r) in cells.iter().zip(titles) {
+        let _ = write!(o, "<tr><th scope=\"row\">{}</th>", user(&r.title));
+        for c in row.iter().skip(1) {
+            let class = if c.starts_with('~') {
+                "num chance"
+            } else {
+                "num"
+            };
+            let _ = write!(o, "<td class=\"{class}\">{}</td>", xml(c));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table></div>\n");
+}
+
+/// The headline figures of every procedure, each with its 95% interval.
+fn intervals(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
+    o.push_str("<h3>How sure: the headline figures with their 95% intervals</h3>\n<p class=\"small\">A dot is the simulated figure, the bar its 95% confidence interval; each label gives the figure and the interval's half-width (±), as a bar narrower than its dot, a figure known very precisely, is hidden by the dot. Where two bars overlap, the procedures may not differ in that figure; the table of differences above says so exactly.</p>\n");
+    let weeks = |x: f64| format!("{x:.0}");
+    let pct = |x: f64| format!("{x:.0}%");
+    type Pick = fn(&compare::Row) -> (f64, Option<crate::plot::Interval>);
+    let plots: [(&str, &str, compare::Unit, Pick); 4] = [
+        ("Lead time, median", "weeks", compare::Unit::Days, |r| {
+            (r.lead_time_p50_days, r.lead_time_p50_days_ci95)
+        }),
+        (
+            "Longest silence, median",
+            "weeks",
+            compare::Unit::Days,
+            |r| (r.longest_silence_p50_days, r.longest_silence_p50_days_ci95),
+        ),
+        (
+            "Feedback within 3 months of the acknowledgement",
+            "share of reported journeys",
+            compare::Unit::Share,
+            |r| (r.feedback_within_3_months, r.feedback_within_3_months_ci95),
+        ),
+        (
+            "Aftercare",
+            "share of journeys",
+            compare::Unit::Share,
+            |r| (r.aftercare_rate, r.aftercare_rate_ci95),
+        ),
+    ];
+    o.push_str("<div class=\"intervals\">\n");
+    for (title, x_label, unit, pick) in plots {
+        let (scale, tick): (f64, fn(f64) -> String) = match unit {
+            compare::Unit::Days => (1.0 / 7.0, weeks),
+            compare::Unit::Share => (100.0, pct),
+        };
+        // Each row's label carries its figure: a bar narrower than its dot
+        // (a very sure figure) is hidden by the dot.
+        let labels: Vec<String> = compared
+            .iter()
+            .map(|c| {
+                let (value, ci) = pick(&c.row);
+                let figure = match unit {
+                    compare::Unit::Days => days_weeks_ci(value, ci),
+                    compare::Unit::Share => percent_ci(value, ci),
+                };
+                format!("{}: {figure}", crate::text::cut(&c.row.title, 40))
+            })
+            .collect();
+        let rows: Vec<crate::plot::Row> = compared
+            .iter()
+            .zip(&labels)
+            .map(|(c, label)| {
+                let (value, ci) = pick(&c.row);
+                crate::plot::Row {
+                    label,
+                    value: value * scale,
+                    ci95: ci.map(|i| crate::plot::Interval {
+                        low: i.low * scale,
+                        high: i.high * scale,
+                    }),
+                }
+            })
+            .collect();
+        let svg = crate::plot::intervals_svg(
+            &crate::plot::IntervalPlot {
+                title,
+                x_label,
+                rows: &rows,
+                tick,
+            },
+            640,
+        )?;
+        let _ = writeln!(
+            o,
+            "<figure class=\"plot interval\">\n{}\n<figcaption>{}, per procedure, with its 95% interval.</figcaption>\n</figure>",
+            embed_svg(&svg, "")?,
+            xml(title)
+        );
+    }
+    o.push_str("</div>\n");
+    Ok(())
 }
 
 fn distributions(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
@@ -335,14 +464,18 @@ fn procedure_section(
     }
     let _ = writeln!(
         o,
-        "<p>Lead time {} (median), {} (p90). Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report.</p>",
-        days_weeks(r.lead_time_days.p50),
-        days_weeks(r.lead_time_days.p90),
-        days_weeks(r.longest_silence_days.p50),
-        days_weeks(r.longest_silence_days.p90),
-        percent(r.feedback_rate),
-        percent(r.aftercare_rate),
-        percent(r.no_contact_after_report),
+        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report. (± is the half-width of the 95% confidence interval.)</p>",
+        days_weeks_ci(r.lead_time_days.p50, r.lead_time_days.p50_ci95),
+        days_weeks_ci(r.lead_time_days.p90, r.lead_time_days.p90_ci95),
+        days_weeks_ci(r.lead_time_days.mean, r.lead_time_days.mean_ci95),
+        days_weeks_ci(r.longest_silence_days.p50, r.longest_silence_days.p50_ci95),
+        days_weeks_ci(r.longest_silence_days.p90, r.longest_silence_days.p90_ci95),
+        percent_ci(r.feedback_rate.value, r.feedback_rate.ci95),
+        percent_ci(r.aftercare_rate.value, r.aftercare_rate.ci95),
+        percent_ci(
+            r.no_contact_after_report.value,
+            r.no_contact_after_report.ci95
+        ),
     );
     if r.stopped_early {
         let why = crate::figures::stopped_early(&r.procedure, r.runs, r.max_steps);
@@ -552,7 +685,8 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
             xml(file.name()),
             line,
             col,
-            f.share.map_or("–".to_owned(), percent),
+            f.share
+                .map_or("–".to_owned(), |e| percent_ci(e.value, e.ci95)),
             basis,
         );
     }

@@ -2,10 +2,11 @@
 //! procedure's cells, for the terminal, Markdown, CSV and the HTML report.
 
 use comfy_table::{CellAlignment, Table, presets};
-use meldroute_core::compare::Row;
+use meldroute_core::compare::{Row, Unit, columns};
+use meldroute_core::stats::Estimate;
 
 use crate::diagnostics::inert;
-use crate::figures::{days_weeks, percent};
+use crate::figures::{days_weeks_ci, percent_ci};
 use crate::text::{inert_cell, trim_lines};
 
 /// Rows as aligned text for a terminal: the first column left, the others
@@ -50,114 +51,167 @@ pub fn markdown(header: &[String], cells: &[Vec<String>]) -> String {
     out
 }
 
-/// Rows as RFC 4180 CSV; a text cell a spreadsheet would run as a formula
-/// is prefixed with `'` ([`inert_cell`]).
+/// Rows as RFC 4180 CSV, the cells of [`cells`] with `plain` (whose text
+/// cells a spreadsheet would run as a formula are prefixed with `'`,
+/// [`inert_cell`], and whose numbers, negative ones included, stay numbers).
 pub fn csv(header: &[String], cells: &[Vec<String>]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for row in cells {
-        w.write_record(row.iter().map(|c| inert_cell(c)))?;
+        w.write_record(row)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The external bodies any row escalates to, sorted.
-pub fn bodies(rows: &[Row]) -> Vec<String> {
-    let mut b: Vec<String> = rows
-        .iter()
-        .flat_map(|r| r.escalation_to.keys().cloned())
-        .collect();
-    b.sort();
-    b.dedup();
-    b
+pub use meldroute_core::compare::bodies;
+
+/// A column's unit, as a header names it: `(days)` in CSV, `(%)` for shares.
+fn unit(u: Unit, plain: bool) -> &'static str {
+    match (u, plain) {
+        (Unit::Days, true) => " (days)",
+        (Unit::Days, false) => "",
+        (Unit::Share, _) => " (%)",
+    }
 }
 
 /// Column names, with units. `plain` (for CSV) adds the title and whether
-/// the procedure is illustrative, and durations are in days.
+/// the procedure is illustrative, durations are in days, and each figure
+/// is followed by the bounds of its 95% interval, its difference from the
+/// base procedure and that difference's bounds; the base is named in a
+/// column of its own.
 pub fn header(bodies: &[String], plain: bool) -> Vec<String> {
     let mut h = vec!["procedure".to_owned()];
     if plain {
-        h.extend(["title", "illustrative"].map(str::to_owned));
+        h.extend(["title", "illustrative", "base"].map(str::to_owned));
     }
-    let durations = [
-        "lead time p50",
-        "lead time p90",
-        "first contact p50",
-        "longest silence p50",
-        "longest silence p90",
-    ];
-    h.extend(durations.map(|d| {
+    for f in columns(bodies) {
+        let u = unit(f.unit, plain);
+        h.push(format!("{}{u}", f.label));
         if plain {
-            format!("{d} (days)")
-        } else {
-            d.to_owned()
+            let diff = if f.unit == Unit::Share {
+                " (points)"
+            } else {
+                " (days)"
+            };
+            h.extend([
+                format!("{} ci95 low", f.label),
+                format!("{} ci95 high", f.label),
+                format!("{} difference from base{diff}", f.label),
+                format!("{} difference ci95 low", f.label),
+                format!("{} difference ci95 high", f.label),
+            ]);
         }
-    }));
-    h.extend(
-        [
-            "acknowledged within 7 d (%)",
-            "feedback within 3 mo (%)",
-            "feedback (%)",
-            "aftercare (%)",
-        ]
-        .map(str::to_owned),
-    );
-    h.extend(bodies.iter().map(|b| format!("to {b} (%)")));
+    }
     h.extend(["gap errors", "gap warnings", "gaps accepted"].map(str::to_owned));
     h
 }
 
+/// A figure for people, with the `±` of its interval: `17.4 w ±0.3`,
+/// `34.8 ±0.7` (percent).
+fn shown(unit: Unit, e: Estimate) -> String {
+    match unit {
+        Unit::Days => days_weeks_ci(e.value, e.ci95),
+        Unit::Share => percent_ci(e.value, e.ci95).replacen('%', "", 1),
+    }
+}
+
 /// A row's cells, in [`header`] order. `plain` (for CSV): durations in days
-/// and shares in percent, as bare numbers; otherwise with units.
+/// and shares in percent, as bare numbers, with the bounds of each
+/// interval and the differences from the base; otherwise with units and
+/// the `±` of each interval.
 pub fn cells(r: &Row, bodies: &[String], plain: bool) -> Vec<String> {
-    let d = |days: f64| {
-        if plain {
-            format!("{days:.2}")
-        } else {
-            days_weeks(days)
-        }
-    };
-    let p = |share: f64| {
-        if plain {
-            format!("{:.2}", share * 100.0)
-        } else {
-            percent(share).trim_end_matches('%').to_owned()
-        }
+    let num = |u: Unit, x: f64| match u {
+        Unit::Days => format!("{x:.2}"),
+        Unit::Share => format!("{:.2}", x * 100.0),
     };
     // Empty in CSV, where a lone `-` would look like the start of a formula.
     let none = if plain { "" } else { "-" };
     let mut c = if plain {
         vec![
-            r.procedure.clone(),
-            r.title.clone(),
+            inert_cell(&r.procedure),
+            inert_cell(&r.title),
             if r.illustrative { "yes" } else { "no" }.to_owned(),
+            r.difference_from_base
+                .as_ref()
+                .map_or_else(String::new, |d| inert_cell(&d.base)),
         ]
     } else if r.illustrative {
         vec![format!("{} (illustrative)", r.procedure)]
     } else {
         vec![r.procedure.clone()]
     };
-    c.extend([
-        d(r.lead_time_p50_days),
-        d(r.lead_time_p90_days),
-        r.first_contact_p50_days.map_or(none.to_owned(), d),
-        d(r.longest_silence_p50_days),
-        d(r.longest_silence_p90_days),
-        p(r.acknowledged_within_7_days),
-        p(r.feedback_within_3_months),
-        p(r.feedback_rate),
-        p(r.aftercare_rate),
-    ]);
-    c.extend(
-        bodies
-            .iter()
-            .map(|b| r.escalation_to.get(b).map_or(none.to_owned(), |s| p(*s))),
-    );
+    for (f, e) in columns(bodies).iter().zip(r.estimates(bodies)) {
+        let Some(e) = e else {
+            c.push(none.to_owned());
+            if plain {
+                c.extend(std::iter::repeat_n(String::new(), 5));
+            }
+            continue;
+        };
+        if !plain {
+            c.push(shown(f.unit, e));
+            continue;
+        }
+        let bound = |x: Option<f64>| x.map_or_else(String::new, |x| num(f.unit, x));
+        c.push(num(f.unit, e.value));
+        c.push(bound(e.ci95.map(|i| i.low)));
+        c.push(bound(e.ci95.map(|i| i.high)));
+        let d = r
+            .difference_from_base
+            .as_ref()
+            .and_then(|d| d.figures.get(&f.key));
+        c.push(bound(d.map(|d| d.difference)));
+        c.push(bound(d.and_then(|d| d.ci95).map(|i| i.low)));
+        c.push(bound(d.and_then(|d| d.ci95).map(|i| i.high)));
+    }
     c.extend([
         r.gaps.errors.to_string(),
         r.gaps.warnings.to_string(),
         r.gaps.accepted.to_string(),
     ]);
     c
+}
+
+/// What a differences table says its marks mean.
+pub const WITHIN_CHANCE: &str = "~ within chance: the 95% interval of the difference includes 0, so the procedures may not differ in that figure";
+
+/// The header of the table of differences from the base: the figures, in
+/// days or weeks and percentage points.
+pub fn difference_header(bodies: &[String]) -> Vec<String> {
+    let mut h = vec!["procedure".to_owned()];
+    h.extend(columns(bodies).into_iter().map(|f| match f.unit {
+        Unit::Days => f.label,
+        Unit::Share => format!("{} (points)", f.label),
+    }));
+    h
+}
+
+/// A row's differences from the base, in [`difference_header`] order:
+/// `+3.9 w ±0.4`, and `~` before one within chance; `-` where either has
+/// no such figure. `None` for the base itself.
+pub fn difference_cells(r: &Row, bodies: &[String]) -> Option<Vec<String>> {
+    let diffs = r.difference_from_base.as_ref()?;
+    let mut c = vec![r.procedure.clone()];
+    for f in columns(bodies) {
+        c.push(match diffs.figures.get(&f.key) {
+            None => "-".to_owned(),
+            Some(d) => {
+                let e = Estimate {
+                    value: d.difference,
+                    ci95: d.ci95,
+                };
+                let sign = if d.difference >= 0.0 { "+" } else { "" };
+                let text = match f.unit {
+                    // A difference in weeks or days: shown by its size.
+                    Unit::Days => days_weeks_ci(d.difference.abs(), e.ci95),
+                    Unit::Share => percent_ci(d.difference.abs(), e.ci95).replacen('%', "", 1),
+                };
+                let sign = if d.difference < 0.0 { "-" } else { sign };
+                let mark = if d.within_chance { "~ " } else { "" };
+                format!("{mark}{sign}{text}")
+            }
+        });
+    }
+    Some(c)
 }

@@ -148,7 +148,7 @@ pub fn gap_notes(library: &meldroute_core::Library, f: &Finding) -> Vec<(&'stati
             "journeys affected",
             format!(
                 "{} of all simulated journeys",
-                crate::figures::percent(share)
+                crate::figures::percent_ci(share.value, share.ci95)
             ),
         ));
     }

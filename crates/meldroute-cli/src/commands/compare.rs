@@ -7,6 +7,7 @@ use meldroute_core::gaps::GapOptions;
 
 use super::outln;
 use crate::cli::{CompareArgs, CompareFormat};
+use meldroute_render::diagnostics::inert;
 
 pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
@@ -14,13 +15,25 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         sim: args.sim.options(),
         ..GapOptions::default()
     };
-    let rows: Vec<compare::Row> = match lib.compare(&targets, &opts, false) {
-        Ok(compared) => {
-            super::warn_stopped_early(&compared);
-            compared.into_iter().map(|c| c.row).collect()
-        }
+    let mut compared = match lib.compare(&targets, &opts, false) {
+        Ok(compared) => compared,
         Err(e) => return super::refused(&lib, e),
     };
+    if let Some(base) = &args.base {
+        let ids: Vec<&str> = compared.iter().map(|c| c.row.procedure.as_str()).collect();
+        let Some(i) = ids.iter().position(|id| id == base) else {
+            anyhow::bail!(
+                "--base {}: not one of the procedures compared{}; they are: {}",
+                inert(base),
+                meldroute_core::suggest::did_you_mean(base, ids.iter().copied()),
+                inert(&ids.join(", "))
+            );
+        };
+        compare::set_base(&mut compared, i);
+    }
+    super::warn_stopped_early(&compared);
+    let journeys = journeys(&compared, opts.sim.seed);
+    let rows: Vec<compare::Row> = compared.into_iter().map(|c| c.row).collect();
     let bodies = meldroute_render::table::bodies(&rows);
     let header = meldroute_render::table::header(&bodies, args.format == CompareFormat::Csv);
     let cells: Vec<Vec<String>> = rows
@@ -31,19 +44,54 @@ pub fn run(out: &mut String, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         CompareFormat::Json => outln!(out, "{}", serde_json::to_string_pretty(&rows)?),
         CompareFormat::Csv => out.push_str(&meldroute_render::table::csv(&header, &cells)?),
         CompareFormat::Markdown | CompareFormat::Table => {
-            if args.format == CompareFormat::Markdown {
-                out.push_str(&meldroute_render::table::markdown(&header, &cells));
-            } else {
-                outln!(out, "{}", meldroute_render::table::aligned(&header, &cells));
+            let markdown = args.format == CompareFormat::Markdown;
+            let table = |header: &[String], cells: &[Vec<String>]| {
+                if markdown {
+                    meldroute_render::table::markdown(header, cells)
+                } else {
+                    format!("{}\n", meldroute_render::table::aligned(header, cells))
+                }
+            };
+            out.push_str(&table(&header, &cells));
+            let differences: Vec<Vec<String>> = rows
+                .iter()
+                .filter_map(|r| meldroute_render::table::difference_cells(r, &bodies))
+                .collect();
+            if let Some(base) = rows
+                .iter()
+                .find(|r| r.difference_from_base.is_none())
+                .filter(|_| !differences.is_empty())
+            {
+                outln!(out);
+                outln!(out, "difference from {}:", inert(&base.procedure));
+                outln!(out);
+                let header = meldroute_render::table::difference_header(&bodies);
+                out.push_str(&table(&header, &differences));
             }
             outln!(out);
             outln!(
                 out,
-                "{} journeys per procedure, seed {}; d = days, w = weeks.",
-                opts.sim.runs,
-                opts.sim.seed
+                "{}; d = days, w = weeks; points: percentage points; {}.",
+                journeys,
+                meldroute_render::figures::PLUS_MINUS
             );
+            if !differences.is_empty() {
+                outln!(out, "{}.", meldroute_render::table::WITHIN_CHANCE);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many journeys each procedure ran: the same number for all, unless
+/// `--precision` let each run until its targets were met.
+fn journeys(compared: &[compare::Compared], seed: u64) -> String {
+    let runs = compared.iter().map(|c| c.figures.runs);
+    match (runs.clone().min(), runs.max()) {
+        (Some(low), Some(high)) if low != high => {
+            format!("{low} to {high} journeys per procedure (--precision), seed {seed}")
+        }
+        (Some(n), _) => format!("{n} journeys per procedure, seed {seed}"),
+        _ => format!("seed {seed}"),
+    }
 }

@@ -28,6 +28,8 @@ pub(super) struct JsonFinding<'a> {
     /// Share of simulated journeys affected, rounded to 6 decimals
     /// (`null`: a structural finding, or no simulation).
     share: Option<f64>,
+    /// The 95% confidence interval of `share` (Wilson), rounded likewise.
+    share_ci95: Option<meldroute_core::stats::Interval>,
     /// The legal basis, where there is one.
     basis: Option<&'a str>,
     /// The reason the procedure file gives for accepting the finding
@@ -77,7 +79,13 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
                 path: f.route.ids(&lib.entry(f.entry).procedure).collect(),
                 path_steps: f.route.len(),
                 path_omitted: f.route.omitted(),
-                share: f.share.map(|s| (s * 1e6).round() / 1e6),
+                share: f.share.map(|s| round6(s.value)),
+                share_ci95: f.share.and_then(|s| s.ci95).map(|ci| {
+                    meldroute_core::stats::Interval {
+                        low: round6(ci.low),
+                        high: round6(ci.high),
+                    }
+                }),
                 basis: f.basis.as_deref(),
                 accepted: f.accepted.as_deref(),
             });
@@ -175,4 +183,9 @@ fn summary(findings: &[&Finding]) -> String {
     } else {
         parts.join(", ")
     }
+}
+
+/// `x` rounded to 6 decimals, as every JSON figure is.
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
 }

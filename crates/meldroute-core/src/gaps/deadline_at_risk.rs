@@ -52,13 +52,21 @@ impl JourneyRule for DeadlineAtRisk {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
         let p = &cx.entry(entry).procedure;
-        for (d, report) in sim.model.deadlines.iter().zip(&sim.report.deadlines) {
+        for (di, (d, report)) in sim
+            .model
+            .deadlines
+            .iter()
+            .zip(&sim.report.deadlines)
+            .enumerate()
+        {
             let step = &sim.model.steps[d.step as usize];
             if step.procedure != 0 || report.reached == 0.0 {
                 continue; // deadlines of procedures escalated to are checked in their own file
             }
-            let missed = 1.0 - report.met;
-            if missed <= cx.opts.deadline_tolerance {
+            // Missed, of the journeys that reach the step; and of all.
+            let (reached, met) = sim.agg.deadlines[di];
+            let missed = crate::sim::share(reached - met, reached);
+            if missed.value <= cx.opts.deadline_tolerance {
                 continue;
             }
             let id = &sim.model.names[d.step as usize].id;
@@ -79,14 +87,14 @@ impl JourneyRule for DeadlineAtRisk {
             );
             f.diagnostic = f
                 .diagnostic
-                .with_arg("share", Arg::Share(missed))
+                .with_arg("share", super::share_arg(missed))
                 .with_arg("step", Arg::id(id.as_str()))
                 .with_arg("within", Arg::Days(deadline.within.days()))
                 .with_arg("basis", Arg::text(deadline.basis.as_str()))
                 .with_label("missed too often").with_help(
                 "shorten the steps before it, or give the reporter a documented, lawful extension",
             );
-            f.share = Some(missed * report.reached);
+            f.share = Some(crate::sim::share(reached - met, sim.agg.runs));
             f.basis = Some(deadline.basis.clone());
             out.push(with_path(f, &[i]));
         }

@@ -45,8 +45,12 @@ declare_rule! {
 impl JourneyRule for LongSilence {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
-        let share = sim.agg.longest_silence.share_above(cx.opts.silence_days);
-        if share <= cx.opts.silence_tolerance {
+        let silences = &sim.agg.longest_silence;
+        let share = crate::sim::share(
+            silences.count_above(cx.opts.silence_days),
+            silences.moments.count,
+        );
+        if share.value <= cx.opts.silence_tolerance {
             return;
         }
         let p = &cx.entry(entry).procedure;
@@ -103,7 +107,7 @@ impl JourneyRule for LongSilence {
         };
         f.diagnostic = f
             .diagnostic
-            .with_arg("share", Arg::Share(share))
+            .with_arg("share", super::share_arg(share))
             .with_arg("silence", Arg::Days(cx.opts.silence_days))
             .with_arg("step", Arg::Id(where_))
             .with_arg("title", Arg::Title(name.title.clone()))

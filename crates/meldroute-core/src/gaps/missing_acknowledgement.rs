@@ -52,10 +52,10 @@ impl JourneyRule for MissingAcknowledgement {
         let bound = crate::norms::NORMS
             .iter()
             .any(|n| n.id == "acknowledge-within-7-days" && n.applies_to.contains(&*p.kind));
-        let late = cx.sim(entry).filter(|_| bound).map(|s| {
-            let reported = s.agg.reported.max(1) as f64;
-            1.0 - s.agg.contact_within_week as f64 / reported
-        });
+        let late = cx
+            .sim(entry)
+            .filter(|_| bound)
+            .map(|s| crate::sim::share(s.agg.reported - s.agg.contact_within_week, s.agg.reported));
         let witnesses = Witnesses::new(p, &|s| s.is_contact());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
@@ -72,7 +72,7 @@ impl JourneyRule for MissingAcknowledgement {
                 f.share = late;
                 f.basis = Some(norms::ACKNOWLEDGE.basis.into());
                 out.push(with_path(f, &path));
-            } else if let Some(share) = late.filter(|&l| l > cx.opts.deadline_tolerance) {
+            } else if let Some(share) = late.filter(|l| l.value > cx.opts.deadline_tolerance) {
                 let mut f = cx.finding(
                     &Self::META,
                     entry,
@@ -81,7 +81,7 @@ impl JourneyRule for MissingAcknowledgement {
                 );
                 f.diagnostic = f
                     .diagnostic
-                    .with_arg("share", Arg::Share(share))
+                    .with_arg("share", super::share_arg(share))
                     .with_arg("term", Arg::Days(ACKNOWLEDGE_DAYS))
                     .with_arg("step", Arg::id(key.value.as_str()))
                     .with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");

@@ -64,7 +64,9 @@ impl JourneyRule for MissingAftercare {
             let Some((key, _)) = p.steps.entry(r) else {
                 continue;
             };
-            let share = cx.sim(entry).map(|s| 1.0 - s.report.aftercare_rate);
+            let share = cx
+                .sim(entry)
+                .map(|s| crate::sim::share(s.agg.runs - s.agg.aftercare, s.agg.runs));
             let mut f = cx.finding(
                 &Self::META,
                 entry,
@@ -81,7 +83,7 @@ impl JourneyRule for MissingAftercare {
                 .with_label("no aftercare on this route")
                 .with_help("add an aftercare step after the outcome: a conversation about how the reporter is doing, and where to turn");
             if let Some(share) = share {
-                f.diagnostic = f.diagnostic.with_arg("share", Arg::Share(share));
+                f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
             }
             f.share = share;
             f.basis = Some("Kamerstuk 28 844 nr. 183, section 6 (policy, not statute)".into());

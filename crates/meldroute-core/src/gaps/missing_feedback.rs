@@ -51,7 +51,9 @@ impl JourneyRule for MissingFeedback {
             let Some(path) = witnesses.from(r) else {
                 continue;
             };
-            let share = cx.sim(entry).map(|s| 1.0 - s.report.feedback_rate);
+            let share = cx
+                .sim(entry)
+                .map(|s| crate::sim::share(s.agg.runs - s.agg.feedback, s.agg.runs));
             let mut f = cx.finding(
                 &Self::META,
                 entry,
@@ -73,7 +75,7 @@ impl JourneyRule for MissingFeedback {
                 .with_arg("title", Arg::Title(last))
                 .with_help("add a feedback step before {title}, telling the reporter what was done with the report");
             if let Some(share) = share {
-                f.diagnostic = f.diagnostic.with_arg("share", Arg::Share(share));
+                f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
             }
             f.share = share;
             f.basis = Some(norms::FEEDBACK.basis.into());

@@ -25,6 +25,8 @@ pub(crate) use missing_feedback::MissingFeedback;
 pub(crate) use no_escalation_route::NoEscalationRoute;
 pub use route::{Route, RoutePart};
 
+use meldroute_diagnostics::Arg;
+
 use crate::diag::Diagnostic;
 use crate::graph::LibraryGraph;
 use crate::library::{Entry, EntryId, Library};
@@ -32,6 +34,7 @@ use crate::meta::{Described, RuleMeta};
 use crate::model::{Procedure, ProcedureKind, Step, StepKind};
 use crate::sim::{self, Aggregate, SimModel, SimOptions, SimReport};
 use crate::source::Pos;
+use crate::stats::Estimate;
 
 /// Settings of a gap analysis.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,12 +74,24 @@ pub struct Finding {
     /// The witness: the shortest route that shows the gap, from the step
     /// where it starts (long routes are kept in part, see [`Route`]).
     pub route: Route,
-    /// Share of simulated journeys affected.
-    pub share: Option<f64>,
+    /// Share of simulated journeys affected, with its 95% interval.
+    pub share: Option<Estimate>,
     /// The legal basis, where there is one.
     pub basis: Option<String>,
     /// The reason, when the procedure file accepts this finding.
     pub accepted: Option<String>,
+}
+
+/// A simulated share as a message argument: the share and its interval.
+pub(crate) fn share_arg(e: Estimate) -> Arg {
+    match e.ci95 {
+        Some(ci) => Arg::Estimate {
+            share: e.value,
+            low: ci.low,
+            high: ci.high,
+        },
+        None => Arg::Share(e.value),
+    }
 }
 
 /// A journey rule: like a correctness rule, with the simulation at hand.

@@ -9,17 +9,7 @@
 //! histogram. `docs/simulation.md` says why.
 
 use super::Aggregate;
-use crate::stats::{BatchRatio, DurationStats, Interval, Moments, wilson};
-
-/// A simulated figure and its 95% confidence interval (`None` where there
-/// is nothing to estimate it from).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Estimate {
-    /// The figure.
-    pub value: f64,
-    /// Its 95% interval.
-    pub ci95: Option<Interval>,
-}
+use crate::stats::{BatchRatio, DurationStats, Estimate, Moments, wilson};
 
 /// The share of `k` in `n` journeys (0 when `n` is 0), with its Wilson interval.
 pub fn share(k: u64, n: u64) -> Estimate {

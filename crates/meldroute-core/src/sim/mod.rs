@@ -37,7 +37,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
-pub use estimate::{Estimate, Spread, share};
+pub use crate::stats::Estimate;
+pub use estimate::{Spread, share};
 pub use model::{CompileError, Go, SimModel};
 pub use precision::{Precision, Target};
 pub use report::SimReport;
