@@ -143,7 +143,11 @@ fuzz_target!(|data: &[u8]| {
         Err(_) => return,
     };
     reached(Stage::Simulated);
-    for f in compared.iter().map(|c| &c.figures).filter(|f| f.stopped_early) {
+    for f in compared
+        .iter()
+        .map(|c| &c.figures)
+        .filter(|f| f.stopped_early)
+    {
         let why = meldroute_render::figures::stopped_early(&f.procedure, f.runs, f.max_steps);
         outputs::assert_terminal_safe(
             "stopped early",

@@ -93,10 +93,20 @@ pub fn findings(lib: &Library, findings: &[Finding]) {
         assert!(f.route.len() >= f.route.kept().count());
         if let Some(share) = f.share {
             assert!(
-                (0.0..=1.0).contains(&share),
-                "{}: share {share}",
+                (0.0..=1.0).contains(&share.value),
+                "{}: share {share:?}",
                 f.diagnostic.code
             );
+            if let Some(ci) = share.ci95 {
+                assert!(
+                    0.0 <= ci.low
+                        && ci.low <= share.value + 1e-12
+                        && share.value <= ci.high + 1e-12
+                        && ci.high <= 1.0,
+                    "{}: share {share:?}",
+                    f.diagnostic.code
+                );
+            }
         }
         let notes = text::gap_notes(lib, f);
         diagnostic(lib, &f.diagnostic, &notes);
