@@ -117,7 +117,7 @@ pub fn findings(lib: &Library, findings: &[Finding]) {
             "path": ids,
             "path_steps": f.route.len(),
             "path_omitted": f.route.omitted(),
-            "share": f.share.map(|s| (s * 1e6).round() / 1e6),
+            "share": f.share.map(|s| (s.value * 1e6).round() / 1e6),
             "basis": f.basis.as_deref(),
             "accepted": f.accepted.as_deref(),
         });
