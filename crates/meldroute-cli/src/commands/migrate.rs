@@ -94,7 +94,7 @@ fn one(out: &mut String, path: &Path, limits: &Limits, check: bool) -> anyhow::R
         for d in lib.load_errors() {
             crate::errln!("{}", diagnostics::human(&lib, d));
         }
-        outln!(out, "{shown}: refused, left as it is: fix the error first");
+        outln!(out, "{shown}: refused, left as it is (the error is above)");
         return Ok(Done::Refused);
     };
     let entry = lib.entry(entry);
