@@ -517,7 +517,7 @@ fn every_yaml_budget_names_its_limit_and_flag() {
     expect_limit(
         "processes/rijk/klacht.yaml",
         &["--max-depth", "2"],
-        "17:5",
+        "18:5",
         "file has nesting deeper than 2 levels",
         "--max-depth",
     );

@@ -151,7 +151,8 @@ fn many_report_steps_are_checked_in_linear_time() {
 }
 
 /// A loop left with one chance in a billion per step.
-const TINY_EXIT: &str = r"id: keten/lus
+const TINY_EXIT: &str = r"meldroute: 1
+id: keten/lus
 title: Lus
 organisation: Test
 kind: anonymous-line

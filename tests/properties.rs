@@ -195,7 +195,7 @@ impl Spec {
     fn yaml(&self) -> String {
         let n = self.steps.len();
         let mut y = format!(
-            "id: test/eigenschap\ntitle: {}\norganisation: Test\nkind: {}\nsources:\n  s: {{title: Bron}}\nactors:\n  melder: {{title: {}, role: reporter}}\n  org: {{title: Organisatie, role: organisation}}\nstart: b0\nsteps:\n",
+            "meldroute: 1\nid: test/eigenschap\ntitle: {}\norganisation: Test\nkind: {}\nsources:\n  s: {{title: Bron}}\nactors:\n  melder: {{title: {}, role: reporter}}\n  org: {{title: Organisatie, role: organisation}}\nstart: b0\nsteps:\n",
             q(&self.title),
             ProcedureKind::ALL[self.kind].as_str(),
             q(&self.title),
@@ -417,7 +417,7 @@ proptest! {
     #[test]
     fn simulation_terminates_even_when_journeys_cannot(max_steps in 1u32..50, runs in 1u64..300) {
         // A loop with no way out: every journey hits the step limit.
-        let yaml = "id: test/rondje\ntitle: R\norganisation: T\nkind: complaint\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\nstart: a\nsteps:\n  a: {title: A, actor: melder, kind: report, next: b}\n  b: {title: B, actor: melder, kind: hearing, duration: 1d, basis: law, next: a}\n";
+        let yaml = "meldroute: 1\nid: test/rondje\ntitle: R\norganisation: T\nkind: complaint\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\nstart: a\nsteps:\n  a: {title: A, actor: melder, kind: report, next: b}\n  b: {title: B, actor: melder, kind: hearing, duration: 1d, basis: law, next: a}\n";
         let mut lib = Library::new(Limits::default());
         let t = lib.load_source(SourceFile::new("rondje.yaml", yaml), Origin::User).expect("loads");
         let model = SimModel::compile(&lib, t).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -221,6 +221,7 @@ impl Spec {
             }
         };
         let mut y = String::new();
+        let _ = writeln!(y, "meldroute: 1");
         let _ = writeln!(y, "id: {}", cx.id.unwrap_or("fuzz/gegenereerd"));
         let _ = writeln!(y, "title: {}", text(|t| &t.title, "Gegenereerd"));
         let _ = writeln!(y, "organisation: {}", text(|t| &t.organisation, "Fuzz"));

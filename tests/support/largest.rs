@@ -9,7 +9,7 @@ use std::path::Path;
 /// `kind(i)` gives the kind of step `i`, `last` how the last step goes on.
 pub fn chain(id: &str, steps: usize, kind: impl Fn(usize) -> &'static str, last: &str) -> String {
     let mut y = format!(
-        "id: {id}\ntitle: Keten {id}\norganisation: Test\nkind: internal-report\n\
+        "meldroute: 1\nid: {id}\ntitle: Keten {id}\norganisation: Test\nkind: internal-report\n\
          sources:\n  s: {{title: Bron, url: 'https://example.org'}}\n\
          actors:\n  a: {{title: Organisatie, role: organisation}}\n  m: {{title: Melder, role: reporter}}\n\
          start: s0\nsteps:\n"

@@ -35,6 +35,7 @@ impl Cli {
                 matches!(a.format, CompareFormat::Table | CompareFormat::Markdown)
             }
             Command::Render(_) | Command::Report(_) | Command::Schema(_) => false,
+            Command::Migrate(_) => true,
         }
     }
 }
@@ -89,6 +90,23 @@ pub enum Command {
         after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
     )]
     Schema(SchemaArgs),
+    /// Rewrite procedure files to this meldroute's format version (`meldroute: 1`).
+    #[command(
+        after_help = "Examples:\n  meldroute migrate mine/melding.yaml\n  meldroute migrate mine/              (every *.yaml and *.yml below it)\n  meldroute migrate --check mine/      (in CI: exit 1 if a file would change)\n\nA file without `meldroute:` is read as format version 1; migrate adds the\nline `meldroute: 1` as its first key (after the comment lines it starts\nwith, such as `# yaml-language-server:`) and changes nothing else: comments,\norder, quoting, line endings (CRLF too) and a byte order mark are kept. A\nfile at the current version is left as it is. A file that does not load (a\nsyntax error, a format version newer than this meldroute reads) is refused\nwith its error and left as it is. A file is written whole or not at all.\nBundled procedures (rijk/klacht) are not files and are refused.\n\nExit codes: 0 every file is at the current version (now), 1 a file was\nrefused, or with --check would change, 2 usage or I/O failure."
+    )]
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Procedure files, or directories (every *.yaml / *.yml below).
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<std::ffi::OsString>,
+    /// Write nothing; say what would change, and exit 1 if a file would.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

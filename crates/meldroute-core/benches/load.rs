@@ -37,7 +37,7 @@ fn load_and_validate(c: &mut Criterion) {
 /// A procedure's lines up to `steps:`, starting at step `s0`.
 fn header(id: &str) -> String {
     format!(
-        "id: {id}\ntitle: T\norganisation: B\nkind: advice\nsources: {{}}\nactors:\n  m: {{title: M, role: reporter}}\nstart: s0\nsteps:\n"
+        "meldroute: 1\nid: {id}\ntitle: T\norganisation: B\nkind: advice\nsources: {{}}\nactors:\n  m: {{title: M, role: reporter}}\nstart: s0\nsteps:\n"
     )
 }
 

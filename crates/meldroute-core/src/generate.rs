@@ -16,7 +16,7 @@ pub fn procedure_with_loops(n: usize, seed: u64) -> String {
         ((x >> 33) as usize) % m
     };
     let mut y = String::from(
-        "id: test/gegenereerd\ntitle: G\norganisation: T\nkind: internal-report\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\n  org: {title: O, role: organisation}\nstart: s0\nsteps:\n",
+        "meldroute: 1\nid: test/gegenereerd\ntitle: G\norganisation: T\nkind: internal-report\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\n  org: {title: O, role: organisation}\nstart: s0\nsteps:\n",
     );
     for i in 0..n {
         let kind = [

@@ -25,6 +25,7 @@ pub mod library;
 mod load;
 mod located;
 pub mod meta;
+pub mod migrate;
 pub mod model;
 mod norms;
 mod rules;
@@ -34,6 +35,7 @@ pub mod sim;
 mod source;
 pub mod stats;
 pub mod suggest;
+pub mod version;
 
 #[cfg(test)]
 mod tester;
@@ -42,6 +44,6 @@ pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};
 pub use facade::{Error, ProcedureRef};
 pub use library::{Entry, EntryId, Library, Origin};
-pub use load::{Limits, ReadError, read_below};
+pub use load::{Limits, ReadError, read_below, yaml_files_below};
 pub use model::Procedure;
 pub use source::{FileId, Pos, SourceFile};

@@ -13,6 +13,7 @@ use crate::model::Procedure;
 use crate::scan;
 use crate::source::{FileId, Pos, SourceFile};
 use crate::suggest;
+use crate::version::{FORMAT_VERSION, MELDROUTE_VERSION};
 
 /// Code of diagnostics for files that cannot be read as a procedure.
 pub use meldroute_diagnostics::PARSE_CODE;
@@ -271,6 +272,13 @@ pub fn parse_procedure(
             if mentions_tab(&err.to_string()) {
                 pos = tab_at(source, pos);
             }
+            // A file of a newer format is refused as such: its other
+            // errors are what this meldroute does not know of that format.
+            if let Some((version, span)) = scan::written_version(source)
+                && version > u64::from(FORMAT_VERSION)
+            {
+                return newer_version(file, span, version);
+            }
             // A key written twice hides behind an error in its first entry
             // (a missing `kind`): the duplicate is the cause to fix first.
             if let Some(dup) = scan::duplicate_key(source)
@@ -289,6 +297,15 @@ pub fn parse_procedure(
             };
             parse_error(source, file, pos, &message, &help)
         })?;
+    if let Some(version) = &procedure.format_version
+        && version.0 > FORMAT_VERSION
+    {
+        return Err(newer_version(
+            file,
+            source.byte_span(version.pos),
+            u64::from(version.0),
+        ));
+    }
     if let Some(found) = scan::forbidden_escape(source) {
         return Err(forbidden(file, &found));
     }
@@ -404,6 +421,24 @@ fn forbidden(file: FileId, found: &scan::Forbidden) -> Diagnostic {
         Some(escape) => diag.with_arg("escape", Arg::id(escape.as_str())),
         None => diag,
     }
+}
+
+/// The refusal of a file of a format version newer than this meldroute
+/// reads, at the version (`span`), naming both versions.
+fn newer_version(file: FileId, span: std::ops::Range<usize>, version: u64) -> Diagnostic {
+    Diagnostic::new(
+        PARSE_CODE,
+        PARSE_NAME,
+        Severity::Error,
+        file,
+        span,
+        "this file is format version {version}; this meldroute ({meldroute}) reads format versions up to {known}: upgrade meldroute",
+    )
+    .with_arg("version", Arg::Count(version))
+    .with_arg("meldroute", Arg::text(MELDROUTE_VERSION))
+    .with_arg("known", Arg::Count(u64::from(FORMAT_VERSION)))
+    .with_label("a newer format")
+    .with_help("the file was written for a newer meldroute: read it with a meldroute that knows format version {version}; this one does not guess at a format it does not know")
 }
 
 /// A key written twice in one map, at the second, with the first.
@@ -723,6 +758,8 @@ fn explain(raw: &str, source: &SourceFile, pos: Pos) -> (String, String) {
         "indent with spaces; YAML does not allow tabs for indentation".to_owned()
     } else if lower.starts_with("duration ") {
         "write a number and a unit (h, d, w, mo or y), at most `100y`; see Durations in docs/format.md".to_owned()
+    } else if lower.starts_with("format version") || lower.contains("expected a format version") {
+        crate::version::value_help()
     } else if lower == "invalid boolean" {
         "write `true` or `false`".to_owned()
     } else if lower.contains("missing field") {

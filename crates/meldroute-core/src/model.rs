@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::duration::{Distribution, Duration};
 pub use crate::located::{Located, OrderedMap};
+use crate::version::FormatVersion;
 
 /// What kind of route a procedure is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
@@ -340,6 +341,19 @@ fn strict_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Er
     deserializer.deserialize_any(BoolVisitor)
 }
 
+/// Leaves the default (`null`) out of a schema.
+fn no_default(schema: &mut Schema) {
+    schema.remove("default");
+}
+
+/// A `meldroute:` key that is written has a version: an empty value is an
+/// error, not a file without a version.
+fn format_version<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Located<FormatVersion>>, D::Error> {
+    Located::deserialize(deserializer).map(Some)
+}
+
 fn strict_opt_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
     strict_bool(deserializer).map(Some)
 }
@@ -506,6 +520,13 @@ impl Step {
     description = "A reporting or complaint procedure as a graph of steps; see docs/format.md."
 )]
 pub struct Procedure {
+    /// Format version of the file, best the first key: `meldroute: 1`.
+    // Absent: read as version 1, with a warning (MR019); a version newer
+    // than this meldroute reads is refused. The schema has no default: a
+    // file without it is not what it should be.
+    #[serde(default, rename = "meldroute", deserialize_with = "format_version")]
+    #[schemars(with = "FormatVersion", transform = no_default)]
+    pub format_version: Option<Located<FormatVersion>>,
     /// Library id, e.g. `rijk/klacht`.
     pub id: Located<String>,
     /// Name of the procedure.

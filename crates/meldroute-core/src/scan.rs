@@ -202,6 +202,47 @@ pub fn duplicate_key(source: &SourceFile) -> Option<Duplicate> {
     None
 }
 
+/// The format version a file writes (`meldroute: 2`, a plain whole
+/// number at the top level) and its bytes, read up to the first syntax
+/// error: for a file the typed parse refused, whose errors may be those of
+/// a newer format.
+pub fn written_version(source: &SourceFile) -> Option<(u64, Range<usize>)> {
+    // Per open collection, whether it is a map; `at_key` and `wanted` are
+    // about the top-level map only.
+    let mut stack: Vec<bool> = Vec::new();
+    let (mut at_key, mut wanted) = (true, false);
+    for (event, span) in events(source.text()) {
+        let scalar = match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                stack.push(matches!(event, Event::MappingStart(..)));
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                None
+            }
+            Event::Scalar(value, style, ..) => Some((value, style)),
+            Event::Alias(_) => None,
+            _ => continue,
+        };
+        if stack != [true] {
+            continue;
+        }
+        if at_key {
+            wanted = scalar
+                .as_ref()
+                .is_some_and(|(v, _)| v == crate::version::KEY);
+        } else if wanted {
+            let (value, style) = scalar?;
+            let version = value.parse().ok().filter(|_| style == ScalarStyle::Plain)?;
+            let start = byte_of(source, &span.start);
+            return Some((version, start..byte_of(source, &span.end).max(start)));
+        }
+        at_key = !at_key;
+    }
+    None
+}
+
 /// The events of `text` up to the first syntax error.
 fn events(text: &str) -> impl Iterator<Item = (Event<'_>, Span)> {
     Parser::new_from_str(text).map_while(Result::ok)
@@ -290,6 +331,22 @@ mod tests {
         for text in ["a: '\\e'", "a: x\\e", "a: \"\\\\e\"", "a: \"\\u00e9\""] {
             assert_eq!(find(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn finds_the_version_a_file_writes_at_the_top_level() {
+        let find = |text: &str| written_version(&SourceFile::new("t.yaml", text));
+        let text = "# c\nid: x\nsteps: {meldroute: 5}\nmeldroute: 2\nnieuw: [\n";
+        let (version, span) = find(text).expect("found");
+        assert_eq!(version, 2);
+        assert_eq!(span.start, text.find("2\n").expect("2"));
+        assert_eq!(&text[span], "2");
+        // Nested keys, other values and quoted numbers are not a version.
+        assert_eq!(find("steps: {meldroute: 5}\n"), None);
+        assert_eq!(find("id: meldroute\nx: 3\n"), None);
+        assert_eq!(find("meldroute: \"2\"\n"), None);
+        assert_eq!(find("meldroute: {a: 2}\nb: 3\n"), None);
+        assert_eq!(find("a: [meldroute, 3]\n"), None);
     }
 
     #[test]

@@ -35,7 +35,9 @@ use crate::source::SourceFile;
 
 /// A complete internal report that no rule flags: acknowledgement within
 /// the legal term, investigation with interim feedback, decision, feedback
-/// within three months, aftercare, and routes to an external body.
+/// within three months, aftercare, and routes to an external body. Its
+/// format version is its last line, not its first (as files write it), so
+/// that the line numbers in the rules' snapshots are those of the cases.
 pub const BASE: &str = r#"id: test/melding
 title: Testmelding
 organisation: Testorganisatie
@@ -80,6 +82,7 @@ steps:
     next: [{to: klaar, p: 0.9}, {to: extern, p: 0.1}]
   klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}
   extern: {title: Externe melding, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}
+meldroute: 1
 "#;
 
 /// A small complaint procedure, `test/klacht`, for cases with a second file
@@ -95,6 +98,7 @@ start: indienen
 steps:
   indienen: {title: Klacht indienen, actor: melder, kind: report, next: oordeel}
   oordeel: {title: Oordeel, actor: melder, kind: decision, outcome: unfounded}
+meldroute: 1
 "#;
 
 /// The text of one file of a case: its fragment applied to [`BASE`], or to
@@ -490,7 +494,7 @@ mod tests {
         assert!(spliced.contains(
             "  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: B, actor: org, kind: acknowledgement, next: onderzoek}\n  onderzoek:"
         ));
-        assert!(spliced.ends_with("onderzoek}}\n  nieuw: {title: N}\n"));
+        assert!(spliced.ends_with("onderzoek}}\n  nieuw: {title: N}\nmeldroute: 1\n"));
         assert_eq!(spliced.matches("deadline").count(), 1);
     }
 

@@ -3,6 +3,7 @@
 mod compare;
 mod gaps;
 mod list;
+mod migrate;
 mod render;
 mod report;
 mod rules;
@@ -54,6 +55,7 @@ pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare::run(out, &args),
         Command::Render(args) => render::run(out, &args),
         Command::Report(args) => report::run(out, &args),
+        Command::Migrate(args) => migrate::run(out, &args),
         Command::Schema(args) => {
             out.push_str(&match args.output {
                 None => meldroute_core::schema::procedure_schema(),

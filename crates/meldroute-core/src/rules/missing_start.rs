@@ -18,6 +18,7 @@ declare_rule! {
     /// ### Example
     /// Fails:
     /// ```yaml
+    /// meldroute: 1
     /// id: ministerie-a/interne-melding
     /// title: Interne melding
     /// organisation: Ministerie A
@@ -30,6 +31,7 @@ declare_rule! {
     /// ```
     /// Passes:
     /// ```yaml
+    /// meldroute: 1
     /// id: ministerie-a/interne-melding
     /// title: Interne melding
     /// organisation: Ministerie A

@@ -19,6 +19,7 @@ mod inescapable_cycle;
 mod invalid_accept;
 mod invalid_deadline;
 mod invalid_duration;
+mod missing_format_version;
 mod missing_start;
 mod reporter_actor;
 mod undocumented_duration;
@@ -37,6 +38,7 @@ pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
+pub use missing_format_version::MissingFormatVersion;
 pub use missing_start::MissingStart;
 pub use reporter_actor::ReporterActor;
 pub use undocumented_duration::UndocumentedDuration;
@@ -81,6 +83,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UndocumentedDuration,
     &InvalidAccept,
     &UnlikelyExit,
+    &MissingFormatVersion,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

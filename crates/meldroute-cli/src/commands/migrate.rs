@@ -1,0 +1,140 @@
+//! `meldroute migrate`: brings procedure files to this meldroute's format
+//! version, in place, through the steps of `meldroute_core::migrate`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use meldroute_core::migrate::{self, Migrated};
+use meldroute_core::version::FORMAT_VERSION;
+use meldroute_core::{Library, Limits};
+use meldroute_render::diagnostics;
+
+use super::outln;
+use crate::cli::MigrateArgs;
+
+/// What became of one file.
+enum Done {
+    /// At the format version already.
+    Current,
+    /// Changed (or, with `--check`, would be).
+    Changed,
+    /// Left as it is: it does not load, or cannot be edited.
+    Refused,
+}
+
+pub fn run(out: &mut String, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
+    // Every argument is checked before any file is written.
+    let files = files(&args.paths)?;
+    let limits = args.limits.limits();
+    let (mut changed, mut refused) = (0usize, 0usize);
+    for file in &files {
+        match one(out, file, &limits, args.check)? {
+            Done::Current => {}
+            Done::Changed => changed += 1,
+            Done::Refused => refused += 1,
+        }
+    }
+    let plural = |n: usize| if n == 1 { "file" } else { "files" };
+    let current = files.len() - changed - refused;
+    let verb = if args.check { "to migrate" } else { "migrated" };
+    outln!(
+        out,
+        "{} {} checked: {changed} {verb}, {current} at format version {FORMAT_VERSION} already, {refused} refused",
+        files.len(),
+        plural(files.len())
+    );
+    Ok(if refused > 0 || (args.check && changed > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The files the arguments name: files as they are, directories as every
+/// `*.yaml` and `*.yml` file below them (as every command reads them).
+/// A bundled procedure's id is refused: migrate works on files.
+fn files(paths: &[std::ffi::OsString]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut bundled: Option<Library> = None;
+    for arg in paths {
+        let path = Path::new(arg);
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let below = meldroute_core::yaml_files_below(path)?;
+                anyhow::ensure!(
+                    !below.is_empty(),
+                    "no procedure files found in {}: a directory is searched for *.yaml and *.yml files (hidden ones skipped); check the path",
+                    path.display()
+                );
+                files.extend(below);
+            }
+            Ok(_) => files.push(path.to_owned()),
+            Err(err) => {
+                let lib = bundled.get_or_insert_with(|| Library::with_bundled(Limits::default()));
+                let id = arg.to_string_lossy();
+                anyhow::ensure!(
+                    lib.resolve_index(&id).is_none(),
+                    "{id} is a bundled procedure, built into meldroute: migrate rewrites files, and the bundled procedures are at format version {FORMAT_VERSION} already; name a file or directory"
+                );
+                return Err(
+                    anyhow::Error::new(err).context(format!("cannot read {}", path.display()))
+                );
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Migrates one file (with `check`, says what would change and writes
+/// nothing), reporting it in `out` and its errors on standard error.
+fn one(out: &mut String, path: &Path, limits: &Limits, check: bool) -> anyhow::Result<Done> {
+    let shown = path.display();
+    let mut lib = Library::new(*limits);
+    let Some(entry) = lib.load_file(path)? else {
+        for d in lib.load_errors() {
+            crate::errln!("{}", diagnostics::human(&lib, d));
+        }
+        outln!(out, "{shown}: refused, left as it is (the error is above)");
+        return Ok(Done::Refused);
+    };
+    let entry = lib.entry(entry);
+    let source = lib.file(entry.file);
+    match migrate::migrate(source, &entry.procedure, limits) {
+        Ok(Migrated::Current) => {
+            outln!(
+                out,
+                "{shown}: at format version {FORMAT_VERSION} already, left as it is"
+            );
+            Ok(Done::Current)
+        }
+        Ok(Migrated::Changed {
+            from,
+            text,
+            changes,
+        }) => {
+            let from = match from {
+                None => "no format version".to_owned(),
+                Some(v) => format!("format version {v}"),
+            };
+            let what = changes.join("; ");
+            if check {
+                outln!(
+                    out,
+                    "{shown}: would be migrated from {from} to format version {FORMAT_VERSION} ({what})"
+                );
+            } else {
+                crate::output::write_file(path, &[], text.as_bytes())?;
+                outln!(
+                    out,
+                    "{shown}: migrated from {from} to format version {FORMAT_VERSION} ({what})"
+                );
+            }
+            Ok(Done::Changed)
+        }
+        Err(why) => {
+            crate::errln!("meldroute: {shown}: cannot migrate: {why}");
+            outln!(out, "{shown}: refused, left as it is");
+            Ok(Done::Refused)
+        }
+    }
+}
