@@ -27,6 +27,7 @@ mod located;
 pub mod meta;
 pub mod model;
 mod norms;
+pub mod provenance;
 mod rules;
 mod scan;
 pub mod schema;
