@@ -21,6 +21,17 @@ use support::{Exited, GRAPHVIZ, output, root, temp_dir};
 /// own id, which escalates into the bundled `rijk/nationale-ombudsman`.
 const USER_FILE: &str = "mijn.yaml";
 
+/// The report of the user's file, without graphs (so without Graphviz).
+const REPORT: &[&str] = &[
+    "report",
+    USER_FILE,
+    "--runs",
+    "500",
+    "--no-graphs",
+    "-o",
+    "r.html",
+];
+
 fn sha256(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes)
         .iter()
@@ -104,18 +115,7 @@ fn every_output_names_the_build_and_the_sha256_of_each_file() {
                 "render", USER_FILE, "--view", "journey", "--format", "mermaid",
             ],
         ),
-        (
-            "r.html",
-            &[
-                "report",
-                USER_FILE,
-                "--runs",
-                "500",
-                "--no-graphs",
-                "-o",
-                "r.html",
-            ],
-        ),
+        ("r.html", REPORT),
     ];
     for (file, args) in cases {
         let text = String::from_utf8(make(&dir, file, args)).unwrap();
@@ -224,18 +224,7 @@ fn verify_confirms_fresh_outputs() {
                 "markdown",
             ],
         ),
-        (
-            "r.html",
-            &[
-                "report",
-                USER_FILE,
-                "--runs",
-                "500",
-                "--no-graphs",
-                "-o",
-                "r.html",
-            ],
-        ),
+        ("r.html", REPORT),
         (
             "j.svg",
             &["render", USER_FILE, "--view", "journey", "-o", "j.svg"],
