@@ -129,7 +129,7 @@ fn gaps_in_every_format() {
         "gaps json",
         &exits(1, &["gaps", FIXTURE, "--runs", "2000", "--format", "json"]),
     );
-    assert!(!json.as_array().expect("findings").is_empty());
+    assert!(!json["findings"].as_array().expect("findings").is_empty());
 }
 
 #[test]
@@ -144,6 +144,15 @@ fn compare_in_every_format() {
     assert_csv("compare csv", &csv);
     let md = ok(&[&base[..], &["--format", "markdown"]].concat());
     assert_terminal_safe("compare markdown", &md);
+    // The one comment is the provenance, last; the file's text has no markup.
+    assert!(
+        md.trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("<!-- meldroute-provenance {") && l.ends_with(" -->")),
+        "{md}"
+    );
+    let md = support::without_provenance(&md);
     assert!(!md.contains('<'), "raw markup in Markdown:\n{md}");
     // Every table (the figures, the differences) has the same number of
     // cells on each of its lines.
@@ -173,6 +182,7 @@ fn render_every_view_and_text_format() {
     for line in mermaid.lines().map(str::trim).filter(|l| !l.is_empty()) {
         assert!(
             line == "journey"
+                || line.starts_with("%% meldroute-provenance {")
                 || line.starts_with("title ")
                 || line.starts_with("section ")
                 || line.matches(':').count() == 2,

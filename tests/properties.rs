@@ -407,6 +407,7 @@ proptest! {
             gaps: gap_opts,
             generator: "meldroute test".to_owned(),
             graphs: Graphs::Omit("test".to_owned()),
+            provenance: None,
         }).map_err(|e| TestCaseError::fail(e.to_string()))?.html;
         prop_assert!(!html.contains("<script"));
         let dom = scraper::Html::parse_document(&html);

@@ -18,7 +18,11 @@ fn dot_goes_to_stdout_and_works_without_graphviz() {
             .env("PATH", "/nonexistent"),
     )
     .ok();
-    let text = out.stdout;
+    let text = support::without_provenance(&out.stdout);
+    assert!(
+        out.stdout.starts_with("// meldroute-provenance {"),
+        "{text}"
+    );
     assert!(text.starts_with("digraph procedure {"), "{text}");
     assert!(text.contains("cluster_legend"));
 }
@@ -47,8 +51,7 @@ fn output_file_follows_extension_and_never_overwrites_the_input() {
     let dot = dir.join("klacht.dot");
     run_ok(&["render", "rijk/klacht", "-o", &dot.display().to_string()]);
     assert!(
-        std::fs::read_to_string(&dot)
-            .expect("written")
+        support::without_provenance(&std::fs::read_to_string(&dot).expect("written"))
             .starts_with("digraph")
     );
     let input = dir.join("input.dot");
@@ -180,8 +183,9 @@ fn committed_journey_picture_is_current() {
     let committed =
         std::fs::read_to_string(support::root().join("docs/img/interne-melding-journey.svg"))
             .expect("picture");
+    // The picture in the docs has no provenance: it names a build.
     assert!(
-        committed == out.stdout,
+        committed == support::without_provenance(&out.stdout),
         "docs/img/interne-melding-journey.svg is stale: see docs/diagrams.md for the command"
     );
 }
@@ -332,7 +336,11 @@ fn flags_that_cannot_apply_are_refused() {
         "--runs",
         "500",
     ]);
-    assert!(overlay.stdout.starts_with("digraph"), "{}", overlay.stdout);
+    assert!(
+        support::without_provenance(&overlay.stdout).starts_with("digraph"),
+        "{}",
+        overlay.stdout
+    );
     let journey = run_ok(&[
         "render",
         "rijk/klacht",
@@ -346,7 +354,8 @@ fn flags_that_cannot_apply_are_refused() {
     let full = run_ok(&["render", "rijk/klacht", "--view", "journey", "--seed", "3"]);
     assert!(journey.stdout.starts_with("<svg"));
     assert_ne!(
-        journey.stdout, full.stdout,
+        support::without_provenance(&journey.stdout),
+        support::without_provenance(&full.stdout),
         "--max-steps 2 cuts the journey short"
     );
 }

@@ -164,6 +164,7 @@ fuzz_target!(|data: &[u8]| {
             gaps: full,
             generator: "meldroute fuzz".to_owned(),
             graphs: Graphs::Omit("the fuzz target runs no Graphviz".to_owned()),
+            provenance: None,
         },
     )
     .unwrap_or_else(|e| panic!("report of a valid procedure: {e}"));

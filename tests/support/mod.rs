@@ -139,3 +139,65 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     dir
 }
+
+/// The items of a JSON output that holds its provenance beside them:
+/// `findings` of `gaps --format json`, `rows` of `compare --format json`.
+pub fn json_items(stdout: &str, key: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
+    assert!(v["provenance"].is_object(), "no provenance in {stdout}");
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no array `{key}` in {stdout}"))
+        .clone()
+}
+
+/// The commit this build of `meldroute` names in its provenance (its
+/// `--version` says it): it differs from build to build, so snapshots show
+/// it as `[commit]` ([`redact_commit`]).
+pub fn commit() -> String {
+    let out = run_ok(&["--version"]).stdout;
+    out.split("(commit ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("`meldroute --version` names the commit")
+        .to_owned()
+}
+
+/// `text` with this build's commit written `[commit]`.
+pub fn redact_commit(text: &str) -> String {
+    text.replace(&commit(), "[commit]")
+}
+
+/// An output of any text format without its provenance, to compare outputs
+/// of different command lines (the provenance names the command, so it
+/// differs when the figures do not): a JSON output's `provenance` object,
+/// the CSV rows `provenance,...`, the DOT, Mermaid and Markdown comment
+/// lines, the SVG `<metadata>` line and the report's section.
+pub fn without_provenance(text: &str) -> String {
+    if text.trim_start().starts_with('{') {
+        let mut v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        v.as_object_mut().expect("an object").remove("provenance");
+        return serde_json::to_string_pretty(&v).expect("JSON") + "\n";
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_section = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("<section id=\"provenance\">") {
+            in_section = true;
+        }
+        let drop = in_section
+            || line.starts_with("provenance,")
+            || line.starts_with("// meldroute-provenance ")
+            || line.starts_with("%% meldroute-provenance ")
+            || line.starts_with("<!-- meldroute-provenance ")
+            || line.starts_with("<metadata id=\"meldroute-provenance\">")
+            || line == "<li><a href=\"#provenance\">Provenance</a></li>\n";
+        if in_section && line.starts_with("</section>") {
+            in_section = false;
+        }
+        if !drop {
+            out.push_str(line);
+        }
+    }
+    out
+}

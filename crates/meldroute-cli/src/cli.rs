@@ -10,7 +10,7 @@ use meldroute_core::sim::{self, SimOptions};
 #[derive(Debug, Parser)]
 #[command(
     name = "meldroute",
-    version,
+    version = crate::provenance::LONG_VERSION,
     propagate_version = true,
     after_help = "Examples:\n  meldroute list                                     the bundled procedures (Dutch central government)\n  meldroute validate processes/                      check procedure files\n  meldroute simulate rijk/interne-melding            100,000 journeys and what they are like\n  meldroute gaps rijk/interne-melding                where the reporter is let down, with the law\n  meldroute compare processes/voorbeelden/           procedures side by side\n  meldroute report processes/voorbeelden/ -o r.html  all of it in one HTML file\n  meldroute render rijk/klacht --gaps -o klacht.svg  the procedure as a diagram\n\n`meldroute <command> --help` shows each command's options and examples.\nExit codes: 0 success, 1 a procedure has errors (or error findings), 2 usage or I/O failure."
 )]
@@ -34,6 +34,7 @@ impl Cli {
             Command::Compare(a) => {
                 matches!(a.format, CompareFormat::Table | CompareFormat::Markdown)
             }
+            Command::Verify(_) => true,
             Command::Render(_) | Command::Report(_) | Command::Schema(_) => false,
             Command::Migrate(_) => true,
         }
@@ -95,6 +96,11 @@ pub enum Command {
         after_help = "Examples:\n  meldroute migrate mine/melding.yaml\n  meldroute migrate mine/              (every *.yaml and *.yml below it)\n  meldroute migrate --check mine/      (in CI: exit 1 if a file would change)\n\nA file without `meldroute:` is read as format version 1; migrate adds the\nline `meldroute: 1` as its first key (after the comment lines it starts\nwith, such as `# yaml-language-server:`) and changes nothing else: comments,\norder, quoting, line endings (CRLF too) and a byte order mark are kept. A\nfile at the current version is left as it is. A file that does not load (a\nsyntax error, a format version newer than this meldroute reads) is refused\nwith its error and left as it is. A file is written whole or not at all.\nBundled procedures (rijk/klacht) are not files and are refused.\n\nExit codes: 0 every file is at the current version (now), 1 a file was\nrefused, or with --check would change, 2 usage or I/O failure."
     )]
     Migrate(MigrateArgs),
+    /// Make an output again from what its provenance names, and say whether it comes out the same.
+    #[command(
+        after_help = "Examples:\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute verify klacht.json\n  meldroute verify rapport.html\n\nReads the provenance of a JSON, CSV, Markdown, DOT, Mermaid, SVG, PNG, PDF\nor HTML output of meldroute, checks that this is the build that made it,\nhashes every procedure file it names again (paths are relative to the\ncurrent folder: run it where the output was made), runs the command again\nwith its output in a temporary folder, and compares the two byte for byte.\nIt writes no other file.\n\nExit codes: 0 reproduced byte for byte, 1 does not reproduce (a file\nchanged, or the output differs), 2 cannot verify (no provenance, unreadable,\nanother build, a file missing)."
+    )]
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +113,28 @@ pub struct MigrateArgs {
     pub check: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// An output of meldroute (JSON, CSV, Markdown, DOT, Mermaid, SVG, PNG, PDF, HTML).
+    #[arg(value_name = "OUTPUT")]
+    pub output: std::path::PathBuf,
+    /// Largest output read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_OUTPUT_SIZE)]
+    pub max_output_size: u64,
+}
+
+/// The largest output `meldroute verify` reads by default: 256 MiB.
+pub const DEFAULT_MAX_OUTPUT_SIZE: u64 = 256 * 1024 * 1024;
+
+/// The provenance every output records (docs/provenance.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Provenance")]
+pub struct StampArgs {
+    /// Record the time the output was made (RFC 3339, UTC); such an output is not the same, byte for byte, as one made at another time.
+    #[arg(long)]
+    pub timestamp: bool,
 }
 
 #[derive(Debug, Args)]
@@ -362,6 +390,8 @@ pub struct SimulateArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -390,6 +420,8 @@ pub struct CompareArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Args)]
@@ -412,6 +444,8 @@ pub struct ReportArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -456,6 +490,8 @@ pub struct GapsArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 fn parse_duration(text: &str) -> Result<meldroute_core::Duration, String> {
@@ -495,6 +531,8 @@ pub struct RenderArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,31 +3,37 @@
 mod cli;
 mod commands;
 mod output;
+mod provenance;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Writes `out` to standard output. Text for people passes the one
-/// terminal sanitiser, line by line (no copy of the whole output); data
-/// formats (JSON, CSV, DOT, SVG, HTML, Mermaid) are escaped by their
-/// writers.
+/// Writes `out` to standard output ([`write_out`]).
 fn write_stdout(out: &str, text: bool) -> std::io::Result<()> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    if text {
-        meldroute_render::diagnostics::write_inert_lines(&mut stdout, out)?;
-    } else {
-        stdout.write_all(out.as_bytes())?;
-    }
+    write_out(&mut stdout, out, text)?;
     stdout.flush()
+}
+
+/// Writes a command's standard output `out` to `w`, as standard output
+/// gets it: text for people passes the one terminal sanitiser, line by line
+/// (no copy of the whole output); data formats (JSON, CSV, DOT, SVG, HTML,
+/// Mermaid) are escaped by their writers.
+pub fn write_out(w: &mut impl Write, out: &str, text: bool) -> std::io::Result<()> {
+    if text {
+        meldroute_render::diagnostics::write_inert_lines(w, out)
+    } else {
+        w.write_all(out.as_bytes())
+    }
 }
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let text = cli.writes_text();
     let mut out = String::new();
-    let result = commands::run(&mut out, cli);
+    let result = commands::run(&mut out, cli, &provenance::Invocation::from_env());
     // A reader that stops early (`| head`) is not an error.
     if let Err(err) = write_stdout(&out, text)
         && err.kind() != std::io::ErrorKind::BrokenPipe

@@ -21,6 +21,10 @@ static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 /// so a file name or text from a file cannot move the cursor or hide
 /// characters.
 pub fn write_stderr(text: &str) {
+    if let Some(kept) = captured().as_mut() {
+        kept.push_str(text);
+        return;
+    }
     let mut stderr = std::io::stderr().lock();
     if let Err(err) = meldroute_render::diagnostics::write_inert_lines(&mut stderr, text)
         .and_then(|()| stderr.flush())
@@ -28,6 +32,24 @@ pub fn write_stderr(text: &str) {
     {
         STDERR_FAILED.store(true, Ordering::Relaxed);
     }
+}
+
+/// Messages kept instead of written, while [`capture_stderr`] runs.
+static CAPTURED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn captured() -> std::sync::MutexGuard<'static, Option<String>> {
+    CAPTURED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs `f` with the messages it writes to standard error kept, not
+/// written (`meldroute verify` running a command again); gives them back.
+pub fn capture_stderr<T>(f: impl FnOnce() -> T) -> (T, String) {
+    *captured() = Some(String::new());
+    let result = f();
+    let kept = captured().take().unwrap_or_default();
+    (result, kept)
 }
 
 /// True when a message could not be written to standard error.

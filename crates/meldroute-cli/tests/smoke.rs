@@ -11,8 +11,16 @@ fn binary_reports_its_version() {
         .output()
         .expect("runs");
     assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("meldroute {}", env!("CARGO_PKG_VERSION"))
+    // The version, and the commit the build was made from (or `unknown`).
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let prefix = format!("meldroute {} (commit ", env!("CARGO_PKG_VERSION"));
+    let commit = line
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{line}"));
+    let hex = commit.strip_suffix("-dirty").unwrap_or(commit);
+    assert!(
+        commit == "unknown" || (hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{line}"
     );
 }

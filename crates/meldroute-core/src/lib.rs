@@ -28,6 +28,7 @@ pub mod meta;
 pub mod migrate;
 pub mod model;
 mod norms;
+pub mod provenance;
 mod rules;
 mod scan;
 pub mod schema;

@@ -9,6 +9,7 @@ pub mod figures;
 pub use meldroute_diagnostics::render as diagnostics;
 pub mod journey;
 pub mod plot;
+pub mod provenance;
 pub mod report;
 pub mod table;
 pub mod text;

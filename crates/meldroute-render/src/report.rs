@@ -45,6 +45,9 @@ pub struct ReportOptions {
     pub generator: String,
     /// Graph diagrams.
     pub graphs: Graphs,
+    /// How the report was made, for its "Provenance" section
+    /// ([`crate::provenance::html_section`]).
+    pub provenance: Option<meldroute_core::provenance::Provenance>,
 }
 
 const STYLE: &str = r#"
@@ -204,7 +207,11 @@ pub fn html(
             user(&c.row.title)
         );
     }
-    o.push_str("<li><a href=\"#method\">How this report was made</a></li>\n</ol></nav>\n");
+    o.push_str("<li><a href=\"#method\">How this report was made</a></li>\n");
+    if opts.provenance.is_some() {
+        o.push_str("<li><a href=\"#provenance\">Provenance</a></li>\n");
+    }
+    o.push_str("</ol></nav>\n");
     comparison_table(&mut o, compared);
     intervals(&mut o, compared)?;
     o.push_str("</section>\n");
@@ -213,6 +220,9 @@ pub fn html(
         procedure_section(&mut o, library, c, i + 1, opts, &mut left_out)?;
     }
     method(&mut o, library, compared, opts, &left_out);
+    if let Some(p) = &opts.provenance {
+        o.push_str(&crate::provenance::html_section(p));
+    }
     o.push_str("</body>\n</html>\n");
     Ok(Report { html: o, left_out })
 }

@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use super::{out, outln};
 use crate::cli::{GapsArgs, GapsFormat};
+use crate::provenance::{Invocation, Options};
+use meldroute_core::provenance::Provenance;
 use meldroute_render::diagnostics::{self, inert};
 use meldroute_render::text;
 
@@ -37,7 +39,32 @@ pub(super) struct JsonFinding<'a> {
     accepted: Option<&'a str>,
 }
 
-pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
+/// `meldroute gaps --format json`: the provenance and the findings
+/// (`F`: a list of [`JsonFinding`]; written from an iterator, [`Streamed`]).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "GapsJson")]
+pub(super) struct GapsJson<'a, F> {
+    /// How the output was made (docs/provenance.md).
+    provenance: &'a Provenance,
+    /// The findings, procedure by procedure.
+    findings: F,
+}
+
+/// A sequence written from an iterator as it goes (once), so that no list
+/// of every finding is kept beside the findings and the text.
+struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
+}
+
+pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
+    crate::provenance::refuse_stamp_without_provenance(
+        &args.stamp,
+        args.format != GapsFormat::Human,
+    )?;
     for code in args.select.iter().chain(&args.ignore) {
         if catalogue::find(code).is_none() {
             anyhow::bail!("no rule `{code}`; `meldroute rules` lists them");
@@ -89,8 +116,25 @@ pub fn run(out: &mut String, args: &GapsArgs) -> anyhow::Result<ExitCode> {
                 basis: f.basis.as_deref(),
                 accepted: f.accepted.as_deref(),
             });
+            let mut options = Options::new()
+                .choice("format", args.format)
+                .with("structural_only", args.structural_only)
+                .with("silence", args.silence.to_string())
+                .with("silence_tolerance", args.silence_tolerance)
+                .with("deadline_tolerance", args.deadline_tolerance)
+                .with("select", args.select.clone())
+                .with("ignore", args.ignore.clone());
+            if !args.structural_only {
+                options = options.sim(&opts.sim);
+            }
+            let provenance =
+                inv.provenance(&lib, &targets, options.limits(&args.limits), &args.stamp);
+            let output = GapsJson {
+                provenance: &provenance,
+                findings: Streamed(std::cell::RefCell::new(Some(rows))),
+            };
             let mut json = Vec::new();
-            serde::Serializer::collect_seq(&mut serde_json::Serializer::pretty(&mut json), rows)?;
+            output.serialize(&mut serde_json::Serializer::pretty(&mut json))?;
             super::append(out, String::from_utf8(json)?);
             outln!(out);
         }

@@ -11,6 +11,7 @@ mod schema;
 mod simulate;
 mod trace;
 mod validate;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,7 @@ use meldroute_core::sim::SimModel;
 use meldroute_core::{EntryId, Library};
 
 use crate::cli::{Cli, Command, LimitArgs, ProcedureArgs};
+use crate::provenance::Invocation;
 
 /// Appends formatted text to an output buffer.
 macro_rules! out {
@@ -43,18 +45,20 @@ macro_rules! outln {
 pub(crate) use {out, outln};
 
 /// Runs the parsed command line; its standard output is collected in `out`
-/// and written whole by the caller.
-pub fn run(out: &mut String, cli: Cli) -> anyhow::Result<ExitCode> {
+/// and written whole by the caller. `inv` is how the program was called,
+/// for the provenance of the output.
+pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(out, &args),
         Command::List(args) => list::run(out, &args),
         Command::Rules(args) => rules::run(out, &args),
-        Command::Simulate(args) => simulate::run(out, &args),
+        Command::Simulate(args) => simulate::run(out, &args, inv),
         Command::Trace(args) => trace::run(out, &args),
-        Command::Gaps(args) => gaps::run(out, &args),
-        Command::Compare(args) => compare::run(out, &args),
-        Command::Render(args) => render::run(out, &args),
-        Command::Report(args) => report::run(out, &args),
+        Command::Gaps(args) => gaps::run(out, &args, inv),
+        Command::Compare(args) => compare::run(out, &args, inv),
+        Command::Render(args) => render::run(out, &args, inv),
+        Command::Report(args) => report::run(out, &args, inv),
+        Command::Verify(args) => verify::run(out, &args),
         Command::Migrate(args) => migrate::run(out, &args),
         Command::Schema(args) => {
             out.push_str(&match args.output {

@@ -11,14 +11,22 @@ use meldroute_render::{GraphOptions, RenderError, graph, journey, print, render_
 
 use super::load_model;
 use crate::cli::{GRAPHVIZ_TIMEOUT_HINT, RenderArgs, RenderFormat, RenderView};
+use crate::provenance::{Invocation, Options};
+use meldroute_core::provenance::Provenance;
 
-pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let format = match (args.format, &args.output) {
+/// The format drawn: `--format`, else the -o extension's, else DOT for the
+/// graph view and SVG for the journey view.
+pub(super) fn format(args: &RenderArgs) -> anyhow::Result<RenderFormat> {
+    Ok(match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(path)) => from_extension(path)?,
         (None, None) if args.view == RenderView::Journey => RenderFormat::Svg,
         (None, None) => RenderFormat::Dot,
-    };
+    })
+}
+
+pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
+    let format = format(args)?;
     refuse_flags_that_cannot_apply(args, format)?;
     if let Some(path) = &args.output {
         // Before the work, so a wrong -o fails fast.
@@ -29,6 +37,7 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let entry = model.procedures[0].entry;
+    let provenance = inv.provenance(&lib, &[entry], options(args, format), &args.stamp);
     if args.view == RenderView::Journey {
         let max_steps = args.sim.journey.max_steps();
         let trace = match args.sim.seed {
@@ -50,7 +59,7 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         } else {
             journey::svg(&model, &trace, &title)
         };
-        return emit(out, args, text.into_bytes(), format);
+        return emit(out, args, text.into_bytes(), format, &provenance);
     }
     let findings = if args.gaps {
         let opts = GapOptions {
@@ -83,7 +92,58 @@ pub fn run(out: &mut String, args: &RenderArgs) -> anyhow::Result<ExitCode> {
             })?
         }
     };
-    emit(out, args, bytes, format)
+    emit(out, args, bytes, format, &provenance)
+}
+
+/// The options of a drawing, defaults filled in: the simulation's only
+/// where it is drawn from one (`--gaps`, a journey with `--seed`).
+fn options(args: &RenderArgs, format: RenderFormat) -> Options {
+    let mut options = Options::new()
+        .choice("view", args.view)
+        .choice("format", format)
+        .with("gaps", args.gaps)
+        .with("follow_escalations", args.follow_escalations);
+    let graphviz = args.view == RenderView::Graph
+        && matches!(
+            format,
+            RenderFormat::Svg | RenderFormat::Png | RenderFormat::Pdf
+        );
+    if graphviz {
+        let seconds = args.graphviz.timeout().map_or(0, |t| t.as_secs());
+        options = options.with("graphviz_timeout", seconds);
+    }
+    options = match args.view {
+        RenderView::Graph if args.gaps => options.sim(&args.sim.options()),
+        RenderView::Graph => options,
+        RenderView::Journey => options
+            .with("seed", args.sim.seed)
+            .with("max_steps", args.sim.journey.max_steps()),
+    };
+    options.limits(&args.limits)
+}
+
+/// The drawing with its provenance ([`meldroute_render::provenance`]).
+fn stamped(bytes: Vec<u8>, format: RenderFormat, p: &Provenance) -> anyhow::Result<Vec<u8>> {
+    use meldroute_render::provenance as prov;
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).context("the drawing is not UTF-8 text");
+    Ok(match format {
+        RenderFormat::Dot => {
+            let mut out = prov::dot(p).into_bytes();
+            out.extend_from_slice(&bytes);
+            out
+        }
+        RenderFormat::Mermaid => {
+            let mut out = bytes;
+            if !out.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(prov::mermaid(p).as_bytes());
+            out
+        }
+        RenderFormat::Svg => prov::svg(&text(bytes)?, p)?.into_bytes(),
+        RenderFormat::Png => prov::png(&bytes, p)?,
+        RenderFormat::Pdf => prov::pdf(&bytes, p)?,
+    })
 }
 
 /// Refuses flags that the chosen view and format would silently ignore
@@ -143,10 +203,7 @@ fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> an
 
 /// The name of a format, as `--format` takes it.
 fn format_name(format: RenderFormat) -> String {
-    use clap::ValueEnum as _;
-    format
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_owned())
+    crate::provenance::value_name(format)
 }
 
 /// Writes the output to the -o file (atomically) or standard output.
@@ -155,7 +212,9 @@ fn emit(
     args: &RenderArgs,
     bytes: Vec<u8>,
     format: RenderFormat,
+    provenance: &Provenance,
 ) -> anyhow::Result<ExitCode> {
+    let bytes = stamped(bytes, format, provenance)?;
     match &args.output {
         Some(path) => {
             crate::output::write_file(path, &args.procedure.inputs(), &bytes)?;

@@ -8,8 +8,9 @@ use meldroute_render::{RenderError, check_dot};
 
 use crate::cli::{GRAPHVIZ_TIMEOUT_HINT, ReportArgs};
 use crate::output::{check_output, write_file};
+use crate::provenance::{Invocation, Options};
 
-pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.output {
         // Before the work, so a wrong -o fails fast.
         check_output(path, &args.paths)?;
@@ -55,6 +56,13 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    let options = Options::new()
+        .with("graphs", !matches!(graphs, Graphs::Omit(_)))
+        .with("max_procedures", args.max_procedures as u64)
+        .with("graphviz_timeout", timeout.map_or(0, |t| t.as_secs()))
+        .sim(&gaps.sim)
+        .limits(&args.limits);
+    let provenance = inv.provenance(&lib, &targets, options, &args.stamp);
     let report = report::html(
         &lib,
         &compared,
@@ -62,6 +70,7 @@ pub fn run(out: &mut String, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             gaps,
             generator: format!("meldroute {}", env!("CARGO_PKG_VERSION")),
             graphs,
+            provenance: Some(provenance),
         },
     )?;
     for (id, why) in &report.left_out {

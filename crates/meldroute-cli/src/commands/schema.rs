@@ -8,9 +8,11 @@ use crate::cli::SchemaOutput;
 /// cannot drift from them.
 pub fn output_schema(kind: SchemaOutput) -> String {
     let schema = match kind {
-        SchemaOutput::Simulate => schemars::schema_for!(meldroute_core::sim::SimReport),
-        SchemaOutput::Gaps => schemars::schema_for!(Vec<super::gaps::JsonFinding>),
-        SchemaOutput::Compare => schemars::schema_for!(Vec<meldroute_core::compare::Row>),
+        SchemaOutput::Simulate => schemars::schema_for!(super::simulate::SimulateJson),
+        SchemaOutput::Gaps => {
+            schemars::schema_for!(super::gaps::GapsJson<Vec<super::gaps::JsonFinding>>)
+        }
+        SchemaOutput::Compare => schemars::schema_for!(super::compare::CompareJson),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use comfy_table::{CellAlignment, Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use meldroute_core::provenance::Provenance;
 use meldroute_core::sim::{self, SimReport, exact};
 use meldroute_core::stats::DurationStats;
 
@@ -13,12 +14,26 @@ use super::{
     days_weeks, days_weeks_ci, load_model, out, outln, per_journey_ci, percent, percent_ci,
 };
 use crate::cli::{SimFormat, SimulateArgs};
+use crate::provenance::{Invocation, Options};
 use meldroute_core::stats::Interval;
 use meldroute_render::diagnostics::inert;
 use meldroute_render::text::{inert_cell, trim_lines};
 
-pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
-    let (_lib, model) = match load_model(&args.procedure, &args.limits)? {
+/// `meldroute simulate --format json`: the provenance, then the figures.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct SimulateJson<'a> {
+    /// How the output was made (docs/provenance.md).
+    provenance: &'a Provenance,
+    #[serde(flatten)]
+    report: &'a SimReport,
+}
+
+pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
+    crate::provenance::refuse_stamp_without_provenance(
+        &args.stamp,
+        args.format != SimFormat::Table,
+    )?;
+    let (lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
@@ -44,9 +59,15 @@ pub fn run(out: &mut String, args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     }
     let mut report = SimReport::new(&model, &opts, &agg);
     report.exact = exact;
+    let options = Options::new()
+        .choice("format", args.format)
+        .with("exact", args.exact)
+        .sim(&opts)
+        .limits(&args.limits);
+    let provenance = inv.provenance(&lib, &[model.procedures[0].entry], options, &args.stamp);
     match args.format {
-        SimFormat::Json => outln!(out, "{}", json(&report)?),
-        SimFormat::Csv => out!(out, "{}", csv(&report)?),
+        SimFormat::Json => outln!(out, "{}", json(&report, &provenance)?),
+        SimFormat::Csv => out!(out, "{}", csv(&report, &provenance)?),
         SimFormat::Table => table(out, &report),
     }
     if let Some(why) = report
@@ -98,9 +119,10 @@ fn rounded(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-fn json(report: &SimReport) -> anyhow::Result<String> {
+fn json(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
+    let output = SimulateJson { provenance, report };
     Ok(serde_json::to_string_pretty(&rounded(
-        serde_json::to_value(report)?,
+        serde_json::to_value(output)?,
     ))?)
 }
 
@@ -151,9 +173,12 @@ impl Rows {
     }
 }
 
-fn csv(report: &SimReport) -> anyhow::Result<String> {
+fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
     let mut w = Rows(csv::Writer::from_writer(Vec::new()));
     w.row("section", "name", "statistic", "value".to_owned())?;
+    for r in meldroute_render::provenance::csv_rows(provenance) {
+        w.0.write_record(r.iter().map(|c| inert_cell(c)))?;
+    }
     w.row("run", &report.procedure, "runs", report.runs.to_string())?;
     w.row("run", &report.procedure, "seed", report.seed.to_string())?;
     for (name, s) in [

@@ -239,21 +239,21 @@ struct Reach {
 impl Reach {
     /// The procedures reachable from `entry`, and their step offsets.
     fn collect(library: &Library, entry: EntryId) -> Result<Reach, CompileError> {
-        let mut procs: Vec<EntryId> = vec![entry];
-        let mut index: HashMap<EntryId, u32> = HashMap::from([(entry, 0)]);
-        let mut i = 0;
-        while i < procs.len() {
-            for (_, step) in library.entry(procs[i]).procedure.steps.iter() {
+        let procs = library.reached(&[entry]);
+        // Every escalation must resolve: the first that does not, in the
+        // order the procedures were found, is the error.
+        for &e in &procs {
+            for (_, step) in library.entry(e).procedure.steps.iter() {
                 if let Some(esc) = &step.escalate {
-                    let target = resolve(library, esc)?;
-                    index.entry(target).or_insert_with(|| {
-                        procs.push(target);
-                        (procs.len() - 1) as u32
-                    });
+                    resolve(library, esc)?;
                 }
             }
-            i += 1;
         }
+        let index: HashMap<EntryId, u32> = procs
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| (e, i as u32))
+            .collect();
         let mut offsets = Vec::with_capacity(procs.len());
         let mut total = 0u32;
         for &e in &procs {
