@@ -210,3 +210,92 @@ fn hostile_title_is_inert_in_csv_and_markdown() {
     let md = run_ok(&["compare", fixture, "--runs", "500", "--format", "markdown"]);
     assert!(!md.stdout.contains("<script"), "{}", md.stdout);
 }
+
+/// `--base` names the procedure the others are measured against; each
+/// difference is the difference of the two figures, within chance exactly
+/// when its interval holds 0.
+#[test]
+fn differences_from_the_base_with_their_intervals() {
+    let out = support::run(&[&ARGS[..], &["--base", "rijk/klacht", "--format", "json"]].concat())
+        .expect_code(0);
+    let rows = support::json_items(&out.stdout, "rows");
+    assert!(
+        rows[2]["difference_from_base"].is_null(),
+        "the base has none"
+    );
+    for row in &rows[..2] {
+        let d = &row["difference_from_base"];
+        assert_eq!(d["base"], "rijk/klacht");
+        let figures = d["figures"].as_object().expect("figures");
+        assert!(
+            figures.contains_key("feedback_rate") && figures.contains_key("lead_time_p50_days")
+        );
+        for (key, f) in figures {
+            let (here, base) = (row[key.as_str()].as_f64(), rows[2][key.as_str()].as_f64());
+            if let (Some(here), Some(base)) = (here, base) {
+                let diff = f["difference"].as_f64().expect("difference");
+                assert!(
+                    (diff - (here - base)).abs() < 1e-5,
+                    "{key}: {diff} vs {here} - {base}"
+                );
+            }
+            let (low, high) = (
+                f["ci95"]["low"].as_f64().expect("low"),
+                f["ci95"]["high"].as_f64().expect("high"),
+            );
+            assert_eq!(f["within_chance"], low <= 0.0 && 0.0 <= high, "{key}: {f}");
+        }
+    }
+    // test/alle-gaten has no aftercare, rijk/klacht none either: within chance;
+    // test/geen-gaten always has it: a real difference.
+    assert_eq!(
+        rows[0]["difference_from_base"]["figures"]["aftercare_rate"]["within_chance"],
+        false
+    );
+    assert_eq!(
+        rows[1]["difference_from_base"]["figures"]["aftercare_rate"]["within_chance"],
+        true
+    );
+    // A base that is not compared is refused, naming those that are.
+    let bad = support::run(&[&ARGS[..], &["--base", "rijk/klaht"]].concat()).expect_code(2);
+    assert!(
+        bad.stderr
+            .contains("--base rijk/klaht: not one of the procedures compared")
+            && bad.stderr.contains("rijk/klacht"),
+        "{}",
+        bad.stderr
+    );
+}
+
+/// A copy of a procedure under another id differs from it only by chance:
+/// the same seed gives the same figures, every difference is 0 and within
+/// chance; the table marks each with `~`.
+#[test]
+fn a_copy_differs_from_its_original_only_by_chance() {
+    let dir = temp_dir("compare-copy");
+    let text = std::fs::read_to_string(root().join("processes/rijk/klacht.yaml")).expect("klacht");
+    let copy = text.replacen("id: rijk/klacht\n", "id: test/klacht-kopie\n", 1);
+    assert_ne!(copy, text);
+    let path = dir.join("kopie.yaml");
+    std::fs::write(&path, copy).expect("written");
+    let path = path.display().to_string();
+    let args = ["compare", "rijk/klacht", &path, "--runs", "9000"];
+    let out = support::run(&[&args[..], &["--format", "json"]].concat()).expect_code(0);
+    let rows = support::json_items(&out.stdout, "rows");
+    let figures = rows[1]["difference_from_base"]["figures"]
+        .as_object()
+        .expect("figures");
+    assert!(figures.len() >= 9, "{figures:?}");
+    for (key, f) in figures {
+        assert_eq!(f["difference"], 0.0, "{key}");
+        assert_eq!(f["within_chance"], true, "{key}");
+    }
+    let table = support::run(&args).expect_code(0);
+    assert!(
+        table.stdout.contains("difference from rijk/klacht:"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("~ +0.0"), "{}", table.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -159,6 +159,44 @@ fn check_structure(dom: &Html, procedures: &[&str], graphs: bool) {
     let header_cells = count(root, "table.compare thead th");
     for row in &rows {
         assert_eq!(count(*row, "th, td"), header_cells, "{}", text(*row));
+        // Every figure with the ± of its interval, gap counts aside.
+        let cells: Vec<String> = row.select(&sel("td")).map(text).collect();
+        let figures = cells.len() - 3;
+        assert!(
+            cells[..figures]
+                .iter()
+                .all(|c| c == "-" || c.contains(" ±")),
+            "{cells:?}"
+        );
+    }
+    // The differences from the first procedure: a row for each other one,
+    // each figure with its ±, those within chance marked.
+    let differences: Vec<ElementRef> = root.select(&sel("table.differences tbody tr")).collect();
+    assert_eq!(
+        differences.len(),
+        n - 1,
+        "one row per procedure but the first"
+    );
+    for row in &differences {
+        for cell in row.select(&sel("td")) {
+            let c = text(cell);
+            assert!(c == "-" || c.contains(" ±"), "{c}");
+            assert_eq!(
+                cell.value().classes().any(|k| k == "chance"),
+                c.starts_with('~'),
+                "{c}"
+            );
+        }
+    }
+    // The headline figures drawn with their intervals: four plots, a label
+    // and a dot per procedure.
+    let intervals: Vec<ElementRef> = root
+        .select(&sel("#comparison figure.interval svg"))
+        .collect();
+    assert_eq!(intervals.len(), 4);
+    for plot in intervals {
+        assert_eq!(count(plot, "circle[stroke=none]"), n, "a dot per procedure");
+        assert_eq!(text(plot).matches(" ±").count(), n, "{}", text(plot));
     }
     let sections: Vec<ElementRef> = root.select(&sel("section.procedure")).collect();
     assert_eq!(sections.len(), n, "one section per procedure");

@@ -268,3 +268,218 @@ fn simulate_and_gaps_with_default_flags_give_the_same_deadline_share() {
         "{share} vs {missed} x {reached}"
     );
 }
+
+fn json(out: &support::Run) -> serde_json::Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.stdout))
+}
+
+fn half_width(ci: &serde_json::Value) -> f64 {
+    match (ci["low"].as_f64(), ci["high"].as_f64()) {
+        (Some(low), Some(high)) => (high - low) / 2.0,
+        _ => panic!("not an interval: {ci}"),
+    }
+}
+
+/// `--precision` stops after the first batch whose interval is narrow
+/// enough, checked from the 10th batch, on 1 thread as on 2: the run one
+/// batch shorter is not yet precise enough.
+#[test]
+fn precision_stops_at_the_first_batch_that_meets_it_on_any_thread_count() {
+    let args = [
+        "simulate",
+        "rijk/interne-melding",
+        "--precision",
+        "lead_time.mean=0.6d",
+        "--format",
+        "json",
+    ];
+    let one = run(&[&args[..], &["--threads", "1"]].concat()).expect_code(0);
+    let two = run(&[&args[..], &["--threads", "2"]].concat()).expect_code(0);
+    assert_eq!(
+        support::without_provenance(&one.stdout),
+        support::without_provenance(&two.stdout)
+    );
+    let v = json(&one);
+    let runs = v["runs"].as_u64().expect("runs");
+    assert_eq!(runs % 4096, 0, "stops at a batch boundary: {runs}");
+    assert!(runs >= 10 * 4096, "not before the 10th batch: {runs}");
+    assert_eq!(v["precision"]["met"], true);
+    assert_eq!(v["precision"]["targets"][0]["figure"], "lead_time.mean");
+    let reached = half_width(&v["lead_time_days"]["mean_ci95"]);
+    assert!(reached <= 0.6, "{reached}");
+    assert!(
+        (v["precision"]["targets"][0]["reached"]
+            .as_f64()
+            .expect("reached")
+            - reached)
+            .abs()
+            < 1e-5
+    );
+    // The same seed and one batch fewer: not yet.
+    let shorter = (runs - 4096).to_string();
+    let before = run(&[
+        "simulate",
+        "rijk/interne-melding",
+        "--runs",
+        &shorter,
+        "--format",
+        "json",
+    ])
+    .expect_code(0);
+    let before = half_width(&json(&before)["lead_time_days"]["mean_ci95"]);
+    assert!(
+        before > 0.6 || runs == 10 * 4096,
+        "{shorter} journeys already reach ±{before}"
+    );
+}
+
+/// The ceiling stops a run whose target it cannot reach, with a warning
+/// naming the target and what was reached; the figures stand.
+#[test]
+fn precision_stops_at_the_ceiling_with_a_warning() {
+    let out = run(&[
+        "simulate",
+        "rijk/klacht",
+        "--precision",
+        "lead_time.mean=0.001d",
+        "--precision",
+        "feedback_rate=5%",
+        "--max-runs",
+        "45000",
+        "--format",
+        "json",
+    ])
+    .expect_code(0);
+    let v = json(&out);
+    assert_eq!(v["runs"], 45000);
+    assert_eq!(v["precision"]["met"], false);
+    assert_eq!(v["precision"]["max_runs"], 45000);
+    assert_eq!(v["precision"]["targets"][0]["met"], false);
+    assert_eq!(v["precision"]["targets"][1]["met"], true);
+    assert!(
+        out.stderr.contains(
+            "warning: the simulation of rijk/klacht stopped at the ceiling of 45000 journeys"
+        ) && out.stderr.contains("lead_time.mean is ±")
+            && out.stderr.contains("(asked: ±0.001d)")
+            && !out.stderr.contains("feedback_rate"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn precision_is_refused_with_runs_or_an_unknown_figure() {
+    let out = run(&[
+        "simulate",
+        "rijk/klacht",
+        "--precision",
+        "lead_time.mean=1d",
+        "--runs",
+        "5000",
+    ])
+    .expect_code(2);
+    assert!(out.stderr.contains("--runs"), "{}", out.stderr);
+    let out = run(&["simulate", "rijk/klacht", "--precision", "lead_tme.mean=1d"]).expect_code(2);
+    assert!(
+        out.stderr.contains("did you mean `lead_time.mean`"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["simulate", "rijk/klacht", "--precision", "lead_time.mean=1"]).expect_code(2);
+    assert!(out.stderr.contains("0.5d"), "{}", out.stderr);
+    let out = run(&["simulate", "rijk/klacht", "--max-runs", "5000"]).expect_code(2);
+    assert!(out.stderr.contains("--precision"), "{}", out.stderr);
+}
+
+/// Every share and mean of the JSON lies within its interval, each
+/// interval within its bounds; the means of one batch have none.
+#[test]
+fn every_figure_lies_within_its_interval() {
+    let out = run(&[
+        "simulate",
+        "rijk/interne-melding",
+        "--runs",
+        "9000",
+        "--format",
+        "json",
+    ])
+    .expect_code(0);
+    let v = json(&out);
+    let within = |x: &serde_json::Value, ci: &serde_json::Value, what: &str| {
+        let x = x.as_f64().unwrap_or_else(|| panic!("{what}: {x}"));
+        let (low, high) = (
+            ci["low"].as_f64().expect(what),
+            ci["high"].as_f64().expect(what),
+        );
+        assert!(
+            low <= x + 1e-6 && x <= high + 1e-6 && low < high,
+            "{what}: {low} {x} {high}"
+        );
+    };
+    for key in [
+        "lead_time_days",
+        "first_contact_days",
+        "longest_silence_days",
+    ] {
+        for stat in ["mean", "p50", "p90", "p95", "p99"] {
+            within(
+                &v[key][stat],
+                &v[key][format!("{stat}_ci95")],
+                &format!("{key}.{stat}"),
+            );
+        }
+    }
+    for key in [
+        "contacts_mean",
+        "handoffs_mean",
+        "procedures_mean",
+        "aftercare_rate",
+    ] {
+        within(&v[key], &v[format!("{key}_ci95")], key);
+    }
+    for (o, share) in v["outcomes"].as_object().expect("outcomes") {
+        within(share, &v["outcomes_ci95"][o], o);
+    }
+    for d in v["deadlines"].as_array().expect("deadlines") {
+        within(&d["met"], &d["met_ci95"], "met");
+    }
+    // Shares stay in 0..1 even at 100%.
+    assert_eq!(v["feedback_rate"], 1.0);
+    assert_eq!(v["feedback_rate_ci95"]["high"], 1.0);
+    assert!(v["feedback_rate_ci95"]["low"].as_f64().expect("low") < 1.0);
+    // One batch: the means have no interval, the shares do.
+    let one = json(
+        &run(&[
+            "simulate",
+            "rijk/klacht",
+            "--runs",
+            "4096",
+            "--format",
+            "json",
+        ])
+        .expect_code(0),
+    );
+    assert!(one["lead_time_days"]["mean_ci95"].is_null());
+    assert!(one["contacts_mean_ci95"].is_null());
+    assert!(one["feedback_rate_ci95"].is_object());
+    let table = run(&["simulate", "rijk/klacht", "--runs", "4096"]).expect_code(0);
+    assert!(
+        table
+            .stdout
+            .contains("the means have no interval: 4096 journeys are one batch"),
+        "{}",
+        table.stdout
+    );
+    let table = run(&["simulate", "rijk/klacht", "--runs", "20000"]).expect_code(0);
+    assert!(
+        table
+            .stdout
+            .contains("± is the half-width of the 95% confidence interval")
+    );
+    // Wilson: 0 of 20,000 has an upper bound of 0.019%, not 0.
+    assert!(
+        table.stdout.contains(", aftercare 0.0% ±0.01,"),
+        "{}",
+        table.stdout
+    );
+}
