@@ -79,6 +79,38 @@ pub fn stopped_early(procedure: &str, runs: u64, max_steps: u32) -> String {
     )
 }
 
+/// How many journeys each procedure ran, in words: `100000 journeys per
+/// procedure`, or with precision targets, each procedure ran until its
+/// own: `40960 to 172032 journeys per procedure (until
+/// lead_time.mean=0.5d, at most 10000000)`. The one wording of the
+/// comparison and the report.
+pub fn journeys_per_procedure(
+    runs: impl IntoIterator<Item = u64>,
+    precision: Option<&meldroute_core::sim::Precision>,
+) -> String {
+    let runs: Vec<u64> = runs.into_iter().collect();
+    let (low, high) = (
+        runs.iter().copied().min().unwrap_or(0),
+        runs.iter().copied().max().unwrap_or(0),
+    );
+    let count = if low == high {
+        format!("{low} journeys per procedure")
+    } else {
+        format!("{low} to {high} journeys per procedure")
+    };
+    match precision {
+        Some(p) => {
+            let targets: Vec<String> = p.targets.iter().map(ToString::to_string).collect();
+            format!(
+                "{count} (until {}, at most {})",
+                targets.join(" and "),
+                p.max_runs
+            )
+        }
+        None => count,
+    }
+}
+
 /// Why the run of `procedure` stopped at its ceiling on runs before its
 /// precision targets were met, in words: the one wording every command
 /// uses. `None` when they were met (or none were asked for).

@@ -183,7 +183,7 @@ pub fn html(
 <body>
 <header>
 <h1>Reporter journeys compared</h1>
-<p class="meta">{count} procedure{plural}: {list}.<br>Made by {generator} from the procedure files named below: {runs} simulated journeys per procedure, seed {seed}, the same for every procedure. A simulated figure is an estimate: each comes with its 95% confidence interval (± in the tables, bars in the figures), and each procedure's difference from the first says whether it is within chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
+<p class="meta">{count} procedure{plural}: {list}.<br>Made by {generator} from the procedure files named below: {runs}, simulated with seed {seed}, the same for every procedure. A simulated figure is an estimate: each comes with its 95% confidence interval (± in the tables, bars in the figures), and each procedure's difference from the first says whether it is within chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
 </header>
 "#,
         generator = xml(&opts.generator),
@@ -194,7 +194,10 @@ pub fn html(
             .map(|t| user(t))
             .collect::<Vec<_>>()
             .join("; "),
-        runs = sim.runs,
+        runs = xml(&crate::figures::journeys_per_procedure(
+            compared.iter().map(|c| c.figures.runs),
+            sim.precision.as_ref()
+        )),
         seed = sim.seed,
     );
     // Contents.
@@ -805,11 +808,14 @@ fn method(
         o,
         r#"<section id="method">
 <h2>How this report was made</h2>
-<p>Made by {generator}. Every procedure was simulated with {runs} journeys, seed {seed}, at most {max_steps} steps per journey. Gap analysis: a silence over {silence} is long when more than {silence_tol} of journeys have one; a deadline is at risk when more than {deadline_tol} of journeys miss it. The same files, seed and runs give the same report, byte for byte.</p>
+<p>Made by {generator}. Every procedure was simulated with the same seed, {seed}: {runs}, at most {max_steps} steps per journey. Gap analysis: a silence over {silence} is long when more than {silence_tol} of journeys have one; a deadline is at risk when more than {deadline_tol} of journeys miss it. The same files, seed and runs give the same report, byte for byte.</p>
 <p>Files read:</p>
 <ul>"#,
         generator = xml(&opts.generator),
-        runs = g.sim.runs,
+        runs = xml(&crate::figures::journeys_per_procedure(
+            compared.iter().map(|c| c.figures.runs),
+            g.sim.precision.as_ref()
+        )),
         seed = g.sim.seed,
         max_steps = g.sim.max_steps,
         silence = days_weeks(g.silence_days),

@@ -47,7 +47,14 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         compare::set_base(&mut compared, i);
     }
     super::warn_stopped_early(&compared);
-    let journeys = journeys(&compared, opts.sim.seed);
+    let journeys = format!(
+        "{}, seed {}",
+        meldroute_render::figures::journeys_per_procedure(
+            compared.iter().map(|c| c.figures.runs),
+            opts.sim.precision.as_ref()
+        ),
+        opts.sim.seed
+    );
     let rows: Vec<compare::Row> = compared.into_iter().map(|c| c.row).collect();
     let bodies = meldroute_render::table::bodies(&rows);
     let header = meldroute_render::table::header(&bodies, args.format == CompareFormat::Csv);
@@ -119,17 +126,4 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// How many journeys each procedure ran: the same number for all, unless
-/// `--precision` let each run until its targets were met.
-fn journeys(compared: &[compare::Compared], seed: u64) -> String {
-    let runs = compared.iter().map(|c| c.figures.runs);
-    match (runs.clone().min(), runs.max()) {
-        (Some(low), Some(high)) if low != high => {
-            format!("{low} to {high} journeys per procedure (--precision), seed {seed}")
-        }
-        (Some(n), _) => format!("{n} journeys per procedure, seed {seed}"),
-        _ => format!("seed {seed}"),
-    }
 }
