@@ -474,11 +474,11 @@ fn every_figure_lies_within_its_interval() {
     assert!(
         table
             .stdout
-            .contains("± is the half-width of the 95% confidence interval")
+            .contains("±x: the 95% confidence interval reaches x either side")
     );
     // Wilson: 0 of 20,000 has an upper bound of 0.019%, not 0.
     assert!(
-        table.stdout.contains(", aftercare 0.0% ±0.01,"),
+        table.stdout.contains(", aftercare 0.0% +0.019,"),
         "{}",
         table.stdout
     );

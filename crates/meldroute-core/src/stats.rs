@@ -15,7 +15,7 @@
 //! per metric, whatever the number of journeys.
 
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, StudentsT};
 
 /// The confidence level of every interval meldroute reports.
 pub const CONFIDENCE: f64 = 0.95;
@@ -40,6 +40,21 @@ impl Interval {
     /// Whether `x` lies in it (bounds included).
     pub fn contains(&self, x: f64) -> bool {
         self.low <= x && x <= self.high
+    }
+
+    /// How far it reaches from `x` on its wider side: at most this far on
+    /// each side.
+    pub fn reach(&self, x: f64) -> f64 {
+        (x - self.low).max(self.high - x).max(0.0)
+    }
+
+    /// The interval cut to the figure's possible values `low..=high` (a
+    /// mean of durations is not negative; a share of time lies in 0..1).
+    pub fn within(self, low: f64, high: f64) -> Interval {
+        Interval {
+            low: self.low.clamp(low, high),
+            high: self.high.clamp(low, high),
+        }
     }
 }
 
@@ -272,20 +287,31 @@ impl LogHistogram {
         (edge((b - 1) as u64), edge(b as u64))
     }
 
-    /// The 95% interval of the `q` quantile: the values of the ranks
-    /// `n q -+ z sqrt(n q (1 - q))` (the distribution-free interval from
-    /// order statistics, by the normal approximation of the binomial), each
-    /// widened to its bucket's edge; `None` when empty.
+    /// The 95% interval of the `q` quantile: the values of ranks `l` and
+    /// `u`, where the number `B` of values below the true quantile is
+    /// binomial (`n`, `q`), `l` its 2.5% quantile and `u` one above its
+    /// 97.5% quantile, so that `P(l <= B < u) >= 95%` (the exact,
+    /// distribution-free interval from order statistics); each bound widened
+    /// to its bucket's edge. A lower rank below 1 gives 0 (durations are not
+    /// negative). `None` when empty, or when the upper rank is beyond the
+    /// values seen: too few values for an upper bound (the p99 of fewer than
+    /// about 300 journeys).
     pub fn quantile_interval(&self, q: f64) -> Option<Interval> {
         if self.total == 0 {
             return None;
         }
-        let (n, q) = (self.total as f64, q.clamp(0.0, 1.0));
-        let spread = Z95 * (n * q * (1.0 - q)).sqrt();
-        let low_rank = ((n * q - spread).floor().max(1.0) as u64).min(self.total);
-        let high_rank = ((n * q + spread).ceil() as u64 + 1).clamp(1, self.total);
+        let ranks = Binomial::new(q.clamp(0.0, 1.0), self.total).ok()?;
+        let (low_rank, high_rank) = (ranks.inverse_cdf(0.025), ranks.inverse_cdf(0.975) + 1);
+        if high_rank > self.total {
+            return None;
+        }
+        let low = if low_rank == 0 {
+            0.0
+        } else {
+            Self::edges(self.bucket_of_rank(low_rank)).0
+        };
         Some(Interval {
-            low: Self::edges(self.bucket_of_rank(low_rank)).0,
+            low,
             high: Self::edges(self.bucket_of_rank(high_rank)).1,
         })
     }
@@ -388,8 +414,9 @@ impl Summary {
         self.histogram.count_above(days)
     }
 
-    /// The 95% interval of the `q` quantile ([`LogHistogram::quantile_interval`]),
-    /// within the values seen.
+    /// The 95% interval of the `q` quantile ([`LogHistogram::quantile_interval`]).
+    /// Its upper bound is the value of a rank that was seen, so it is never
+    /// above the maximum; widened to a bucket's edge it is cut there.
     pub fn quantile_interval(&self, q: f64) -> Option<Interval> {
         self.histogram.quantile_interval(q).map(|i| Interval {
             low: i.low.min(self.max),

@@ -17,18 +17,39 @@ pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-/// `±x`: a half-width with one decimal, or two when one would round it
-/// to nothing (`±0.04`).
-fn plus_minus(half: f64) -> String {
-    if half < 0.05 {
-        format!("±{half:.2}")
+/// An amount of uncertainty: one decimal (`0.3`), or two significant
+/// digits when one decimal would round it to nothing (`0.0038`); `0`.
+fn amount(x: f64, decimals: usize) -> String {
+    if x <= 0.0 || !x.is_finite() {
+        return "0".to_owned();
+    }
+    let unit = 10f64.powi(-(decimals as i32));
+    if x >= unit / 2.0 {
+        return format!("{x:.decimals$}");
+    }
+    let digits = (1 - x.log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
+/// How far the interval reaches from `value`, in the unit `scale` turns it
+/// into: `±0.3` where it is about symmetric, `+0.0038` where it reaches
+/// mostly up (a share near 0%), `-0.2` where mostly down (near 100%).
+fn reach(value: f64, ci: Interval, scale: f64, decimals: usize) -> String {
+    let (down, up) = (
+        (value - ci.low).max(0.0) * scale,
+        (ci.high - value).max(0.0) * scale,
+    );
+    if down < up / 2.0 {
+        format!("+{}", amount(up, decimals))
+    } else if up < down / 2.0 {
+        format!("-{}", amount(down, decimals))
     } else {
-        format!("±{half:.1}")
+        format!("±{}", amount(up.max(down), decimals))
     }
 }
 
 /// What every table says its `±` means.
-pub const PLUS_MINUS: &str = "± is the half-width of the 95% confidence interval";
+pub const PLUS_MINUS: &str = "±x: the 95% confidence interval reaches x either side (+x: up only, near 0%; -x: down only, near 100%)";
 
 /// Why the means of a run of `runs` journeys have no interval, when they
 /// have none: they need two of the run's batches.
@@ -42,31 +63,49 @@ pub fn means_without_interval(runs: u64) -> Option<String> {
     })
 }
 
-/// A share with the half-width of its 95% interval in percentage points,
-/// as tables show it: `22.4% ±0.3` (without an interval, the share alone).
+/// A share with how far its 95% interval reaches, in percentage points,
+/// as tables show it: `22.4% ±0.3`, `0.0% +0.0038` (without an interval,
+/// the share alone).
 pub fn percent_ci(share: f64, ci: Option<Interval>) -> String {
     match ci {
-        Some(ci) => format!("{} {}", percent(share), plus_minus(ci.half_width() * 100.0)),
+        Some(ci) => format!("{} {}", percent(share), reach(share, ci, 100.0, 1)),
         None => percent(share),
     }
 }
 
-/// A duration with the half-width of its 95% interval in the same unit:
-/// `13.4 w ±0.2`, `4.7 d ±<0.1`.
+/// A duration with how far its 95% interval reaches, in the same unit:
+/// `13.4 w ±0.2`, `4.7 d ±0.02`.
 pub fn days_weeks_ci(days: f64, ci: Option<Interval>) -> String {
+    let scale = if days < 14.0 { 1.0 } else { 1.0 / 7.0 };
     match ci {
-        Some(ci) if days < 14.0 => format!("{} {}", days_weeks(days), plus_minus(ci.half_width())),
-        Some(ci) => format!("{} {}", days_weeks(days), plus_minus(ci.half_width() / 7.0)),
+        Some(ci) => format!("{} {}", days_weeks(days), reach(days, ci, scale, 1)),
         None => days_weeks(days),
     }
 }
 
-/// A number per journey with two decimals and its half-width: `4.26 ±0.01`.
+/// A number per journey with two decimals and how far its interval
+/// reaches: `4.26 ±0.01`.
 pub fn per_journey_ci(x: f64, ci: Option<Interval>) -> String {
     match ci {
-        Some(ci) if ci.half_width() < 0.005 => format!("{x:.2} ±{:.3}", ci.half_width()),
-        Some(ci) => format!("{x:.2} ±{:.2}", ci.half_width()),
+        Some(ci) => format!("{x:.2} {}", reach(x, ci, 1.0, 2)),
         None => format!("{x:.2}"),
+    }
+}
+
+/// A difference with its sign and how far its interval reaches either
+/// side (`+3.9 w ±0.4`, `-15.3 ±0.5` percentage points): differences are
+/// compared with 0, so the `±` is the wider side.
+pub fn difference_ci(difference: f64, ci: Option<Interval>, share: bool) -> String {
+    let size = difference.abs();
+    let (text, scale) = if share {
+        (format!("{:.1}", size * 100.0), 100.0)
+    } else {
+        (days_weeks(size), if size < 14.0 { 1.0 } else { 1.0 / 7.0 })
+    };
+    let sign = if difference < 0.0 { "-" } else { "+" };
+    match ci {
+        Some(ci) => format!("{sign}{text} ±{}", amount(ci.reach(difference) * scale, 1)),
+        None => format!("{sign}{text}"),
     }
 }
 
@@ -163,12 +202,22 @@ mod tests {
         assert_eq!(percent(1.0), "100.0%");
         let ci = |low, high| Some(Interval { low, high });
         assert_eq!(percent_ci(0.224, ci(0.221, 0.227)), "22.4% ±0.3");
-        assert_eq!(percent_ci(0.0, ci(0.0, 0.0008)), "0.0% ±0.04");
+        // Near 0% and 100% Wilson's interval reaches one way.
+        assert_eq!(percent_ci(0.0, ci(0.0, 0.000038)), "0.0% +0.0038");
+        assert_eq!(percent_ci(1.0, ci(0.9992, 1.0)), "100.0% -0.1");
+        assert_eq!(percent_ci(0.01, ci(0.008, 0.0126)), "1.0% ±0.3");
         assert_eq!(percent_ci(0.5, None), "50.0%");
         assert_eq!(days_weeks_ci(4.7, ci(4.5, 4.9)), "4.7 d ±0.2");
-        assert_eq!(days_weeks_ci(4.7, ci(4.7, 4.7)), "4.7 d ±0.00");
+        assert_eq!(days_weeks_ci(4.7, ci(4.68, 4.72)), "4.7 d ±0.020");
+        assert_eq!(days_weeks_ci(4.7, ci(4.7, 4.7)), "4.7 d ±0");
         assert_eq!(days_weeks_ci(93.8, ci(92.4, 95.2)), "13.4 w ±0.2");
         assert_eq!(per_journey_ci(4.256, ci(4.246, 4.266)), "4.26 ±0.01");
-        assert_eq!(per_journey_ci(1.0, ci(1.0, 1.0)), "1.00 ±0.000");
+        assert_eq!(per_journey_ci(1.0, ci(1.0, 1.0)), "1.00 ±0");
+        assert_eq!(
+            difference_ci(-0.153, ci(-0.158, -0.148), true),
+            "-15.3 ±0.5"
+        );
+        assert_eq!(difference_ci(27.3, ci(24.5, 30.1), false), "+3.9 w ±0.4");
+        assert_eq!(difference_ci(0.0, ci(-0.0001, 0.0001), true), "+0.0 ±0.010");
     }
 }

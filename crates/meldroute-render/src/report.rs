@@ -477,7 +477,7 @@ fn procedure_section(
     }
     let _ = writeln!(
         o,
-        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report. (± is the half-width of the 95% confidence interval.)</p>",
+        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report. (±x: the 95% confidence interval reaches x either side; +x or -x: one way only, near 0% or 100%.)</p>",
         days_weeks_ci(r.lead_time_days.p50, r.lead_time_days.p50_ci95),
         days_weeks_ci(r.lead_time_days.p90, r.lead_time_days.p90_ci95),
         days_weeks_ci(r.lead_time_days.mean, r.lead_time_days.mean_ci95),

@@ -6,7 +6,7 @@ use meldroute_core::compare::{Row, Unit, columns};
 use meldroute_core::stats::Estimate;
 
 use crate::diagnostics::inert;
-use crate::figures::{days_weeks_ci, percent_ci};
+use crate::figures::{days_weeks_ci, difference_ci, percent_ci};
 use crate::text::{inert_cell, trim_lines};
 
 /// Rows as aligned text for a terminal: the first column left, the others
@@ -197,19 +197,9 @@ pub fn difference_cells(r: &Row, bodies: &[String]) -> Option<Vec<String>> {
         c.push(match diffs.figures.get(&f.key) {
             None => "-".to_owned(),
             Some(d) => {
-                let e = Estimate {
-                    value: d.difference,
-                    ci95: d.ci95,
-                };
-                let sign = if d.difference >= 0.0 { "+" } else { "" };
-                let text = match f.unit {
-                    // A difference in weeks or days: shown by its size.
-                    Unit::Days => days_weeks_ci(d.difference.abs(), e.ci95),
-                    Unit::Share => percent_ci(d.difference.abs(), e.ci95).replacen('%', "", 1),
-                };
-                let sign = if d.difference < 0.0 { "-" } else { sign };
                 let mark = if d.within_chance { "~ " } else { "" };
-                format!("{mark}{sign}{text}")
+                let text = difference_ci(d.difference, d.ci95, f.unit == Unit::Share);
+                format!("{mark}{text}")
             }
         });
     }

@@ -303,6 +303,13 @@ fn table(out: &mut String, r: &SimReport) {
     outln!(out);
     let mut t = new_table(&["", "mean", "p50", "p90", "p95", "p99", "max", "journeys"]);
     let line = |name: &str, s: &DurationStats| {
+        if s.count == 0 {
+            // No journey it applies to (no contact after the report): no figures.
+            let mut row = vec![name.to_owned()];
+            row.extend(std::iter::repeat_n("-".to_owned(), 6));
+            row.push("0".to_owned());
+            return row;
+        }
         vec![
             name.to_owned(),
             days_weeks_ci(s.mean, s.mean_ci95),

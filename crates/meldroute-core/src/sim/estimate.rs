@@ -19,12 +19,15 @@ pub fn share(k: u64, n: u64) -> Estimate {
     }
 }
 
-/// The mean `sum / n` (0 when `n` is 0) with the batch-means interval of `spread`.
+/// The mean `sum / n` (0 when `n` is 0) of a quantity that is never
+/// negative, with the batch-means interval of `spread`, cut at 0.
 fn mean(sum: f64, n: u64, spread: &BatchRatio) -> Estimate {
     let value = if n == 0 { 0.0 } else { sum / n as f64 };
     Estimate {
         value,
-        ci95: spread.interval(value),
+        ci95: spread
+            .interval(value)
+            .map(|ci| ci.within(0.0, f64::INFINITY)),
     }
 }
 
@@ -90,21 +93,24 @@ impl Aggregate {
     /// Lead time of finished journeys.
     pub fn lead_time(&self) -> DurationStats {
         let m = &self.lead.moments;
-        self.lead.stats(self.spread.lead.interval(m.mean))
+        self.lead
+            .stats(mean(m.mean * m.count as f64, m.count, &self.spread.lead).ci95)
     }
 
     /// Report to first contact after it, of finished journeys with one.
     pub fn first_contact_time(&self) -> DurationStats {
         let m = &self.first_contact.moments;
+        let spread = &self.spread.first_contact;
         self.first_contact
-            .stats(self.spread.first_contact.interval(m.mean))
+            .stats(mean(m.mean * m.count as f64, m.count, spread).ci95)
     }
 
     /// Longest silence of finished journeys.
     pub fn longest_silence_time(&self) -> DurationStats {
         let m = &self.longest_silence.moments;
+        let spread = &self.spread.longest_silence;
         self.longest_silence
-            .stats(self.spread.longest_silence.interval(m.mean))
+            .stats(mean(m.mean * m.count as f64, m.count, spread).ci95)
     }
 
     /// Contacts per finished journey.
@@ -194,7 +200,7 @@ impl Aggregate {
         let spread = self.spread.step_share.get(i).copied().unwrap_or_default();
         Estimate {
             value,
-            ci95: spread.interval(value),
+            ci95: spread.interval(value).map(|ci| ci.within(0.0, 1.0)),
         }
     }
 

@@ -319,6 +319,15 @@ impl std::str::FromStr for Target {
     }
 }
 
+impl Target {
+    /// How far the figure's interval reaches from it on its wider side
+    /// after the journeys of `agg` (`None`: no interval yet).
+    pub fn reached(&self, agg: &Aggregate) -> Option<f64> {
+        let e = self.kpi.estimate(agg);
+        e.ci95.map(|ci| ci.reach(e.value))
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}={}", self.kpi.name(), self.kpi.show(self.half_width))
@@ -336,14 +345,12 @@ pub struct Precision {
 
 impl Precision {
     /// Whether every target is met after the journeys of `agg`: its
-    /// interval exists and is at most its half-width wide on each side.
+    /// interval exists and reaches at most its half-width from the figure
+    /// on each side ([`Target::reached`]).
     pub fn met(&self, agg: &Aggregate) -> bool {
-        self.targets.iter().all(|t| {
-            t.kpi
-                .estimate(agg)
-                .ci95
-                .is_some_and(|ci| ci.half_width() <= t.half_width)
-        })
+        self.targets
+            .iter()
+            .all(|t| t.reached(agg).is_some_and(|r| r <= t.half_width))
     }
 }
 

@@ -59,7 +59,8 @@ pub struct TargetReport {
     pub figure: String,
     /// The half-width asked for (days, a fraction, or a number per journey).
     pub half_width: f64,
-    /// The half-width reached (`null`: no interval yet).
+    /// How far the interval reached from the figure on its wider side
+    /// (`null`: no interval yet).
     pub reached: Option<f64>,
     /// Whether it is met.
     pub met: bool,
@@ -86,7 +87,7 @@ impl PrecisionReport {
                 .targets
                 .iter()
                 .map(|t| {
-                    let reached = t.kpi.estimate(agg).ci95.map(|ci| ci.half_width());
+                    let reached = t.reached(agg);
                     TargetReport {
                         figure: t.kpi.name().to_owned(),
                         half_width: t.half_width,
