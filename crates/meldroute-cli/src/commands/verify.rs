@@ -192,7 +192,11 @@ fn run_again(p: &Provenance, shown: &str) -> anyhow::Result<Vec<u8>> {
         )
     };
     let written = match &mut cli.command {
-        Command::Simulate(_) | Command::Gaps(_) | Command::Compare(_) => None,
+        Command::Simulate(_)
+        | Command::Gaps(_)
+        | Command::Compare(_)
+        | Command::Validate(_)
+        | Command::List(_) => None,
         Command::Render(args) => {
             if args.output.is_none() {
                 args.format = Some(super::render::format(args)?);
