@@ -318,8 +318,9 @@ fn verify_rejects_an_edited_figure_and_an_edited_input() {
 
 /// `validate` exits 1 when it finds errors, and so does the run `verify`
 /// makes again: verify compares the output, not the exit status (the same
-/// output has the same findings). An edited finding does not reproduce; nor
-/// does a `list` output with a procedure taken out.
+/// output has the same findings). An edited finding does not reproduce;
+/// files the loader refused are verified as it read them; an edited `list`
+/// output does not reproduce.
 #[test]
 fn verify_confirms_validate_and_list_and_rejects_them_edited() {
     let (dir, _, _) = setup("provenance-validate");
@@ -363,6 +364,50 @@ fn verify_confirms_validate_and_list_and_rejects_them_edited() {
     assert!(
         out.stdout
             .contains("does not reproduce: kapot.yaml changed"),
+        "{}",
+        out.stdout
+    );
+    // Files the loader refuses are hashed as it read them: one not UTF-8
+    // by its bytes, one over --max-file-size by its first 101 bytes.
+    let latin1 = b"meldroute: 1\nid: test/latin\ntitle: \xe9\n".to_vec();
+    std::fs::write(dir.join("latin1.yaml"), &latin1).unwrap();
+    let args = [
+        "validate",
+        "latin1.yaml",
+        USER_FILE,
+        "--max-file-size",
+        "100",
+        "--format",
+        "json",
+    ];
+    let out = run_in(&dir, &args).expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let files = v["provenance"]["files"].as_array().unwrap();
+    let recorded = |path: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == path)
+            .and_then(|f| f["sha256"].as_str())
+            .unwrap_or_else(|| panic!("no {path} in {}", out.stdout))
+            .to_owned()
+    };
+    assert_eq!(recorded("latin1.yaml"), sha256(&latin1));
+    assert_eq!(recorded(USER_FILE), sha256(&text.as_bytes()[..101]));
+    std::fs::write(dir.join("refused.json"), &out.stdout).unwrap();
+    let out = run_in(&dir, &["verify", "refused.json"]).ok();
+    assert!(
+        out.stdout.contains("reproduced byte for byte"),
+        "{}",
+        out.stdout
+    );
+    // A change past the bytes read changes nothing the output says.
+    std::fs::write(dir.join(USER_FILE), text.clone() + "# edited\n").unwrap();
+    run_in(&dir, &["verify", "refused.json"]).ok();
+    std::fs::write(dir.join(USER_FILE), &text[..100]).unwrap();
+    let out = run_in(&dir, &["verify", "refused.json"]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains(&format!("does not reproduce: {USER_FILE} changed")),
         "{}",
         out.stdout
     );
