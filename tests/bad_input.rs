@@ -305,15 +305,13 @@ fn missing_path_is_a_usage_error() {
 #[test]
 fn several_bad_files_are_all_reported() {
     let out = run(&["validate", "tests/fixtures/bad", "--format", "json"]).expect_code(1);
-    let findings: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let findings = support::json_items(&out.stdout, "findings");
     let files: std::collections::BTreeSet<&str> = findings
-        .as_array()
-        .expect("array")
         .iter()
         .map(|f| f["file"].as_str().expect("file"))
         .collect();
     assert_eq!(files.len(), 9, "{files:?}");
-    for f in findings.as_array().expect("array") {
+    for f in &findings {
         for key in [
             "file", "line", "column", "code", "severity", "message", "help",
         ] {

@@ -144,7 +144,7 @@ fn json_output_snapshot() {
         "json",
     ])
     .expect_code(1);
-    insta::assert_snapshot!(out.stdout);
+    insta::assert_snapshot!(support::redact_commit(&out.stdout));
 }
 
 #[test]
@@ -389,9 +389,10 @@ fn file_names_on_the_command_line_are_not_echoed_raw() {
 
 /// The schemas of the JSON outputs are committed, current, and describe
 /// what the commands write: the simulate JSON of every bundled procedure,
-/// the gaps JSON of all of them and the compare JSON of the examples
-/// validate against them (a schema that allowed nothing, or a field the
-/// output lacks or adds, fails here).
+/// the gaps JSON of all of them, the compare JSON of the examples, the
+/// validate JSON of files with findings and the list JSON validate against
+/// them (a schema that allowed nothing, or a field the output lacks or
+/// adds, fails here).
 #[test]
 fn output_schemas_are_current_and_the_outputs_validate_against_them() {
     let schema = |kind: &str| {
@@ -413,15 +414,25 @@ fn output_schemas_are_current_and_the_outputs_validate_against_them() {
             .collect();
         assert!(errors.is_empty(), "{what}: {errors:#?}");
     };
-    let list: serde_json::Value =
-        serde_json::from_str(&run_ok(&["list", "--format", "json"]).stdout).expect("list");
-    let ids: Vec<&str> = list
-        .as_array()
-        .expect("an array")
+    let list_out = run_ok(&["list", "--format", "json"]).stdout;
+    check(&schema("list"), &list_out, "list");
+    let procedures = support::json_items(&list_out, "procedures");
+    let ids: Vec<&str> = procedures
         .iter()
         .map(|p| p["id"].as_str().expect("an id"))
         .collect();
     assert!(ids.len() >= 5, "{ids:?}");
+    let validate = schema("validate");
+    // Exit 1: files that do not load and rules with error findings.
+    for dir in ["tests/fixtures/rules", "tests/fixtures/bad"] {
+        let out = run(&["validate", dir, "--format", "json"]).expect_code(1);
+        assert!(
+            !support::json_items(&out.stdout, "findings").is_empty(),
+            "{}",
+            out.stdout
+        );
+        check(&validate, &out.stdout, dir);
+    }
     let simulate = schema("simulate");
     for id in &ids {
         let out = run_ok(&[

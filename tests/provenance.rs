@@ -77,7 +77,8 @@ fn make(dir: &Path, file: &str, args: &[&str]) -> Vec<u8> {
 fn every_output_names_the_build_and_the_sha256_of_each_file() {
     let (dir, user, bundled) = setup("provenance-formats");
     let commit = support::commit();
-    let cases: [(&str, &[&str]); 10] = [
+    let cases: [(&str, &[&str]); 11] = [
+        ("v.json", &["validate", USER_FILE, "--format", "json"]),
         (
             "s.json",
             &["simulate", USER_FILE, "--runs", "500", "--format", "json"],
@@ -178,12 +179,32 @@ fn outputs_are_byte_identical_unless_a_timestamp_is_asked_for() {
     assert_eq!(made.len(), 20, "{made}");
     assert!(made.ends_with('Z') && made.as_bytes()[10] == b'T', "{made}");
     // A table for people carries no provenance, so no time either.
-    let out = run_in(&dir, &["simulate", USER_FILE, "--timestamp"]).expect_code(2);
-    assert!(
-        out.stderr.contains("--timestamp applies to outputs"),
-        "{}",
-        out.stderr
-    );
+    let human: [&[&str]; 4] = [
+        &["simulate", USER_FILE, "--timestamp"],
+        &["validate", USER_FILE, "--timestamp"],
+        &["validate", USER_FILE, "--format", "short", "--timestamp"],
+        &["list", "--timestamp"],
+    ];
+    for args in human {
+        let out = run_in(&dir, args).expect_code(2);
+        assert!(
+            out.stdout.is_empty() && out.stderr.contains("--timestamp applies to outputs"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    for args in [
+        &["validate", USER_FILE, "--format", "json", "--timestamp"][..],
+        &["list", "--format", "json", "--timestamp"],
+    ] {
+        let out = run_in(&dir, args).ok();
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert!(
+            v["provenance"]["made"].is_string(),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -191,7 +212,9 @@ fn outputs_are_byte_identical_unless_a_timestamp_is_asked_for() {
 #[test]
 fn verify_confirms_fresh_outputs() {
     let (dir, _, _) = setup("provenance-verify");
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 8] = [
+        ("v.json", &["validate", USER_FILE, "--format", "json"]),
+        ("l.json", &["list", "--format", "json", "--timestamp"]),
         (
             "s.json",
             &["simulate", USER_FILE, "--runs", "500", "--format", "json"],
@@ -290,6 +313,118 @@ fn verify_rejects_an_edited_figure_and_an_edited_input() {
         "{}",
         out.stderr
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `validate` exits 1 when it finds errors, and so does the run `verify`
+/// makes again: verify compares the output, not the exit status (the same
+/// output has the same findings). An edited finding does not reproduce;
+/// files the loader refused are verified as it read them; an edited `list`
+/// output does not reproduce.
+#[test]
+fn verify_confirms_validate_and_list_and_rejects_them_edited() {
+    let (dir, _, _) = setup("provenance-validate");
+    let text = std::fs::read_to_string(dir.join(USER_FILE)).unwrap();
+    // An escalation to a procedure that does not exist: error MR003.
+    let broken = text.replacen(
+        "procedure: rijk/nationale-ombudsman",
+        "procedure: rijk/nergens",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(dir.join("kapot.yaml"), &broken).unwrap();
+    let out = run_in(&dir, &["validate", "kapot.yaml", "--format", "json"]).expect_code(1);
+    let findings = support::json_items(&out.stdout, "findings");
+    assert!(
+        findings.iter().any(|f| f["code"] == "MR003"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(dir.join("v.json"), &out.stdout).unwrap();
+    let out = run_in(&dir, &["verify", "v.json"]).ok();
+    assert!(
+        out.stdout.contains("reproduced byte for byte"),
+        "{}",
+        out.stdout
+    );
+    let edited = std::fs::read_to_string(dir.join("v.json"))
+        .unwrap()
+        .replacen("\"severity\": \"error\"", "\"severity\": \"warning\"", 1);
+    std::fs::write(dir.join("edited.json"), &edited).unwrap();
+    let out = run_in(&dir, &["verify", "edited.json"]).expect_code(1);
+    assert!(
+        out.stdout.contains("does not reproduce")
+            && out.stdout.contains("\"severity\": \"warning\""),
+        "{}",
+        out.stdout
+    );
+    // Fixed since: the file named changed.
+    std::fs::write(dir.join("kapot.yaml"), &text).unwrap();
+    let out = run_in(&dir, &["verify", "v.json"]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains("does not reproduce: kapot.yaml changed"),
+        "{}",
+        out.stdout
+    );
+    // Files the loader refuses are hashed as it read them: one not UTF-8
+    // by its bytes, one over --max-file-size by its first 101 bytes.
+    let latin1 = b"meldroute: 1\nid: test/latin\ntitle: \xe9\n".to_vec();
+    std::fs::write(dir.join("latin1.yaml"), &latin1).unwrap();
+    let args = [
+        "validate",
+        "latin1.yaml",
+        USER_FILE,
+        "--max-file-size",
+        "100",
+        "--format",
+        "json",
+    ];
+    let out = run_in(&dir, &args).expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let files = v["provenance"]["files"].as_array().unwrap();
+    let recorded = |path: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == path)
+            .and_then(|f| f["sha256"].as_str())
+            .unwrap_or_else(|| panic!("no {path} in {}", out.stdout))
+            .to_owned()
+    };
+    assert_eq!(recorded("latin1.yaml"), sha256(&latin1));
+    assert_eq!(recorded(USER_FILE), sha256(&text.as_bytes()[..101]));
+    std::fs::write(dir.join("refused.json"), &out.stdout).unwrap();
+    let out = run_in(&dir, &["verify", "refused.json"]).ok();
+    assert!(
+        out.stdout.contains("reproduced byte for byte"),
+        "{}",
+        out.stdout
+    );
+    // A change past the bytes read changes nothing the output says.
+    std::fs::write(dir.join(USER_FILE), text.clone() + "# edited\n").unwrap();
+    run_in(&dir, &["verify", "refused.json"]).ok();
+    std::fs::write(dir.join(USER_FILE), &text[..100]).unwrap();
+    let out = run_in(&dir, &["verify", "refused.json"]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains(&format!("does not reproduce: {USER_FILE} changed")),
+        "{}",
+        out.stdout
+    );
+    let list = make(&dir, "l.json", &["list", "--format", "json"]);
+    let list = String::from_utf8(list).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let files = v["provenance"]["files"].as_array().unwrap();
+    assert!(
+        files.iter().all(|f| f["origin"] == "bundled")
+            && files.iter().any(|f| f["path"] == "rijk/klacht.yaml"),
+        "{list}"
+    );
+    let edited = list.replacen("\"illustrative\": false", "\"illustrative\": true", 1);
+    assert_ne!(edited, list);
+    std::fs::write(dir.join("edited.json"), &edited).unwrap();
+    let out = run_in(&dir, &["verify", "edited.json"]).expect_code(1);
+    assert!(out.stdout.contains("does not reproduce"), "{}", out.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

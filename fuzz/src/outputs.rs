@@ -56,7 +56,7 @@ pub fn diagnostic(lib: &Library, d: &Diagnostic, notes: &[(&str, String)]) {
 }
 
 /// A list of diagnostics as `validate` prints it in each format, with the
-/// count line.
+/// count line (in JSON, the array of `findings` beside the provenance).
 pub fn diagnostics(lib: &Library, diags: &[Diagnostic]) {
     for d in diags {
         diagnostic(lib, d, &[]);

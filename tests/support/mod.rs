@@ -39,9 +39,7 @@ pub fn meldroute() -> Command {
 /// Ids of the bundled procedures, as `meldroute list --format json` gives them.
 pub fn bundled_ids() -> Vec<String> {
     let list = run_ok(&["list", "--format", "json"]);
-    let rows: serde_json::Value = serde_json::from_str(&list.stdout).expect("list gives JSON");
-    rows.as_array()
-        .expect("a JSON array")
+    json_items(&list.stdout, "procedures")
         .iter()
         .map(|p| p["id"].as_str().expect("an id").to_owned())
         .collect()
@@ -141,7 +139,8 @@ pub fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// The items of a JSON output that holds its provenance beside them:
-/// `findings` of `gaps --format json`, `rows` of `compare --format json`.
+/// `findings` of `gaps` and `validate --format json`, `rows` of `compare`,
+/// `procedures` of `list`.
 pub fn json_items(stdout: &str, key: &str) -> Vec<serde_json::Value> {
     let v: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
     assert!(v["provenance"].is_object(), "no provenance in {stdout}");

@@ -149,10 +149,14 @@ pub struct SchemaArgs {
 pub enum SchemaOutput {
     /// `meldroute simulate --format json`: one object.
     Simulate,
-    /// `meldroute gaps --format json`: an array of findings.
+    /// `meldroute gaps --format json`: the provenance and the findings.
     Gaps,
-    /// `meldroute compare --format json`: an array of rows.
+    /// `meldroute compare --format json`: the provenance and the rows.
     Compare,
+    /// `meldroute validate --format json`: the provenance and the findings.
+    Validate,
+    /// `meldroute list --format json`: the provenance and the procedures.
+    List,
 }
 
 /// Limits that protect the loader; raise them only for files you trust.
@@ -342,6 +346,8 @@ pub struct ValidateArgs {
     pub deny_warnings: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -350,7 +356,7 @@ pub enum DiagFormat {
     Human,
     /// One line per finding: `file:line:col: error[CODE]: message`.
     Short,
-    /// A JSON array of findings.
+    /// A JSON object: the provenance and the findings.
     Json,
 }
 
@@ -456,7 +462,7 @@ pub enum CompareFormat {
     Markdown,
     /// RFC 4180 CSV for spreadsheets.
     Csv,
-    /// A JSON array for tooling.
+    /// A JSON object for tooling: the provenance and the rows.
     Json,
 }
 
@@ -502,7 +508,7 @@ fn parse_duration(text: &str) -> Result<meldroute_core::Duration, String> {
 pub enum GapsFormat {
     /// Findings grouped by procedure, most severe first, with a fix hint.
     Human,
-    /// A JSON array of findings.
+    /// A JSON object: the provenance and the findings.
     Json,
 }
 
@@ -575,13 +581,15 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    #[command(flatten)]
+    pub stamp: StampArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     /// Aligned columns.
     Table,
-    /// A JSON array.
+    /// A JSON object: the provenance and the procedures.
     Json,
 }
 

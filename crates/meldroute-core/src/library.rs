@@ -69,6 +69,10 @@ pub struct Library {
     used: load::Used,
     /// User files not read because the library was full.
     unread: usize,
+    /// The SHA-256 of the bytes read of each file whose text is not those
+    /// bytes (a file refused as too large or not UTF-8), by file index
+    /// ([`Library::digests`]).
+    read_sha256: std::collections::HashMap<usize, String>,
 }
 
 impl Library {
@@ -163,6 +167,7 @@ impl Library {
             Err(rejected) => {
                 let id = FileId::new(self.files.len());
                 let span = rejected.file.byte_span(rejected.pos);
+                self.read_sha256.insert(id.index(), rejected.sha256);
                 self.files.push(rejected.file);
                 self.origins.push(Origin::User);
                 self.load_errors.push(
@@ -295,6 +300,12 @@ impl Library {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The SHA-256 of the bytes read of the file at `index` when its text
+    /// is not those bytes (a file refused as too large or not UTF-8).
+    pub(crate) fn read_sha256(&self, index: usize) -> Option<&str> {
+        self.read_sha256.get(&index).map(String::as_str)
     }
 }
 

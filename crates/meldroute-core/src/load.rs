@@ -167,6 +167,10 @@ pub struct Rejected {
     pub message: String,
     /// How to fix it.
     pub help: String,
+    /// The SHA-256 of the bytes read, which `file` does not hold as they
+    /// were: all of them for a file that is not UTF-8, the first
+    /// `max_file_bytes + 1` for a file over the limit.
+    pub sha256: String,
 }
 
 /// Reads a file as UTF-8 text within the size limit.
@@ -205,6 +209,7 @@ pub fn read_source(
                 limits.max_file_bytes
             ),
             help: "a procedure file is normally a few kilobytes; split it, or raise the limit with `--max-file-size`".into(),
+            sha256: crate::provenance::sha256_hex(&bytes),
         }));
     }
     match String::from_utf8(bytes) {
@@ -212,6 +217,7 @@ pub fn read_source(
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();
+            let sha256 = crate::provenance::sha256_hex(&bytes);
             let before = String::from_utf8_lossy(&bytes[..valid]);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -224,6 +230,7 @@ pub fn read_source(
                 },
                 message: format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]),
                 help: "save the file as UTF-8".into(),
+                sha256,
             }))
         }
     }

@@ -117,7 +117,9 @@ impl Library {
     /// The files an output about `targets` was made from, in load order:
     /// every file of the user's that was read, and the bundled files of
     /// the procedures `targets` reach ([`Library::reached`]). The hash is
-    /// of the bytes the loader read (a bundled file: its embedded bytes).
+    /// of the bytes the loader read (a bundled file: its embedded bytes; a
+    /// file refused as not UTF-8: its bytes; one over the size limit: the
+    /// first `max_file_bytes + 1`, all the loader reads of it).
     pub fn digests(&self, targets: &[EntryId]) -> Vec<FileDigest> {
         let mut bundled: Vec<bool> = vec![false; self.files().len()];
         for e in self.reached(targets) {
@@ -138,7 +140,9 @@ impl Library {
                 Some(FileDigest {
                     path: origin.1.to_owned(),
                     origin: origin.0,
-                    sha256: sha256_hex(file.text().as_bytes()),
+                    sha256: self
+                        .read_sha256(i)
+                        .map_or_else(|| sha256_hex(file.text().as_bytes()), str::to_owned),
                 })
             })
             .collect()

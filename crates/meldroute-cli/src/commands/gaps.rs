@@ -39,8 +39,8 @@ pub(super) struct JsonFinding<'a> {
     accepted: Option<&'a str>,
 }
 
-/// `meldroute gaps --format json`: the provenance and the findings
-/// (`F`: a list of [`JsonFinding`]; written from an iterator, [`Streamed`]).
+/// `meldroute gaps --format json`: the provenance and the findings.
+// `F`: a list of `JsonFinding`, written from an iterator (`super::Streamed`).
 #[derive(Serialize, schemars::JsonSchema)]
 #[schemars(rename = "GapsJson")]
 pub(super) struct GapsJson<'a, F> {
@@ -48,16 +48,6 @@ pub(super) struct GapsJson<'a, F> {
     provenance: &'a Provenance,
     /// The findings, procedure by procedure.
     findings: F,
-}
-
-/// A sequence written from an iterator as it goes (once), so that no list
-/// of every finding is kept beside the findings and the text.
-struct Streamed<I>(std::cell::RefCell<Option<I>>);
-
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Streamed<I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
-    }
 }
 
 pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
@@ -131,12 +121,9 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
                 inv.provenance(&lib, &targets, options.limits(&args.limits), &args.stamp);
             let output = GapsJson {
                 provenance: &provenance,
-                findings: Streamed(std::cell::RefCell::new(Some(rows))),
+                findings: super::Streamed::new(rows),
             };
-            let mut json = Vec::new();
-            output.serialize(&mut serde_json::Serializer::pretty(&mut json))?;
-            super::append(out, String::from_utf8(json)?);
-            outln!(out);
+            super::append_json(out, &output)?;
         }
         GapsFormat::Human => human(out, &lib, &targets, &findings),
     }

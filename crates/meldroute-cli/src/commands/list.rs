@@ -3,23 +3,45 @@
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets};
-use meldroute_core::{Library, Limits, Origin};
+use meldroute_core::provenance::Provenance;
+use meldroute_core::{EntryId, Library, Limits, Origin};
 use serde::Serialize;
 
 use super::outln;
 use crate::cli::{ListArgs, ListFormat};
+use crate::provenance::{Invocation, Options};
 use meldroute_render::text::trim_lines;
 
-#[derive(Serialize)]
-struct Row<'a> {
+/// `meldroute list --format json`: the provenance and the bundled
+/// procedures.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct ListJson<'a> {
+    /// How the output was made (docs/provenance.md): the bundled files.
+    provenance: &'a Provenance,
+    /// The bundled procedures, by id.
+    procedures: Vec<Row<'a>>,
+}
+
+/// One bundled procedure.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct Row<'a> {
+    /// Its id (`rijk/klacht`), which every command takes in place of a file.
     id: &'a str,
+    /// Its kind (`melding`, `klacht`...).
     kind: &'a str,
+    /// How many steps it has.
     steps: usize,
+    /// Its title.
     title: &'a str,
+    /// True for an illustrative procedure (an example, not a real one).
     illustrative: bool,
 }
 
-pub fn run(out: &mut String, args: &ListArgs) -> anyhow::Result<ExitCode> {
+pub fn run(out: &mut String, args: &ListArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
+    crate::provenance::refuse_stamp_without_provenance(
+        &args.stamp,
+        args.format == ListFormat::Json,
+    )?;
     let lib = Library::with_bundled(Limits::default());
     if let Some(err) = lib.load_errors().first() {
         anyhow::bail!(
@@ -42,7 +64,20 @@ pub fn run(out: &mut String, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .collect();
     rows.sort_by(|a, b| a.id.cmp(b.id));
     match args.format {
-        ListFormat::Json => outln!(out, "{}", serde_json::to_string_pretty(&rows)?),
+        ListFormat::Json => {
+            let bundled: Vec<EntryId> = lib
+                .iter()
+                .filter(|(_, e)| e.origin == Origin::Bundled)
+                .map(|(id, _)| id)
+                .collect();
+            let options = Options::new().choice("format", args.format);
+            let provenance = inv.provenance(&lib, &bundled, options, &args.stamp);
+            let output = ListJson {
+                provenance: &provenance,
+                procedures: rows,
+            };
+            super::append_json(out, &output)?;
+        }
         ListFormat::Table => {
             let mut table = Table::new();
             table

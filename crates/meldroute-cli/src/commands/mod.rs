@@ -49,8 +49,8 @@ pub(crate) use {out, outln};
 /// for the provenance of the output.
 pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Validate(args) => validate::run(out, &args),
-        Command::List(args) => list::run(out, &args),
+        Command::Validate(args) => validate::run(out, &args, inv),
+        Command::List(args) => list::run(out, &args, inv),
         Command::Rules(args) => rules::run(out, &args),
         Command::Simulate(args) => simulate::run(out, &args, inv),
         Command::Trace(args) => trace::run(out, &args),
@@ -152,6 +152,34 @@ pub fn append(out: &mut String, text: String) {
     } else {
         out.push_str(&text);
     }
+}
+
+/// A JSON array written from an iterator as it goes (once), so that no
+/// list of every item is kept beside the items and the text: the findings
+/// of `gaps` and `validate --format json`.
+pub(crate) struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    /// The items `iter` gives, to be written once.
+    pub(crate) fn new(iter: I) -> Self {
+        Streamed(std::cell::RefCell::new(Some(iter)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
+}
+
+/// `value` as pretty JSON with a final newline, appended to `out` (see
+/// [`append`]).
+pub(crate) fn append_json(out: &mut String, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut json = Vec::new();
+    value.serialize(&mut serde_json::Serializer::pretty(&mut json))?;
+    json.push(b'\n');
+    append(out, String::from_utf8(json)?);
+    Ok(())
 }
 
 /// Each procedure once, in the order first named.

@@ -13,6 +13,10 @@ pub fn output_schema(kind: SchemaOutput) -> String {
             schemars::schema_for!(super::gaps::GapsJson<Vec<super::gaps::JsonFinding>>)
         }
         SchemaOutput::Compare => schemars::schema_for!(super::compare::CompareJson),
+        SchemaOutput::Validate => schemars::schema_for!(
+            super::validate::ValidateJson<Vec<meldroute_render::diagnostics::JsonDiagnostic>>
+        ),
+        SchemaOutput::List => schemars::schema_for!(super::list::ListJson),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');

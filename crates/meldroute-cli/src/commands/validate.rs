@@ -2,13 +2,33 @@
 
 use std::process::ExitCode;
 
+use meldroute_core::provenance::Provenance;
 use meldroute_core::{Severity, catalogue, diag};
+use serde::Serialize;
 
 use super::outln;
 use crate::cli::{DiagFormat, ValidateArgs};
+use crate::provenance::{Invocation, Options};
 use meldroute_render::diagnostics;
 
-pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+/// `meldroute validate --format json`: the provenance and the findings.
+// `F`: a list of `diagnostics::JsonDiagnostic`, written from an iterator
+// (`super::Streamed`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ValidateJson")]
+pub(super) struct ValidateJson<'a, F> {
+    /// How the output was made (docs/provenance.md).
+    provenance: &'a Provenance,
+    /// The findings (files that do not load, and the rules'), in the order
+    /// the files were read, then by position in the file.
+    findings: F,
+}
+
+pub fn run(out: &mut String, args: &ValidateArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
+    crate::provenance::refuse_stamp_without_provenance(
+        &args.stamp,
+        args.format == DiagFormat::Json,
+    )?;
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let mut findings: Vec<_> = lib.user_load_errors().cloned().collect();
     findings.extend(catalogue::check(&lib, &targets));
@@ -34,11 +54,17 @@ pub fn run(out: &mut String, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             }
         }
         DiagFormat::Json => {
-            let json: Vec<_> = findings
-                .iter()
-                .map(|d| diagnostics::json(&lib, d))
-                .collect();
-            outln!(out, "{}", serde_json::to_string_pretty(&json)?);
+            let options = Options::new()
+                .choice("format", args.format)
+                .with("deny_warnings", args.deny_warnings)
+                .limits(&args.limits);
+            let provenance = inv.provenance(&lib, &targets, options, &args.stamp);
+            // Each finding is serialised as it is written: no second list.
+            let output = ValidateJson {
+                provenance: &provenance,
+                findings: super::Streamed::new(findings.iter().map(|d| diagnostics::json(&lib, d))),
+            };
+            super::append_json(out, &output)?;
         }
     }
     let errors = findings.iter().any(|d| d.severity == Severity::Error);

@@ -73,15 +73,7 @@ pub fn run(out: &mut String, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
 /// The bytes of the output at `path`, refusing one larger than `max`.
 fn read_bounded(path: &Path, max: u64) -> anyhow::Result<Vec<u8>> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {shown}"))?;
-    anyhow::ensure!(
-        meta.is_file(),
-        "cannot read {shown}: it is not a regular file"
-    );
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
-        .with_context(|| format!("cannot read {shown}"))?;
+    let bytes = read_prefix(path, max.saturating_add(1))?;
     anyhow::ensure!(
         bytes.len() as u64 <= max,
         "cannot verify {shown}: it is larger than the limit of {max} bytes; raise it with --max-output-size"
@@ -89,7 +81,24 @@ fn read_bounded(path: &Path, max: u64) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Hashes every file the provenance names again. `Some(1)` with the files
+/// At most the first `limit` bytes of the regular file at `path`.
+fn read_prefix(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {shown}"))?;
+    anyhow::ensure!(
+        meta.is_file(),
+        "cannot read {shown}: it is not a regular file"
+    );
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read {shown}"))?;
+    Ok(bytes)
+}
+
+/// Hashes every file the provenance names again, as the loader read it: a
+/// file over the recorded `max_file_size` by its first `max_file_size + 1`
+/// bytes, all the loader reads of it. `Some(1)` with the files
 /// that changed; an error (exit 2) for files that are gone.
 fn check_files(out: &mut String, p: &Provenance, shown: &str) -> anyhow::Result<Option<ExitCode>> {
     let max = p
@@ -102,7 +111,7 @@ fn check_files(out: &mut String, p: &Provenance, shown: &str) -> anyhow::Result<
     for f in &p.files {
         let now = match f.origin {
             FileOrigin::Bundled => bundled_sha256(&f.path),
-            FileOrigin::User => read_bounded(Path::new(&f.path), max)
+            FileOrigin::User => read_prefix(Path::new(&f.path), max.saturating_add(1))
                 .ok()
                 .map(|b| sha256_hex(&b)),
         };
@@ -192,7 +201,11 @@ fn run_again(p: &Provenance, shown: &str) -> anyhow::Result<Vec<u8>> {
         )
     };
     let written = match &mut cli.command {
-        Command::Simulate(_) | Command::Gaps(_) | Command::Compare(_) => None,
+        Command::Simulate(_)
+        | Command::Gaps(_)
+        | Command::Compare(_)
+        | Command::Validate(_)
+        | Command::List(_) => None,
         Command::Render(args) => {
             if args.output.is_none() {
                 args.format = Some(super::render::format(args)?);
