@@ -358,7 +358,7 @@ fn precision_stops_at_the_ceiling_with_a_warning() {
     assert_eq!(v["precision"]["targets"][1]["met"], true);
     assert!(
         out.stderr.contains(
-            "warning: the simulation of rijk/klacht stopped at the ceiling of 45000 journeys"
+            "warning: the simulation of rijk/klacht did not reach the precision asked for (at most 45000 journeys, --max-runs)"
         ) && out.stderr.contains("lead_time.mean is ±")
             && out.stderr.contains("(asked: ±0.001d)")
             && !out.stderr.contains("feedback_rate"),
@@ -482,4 +482,94 @@ fn every_figure_lies_within_its_interval() {
         "{}",
         table.stdout
     );
+}
+
+/// A target whose figure applies to no journey (a first contact in a
+/// procedure without contacts) stops the run at the first check, not at
+/// the ceiling, saying why; nonsense targets are refused.
+#[test]
+fn precision_out_of_reach_stops_and_nonsense_is_refused() {
+    let out = run(&[
+        "simulate",
+        "tests/fixtures/gaps/alle-gaten.yaml",
+        "--precision",
+        "first_contact.mean=1d",
+        "--format",
+        "json",
+    ])
+    .expect_code(0);
+    let v = json(&out);
+    assert_eq!(v["runs"], 10 * 4096, "stops at the first check");
+    assert_eq!(v["precision"]["met"], false);
+    assert!(v["precision"]["targets"][0]["reached"].is_null());
+    assert!(
+        out.stderr
+            .contains("first_contact.mean has no interval: it applies to no journey"),
+        "{}",
+        out.stderr
+    );
+    for (target, says) in [
+        ("feedback_rate=150%", "up to 100%"),
+        ("feedback_rate=1e-300", "more precise than any run can show"),
+        (
+            "lead_time.mean=0.00001d",
+            "more precise than any run can show",
+        ),
+        ("outcomes.FOUNDED=1%", "did you mean `outcomes.founded`"),
+    ] {
+        let out = run(&["simulate", "rijk/klacht", "--precision", target]).expect_code(2);
+        assert!(out.stderr.contains(says), "{target}: {}", out.stderr);
+    }
+    let out = run(&[
+        "simulate",
+        "rijk/klacht",
+        "--precision",
+        "lead_time.mean=1d",
+        "--precision",
+        "lead_time.mean=2d",
+    ])
+    .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("--precision names lead_time.mean twice"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// `gaps`, `compare` and `report` warn as `simulate` does when a target is
+/// not met, and compare's rows say how many journeys each ran.
+#[test]
+fn every_simulating_command_warns_when_a_target_is_not_met() {
+    let target = [
+        "--precision",
+        "outcomes.resolved=0.001%",
+        "--max-runs",
+        "5000",
+    ];
+    let dir = support::temp_dir("precision-report");
+    let html = dir.join("r.html").display().to_string();
+    for (command, code) in [
+        (vec!["gaps", "rijk/klacht", "--format", "json"], 0),
+        (vec!["compare", "rijk/klacht", "--format", "json"], 0),
+        (vec!["report", "rijk/klacht", "--no-graphs", "-o", &html], 0),
+    ] {
+        let out = run(&[&command[..], &target[..]].concat()).expect_code(code);
+        assert!(
+            out.stderr.contains(
+                "the simulation of rijk/klacht did not reach the precision asked for (at most 5000 journeys, --max-runs): outcomes.resolved is ±"
+            ),
+            "{}: {}",
+            command[0],
+            out.stderr
+        );
+        if command[0] == "compare" {
+            let rows = support::json_items(&out.stdout, "rows");
+            assert_eq!(rows[0]["runs"], 5000);
+            assert_eq!(rows[0]["precision"]["met"], false);
+        }
+    }
+    let report = std::fs::read_to_string(&html).expect("the report");
+    assert!(report.contains("did not reach the precision asked for"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

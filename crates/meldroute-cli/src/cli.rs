@@ -298,14 +298,23 @@ pub struct SimArgs {
 }
 
 impl SimArgs {
-    /// The simulation options these flags set.
-    pub fn options(&self) -> SimOptions {
+    /// The simulation options these flags set; a figure given twice to
+    /// `--precision` is refused.
+    pub fn options(&self) -> anyhow::Result<SimOptions> {
+        for (i, t) in self.precision.iter().enumerate() {
+            if let Some(other) = self.precision[..i].iter().find(|o| o.kpi == t.kpi) {
+                anyhow::bail!(
+                    "--precision names {} twice ({other} and {t}); give each figure once",
+                    t.kpi.name()
+                );
+            }
+        }
         let default = SimOptions::default();
         let precision = (!self.precision.is_empty()).then(|| sim::Precision {
             targets: self.precision.clone(),
             max_runs: self.max_runs.unwrap_or(sim::precision::DEFAULT_MAX_RUNS),
         });
-        SimOptions {
+        Ok(SimOptions {
             runs: match &precision {
                 Some(p) => p.max_runs,
                 None => self.runs.unwrap_or(default.runs),
@@ -314,7 +323,7 @@ impl SimArgs {
             threads: self.threads.map_or(default.threads, usize::from),
             max_steps: self.journey.max_steps(),
             precision,
-        }
+        })
     }
 
     /// The flags given on the command line, as `--name`.

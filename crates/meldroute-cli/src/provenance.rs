@@ -94,10 +94,23 @@ impl Options {
         self.with(name, text)
     }
 
-    /// Adds the simulation options in effect.
+    /// Adds the simulation options in effect: the runs, or with precision
+    /// targets the targets and the ceiling (how many journeys ran is in the
+    /// output itself, per procedure).
     pub fn sim(self, sim: &SimOptions) -> Self {
-        self.with("runs", sim.runs)
-            .with("seed", sim.seed)
+        let runs = match &sim.precision {
+            Some(p) => self
+                .with(
+                    "precision",
+                    p.targets
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>(),
+                )
+                .with("max_runs", p.max_runs),
+            None => self.with("runs", sim.runs),
+        };
+        runs.with("seed", sim.seed)
             .with("threads", sim.threads as u64)
             .with("max_steps", sim.max_steps)
     }

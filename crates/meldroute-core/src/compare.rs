@@ -34,6 +34,11 @@ pub struct Row {
     pub title: String,
     /// Made-up example variant.
     pub illustrative: bool,
+    /// Journeys simulated (with `--precision`, as many as its targets took).
+    pub runs: u64,
+    /// The precision targets the run went on until, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionReport>,
     /// Lead time p50, days.
     pub lead_time_p50_days: f64,
     /// 95% interval of `lead_time_p50_days`.
@@ -492,6 +497,8 @@ fn row(library: &Library, sim: &Simulated) -> Row {
         procedure: p.id.value.clone(),
         title: p.title.clone(),
         illustrative: p.illustrative,
+        runs: agg.runs,
+        precision: report.precision.clone(),
         lead_time_p50_days: lead.p50,
         lead_time_p50_days_ci95: lead.p50_ci95,
         lead_time_p90_days: lead.p90,

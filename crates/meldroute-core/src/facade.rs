@@ -121,8 +121,27 @@ impl Library {
         opts: &GapOptions,
         keep: &dyn Fn(&crate::meta::RuleMeta) -> bool,
     ) -> Result<Vec<Finding>, Error> {
+        self.gaps_with(targets, opts, keep, &mut |_, _| {})
+    }
+
+    /// [`Library::gaps`], handing each target's simulation report to
+    /// `simulated` (for how many journeys ran, and whether a precision
+    /// target was met) before it is dropped.
+    pub fn gaps_with(
+        &self,
+        targets: &[EntryId],
+        opts: &GapOptions,
+        keep: &dyn Fn(&crate::meta::RuleMeta) -> bool,
+        simulated: &mut dyn FnMut(EntryId, &SimReport),
+    ) -> Result<Vec<Finding>, Error> {
         self.validated(targets)?;
-        Ok(gaps::analyse(self, targets, opts, keep))
+        Ok(gaps::analyse_with(
+            self,
+            targets,
+            opts,
+            keep,
+            &mut |t, s| simulated(t, &s.report),
+        ))
     }
 
     /// The valid `targets` side by side: one comparison per target, in the

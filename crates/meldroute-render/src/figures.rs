@@ -167,15 +167,20 @@ pub fn precision_not_met(
         .map(|t| {
             let kpi = meldroute_core::sim::precision::Kpi::named(&t.figure);
             let show = |x: f64| kpi.map_or_else(|| x.to_string(), |k| k.show(x));
+            let resolution = if kpi.is_some_and(|k| k.is_quantile()) {
+                " (a quantile's interval is never narrower than about 0.4% of its value either side: the histogram's resolution)"
+            } else {
+                ""
+            };
             match t.reached {
                 Some(r) => format!(
-                    "{} is ±{} (asked: ±{})",
+                    "{} is ±{} (asked: ±{}){resolution}",
                     t.figure,
                     show(r),
                     show(t.half_width)
                 ),
                 None => format!(
-                    "{} has no interval yet (asked: ±{})",
+                    "{} has no interval: it applies to no journey, or to too few (asked: ±{})",
                     t.figure,
                     show(t.half_width)
                 ),
@@ -183,7 +188,7 @@ pub fn precision_not_met(
         })
         .collect();
     Some(format!(
-        "the simulation of {procedure} stopped at the ceiling of {} journeys before the precision asked for: {}; the figures hold with the intervals shown; raise --max-runs or ask for less",
+        "the simulation of {procedure} did not reach the precision asked for (at most {} journeys, --max-runs): {}; the figures hold with the intervals shown",
         p.max_runs,
         missed.join(", ")
     ))

@@ -490,6 +490,17 @@ fn procedure_section(
             r.no_contact_after_report.ci95
         ),
     );
+    if let Some(why) = r
+        .precision
+        .as_ref()
+        .and_then(|p| crate::figures::precision_not_met(&r.procedure, p))
+    {
+        let _ = writeln!(
+            o,
+            "<p class=\"warning\"><strong>Warning:</strong> {}</p>",
+            user(&why)
+        );
+    }
     if r.stopped_early {
         let why = crate::figures::stopped_early(&r.procedure, r.runs, r.max_steps);
         let _ = writeln!(

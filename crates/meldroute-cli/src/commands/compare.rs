@@ -27,7 +27,7 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
     )?;
     let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
     let opts = GapOptions {
-        sim: args.sim.options(),
+        sim: args.sim.options()?,
         ..GapOptions::default()
     };
     let mut compared = match lib.compare(&targets, &opts, false) {

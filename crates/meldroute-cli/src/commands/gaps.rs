@@ -76,13 +76,22 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
         );
     }
     let opts = GapOptions {
-        sim: args.sim.options(),
+        sim: args.sim.options()?,
         structural_only: args.structural_only,
         silence_days: args.silence.days(),
         silence_tolerance: args.silence_tolerance,
         deadline_tolerance: args.deadline_tolerance,
     };
-    let findings = match lib.gaps(&targets, &opts, &keep) {
+    let warn = &mut |_, r: &meldroute_core::sim::SimReport| {
+        super::warn_run(
+            &r.procedure,
+            r.runs,
+            r.max_steps,
+            r.stopped_early,
+            r.precision.as_ref(),
+        )
+    };
+    let findings = match lib.gaps_with(&targets, &opts, &keep, warn) {
         Ok(findings) => findings,
         Err(e) => return super::refused(&lib, e),
     };

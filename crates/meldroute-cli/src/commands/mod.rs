@@ -195,12 +195,32 @@ fn distinct(named: &[Vec<EntryId>]) -> Vec<EntryId> {
 
 /// Warns on standard error of every simulation that stopped early.
 pub fn warn_stopped_early(compared: &[meldroute_core::compare::Compared]) {
-    for f in compared
-        .iter()
-        .map(|c| &c.figures)
-        .filter(|f| f.stopped_early)
-    {
-        let why = meldroute_render::figures::stopped_early(&f.procedure, f.runs, f.max_steps);
+    for f in compared.iter().map(|c| &c.figures) {
+        warn_run(
+            &f.procedure,
+            f.runs,
+            f.max_steps,
+            f.stopped_early,
+            f.precision.as_ref(),
+        );
+    }
+}
+
+/// Warns on standard error when the simulation of `procedure` stopped
+/// early (every journey of its first batch hit the step limit), or at its
+/// ceiling on runs before its precision targets were met.
+pub fn warn_run(
+    procedure: &str,
+    runs: u64,
+    max_steps: u32,
+    stopped_early: bool,
+    precision: Option<&meldroute_core::sim::report::PrecisionReport>,
+) {
+    let stopped =
+        stopped_early.then(|| meldroute_render::figures::stopped_early(procedure, runs, max_steps));
+    let imprecise =
+        precision.and_then(|p| meldroute_render::figures::precision_not_met(procedure, p));
+    for why in stopped.into_iter().chain(imprecise) {
         crate::errln!(
             "meldroute: warning: {}",
             meldroute_render::diagnostics::inert(&why)

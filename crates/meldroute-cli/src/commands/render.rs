@@ -37,7 +37,7 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
         Err(code) => return Ok(code),
     };
     let entry = model.procedures[0].entry;
-    let provenance = inv.provenance(&lib, &[entry], options(args, format), &args.stamp);
+    let provenance = inv.provenance(&lib, &[entry], options(args, format)?, &args.stamp);
     if args.view == RenderView::Journey {
         let max_steps = args.sim.journey.max_steps();
         let trace = match args.sim.seed {
@@ -63,7 +63,7 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
     }
     let findings = if args.gaps {
         let opts = GapOptions {
-            sim: args.sim.options(),
+            sim: args.sim.options()?,
             ..GapOptions::default()
         };
         // `load_model` has validated the procedure already.
@@ -97,7 +97,7 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
 
 /// The options of a drawing, defaults filled in: the simulation's only
 /// where it is drawn from one (`--gaps`, a journey with `--seed`).
-fn options(args: &RenderArgs, format: RenderFormat) -> Options {
+fn options(args: &RenderArgs, format: RenderFormat) -> anyhow::Result<Options> {
     let mut options = Options::new()
         .choice("view", args.view)
         .choice("format", format)
@@ -113,13 +113,13 @@ fn options(args: &RenderArgs, format: RenderFormat) -> Options {
         options = options.with("graphviz_timeout", seconds);
     }
     options = match args.view {
-        RenderView::Graph if args.gaps => options.sim(&args.sim.options()),
+        RenderView::Graph if args.gaps => options.sim(&args.sim.options()?),
         RenderView::Graph => options,
         RenderView::Journey => options
             .with("seed", args.sim.seed)
             .with("max_steps", args.sim.journey.max_steps()),
     };
-    options.limits(&args.limits)
+    Ok(options.limits(&args.limits))
 }
 
 /// The drawing with its provenance ([`meldroute_render::provenance`]).

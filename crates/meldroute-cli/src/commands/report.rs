@@ -25,7 +25,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         );
     }
     let gaps = GapOptions {
-        sim: args.sim.options(),
+        sim: args.sim.options()?,
         ..GapOptions::default()
     };
     let compared = match lib.compare(&targets, &gaps, true) {

@@ -43,7 +43,7 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
     } else {
         None
     };
-    let opts = args.sim.options();
+    let opts = args.sim.options()?;
     let bar = progress_bar(opts.runs);
     let started = Instant::now();
     let agg = sim::simulate(&model, &opts, &|done| {
@@ -70,13 +70,14 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         SimFormat::Csv => out!(out, "{}", csv(&report, &provenance)?),
         SimFormat::Table => table(out, &report),
     }
-    if let Some(why) = report
-        .precision
-        .as_ref()
-        .and_then(|p| meldroute_render::figures::precision_not_met(&report.procedure, p))
-    {
-        crate::errln!("meldroute: warning: {}", inert(&why));
-    }
+    // Stopping early is an error here (below); missing a precision target a warning.
+    super::warn_run(
+        &report.procedure,
+        report.runs,
+        opts.max_steps,
+        false,
+        report.precision.as_ref(),
+    );
     if report.stopped_early {
         let why = meldroute_render::figures::stopped_early(
             &report.procedure,

@@ -337,11 +337,13 @@ pub fn simulate(
                 want += 1;
                 let hopeless = want == 1 && batches > 1 && total.unfinished == total.runs;
                 total.stopped_early = hopeless;
-                total.precision_met = opts
-                    .precision
-                    .as_ref()
-                    .is_some_and(|p| want >= precision::MIN_BATCHES.min(batches) && p.met(&total));
-                let done = hopeless || (total.precision_met && want < batches);
+                let checked = want >= precision::MIN_BATCHES.min(batches);
+                let target = opts.precision.as_ref().filter(|_| checked);
+                total.precision_met = target.is_some_and(|p| p.met(&total));
+                // A target whose figure applies to no journey is out of
+                // reach: stop rather than run to the ceiling.
+                let out_of_reach = target.is_some_and(|p| p.out_of_reach(&total));
+                let done = hopeless || ((total.precision_met || out_of_reach) && want < batches);
                 if done {
                     stop.store(true, Ordering::Relaxed);
                 }

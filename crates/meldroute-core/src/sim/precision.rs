@@ -215,6 +215,22 @@ impl Kpi {
         }
     }
 
+    /// Whether the figure applies to any journey of `agg`: a duration that
+    /// some journey has, a share or mean with a denominator.
+    pub fn applies(self, agg: &Aggregate) -> bool {
+        match FIGURES[self.0].2 {
+            Time(stats, _) => stats(agg).count > 0,
+            // A share or mean of no journey has no interval, with any number of batches.
+            Value(_) | Outcome(_) => self.estimate(agg).ci95.is_some(),
+        }
+    }
+
+    /// Whether it is a quantile, whose interval is never narrower than the
+    /// histogram's resolution (two buckets, about 0.8% of its value).
+    pub fn is_quantile(self) -> bool {
+        matches!(FIGURES[self.0].2, Time(_, s) if s != Mean)
+    }
+
     /// `x` in the unit of the figure, for messages (`0.5d`, `0.4%`, `0.05`).
     pub fn show(self, x: f64) -> String {
         match self.unit() {
@@ -279,7 +295,10 @@ impl std::str::FromStr for Target {
         let name = name.trim();
         let kpi = Kpi::named(name).ok_or_else(|| TargetError::Unknown {
             name: name.to_owned(),
-            hint: match crate::suggest::closest(name, names()) {
+            hint: match Kpi::named(&name.to_lowercase())
+                .map(Kpi::name)
+                .or_else(|| crate::suggest::closest(name, names()))
+            {
                 Some(n) => format!(" (did you mean `{n}`?)"),
                 None => String::new(),
             },
@@ -291,29 +310,38 @@ impl std::str::FromStr for Target {
             text: width.to_owned(),
             why: why.to_owned(),
         };
-        let half_width =
-            match kpi.unit() {
-                Unit::Days => Duration::parse(width)
-                    .map_err(|e| bad(&format!("{e} (a duration such as 0.5d, 12h or 1w)")))?
-                    .days(),
-                Unit::Share => {
-                    match width.strip_suffix('%') {
-                        Some(pct) => {
-                            pct.trim().parse::<f64>().map_err(|_| {
-                                bad("write a percentage such as 0.5% or a fraction such as 0.005")
-                            })? / 100.0
-                        }
-                        None => width.parse::<f64>().ok().filter(|x| *x <= 1.0).ok_or_else(
-                            || bad("write a percentage such as 0.5% or a fraction such as 0.005"),
-                        )?,
-                    }
-                }
-                Unit::PerJourney => width
-                    .parse::<f64>()
-                    .map_err(|_| bad("write a number such as 0.05"))?,
-            };
+        let half_width = match kpi.unit() {
+            Unit::Days => Duration::parse(width)
+                .map_err(|e| bad(&format!("{e} (a duration such as 0.5d, 12h or 1w)")))?
+                .days(),
+            Unit::Share => {
+                let share = match width.strip_suffix('%') {
+                    Some(pct) => pct.trim().parse::<f64>().map(|x| x / 100.0),
+                    None => width.parse::<f64>(),
+                };
+                share.ok().filter(|x| *x <= 1.0).ok_or_else(|| {
+                        bad("write a percentage up to 100%, such as 0.5%, or a fraction up to 1, such as 0.005")
+                    })?
+            }
+            Unit::PerJourney => width
+                .parse::<f64>()
+                .map_err(|_| bad("write a number such as 0.05"))?,
+        };
         if !(half_width.is_finite() && half_width > 0.0) {
             return Err(bad("it must be more than zero"));
+        }
+        // Below these no run could show the difference: a second, a
+        // ten-thousandth of a percentage point, a millionth per journey.
+        let least = match kpi.unit() {
+            Unit::Days => 1.0 / 86_400.0,
+            Unit::Share => 1e-6,
+            Unit::PerJourney => 1e-6,
+        };
+        if half_width < least {
+            return Err(bad(&format!(
+                "it is below {}, more precise than any run can show",
+                kpi.show(least)
+            )));
         }
         Ok(Target { kpi, half_width })
     }
@@ -351,6 +379,14 @@ impl Precision {
         self.targets
             .iter()
             .all(|t| t.reached(agg).is_some_and(|r| r <= t.half_width))
+    }
+
+    /// Whether some target is out of reach: its figure still applies to
+    /// no journey (a first contact that no journey has, a share of the
+    /// journeys that reach a step none reaches), so it has no interval,
+    /// and more journeys are not expected to give it one.
+    pub fn out_of_reach(&self, agg: &Aggregate) -> bool {
+        self.targets.iter().any(|t| !t.kpi.applies(agg))
     }
 }
 
