@@ -511,3 +511,56 @@ fn graphviz_outputs_carry_provenance_and_verify() {
     run_in(&dir, &["verify", "edited.png"]).expect_code(1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An output is a claim: `verify` does not run a recorded command that
+/// reads a file its provenance does not list (nor shows anything of it),
+/// nor one that simulates more journeys than it allows.
+#[test]
+fn verify_refuses_a_command_that_reads_unlisted_files_or_runs_too_long() {
+    let (dir, _, _) = setup("provenance-crafted");
+    make(
+        &dir,
+        "s.json",
+        &["simulate", USER_FILE, "--runs", "500", "--format", "json"],
+    );
+    let json = std::fs::read_to_string(dir.join("s.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    std::fs::write(dir.join("geheim.yaml"), "wachtwoord: hunter2\n").unwrap();
+    v["provenance"]["command"] = serde_json::json!(["simulate", "geheim.yaml", "--format", "json"]);
+    std::fs::write(
+        dir.join("crafted.json"),
+        serde_json::to_string_pretty(&v).unwrap(),
+    )
+    .unwrap();
+    let out = run_in(&dir, &["verify", "crafted.json"]).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("its command reads geheim.yaml, which its provenance does not list"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("hunter2") && !out.stderr.contains("hunter2"));
+    v["provenance"]["command"] = serde_json::json!([
+        "simulate",
+        USER_FILE,
+        "--runs",
+        "18446744073709551615",
+        "--format",
+        "json"
+    ]);
+    std::fs::write(
+        dir.join("long.json"),
+        serde_json::to_string_pretty(&v).unwrap(),
+    )
+    .unwrap();
+    let out = run_in(&dir, &["verify", "long.json"]).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("more than verify runs (--max-runs 10000000)"),
+        "{}",
+        out.stderr
+    );
+    // The genuine output still verifies.
+    run_in(&dir, &["verify", "s.json"]).expect_code(0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -330,3 +330,32 @@ fn migrate_works_on_files_not_bundled_ids() {
     let help = run_ok(&["migrate", "--help"]);
     assert!(help.stdout.contains("Examples:") && help.stdout.contains("Exit codes:"));
 }
+
+/// A symbolic link found in a directory is not rewritten: its target may
+/// lie outside the directory migrate was asked to change.
+#[cfg(unix)]
+#[test]
+fn migrate_skips_symbolic_links_found_in_a_directory() {
+    let dir = support::temp_dir("migrate-links");
+    let outside = dir.join("outside.yaml");
+    let text = std::fs::read_to_string(root().join("processes/rijk/klacht.yaml"))
+        .expect("klacht")
+        .replacen("meldroute: 1\n", "", 1);
+    std::fs::write(&outside, &text).expect("written");
+    let inside = dir.join("d");
+    std::fs::create_dir(&inside).expect("a directory");
+    std::os::unix::fs::symlink(&outside, inside.join("link.yaml")).expect("a link");
+    let out = run(&["migrate", &inside.display().to_string()]).expect_code(0);
+    assert!(
+        out.stdout
+            .contains("link.yaml: skipped, a symbolic link found in a directory"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&outside).expect("outside"),
+        text,
+        "untouched"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -123,6 +123,9 @@ pub struct VerifyArgs {
     /// Largest output read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_OUTPUT_SIZE)]
     pub max_output_size: u64,
+    /// Most journeys per procedure a recorded command may simulate when it is run again.
+    #[arg(long, value_name = "N", default_value_t = sim::precision::DEFAULT_MAX_RUNS)]
+    pub max_runs: u64,
 }
 
 /// The largest output `meldroute verify` reads by default: 256 MiB.

@@ -72,6 +72,18 @@ impl<'de> Deserialize<'de> for FormatVersion {
                 }
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<FormatVersion, E> {
+                // `1.0` is written as a decimal; a number too large for an
+                // integer arrives here rounded: name neither by its value.
+                if v.fract() == 0.0 && v.abs() < 1e15 {
+                    return Err(E::custom(format!(
+                        "format version {v:.1} is written as a decimal; write it as a whole number, such as `meldroute: 1`"
+                    )));
+                }
+                if v.is_nan() || v.abs() >= 1e15 {
+                    return Err(E::custom(
+                        "this format version is far larger than any meldroute reads",
+                    ));
+                }
                 Err(E::custom(format!(
                     "format version {v} is not a whole number"
                 )))
@@ -131,6 +143,11 @@ mod tests {
             ("0", "format version 0 does not exist"),
             ("-1", "format version -1 is negative"),
             ("1.5", "format version 1.5 is not a whole number"),
+            ("1.0", "format version 1.0 is written as a decimal"),
+            (
+                "99999999999999999999999",
+                "far larger than any meldroute reads",
+            ),
             ("\"1\"", "format version `1` is text"),
             ("4294967296", "not one any meldroute reads"),
             ("true", "format version `true` is not a number"),

@@ -24,7 +24,14 @@ enum Done {
 
 pub fn run(out: &mut String, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
     // Every argument is checked before any file is written.
-    let files = files(&args.paths)?;
+    let (files, links) = files(&args.paths)?;
+    for link in &links {
+        outln!(
+            out,
+            "{}: skipped, a symbolic link found in a directory (migrate rewrites only files it finds as files; name the link to migrate the file it points to)",
+            diagnostics::inert(&link.display().to_string())
+        );
+    }
     let limits = args.limits.limits();
     let (mut changed, mut refused) = (0usize, 0usize);
     for file in &files {
@@ -52,9 +59,11 @@ pub fn run(out: &mut String, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
 
 /// The files the arguments name: files as they are, directories as every
 /// `*.yaml` and `*.yml` file below them (as every command reads them).
-/// A bundled procedure's id is refused: migrate works on files.
-fn files(paths: &[std::ffi::OsString]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// A bundled procedure's id is refused: migrate works on files. A symbolic
+/// link found in a directory is not rewritten (its target may lie outside
+/// the directory): the second list.
+fn files(paths: &[std::ffi::OsString]) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut files, mut links) = (Vec::new(), Vec::new());
     let mut bundled: Option<Library> = None;
     for arg in paths {
         let path = Path::new(arg);
@@ -66,7 +75,13 @@ fn files(paths: &[std::ffi::OsString]) -> anyhow::Result<Vec<PathBuf>> {
                     "no procedure files found in {}: a directory is searched for *.yaml and *.yml files (hidden ones skipped); check the path",
                     path.display()
                 );
-                files.extend(below);
+                let (linked, plain): (Vec<PathBuf>, Vec<PathBuf>) =
+                    below.into_iter().partition(|p| {
+                        p.symlink_metadata()
+                            .is_ok_and(|m| m.file_type().is_symlink())
+                    });
+                files.extend(plain);
+                links.extend(linked);
             }
             Ok(_) => files.push(path.to_owned()),
             Err(err) => {
@@ -82,7 +97,7 @@ fn files(paths: &[std::ffi::OsString]) -> anyhow::Result<Vec<PathBuf>> {
             }
         }
     }
-    Ok(files)
+    Ok((files, links))
 }
 
 /// Migrates one file (with `check`, says what would change and writes

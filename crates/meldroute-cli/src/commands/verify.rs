@@ -50,7 +50,7 @@ pub fn run(out: &mut String, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = check_files(out, &p, &shown)? {
         return Ok(code);
     }
-    let fresh = run_again(&p, &shown)?;
+    let fresh = run_again(&p, &shown, args.max_runs)?;
     let fresh = if recorded.starts_with(b"%PDF-") {
         with_creation_date_of(&recorded, fresh)
     } else {
@@ -185,13 +185,14 @@ impl Drop for TempDir {
 /// Runs the recorded command again in this process, with the recorded
 /// command line and time in its provenance and any output file in a
 /// temporary folder; its output, as it would have reached the file.
-fn run_again(p: &Provenance, shown: &str) -> anyhow::Result<Vec<u8>> {
+fn run_again(p: &Provenance, shown: &str, max_runs: u64) -> anyhow::Result<Vec<u8>> {
     let argv = std::iter::once("meldroute".to_owned()).chain(p.command.iter().cloned());
     let mut cli = Cli::try_parse_from(argv).map_err(|e| {
         let first = e.to_string();
         let first = first.lines().next().unwrap_or_default().to_owned();
         anyhow::anyhow!("cannot verify {shown}: its command does not run with this build: {first}")
     })?;
+    check_command(&cli, p, shown, max_runs)?;
     let tmp = TempDir::new()?;
     let file_name = |path: &Option<PathBuf>, default: &str| {
         tmp.0.join(
@@ -250,6 +251,50 @@ fn run_again(p: &Provenance, shown: &str) -> anyhow::Result<Vec<u8>> {
             Ok(bytes)
         }
     }
+}
+
+/// Refuses to run a recorded command that reads a procedure file its
+/// provenance does not list (an output is only a claim, and its command
+/// must not read, and print parts of, other files), or that simulates more
+/// journeys than `max_runs` (`verify --max-runs`). The inputs are read as
+/// the command would read them; nothing of an unlisted file is shown.
+fn check_command(cli: &Cli, p: &Provenance, shown: &str, max_runs: u64) -> anyhow::Result<()> {
+    let (inputs, limits, sim) = match &cli.command {
+        Command::Simulate(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
+        Command::Render(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
+        Command::Gaps(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
+        Command::Compare(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
+        Command::Report(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
+        Command::Validate(a) => (a.paths.clone(), &a.limits, None),
+        _ => return Ok(()),
+    };
+    if let Some(sim) = sim {
+        let runs = sim.options()?.runs;
+        anyhow::ensure!(
+            runs <= max_runs,
+            "cannot verify {shown}: its command simulates up to {runs} journeys per procedure, more than verify runs (--max-runs {max_runs}); raise --max-runs to run it again"
+        );
+    }
+    let (lib, _) = super::load_inputs(&inputs, limits).map_err(|_| {
+        anyhow::anyhow!("cannot verify {shown}: its command's inputs cannot be read")
+    })?;
+    let listed: Vec<&str> = p
+        .files
+        .iter()
+        .filter(|f| f.origin == FileOrigin::User)
+        .map(|f| f.path.as_str())
+        .collect();
+    if let Some(unlisted) = lib
+        .digests(&[])
+        .into_iter()
+        .find(|f| f.origin == FileOrigin::User && !listed.contains(&f.path.as_str()))
+    {
+        anyhow::bail!(
+            "cannot verify {shown}: its command reads {}, which its provenance does not list; it is not run again",
+            meldroute_render::diagnostics::inert(&unlisted.path)
+        );
+    }
+    Ok(())
 }
 
 /// `fresh` with the `/CreationDate` of `recorded`: Graphviz (cairo) writes
