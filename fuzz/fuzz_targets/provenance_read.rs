@@ -1,7 +1,9 @@
 //! Arbitrary bytes as an output `meldroute verify` is given: finding the
 //! provenance (JSON, the CSV row, a text format's copy, a PNG chunk, a
-//! PDF's information) never panics, and what it finds serialises again and
-//! reads back the same from JSON.
+//! PDF's information) never panics, and what verify acts on (the build,
+//! the command, the files and their hashes) serialises again and reads back
+//! the same from JSON. (The options are a record only: a float among them
+//! need not survive JSON's decimal text to the last bit.)
 
 #![no_main]
 
@@ -13,9 +15,11 @@ fuzz_target!(|data: &[u8]| {
         let json = serde_json::json!({ "provenance": p });
         let text = serde_json::to_string(&json).expect("a provenance serialises");
         let again = extract(text.as_bytes()).expect("its own JSON reads back");
-        assert_eq!(
-            serde_json::to_value(&again).expect("serialises"),
-            serde_json::to_value(&p).expect("serialises")
-        );
+        let acted_on = |p: &meldroute_core::provenance::Provenance| {
+            let mut v = serde_json::to_value(p).expect("serialises");
+            v.as_object_mut().expect("an object").remove("options");
+            v
+        };
+        assert_eq!(acted_on(&again), acted_on(&p));
     }
 });

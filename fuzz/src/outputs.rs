@@ -233,7 +233,8 @@ pub fn compare_tables(rows: &[Row]) {
 }
 
 /// The CSV `meldroute compare --format csv` writes reads back cell for
-/// cell, with formula-like text cells neutralised.
+/// cell (`table::cells` neutralised the formula-like text cells; numbers,
+/// negative differences too, stay numbers).
 fn csv(header: &[String], cells: &[Vec<String>]) {
     let text = meldroute_render::table::csv(header, cells).expect("CSV written");
     let mut r = csv::ReaderBuilder::new()
@@ -245,7 +246,7 @@ fn csv(header: &[String], cells: &[Vec<String>]) {
         assert_eq!(record.len(), header.len(), "CSV record {i}");
         if i > 0 {
             for (cell, written) in record.iter().zip(&cells[i - 1]) {
-                assert_eq!(cell, text::inert_cell(written), "CSV cell");
+                assert_eq!(cell, written, "CSV cell");
                 assert!(
                     !cell.starts_with(['=', '+', '-', '@']) || cell.parse::<f64>().is_ok(),
                     "CSV formula {cell:?}"
@@ -305,9 +306,10 @@ pub fn assert_report(html: &str, compared: &[Compared]) {
         svgs += 1;
         rest = &rest[end..];
     }
-    // Two overlay plots; per procedure its own plot and journey map (the
-    // graphs are left out: no Graphviz).
-    assert_eq!(svgs, 2 + 2 * compared.len(), "report: inline SVGs");
+    // Four interval plots of the headline figures, two overlay plots; per
+    // procedure its own plot and journey map (the graphs are left out: no
+    // Graphviz).
+    assert_eq!(svgs, 4 + 2 + 2 * compared.len(), "report: inline SVGs");
     assert_eq!(
         html.matches("<section class=\"procedure\"").count(),
         compared.len(),
