@@ -295,7 +295,7 @@ impl LogHistogram {
     /// to its bucket's edge. A lower rank below 1 gives 0 (durations are not
     /// negative). `None` when empty, or when the upper rank is beyond the
     /// values seen: too few values for an upper bound (the p99 of fewer than
-    /// about 300 journeys).
+    /// about 370 journeys).
     pub fn quantile_interval(&self, q: f64) -> Option<Interval> {
         if self.total == 0 {
             return None;
