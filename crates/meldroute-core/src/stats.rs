@@ -32,11 +32,6 @@ pub struct Interval {
 }
 
 impl Interval {
-    /// Half its width: the `±` of a table.
-    pub fn half_width(&self) -> f64 {
-        (self.high - self.low) / 2.0
-    }
-
     /// Whether `x` lies in it (bounds included).
     pub fn contains(&self, x: f64) -> bool {
         self.low <= x && x <= self.high
@@ -138,11 +133,6 @@ impl BatchRatio {
         self.yy += y * y;
         self.yn += y * n;
         self.nn += n * n;
-    }
-
-    /// The batches added.
-    pub fn batches(&self) -> u64 {
-        self.batches
     }
 
     /// The 95% interval of the ratio, centred on `estimate` (the figure as

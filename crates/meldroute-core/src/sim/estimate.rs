@@ -48,13 +48,6 @@ pub struct Spread {
     step_share: Vec<BatchRatio>,
 }
 
-impl Spread {
-    /// The batches added.
-    pub fn batches(&self) -> u64 {
-        self.lead.batches()
-    }
-}
-
 fn sum(m: &Moments) -> (f64, f64) {
     (m.mean * m.count as f64, m.count as f64)
 }
