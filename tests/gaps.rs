@@ -164,3 +164,39 @@ fn select_ignore_and_thresholds() {
     }
     run(&["gaps", "rijk/klacht", "--runs", "0"]).expect_code(2);
 }
+
+/// Awb 9:11 binds the judgment of a complaint, not any decision: the
+/// bundled complaint procedure with its judgment term changed to 20 weeks
+/// is flagged at the judgment, though its 4-week notice of not handling
+/// (Awb 9:8) is within 6 weeks.
+#[test]
+fn a_complaint_judged_in_20_weeks_breaks_awb_9_11() {
+    let dir = support::temp_dir("gaps-awb-9-11");
+    let text = std::fs::read_to_string(support::root().join("processes/rijk/klacht.yaml"))
+        .expect("klacht");
+    let late = text.replacen("deadline: {within: 6w,", "deadline: {within: 20w,", 1);
+    assert_ne!(late, text);
+    let path = dir.join("klacht.yaml");
+    std::fs::write(&path, &late).expect("written");
+    let out = support::run(&[
+        "gaps",
+        &path.display().to_string(),
+        "--select",
+        "MR107",
+        "--runs",
+        "1000",
+    ])
+    .expect_code(1);
+    assert!(
+        out.stdout.contains(
+            "error[MR107]: the judgment `klachtoordeel` of complaint procedure `rijk/klacht` has no deadline of at most 6.0 weeks"
+        ),
+        "{}",
+        out.stdout
+    );
+    // As bundled (6 weeks), the norm holds.
+    let out = support::run(&["gaps", "rijk/klacht", "--select", "MR107", "--runs", "1000"])
+        .expect_code(0);
+    assert!(!out.stdout.contains("judgment"), "{}", out.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

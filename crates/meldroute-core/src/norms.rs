@@ -2,7 +2,7 @@
 //! one more entry.
 
 use crate::duration::DAYS_PER_MONTH;
-use crate::model::{ProcedureKind, StepKind};
+use crate::model::{Outcome, ProcedureKind, StepKind};
 
 /// What a norm requires of a procedure.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -16,6 +16,17 @@ pub enum Requirement {
     },
     /// A route on to a procedure of one of these kinds.
     EscalationTo(&'static [ProcedureKind]),
+    /// Every decision that gives a judgment (a decision from which the
+    /// journey reaches, before any other decision, an end with one of
+    /// `outcomes`) has a `deadline` of at most `days`, and there is one.
+    /// A decision that only leads to other ends (not handled, resolved
+    /// informally) does not count.
+    JudgmentWithin {
+        /// The outcomes that are a judgment.
+        outcomes: &'static [Outcome],
+        /// The legal limit in days.
+        days: f64,
+    },
 }
 
 /// A legal norm.
@@ -90,11 +101,11 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "handle-complaint-within-6-weeks",
         applies_to: &[ProcedureKind::Complaint],
-        requirement: Requirement::StepWithin {
-            kinds: &[StepKind::Decision],
+        requirement: Requirement::JudgmentWithin {
+            outcomes: &[Outcome::Founded, Outcome::Unfounded],
             days: 42.0,
         },
-        text: "a complaint is handled within 6 weeks (10 with an advisory committee; one written postponement of at most 4 weeks)",
+        text: "a complaint is judged within 6 weeks of receipt (10 with an advisory committee; one written postponement of at most 4 weeks)",
         basis: "Awb art. 9:11, 9:14",
     },
     Norm {

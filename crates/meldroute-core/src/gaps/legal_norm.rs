@@ -3,9 +3,11 @@
 use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule};
+use crate::graph::StepGraph;
 use crate::library::EntryId;
 use crate::meta::declare_rule;
-use crate::norms::{NORMS, Requirement};
+use crate::model::{Outcome, Procedure, StepKind};
+use crate::norms::{NORMS, Norm, Requirement};
 
 declare_rule! {
     /// ### What it does
@@ -46,10 +48,60 @@ declare_rule! {
     }
 }
 
+/// The decisions of `p` that give a judgment: from which the journey
+/// reaches, before any other decision and within the procedure, a step
+/// ending with one of `outcomes`; each with whether its deadline is at most
+/// `days`.
+fn judgments(p: &Procedure, outcomes: &[Outcome], days: f64) -> Vec<(usize, bool)> {
+    let graph = StepGraph::new(p);
+    let judged = |i: usize| {
+        p.steps
+            .entry(i)
+            .and_then(|(_, s)| s.outcome.as_ref())
+            .is_some_and(|o| outcomes.contains(o))
+    };
+    let decision = |i: usize| {
+        p.steps
+            .entry(i)
+            .is_some_and(|(_, s)| *s.kind == StepKind::Decision)
+    };
+    (0..graph.len())
+        .filter(|&d| decision(d))
+        .filter(|&d| {
+            let mut seen = vec![false; graph.len()];
+            let mut queue = vec![d];
+            seen[d] = true;
+            while let Some(i) = queue.pop() {
+                if judged(i) {
+                    return true;
+                }
+                for n in graph.successors(i) {
+                    if !decision(n) && !std::mem::replace(&mut seen[n], true) {
+                        queue.push(n);
+                    }
+                }
+            }
+            false
+        })
+        .map(|d| {
+            let within = p.steps.entry(d).is_some_and(|(_, s)| {
+                s.deadline
+                    .as_ref()
+                    .is_some_and(|dl| dl.within.days() <= days + 1e-9)
+            });
+            (d, within)
+        })
+        .collect()
+}
+
 impl JourneyRule for LegalNorm {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {
+            if let Requirement::JudgmentWithin { outcomes, days } = norm.requirement {
+                self.check_judgments(cx, entry, norm, outcomes, days, out);
+                continue;
+            }
             let kept = match norm.requirement {
                 Requirement::StepWithin { kinds, days } => p.steps.iter().any(|(_, s)| {
                     kinds.contains(&*s.kind)
@@ -62,6 +114,7 @@ impl JourneyRule for LegalNorm {
                     .as_ref()
                     .and_then(|s| p.steps.index_of(s))
                     .is_some_and(|s| cx.reaching_kind(entry, kinds)[cx.graph.node(entry, s)]),
+                Requirement::JudgmentWithin { .. } => true,
             };
             if kept {
                 continue;
@@ -77,6 +130,7 @@ impl JourneyRule for LegalNorm {
                     kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                     None,
                 ),
+                Requirement::JudgmentWithin { .. } => continue,
             };
             let mut f = cx.finding(&Self::META, entry, p.kind.pos, message);
             let mut d = f
@@ -106,6 +160,64 @@ impl JourneyRule for LegalNorm {
     }
 }
 
+impl LegalNorm {
+    /// A [`Requirement::JudgmentWithin`] norm: a finding at each judgment
+    /// without a deadline within the term, or at the kind when no decision
+    /// gives a judgment at all.
+    fn check_judgments(
+        &self,
+        cx: &GapContext<'_>,
+        entry: EntryId,
+        norm: &Norm,
+        outcomes: &[Outcome],
+        days: f64,
+        out: &mut Vec<Finding>,
+    ) {
+        let p = &cx.entry(entry).procedure;
+        let judgments = judgments(p, outcomes, days);
+        let names: Vec<String> = outcomes.iter().map(|o| o.as_str().to_owned()).collect();
+        let late: Vec<usize> = judgments.iter().filter(|j| !j.1).map(|j| j.0).collect();
+        let (pos, message, path) = if judgments.is_empty() {
+            let start = p.start.as_ref().and_then(|s| p.steps.index_of(s));
+            (
+                p.kind.pos,
+                "{kind} procedure {procedure} has no decision that gives a judgment (an end {outcomes}); by law, {norm}",
+                start.into_iter().collect::<Vec<_>>(),
+            )
+        } else if let Some(&step) = late.first() {
+            let Some((key, _)) = p.steps.entry(step) else {
+                return;
+            };
+            (
+                key.pos,
+                "the judgment {step} of {kind} procedure {procedure} has no deadline of at most {days}; by law, {norm}",
+                vec![step],
+            )
+        } else {
+            return;
+        };
+        let step = path
+            .first()
+            .and_then(|&i| p.steps.entry(i))
+            .map_or(String::new(), |(k, _)| k.value.clone());
+        let mut f = cx.finding(&Self::META, entry, pos, message);
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("kind", Arg::text(p.kind.as_str()))
+            .with_arg("procedure", Arg::id(p.id.value.as_str()))
+            .with_arg("outcomes", Arg::OneOf(names))
+            .with_arg("step", Arg::id(step))
+            .with_arg("days", Arg::Days(days))
+            .with_arg("norm", Arg::text(norm.text))
+            .with_arg("id", Arg::id(norm.id))
+            .with_arg("basis", Arg::text(norm.basis))
+            .with_label("norm {id}")
+            .with_help("give the decision that judges the complaint a deadline within the law's term, counted from receipt ({basis})");
+        f.basis = Some(norm.basis.to_owned());
+        out.push(super::with_path(f, &path));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +239,9 @@ mod tests {
                 // A complaint decided within 6 weeks, with the way to the
                 // Nationale ombudsman.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // The judgment within 6 weeks; the 4-week notice of not
+                // handling (Awb 9:8) is no judgment and needs no 6 weeks.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -147,6 +262,11 @@ mod tests {
                 "kind: complaint\n",
                 // A complaint decided within 8 weeks.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 8w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // The judgment in 20 weeks: the 4-week notice of not handling
+                // does not make up for it.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // A judgment without a deadline.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
                 // An external authority without an acknowledgement term and
                 // with feedback after 7 months.
                 "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 6mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 7mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
