@@ -272,6 +272,20 @@ pub struct Deadline {
     pub from: Option<Located<String>>,
     /// The rule that sets the deadline, e.g. "Awb art. 9:11".
     pub basis: String,
+    /// Why a longer term the law allows only in some cases applies here
+    /// (the 6 months of an external authority's feedback "in duly
+    /// justified cases", Directive art. 11(2)(d)); absent: the law's
+    /// ordinary term must be kept.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Deadline {
+    /// The deadline states why a longer term applies (a `reason` that is
+    /// not blank).
+    pub fn justified(&self) -> bool {
+        self.reason.as_ref().is_some_and(|r| !r.trim().is_empty())
+    }
 }
 
 /// A probability, written as a plain number (a quoted string is an error).

@@ -7,12 +7,17 @@ use crate::model::{Outcome, ProcedureKind, StepKind};
 /// What a norm requires of a procedure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Requirement {
-    /// A step of one of these kinds, with a `deadline` of at most `days`.
+    /// A step of one of these kinds, with a `deadline` of at most `days`,
+    /// or of at most `justified` days where the deadline states why the
+    /// law's longer term applies (its `reason`).
     StepWithin {
         /// Kinds that satisfy the norm.
         kinds: &'static [StepKind],
         /// The legal limit in days.
         days: f64,
+        /// The longer limit the law allows in some cases, when the file
+        /// says why (`None`: there is none).
+        justified: Option<f64>,
     },
     /// A route on to a procedure of one of these kinds.
     EscalationTo(&'static [ProcedureKind]),
@@ -67,6 +72,7 @@ pub const ACKNOWLEDGE: Norm = Norm {
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Acknowledgement],
         days: ACKNOWLEDGE_DAYS,
+        justified: None,
     },
     text: "receipt of a report is acknowledged to the reporter within 7 days",
     basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2",
@@ -79,6 +85,7 @@ pub const FEEDBACK: Norm = Norm {
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Feedback],
         days: FEEDBACK_DAYS,
+        justified: None,
     },
     text: "the reporter gets feedback on the assessment and follow-up within 3 months of the acknowledgement",
     basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f); Wbk art. 2",
@@ -93,9 +100,10 @@ pub static NORMS: &[Norm] = &[
         applies_to: &[ProcedureKind::WhistleblowerAuthority],
         requirement: Requirement::StepWithin {
             kinds: &[StepKind::Feedback],
-            days: 6.0 * DAYS_PER_MONTH,
+            days: FEEDBACK_DAYS,
+            justified: Some(6.0 * DAYS_PER_MONTH),
         },
-        text: "an external authority gives feedback within 3 months (6 in duly justified cases)",
+        text: "an external authority gives feedback within 3 months, or 6 in duly justified cases (the deadline's `reason` says why)",
         basis: "Richtlijn (EU) 2019/1937 art. 11(2)(d)",
     },
     Norm {

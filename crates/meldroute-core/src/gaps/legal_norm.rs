@@ -103,11 +103,19 @@ impl JourneyRule for LegalNorm {
                 continue;
             }
             let kept = match norm.requirement {
-                Requirement::StepWithin { kinds, days } => p.steps.iter().any(|(_, s)| {
+                Requirement::StepWithin {
+                    kinds,
+                    days,
+                    justified,
+                } => p.steps.iter().any(|(_, s)| {
                     kinds.contains(&*s.kind)
-                        && s.deadline
-                            .as_ref()
-                            .is_some_and(|d| d.within.days() <= days + 1e-9)
+                        && s.deadline.as_ref().is_some_and(|d| {
+                            let limit = match justified {
+                                Some(longer) if d.justified() => longer,
+                                _ => days,
+                            };
+                            d.within.days() <= limit + 1e-9
+                        })
                 }),
                 Requirement::EscalationTo(kinds) => p
                     .start
@@ -120,7 +128,7 @@ impl JourneyRule for LegalNorm {
                 continue;
             }
             let (message, kinds, days) = match norm.requirement {
-                Requirement::StepWithin { kinds, days } => (
+                Requirement::StepWithin { kinds, days, .. } => (
                     "{kind} procedure {procedure} has no {kinds} step with a deadline of at most {days}; by law, {norm}",
                     kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                     Some(days),
@@ -145,6 +153,15 @@ impl JourneyRule for LegalNorm {
                 .with_help("model the step or route the law requires ({basis})");
             if let Some(days) = days {
                 d = d.with_arg("days", Arg::Days(days));
+            }
+            if let Requirement::StepWithin {
+                justified: Some(longer),
+                ..
+            } = norm.requirement
+            {
+                d = d.with_arg("longer", Arg::Days(longer)).with_help(
+                    "model the step the law requires ({basis}); a deadline of up to {longer} keeps it only in duly justified cases: say why in the deadline's `reason`",
+                );
             }
             f.diagnostic = d;
             f.basis = Some(norm.basis.to_owned());
@@ -234,8 +251,9 @@ mod tests {
                 // The term may be on the interim feedback.
                 "  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 3mo, from: bevestiging, basis: \"Wbk art. 2\"}, next: besluit}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
                 // An external authority may take 6 months in duly justified
-                // cases, and need not lead on to another body.
-                "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(b)\"}, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 6mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
+                // cases, when the deadline says why, and need not lead on to
+                // another body.
+                "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(b)\"}, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 6mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\", reason: \"an investigation of several departments\"}, outcome: founded}\n",
                 // A complaint decided within 6 weeks, with the way to the
                 // Nationale ombudsman.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
@@ -267,6 +285,9 @@ mod tests {
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
                 // A judgment without a deadline.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // An external authority's 5 months without a reason: only
+                // duly justified cases may take more than 3.
+                "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(b)\"}, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 5mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
                 // An external authority without an acknowledgement term and
                 // with feedback after 7 months.
                 "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 6mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 7mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
