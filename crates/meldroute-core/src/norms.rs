@@ -21,16 +21,20 @@ pub enum Requirement {
     },
     /// A route on to a procedure of one of these kinds.
     EscalationTo(&'static [ProcedureKind]),
-    /// Every decision that gives a judgment (a decision from which the
-    /// journey reaches, before any other decision, an end with one of
-    /// `outcomes`) has a `deadline` of at most `days`, and there is one.
-    /// A decision that only leads to other ends (not handled, resolved
-    /// informally) does not count.
-    JudgmentWithin {
-        /// The outcomes that are a judgment.
+    /// Every decision that ends in one of `outcomes` (a decision from
+    /// which the journey reaches, before any other decision, an end with
+    /// one of them) has a `deadline` of at most `days`; with `required`,
+    /// there must be one. A decision that only leads to other ends does
+    /// not count.
+    DecisionWithin {
+        /// What the decision is, in the messages ("judgment").
+        decision: &'static str,
+        /// The outcomes it ends in.
         outcomes: &'static [Outcome],
         /// The legal limit in days.
         days: f64,
+        /// The procedure must have such a decision.
+        required: bool,
     },
 }
 
@@ -109,12 +113,26 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "handle-complaint-within-6-weeks",
         applies_to: &[ProcedureKind::Complaint],
-        requirement: Requirement::JudgmentWithin {
+        requirement: Requirement::DecisionWithin {
+            decision: "judgment",
             outcomes: &[Outcome::Founded, Outcome::Unfounded],
             days: 42.0,
+            required: true,
         },
         text: "a complaint is judged within 6 weeks of receipt (10 with an advisory committee; one written postponement of at most 4 weeks)",
         basis: "Awb art. 9:11, 9:14",
+    },
+    Norm {
+        id: "notice-of-not-handling-within-4-weeks",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::DecisionWithin {
+            decision: "notice of not handling",
+            outcomes: &[Outcome::NotHandled],
+            days: 28.0,
+            required: false,
+        },
+        text: "a complainant whose complaint is not handled is told so in writing within 4 weeks of receipt",
+        basis: "Awb art. 9:8(3)",
     },
     Norm {
         id: "complaint-outcome-names-ombudsman",

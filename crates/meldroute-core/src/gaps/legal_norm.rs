@@ -14,7 +14,10 @@ declare_rule! {
     /// Checks each legal norm for the procedure's kind (the table in
     /// `norms.rs`): an internal report is acknowledged within 7 days and gets
     /// feedback within 3 months; an external authority gives feedback within
-    /// 3 (at most 6) months; a complaint is handled within 6 weeks and its
+    /// 3 months (6 in duly justified cases, when the deadline's `reason`
+    /// says why); a complaint is judged within 6 weeks of receipt (the
+    /// decision that leads to a founded or unfounded end, Awb 9:11), a
+    /// notice of not handling comes within 4 weeks (Awb 9:8(3)), and its
     /// outcome leads to the Nationale ombudsman; a reporter can report
     /// externally. The procedure needs a step of the required kind with a
     /// `deadline` no longer than the law's, or the route the law gives.
@@ -48,11 +51,11 @@ declare_rule! {
     }
 }
 
-/// The decisions of `p` that give a judgment: from which the journey
-/// reaches, before any other decision and within the procedure, a step
-/// ending with one of `outcomes`; each with whether its deadline is at most
+/// The decisions of `p` that end in one of `outcomes`: from which the
+/// journey reaches, before any other decision and within the procedure, a
+/// step ending with one of them; each with whether its deadline is at most
 /// `days`.
-fn judgments(p: &Procedure, outcomes: &[Outcome], days: f64) -> Vec<(usize, bool)> {
+fn decisions(p: &Procedure, outcomes: &[Outcome], days: f64) -> Vec<(usize, bool)> {
     let graph = StepGraph::new(p);
     let judged = |i: usize| {
         p.steps
@@ -98,8 +101,8 @@ impl JourneyRule for LegalNorm {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {
-            if let Requirement::JudgmentWithin { outcomes, days } = norm.requirement {
-                self.check_judgments(cx, entry, norm, outcomes, days, out);
+            if let Requirement::DecisionWithin { .. } = norm.requirement {
+                self.check_decisions(cx, entry, norm, out);
                 continue;
             }
             let kept = match norm.requirement {
@@ -122,7 +125,7 @@ impl JourneyRule for LegalNorm {
                     .as_ref()
                     .and_then(|s| p.steps.index_of(s))
                     .is_some_and(|s| cx.reaching_kind(entry, kinds)[cx.graph.node(entry, s)]),
-                Requirement::JudgmentWithin { .. } => true,
+                Requirement::DecisionWithin { .. } => true,
             };
             if kept {
                 continue;
@@ -138,7 +141,7 @@ impl JourneyRule for LegalNorm {
                     kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                     None,
                 ),
-                Requirement::JudgmentWithin { .. } => continue,
+                Requirement::DecisionWithin { .. } => continue,
             };
             let mut f = cx.finding(&Self::META, entry, p.kind.pos, message);
             let mut d = f
@@ -178,27 +181,34 @@ impl JourneyRule for LegalNorm {
 }
 
 impl LegalNorm {
-    /// A [`Requirement::JudgmentWithin`] norm: a finding at each judgment
-    /// without a deadline within the term, or at the kind when no decision
-    /// gives a judgment at all.
-    fn check_judgments(
+    /// A [`Requirement::DecisionWithin`] norm: a finding at the first such
+    /// decision without a deadline within the term, or at the kind when a
+    /// required decision is missing.
+    fn check_decisions(
         &self,
         cx: &GapContext<'_>,
         entry: EntryId,
         norm: &Norm,
-        outcomes: &[Outcome],
-        days: f64,
         out: &mut Vec<Finding>,
     ) {
+        let Requirement::DecisionWithin {
+            decision,
+            outcomes,
+            days,
+            required,
+        } = norm.requirement
+        else {
+            return;
+        };
         let p = &cx.entry(entry).procedure;
-        let judgments = judgments(p, outcomes, days);
+        let judgments = decisions(p, outcomes, days);
         let names: Vec<String> = outcomes.iter().map(|o| o.as_str().to_owned()).collect();
         let late: Vec<usize> = judgments.iter().filter(|j| !j.1).map(|j| j.0).collect();
-        let (pos, message, path) = if judgments.is_empty() {
+        let (pos, message, path) = if judgments.is_empty() && required {
             let start = p.start.as_ref().and_then(|s| p.steps.index_of(s));
             (
                 p.kind.pos,
-                "{kind} procedure {procedure} has no decision that gives a judgment (an end {outcomes}); by law, {norm}",
+                "{kind} procedure {procedure} has no decision that gives a {decision} (an end {outcomes}); by law, {norm}",
                 start.into_iter().collect::<Vec<_>>(),
             )
         } else if let Some(&step) = late.first() {
@@ -207,7 +217,7 @@ impl LegalNorm {
             };
             (
                 key.pos,
-                "the judgment {step} of {kind} procedure {procedure} has no deadline of at most {days}; by law, {norm}",
+                "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days}; by law, {norm}",
                 vec![step],
             )
         } else {
@@ -223,13 +233,14 @@ impl LegalNorm {
             .with_arg("kind", Arg::text(p.kind.as_str()))
             .with_arg("procedure", Arg::id(p.id.value.as_str()))
             .with_arg("outcomes", Arg::OneOf(names))
+            .with_arg("decision", Arg::text(decision))
             .with_arg("step", Arg::id(step))
             .with_arg("days", Arg::Days(days))
             .with_arg("norm", Arg::text(norm.text))
             .with_arg("id", Arg::id(norm.id))
             .with_arg("basis", Arg::text(norm.basis))
             .with_label("norm {id}")
-            .with_help("give the decision that judges the complaint a deadline within the law's term, counted from receipt ({basis})");
+            .with_help("give the {decision} a deadline within the law's term, counted from receipt ({basis})");
         f.basis = Some(norm.basis.to_owned());
         out.push(super::with_path(f, &path));
     }
@@ -280,6 +291,8 @@ mod tests {
                 "kind: complaint\n",
                 // A complaint decided within 8 weeks.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 8w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // The notice of not handling after 6 weeks: Awb 9:8(3) gives 4.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
                 // The judgment in 20 weeks: the 4-week notice of not handling
                 // does not make up for it.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
