@@ -144,9 +144,11 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "right-to-report-externally",
         applies_to: &[ProcedureKind::InternalReport],
-        requirement: Requirement::EscalationTo(EXTERNAL),
-        text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority",
-        basis: "Wbk art. 2c (since 18 February 2023 without reporting internally first)",
+        // The Nationale ombudsman is no competent authority (Wbk art. 2c):
+        // a route there does not keep it.
+        requirement: Requirement::EscalationTo(&[ProcedureKind::WhistleblowerAuthority]),
+        text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority (not the Nationale ombudsman, which is none)",
+        basis: "Richtlijn (EU) 2019/1937 art. 10; Wbk art. 2c (since 18 February 2023 without reporting internally first)",
     },
 ];
 

@@ -283,6 +283,9 @@ mod tests {
                 "  bevestiging: {title: Intakegesprek, actor: org, kind: intake, contact: true, duration: 2d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // 14 weeks are more than 3 months.
                 "  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 14w, from: bevestiging, basis: \"Wbk art. 2\"}, next: nazorg}\n",
+                // A route to the Nationale ombudsman only: it is no
+                // competent authority of Wbk art. 2c.
+                "  extern: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
                 // No route to an external body.
                 "  extern: {title: Externe melding, actor: melder, kind: escalation, outcome: referred}\n",
                 // As a complaint, the procedure lacks the 6-week term and the
