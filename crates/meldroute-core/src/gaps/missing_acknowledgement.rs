@@ -5,6 +5,7 @@ use meldroute_diagnostics::Arg;
 use super::{Finding, GapContext, JourneyRule, Witnesses, report_steps, takes_reports, with_path};
 use crate::library::EntryId;
 use crate::meta::declare_rule;
+use crate::model::ProcedureKind;
 use crate::norms::{self, ACKNOWLEDGE_DAYS};
 
 declare_rule! {
@@ -16,8 +17,13 @@ declare_rule! {
     ///
     /// ### Why is this bad
     /// A reporter who hears nothing does not know whether the report arrived.
-    /// The law requires an acknowledgement within 7 days (Richtlijn (EU)
-    /// 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2).
+    /// The law requires an acknowledgement within 7 days of an internal
+    /// report and of a report to a competent authority (Richtlijn (EU)
+    /// 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2), and a written
+    /// acknowledgement of a complaint, without a term (Awb art. 9:6); for
+    /// other procedures it is good practice. The finding cites the basis of
+    /// its procedure's kind; the 7-day share is checked only where the 7
+    /// days bind.
     ///
     /// ### Example
     /// Fails: the report goes straight into the investigation:
@@ -68,9 +74,14 @@ impl JourneyRule for MissingAcknowledgement {
                     key.pos,
                     "after report step {step} the reporter can reach the end without any contact",
                 );
-                f.diagnostic = f.diagnostic.with_arg("step", Arg::id(key.value.as_str())).with_label("no acknowledgement on this route").with_help("add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report");
+                let (help, basis) = acknowledgement_by_kind(*p.kind);
+                f.diagnostic = f
+                    .diagnostic
+                    .with_arg("step", Arg::id(key.value.as_str()))
+                    .with_label("no acknowledgement on this route")
+                    .with_help(help);
                 f.share = late;
-                f.basis = Some(norms::ACKNOWLEDGE.basis.into());
+                f.basis = Some(basis.into());
                 out.push(with_path(f, &path));
             } else if let Some(share) = late.filter(|l| l.value > cx.opts.deadline_tolerance) {
                 let mut f = cx.finding(
@@ -90,6 +101,27 @@ impl JourneyRule for MissingAcknowledgement {
                 out.push(with_path(f, &[r]));
             }
         }
+    }
+}
+
+/// What an acknowledgement must be for a procedure of `kind`, and on what
+/// basis: the 7 days of the Directive and the Wbk bind internal reports and
+/// competent authorities; a complaint's receipt is acknowledged in writing
+/// with no term (Awb 9:6); elsewhere it is good practice, not law.
+fn acknowledgement_by_kind(kind: ProcedureKind) -> (&'static str, &'static str) {
+    match kind {
+        ProcedureKind::InternalReport | ProcedureKind::WhistleblowerAuthority => (
+            "add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report",
+            norms::ACKNOWLEDGE.basis,
+        ),
+        ProcedureKind::Complaint => (
+            "add a written acknowledgement of receipt (kind: acknowledgement) right after the complaint; the Awb sets no term for it",
+            "Awb art. 9:6",
+        ),
+        _ => (
+            "add an acknowledgement step (kind: acknowledgement) right after the report",
+            "good practice (no statute requires an acknowledgement for this kind of procedure)",
+        ),
     }
 }
 
