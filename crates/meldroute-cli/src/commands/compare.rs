@@ -46,7 +46,7 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         };
         compare::set_base(&mut compared, i);
     }
-    super::warn_stopped_early(&compared);
+    super::warn_runs(&compared);
     let journeys = format!(
         "{}, seed {}",
         meldroute_render::figures::journeys_per_procedure(

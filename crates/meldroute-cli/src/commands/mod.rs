@@ -193,8 +193,9 @@ fn distinct(named: &[Vec<EntryId>]) -> Vec<EntryId> {
         .collect()
 }
 
-/// Warns on standard error of every simulation that stopped early.
-pub fn warn_stopped_early(compared: &[meldroute_core::compare::Compared]) {
+/// Warns on standard error of every simulation of `compared` that stopped
+/// early or missed a precision target ([`warn_run`]).
+pub fn warn_runs(compared: &[meldroute_core::compare::Compared]) {
     for f in compared.iter().map(|c| &c.figures) {
         warn_run(
             &f.procedure,

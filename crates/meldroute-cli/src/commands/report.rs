@@ -30,7 +30,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
     };
     let compared = match lib.compare(&targets, &gaps, true) {
         Ok(compared) => {
-            super::warn_stopped_early(&compared);
+            super::warn_runs(&compared);
             compared
         }
         Err(e) => return super::refused(&lib, e),

@@ -101,47 +101,52 @@ impl JourneyRule for LegalNorm {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
         for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {
-            if let Requirement::DecisionWithin { .. } = norm.requirement {
-                self.check_decisions(cx, entry, norm, out);
-                continue;
-            }
-            let kept = match norm.requirement {
+            // The words of the norm when it is broken; a norm that is kept
+            // goes on to the next.
+            let (message, kinds, days): (_, Vec<String>, _) = match norm.requirement {
+                Requirement::DecisionWithin { .. } => {
+                    self.check_decisions(cx, entry, norm, out);
+                    continue;
+                }
                 Requirement::StepWithin {
                     kinds,
                     days,
                     justified,
-                } => p.steps.iter().any(|(_, s)| {
-                    kinds.contains(&*s.kind)
-                        && s.deadline.as_ref().is_some_and(|d| {
-                            let limit = match justified {
-                                Some(longer) if d.justified() => longer,
-                                _ => days,
-                            };
-                            d.within.days() <= limit + 1e-9
-                        })
-                }),
-                Requirement::EscalationTo(kinds) => p
-                    .start
-                    .as_ref()
-                    .and_then(|s| p.steps.index_of(s))
-                    .is_some_and(|s| cx.reaching_kind(entry, kinds)[cx.graph.node(entry, s)]),
-                Requirement::DecisionWithin { .. } => true,
-            };
-            if kept {
-                continue;
-            }
-            let (message, kinds, days) = match norm.requirement {
-                Requirement::StepWithin { kinds, days, .. } => (
-                    "{kind} procedure {procedure} has no {kinds} step with a deadline of at most {days}; by law, {norm}",
-                    kinds.iter().map(|k| k.as_str().to_owned()).collect(),
-                    Some(days),
-                ),
-                Requirement::EscalationTo(kinds) => (
-                    "{kind} procedure {procedure} has no route to {kinds}; by law, {norm}",
-                    kinds.iter().map(|k| k.as_str().to_owned()).collect(),
-                    None,
-                ),
-                Requirement::DecisionWithin { .. } => continue,
+                } => {
+                    let kept = p.steps.iter().any(|(_, s)| {
+                        kinds.contains(&*s.kind)
+                            && s.deadline.as_ref().is_some_and(|d| {
+                                let limit = match justified {
+                                    Some(longer) if d.justified() => longer,
+                                    _ => days,
+                                };
+                                d.within.days() <= limit + 1e-9
+                            })
+                    });
+                    if kept {
+                        continue;
+                    }
+                    (
+                        "{kind} procedure {procedure} has no {kinds} step with a deadline of at most {days}; by law, {norm}",
+                        kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                        Some(days),
+                    )
+                }
+                Requirement::EscalationTo(kinds) => {
+                    let kept = p
+                        .start
+                        .as_ref()
+                        .and_then(|s| p.steps.index_of(s))
+                        .is_some_and(|s| cx.reaching_kind(entry, kinds)[cx.graph.node(entry, s)]);
+                    if kept {
+                        continue;
+                    }
+                    (
+                        "{kind} procedure {procedure} has no route to {kinds}; by law, {norm}",
+                        kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                        None,
+                    )
+                }
             };
             let mut f = cx.finding(&Self::META, entry, p.kind.pos, message);
             let mut d = f

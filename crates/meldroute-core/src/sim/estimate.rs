@@ -9,7 +9,7 @@
 //! histogram. `docs/simulation.md` says why.
 
 use super::Aggregate;
-use crate::stats::{BatchRatio, DurationStats, Estimate, Moments, wilson};
+use crate::stats::{BatchRatio, DurationStats, Estimate, Interval, Moments, wilson};
 
 /// The share of `k` in `n` journeys (0 when `n` is 0), with its Wilson interval.
 pub fn share(k: u64, n: u64) -> Estimate {
@@ -20,15 +20,21 @@ pub fn share(k: u64, n: u64) -> Estimate {
 }
 
 /// The mean `sum / n` (0 when `n` is 0) of a quantity that is never
-/// negative, with the batch-means interval of `spread`, cut at 0.
+/// negative, with its interval ([`mean_interval`]).
 fn mean(sum: f64, n: u64, spread: &BatchRatio) -> Estimate {
     let value = if n == 0 { 0.0 } else { sum / n as f64 };
     Estimate {
         value,
-        ci95: spread
-            .interval(value)
-            .map(|ci| ci.within(0.0, f64::INFINITY)),
+        ci95: mean_interval(value, spread),
     }
+}
+
+/// The batch-means interval of `spread` around the mean `value` of a
+/// quantity that is never negative, cut at 0.
+fn mean_interval(value: f64, spread: &BatchRatio) -> Option<Interval> {
+    spread
+        .interval(value)
+        .map(|ci| ci.within(0.0, f64::INFINITY))
 }
 
 /// Batch sums of the run's means and shares of time, added batch by batch
@@ -86,24 +92,21 @@ impl Aggregate {
     /// Lead time of finished journeys.
     pub fn lead_time(&self) -> DurationStats {
         let m = &self.lead.moments;
-        self.lead
-            .stats(mean(m.mean * m.count as f64, m.count, &self.spread.lead).ci95)
+        self.lead.stats(mean_interval(m.mean, &self.spread.lead))
     }
 
     /// Report to first contact after it, of finished journeys with one.
     pub fn first_contact_time(&self) -> DurationStats {
         let m = &self.first_contact.moments;
-        let spread = &self.spread.first_contact;
         self.first_contact
-            .stats(mean(m.mean * m.count as f64, m.count, spread).ci95)
+            .stats(mean_interval(m.mean, &self.spread.first_contact))
     }
 
     /// Longest silence of finished journeys.
     pub fn longest_silence_time(&self) -> DurationStats {
         let m = &self.longest_silence.moments;
-        let spread = &self.spread.longest_silence;
         self.longest_silence
-            .stats(mean(m.mean * m.count as f64, m.count, spread).ci95)
+            .stats(mean_interval(m.mean, &self.spread.longest_silence))
     }
 
     /// Contacts per finished journey.
