@@ -72,7 +72,7 @@ fn same_seed_for_every_procedure_and_gaps_counted() {
     let bad = &rows[1];
     assert_eq!(good["gaps"]["errors"], 0);
     assert_eq!(good["gaps"]["warnings"], 0);
-    assert_eq!(bad["gaps"]["errors"], 3);
+    assert_eq!(bad["gaps"]["errors"], 5);
     assert_eq!(bad["aftercare_rate"], 0.0);
     assert_eq!(good["aftercare_rate"], 1.0);
     // The same procedure gives the same figures alone and among others.

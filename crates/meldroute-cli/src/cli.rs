@@ -28,6 +28,7 @@ impl Cli {
             Command::Validate(a) => a.format != DiagFormat::Json,
             Command::List(a) => a.format == ListFormat::Table,
             Command::Rules(a) => a.format != RulesFormat::Json,
+            Command::Norms(a) => a.format != RulesFormat::Json,
             Command::Simulate(a) => a.format == SimFormat::Table,
             Command::Trace(_) => true,
             Command::Gaps(a) => a.format == GapsFormat::Human,
@@ -86,6 +87,11 @@ pub enum Command {
         after_help = "Examples:\n  meldroute rules\n  meldroute rules MR007\n  meldroute rules branch-probability\n  meldroute rules --format markdown > docs/rules.md"
     )]
     Rules(RulesArgs),
+    /// List the legal norms `gaps` checks (rule MR107), with their articles.
+    #[command(
+        after_help = "Examples:\n  meldroute norms\n  meldroute norms --format json\n  meldroute norms --format markdown > docs/norms.md\n\nEach norm applies to procedures of the kinds it names and cites its\narticles; docs/legal.md quotes them and says what meldroute does not check."
+    )]
+    Norms(NormsArgs),
     /// Print the JSON Schema of the procedure file format, or of a JSON output.
     #[command(
         after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
@@ -610,6 +616,14 @@ pub struct RulesArgs {
     /// A rule code or name to explain (e.g. MR001 or unknown-step).
     pub rule: Option<String>,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NormsArgs {
+    /// Output format: a table, the reference in Markdown (docs/norms.md),
+    /// or a JSON array.
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
 }

@@ -27,7 +27,7 @@ mod located;
 pub mod meta;
 pub mod migrate;
 pub mod model;
-mod norms;
+pub mod norms;
 pub mod provenance;
 mod rules;
 mod scan;

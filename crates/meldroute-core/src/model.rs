@@ -118,6 +118,10 @@ pub enum StepKind {
     Hearing,
     /// A decision or standpoint is taken.
     Decision,
+    /// The decision is postponed, and the reporter told so in writing (a
+    /// contact), as Awb art. 9:11(2) allows a complaint's handling once
+    /// for at most 4 weeks.
+    Postponement,
     /// The reporter hears what happens or happened (a contact).
     Feedback,
     /// Care for the reporter after the outcome (a contact).
@@ -132,7 +136,7 @@ pub enum StepKind {
 
 impl StepKind {
     /// Every step kind, in documentation order.
-    pub const ALL: [StepKind; 14] = [
+    pub const ALL: [StepKind; 15] = [
         StepKind::Orientation,
         StepKind::Advice,
         StepKind::Report,
@@ -142,6 +146,7 @@ impl StepKind {
         StepKind::Investigation,
         StepKind::Hearing,
         StepKind::Decision,
+        StepKind::Postponement,
         StepKind::Feedback,
         StepKind::Aftercare,
         StepKind::Referral,
@@ -156,6 +161,7 @@ impl StepKind {
             StepKind::Advice
                 | StepKind::Acknowledgement
                 | StepKind::Hearing
+                | StepKind::Postponement
                 | StepKind::Feedback
                 | StepKind::Aftercare
         )
@@ -173,6 +179,7 @@ impl StepKind {
             StepKind::Investigation => "investigation",
             StepKind::Hearing => "hearing",
             StepKind::Decision => "decision",
+            StepKind::Postponement => "postponement",
             StepKind::Feedback => "feedback",
             StepKind::Aftercare => "aftercare",
             StepKind::Referral => "referral",
@@ -278,6 +285,11 @@ pub struct Deadline {
     /// ordinary term must be kept.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The complainant's written consent to a delay beyond the law's term
+    /// (Awb art. 9:11(3)): what they agreed to. The term is then kept by
+    /// exception, and `gaps` says so.
+    #[serde(default)]
+    pub consent: Option<String>,
 }
 
 impl Deadline {
@@ -285,6 +297,12 @@ impl Deadline {
     /// not blank).
     pub fn justified(&self) -> bool {
         self.reason.as_ref().is_some_and(|r| !r.trim().is_empty())
+    }
+
+    /// The deadline states the complainant's written consent to a longer
+    /// term (a `consent` that is not blank).
+    pub fn consented(&self) -> bool {
+        self.consent.as_ref().is_some_and(|c| !c.trim().is_empty())
     }
 }
 
@@ -555,6 +573,15 @@ pub struct Procedure {
     /// True for made-up example variants, which are not facts about a real organisation.
     #[serde(default, deserialize_with = "strict_bool")]
     pub illustrative: bool,
+    /// For a complaint procedure: an advisory committee handles the
+    /// complaints (Awb section 9.1.3), so the term is 10 weeks, not 6
+    /// (Awb art. 9:11(1)). Read only for complaint procedures.
+    #[serde(
+        default,
+        rename = "advisory-committee",
+        deserialize_with = "strict_bool"
+    )]
+    pub advisory_committee: bool,
     /// Legal and policy sources, by id.
     pub sources: OrderedMap<Source>,
     /// Who takes part, by id.

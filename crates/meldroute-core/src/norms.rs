@@ -1,5 +1,8 @@
 //! Legal norms by procedure kind, as data with their sources: a new law is
-//! one more entry.
+//! one more entry. `docs/legal.md` is the project's legal reference (every
+//! rule of law meldroute relies on, with its article, what is checked and
+//! what is not); `docs/norms.md` is generated from this table
+//! (`meldroute norms --format markdown`).
 
 use crate::duration::DAYS_PER_MONTH;
 use crate::model::{Outcome, ProcedureKind, StepKind};
@@ -23,19 +26,65 @@ pub enum Requirement {
     EscalationTo(&'static [ProcedureKind]),
     /// Every decision that ends in one of `outcomes` (a decision from
     /// which the journey reaches, before any other decision, an end with
-    /// one of them) has a `deadline` of at most `days`; with `required`,
-    /// there must be one. A decision that only leads to other ends does
-    /// not count.
+    /// one of them) keeps `term`, and with `written` is a contact (the
+    /// reporter is told in writing); with `required`, there must be one.
+    /// A decision that only leads to other ends does not count.
     DecisionWithin {
         /// What the decision is, in the messages ("judgment").
         decision: &'static str,
         /// The outcomes it ends in.
         outcomes: &'static [Outcome],
-        /// The legal limit in days.
-        days: f64,
+        /// The legal term, counted from receipt (`None`: the law sets no
+        /// number of days).
+        term: Option<Term>,
+        /// The decision is told to the reporter in writing.
+        written: bool,
         /// The procedure must have such a decision.
         required: bool,
     },
+    /// The procedure has a step of one of these kinds.
+    HasStep(&'static [StepKind]),
+    /// Every step of these kinds is a contact with the reporter (the law
+    /// says the reporter is told).
+    Told(&'static [StepKind]),
+    /// A route on to a procedure of kind `into` enters it where the journey
+    /// cannot be sent back to a procedure of kind `back` (the reporter has
+    /// been there already).
+    NotSentBack {
+        /// The kinds escalated to.
+        into: &'static [ProcedureKind],
+        /// The kinds the journey must not be sent back to.
+        back: &'static [ProcedureKind],
+    },
+}
+
+/// A legal term for a decision, with the cases in which the law allows
+/// longer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Term {
+    /// The term in days.
+    pub days: f64,
+    /// The term where an advisory committee handles the matter (the
+    /// procedure's `advisory-committee: true`).
+    pub committee: Option<f64>,
+    /// How much longer the term is for a decision that every journey
+    /// reaches through a `postponement` step.
+    pub postponement: Option<f64>,
+    /// Longer is lawful with the reporter's written consent (the
+    /// deadline's `consent`), reported as an exception.
+    pub consent: bool,
+}
+
+impl Term {
+    /// A plain term of `days`, without exceptions.
+    pub const fn days(days: f64) -> Term {
+        Term {
+            days,
+            committee: None,
+            postponement: None,
+            consent: false,
+        }
+    }
 }
 
 /// A legal norm.
@@ -51,6 +100,99 @@ pub struct Norm {
     pub text: &'static str,
     /// The articles.
     pub basis: &'static str,
+    /// The section of `docs/legal.md` that quotes them and says what
+    /// meldroute does not check (its anchor).
+    pub legal: &'static str,
+}
+
+impl Requirement {
+    /// What meldroute checks, in one line (for `docs/norms.md`).
+    pub fn describe(&self) -> String {
+        let kinds = |k: &[StepKind]| {
+            k.iter()
+                .map(|k| format!("`{}`", k.as_str()))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let procs = |k: &[ProcedureKind]| {
+            k.iter()
+                .map(|k| format!("`{}`", k.as_str()))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let days = |d: f64| crate::duration::Duration::from_days(d).to_string();
+        match self {
+            Requirement::StepWithin {
+                kinds: k,
+                days: d,
+                justified,
+            } => {
+                let mut s = format!(
+                    "a step of kind {} with a `deadline` of at most {}",
+                    kinds(k),
+                    days(*d)
+                );
+                if let Some(longer) = justified {
+                    s += &format!(
+                        " ({} where the deadline's `reason` says why)",
+                        days(*longer)
+                    );
+                }
+                s
+            }
+            Requirement::EscalationTo(k) => {
+                format!("a route on to a procedure of kind {}", procs(k))
+            }
+            Requirement::DecisionWithin {
+                decision,
+                outcomes,
+                term,
+                written,
+                required,
+            } => {
+                let ends = outcomes
+                    .iter()
+                    .map(|o| format!("`{}`", o.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                let mut s = format!("every {decision} (a `decision` leading to an end {ends})");
+                let mut parts = Vec::new();
+                if let Some(t) = term {
+                    let mut p =
+                        format!("has a `deadline` of at most {} from receipt", days(t.days));
+                    if let Some(c) = t.committee {
+                        p += &format!(", {} with `advisory-committee: true`", days(c));
+                    }
+                    if let Some(x) = t.postponement {
+                        p += &format!(
+                            ", {} more when every route to it passes a `postponement` step",
+                            days(x)
+                        );
+                    }
+                    if t.consent {
+                        p += "; longer only with the deadline's `consent` (reported as an exception)";
+                    }
+                    parts.push(p);
+                }
+                if *written {
+                    parts.push("is a contact (told in writing)".to_owned());
+                }
+                s += " ";
+                s += &parts.join(" and ");
+                if *required {
+                    s += "; there is at least one";
+                }
+                s
+            }
+            Requirement::HasStep(k) => format!("a step of kind {}", kinds(k)),
+            Requirement::Told(k) => format!("every step of kind {} is a contact", kinds(k)),
+            Requirement::NotSentBack { into, back } => format!(
+                "a route on to a procedure of kind {} enters it where the journey cannot be sent back to a procedure of kind {}",
+                procs(into),
+                procs(back)
+            ),
+        }
+    }
 }
 
 /// Kinds of body the reporter has a right to turn to.
@@ -79,7 +221,8 @@ pub const ACKNOWLEDGE: Norm = Norm {
         justified: None,
     },
     text: "receipt of a report is acknowledged to the reporter within 7 days",
-    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2",
+    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2(2) and 2e (sub-letters unverified)",
+    legal: "acknowledgement",
 };
 
 /// The reporter gets feedback within 3 months of the acknowledgement.
@@ -92,13 +235,34 @@ pub const FEEDBACK: Norm = Norm {
         justified: None,
     },
     text: "the reporter gets feedback on the assessment and follow-up within 3 months of the acknowledgement",
-    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f); Wbk art. 2",
+    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f) with 5(13); Wbk art. 2(2) (sub-letter unverified)",
+    legal: "feedback",
 };
 
-/// The norms meldroute checks (see `../shared/domain.md` for the sources).
+/// Awb art. 9:11: the complaint is judged within 6 weeks of receipt, 10
+/// with an advisory committee, 4 more after a written postponement,
+/// longer only with the complainant's written consent.
+pub const COMPLAINT_TERM: Term = Term {
+    days: 42.0,
+    committee: Some(70.0),
+    postponement: Some(28.0),
+    consent: true,
+};
+
+/// The norms meldroute checks; `docs/legal.md` quotes their articles.
 pub static NORMS: &[Norm] = &[
     ACKNOWLEDGE,
     FEEDBACK,
+    Norm {
+        id: "right-to-report-externally",
+        applies_to: &[ProcedureKind::InternalReport],
+        // The Nationale ombudsman is no competent authority (Wbk art. 2c):
+        // a route there does not keep it.
+        requirement: Requirement::EscalationTo(&[ProcedureKind::WhistleblowerAuthority]),
+        text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority (not the Nationale ombudsman, which is none)",
+        basis: "Richtlijn (EU) 2019/1937 art. 10; Wbk art. 2c (since 18 February 2023 without reporting internally first)",
+        legal: "external-reporting",
+    },
     Norm {
         id: "external-feedback-within-3-months",
         applies_to: &[ProcedureKind::WhistleblowerAuthority],
@@ -108,19 +272,8 @@ pub static NORMS: &[Norm] = &[
             justified: Some(6.0 * DAYS_PER_MONTH),
         },
         text: "an external authority gives feedback within 3 months, or 6 in duly justified cases (the deadline's `reason` says why)",
-        basis: "Richtlijn (EU) 2019/1937 art. 11(2)(d)",
-    },
-    Norm {
-        id: "handle-complaint-within-6-weeks",
-        applies_to: &[ProcedureKind::Complaint],
-        requirement: Requirement::DecisionWithin {
-            decision: "judgment",
-            outcomes: &[Outcome::Founded, Outcome::Unfounded],
-            days: 42.0,
-            required: true,
-        },
-        text: "a complaint is judged within 6 weeks of receipt (10 with an advisory committee; one written postponement of at most 4 weeks)",
-        basis: "Awb art. 9:11, 9:14",
+        basis: "Richtlijn (EU) 2019/1937 art. 11(2)(d); Wbk art. 2e (sub-letter unverified)",
+        legal: "external-feedback",
     },
     Norm {
         id: "notice-of-not-handling-within-4-weeks",
@@ -128,27 +281,112 @@ pub static NORMS: &[Norm] = &[
         requirement: Requirement::DecisionWithin {
             decision: "notice of not handling",
             outcomes: &[Outcome::NotHandled],
-            days: 28.0,
+            term: Some(Term::days(28.0)),
+            written: true,
             required: false,
         },
         text: "a complainant whose complaint is not handled is told so in writing within 4 weeks of receipt",
         basis: "Awb art. 9:8(3)",
+        legal: "awb-9-8",
+    },
+    Norm {
+        id: "hear-the-complainant",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::HasStep(&[StepKind::Hearing]),
+        text: "the complainant and the person complained about are given the opportunity to be heard (not needed when the complaint is manifestly unfounded, or the complainant waives it or does not answer in time)",
+        basis: "Awb art. 9:10",
+        legal: "awb-9-10",
+    },
+    Norm {
+        id: "handle-complaint-within-6-weeks",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::DecisionWithin {
+            decision: "judgment",
+            outcomes: &[Outcome::Founded, Outcome::Unfounded],
+            term: Some(COMPLAINT_TERM),
+            written: false,
+            required: true,
+        },
+        text: "a complaint is judged within 6 weeks of receipt (10 with an advisory committee; at most 4 weeks more after a written postponement; longer only with the complainant's written consent)",
+        basis: "Awb art. 9:11 (10 weeks: section 9.1.3)",
+        legal: "awb-9-11",
+    },
+    Norm {
+        id: "postponement-in-writing",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::Told(&[StepKind::Postponement]),
+        text: "a postponement of the complaint's handling is told in writing to the complainant and the person complained about",
+        basis: "Awb art. 9:11(2)",
+        legal: "awb-9-11",
+    },
+    Norm {
+        id: "complaint-outcome-in-writing",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::DecisionWithin {
+            decision: "judgment",
+            outcomes: &[Outcome::Founded, Outcome::Unfounded],
+            term: None,
+            written: true,
+            required: false,
+        },
+        text: "the complainant is told in writing, with reasons, of the findings, the judgment and any conclusions",
+        basis: "Awb art. 9:12(1)",
+        legal: "awb-9-12",
     },
     Norm {
         id: "complaint-outcome-names-ombudsman",
         applies_to: &[ProcedureKind::Complaint],
         requirement: Requirement::EscalationTo(&[ProcedureKind::Ombudsman]),
-        text: "the outcome of a complaint names the Nationale ombudsman, and the complainant can go there",
-        basis: "Awb art. 9:12, 9:18",
+        text: "the outcome of a complaint names the ombudsman and the term for going there, and the complainant can go there",
+        basis: "Awb art. 9:12(2), 9:18",
+        legal: "awb-9-12",
     },
     Norm {
-        id: "right-to-report-externally",
-        applies_to: &[ProcedureKind::InternalReport],
-        // The Nationale ombudsman is no competent authority (Wbk art. 2c):
-        // a route there does not keep it.
-        requirement: Requirement::EscalationTo(&[ProcedureKind::WhistleblowerAuthority]),
-        text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority (not the Nationale ombudsman, which is none)",
-        basis: "Richtlijn (EU) 2019/1937 art. 10; Wbk art. 2c (since 18 February 2023 without reporting internally first)",
+        id: "ombudsman-after-complaint",
+        applies_to: &[ProcedureKind::Complaint],
+        requirement: Requirement::NotSentBack {
+            into: &[ProcedureKind::Ombudsman],
+            back: &[ProcedureKind::Complaint],
+        },
+        text: "a complainant who goes on to the ombudsman has complained to the body first and is not sent back to complain",
+        basis: "Awb art. 9:20(1), 9:23(h)",
+        legal: "awb-9-20",
+    },
+    Norm {
+        id: "ombudsman-complain-first",
+        applies_to: &[ProcedureKind::Ombudsman],
+        requirement: Requirement::EscalationTo(&[ProcedureKind::Complaint]),
+        text: "a requester who has not complained to the body first is sent there, unless that cannot reasonably be asked (the ombudsman need not investigate)",
+        basis: "Awb art. 9:20(1), 9:23(h)",
+        legal: "awb-9-20",
+    },
+    Norm {
+        id: "ombudsman-may-decline",
+        applies_to: &[ProcedureKind::Ombudsman],
+        requirement: Requirement::DecisionWithin {
+            decision: "decision not to investigate",
+            outcomes: &[Outcome::NotHandled],
+            term: None,
+            written: false,
+            required: true,
+        },
+        text: "the ombudsman does not investigate where it is not competent (for example while proceedings before a civil court are pending), need not where a ground applies, and may decline a request made more than a year after the complaint's outcome",
+        basis: "Awb art. 9:22 (e.g. (c), (e)), 9:23, 9:24(1)",
+        legal: "awb-9-22",
+    },
+    Norm {
+        id: "ombudsman-reasons-in-writing",
+        applies_to: &[ProcedureKind::Ombudsman],
+        requirement: Requirement::DecisionWithin {
+            decision: "decision not to investigate",
+            outcomes: &[Outcome::NotHandled],
+            term: None,
+            written: true,
+            required: false,
+        },
+        text: "the ombudsman tells the requester, as soon as possible and in writing with its reasons, that it does not investigate",
+        basis: "Awb art. 9:25(1)",
+        legal: "awb-9-25",
     },
 ];
 
@@ -167,5 +405,15 @@ mod tests {
                 .iter()
                 .all(|n| n.basis.contains("art.") && !n.applies_to.is_empty())
         );
+        // Every norm points to its section of docs/legal.md.
+        let legal = include_str!("../../../docs/legal.md");
+        for n in NORMS {
+            assert!(
+                legal.contains(&format!("<a id=\"{}\"></a>", n.legal)),
+                "docs/legal.md has no section {} for {}",
+                n.legal,
+                n.id
+            );
+        }
     }
 }

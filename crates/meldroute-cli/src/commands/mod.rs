@@ -4,6 +4,7 @@ mod compare;
 mod gaps;
 mod list;
 mod migrate;
+mod norms;
 mod render;
 mod report;
 mod rules;
@@ -52,6 +53,7 @@ pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitC
         Command::Validate(args) => validate::run(out, &args, inv),
         Command::List(args) => list::run(out, &args, inv),
         Command::Rules(args) => rules::run(out, &args),
+        Command::Norms(args) => norms::run(out, &args),
         Command::Simulate(args) => simulate::run(out, &args, inv),
         Command::Trace(args) => trace::run(out, &args),
         Command::Gaps(args) => gaps::run(out, &args, inv),

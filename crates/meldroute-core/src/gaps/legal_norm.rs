@@ -1,26 +1,32 @@
 //! MR107 legal-norm: a procedure has the steps and terms its kind requires by law.
 
-use meldroute_diagnostics::Arg;
+use meldroute_diagnostics::{Arg, Severity};
 
 use super::{Finding, GapContext, JourneyRule};
 use crate::graph::StepGraph;
 use crate::library::EntryId;
 use crate::meta::declare_rule;
-use crate::model::{Outcome, Procedure, StepKind};
+use crate::model::{Outcome, Procedure, ProcedureKind, StepKind};
 use crate::norms::{NORMS, Norm, Requirement};
 
 declare_rule! {
     /// ### What it does
     /// Checks each legal norm for the procedure's kind (the table in
-    /// `norms.rs`): an internal report is acknowledged within 7 days and gets
-    /// feedback within 3 months; an external authority gives feedback within
-    /// 3 months (6 in duly justified cases, when the deadline's `reason`
-    /// says why); a complaint is judged within 6 weeks of receipt (the
-    /// decision that leads to a founded or unfounded end, Awb 9:11), a
-    /// notice of not handling comes within 4 weeks (Awb 9:8(3)), and its
-    /// outcome leads to the Nationale ombudsman; a reporter can report
-    /// externally. The procedure needs a step of the required kind with a
-    /// `deadline` no longer than the law's, or the route the law gives.
+    /// `norms.rs`, listed by `meldroute norms` and in docs/norms.md, quoted
+    /// in docs/legal.md): an internal report is acknowledged within 7 days,
+    /// gets feedback within 3 months and can go to a competent authority;
+    /// an external authority gives feedback within 3 months (6 in duly
+    /// justified cases, when the deadline's `reason` says why); a
+    /// complaint's notice of not handling comes in writing within 4 weeks
+    /// (Awb 9:8(3)), the complainant is heard (9:10), the judgment (the
+    /// decision that leads to a founded or unfounded end) comes in writing
+    /// within 6 weeks of receipt, 10 with `advisory-committee: true`, 4 more
+    /// after a written `postponement` step (9:11), and leads on to the
+    /// ombudsman (9:12), entering where the complainant is not sent back to
+    /// complain (9:20); the ombudsman sends back those who did not complain
+    /// first, can decline (9:22 to 9:24) and says why in writing (9:25). A
+    /// judgment past its term on the complainant's written `consent`
+    /// (9:11(3)) is an exception: a warning.
     ///
     /// ### Why is this bad
     /// A procedure file without the step the law requires cannot keep the
@@ -53,10 +59,8 @@ declare_rule! {
 
 /// The decisions of `p` that end in one of `outcomes`: from which the
 /// journey reaches, before any other decision and within the procedure, a
-/// step ending with one of them; each with whether its deadline is at most
-/// `days`.
-fn decisions(p: &Procedure, outcomes: &[Outcome], days: f64) -> Vec<(usize, bool)> {
-    let graph = StepGraph::new(p);
+/// step ending with one of them.
+fn decisions(p: &Procedure, graph: &StepGraph, outcomes: &[Outcome]) -> Vec<usize> {
     let judged = |i: usize| {
         p.steps
             .entry(i)
@@ -86,15 +90,43 @@ fn decisions(p: &Procedure, outcomes: &[Outcome], days: f64) -> Vec<(usize, bool
             }
             false
         })
-        .map(|d| {
-            let within = p.steps.entry(d).is_some_and(|(_, s)| {
-                s.deadline
-                    .as_ref()
-                    .is_some_and(|dl| dl.within.days() <= days + 1e-9)
-            });
-            (d, within)
-        })
         .collect()
+}
+
+/// The steps of `p` that a journey can reach from the start without
+/// passing a step of kind `kind`.
+fn reachable_avoiding(p: &Procedure, graph: &StepGraph, kind: StepKind) -> Vec<bool> {
+    let mut seen = vec![false; graph.len()];
+    let avoid = |i: usize| p.steps.entry(i).is_some_and(|(_, s)| *s.kind == kind);
+    let mut queue: Vec<usize> = p
+        .start
+        .as_ref()
+        .and_then(|s| p.steps.index_of(s))
+        .filter(|&s| !avoid(s))
+        .into_iter()
+        .collect();
+    for &s in &queue {
+        seen[s] = true;
+    }
+    while let Some(i) = queue.pop() {
+        for n in graph.successors(i) {
+            if !avoid(n) && !std::mem::replace(&mut seen[n], true) {
+                queue.push(n);
+            }
+        }
+    }
+    seen
+}
+
+/// How a decision fails its norm.
+enum Broken {
+    /// It is not told to the reporter.
+    Unwritten,
+    /// It has no deadline within `limit` days.
+    Late { limit: f64 },
+    /// Its deadline is longer than `limit` days, kept only by the
+    /// reporter's written consent.
+    Consented { limit: f64 },
 }
 
 impl JourneyRule for LegalNorm {
@@ -106,6 +138,14 @@ impl JourneyRule for LegalNorm {
             let (message, kinds, days): (_, Vec<String>, _) = match norm.requirement {
                 Requirement::DecisionWithin { .. } => {
                     self.check_decisions(cx, entry, norm, out);
+                    continue;
+                }
+                Requirement::Told(kinds) => {
+                    self.check_told(cx, entry, norm, kinds, out);
+                    continue;
+                }
+                Requirement::NotSentBack { into, back } => {
+                    self.check_not_sent_back(cx, entry, norm, into, back, out);
                     continue;
                 }
                 Requirement::StepWithin {
@@ -132,6 +172,16 @@ impl JourneyRule for LegalNorm {
                         Some(days),
                     )
                 }
+                Requirement::HasStep(kinds) => {
+                    if p.steps.iter().any(|(_, s)| kinds.contains(&*s.kind)) {
+                        continue;
+                    }
+                    (
+                        "{kind} procedure {procedure} has no {kinds} step; by law, {norm}",
+                        kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                        None,
+                    )
+                }
                 Requirement::EscalationTo(kinds) => {
                     let kept = p
                         .start
@@ -148,16 +198,10 @@ impl JourneyRule for LegalNorm {
                     )
                 }
             };
-            let mut f = cx.finding(&Self::META, entry, p.kind.pos, message);
+            let mut f = self.norm_finding(cx, entry, norm, p.kind.pos, message);
             let mut d = f
                 .diagnostic
-                .with_arg("kind", Arg::text(p.kind.as_str()))
-                .with_arg("procedure", Arg::id(p.id.value.as_str()))
                 .with_arg("kinds", Arg::OneOf(kinds))
-                .with_arg("norm", Arg::text(norm.text))
-                .with_arg("id", Arg::id(norm.id))
-                .with_arg("basis", Arg::text(norm.basis))
-                .with_label("norm {id}")
                 .with_help("model the step or route the law requires ({basis})");
             if let Some(days) = days {
                 d = d.with_arg("days", Arg::Days(days));
@@ -172,23 +216,50 @@ impl JourneyRule for LegalNorm {
                 );
             }
             f.diagnostic = d;
-            f.basis = Some(norm.basis.to_owned());
             // The finding is about the whole procedure: it starts at `start`.
-            let start: Vec<usize> = p
-                .start
-                .as_ref()
-                .and_then(|s| p.steps.index_of(s))
-                .into_iter()
-                .collect();
-            out.push(super::with_path(f, &start));
+            out.push(super::with_path(f, &start_path(p)));
         }
     }
 }
 
+/// The route of a finding about the whole procedure: its start.
+fn start_path(p: &Procedure) -> Vec<usize> {
+    p.start
+        .as_ref()
+        .and_then(|s| p.steps.index_of(s))
+        .into_iter()
+        .collect()
+}
+
 impl LegalNorm {
+    /// A finding of `norm` in `entry` at `pos`, with the arguments every
+    /// message of this rule may use.
+    fn norm_finding(
+        &self,
+        cx: &GapContext<'_>,
+        entry: EntryId,
+        norm: &Norm,
+        pos: crate::source::Pos,
+        message: &str,
+    ) -> Finding {
+        let p = &cx.entry(entry).procedure;
+        let mut f = cx.finding(&Self::META, entry, pos, message);
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("kind", Arg::text(p.kind.as_str()))
+            .with_arg("procedure", Arg::id(p.id.value.as_str()))
+            .with_arg("norm", Arg::text(norm.text))
+            .with_arg("id", Arg::id(norm.id))
+            .with_arg("basis", Arg::text(norm.basis))
+            .with_label("norm {id}");
+        f.basis = Some(norm.basis.to_owned());
+        f
+    }
+
     /// A [`Requirement::DecisionWithin`] norm: a finding at the first such
-    /// decision without a deadline within the term, or at the kind when a
-    /// required decision is missing.
+    /// decision that is not told or not within the term (an exception,
+    /// as a warning, where only the reporter's consent keeps it), or at
+    /// the kind when a required decision is missing.
     fn check_decisions(
         &self,
         cx: &GapContext<'_>,
@@ -199,32 +270,68 @@ impl LegalNorm {
         let Requirement::DecisionWithin {
             decision,
             outcomes,
-            days,
+            term,
+            written,
             required,
         } = norm.requirement
         else {
             return;
         };
         let p = &cx.entry(entry).procedure;
-        let judgments = decisions(p, outcomes, days);
+        let graph = StepGraph::new(p);
+        let judgments = decisions(p, &graph, outcomes);
         let names: Vec<String> = outcomes.iter().map(|o| o.as_str().to_owned()).collect();
-        let late: Vec<usize> = judgments.iter().filter(|j| !j.1).map(|j| j.0).collect();
-        let (pos, message, path) = if judgments.is_empty() && required {
-            let start = p.start.as_ref().and_then(|s| p.steps.index_of(s));
+        let unpostponed = reachable_avoiding(p, &graph, StepKind::Postponement);
+        let broken = |d: usize| -> Option<Broken> {
+            let (_, s) = p.steps.entry(d)?;
+            if written && !s.is_contact() {
+                return Some(Broken::Unwritten);
+            }
+            let t = term?;
+            let mut limit = match t.committee {
+                Some(c) if p.advisory_committee => c,
+                _ => t.days,
+            };
+            if let Some(extra) = t.postponement.filter(|_| !unpostponed[d]) {
+                limit += extra;
+            }
+            match s.deadline.as_ref() {
+                Some(dl) if dl.within.days() <= limit + 1e-9 => None,
+                Some(dl) if t.consent && dl.consented() => Some(Broken::Consented { limit }),
+                _ => Some(Broken::Late { limit }),
+            }
+        };
+        let first = judgments.iter().find_map(|&d| broken(d).map(|b| (d, b)));
+        let (pos, message, path, limit, exception) = if judgments.is_empty() && required {
             (
                 p.kind.pos,
-                "{kind} procedure {procedure} has no decision that gives a {decision} (an end {outcomes}); by law, {norm}",
-                start.into_iter().collect::<Vec<_>>(),
+                "{kind} procedure {procedure} has no {decision} (a decision leading to an end {outcomes}); by law, {norm}",
+                start_path(p),
+                term.map(|t| t.days),
+                false,
             )
-        } else if let Some(&step) = late.first() {
+        } else if let Some((step, how)) = first {
             let Some((key, _)) = p.steps.entry(step) else {
                 return;
             };
-            (
-                key.pos,
-                "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days}; by law, {norm}",
-                vec![step],
-            )
+            let (message, limit, exception) = match how {
+                Broken::Unwritten => (
+                    "the {decision} {step} of {kind} procedure {procedure} is no contact: the reporter is not told; by law, {norm}",
+                    None,
+                    false,
+                ),
+                Broken::Late { limit } => (
+                    "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days}; by law, {norm}",
+                    Some(limit),
+                    false,
+                ),
+                Broken::Consented { limit } => (
+                    "the {decision} {step} of {kind} procedure {procedure} takes longer than {days} by exception, on the complainant's written consent; by law, {norm}",
+                    Some(limit),
+                    true,
+                ),
+            };
+            (key.pos, message, vec![step], limit, exception)
         } else {
             return;
         };
@@ -232,22 +339,133 @@ impl LegalNorm {
             .first()
             .and_then(|&i| p.steps.entry(i))
             .map_or(String::new(), |(k, _)| k.value.clone());
-        let mut f = cx.finding(&Self::META, entry, pos, message);
-        f.diagnostic = f
+        let mut f = self.norm_finding(cx, entry, norm, pos, message);
+        let mut d = f
             .diagnostic
-            .with_arg("kind", Arg::text(p.kind.as_str()))
-            .with_arg("procedure", Arg::id(p.id.value.as_str()))
             .with_arg("outcomes", Arg::OneOf(names))
             .with_arg("decision", Arg::text(decision))
-            .with_arg("step", Arg::id(step))
-            .with_arg("days", Arg::Days(days))
-            .with_arg("norm", Arg::text(norm.text))
-            .with_arg("id", Arg::id(norm.id))
-            .with_arg("basis", Arg::text(norm.basis))
-            .with_label("norm {id}")
-            .with_help("give the {decision} a deadline within the law's term, counted from receipt ({basis})");
-        f.basis = Some(norm.basis.to_owned());
+            .with_arg("step", Arg::id(step));
+        if let Some(limit) = limit {
+            d = d.with_arg("days", Arg::Days(limit));
+        }
+        d = if exception {
+            d.severity = Severity::Warning;
+            d.with_help(
+                "an exception the law allows (Awb art. 9:11(3)); check that the consent is on file",
+            )
+        } else if written && limit.is_none() {
+            d.with_help("make the {decision} a contact (`contact: true`): the reporter is told in writing ({basis})")
+        } else if term.is_some_and(|t| t.postponement.is_some() || t.committee.is_some()) {
+            d.with_help("give the {decision} a deadline within the law's term, counted from receipt; after a `postponement` step or with `advisory-committee: true` the term is longer, and beyond it only the deadline's `consent` makes an exception ({basis})")
+        } else {
+            d.with_help("give the {decision} a deadline within the law's term, counted from receipt ({basis})")
+        };
+        f.diagnostic = d;
         out.push(super::with_path(f, &path));
+    }
+
+    /// A [`Requirement::Told`] norm: a finding at the first step of
+    /// `kinds` that is no contact.
+    fn check_told(
+        &self,
+        cx: &GapContext<'_>,
+        entry: EntryId,
+        norm: &Norm,
+        kinds: &[StepKind],
+        out: &mut Vec<Finding>,
+    ) {
+        let p = &cx.entry(entry).procedure;
+        let Some(i) = p
+            .steps
+            .iter()
+            .position(|(_, s)| kinds.contains(&*s.kind) && !s.is_contact())
+        else {
+            return;
+        };
+        let Some((key, s)) = p.steps.entry(i) else {
+            return;
+        };
+        let mut f = self.norm_finding(
+            cx,
+            entry,
+            norm,
+            key.pos,
+            "the {kinds} step {step} of {kind} procedure {procedure} is no contact; by law, {norm}",
+        );
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("kinds", Arg::OneOf(vec![s.kind.as_str().to_owned()]))
+            .with_arg("step", Arg::id(key.value.as_str()))
+            .with_help("make it a contact (`contact: true`): the law says who is told ({basis})");
+        out.push(super::with_path(f, &[i]));
+    }
+
+    /// A [`Requirement::NotSentBack`] norm: a finding at the first
+    /// escalation into a procedure of kind `into` from whose entry the
+    /// journey can be sent on to a procedure of kind `back`.
+    fn check_not_sent_back(
+        &self,
+        cx: &GapContext<'_>,
+        entry: EntryId,
+        norm: &Norm,
+        into: &[ProcedureKind],
+        back: &[ProcedureKind],
+        out: &mut Vec<Finding>,
+    ) {
+        let p = &cx.entry(entry).procedure;
+        let kind_of = |node: usize| *cx.entry(cx.graph.step(node).0).procedure.kind;
+        for (i, (key, s)) in p.steps.iter().enumerate() {
+            if s.escalate.is_none() {
+                continue;
+            }
+            let here = cx.graph.node(entry, i);
+            for (target, _) in cx.graph.successors(here) {
+                let (te, _) = cx.graph.step(target);
+                if te == entry || !into.contains(&kind_of(target)) {
+                    continue;
+                }
+                // Walk the target procedure from where the journey enters.
+                let mut seen = vec![target];
+                let mut queue = vec![target];
+                let mut back_at = None;
+                while let Some(n) = queue.pop() {
+                    for (m, _) in cx.graph.successors(n) {
+                        let (me, _) = cx.graph.step(m);
+                        if me != te {
+                            if back.contains(&kind_of(m)) && back_at.is_none() {
+                                back_at = Some(n);
+                            }
+                        } else if !seen.contains(&m) {
+                            seen.push(m);
+                            queue.push(m);
+                        }
+                    }
+                }
+                let Some(at) = back_at else {
+                    continue;
+                };
+                let tp = &cx.entry(te).procedure;
+                let at_name = tp
+                    .steps
+                    .entry(cx.graph.step(at).1)
+                    .map_or(String::new(), |(k, _)| k.value.clone());
+                let mut f = self.norm_finding(
+                    cx,
+                    entry,
+                    norm,
+                    key.pos,
+                    "{step} of {kind} procedure {procedure} enters {target} where the journey can be sent back at {back}; by law, {norm}",
+                );
+                f.diagnostic = f
+                    .diagnostic
+                    .with_arg("step", Arg::id(key.value.as_str()))
+                    .with_arg("target", Arg::id(tp.id.value.as_str()))
+                    .with_arg("back", Arg::id(at_name))
+                    .with_help("escalate past the check whether the reporter went there first (`escalate: {procedure: ..., step: ...}`), or send the reporter who came this way on another route ({basis})");
+                out.push(super::with_path(f, &[i]));
+                return;
+            }
+        }
     }
 }
 
@@ -272,10 +490,18 @@ mod tests {
                 "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(b)\"}, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 6mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\", reason: \"an investigation of several departments\"}, outcome: founded}\n",
                 // A complaint decided within 6 weeks, with the way to the
                 // Nationale ombudsman.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // The judgment within 6 weeks; the 4-week notice of not
                 // handling (Awb 9:8) is no judgment and needs no 6 weeks.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // An advisory committee handles the complaint: 10 weeks (Awb 9:11(1)).
+                "kind: complaint\nadvisory-committee: true\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // A judgment after a written postponement may take 4 weeks more
+                // (Awb 9:11(2)).
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: [{to: oordeel, p: 0.8}, {to: verdaging, p: 0.2}]}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  verdaging: {title: Verdaging, actor: org, kind: postponement, duration: 2d, basis: policy, next: later}\n  later: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // An ombudsman that sends back those who did not complain first and
+                // declines in writing (Awb 9:20, 9:22, 9:25).
+                "kind: ombudsman\nsteps:\n  melding: {title: Verzoek, actor: melder, kind: report, next: toets}\n  toets: {title: Eerst geklaagd?, actor: org, kind: assessment, duration: 1d, basis: policy, next: [{to: terug, p: 0.2}, {to: intake, p: 0.8}]}\n  terug: {title: Eerst klagen, actor: org, kind: decision, contact: true, escalate: {procedure: rijk/klacht}}\n  intake: {title: Intake, actor: org, kind: intake, duration: 3w, basis: practice, next: [{to: niet, p: 0.2}, {to: rapport, p: 0.8}]}\n  niet: {title: Niet bevoegd, actor: org, kind: decision, contact: true, outcome: not-handled}\n  rapport: {title: Rapport, actor: org, kind: decision, contact: true, duration: 3mo, basis: assumption, note: assumed, outcome: founded}\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -290,7 +516,7 @@ mod tests {
                 "  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 14w, from: bevestiging, basis: \"Wbk art. 2\"}, next: nazorg}\n",
                 // A route to the Nationale ombudsman only: it is no
                 // competent authority of Wbk art. 2c.
-                "  extern: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "  extern: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // No route to an external body.
                 "  extern: {title: Externe melding, actor: melder, kind: escalation, outcome: referred}\n",
                 // As a complaint, the procedure lacks the 6-week term and the
@@ -298,20 +524,42 @@ mod tests {
                 // klokkenluiders is no ombudsman).
                 "kind: complaint\n",
                 // A complaint decided within 8 weeks.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 8w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 8w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // The notice of not handling after 6 weeks: Awb 9:8(3) gives 4.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // The judgment in 20 weeks: the 4-week notice of not handling
                 // does not make up for it.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // A judgment without a deadline.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // An external authority's 5 months without a reason: only
                 // duly justified cases may take more than 3.
                 "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(b)\"}, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 5mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
                 // An external authority without an acknowledgement term and
                 // with feedback after 7 months.
                 "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 6mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 7mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
+                // Without an advisory committee, 10 weeks are too long.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // The judgment that a route reaches without the postponement keeps
+                // only 6 weeks.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: [{to: oordeel, p: 0.8}, {to: verdaging, p: 0.2}]}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  verdaging: {title: Verdaging, actor: org, kind: postponement, duration: 2d, basis: policy, next: later}\n  later: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // After a postponement, 11 weeks are more than 6 + 4.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: [{to: oordeel, p: 0.8}, {to: verdaging, p: 0.2}]}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  verdaging: {title: Verdaging, actor: org, kind: postponement, duration: 2d, basis: policy, next: later}\n  later: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 11w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // A postponement that is not told in writing (Awb 9:11(2)).
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: [{to: oordeel, p: 0.8}, {to: verdaging, p: 0.2}]}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  verdaging: {title: Verdaging, actor: org, kind: postponement, contact: false, duration: 2d, basis: policy, next: later}\n  later: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // 16 weeks on the complainant's written consent: an exception
+                // (Awb 9:11(3)), flagged as a warning.
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 16w, basis: \"Awb art. 9:11\", consent: \"the complainant agreed in writing to wait for a witness\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // A judgment that is not told in writing (Awb 9:12(1)).
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // The way to the ombudsman enters where the complainant can be sent
+                // back to complain (Awb 9:20(1)).
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // An ombudsman whose refusal is no contact (Awb 9:25).
+                "kind: ombudsman\nsteps:\n  melding: {title: Verzoek, actor: melder, kind: report, next: toets}\n  toets: {title: Eerst geklaagd?, actor: org, kind: assessment, duration: 1d, basis: policy, next: [{to: terug, p: 0.2}, {to: intake, p: 0.8}]}\n  terug: {title: Eerst klagen, actor: org, kind: decision, contact: true, escalate: {procedure: rijk/klacht}}\n  intake: {title: Intake, actor: org, kind: intake, duration: 3w, basis: practice, next: [{to: niet, p: 0.2}, {to: rapport, p: 0.8}]}\n  niet: {title: Niet bevoegd, actor: org, kind: decision, outcome: not-handled}\n  rapport: {title: Rapport, actor: org, kind: decision, contact: true, duration: 3mo, basis: assumption, note: assumed, outcome: founded}\n",
+                // An ombudsman that never declines and never sends back (Awb 9:20,
+                // 9:22).
+                "kind: ombudsman\nsteps:\n  melding: {title: Verzoek, actor: melder, kind: report, next: toets}\n  toets: {title: Eerst geklaagd?, actor: org, kind: assessment, duration: 1d, basis: policy, next: intake}\n  intake: {title: Intake, actor: org, kind: intake, duration: 3w, basis: practice, next: rapport}\n  rapport: {title: Rapport, actor: org, kind: decision, contact: true, duration: 3mo, basis: assumption, note: assumed, outcome: founded}\n",
             ])
             .test_and_snapshot();
     }

@@ -1,0 +1,301 @@
+//! Every legal norm (`meldroute norms`) has a file that breaks it, flagged
+//! by `gaps` (MR107), and a file that keeps it, not flagged: the bundled
+//! procedure it applies to, as shipped and with one change that breaks the
+//! law. The bundled library keeps every norm.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use support::{root, run, run_ok};
+
+/// A norm as `meldroute norms --format json` lists it.
+struct Norm {
+    text: String,
+    basis: String,
+}
+
+fn norms() -> BTreeMap<String, Norm> {
+    let out = run_ok(&["norms", "--format", "json"]);
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    rows.iter()
+        .map(|r| {
+            let s = |k: &str| {
+                r[k].as_str()
+                    .unwrap_or_else(|| panic!("{k} in {r}"))
+                    .to_owned()
+            };
+            (
+                s("id"),
+                Norm {
+                    text: s("text"),
+                    basis: s("basis"),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The MR107 findings of `gaps` on `path` that are errors or warnings of
+/// `norm` (its message ends in the norm's words, its basis is the norm's).
+fn findings_of(path: &str, norm: &Norm, code: i32) -> Vec<Value> {
+    let out = run(&[
+        "gaps", path, "--select", "MR107", "--runs", "1000", "--format", "json",
+    ])
+    .expect_code(code);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    doc["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("findings in {}", out.stdout))
+        .iter()
+        .filter(|f| {
+            f["code"] == "MR107"
+                && f["basis"] == norm.basis.as_str()
+                && f["message"]
+                    .as_str()
+                    .is_some_and(|m| m.ends_with(&format!("by law, {}", norm.text)))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Ids of the bundled procedures of `kind`.
+fn of_kind(kind: &str) -> Vec<String> {
+    let out = run_ok(&["list", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    doc["procedures"]
+        .as_array()
+        .unwrap_or_else(|| panic!("procedures"))
+        .iter()
+        .filter(|p| p["kind"] == kind)
+        .map(|p| p["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A change to a bundled file that breaks one norm.
+struct Breach {
+    norm: &'static str,
+    file: &'static str,
+    /// The text changed; every occurrence is replaced.
+    from: String,
+    to: String,
+}
+
+fn breach(norm: &'static str, file: &'static str, from: &str, to: &str) -> Breach {
+    Breach {
+        norm,
+        file,
+        from: from.to_owned(),
+        to: to.to_owned(),
+    }
+}
+
+fn breaches() -> Vec<Breach> {
+    let mut list = vec![
+        breach(
+            "acknowledge-within-7-days",
+            "rijk/interne-melding",
+            "deadline: {within: 7d,",
+            "deadline: {within: 8d,",
+        ),
+        breach(
+            "feedback-within-3-months",
+            "rijk/interne-melding",
+            "deadline: {within: 3mo,",
+            "deadline: {within: 14w,",
+        ),
+        breach(
+            "external-feedback-within-3-months",
+            "rijk/huis-voor-klokkenluiders-onderzoek",
+            "deadline: {within: 3mo,",
+            "deadline: {within: 5mo,",
+        ),
+        breach(
+            "notice-of-not-handling-within-4-weeks",
+            "rijk/klacht",
+            "deadline: {within: 4w,",
+            "deadline: {within: 5w,",
+        ),
+        breach(
+            "hear-the-complainant",
+            "rijk/klacht",
+            "kind: hearing",
+            "kind: assessment",
+        ),
+        breach(
+            "handle-complaint-within-6-weeks",
+            "rijk/klacht",
+            "deadline: {within: 6w,",
+            "deadline: {within: 20w,",
+        ),
+        breach(
+            "postponement-in-writing",
+            "rijk/klacht",
+            "kind: postponement\n",
+            "kind: postponement\n    contact: false\n",
+        ),
+        breach(
+            "complaint-outcome-in-writing",
+            "rijk/klacht",
+            "    kind: decision\n    contact: true\n    duration: {triangular: {min: 3d, mode: 1w, max: 3w}}",
+            "    kind: decision\n    duration: {triangular: {min: 3d, mode: 1w, max: 3w}}",
+        ),
+        breach(
+            "complaint-outcome-names-ombudsman",
+            "rijk/klacht",
+            "escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}",
+            "outcome: closed",
+        ),
+        breach(
+            "ombudsman-after-complaint",
+            "rijk/klacht",
+            "escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}",
+            "escalate: {procedure: rijk/nationale-ombudsman}",
+        ),
+        breach(
+            "ombudsman-complain-first",
+            "rijk/nationale-ombudsman",
+            "escalate: {procedure: rijk/klacht}",
+            "outcome: referred",
+        ),
+        breach(
+            "ombudsman-may-decline",
+            "rijk/nationale-ombudsman",
+            "outcome: not-handled",
+            "outcome: closed",
+        ),
+        breach(
+            "ombudsman-reasons-in-writing",
+            "rijk/nationale-ombudsman",
+            "    kind: decision\n    contact: true\n    note: \"9:22",
+            "    kind: decision\n    note: \"9:22",
+        ),
+    ];
+    // The internal route with every route to a competent authority replaced
+    // by the complaint route.
+    for authority in of_kind("whistleblower-authority") {
+        list.push(Breach {
+            norm: "right-to-report-externally",
+            file: "rijk/interne-melding",
+            from: format!("procedure: {authority}"),
+            to: "procedure: rijk/klacht".to_owned(),
+        });
+    }
+    list
+}
+
+/// The bundled file of `id` as text.
+fn bundled(id: &str) -> String {
+    let path = root().join("processes").join(format!("{id}.yaml"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_norm_is_flagged_on_a_file_that_breaks_it_and_not_on_one_that_keeps_it() {
+    let norms = norms();
+    let breaches = breaches();
+    // Every norm has a case, and every case names a norm.
+    for id in norms.keys() {
+        assert!(
+            breaches.iter().any(|b| b.norm == id),
+            "norm {id} has no file that breaks it in tests/norms.rs"
+        );
+    }
+    let dir = support::temp_dir("norms");
+    // One changed file per (norm, file): the changes of one norm add up.
+    let mut changed: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    for b in &breaches {
+        assert!(norms.contains_key(b.norm), "no norm {}", b.norm);
+        let text = changed
+            .entry((b.norm, b.file))
+            .or_insert_with(|| bundled(b.file));
+        if b.norm != "right-to-report-externally" {
+            assert!(
+                text.contains(&b.from),
+                "{}: `{}` not found for {}",
+                b.file,
+                b.from,
+                b.norm
+            );
+        }
+        *text = text.replace(&b.from, &b.to);
+    }
+    for ((norm, file), text) in &changed {
+        let n = &norms[*norm];
+        assert_ne!(*text, bundled(file), "{norm}: {file} unchanged");
+        // Keeps: the bundled file as shipped.
+        let kept = findings_of(file, n, 0);
+        assert!(
+            kept.is_empty(),
+            "{norm} flagged on bundled {file}: {kept:?}"
+        );
+        // Breaks: the changed file, flagged as an error of this norm.
+        let path = dir.join(format!("{norm}.yaml"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        let broken = findings_of(&path.display().to_string(), n, 1);
+        assert!(
+            broken.iter().any(|f| f["severity"] == "error"),
+            "{norm} not flagged as an error on {file} changed: {broken:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_shorter_complaint_term_gains_no_legal_error() {
+    let dir = support::temp_dir("norms-shorter");
+    let text = bundled("rijk/klacht").replace("deadline: {within: 6w,", "deadline: {within: 5w,");
+    assert_ne!(text, bundled("rijk/klacht"));
+    let path = dir.join("klacht.yaml");
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let out = run(&[
+        "gaps",
+        &path.display().to_string(),
+        "--select",
+        "MR107",
+        "--runs",
+        "1000",
+        "--format",
+        "json",
+    ])
+    .expect_code(0);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(0), "{doc}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_judgment_past_the_term_on_written_consent_is_an_exception_not_an_error() {
+    let dir = support::temp_dir("norms-consent");
+    let text = bundled("rijk/klacht").replace(
+        "deadline: {within: 6w, basis: \"Awb art. 9:11(1)\"}",
+        "deadline: {within: 16w, basis: \"Awb art. 9:11(3)\", consent: \"the complainant agreed in writing to wait for a witness\"}",
+    );
+    assert_ne!(text, bundled("rijk/klacht"));
+    let path = dir.join("klacht.yaml");
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let norm = &norms()["handle-complaint-within-6-weeks"];
+    let found = findings_of(&path.display().to_string(), norm, 0);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["severity"], "warning");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("by exception, on the complainant's written consent")),
+        "{found:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn docs_norms_md_is_generated_from_the_norms() {
+    let out = run_ok(&["norms", "--format", "markdown"]);
+    let committed = std::fs::read_to_string(root().join("docs/norms.md"))
+        .unwrap_or_else(|e| panic!("docs/norms.md: {e}"));
+    assert!(out.stdout.contains("| `handle-complaint-within-6-weeks` |"));
+    assert_eq!(
+        out.stdout, committed,
+        "docs/norms.md is stale: run `cargo run -- norms --format markdown > docs/norms.md`"
+    );
+}
