@@ -425,7 +425,7 @@ impl LegalNorm {
                     continue;
                 }
                 // Walk the target procedure from where the journey enters.
-                let mut seen = vec![target];
+                let mut seen = std::collections::HashSet::from([target]);
                 let mut queue = vec![target];
                 let mut back_at = None;
                 while let Some(n) = queue.pop() {
@@ -435,8 +435,7 @@ impl LegalNorm {
                             if back.contains(&kind_of(m)) && back_at.is_none() {
                                 back_at = Some(n);
                             }
-                        } else if !seen.contains(&m) {
-                            seen.push(m);
+                        } else if seen.insert(m) {
                             queue.push(m);
                         }
                     }

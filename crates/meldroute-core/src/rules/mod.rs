@@ -12,6 +12,7 @@ use crate::library::{Entry, EntryId, Library};
 use crate::source::{FileId, Pos};
 
 mod branch_probability;
+mod complaint_key;
 mod conflicting_exits;
 mod dead_end;
 mod duplicate_id;
@@ -31,6 +32,7 @@ mod unlikely_exit;
 mod unreachable_step;
 
 pub use branch_probability::BranchProbability;
+pub use complaint_key::ComplaintKey;
 pub use conflicting_exits::ConflictingExits;
 pub use dead_end::DeadEnd;
 pub use duplicate_id::DuplicateId;
@@ -84,6 +86,7 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidAccept,
     &UnlikelyExit,
     &MissingFormatVersion,
+    &ComplaintKey,
 ];
 
 /// What rules see: the whole library (for cross-file references), the
