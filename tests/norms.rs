@@ -106,6 +106,12 @@ fn breaches() -> Vec<Breach> {
             "deadline: {within: 14w,",
         ),
         breach(
+            "information-on-external-reporting",
+            "rijk/interne-melding",
+            "external-information: doorverwijspagina\n",
+            "",
+        ),
+        breach(
             "external-feedback-within-3-months",
             "rijk/huis-voor-klokkenluiders-onderzoek",
             "deadline: {within: 3mo,",

@@ -582,6 +582,12 @@ pub struct Procedure {
         deserialize_with = "strict_bool"
     )]
     pub advisory_committee: bool,
+    /// For an internal-report procedure: the source (an id under
+    /// `sources`) where the procedure gives clear, easily accessible
+    /// information on reporting externally to the competent authorities
+    /// (Directive art. 9(1)(g)).
+    #[serde(default, rename = "external-information")]
+    pub external_information: Option<Located<String>>,
     /// Legal and policy sources, by id.
     pub sources: OrderedMap<Source>,
     /// Who takes part, by id.

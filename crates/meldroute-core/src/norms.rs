@@ -42,6 +42,9 @@ pub enum Requirement {
         /// The procedure must have such a decision.
         required: bool,
     },
+    /// The procedure names, in `external-information`, the source where it
+    /// informs the reporter about reporting externally.
+    ExternalInformation,
     /// The procedure has a step of one of these kinds.
     HasStep(&'static [StepKind]),
     /// Every step of these kinds is a contact with the reporter (the law
@@ -184,6 +187,9 @@ impl Requirement {
                 }
                 s
             }
+            Requirement::ExternalInformation => {
+                "`external-information` names a declared source where the procedure gives that information".to_owned()
+            }
             Requirement::HasStep(k) => format!("a step of kind {}", kinds(k)),
             Requirement::Told(k) => format!("every step of kind {} is a contact", kinds(k)),
             Requirement::NotSentBack { into, back } => format!(
@@ -261,6 +267,14 @@ pub static NORMS: &[Norm] = &[
         requirement: Requirement::EscalationTo(&[ProcedureKind::WhistleblowerAuthority]),
         text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority (not the Nationale ombudsman, which is none)",
         basis: "Richtlijn (EU) 2019/1937 art. 10; Wbk art. 2c (since 18 February 2023 without reporting internally first)",
+        legal: "external-reporting",
+    },
+    Norm {
+        id: "information-on-external-reporting",
+        applies_to: &[ProcedureKind::InternalReport],
+        requirement: Requirement::ExternalInformation,
+        text: "the internal procedure gives clear and easily accessible information on reporting externally to the competent authorities",
+        basis: "Richtlijn (EU) 2019/1937 art. 9(1)(g); the Wbk provision implementing it is unverified",
         legal: "external-reporting",
     },
     Norm {

@@ -83,6 +83,7 @@ steps:
   klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}
   extern: {title: Externe melding, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}
 meldroute: 1
+external-information: wbk-art-2
 "#;
 
 /// A small complaint procedure, `test/klacht`, for cases with a second file
@@ -494,7 +495,9 @@ mod tests {
         assert!(spliced.contains(
             "  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: B, actor: org, kind: acknowledgement, next: onderzoek}\n  onderzoek:"
         ));
-        assert!(spliced.ends_with("onderzoek}}\n  nieuw: {title: N}\nmeldroute: 1\n"));
+        assert!(spliced.ends_with(
+            "onderzoek}}\n  nieuw: {title: N}\nmeldroute: 1\nexternal-information: wbk-art-2\n"
+        ));
         assert_eq!(spliced.matches("deadline").count(), 1);
     }
 

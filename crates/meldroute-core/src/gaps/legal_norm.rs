@@ -172,6 +172,20 @@ impl JourneyRule for LegalNorm {
                         Some(days),
                     )
                 }
+                Requirement::ExternalInformation => {
+                    let named = p
+                        .external_information
+                        .as_ref()
+                        .is_some_and(|s| p.sources.contains_key(s));
+                    if named {
+                        continue;
+                    }
+                    (
+                        "{kind} procedure {procedure} does not say where it informs the reporter about reporting externally; by law, {norm}",
+                        Vec::new(),
+                        None,
+                    )
+                }
                 Requirement::HasStep(kinds) => {
                     if p.steps.iter().any(|(_, s)| kinds.contains(&*s.kind)) {
                         continue;
@@ -205,6 +219,9 @@ impl JourneyRule for LegalNorm {
                 .with_help("model the step or route the law requires ({basis})");
             if let Some(days) = days {
                 d = d.with_arg("days", Arg::Days(days));
+            }
+            if norm.requirement == Requirement::ExternalInformation {
+                d = d.with_help("declare the procedure text or page that informs about reporting to the competent authorities under `sources`, and name it: `external-information: <source id>` ({basis})");
             }
             if let Requirement::StepWithin {
                 justified: Some(longer),
@@ -501,6 +518,9 @@ mod tests {
                 // An ombudsman that sends back those who did not complain first and
                 // declines in writing (Awb 9:20, 9:22, 9:25).
                 "kind: ombudsman\nsteps:\n  melding: {title: Verzoek, actor: melder, kind: report, next: toets}\n  toets: {title: Eerst geklaagd?, actor: org, kind: assessment, duration: 1d, basis: policy, next: [{to: terug, p: 0.2}, {to: intake, p: 0.8}]}\n  terug: {title: Eerst klagen, actor: org, kind: decision, contact: true, escalate: {procedure: rijk/klacht}}\n  intake: {title: Intake, actor: org, kind: intake, duration: 3w, basis: practice, next: [{to: niet, p: 0.2}, {to: rapport, p: 0.8}]}\n  niet: {title: Niet bevoegd, actor: org, kind: decision, contact: true, outcome: not-handled}\n  rapport: {title: Rapport, actor: org, kind: decision, contact: true, duration: 3mo, basis: assumption, note: assumed, outcome: founded}\n",
+                // An internal procedure that says where it informs about
+                // external reporting (the base does).
+                "external-information: wbk-art-2\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -516,6 +536,9 @@ mod tests {
                 // A route to the Nationale ombudsman only: it is no
                 // competent authority of Wbk art. 2c.
                 "  extern: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                // No word on where the reporter learns of reporting
+                // externally (Directive art. 9(1)(g)).
+                "external-information: null\n",
                 // No route to an external body.
                 "  extern: {title: Externe melding, actor: melder, kind: escalation, outcome: referred}\n",
                 // As a complaint, the procedure lacks the 6-week term and the

@@ -42,6 +42,27 @@ declare_rule! {
 impl Rule for UnknownSource {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
+        if let Some(source) = p
+            .external_information
+            .as_ref()
+            .filter(|s| !p.sources.contains_key(s))
+        {
+            let unknown = Unknown {
+                pos: source.pos,
+                what: "`external-information` names unknown source",
+                args: vec![],
+                name: source,
+                candidates: p.sources.keys().collect(),
+                label: "not declared under `sources`",
+            };
+            out.push(cx.unknown(&Self::META, entry, unknown, |any| {
+                if any {
+                    "declare it under `sources` with its title and url, or name one of {candidates}"
+                } else {
+                    "declare it under `sources` with its title and url"
+                }
+            }));
+        }
         for (id, step) in p.steps.iter() {
             for source in &step.sources {
                 if !p.sources.contains_key(source) {
@@ -95,6 +116,9 @@ steps:
                 "  besluit: {title: Besluit, actor: org, kind: decision, sources: [awb-9-11], next: terugkoppeling}\n",
                 // No sources declared, but `bevestiging` cites `wbk-art-2`.
                 "sources: {}\n",
+                // The information on external reporting in a source nobody
+                // declared.
+                "external-information: regeling\n",
             ])
             .test_and_snapshot();
     }
