@@ -179,3 +179,15 @@ fn every_competent_authority_has_a_procedure() {
     all.sort_unstable();
     assert_eq!(named, all);
 }
+
+/// docs/format.md lists the competent authorities as core does, each with
+/// its full name and article.
+#[test]
+fn the_format_guide_lists_the_authorities_of_core() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/format.md");
+    let guide = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for a in AUTHORITIES {
+        let row = format!("| `{}` | {} | {} |", a.id, a.name, a.basis);
+        assert!(guide.contains(&row), "docs/format.md lacks `{row}`");
+    }
+}
