@@ -879,3 +879,39 @@ fn ids_of_another_syntax_are_refused_where_they_stand() {
         }
     }
 }
+
+#[test]
+fn unknown_authority_with_suggestion_and_the_list() {
+    let text =
+        std::fs::read_to_string(support::root().join("processes/rijk/bevoegde-autoriteit.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    // A typo in a list, and a body that is no competent authority.
+    for (name, from, to, line_col, message) in [
+        (
+            "authority-typo.yaml",
+            "authority: [acm, afm,",
+            "authority: [acm, afn,",
+            "7:18",
+            "unknown value `afn` (did you mean `afm`?)",
+        ),
+        (
+            "authority-ombudsman.yaml",
+            "authority: [acm, afm, anvs, ap, dnb, igj, nvwa, nza]",
+            "authority: nationale-ombudsman",
+            "7:12",
+            "unknown value `nationale-ombudsman`",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let path = temp_file(name, text.replacen(from, to, 1).as_bytes());
+        expect_error(&path, line_col, "MR000", message);
+        let out = run(&["validate", &path]).expect_code(1);
+        assert!(
+            out.stdout.contains(
+                "allowed here: acm, afm, anvs, ap, dnb, huis-voor-klokkenluiders, igj, nvwa, nza"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+}

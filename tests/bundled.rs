@@ -1,6 +1,6 @@
 //! The bundled library: it loads, validates clean, and states its sources.
 
-use meldroute_core::model::{Basis, Next};
+use meldroute_core::model::{AUTHORITIES, Basis, Next, ProcedureKind};
 use meldroute_core::{EntryId, Library, Limits, Origin, Severity, catalogue};
 
 fn bundled() -> (Library, Vec<EntryId>) {
@@ -21,7 +21,10 @@ fn every_bundled_procedure_validates_without_findings() {
         .iter()
         .filter(|&&i| lib.entry(i).procedure.id.starts_with("rijk/"))
         .count();
-    assert_eq!(rijk, 7, "the seven routes of the letter");
+    assert_eq!(
+        rijk, 9,
+        "the seven routes of the letter, the other competent authorities and the start"
+    );
     let findings = catalogue::check(&lib, &targets);
     assert!(findings.is_empty(), "{findings:#?}");
 }
@@ -37,6 +40,8 @@ fn the_routes_of_the_letter_are_all_there_and_linked() {
         "rijk/huis-voor-klokkenluiders-advies",
         "rijk/huis-voor-klokkenluiders-onderzoek",
         "rijk/vertrouwenslijn",
+        "rijk/bevoegde-autoriteit",
+        "rijk/doorverwijzing",
     ] {
         assert!(lib.resolve(id).is_some(), "{id} missing");
     }
@@ -55,7 +60,11 @@ fn the_routes_of_the_letter_are_all_there_and_linked() {
     };
     assert_eq!(
         escalations("rijk/interne-melding"),
-        ["rijk/huis-voor-klokkenluiders-onderzoek", "rijk/klacht"]
+        [
+            "rijk/bevoegde-autoriteit",
+            "rijk/huis-voor-klokkenluiders-onderzoek",
+            "rijk/klacht"
+        ]
     );
     assert_eq!(escalations("rijk/klacht"), ["rijk/nationale-ombudsman"]);
     assert!(escalations("rijk/vertrouwenspersoon").contains(&"rijk/interne-melding".to_owned()));
@@ -143,4 +152,42 @@ fn no_bundled_finding_is_an_error() {
             .iter()
             .all(|d| d.severity != Severity::Error)
     );
+}
+
+/// Every competent authority of Wbk art. 2c is modelled: the Huis by its
+/// own procedures, the others by the generic one, which names each (the
+/// list in core is the one the library is checked against).
+#[test]
+fn every_competent_authority_has_a_procedure() {
+    let (lib, targets) = bundled();
+    let mut named: Vec<&str> = targets
+        .iter()
+        .map(|&i| &lib.entry(i).procedure)
+        .filter(|p| *p.kind == ProcedureKind::WhistleblowerAuthority)
+        .flat_map(|p| {
+            p.authority
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} names no authority", *p.id))
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut all: Vec<&str> = AUTHORITIES.iter().map(|a| a.id).collect();
+    all.sort_unstable();
+    assert_eq!(named, all);
+}
+
+/// docs/format.md lists the competent authorities as core does, each with
+/// its full name and article.
+#[test]
+fn the_format_guide_lists_the_authorities_of_core() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/format.md");
+    let guide = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for a in AUTHORITIES {
+        let row = format!("| `{}` | {} | {} |", a.id, a.name, a.basis);
+        assert!(guide.contains(&row), "docs/format.md lacks `{row}`");
+    }
 }

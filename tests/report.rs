@@ -504,7 +504,7 @@ fn the_rijk_library_compares_and_reports() {
         .into_iter()
         .filter(|id| id.starts_with("rijk/"))
         .collect();
-    assert_eq!(ids.len(), 7);
+    assert_eq!(ids.len(), 9);
     let table = run_ok(&[
         "compare",
         "processes/rijk",
@@ -518,7 +518,7 @@ fn the_rijk_library_compares_and_reports() {
         .iter()
         .map(|r| r["procedure"].as_str().expect("id"))
         .collect();
-    assert_eq!(listed.len(), 7);
+    assert_eq!(listed.len(), 9);
     for id in &ids {
         assert!(listed.contains(&id.as_str()), "{id}");
     }

@@ -127,7 +127,7 @@ fn invalid_procedures_are_refused_with_diagnostics() {
     );
     let out = run(&["simulate", "processes/rijk/"]).expect_code(2);
     assert!(
-        out.stderr.contains("holds 7 procedures; name one"),
+        out.stderr.contains("holds 9 procedures; name one"),
         "{}",
         out.stderr
     );
@@ -572,4 +572,45 @@ fn every_simulating_command_warns_when_a_target_is_not_met() {
     let report = std::fs::read_to_string(&html).expect("the report");
     assert!(report.contains("did not reach the precision asked for"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The start procedure (the reporter's choice of route, as the central
+/// referral page lists them) reaches every procedure of the bundled Rijk
+/// library in at least one journey: 100,000 runs, the default seed.
+#[test]
+fn the_start_procedure_reaches_every_rijk_procedure() {
+    const START: &str = "rijk/doorverwijzing";
+    let dir = support::root().join("processes/rijk");
+    let mut rijk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|f| {
+            let name = f.unwrap_or_else(|e| panic!("{e}")).file_name();
+            let name = name.to_string_lossy();
+            format!("rijk/{}", name.strip_suffix(".yaml").unwrap_or(&name))
+        })
+        .filter(|id| id != START)
+        .collect();
+    rijk.sort();
+    assert!(rijk.len() >= 8, "{rijk:?}");
+    let out = run_ok(&["simulate", START, "--runs", "100000", "--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{}", out.stdout));
+    assert_eq!(report["procedure"], START);
+    assert_eq!(report["runs"], 100_000);
+    let reached = report["escalations"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no escalations in {}", out.stdout));
+    let missed: Vec<&String> = rijk
+        .iter()
+        .filter(|id| {
+            reached
+                .get(*id)
+                .and_then(|s| s.as_f64())
+                .is_none_or(|s| s <= 0.0)
+        })
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "not reached: {missed:?} (reached: {reached:?})"
+    );
 }

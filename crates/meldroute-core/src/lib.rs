@@ -10,6 +10,7 @@
 //! assert!(findings.iter().all(|d| d.severity != meldroute_core::Severity::Error));
 //! ```
 
+mod authority;
 pub mod catalogue;
 pub mod compare;
 pub mod diag;

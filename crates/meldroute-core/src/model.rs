@@ -9,6 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+pub use crate::authority::{AUTHORITIES, Authorities, Authority, AuthorityInfo};
 use crate::duration::{Distribution, Duration};
 pub use crate::located::{Located, OrderedMap};
 use crate::version::FormatVersion;
@@ -24,7 +25,8 @@ pub enum ProcedureKind {
     Complaint,
     /// The Nationale ombudsman.
     Ombudsman,
-    /// The Huis voor klokkenluiders or another competent authority.
+    /// The Huis voor klokkenluiders or another competent authority
+    /// (Wbk art. 2c; its `authority` says which).
     WhistleblowerAuthority,
     /// An anonymous line such as the Vertrouwenslijn.
     AnonymousLine,
@@ -570,6 +572,11 @@ pub struct Procedure {
     pub description: Option<String>,
     /// What kind of route this is.
     pub kind: Located<ProcedureKind>,
+    /// The competent authority (Wbk art. 2c) a `whistleblower-authority`
+    /// procedure is, or the list of those a generic one stands for; only
+    /// on that kind.
+    #[serde(default)]
+    pub authority: Option<Located<Authorities>>,
     /// True for made-up example variants, which are not facts about a real organisation.
     #[serde(default, deserialize_with = "strict_bool")]
     pub illustrative: bool,

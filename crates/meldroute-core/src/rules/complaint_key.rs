@@ -1,4 +1,4 @@
-//! MR020 complaint-key: the keys of the Awb's complaint terms are on a
+//! MR022 complaint-key: the keys of the Awb's complaint terms are on a
 //! complaint procedure.
 
 use meldroute_diagnostics::Arg;
@@ -33,7 +33,7 @@ declare_rule! {
     /// advisory-committee: true
     /// ```
     pub struct ComplaintKey {
-        code: "MR020",
+        code: "MR022",
         name: "complaint-key",
         category: Correctness,
         severity: Warning,

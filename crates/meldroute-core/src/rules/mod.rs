@@ -20,6 +20,8 @@ mod inescapable_cycle;
 mod invalid_accept;
 mod invalid_deadline;
 mod invalid_duration;
+mod misplaced_authority;
+mod missing_authority;
 mod missing_format_version;
 mod missing_start;
 mod reporter_actor;
@@ -40,6 +42,8 @@ pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
+pub use misplaced_authority::MisplacedAuthority;
+pub use missing_authority::MissingAuthority;
 pub use missing_format_version::MissingFormatVersion;
 pub use missing_start::MissingStart;
 pub use reporter_actor::ReporterActor;
@@ -86,6 +90,8 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidAccept,
     &UnlikelyExit,
     &MissingFormatVersion,
+    &MissingAuthority,
+    &MisplacedAuthority,
     &ComplaintKey,
 ];
 
