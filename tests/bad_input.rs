@@ -515,7 +515,7 @@ fn every_yaml_budget_names_its_limit_and_flag() {
     expect_limit(
         "processes/rijk/klacht.yaml",
         &["--max-depth", "2"],
-        "18:5",
+        "19:5",
         "file has nesting deeper than 2 levels",
         "--max-depth",
     );

@@ -2,7 +2,7 @@
 //! one more entry.
 
 use crate::duration::DAYS_PER_MONTH;
-use crate::model::{Outcome, ProcedureKind, StepKind};
+use crate::model::{Outcome, ProcedureKind, Scope, StepKind};
 
 /// What a norm requires of a procedure.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,6 +45,9 @@ pub struct Norm {
     pub id: &'static str,
     /// Procedure kinds it applies to.
     pub applies_to: &'static [ProcedureKind],
+    /// The scopes of report it applies to: a norm binds a procedure that
+    /// handles one of them (the Wbk's, [`Scope::WBK`]: a *misstand*).
+    pub scopes: &'static [Scope],
     /// What it requires.
     pub requirement: Requirement,
     /// What the law says, in one line.
@@ -73,6 +76,7 @@ pub const ACKNOWLEDGE: Norm = Norm {
         ProcedureKind::InternalReport,
         ProcedureKind::WhistleblowerAuthority,
     ],
+    scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Acknowledgement],
         days: ACKNOWLEDGE_DAYS,
@@ -86,6 +90,7 @@ pub const ACKNOWLEDGE: Norm = Norm {
 pub const FEEDBACK: Norm = Norm {
     id: "feedback-within-3-months",
     applies_to: &[ProcedureKind::InternalReport],
+    scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Feedback],
         days: FEEDBACK_DAYS,
@@ -102,6 +107,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "external-feedback-within-3-months",
         applies_to: &[ProcedureKind::WhistleblowerAuthority],
+        scopes: Scope::WBK,
         requirement: Requirement::StepWithin {
             kinds: &[StepKind::Feedback],
             days: FEEDBACK_DAYS,
@@ -113,6 +119,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "handle-complaint-within-6-weeks",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "judgment",
             outcomes: &[Outcome::Founded, Outcome::Unfounded],
@@ -125,6 +132,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "notice-of-not-handling-within-4-weeks",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "notice of not handling",
             outcomes: &[Outcome::NotHandled],
@@ -137,6 +145,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "complaint-outcome-names-ombudsman",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::EscalationTo(&[ProcedureKind::Ombudsman]),
         text: "the outcome of a complaint names the Nationale ombudsman, and the complainant can go there",
         basis: "Awb art. 9:12, 9:18",
@@ -144,6 +153,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "right-to-report-externally",
         applies_to: &[ProcedureKind::InternalReport],
+        scopes: Scope::WBK,
         // The Nationale ombudsman is no competent authority (Wbk art. 2c):
         // a route there does not keep it.
         requirement: Requirement::EscalationTo(&[ProcedureKind::WhistleblowerAuthority]),

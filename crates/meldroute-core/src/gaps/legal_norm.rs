@@ -20,7 +20,10 @@ declare_rule! {
     /// notice of not handling comes within 4 weeks (Awb 9:8(3)), and its
     /// outcome leads to the Nationale ombudsman; a reporter can report
     /// externally. The procedure needs a step of the required kind with a
-    /// `deadline` no longer than the law's, or the route the law gives.
+    /// `deadline` no longer than the law's, or the route the law gives. A
+    /// norm of the Wbk binds only a procedure whose `scopes` include a
+    /// *misstand* (`misstand`, `eu-breach`); the finding names the scopes
+    /// it concerns.
     ///
     /// ### Why is this bad
     /// A procedure file without the step the law requires cannot keep the
@@ -100,7 +103,7 @@ fn decisions(p: &Procedure, outcomes: &[Outcome], days: f64) -> Vec<(usize, bool
 impl JourneyRule for LegalNorm {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
-        for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {
+        for norm in NORMS.iter().filter(|n| crate::measures::binds(n, p)) {
             // The words of the norm when it is broken; a norm that is kept
             // goes on to the next.
             let (message, kinds, days): (_, Vec<String>, _) = match norm.requirement {
@@ -172,7 +175,7 @@ impl JourneyRule for LegalNorm {
                 );
             }
             f.diagnostic = d;
-            f.basis = Some(norm.basis.to_owned());
+            let f = f.citing(&crate::measures::of_norm(norm, p));
             // The finding is about the whole procedure: it starts at `start`.
             let start: Vec<usize> = p
                 .start
@@ -246,7 +249,7 @@ impl LegalNorm {
             .with_arg("basis", Arg::text(norm.basis))
             .with_label("norm {id}")
             .with_help("give the {decision} a deadline within the law's term, counted from receipt ({basis})");
-        f.basis = Some(norm.basis.to_owned());
+        let f = f.citing(&crate::measures::of_norm(norm, p));
         out.push(super::with_path(f, &path));
     }
 }
@@ -276,6 +279,9 @@ mod tests {
                 // The judgment within 6 weeks; the 4-week notice of not
                 // handling (Awb 9:8) is no judgment and needs no 6 weeks.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: oordeel, p: 0.9}]}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman}}\n",
+                // An internal report of integrity violations and undesirable
+                // behaviour alone follows ministry policy: no Wbk norm binds it.
+                "scopes: [integrity, undesirable-behaviour]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -312,6 +318,9 @@ mod tests {
                 // An external authority without an acknowledgement term and
                 // with feedback after 7 months.
                 "kind: whistleblower-authority\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 3d, basis: policy, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 6mo, basis: policy, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 7mo, from: bevestiging, basis: \"Richtlijn (EU) 2019/1937 art. 11(2)(d)\"}, outcome: founded}\n",
+                // The same procedure handling a misstand too: the Wbk's norms
+                // bind it, and the findings concern the misstand scope.
+                "scopes: [integrity, misstand]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
             ])
             .test_and_snapshot();
     }
