@@ -515,7 +515,7 @@ fn every_yaml_budget_names_its_limit_and_flag() {
     expect_limit(
         "processes/rijk/klacht.yaml",
         &["--max-depth", "2"],
-        "24:5",
+        "25:5",
         "file has nesting deeper than 2 levels",
         "--max-depth",
     );
@@ -891,14 +891,14 @@ fn unknown_authority_with_suggestion_and_the_list() {
             "authority-typo.yaml",
             "authority: [acm, afm,",
             "authority: [acm, afn,",
-            "7:18",
+            "8:18",
             "unknown value `afn` (did you mean `afm`?)",
         ),
         (
             "authority-ombudsman.yaml",
             "authority: [acm, afm, anvs, ap, dnb, igj, nvwa, nza]",
             "authority: nationale-ombudsman",
-            "7:12",
+            "8:12",
             "unknown value `nationale-ombudsman`",
         ),
     ] {

@@ -200,3 +200,181 @@ fn a_complaint_judged_in_20_weeks_breaks_awb_9_11() {
     assert!(!out.stdout.contains("judgment"), "{}", out.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The letter's central finding (interim feedback and aftercare lacking)
+/// is reported apart, as known shortcomings, not as "0 errors, 0
+/// warnings"; it does not fail the run unless asked.
+#[test]
+fn known_shortcomings_are_reported_apart_from_accepted_findings() {
+    let out = run(&["gaps", "rijk/interne-melding"]).expect_code(0);
+    assert!(
+        out.stdout
+            .ends_with("1 procedure: 0 errors, 0 warnings, 3 known shortcomings, 2 accepted\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("= known shortcoming: found by Kamerbrief"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["gaps", "rijk/interne-melding", "--format", "json"]).expect_code(0);
+    let findings = support::json_items(&out.stdout, "findings");
+    let known = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f["name"] == name)
+            .map(|f| f["known_shortcoming"]["source"].clone())
+            .unwrap_or_else(|| panic!("no {name} finding"))
+    };
+    assert_eq!(known("missing-aftercare"), "kamerbrief-2019");
+    assert_eq!(known("long-silence"), "kamerbrief-2019");
+    assert_eq!(known("missing-acknowledgement"), serde_json::Value::Null);
+    // Counted as open findings when asked: the late final feedback
+    // (MR105, an error) fails the run.
+    run(&[
+        "gaps",
+        "rijk/interne-melding",
+        "--fail-on-known-shortcomings",
+    ])
+    .expect_code(1);
+}
+
+/// Each finding says what its basis is and which scopes it concerns: a
+/// norm of the Wbk concerns the misstand scopes, the letter's aftercare is
+/// policy.
+#[test]
+fn findings_cite_their_standing_and_scope() {
+    let out = run(&["gaps", "rijk/interne-melding", "--format", "json"]).expect_code(0);
+    let findings = support::json_items(&out.stdout, "findings");
+    let by = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} finding"))
+    };
+    let aftercare = by("missing-aftercare");
+    assert_eq!(aftercare["standing"], "policy");
+    assert!(
+        aftercare["basis"]
+            .as_str()
+            .is_some_and(|b| b.contains("section 6") && !b.contains("Wbk")),
+        "{aftercare}"
+    );
+    assert_eq!(
+        aftercare["scopes"],
+        serde_json::json!(["misstand", "eu-breach", "integrity"])
+    );
+    let ack = by("missing-acknowledgement");
+    assert_eq!(ack["standing"], "law");
+    assert_eq!(ack["scopes"], serde_json::json!(["misstand", "eu-breach"]));
+    // The Vertrouwenslijn rests on policy, not on a statute.
+    let out = run(&["gaps", "rijk/vertrouwenslijn", "--format", "json"]).expect_code(0);
+    for f in support::json_items(&out.stdout, "findings") {
+        assert_eq!(f["standing"], "policy", "{f}");
+        assert_eq!(f["scopes"], serde_json::json!(["integrity"]), "{f}");
+    }
+}
+
+/// A procedure for integrity violations alone is bound by no Wbk norm:
+/// without an acknowledgement term, feedback term or external route it
+/// has no legal-norm finding; the same file for a misstand has them.
+#[test]
+fn wbk_norms_bind_only_the_misstand_scope() {
+    let dir = support::temp_dir("gaps-scopes");
+    let file = |scopes: &str| {
+        let text = format!(
+            "meldroute: 1\nid: test/integriteit\ntitle: Integriteitsmelding\norganisation: Test\nkind: internal-report\n{scopes}sources: {{}}\nactors:\n  melder: {{title: Melder, role: reporter}}\n  org: {{title: Organisatie, role: organisation}}\nstart: melding\nsteps:\n  melding: {{title: Melding, actor: melder, kind: report, next: bevestiging}}\n  bevestiging: {{title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}}\n  besluit: {{title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, next: nazorg}}\n  nazorg: {{title: Nazorg, actor: org, kind: aftercare, duration: 1w, basis: policy, outcome: closed}}\n"
+        );
+        let path = dir.join(format!("p{}.yaml", scopes.len()));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write: {e}"));
+        path.to_string_lossy().into_owned()
+    };
+    let integrity = file("scopes: [integrity, undesirable-behaviour]\n");
+    let out = run(&["gaps", &integrity, "--format", "json", "--runs", "2000"]).expect_code(0);
+    let codes: Vec<String> = support::json_items(&out.stdout, "findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c == "MR107" || c == "MR106"),
+        "{codes:?}"
+    );
+    let misstand = file("scopes: [integrity, misstand]\n");
+    let out = run(&["gaps", &misstand, "--format", "json", "--runs", "2000"]).expect_code(1);
+    let legal: Vec<serde_json::Value> = support::json_items(&out.stdout, "findings")
+        .into_iter()
+        .filter(|f| f["code"] == "MR107")
+        .collect();
+    assert_eq!(legal.len(), 4, "{legal:?}");
+    for f in &legal {
+        assert_eq!(f["scopes"], serde_json::json!(["misstand"]), "{f}");
+        assert_eq!(f["standing"], "law", "{f}");
+    }
+}
+
+/// A finding from the graph rests on the structure; one from the
+/// simulation on figures, or on assumptions as soon as one figure is
+/// assumed.
+#[test]
+fn findings_say_what_they_rest_on() {
+    let dir = support::temp_dir("gaps-rests-on");
+    let file = |basis: &str| {
+        let text = format!(
+            "meldroute: 1\nid: test/stil\ntitle: Stil\norganisation: Test\nkind: anonymous-line\nsources: {{}}\nactors:\n  melder: {{title: Melder, role: reporter}}\n  org: {{title: Organisatie, role: organisation}}\nstart: melding\nsteps:\n  melding: {{title: Melding, actor: melder, kind: report, next: bevestiging}}\n  bevestiging: {{title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 1d, basis: policy, next: onderzoek}}\n  onderzoek: {{title: Onderzoek, actor: org, kind: investigation, duration: 10w, basis: {basis}, note: \"Aangenomen.\", next: klaar}}\n  klaar: {{title: Afgesloten, actor: org, kind: closure, outcome: closed}}\n"
+        );
+        let path = dir.join(format!("{basis}.yaml"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write: {e}"));
+        path.to_string_lossy().into_owned()
+    };
+    let rests_on = |path: &str, code: &str| {
+        let out = run(&["gaps", path, "--format", "json", "--runs", "1000"]).expect_code(0);
+        support::json_items(&out.stdout, "findings")
+            .into_iter()
+            .find(|f| f["code"] == code)
+            .map(|f| f["rests_on"].clone())
+            .unwrap_or_else(|| panic!("no {code} finding"))
+    };
+    let documented = file("policy");
+    assert_eq!(rests_on(&documented, "MR104"), "figures");
+    assert_eq!(rests_on(&documented, "MR102"), "structure");
+    let assumed = file("assumption");
+    assert_eq!(rests_on(&assumed, "MR104"), "assumptions");
+    let out = run(&["gaps", &assumed, "--runs", "1000"]).expect_code(0);
+    assert!(
+        out.stdout
+            .contains("= rests on: simulated figures, some of them assumed"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// An unknown scope is a located error with a suggestion; an empty list
+/// is refused.
+#[test]
+fn unknown_scopes_are_located_errors() {
+    let dir = support::temp_dir("gaps-bad-scope");
+    let base = std::fs::read_to_string(support::root().join("tests/fixtures/gaps/geen-gaten.yaml"))
+        .unwrap_or_else(|e| panic!("read: {e}"));
+    let (head, tail) = base
+        .split_once("\nkind: ")
+        .unwrap_or_else(|| panic!("the fixture has a kind"));
+    for (name, scopes, expect) in [
+        ("typo", "[misstand, integrety]", "did you mean `integrity`?"),
+        ("empty", "[]", "`scopes` is empty"),
+    ] {
+        let path = dir.join(format!("{name}.yaml"));
+        let line = head.lines().count() + 1;
+        std::fs::write(&path, format!("{head}\nscopes: {scopes}\nkind: {tail}"))
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        let path = path.to_string_lossy().into_owned();
+        let out = run(&["validate", &path, "--format", "short"]).expect_code(1);
+        assert!(
+            out.stdout.contains(&format!("{path}:{line}:")) && out.stdout.contains(expect),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+}

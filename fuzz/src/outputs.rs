@@ -119,7 +119,11 @@ pub fn findings(lib: &Library, findings: &[Finding]) {
             "path_omitted": f.route.omitted(),
             "share": f.share.map(|s| (s.value * 1e6).round() / 1e6),
             "basis": f.basis.as_deref(),
-            "accepted": f.accepted.as_deref(),
+            "standing": f.standing,
+            "scopes": f.scopes,
+            "rests_on": f.rests_on,
+            "accepted": f.accepted.as_ref().map(|a| a.reason.as_str()),
+            "known_shortcoming": f.known_shortcoming().map(|k| k.source.as_str()),
         });
         let text = serde_json::to_string_pretty(&json).expect("a finding serialises");
         let _: serde_json::Value = serde_json::from_str(&text).expect("finding JSON parses");

@@ -56,7 +56,7 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
-        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run.\n\nExit codes: 0 no error-severity findings (accepted ones aside), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
+        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
     )]
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
@@ -507,6 +507,10 @@ pub struct GapsArgs {
     /// Not these rules (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Count known shortcomings (accepted with `known-shortcoming`) as open
+    /// findings for the exit code: one of error severity fails the run.
+    #[arg(long)]
+    pub fail_on_known_shortcomings: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GapsFormat::Human)]
     pub format: GapsFormat,

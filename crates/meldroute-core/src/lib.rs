@@ -25,6 +25,7 @@ mod id;
 pub mod library;
 mod load;
 mod located;
+pub mod measures;
 pub mod meta;
 pub mod migrate;
 pub mod model;

@@ -58,6 +58,54 @@ impl ProcedureKind {
     }
 }
 
+/// What a report is about: the scopes a procedure handles, which decide
+/// whether the Wbk's terms apply or ministry policy does. The one list of
+/// scope names ([`Scope::ALL`]).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Scope {
+    /// A suspected wrongdoing where the public interest is at stake (Wbk
+    /// art. 1, definition of *misstand*, under b).
+    Misstand,
+    /// A breach, or risk of a breach, of Union law (Wbk art. 1, definition
+    /// of *misstand*, under a; Directive (EU) 2019/1937 art. 2).
+    EuBreach,
+    /// Another integrity violation (integriteitsschending): ministry
+    /// policy, not the Wbk.
+    Integrity,
+    /// Undesirable behaviour (ongewenste omgangsvormen): ministry policy,
+    /// not the Wbk.
+    UndesirableBehaviour,
+}
+
+impl Scope {
+    /// Every scope, in documentation order: what a procedure without
+    /// `scopes` handles.
+    pub const ALL: [Scope; 4] = [
+        Scope::Misstand,
+        Scope::EuBreach,
+        Scope::Integrity,
+        Scope::UndesirableBehaviour,
+    ];
+
+    /// The scopes of the Wet bescherming klokkenluiders: a *misstand* in
+    /// the sense of its art. 1, which includes a breach of Union law.
+    pub const WBK: &'static [Scope] = &[Scope::Misstand, Scope::EuBreach];
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Misstand => "misstand",
+            Scope::EuBreach => "eu-breach",
+            Scope::Integrity => "integrity",
+            Scope::UndesirableBehaviour => "undesirable-behaviour",
+        }
+    }
+}
+
 /// A legal or policy source that steps cite.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -388,6 +436,20 @@ fn format_version<'de, D: Deserializer<'de>>(
     Located::deserialize(deserializer).map(Some)
 }
 
+/// The `scopes:` list as written, each name with its position.
+pub type Scopes = Located<Vec<Located<Scope>>>;
+
+/// A `scopes:` list names at least one scope.
+fn scope_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Scopes>, D::Error> {
+    let list = Scopes::deserialize(deserializer)?;
+    if list.is_empty() {
+        return Err(de::Error::custom(
+            "`scopes` is empty; list the scopes the procedure handles (`misstand`, `eu-breach`, `integrity`, `undesirable-behaviour`), or leave the key out for all of them",
+        ));
+    }
+    Ok(Some(list))
+}
+
 fn strict_opt_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
     strict_bool(deserializer).map(Some)
 }
@@ -577,6 +639,11 @@ pub struct Procedure {
     /// on that kind.
     #[serde(default)]
     pub authority: Option<Located<Authorities>>,
+    /// What reports the procedure handles (absent: every scope, see
+    /// [`Procedure::scopes`]); the Wbk's norms bind only a procedure that
+    /// handles a *misstand* or a breach of Union law.
+    #[serde(default, deserialize_with = "scope_list")]
+    pub scopes: Option<Scopes>,
     /// True for made-up example variants, which are not facts about a real organisation.
     #[serde(default, deserialize_with = "strict_bool")]
     pub illustrative: bool,
@@ -619,9 +686,35 @@ pub struct Accept {
     pub step: Located<String>,
     /// Why the gap is accepted (e.g. the route really has it, with its source).
     pub reason: Located<String>,
+    /// The finding reproduces a shortcoming a source has found (such as
+    /// the letter's missing interim feedback and aftercare): reported apart
+    /// from findings accepted as no real gap.
+    #[serde(default, rename = "known-shortcoming")]
+    pub known_shortcoming: Option<Located<KnownShortcoming>>,
+}
+
+/// A shortcoming a source has found, which an accepted finding reproduces.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KnownShortcoming {
+    /// The id of the source (top-level `sources`) that found it, e.g.
+    /// `kamerbrief-2019`.
+    pub source: Located<String>,
 }
 
 impl Procedure {
+    /// The scopes the procedure handles, in [`Scope::ALL`] order, each
+    /// once; every scope when the file names none.
+    pub fn scopes(&self) -> Vec<Scope> {
+        match &self.scopes {
+            Some(list) => Scope::ALL
+                .into_iter()
+                .filter(|s| list.iter().any(|l| l.value == *s))
+                .collect(),
+            None => Scope::ALL.to_vec(),
+        }
+    }
+
     /// The id of the reporter actor, if exactly one actor has that role.
     pub fn reporter(&self) -> Option<&str> {
         let mut reporters = self
@@ -665,6 +758,10 @@ mod tests {
         assert_eq!(
             Outcome::ALL.map(Outcome::as_str).to_vec(),
             schema_names::<Outcome>()
+        );
+        assert_eq!(
+            Scope::ALL.map(Scope::as_str).to_vec(),
+            schema_names::<Scope>()
         );
     }
 }

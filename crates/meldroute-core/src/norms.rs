@@ -5,7 +5,7 @@
 //! (`meldroute norms --format markdown`).
 
 use crate::duration::DAYS_PER_MONTH;
-use crate::model::{Outcome, ProcedureKind, StepKind};
+use crate::model::{Outcome, ProcedureKind, Scope, StepKind};
 
 /// What a norm requires of a procedure.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,6 +97,9 @@ pub struct Norm {
     pub id: &'static str,
     /// Procedure kinds it applies to.
     pub applies_to: &'static [ProcedureKind],
+    /// The scopes of report it applies to: a norm binds a procedure that
+    /// handles one of them (the Wbk's, [`Scope::WBK`]: a *misstand*).
+    pub scopes: &'static [Scope],
     /// What it requires.
     pub requirement: Requirement,
     /// What the law says, in one line.
@@ -221,6 +224,7 @@ pub const ACKNOWLEDGE: Norm = Norm {
         ProcedureKind::InternalReport,
         ProcedureKind::WhistleblowerAuthority,
     ],
+    scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Acknowledgement],
         days: ACKNOWLEDGE_DAYS,
@@ -235,6 +239,7 @@ pub const ACKNOWLEDGE: Norm = Norm {
 pub const FEEDBACK: Norm = Norm {
     id: "feedback-within-3-months",
     applies_to: &[ProcedureKind::InternalReport],
+    scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Feedback],
         days: FEEDBACK_DAYS,
@@ -262,6 +267,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "right-to-report-externally",
         applies_to: &[ProcedureKind::InternalReport],
+        scopes: Scope::WBK,
         // The Nationale ombudsman is no competent authority (Wbk art. 2c):
         // a route there does not keep it.
         requirement: Requirement::EscalationTo(&[ProcedureKind::WhistleblowerAuthority]),
@@ -272,6 +278,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "information-on-external-reporting",
         applies_to: &[ProcedureKind::InternalReport],
+        scopes: Scope::WBK,
         requirement: Requirement::ExternalInformation,
         text: "the internal procedure gives clear and easily accessible information on reporting externally to the competent authorities",
         basis: "Richtlijn (EU) 2019/1937 art. 9(1)(g); the Wbk provision implementing it is unverified",
@@ -280,6 +287,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "external-feedback-within-3-months",
         applies_to: &[ProcedureKind::WhistleblowerAuthority],
+        scopes: Scope::WBK,
         requirement: Requirement::StepWithin {
             kinds: &[StepKind::Feedback],
             days: FEEDBACK_DAYS,
@@ -292,6 +300,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "notice-of-not-handling-within-4-weeks",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "notice of not handling",
             outcomes: &[Outcome::NotHandled],
@@ -306,6 +315,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "hear-the-complainant",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::HasStep(&[StepKind::Hearing]),
         text: "the complainant and the person complained about are given the opportunity to be heard (not needed when the complaint is manifestly unfounded, or the complainant waives it or does not answer in time)",
         basis: "Awb art. 9:10",
@@ -314,6 +324,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "handle-complaint-within-6-weeks",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "judgment",
             outcomes: &[Outcome::Founded, Outcome::Unfounded],
@@ -328,6 +339,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "postponement-in-writing",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::Told(&[StepKind::Postponement]),
         text: "a postponement of the complaint's handling is told in writing to the complainant and the person complained about",
         basis: "Awb art. 9:11(2)",
@@ -336,6 +348,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "complaint-outcome-in-writing",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "judgment",
             outcomes: &[Outcome::Founded, Outcome::Unfounded],
@@ -350,6 +363,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "complaint-outcome-names-ombudsman",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::EscalationTo(&[ProcedureKind::Ombudsman]),
         text: "the outcome of a complaint names the ombudsman and the term for going there, and the complainant can go there",
         basis: "Awb art. 9:12(2), 9:18",
@@ -358,6 +372,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "ombudsman-after-complaint",
         applies_to: &[ProcedureKind::Complaint],
+        scopes: &Scope::ALL,
         requirement: Requirement::NotSentBack {
             into: &[ProcedureKind::Ombudsman],
             back: &[ProcedureKind::Complaint],
@@ -369,6 +384,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "ombudsman-complain-first",
         applies_to: &[ProcedureKind::Ombudsman],
+        scopes: &Scope::ALL,
         requirement: Requirement::EscalationTo(&[ProcedureKind::Complaint]),
         text: "a requester who has not complained to the body first is sent there, unless that cannot reasonably be asked (the ombudsman need not investigate)",
         basis: "Awb art. 9:20(1), 9:23(h)",
@@ -377,6 +393,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "ombudsman-may-decline",
         applies_to: &[ProcedureKind::Ombudsman],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "decision not to investigate",
             outcomes: &[Outcome::NotHandled],
@@ -391,6 +408,7 @@ pub static NORMS: &[Norm] = &[
     Norm {
         id: "ombudsman-reasons-in-writing",
         applies_to: &[ProcedureKind::Ombudsman],
+        scopes: &Scope::ALL,
         requirement: Requirement::DecisionWithin {
             decision: "decision not to investigate",
             outcomes: &[Outcome::NotHandled],

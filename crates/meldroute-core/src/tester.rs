@@ -307,10 +307,17 @@ impl Tester {
                         let _ = writeln!(out, "share: {:.4}", share.value);
                     }
                     if let Some(basis) = &f.basis {
-                        let _ = writeln!(out, "basis: {basis}");
+                        let standing = f.standing.map_or("", |s| s.as_str());
+                        let _ = writeln!(out, "basis ({standing}): {basis}");
                     }
-                    if let Some(reason) = &f.accepted {
-                        let _ = writeln!(out, "accepted: {reason}");
+                    let scopes: Vec<&str> = f.scopes.iter().map(|s| s.as_str()).collect();
+                    let _ = writeln!(out, "scopes: {}", scopes.join(", "));
+                    let _ = writeln!(out, "rests on: {}", f.rests_on.as_str());
+                    if let Some(a) = &f.accepted {
+                        let _ = writeln!(out, "accepted: {}", a.reason);
+                        if let Some(k) = &a.known_shortcoming {
+                            let _ = writeln!(out, "known shortcoming: {}", k.source);
+                        }
                     }
                     out.push('\n');
                 }

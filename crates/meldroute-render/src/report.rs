@@ -71,6 +71,7 @@ tr.assumption td:first-child { border-left: 4px solid #bf8700; }
 .tag.error { background: #ffebe9; color: #a40e26; }
 .tag.warning { background: #fff8c5; color: #7d4e00; }
 .tag.accepted { background: #ddf4ff; color: #0a3069; }
+.tag.known { background: #fff1e5; color: #762c00; }
 .tag.illustrative, .tag.assumption { background: #fff1e5; color: #8a4600; }
 figure { margin: 10px 0 18px; }
 figure svg { max-width: 100%; height: auto; display: block; }
@@ -643,9 +644,12 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
         return;
     }
     let mut sorted: Vec<&Finding> = findings.iter().collect();
+    // Open findings first, then known shortcomings, then findings
+    // accepted as no real gap.
     sorted.sort_by_key(|f| {
         (
             f.accepted.is_some(),
+            f.accepted_as_no_gap(),
             std::cmp::Reverse(f.diagnostic.severity),
             f.diagnostic.primary.span.start,
         )
@@ -657,6 +661,9 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
         let file = library.file(d.primary.file);
         let (line, col) = file.line_column(d.primary.span.start);
         let status = match (&f.accepted, d.severity) {
+            (Some(a), _) if a.known_shortcoming.is_some() => {
+                "<span class=\"tag known\">known shortcoming</span>".to_owned()
+            }
             (Some(_), _) => "<span class=\"tag accepted\">accepted</span>".to_owned(),
             (None, s) => format!("<span class=\"tag {0}\">{0}</span>", s.as_str()),
         };
@@ -675,13 +682,28 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
                 crate::text::route(p, &f.route, " → ", user)
             );
         }
-        if let Some(reason) = &f.accepted {
-            let _ = write!(
-                text,
-                "<br><span class=\"small\">Accepted: {}</span>",
-                user(reason)
-            );
+        if let Some(a) = &f.accepted {
+            let _ = match &a.known_shortcoming {
+                Some(k) => write!(
+                    text,
+                    "<br><span class=\"small\">Known shortcoming, found by {}: {}</span>",
+                    user(&k.title),
+                    user(&a.reason)
+                ),
+                None => write!(
+                    text,
+                    "<br><span class=\"small\">Accepted: {}</span>",
+                    user(&a.reason)
+                ),
+            };
         }
+        let scopes: Vec<&str> = f.scopes.iter().map(|s| s.as_str()).collect();
+        let _ = write!(
+            text,
+            "<br><span class=\"small\">Scope: {}; rests on {}</span>",
+            xml(&scopes.join(", ")),
+            xml(crate::text::rests_on(f.rests_on))
+        );
         // The sources of the step where the gap starts.
         let step_sources = f
             .route
@@ -690,11 +712,18 @@ fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Findin
             .map(|(_, s)| s)
             .map(|s| source_list(p, s.sources.iter().map(|k| k.value.as_str())))
             .unwrap_or_default();
+        let cited = |b: &str| {
+            format!(
+                "<span class=\"small\">{}:</span> {}",
+                xml(crate::text::standing_key(f.standing)),
+                user(b)
+            )
+        };
         let basis = match &f.basis {
-            Some(b) if step_sources.is_empty() => user(b),
+            Some(b) if step_sources.is_empty() => cited(b),
             Some(b) => format!(
                 "{}<br><span class=\"small\">Step sources: {step_sources}</span>",
-                user(b)
+                cited(b)
             ),
             None if step_sources.is_empty() => "–".to_owned(),
             None => format!("<span class=\"small\">Step sources: {step_sources}</span>"),

@@ -2,7 +2,8 @@
 //! lists for people (routes, findings).
 
 use meldroute_core::Procedure;
-use meldroute_core::gaps::{Finding, Route, RoutePart};
+use meldroute_core::gaps::{Finding, RestsOn, Route, RoutePart};
+use meldroute_core::measures::Standing;
 
 /// Text for XML content and attribute values: `& < > " '` escaped, control
 /// characters (not allowed in XML 1.0) and non-characters dropped.
@@ -135,8 +136,10 @@ pub fn inert_cell(text: &str) -> String {
 }
 
 /// The notes `meldroute gaps` prints under a finding: its route (titles
-/// cut to 80 characters), the share of journeys affected, the basis and
-/// the reason the file accepts it.
+/// cut to 80 characters), the share of journeys affected, the basis with
+/// what it is (law, policy, ...), the scopes it concerns, what it rests on,
+/// and the reason the file accepts it (as a known shortcoming, with its
+/// source, or as no real gap).
 pub fn gap_notes(library: &meldroute_core::Library, f: &Finding) -> Vec<(&'static str, String)> {
     let mut notes = Vec::new();
     if !f.route.is_empty() {
@@ -153,12 +156,43 @@ pub fn gap_notes(library: &meldroute_core::Library, f: &Finding) -> Vec<(&'stati
         ));
     }
     if let Some(basis) = &f.basis {
-        notes.push(("basis", basis.clone()));
+        notes.push((standing_key(f.standing), basis.clone()));
     }
-    if let Some(reason) = &f.accepted {
-        notes.push(("accepted", reason.clone()));
+    if !f.scopes.is_empty() {
+        let scopes: Vec<&str> = f.scopes.iter().map(|s| s.as_str()).collect();
+        notes.push(("scope", scopes.join(", ")));
+    }
+    notes.push(("rests on", rests_on(f.rests_on).to_owned()));
+    if let Some(a) = &f.accepted {
+        match &a.known_shortcoming {
+            Some(k) => notes.push((
+                "known shortcoming",
+                format!("found by {}: {}", k.title, a.reason),
+            )),
+            None => notes.push(("accepted", a.reason.clone())),
+        }
     }
     notes
+}
+
+/// The note's key for a basis: what the basis is.
+pub fn standing_key(standing: Option<Standing>) -> &'static str {
+    match standing {
+        Some(Standing::Law) => "basis (law)",
+        Some(Standing::Policy) => "basis (policy, no statute)",
+        Some(Standing::Practice) => "basis (practice, not law)",
+        Some(Standing::Stated) => "basis (as the file states it, unchecked)",
+        _ => "basis",
+    }
+}
+
+/// What a finding rests on, in words.
+pub fn rests_on(r: RestsOn) -> &'static str {
+    match r {
+        RestsOn::Structure => "the structure alone (a route in the graph)",
+        RestsOn::Figures => "simulated figures, none of them assumed",
+        RestsOn::Assumptions => "simulated figures, some of them assumed (`basis: assumption`)",
+    }
 }
 
 #[cfg(test)]

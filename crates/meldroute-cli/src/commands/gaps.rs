@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use meldroute_core::catalogue;
-use meldroute_core::gaps::{Finding, GapOptions};
+use meldroute_core::gaps::{Finding, GapOptions, RestsOn};
+use meldroute_core::measures::Standing;
+use meldroute_core::model::Scope;
 use meldroute_core::{EntryId, Library, Severity};
 use serde::Serialize;
 
@@ -32,11 +34,34 @@ pub(super) struct JsonFinding<'a> {
     share: Option<f64>,
     /// The 95% confidence interval of `share` (Wilson), rounded likewise.
     share_ci95: Option<meldroute_core::stats::Interval>,
-    /// The legal basis, where there is one.
+    /// The basis, with its article where it is law (`null`: none).
     basis: Option<&'a str>,
+    /// What the basis is: `law` (a statute or the Directive), `policy` (no
+    /// statute), `practice` (the body's, not law), or `stated` (the
+    /// deadline's basis as the file states it, unchecked).
+    standing: Option<Standing>,
+    /// The scopes of report the finding concerns: those of the procedure
+    /// its basis governs (a norm of the Wbk: `misstand`, `eu-breach`).
+    scopes: &'a [Scope],
+    /// What the finding rests on: `structure` (a route in the graph),
+    /// `figures` (simulated, none assumed) or `assumptions` (simulated, some
+    /// durations or probabilities assumed).
+    rests_on: RestsOn,
     /// The reason the procedure file gives for accepting the finding
     /// (`null`: not accepted, the finding is open).
     accepted: Option<&'a str>,
+    /// The shortcoming a source found, which the accepted finding
+    /// reproduces (`null`: open, or accepted as no real gap).
+    known_shortcoming: Option<JsonShortcoming<'a>>,
+}
+
+/// A known shortcoming in `meldroute gaps --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct JsonShortcoming<'a> {
+    /// The id of the source in the procedure file (`sources`).
+    source: &'a str,
+    /// Its title.
+    title: &'a str,
 }
 
 /// `meldroute gaps --format json`: the provenance and the findings.
@@ -113,7 +138,14 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
                     }
                 }),
                 basis: f.basis.as_deref(),
-                accepted: f.accepted.as_deref(),
+                standing: f.standing,
+                scopes: &f.scopes,
+                rests_on: f.rests_on,
+                accepted: f.accepted.as_ref().map(|a| a.reason.as_str()),
+                known_shortcoming: f.known_shortcoming().map(|k| JsonShortcoming {
+                    source: &k.source,
+                    title: &k.title,
+                }),
             });
             let mut options = Options::new()
                 .choice("format", args.format)
@@ -122,7 +154,11 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
                 .with("silence_tolerance", args.silence_tolerance)
                 .with("deadline_tolerance", args.deadline_tolerance)
                 .with("select", args.select.clone())
-                .with("ignore", args.ignore.clone());
+                .with("ignore", args.ignore.clone())
+                .with(
+                    "fail_on_known_shortcomings",
+                    args.fail_on_known_shortcomings,
+                );
             if !args.structural_only {
                 options = options.sim(&opts.sim);
             }
@@ -136,9 +172,15 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
         }
         GapsFormat::Human => human(out, &lib, &targets, &findings),
     }
+    // Accepted findings never fail the run; known shortcomings do only
+    // when asked.
+    let counts = |f: &&Finding| {
+        f.accepted.is_none() || (args.fail_on_known_shortcomings && !f.accepted_as_no_gap())
+    };
     let failing = findings
         .iter()
-        .any(|f| f.accepted.is_none() && f.diagnostic.severity == Severity::Error);
+        .filter(counts)
+        .any(|f| f.diagnostic.severity == Severity::Error);
     Ok(if failing {
         ExitCode::from(1)
     } else {
@@ -157,10 +199,12 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
     for &t in targets {
         let entry = lib.entry(t);
         let mut mine = by_file.get(&entry.file).cloned().unwrap_or_default();
-        // Most severe first; accepted findings last; then file order.
+        // Most severe first; known shortcomings after the open findings,
+        // accepted ones last; then file order.
         mine.sort_by_key(|f| {
             (
                 f.accepted.is_some(),
+                f.accepted_as_no_gap(),
                 std::cmp::Reverse(f.diagnostic.severity),
                 f.diagnostic.primary.span.start,
             )
@@ -202,7 +246,8 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
     );
 }
 
-/// "2 errors, 1 warning and 3 accepted" style counts.
+/// "2 errors, 1 warning, 2 known shortcomings, 3 accepted" style counts:
+/// known shortcomings apart from findings accepted as no real gap.
 fn summary(findings: &[&Finding]) -> String {
     let errors = findings
         .iter()
@@ -212,13 +257,20 @@ fn summary(findings: &[&Finding]) -> String {
         .iter()
         .filter(|f| f.accepted.is_none() && f.diagnostic.severity == Severity::Warning)
         .count();
-    let accepted = findings.iter().filter(|f| f.accepted.is_some()).count();
+    let known = findings
+        .iter()
+        .filter(|f| f.known_shortcoming().is_some())
+        .count();
+    let accepted = findings.iter().filter(|f| f.accepted_as_no_gap()).count();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if known > 0 {
+        parts.push(plural(known, "known shortcoming"));
+    }
     if accepted > 0 {
         parts.push(format!("{accepted} accepted"));
     }
-    if errors + warnings + accepted == 0 {
+    if errors + warnings + known + accepted == 0 {
         "no gaps".to_owned()
     } else {
         parts.join(", ")

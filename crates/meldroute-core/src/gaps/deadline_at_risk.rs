@@ -4,13 +4,17 @@ use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, with_path};
 use crate::library::EntryId;
+use crate::measures;
 use crate::meta::declare_rule;
 
 declare_rule! {
     /// ### What it does
     /// For each `deadline` in the file, simulates the procedure and compares
     /// the share of journeys that reach the step but miss the deadline with a
-    /// tolerance (default 5%). The finding prints the deadline's basis.
+    /// tolerance (default 5%). The finding prints the deadline's basis: as
+    /// law, with the norm's article, where a legal norm binding the
+    /// procedure sets that term for such a step; otherwise as the file
+    /// states it (`standing: stated`), which meldroute does not check.
     ///
     /// ### Why is this bad
     /// A legal term that is missed in many journeys is a term the procedure
@@ -95,8 +99,9 @@ impl JourneyRule for DeadlineAtRisk {
                 "shorten the steps before it, or give the reporter a documented, lawful extension",
             );
             f.share = Some(crate::sim::share(reached - met, sim.agg.runs));
-            f.basis = Some(deadline.basis.clone());
-            out.push(with_path(f, &[i]));
+            f.rests_on = cx.simulated(entry);
+            let cited = measures::of_deadline(p, *s.kind, deadline.within.days(), &deadline.basis);
+            out.push(with_path(f.citing(&cited), &[i]));
         }
     }
 }

@@ -27,6 +27,9 @@ declare_rule! {
     /// first, can decline (9:22 to 9:24) and says why in writing (9:25). A
     /// judgment past its term on the complainant's written `consent`
     /// (9:11(3)) is an exception: a warning.
+    /// A norm of the Wbk binds only a procedure whose `scopes` include a
+    /// *misstand* (`misstand`, `eu-breach`); the finding names the scopes
+    /// it concerns.
     ///
     /// ### Why is this bad
     /// A procedure file without the step the law requires cannot keep the
@@ -132,7 +135,7 @@ enum Broken {
 impl JourneyRule for LegalNorm {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
-        for norm in NORMS.iter().filter(|n| n.applies_to.contains(&*p.kind)) {
+        for norm in NORMS.iter().filter(|n| crate::measures::binds(n, p)) {
             // The words of the norm when it is broken; a norm that is kept
             // goes on to the next.
             let (message, kinds, days): (_, Vec<String>, _) = match norm.requirement {
@@ -269,8 +272,7 @@ impl LegalNorm {
             .with_arg("id", Arg::id(norm.id))
             .with_arg("basis", Arg::text(norm.basis))
             .with_label("norm {id}");
-        f.basis = Some(norm.basis.to_owned());
-        f
+        f.citing(&crate::measures::of_norm(norm, p))
     }
 
     /// A [`Requirement::DecisionWithin`] norm: a finding at the first such
@@ -521,6 +523,9 @@ mod tests {
                 // An internal procedure that says where it informs about
                 // external reporting (the base does).
                 "external-information: wbk-art-2\n",
+                // An internal report of integrity violations and undesirable
+                // behaviour alone follows ministry policy: no Wbk norm binds it.
+                "scopes: [integrity, undesirable-behaviour]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -582,6 +587,9 @@ mod tests {
                 // An ombudsman that never declines and never sends back (Awb 9:20,
                 // 9:22).
                 "kind: ombudsman\nsteps:\n  melding: {title: Verzoek, actor: melder, kind: report, next: toets}\n  toets: {title: Eerst geklaagd?, actor: org, kind: assessment, duration: 1d, basis: policy, next: intake}\n  intake: {title: Intake, actor: org, kind: intake, duration: 3w, basis: practice, next: rapport}\n  rapport: {title: Rapport, actor: org, kind: decision, contact: true, duration: 3mo, basis: assumption, note: assumed, outcome: founded}\n",
+                // The same procedure handling a misstand too: the Wbk's norms
+                // bind it, and the findings concern the misstand scope.
+                "scopes: [integrity, misstand]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
             ])
             .test_and_snapshot();
     }

@@ -4,6 +4,7 @@ use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, with_path};
 use crate::library::EntryId;
+use crate::measures::{self, Measure};
 use crate::meta::declare_rule;
 use crate::sim::{Go, SimModel};
 
@@ -117,7 +118,11 @@ impl JourneyRule for LongSilence {
                 "add an interim feedback step during {title}, which takes {median} at the median",
             );
         f.share = Some(share);
-        out.push(with_path(f, &[i]));
+        f.rests_on = cx.simulated(entry);
+        out.push(with_path(
+            f.citing(&measures::basis(Measure::InterimContact, p)),
+            &[i],
+        ));
     }
 }
 

@@ -4,9 +4,8 @@ use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, Witnesses, report_steps, takes_reports, with_path};
 use crate::library::EntryId;
+use crate::measures::{self, Measure, Standing};
 use crate::meta::declare_rule;
-use crate::model::ProcedureKind;
-use crate::norms::{self, ACKNOWLEDGE_DAYS};
 
 declare_rule! {
     /// ### What it does
@@ -20,10 +19,11 @@ declare_rule! {
     /// The law requires an acknowledgement within 7 days of an internal
     /// report and of a report to a competent authority (Richtlijn (EU)
     /// 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2), and a written
-    /// acknowledgement of a complaint, without a term (Awb art. 9:6); for
-    /// other procedures it is good practice. The finding cites the basis of
-    /// its procedure's kind; the 7-day share is checked only where the 7
-    /// days bind.
+    /// acknowledgement of a complaint, without a term (Awb art. 9:6); the
+    /// Nationale ombudsman confirms receipt as its practice, and for an
+    /// anonymous line, or a report of no *misstand* (its `scopes`), it is
+    /// policy. The finding cites the basis of its procedure's kind and
+    /// scopes; the 7-day share is checked only where the 7 days bind.
     ///
     /// ### Example
     /// Fails: the report goes straight into the investigation:
@@ -54,13 +54,14 @@ impl JourneyRule for MissingAcknowledgement {
         if !takes_reports(*p.kind) {
             return;
         }
-        // The 7-day term binds internal reports and external authorities.
-        let bound = crate::norms::NORMS
-            .iter()
-            .any(|n| n.id == "acknowledge-within-7-days" && n.applies_to.contains(&*p.kind));
+        // The basis by kind and scope: the 7-day term of the Directive and
+        // the Wbk binds internal reports and external authorities that
+        // handle a misstand; elsewhere there is no term to check.
+        let cited = measures::basis(Measure::Acknowledgement, p);
+        let term = cited.term;
         let late = cx
             .sim(entry)
-            .filter(|_| bound)
+            .filter(|_| term.is_some())
             .map(|s| crate::sim::share(s.agg.reported - s.agg.contact_within_week, s.agg.reported));
         let witnesses = Witnesses::new(p, &|s| s.is_contact());
         for r in report_steps(p) {
@@ -74,15 +75,23 @@ impl JourneyRule for MissingAcknowledgement {
                     key.pos,
                     "after report step {step} the reporter can reach the end without any contact",
                 );
-                let (help, basis) = acknowledgement_by_kind(*p.kind);
                 f.diagnostic = f
                     .diagnostic
                     .with_arg("step", Arg::id(key.value.as_str()))
-                    .with_label("no acknowledgement on this route")
-                    .with_help(help);
+                    .with_label("no acknowledgement on this route");
+                f.diagnostic = match (term, cited.standing) {
+                    (Some(days), _) => f.diagnostic.with_arg("term", Arg::Days(days)).with_help(
+                        "add an acknowledgement step (kind: acknowledgement, within {term}) right after the report",
+                    ),
+                    (None, Standing::Law) => f.diagnostic.with_help(
+                        "add a written acknowledgement of receipt (kind: acknowledgement) right after the report; the law sets no term for it",
+                    ),
+                    (None, _) => f.diagnostic.with_help(
+                        "add an acknowledgement step (kind: acknowledgement) right after the report",
+                    ),
+                };
                 f.share = late;
-                f.basis = Some(basis.into());
-                out.push(with_path(f, &path));
+                out.push(with_path(f.citing(&cited), &path));
             } else if let Some(share) = late.filter(|l| l.value > cx.opts.deadline_tolerance) {
                 let mut f = cx.finding(
                     &Self::META,
@@ -93,35 +102,14 @@ impl JourneyRule for MissingAcknowledgement {
                 f.diagnostic = f
                     .diagnostic
                     .with_arg("share", super::share_arg(share))
-                    .with_arg("term", Arg::Days(ACKNOWLEDGE_DAYS))
+                    .with_arg("term", Arg::Days(term.unwrap_or_default()))
                     .with_arg("step", Arg::id(key.value.as_str()))
                     .with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");
                 f.share = Some(share);
-                f.basis = Some(norms::ACKNOWLEDGE.basis.into());
-                out.push(with_path(f, &[r]));
+                f.rests_on = cx.simulated(entry);
+                out.push(with_path(f.citing(&cited), &[r]));
             }
         }
-    }
-}
-
-/// What an acknowledgement must be for a procedure of `kind`, and on what
-/// basis: the 7 days of the Directive and the Wbk bind internal reports and
-/// competent authorities; a complaint's receipt is acknowledged in writing
-/// with no term (Awb 9:6); elsewhere it is good practice, not law.
-fn acknowledgement_by_kind(kind: ProcedureKind) -> (&'static str, &'static str) {
-    match kind {
-        ProcedureKind::InternalReport | ProcedureKind::WhistleblowerAuthority => (
-            "add an acknowledgement step (kind: acknowledgement, within 7 days) right after the report",
-            norms::ACKNOWLEDGE.basis,
-        ),
-        ProcedureKind::Complaint => (
-            "add a written acknowledgement of receipt (kind: acknowledgement) right after the complaint; the Awb sets no term for it",
-            "Awb art. 9:6",
-        ),
-        _ => (
-            "add an acknowledgement step (kind: acknowledgement) right after the report",
-            "good practice (no statute requires an acknowledgement for this kind of procedure)",
-        ),
     }
 }
 
@@ -142,6 +130,9 @@ mod tests {
                 "  bevestiging: {title: Intakegesprek, actor: org, kind: intake, contact: true, duration: 3d, basis: policy, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // The 7-day term does not bind a complaint: a late first contact is no finding.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, outcome: founded}\n",
+                // Nor does it bind an internal report of integrity violations
+                // alone (ministry policy): a late first contact is no finding.
+                "scopes: [integrity]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 3d, max: 12d}}, basis: assumption, note: \"Aangenomen.\", next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, next: extern}\n  extern: {title: Naar het Huis, actor: melder, kind: escalation, escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}}\n",
                 // An advice procedure takes no reports.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: uitzoeken}\n  uitzoeken: {title: Uitzoeken, actor: org, kind: assessment, duration: 1w, basis: policy, outcome: closed}\n",
             ])

@@ -6,6 +6,7 @@ use super::{
     Finding, GapContext, JourneyRule, Witnesses, report_steps, route, takes_reports, with_path,
 };
 use crate::library::EntryId;
+use crate::measures::{self, Measure};
 use crate::meta::declare_rule;
 use crate::model::StepKind;
 
@@ -17,7 +18,9 @@ declare_rule! {
     /// ### Why is this bad
     /// Reporting takes its toll. The IPIM found aftercare to the reporter not
     /// always satisfactory, and good aftercare raises the reporter's
-    /// satisfaction (Kamerstuk 28 844 nr. 183, section 6).
+    /// satisfaction (Kamerstuk 28 844 nr. 183, section 6). That is the
+    /// letter's policy: no statute requires aftercare, so the finding is a
+    /// warning with a policy basis, never an error of law.
     ///
     /// ### Example
     /// Fails: only half the reporters are offered aftercare:
@@ -72,22 +75,24 @@ impl JourneyRule for MissingAftercare {
                 entry,
                 key.pos,
                 if share.is_some() {
-                    "after report step {step} a route ends without aftercare ({share} of simulated journeys)"
+                    "after report step {step} a route ends without aftercare, which the letter asks for as policy, not law ({share} of simulated journeys)"
                 } else {
-                    "after report step {step} a route ends without aftercare"
+                    "after report step {step} a route ends without aftercare, which the letter asks for as policy, not law"
                 },
             );
             f.diagnostic = f
                 .diagnostic
                 .with_arg("step", Arg::id(key.value.as_str()))
                 .with_label("no aftercare on this route")
-                .with_help("add an aftercare step after the outcome: a conversation about how the reporter is doing, and where to turn");
+                .with_help("add an aftercare step after the outcome: a conversation about how the reporter is doing, and where to turn (good policy; no statute requires it)");
             if let Some(share) = share {
                 f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
             }
             f.share = share;
-            f.basis = Some("Kamerstuk 28 844 nr. 183, section 6 (policy, not statute)".into());
-            out.push(with_path(f, &path));
+            out.push(with_path(
+                f.citing(&measures::basis(Measure::Aftercare, p)),
+                &path,
+            ));
         }
     }
 }

@@ -4,8 +4,8 @@ use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, Witnesses, report_steps, takes_reports, with_path};
 use crate::library::EntryId;
+use crate::measures::{self, Measure};
 use crate::meta::declare_rule;
-use crate::norms;
 
 declare_rule! {
     /// ### What it does
@@ -43,6 +43,7 @@ impl JourneyRule for MissingFeedback {
         if !takes_reports(*p.kind) {
             return;
         }
+        let cited = measures::basis(Measure::Feedback, p);
         let witnesses = Witnesses::new(p, &|s| s.is_feedback());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
@@ -78,8 +79,7 @@ impl JourneyRule for MissingFeedback {
                 f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
             }
             f.share = share;
-            f.basis = Some(norms::FEEDBACK.basis.into());
-            out.push(with_path(f, &path));
+            out.push(with_path(f.citing(&cited), &path));
         }
     }
 }

@@ -30,8 +30,9 @@ use meldroute_diagnostics::Arg;
 use crate::diag::Diagnostic;
 use crate::graph::LibraryGraph;
 use crate::library::{Entry, EntryId, Library};
+use crate::measures::{Cited, Standing};
 use crate::meta::{Described, RuleMeta};
-use crate::model::{Procedure, ProcedureKind, Step, StepKind};
+use crate::model::{Basis, Procedure, ProcedureKind, Scope, Step, StepKind};
 use crate::sim::{self, Aggregate, SimModel, SimOptions, SimReport};
 use crate::source::Pos;
 use crate::stats::Estimate;
@@ -76,10 +77,87 @@ pub struct Finding {
     pub route: Route,
     /// Share of simulated journeys affected, with its 95% interval.
     pub share: Option<Estimate>,
-    /// The legal basis, where there is one.
+    /// The basis, with its article where it is law (see
+    /// [`crate::measures`]).
     pub basis: Option<String>,
-    /// The reason, when the procedure file accepts this finding.
-    pub accepted: Option<String>,
+    /// What the basis is: law, policy, practice, or as the file states it.
+    pub standing: Option<Standing>,
+    /// The scopes of report the finding concerns: those of the procedure
+    /// its basis governs (a norm of the Wbk: the *misstand* scopes only).
+    pub scopes: Vec<Scope>,
+    /// Whether the finding rests on the structure alone or on simulated
+    /// figures, and whether those are assumed.
+    pub rests_on: RestsOn,
+    /// Set when the procedure file accepts this finding.
+    pub accepted: Option<Accepted>,
+}
+
+impl Finding {
+    /// The finding with the basis `cited`: its text, standing and scopes.
+    pub(crate) fn citing(mut self, cited: &Cited) -> Finding {
+        self.basis = Some(cited.text.clone());
+        self.standing = Some(cited.standing);
+        self.scopes.clone_from(&cited.scopes);
+        self
+    }
+
+    /// Accepted as no real gap: not a known shortcoming.
+    pub fn accepted_as_no_gap(&self) -> bool {
+        self.accepted
+            .as_ref()
+            .is_some_and(|a| a.known_shortcoming.is_none())
+    }
+
+    /// Accepted as a known shortcoming that a source has found.
+    pub fn known_shortcoming(&self) -> Option<&Shortcoming> {
+        self.accepted.as_ref()?.known_shortcoming.as_ref()
+    }
+}
+
+/// What a finding rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestsOn {
+    /// The procedure's steps and branches alone (a route in the graph):
+    /// it holds whatever the durations and probabilities are.
+    Structure,
+    /// Simulated figures, none of them assumed: every step of the
+    /// procedure and of those it escalates to has a basis other than
+    /// `assumption`.
+    Figures,
+    /// Simulated figures, some of them assumed: a duration or branch
+    /// probabilities of the procedure or of one it escalates to has
+    /// `basis: assumption` (or none).
+    Assumptions,
+}
+
+impl RestsOn {
+    /// The name in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestsOn::Structure => "structure",
+            RestsOn::Figures => "figures",
+            RestsOn::Assumptions => "assumptions",
+        }
+    }
+}
+
+/// How the procedure file accepts a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accepted {
+    /// The file's reason.
+    pub reason: String,
+    /// Set when the finding reproduces a shortcoming a source has found.
+    pub known_shortcoming: Option<Shortcoming>,
+}
+
+/// A known shortcoming: the source that found it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shortcoming {
+    /// The source's id in the file (`sources`).
+    pub source: String,
+    /// The source's title.
+    pub title: String,
 }
 
 /// A simulated share as a message argument: the share and its interval.
@@ -192,7 +270,38 @@ impl<'a> GapContext<'a> {
             route: Route::default(),
             share: None,
             basis: None,
+            standing: None,
+            scopes: e.procedure.scopes(),
+            rests_on: RestsOn::Structure,
             accepted: None,
+        }
+    }
+
+    /// What a finding read from the simulation of `entry` rests on:
+    /// assumptions when a step with a figure (a duration or branch
+    /// probabilities) in the procedure or in one it escalates to has
+    /// `basis: assumption` or no basis, else documented figures.
+    pub fn simulated(&self, entry: EntryId) -> RestsOn {
+        let Some(sim) = self.sim(entry) else {
+            return RestsOn::Assumptions;
+        };
+        let model = &sim.model;
+        let assumed = model.steps.iter().zip(&model.names).any(|(step, name)| {
+            let owner = model.procedures[step.procedure as usize].entry;
+            self.entry(owner)
+                .procedure
+                .steps
+                .get(&name.id)
+                .is_none_or(|s| {
+                    let figure = !s.duration.is_zero()
+                        || matches!(s.next.as_deref(), Some(crate::model::Next::Branches(_)));
+                    figure && s.basis.as_ref().is_none_or(|b| **b == Basis::Assumption)
+                })
+        });
+        if assumed {
+            RestsOn::Assumptions
+        } else {
+            RestsOn::Figures
         }
     }
 }
@@ -250,7 +359,8 @@ pub(crate) fn analyse_with(
     out
 }
 
-/// Marks findings the procedure file accepts, with the file's reason.
+/// Marks findings the procedure file accepts, with the file's reason and
+/// the known shortcoming it reproduces, if any.
 fn mark_accepted(p: &Procedure, rule: &RuleMeta, findings: &mut [Finding]) {
     for f in findings {
         let step = f.route.ids(p).next().unwrap_or_default();
@@ -259,7 +369,17 @@ fn mark_accepted(p: &Procedure, rule: &RuleMeta, findings: &mut [Finding]) {
             .iter()
             .find(|a| (*a.rule == rule.code || *a.rule == rule.name) && a.step.as_str() == step)
         {
-            f.accepted = Some(a.reason.value.clone());
+            let known_shortcoming = a.known_shortcoming.as_ref().map(|k| Shortcoming {
+                source: k.source.value.clone(),
+                title: p
+                    .sources
+                    .get(k.source.as_str())
+                    .map_or_else(|| k.source.value.clone(), |s| s.title.clone()),
+            });
+            f.accepted = Some(Accepted {
+                reason: a.reason.value.clone(),
+                known_shortcoming,
+            });
         }
     }
 }

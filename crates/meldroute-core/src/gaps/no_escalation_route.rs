@@ -6,6 +6,7 @@ use meldroute_diagnostics::Arg;
 use super::{Finding, GapContext, JourneyRule, Witnesses, with_path};
 use crate::graph::LibraryGraph;
 use crate::library::{EntryId, Library};
+use crate::measures::{self, Measure, Standing};
 use crate::meta::declare_rule;
 use crate::model::{ProcedureKind, StepKind};
 use crate::norms::EXTERNAL;
@@ -21,7 +22,11 @@ declare_rule! {
     /// The law gives the reporter that right: a complainant may go to the
     /// Nationale ombudsman (Awb art. 9:18), and a reporter may report
     /// externally (Wbk art. 2c). A procedure that ends every decision without
-    /// that route hides the right.
+    /// that route hides the right. The finding cites the norm that binds the
+    /// procedure (Awb art. 9:12, 9:18 for a complaint; Directive art. 10 and
+    /// Wbk art. 2c for an internal report of a misstand); an internal report
+    /// that handles no misstand is not checked, as no statute gives the
+    /// right there.
     ///
     /// ### Example
     /// Fails: a report that is not taken up is closed, and nothing more:
@@ -73,6 +78,13 @@ impl JourneyRule for NoEscalationRoute {
         ) {
             return;
         }
+        // The right rests on the law only where a norm binds: an internal
+        // report of integrity violations alone (no misstand) follows
+        // ministry policy, which is no error of law.
+        let cited = measures::basis(Measure::ExternalRoute, p);
+        if cited.standing != Standing::Law {
+            return;
+        }
         let reaching = cx.reaching_kind(entry, EXTERNAL);
         let witnesses = Witnesses::new(p, &|_| false);
         for (i, (key, step)) in p.steps.iter().enumerate() {
@@ -89,8 +101,7 @@ impl JourneyRule for NoEscalationRoute {
             f.diagnostic = f.diagnostic.with_arg("step", Arg::id(key.value.as_str())).with_label("no route to the ombudsman or the Huis voor klokkenluiders").with_help(
                 "add a branch after the decision to an escalation step (`escalate: {procedure: rijk/nationale-ombudsman}` or `rijk/huis-voor-klokkenluiders-onderzoek`)",
             );
-            f.basis = Some("Awb art. 9:18; Wbk art. 2c".into());
-            out.push(with_path(f, &path));
+            out.push(with_path(f.citing(&cited), &path));
         }
     }
 }
@@ -109,6 +120,9 @@ mod tests {
                 // Through the complaint procedure, which leads on to the
                 // Nationale ombudsman.
                 "  extern: {title: Klacht over de afhandeling, actor: melder, kind: escalation, escalate: {procedure: rijk/klacht}}\n",
+                // An internal report of integrity violations alone: no statute
+                // gives the right to an external body (ministry policy).
+                "scopes: [integrity]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 1w, basis: policy, outcome: closed}\n",
                 // Only internal reports and complaints are checked.
                 "kind: anonymous-line\nsteps:\n  melding: {title: Anonieme melding, actor: melder, kind: report, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 1w, basis: policy, outcome: closed}\n",
             ])

@@ -10,7 +10,8 @@ declare_rule! {
     /// ### What it does
     /// Checks each entry of `accept`: `rule` names a journey rule of
     /// `meldroute gaps` (code or name), `step` names a step of the procedure,
-    /// and `reason` says why.
+    /// `reason` says why, and a `known-shortcoming` names a source of the
+    /// file (`sources`) that found the shortcoming.
     ///
     /// ### Why is this bad
     /// An accepted finding is a claim that the gap is deliberate. A typo would
@@ -79,6 +80,24 @@ impl Rule for InvalidAccept {
                         .with_help("name the step the finding starts at: {steps}"),
                 );
             }
+            if let Some(k) = &a.known_shortcoming
+                && !p.sources.contains_key(&k.source)
+            {
+                let d = cx
+                    .diag(
+                        &Self::META,
+                        entry,
+                        k.source.pos,
+                        "known shortcoming names unknown source {source}",
+                    )
+                    .with_arg("source", Arg::id(k.source.value.as_str()));
+                out.push(
+                    did_you_mean(d, &k.source, p.sources.keys())
+                        .with_label("no source with this id")
+                        .with_arg("sources", list_ids(p.sources.keys()))
+                        .with_help("name the source that found the shortcoming: {sources}"),
+                );
+            }
             if a.reason.trim().is_empty() {
                 out.push(
                     cx.diag(
@@ -108,6 +127,10 @@ mod tests {
                 r#"accept:
   - {rule: MR103, step: melding, reason: "Zie Kamerstuk 28 844 nr. 183."}
 "#,
+                // A known shortcoming, found by a source of the file.
+                r#"accept:
+  - {rule: MR103, step: melding, reason: "Nazorg ontbreekt vaak.", known-shortcoming: {source: wbk-art-2}}
+"#,
                 // By name, several entries.
                 r#"accept:
   - {rule: long-silence, step: onderzoek, reason: "Het onderzoek is vertrouwelijk."}
@@ -122,6 +145,10 @@ mod tests {
                 // A validation rule cannot be accepted; a step unlike any other.
                 r#"accept:
   - {rule: MR005, step: klachtcommissie, reason: "Zie de klachtregeling."}
+"#,
+                // A known shortcoming whose source the file does not list.
+                r#"accept:
+  - {rule: MR103, step: melding, reason: "Nazorg ontbreekt vaak.", known-shortcoming: {source: wbk-art-3}}
 "#,
                 // Only the second entry is wrong.
                 r#"accept:
