@@ -235,7 +235,7 @@ fn comparison_table(o: &mut String, compared: &[Compared]) {
     let bodies = crate::table::bodies(&rows);
     let header = crate::table::header(&bodies, false);
     o.push_str("<section id=\"comparison\">\n<h2>Comparison</h2>\n");
-    o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent of the simulated journeys; acknowledgement and feedback terms count from the report. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
+    o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent: \"reported\" counts the journeys that made a report, and the acknowledgement, feedback and aftercare shares are of those; the 7 days count from the report, the 3 months of feedback from the acknowledgement, and the first feedback counts, interim feedback included. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
     o.push_str("<div class=\"scroll\"><table class=\"compare\">\n<thead><tr>");
     for h in &header {
         let _ = write!(o, "<th scope=\"col\">{}</th>", xml(h));
@@ -322,13 +322,13 @@ fn intervals(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
         ),
         (
             "Feedback within 3 months of the acknowledgement",
-            "share of reported journeys",
+            "share of journeys that made a report",
             compare::Unit::Share,
             |r| (r.feedback_within_3_months, r.feedback_within_3_months_ci95),
         ),
         (
             "Aftercare",
-            "share of journeys",
+            "share of journeys that made a report",
             compare::Unit::Share,
             |r| (r.aftercare_rate, r.aftercare_rate_ci95),
         ),
@@ -477,12 +477,17 @@ fn procedure_section(
     }
     let _ = writeln!(
         o,
-        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report. (±x: the 95% confidence interval reaches x either side; +x or -x: one way only, near 0% or 100%.)</p>",
+        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Of the {} journeys that made a report, {} had feedback within 3 months of the acknowledgement (the first feedback, interim feedback included), {} had feedback at all, {} aftercare, and {} no contact after the report. (±x: the 95% confidence interval reaches x either side; +x or -x: one way only, near 0% or 100%.)</p>",
         days_weeks_ci(r.lead_time_days.p50, r.lead_time_days.p50_ci95),
         days_weeks_ci(r.lead_time_days.p90, r.lead_time_days.p90_ci95),
         days_weeks_ci(r.lead_time_days.mean, r.lead_time_days.mean_ci95),
         days_weeks_ci(r.longest_silence_days.p50, r.longest_silence_days.p50_ci95),
         days_weeks_ci(r.longest_silence_days.p90, r.longest_silence_days.p90_ci95),
+        crate::text::thousands(r.reported),
+        percent_ci(
+            r.feedback_within_3_months.value,
+            r.feedback_within_3_months.ci95
+        ),
         percent_ci(r.feedback_rate.value, r.feedback_rate.ci95),
         percent_ci(r.aftercare_rate.value, r.aftercare_rate.ci95),
         percent_ci(
