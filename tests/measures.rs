@@ -203,4 +203,15 @@ fn where_the_time_goes_shows_the_mean_per_visit() {
         "{}",
         table.stdout
     );
+    // The report's table shows it too, as weeks.
+    let report = run(&args("report", &["--no-graphs"])).ok();
+    let row = report
+        .stdout
+        .lines()
+        .find(|l| l.contains("<code>rijk/huis-voor-klokkenluiders-onderzoek:onderzoek</code>"))
+        .expect("the Huis's investigation in where the time goes");
+    assert!(
+        row.contains(&format!("{:.1} w ±", per_visit / 7.0)),
+        "{row} vs {per_visit} days"
+    );
 }

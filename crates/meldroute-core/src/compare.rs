@@ -9,7 +9,7 @@ use crate::diag::Severity;
 use crate::gaps::{self, Finding, GapOptions, Simulated};
 use crate::library::{EntryId, Library};
 use crate::model::ProcedureKind;
-use crate::sim::report::{DeadlineReport, PrecisionReport};
+use crate::sim::report::{DeadlineReport, PrecisionReport, StepReport};
 use crate::sim::{self, Estimate, SimModel, SimReport};
 use crate::stats::{DurationStats, Interval, Summary, difference};
 
@@ -307,6 +307,10 @@ pub enum CompareError {
 /// first, then those of the procedures it escalates to.
 pub const DEADLINES_KEPT: usize = 20;
 
+/// How many steps of "where the time goes" a comparison keeps of each
+/// procedure: those with the most time per journey.
+pub const STEPS_KEPT: usize = 10;
+
 /// The figures of a procedure's simulation that a comparison keeps. They
 /// are bounded in size whatever the procedure escalates to: the table of
 /// steps and the shares per procedure of [`SimReport`] grow with all it
@@ -348,10 +352,17 @@ pub struct Figures {
     pub deadlines: Vec<DeadlineReport>,
     /// The number of deadlines, kept or not.
     pub deadlines_total: usize,
+    /// Where the time goes: the first [`STEPS_KEPT`] steps that take time,
+    /// most time per journey first.
+    pub steps: Vec<StepReport>,
+    /// The number of steps that take time, kept or not.
+    pub steps_total: usize,
 }
 
 impl Figures {
     fn of(report: &SimReport) -> Figures {
+        // The steps that take time (as `simulate`'s table shows them).
+        let timed = || report.steps.iter().filter(|s| s.mean_days > 0.0);
         Figures {
             procedure: report.procedure.clone(),
             runs: report.runs,
@@ -384,6 +395,8 @@ impl Figures {
                 .cloned()
                 .collect(),
             deadlines_total: report.deadlines.len(),
+            steps: timed().take(STEPS_KEPT).cloned().collect(),
+            steps_total: timed().count(),
         }
     }
 }

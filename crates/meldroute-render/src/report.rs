@@ -602,6 +602,7 @@ fn procedure_section(
         }
     }
     deadlines(o, c);
+    where_the_time_goes(o, c);
     findings(o, library, p, &c.findings);
     steps(o, p);
     o.push_str("</section>\n");
@@ -639,6 +640,34 @@ fn deadlines(o: &mut String, c: &Compared) {
         );
     }
     o.push_str("</tbody></table>\n<p class=\"small\">Reached: share of journeys that get to the step; met: share of those that complete it in time.</p>\n");
+}
+
+fn where_the_time_goes(o: &mut String, c: &Compared) {
+    let f = &c.figures;
+    if f.steps.is_empty() {
+        return;
+    }
+    o.push_str("<h3>Where the time goes</h3>\n<table><thead><tr><th>step</th><th>visited</th><th>mean per journey</th><th>mean per visit</th><th>share of time</th></tr></thead><tbody>\n");
+    for s in &f.steps {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}:{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            xml(&s.procedure),
+            xml(&s.step),
+            percent_ci(s.visit_rate, s.visit_rate_ci95),
+            days_weeks_ci(s.mean_days, s.mean_days_ci95),
+            days_weeks_ci(s.mean_days_per_visit, s.mean_days_per_visit_ci95),
+            percent_ci(s.share_of_lead_time, s.share_of_lead_time_ci95),
+        );
+    }
+    if f.steps_total > f.steps.len() {
+        let _ = writeln!(
+            o,
+            "<tr><td colspan=\"5\">… and {} more steps with less time</td></tr>",
+            crate::text::thousands((f.steps_total - f.steps.len()) as u64)
+        );
+    }
+    o.push_str("</tbody></table>\n<p class=\"small\">Visited: share of journeys that take the step; mean per journey: days in it over all journeys, visiting or not (what it adds to the mean lead time); mean per visit: days in it over the times it was taken; share of time: its part of all time spent in steps.</p>\n");
 }
 
 fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Finding]) {
