@@ -9,7 +9,7 @@ use crate::diag::Severity;
 use crate::gaps::{self, Finding, GapOptions, Simulated};
 use crate::library::{EntryId, Library};
 use crate::model::ProcedureKind;
-use crate::sim::report::{DeadlineReport, PrecisionReport};
+use crate::sim::report::{DeadlineReport, PrecisionReport, StepReport};
 use crate::sim::{self, Estimate, SimModel, SimReport};
 use crate::stats::{DurationStats, Interval, Summary, difference};
 
@@ -59,19 +59,25 @@ pub struct Row {
     pub longest_silence_p90_days: f64,
     /// 95% interval of `longest_silence_p90_days`.
     pub longest_silence_p90_days_ci95: Option<Interval>,
-    /// Share of reported journeys with a first contact within 7 days.
+    /// Journeys that made a report: the denominator of the reporter shares
+    /// (`acknowledged_within_7_days`, `feedback_within_3_months`,
+    /// `feedback_rate`, `aftercare_rate`).
+    pub reported: u64,
+    /// Of the journeys that made a report, the share whose first contact
+    /// after it came within 7 days.
     pub acknowledged_within_7_days: f64,
     /// 95% interval of `acknowledged_within_7_days`.
     pub acknowledged_within_7_days_ci95: Option<Interval>,
-    /// Share of reported journeys with feedback within 3 months of the acknowledgement.
+    /// Of the journeys that made a report, the share with feedback within 3
+    /// months of the acknowledgement ([`SimReport::feedback_within_3_months`]).
     pub feedback_within_3_months: f64,
     /// 95% interval of `feedback_within_3_months`.
     pub feedback_within_3_months_ci95: Option<Interval>,
-    /// Share of journeys with feedback.
+    /// Of the journeys that made a report, the share with feedback.
     pub feedback_rate: f64,
     /// 95% interval of `feedback_rate`.
     pub feedback_rate_ci95: Option<Interval>,
-    /// Share of journeys with aftercare.
+    /// Of the journeys that made a report, the share with aftercare.
     pub aftercare_rate: f64,
     /// 95% interval of `aftercare_rate`.
     pub aftercare_rate_ci95: Option<Interval>,
@@ -301,6 +307,10 @@ pub enum CompareError {
 /// first, then those of the procedures it escalates to.
 pub const DEADLINES_KEPT: usize = 20;
 
+/// How many steps of "where the time goes" a comparison keeps of each
+/// procedure: those with the most time per journey.
+pub const STEPS_KEPT: usize = 10;
+
 /// The figures of a procedure's simulation that a comparison keeps. They
 /// are bounded in size whatever the procedure escalates to: the table of
 /// steps and the shares per procedure of [`SimReport`] grow with all it
@@ -321,11 +331,19 @@ pub struct Figures {
     pub lead_time_days: DurationStats,
     /// Longest time without contact from the report to the end.
     pub longest_silence_days: DurationStats,
-    /// Share of journeys with a feedback step after the report, and its interval.
+    /// Journeys that made a report: the denominator of the reporter shares.
+    pub reported: u64,
+    /// Of the journeys that made a report, the share with feedback within 3
+    /// months of the acknowledgement, and its interval.
+    pub feedback_within_3_months: Estimate,
+    /// Of the journeys that made a report, the share with a feedback step
+    /// after it, and its interval.
     pub feedback_rate: Estimate,
-    /// Share of journeys with an aftercare step, and its interval.
+    /// Of the journeys that made a report, the share with an aftercare
+    /// step, and its interval.
     pub aftercare_rate: Estimate,
-    /// Share of finished journeys without any contact after the report, and its interval.
+    /// Of the journeys that made a report, the share without any contact
+    /// after it, and its interval.
     pub no_contact_after_report: Estimate,
     /// The precision targets the run went on until, when asked for.
     pub precision: Option<PrecisionReport>,
@@ -334,10 +352,17 @@ pub struct Figures {
     pub deadlines: Vec<DeadlineReport>,
     /// The number of deadlines, kept or not.
     pub deadlines_total: usize,
+    /// Where the time goes: the first [`STEPS_KEPT`] steps that take time,
+    /// most time per journey first.
+    pub steps: Vec<StepReport>,
+    /// The number of steps that take time, kept or not.
+    pub steps_total: usize,
 }
 
 impl Figures {
     fn of(report: &SimReport) -> Figures {
+        // The steps that take time (as `simulate`'s table shows them).
+        let timed = || report.steps.iter().filter(|s| s.mean_days > 0.0);
         Figures {
             procedure: report.procedure.clone(),
             runs: report.runs,
@@ -345,6 +370,11 @@ impl Figures {
             stopped_early: report.stopped_early,
             lead_time_days: report.lead_time_days,
             longest_silence_days: report.longest_silence_days,
+            reported: report.reported,
+            feedback_within_3_months: Estimate {
+                value: report.feedback_within_3_months,
+                ci95: report.feedback_within_3_months_ci95,
+            },
             feedback_rate: Estimate {
                 value: report.feedback_rate,
                 ci95: report.feedback_rate_ci95,
@@ -365,6 +395,8 @@ impl Figures {
                 .cloned()
                 .collect(),
             deadlines_total: report.deadlines.len(),
+            steps: timed().take(STEPS_KEPT).cloned().collect(),
+            steps_total: timed().count(),
         }
     }
 }
@@ -489,10 +521,6 @@ fn row(library: &Library, sim: &Simulated) -> Row {
     }
     let (lead, silence) = (&report.lead_time_days, &report.longest_silence_days);
     let first = &report.first_contact_days;
-    let (acknowledged, in_time) = (
-        agg.acknowledged_within_7_days(),
-        agg.feedback_within_3_months(),
-    );
     Row {
         procedure: p.id.value.clone(),
         title: p.title.clone(),
@@ -509,10 +537,11 @@ fn row(library: &Library, sim: &Simulated) -> Row {
         longest_silence_p50_days_ci95: silence.p50_ci95,
         longest_silence_p90_days: silence.p90,
         longest_silence_p90_days_ci95: silence.p90_ci95,
-        acknowledged_within_7_days: acknowledged.value,
-        acknowledged_within_7_days_ci95: acknowledged.ci95,
-        feedback_within_3_months: in_time.value,
-        feedback_within_3_months_ci95: in_time.ci95,
+        reported: report.reported,
+        acknowledged_within_7_days: report.acknowledged_within_7_days,
+        acknowledged_within_7_days_ci95: report.acknowledged_within_7_days_ci95,
+        feedback_within_3_months: report.feedback_within_3_months,
+        feedback_within_3_months_ci95: report.feedback_within_3_months_ci95,
         feedback_rate: report.feedback_rate,
         feedback_rate_ci95: report.feedback_rate_ci95,
         aftercare_rate: report.aftercare_rate,

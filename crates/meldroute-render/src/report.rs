@@ -236,7 +236,7 @@ fn comparison_table(o: &mut String, compared: &[Compared]) {
     let bodies = crate::table::bodies(&rows);
     let header = crate::table::header(&bodies, false);
     o.push_str("<section id=\"comparison\">\n<h2>Comparison</h2>\n");
-    o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent of the simulated journeys; acknowledgement and feedback terms count from the report. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
+    o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent: \"reported\" counts the journeys that made a report, and the acknowledgement, feedback and aftercare shares are of those; the 7 days count from the report, the 3 months of feedback from the acknowledgement, and the first feedback counts, interim feedback included. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
     o.push_str("<div class=\"scroll\"><table class=\"compare\">\n<thead><tr>");
     for h in &header {
         let _ = write!(o, "<th scope=\"col\">{}</th>", xml(h));
@@ -323,13 +323,13 @@ fn intervals(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
         ),
         (
             "Feedback within 3 months of the acknowledgement",
-            "share of reported journeys",
+            "share of journeys that made a report",
             compare::Unit::Share,
             |r| (r.feedback_within_3_months, r.feedback_within_3_months_ci95),
         ),
         (
             "Aftercare",
-            "share of journeys",
+            "share of journeys that made a report",
             compare::Unit::Share,
             |r| (r.aftercare_rate, r.aftercare_rate_ci95),
         ),
@@ -478,12 +478,17 @@ fn procedure_section(
     }
     let _ = writeln!(
         o,
-        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Feedback in {} of journeys, aftercare in {}. {} of journeys had no contact after the report. (±x: the 95% confidence interval reaches x either side; +x or -x: one way only, near 0% or 100%.)</p>",
+        "<p>Lead time {} (median), {} (p90); mean {}. Longest silence {} (median), {} (p90). Of the {} journeys that made a report, {} had feedback within 3 months of the acknowledgement (the first feedback, interim feedback included), {} had feedback at all, {} aftercare, and {} no contact after the report. (±x: the 95% confidence interval reaches x either side; +x or -x: one way only, near 0% or 100%.)</p>",
         days_weeks_ci(r.lead_time_days.p50, r.lead_time_days.p50_ci95),
         days_weeks_ci(r.lead_time_days.p90, r.lead_time_days.p90_ci95),
         days_weeks_ci(r.lead_time_days.mean, r.lead_time_days.mean_ci95),
         days_weeks_ci(r.longest_silence_days.p50, r.longest_silence_days.p50_ci95),
         days_weeks_ci(r.longest_silence_days.p90, r.longest_silence_days.p90_ci95),
+        crate::text::thousands(r.reported),
+        percent_ci(
+            r.feedback_within_3_months.value,
+            r.feedback_within_3_months.ci95
+        ),
         percent_ci(r.feedback_rate.value, r.feedback_rate.ci95),
         percent_ci(r.aftercare_rate.value, r.aftercare_rate.ci95),
         percent_ci(
@@ -598,6 +603,7 @@ fn procedure_section(
         }
     }
     deadlines(o, c);
+    where_the_time_goes(o, c);
     findings(o, library, p, &c.findings);
     steps(o, p);
     o.push_str("</section>\n");
@@ -635,6 +641,34 @@ fn deadlines(o: &mut String, c: &Compared) {
         );
     }
     o.push_str("</tbody></table>\n<p class=\"small\">Reached: share of journeys that get to the step; met: share of those that complete it in time.</p>\n");
+}
+
+fn where_the_time_goes(o: &mut String, c: &Compared) {
+    let f = &c.figures;
+    if f.steps.is_empty() {
+        return;
+    }
+    o.push_str("<h3>Where the time goes</h3>\n<table><thead><tr><th>step</th><th>visited</th><th>mean per journey</th><th>mean per visit</th><th>share of time</th></tr></thead><tbody>\n");
+    for s in &f.steps {
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}:{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            xml(&s.procedure),
+            xml(&s.step),
+            percent_ci(s.visit_rate, s.visit_rate_ci95),
+            days_weeks_ci(s.mean_days, s.mean_days_ci95),
+            days_weeks_ci(s.mean_days_per_visit, s.mean_days_per_visit_ci95),
+            percent_ci(s.share_of_lead_time, s.share_of_lead_time_ci95),
+        );
+    }
+    if f.steps_total > f.steps.len() {
+        let _ = writeln!(
+            o,
+            "<tr><td colspan=\"5\">… and {} more steps with less time</td></tr>",
+            crate::text::thousands((f.steps_total - f.steps.len()) as u64)
+        );
+    }
+    o.push_str("</tbody></table>\n<p class=\"small\">Visited: share of journeys that take the step; mean per journey: days in it over all journeys, visiting or not (what it adds to the mean lead time); mean per visit: days in it over the times it was taken; share of time: its part of all time spent in steps.</p>\n");
 }
 
 fn findings(o: &mut String, library: &Library, p: &Procedure, findings: &[Finding]) {

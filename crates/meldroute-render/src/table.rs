@@ -85,6 +85,7 @@ pub fn header(bodies: &[String], plain: bool) -> Vec<String> {
     if plain {
         h.extend(["title", "illustrative", "base"].map(str::to_owned));
     }
+    h.push("reported".to_owned());
     for f in columns(bodies) {
         let u = unit(f.unit, plain);
         h.push(format!("{}{u}", f.label));
@@ -141,6 +142,7 @@ pub fn cells(r: &Row, bodies: &[String], plain: bool) -> Vec<String> {
     } else {
         vec![r.procedure.clone()]
     };
+    c.push(r.reported.to_string());
     for (f, e) in columns(bodies).iter().zip(r.estimates(bodies)) {
         let Some(e) = e else {
             c.push(none.to_owned());
@@ -172,6 +174,9 @@ pub fn cells(r: &Row, bodies: &[String], plain: bool) -> Vec<String> {
     ]);
     c
 }
+
+/// What the `reported` column of a comparison counts.
+pub const REPORTED: &str = "reported: the journeys that made a report, the denominator of the acknowledgement, feedback and aftercare shares";
 
 /// What a differences table says its marks mean.
 pub const WITHIN_CHANCE: &str = "~ within chance: the 95% interval of the difference includes 0, so the procedures may not differ in that figure";

@@ -113,8 +113,9 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
             outln!(out);
             outln!(
                 out,
-                "{}; d = days, w = weeks; points: percentage points; {}.",
+                "{}; {}; d = days, w = weeks; points: percentage points; {}.",
                 journeys,
+                meldroute_render::table::REPORTED,
                 meldroute_render::figures::PLUS_MINUS
             );
             if !differences.is_empty() {

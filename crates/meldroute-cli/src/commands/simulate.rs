@@ -182,6 +182,12 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
     }
     w.row("run", &report.procedure, "runs", report.runs.to_string())?;
     w.row("run", &report.procedure, "seed", report.seed.to_string())?;
+    w.row(
+        "run",
+        &report.procedure,
+        "reported",
+        report.reported.to_string(),
+    )?;
     for (name, s) in [
         ("lead_time_days", &report.lead_time_days),
         ("first_contact_days", &report.first_contact_days),
@@ -199,6 +205,16 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
         w.row("duration", name, "max", num(s.max))?;
     }
     for (name, v, ci) in [
+        (
+            "acknowledged_within_7_days",
+            report.acknowledged_within_7_days,
+            report.acknowledged_within_7_days_ci95,
+        ),
+        (
+            "feedback_within_3_months",
+            report.feedback_within_3_months,
+            report.feedback_within_3_months_ci95,
+        ),
         (
             "feedback_rate",
             report.feedback_rate,
@@ -250,6 +266,14 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
         let name = format!("{}:{}", s.procedure, s.step);
         w.figure("step", &name, "visit_rate", s.visit_rate, s.visit_rate_ci95)?;
         w.figure("step", &name, "mean_days", s.mean_days, s.mean_days_ci95)?;
+        w.row("step", &name, "visits", s.visits.to_string())?;
+        w.figure(
+            "step",
+            &name,
+            "mean_days_per_visit",
+            s.mean_days_per_visit,
+            s.mean_days_per_visit_ci95,
+        )?;
     }
     if let Some(ex) = &report.exact {
         w.row(
@@ -333,11 +357,22 @@ fn table(out: &mut String, r: &SimReport) {
     outln!(out);
     outln!(
         out,
-        "of all journeys: feedback {}, aftercare {}, unfinished {}; of finished journeys: no contact after report {}",
+        "of the {} journeys that made a report: acknowledged within 7 days {}, feedback within 3 months {}, feedback {}, aftercare {}, no contact after the report {}",
+        r.reported,
+        percent_ci(
+            r.acknowledged_within_7_days,
+            r.acknowledged_within_7_days_ci95
+        ),
+        percent_ci(r.feedback_within_3_months, r.feedback_within_3_months_ci95),
         percent_ci(r.feedback_rate, r.feedback_rate_ci95),
         percent_ci(r.aftercare_rate, r.aftercare_rate_ci95),
-        percent_ci(r.unfinished, r.unfinished_ci95),
         percent_ci(r.no_contact_after_report, r.no_contact_after_report_ci95)
+    );
+    outln!(
+        out,
+        "of all {} journeys: unfinished {}",
+        r.runs,
+        percent_ci(r.unfinished, r.unfinished_ci95)
     );
     outln!(
         out,
@@ -408,12 +443,19 @@ fn table(out: &mut String, r: &SimReport) {
     }
     outln!(out);
     outln!(out, "where the time goes:");
-    let mut t = new_table(&["step", "visited", "mean", "share"]);
+    let mut t = new_table(&[
+        "step",
+        "visited",
+        "mean per journey",
+        "mean per visit",
+        "share",
+    ]);
     for s in r.steps.iter().filter(|s| s.mean_days > 0.0) {
         t.add_row(vec![
             format!("{}:{}", s.procedure, s.step),
             percent_ci(s.visit_rate, s.visit_rate_ci95),
             days_weeks_ci(s.mean_days, s.mean_days_ci95),
+            days_weeks_ci(s.mean_days_per_visit, s.mean_days_per_visit_ci95),
             percent_ci(s.share_of_lead_time, s.share_of_lead_time_ci95),
         ]);
     }

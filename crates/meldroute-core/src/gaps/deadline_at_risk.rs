@@ -4,8 +4,12 @@ use meldroute_diagnostics::Arg;
 
 use super::{Finding, GapContext, JourneyRule, with_path};
 use crate::library::EntryId;
+use crate::located::Located;
 use crate::measures;
 use crate::meta::declare_rule;
+use crate::model::{Deadline, Procedure, ProcedureKind};
+use crate::norms;
+use crate::stats::Estimate;
 
 declare_rule! {
     /// ### What it does
@@ -15,6 +19,16 @@ declare_rule! {
     /// law, with the norm's article, where a legal norm binding the
     /// procedure sets that term for such a step; otherwise as the file
     /// states it (`standing: stated`), which meldroute does not check.
+    ///
+    /// A deadline of 3 months (or 13 weeks) on a feedback step of an
+    /// internal-report procedure states the statutory feedback term
+    /// (Richtlijn (EU) 2019/1937 art. 9(1)(f)), which the first feedback
+    /// meets, interim feedback included (art. 5(13)). Such deadlines are
+    /// judged together, by the one definition of "feedback within 3
+    /// months" (`docs/simulation.md`) that `simulate`, `compare` and
+    /// `report` print too: one finding, on the one of them missed most
+    /// often, when more of the journeys that made a report than the
+    /// tolerance get no feedback within 3 months of the acknowledgement.
     ///
     /// ### Why is this bad
     /// A legal term that is missed in many journeys is a term the procedure
@@ -56,6 +70,9 @@ impl JourneyRule for DeadlineAtRisk {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let Some(sim) = cx.sim(entry) else { return };
         let p = &cx.entry(entry).procedure;
+        // The deadline stating the statutory feedback term missed most
+        // often on its step, and that share.
+        let mut statutory = None;
         for (di, (d, report)) in sim
             .model
             .deadlines
@@ -70,19 +87,20 @@ impl JourneyRule for DeadlineAtRisk {
             // Missed, of the journeys that reach the step; and of all.
             let (reached, met) = sim.agg.deadlines[di];
             let missed = crate::sim::share(reached - met, reached);
+            if step.feedback && states_feedback_term(*p.kind, d.within) {
+                // Judged below, by the first feedback.
+                if statutory.is_none_or(|(_, m): (usize, f64)| missed.value > m) {
+                    statutory = Some((di, missed.value));
+                }
+                continue;
+            }
             if missed.value <= cx.opts.deadline_tolerance {
                 continue;
             }
+            let Some((i, deadline)) = own_deadline(p, &sim.model.names[d.step as usize].id) else {
+                continue;
+            };
             let id = &sim.model.names[d.step as usize].id;
-            let Some(i) = p.steps.index_of(id) else {
-                continue;
-            };
-            let Some((_, s)) = p.steps.entry(i) else {
-                continue;
-            };
-            let Some(deadline) = &s.deadline else {
-                continue;
-            };
             let mut f = cx.finding(
                 &Self::META,
                 entry,
@@ -100,10 +118,70 @@ impl JourneyRule for DeadlineAtRisk {
             );
             f.share = Some(crate::sim::share(reached - met, sim.agg.runs));
             f.rests_on = cx.simulated(entry);
+            let Some((_, s)) = p.steps.entry(i) else {
+                continue;
+            };
             let cited = measures::of_deadline(p, *s.kind, deadline.within.days(), &deadline.basis);
             out.push(with_path(f.citing(&cited), &[i]));
         }
+        if let Some((di, _)) = statutory {
+            let a = &sim.agg;
+            let late = crate::sim::share(a.reported - a.feedback_in_time, a.reported);
+            let id = &sim.model.names[sim.model.deadlines[di].step as usize].id;
+            if late.value > cx.opts.deadline_tolerance
+                && let Some((i, deadline)) = own_deadline(p, id)
+            {
+                out.push(late_feedback(cx, entry, i, deadline, late));
+            }
+        }
     }
+}
+
+/// A deadline of `within` days on a feedback step of a procedure of `kind`
+/// states the statutory feedback term of 3 months (written `3mo` or `13w`).
+fn states_feedback_term(kind: ProcedureKind, within: f64) -> bool {
+    norms::FEEDBACK.applies_to.contains(&kind) && (within - norms::FEEDBACK_DAYS).abs() <= 1.0
+}
+
+/// The step of `p` with id `id` (its index) and its deadline.
+fn own_deadline<'p>(p: &'p Procedure, id: &str) -> Option<(usize, &'p Located<Deadline>)> {
+    let i = p.steps.index_of(id)?;
+    let (_, s) = p.steps.entry(i)?;
+    Some((i, s.deadline.as_ref()?))
+}
+
+/// The finding that `late` of the journeys that made a report get no
+/// feedback within the statutory term that `deadline`, on step `i`, states.
+fn late_feedback(
+    cx: &GapContext<'_>,
+    entry: EntryId,
+    i: usize,
+    deadline: &Located<Deadline>,
+    late: Estimate,
+) -> Finding {
+    let mut f = cx.finding(
+        &DeadlineAtRisk::META,
+        entry,
+        deadline.pos,
+        "{share} of simulated journeys that made a report get no feedback within {within} of the acknowledgement ({basis}); the first feedback counts, interim feedback included",
+    );
+    f.diagnostic = f
+        .diagnostic
+        .with_arg("share", super::share_arg(late))
+        .with_arg("within", Arg::Days(deadline.within.days()))
+        .with_arg("basis", Arg::text(deadline.basis.as_str()))
+        .with_label("feedback comes late")
+        .with_help("give feedback sooner: interim feedback on the assessment and the follow-up envisaged counts (Richtlijn (EU) 2019/1937 art. 5(13)); shorten the steps before the first feedback");
+    f.share = Some(late);
+    f.rests_on = cx.simulated(entry);
+    let p = &cx.entry(entry).procedure;
+    let cited = measures::of_deadline(
+        p,
+        crate::model::StepKind::Feedback,
+        deadline.within.days(),
+        &deadline.basis,
+    );
+    with_path(f.citing(&cited), &[i])
 }
 
 #[cfg(test)]
@@ -123,14 +201,22 @@ mod tests {
                 // the term of its step `geen-onderzoek`: that is checked in its
                 // own file, not here at the step of the same id.
                 "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, next: geen-onderzoek}\n  geen-onderzoek: {title: Besluit geen onderzoek, actor: org, kind: decision, duration: 1d, basis: policy, deadline: {within: 3w, from: bevestiging, basis: \"Wbk art. 2\"}, next: terugkoppeling}\n",
+                // A long investigation: the final feedback often comes after
+                // its 3-month deadline, but the interim feedback comes in
+                // time, and that is feedback (art. 5(13)).
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: 8w, max: 12w}}, basis: policy, next: tussentijds}\n",
             ])
             .fail(&[
                 // Uniform 3..12 days misses 7 days with probability 5/9.
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 3d, max: 12d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // 8.7% of journeys miss the 7 days: over the tolerance.
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 2d, max: 7.5d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
-                // A long investigation misses the feedback term of 3 months.
-                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: 8w, max: 12w}}, basis: policy, next: tussentijds}\n",
+                // A long investigation without interim feedback: most
+                // investigated reports wait more than 3 months for feedback.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {uniform: {min: 10w, max: 14w}}, basis: policy, next: tussentijds}\n  tussentijds: {title: Tussentijds overleg, actor: org, kind: assessment, duration: 1d, basis: policy, next: besluit}\n",
+                // A policy term shorter than the statutory one on the final
+                // feedback is the step's own, judged on the step.
+                "  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 5w, from: bevestiging, basis: \"Regeling melden misstand, art. 6\"}, next: nazorg}\n",
                 // Every journey that reaches `afwijzing` misses its term, but
                 // only a fifth reaches it: the share is of all journeys.
                 "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, deadline: {within: 5d, from: bevestiging, basis: \"Regeling melden misstand, art. 4\"}, next: terugkoppeling}\n",

@@ -69,13 +69,13 @@ impl JourneyRule for MissingAftercare {
             };
             let share = cx
                 .sim(entry)
-                .map(|s| crate::sim::share(s.agg.runs - s.agg.aftercare, s.agg.runs));
+                .map(|s| crate::sim::share(s.agg.reported - s.agg.aftercare, s.agg.reported));
             let mut f = cx.finding(
                 &Self::META,
                 entry,
                 key.pos,
                 if share.is_some() {
-                    "after report step {step} a route ends without aftercare, which the letter asks for as policy, not law ({share} of simulated journeys)"
+                    "after report step {step} a route ends without aftercare, which the letter asks for as policy, not law ({share} of simulated journeys that made a report)"
                 } else {
                     "after report step {step} a route ends without aftercare, which the letter asks for as policy, not law"
                 },

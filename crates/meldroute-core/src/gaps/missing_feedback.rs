@@ -11,8 +11,8 @@ declare_rule! {
     /// ### What it does
     /// Finds a route from a report step to the end of the procedure without
     /// any feedback: a step of kind `feedback`, or a `decision` that is a
-    /// contact (a decision letter). Says how many simulated journeys end
-    /// without feedback.
+    /// contact (a decision letter). Says how many of the simulated journeys
+    /// that made a report end without feedback.
     ///
     /// ### Why is this bad
     /// Reporters who never hear what was done with their report lose trust;
@@ -54,13 +54,13 @@ impl JourneyRule for MissingFeedback {
             };
             let share = cx
                 .sim(entry)
-                .map(|s| crate::sim::share(s.agg.runs - s.agg.feedback, s.agg.runs));
+                .map(|s| crate::sim::share(s.agg.reported - s.agg.feedback, s.agg.reported));
             let mut f = cx.finding(
                 &Self::META,
                 entry,
                 key.pos,
                 if share.is_some() {
-                    "after report step {step} a route ends without feedback ({share} of simulated journeys)"
+                    "after report step {step} a route ends without feedback ({share} of simulated journeys that made a report)"
                 } else {
                     "after report step {step} a route ends without feedback"
                 },

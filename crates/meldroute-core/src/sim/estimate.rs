@@ -50,6 +50,8 @@ pub struct Spread {
     procedures: BatchRatio,
     /// Per step: days in it over journeys.
     step_days: Vec<BatchRatio>,
+    /// Per step: days in it over the times it was taken.
+    step_visit: Vec<BatchRatio>,
     /// Per step: days in it over days in all steps.
     step_share: Vec<BatchRatio>,
 }
@@ -76,10 +78,12 @@ impl Aggregate {
         s.procedures.add(batch.procedures as f64, finished);
         let steps = batch.step_days.len();
         s.step_days.resize(steps, BatchRatio::default());
+        s.step_visit.resize(steps, BatchRatio::default());
         s.step_share.resize(steps, BatchRatio::default());
         let all: f64 = batch.step_days.iter().sum();
-        for (i, &days) in batch.step_days.iter().enumerate() {
+        for (i, (&days, &entries)) in batch.step_days.iter().zip(&batch.step_entries).enumerate() {
             s.step_days[i].add(days, batch.runs as f64);
+            s.step_visit[i].add(days, entries as f64);
             s.step_share[i].add(days, all);
         }
     }
@@ -128,14 +132,15 @@ impl Aggregate {
         )
     }
 
-    /// Share of journeys with feedback after the report.
+    /// Of the journeys that made a report ([`Aggregate::reported`]), the
+    /// share with a feedback step after it.
     pub fn feedback_rate(&self) -> Estimate {
-        share(self.feedback, self.runs)
+        share(self.feedback, self.reported)
     }
 
-    /// Share of journeys with aftercare.
+    /// Of the journeys that made a report, the share with an aftercare step.
     pub fn aftercare_rate(&self) -> Estimate {
-        share(self.aftercare, self.runs)
+        share(self.aftercare, self.reported)
     }
 
     /// Share of journeys that hit the step limit.
@@ -143,23 +148,26 @@ impl Aggregate {
         share(self.unfinished, self.runs)
     }
 
-    /// Share of finished journeys without any contact after the report.
+    /// Of the journeys that made a report, the share without any contact
+    /// after it.
     pub fn no_contact_after_report(&self) -> Estimate {
-        let finished = self.finished();
-        share(
-            finished - self.first_contact.moments.count.min(finished),
-            finished,
-        )
+        share(self.reported - self.contacted, self.reported)
     }
 
-    /// Share of finished journeys with a report whose first contact after
-    /// it came within 7 days.
+    /// Of the journeys that made a report, the share whose first contact
+    /// after it came within 7 days.
     pub fn acknowledged_within_7_days(&self) -> Estimate {
         share(self.contact_within_week, self.reported)
     }
 
-    /// Share of finished journeys with a report that had feedback within 3
-    /// months of the acknowledgement.
+    /// Feedback within 3 months (Richtlijn (EU) 2019/1937 art. 9(1)(f),
+    /// with the definition of feedback in art. 5(13)): of the journeys that
+    /// made a report, the share whose first feedback after it (a step of
+    /// kind `feedback` or a decision that is a contact, interim feedback
+    /// included) came within 3 months of the acknowledgement (the first
+    /// contact after the report; without one before the feedback, 7 days
+    /// after the report). The one definition that `simulate`, `gaps`
+    /// (MR102), `compare` and `report` print (`docs/simulation.md`).
     pub fn feedback_within_3_months(&self) -> Estimate {
         share(self.feedback_in_time, self.reported)
     }
@@ -183,6 +191,13 @@ impl Aggregate {
     pub fn step_mean_days(&self, i: usize) -> Estimate {
         let spread = self.spread.step_days.get(i).copied().unwrap_or_default();
         mean(self.step_days[i], self.runs, &spread)
+    }
+
+    /// Mean days of one visit to step `i`: its days over the times it was
+    /// taken (0 when it never was).
+    pub fn step_mean_days_per_visit(&self, i: usize) -> Estimate {
+        let spread = self.spread.step_visit.get(i).copied().unwrap_or_default();
+        mean(self.step_days[i], self.step_entries[i], &spread)
     }
 
     /// Step `i`'s part of all time spent in steps.

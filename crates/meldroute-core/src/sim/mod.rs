@@ -133,18 +133,21 @@ pub struct Aggregate {
     pub handoffs: u64,
     /// Procedures visited, summed over finished journeys.
     pub procedures: u64,
-    /// Finished journeys with a report step.
+    /// Journeys that made a report (took a step of kind `report`),
+    /// finished or not: the denominator of every reporter share
+    /// (acknowledgement, feedback, aftercare, contact after the report).
     pub reported: u64,
-    /// Finished journeys whose first contact after the report came within
+    /// Journeys with a report and a contact after it.
+    pub contacted: u64,
+    /// Journeys with a report whose first contact after it came within
     /// [`ACKNOWLEDGE_DAYS`].
     pub contact_within_week: u64,
-    /// Finished journeys with feedback within 3 months of the
-    /// acknowledgement (the first contact after the report; without one,
-    /// 7 days after the report).
+    /// Journeys with a report and feedback within 3 months of the
+    /// acknowledgement (see [`Aggregate::feedback_within_3_months`]).
     pub feedback_in_time: u64,
-    /// Journeys with a feedback step after the report.
+    /// Journeys with a report and a feedback step after it.
     pub feedback: u64,
-    /// Journeys with an aftercare step.
+    /// Journeys with a report and an aftercare step.
     pub aftercare: u64,
     /// Finished journeys per outcome ([`OUTCOMES`] order).
     pub outcomes: [u64; 7],
@@ -154,6 +157,8 @@ pub struct Aggregate {
     pub visits: Vec<u64>,
     /// Time spent in each step, summed over journeys.
     pub step_days: Vec<f64>,
+    /// Times each step was taken, summed over journeys.
+    pub step_entries: Vec<u64>,
     /// Per deadline: journeys that reached its step, and met it.
     pub deadlines: Vec<(u64, u64)>,
     /// Batch sums for the intervals of means (a run's total only).
@@ -176,6 +181,7 @@ impl Aggregate {
             handoffs: 0,
             procedures: 0,
             reported: 0,
+            contacted: 0,
             feedback_in_time: 0,
             contact_within_week: 0,
             feedback: 0,
@@ -184,6 +190,7 @@ impl Aggregate {
             escalations: vec![0; model.procedures.len()],
             visits: vec![0; n],
             step_days: vec![0.0; n],
+            step_entries: vec![0; n],
             deadlines: vec![(0, 0); model.deadlines.len()],
             spread: Spread::default(),
         }
@@ -200,6 +207,7 @@ impl Aggregate {
         self.handoffs += o.handoffs;
         self.procedures += o.procedures;
         self.reported += o.reported;
+        self.contacted += o.contacted;
         self.feedback_in_time += o.feedback_in_time;
         self.contact_within_week += o.contact_within_week;
         self.feedback += o.feedback;
@@ -214,6 +222,9 @@ impl Aggregate {
             *a += b;
         }
         for (a, b) in self.step_days.iter_mut().zip(&o.step_days) {
+            *a += b;
+        }
+        for (a, b) in self.step_entries.iter_mut().zip(&o.step_entries) {
             *a += b;
         }
         for (a, b) in self.deadlines.iter_mut().zip(&o.deadlines) {

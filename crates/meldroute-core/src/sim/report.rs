@@ -42,10 +42,18 @@ pub struct StepReport {
     pub visit_rate: f64,
     /// 95% interval of `visit_rate` (Wilson).
     pub visit_rate_ci95: Option<Interval>,
-    /// Mean days spent in it per journey (all journeys).
+    /// Mean days spent in it per journey (all journeys, whether they visit
+    /// it or not).
     pub mean_days: f64,
     /// 95% interval of `mean_days` (batch means).
     pub mean_days_ci95: Option<Interval>,
+    /// Times it was taken, over all journeys (a journey that loops takes
+    /// it more than once): the denominator of `mean_days_per_visit`.
+    pub visits: u64,
+    /// Mean days of one visit: the days spent in it over `visits`.
+    pub mean_days_per_visit: f64,
+    /// 95% interval of `mean_days_per_visit` (batch means, a ratio).
+    pub mean_days_per_visit_ci95: Option<Interval>,
     /// Its part of the mean lead time.
     pub share_of_lead_time: f64,
     /// 95% interval of `share_of_lead_time` (batch means).
@@ -123,10 +131,29 @@ pub struct SimReport {
     pub first_contact_days: DurationStats,
     /// Longest time without contact from the report to the end.
     pub longest_silence_days: DurationStats,
-    /// Share of finished journeys without any contact after the report.
+    /// Journeys that made a report (took a step of kind `report`), finished
+    /// or not: the denominator of the reporter shares below
+    /// (`no_contact_after_report`, `acknowledged_within_7_days`,
+    /// `feedback_within_3_months`, `feedback_rate`, `aftercare_rate`).
+    pub reported: u64,
+    /// Of the journeys that made a report, the share without any contact
+    /// after it.
     pub no_contact_after_report: f64,
     /// 95% interval of `no_contact_after_report`.
     pub no_contact_after_report_ci95: Option<Interval>,
+    /// Of the journeys that made a report, the share whose first contact
+    /// after it came within 7 days.
+    pub acknowledged_within_7_days: f64,
+    /// 95% interval of `acknowledged_within_7_days` (Wilson).
+    pub acknowledged_within_7_days_ci95: Option<Interval>,
+    /// Of the journeys that made a report, the share with feedback within
+    /// 3 months of the acknowledgement (Richtlijn (EU) 2019/1937 art.
+    /// 9(1)(f) with 5(13)): the first feedback after the report, interim
+    /// feedback included, counted from the first contact after the report
+    /// (or from 7 days after it when there was none before the feedback).
+    pub feedback_within_3_months: f64,
+    /// 95% interval of `feedback_within_3_months` (Wilson).
+    pub feedback_within_3_months_ci95: Option<Interval>,
     /// Mean contacts with the reporter per journey.
     pub contacts_mean: f64,
     /// 95% interval of `contacts_mean`.
@@ -139,11 +166,12 @@ pub struct SimReport {
     pub procedures_mean: f64,
     /// 95% interval of `procedures_mean`.
     pub procedures_mean_ci95: Option<Interval>,
-    /// Share of journeys with a feedback step after the report.
+    /// Of the journeys that made a report, the share with a feedback step
+    /// after it.
     pub feedback_rate: f64,
     /// 95% interval of `feedback_rate`.
     pub feedback_rate_ci95: Option<Interval>,
-    /// Share of journeys with an aftercare step.
+    /// Of the journeys that made a report, the share with an aftercare step.
     pub aftercare_rate: f64,
     /// 95% interval of `aftercare_rate`.
     pub aftercare_rate_ci95: Option<Interval>,
@@ -221,6 +249,7 @@ impl SimReport {
             .map(|(i, s)| {
                 let visits = agg.visit_rate(i);
                 let days = agg.step_mean_days(i);
+                let per_visit = agg.step_mean_days_per_visit(i);
                 let part = agg.step_share_of_time(i);
                 StepReport {
                     procedure: model.procedures[s.procedure as usize].id.clone(),
@@ -230,6 +259,9 @@ impl SimReport {
                     visit_rate_ci95: visits.ci95,
                     mean_days: days.value,
                     mean_days_ci95: days.ci95,
+                    visits: agg.step_entries[i],
+                    mean_days_per_visit: per_visit.value,
+                    mean_days_per_visit_ci95: per_visit.ci95,
                     share_of_lead_time: part.value,
                     share_of_lead_time_ci95: part.ci95,
                 }
@@ -240,6 +272,10 @@ impl SimReport {
         let (handoffs, procedures) = (agg.handoffs_mean(), agg.procedures_mean());
         let (feedback, aftercare) = (agg.feedback_rate(), agg.aftercare_rate());
         let unfinished = agg.unfinished_share();
+        let (acknowledged, in_time) = (
+            agg.acknowledged_within_7_days(),
+            agg.feedback_within_3_months(),
+        );
         SimReport {
             procedure: model.procedures[0].id.clone(),
             runs: agg.runs,
@@ -249,8 +285,13 @@ impl SimReport {
             lead_time_days: agg.lead_time(),
             first_contact_days: agg.first_contact_time(),
             longest_silence_days: agg.longest_silence_time(),
+            reported: agg.reported,
             no_contact_after_report: no_contact.value,
             no_contact_after_report_ci95: no_contact.ci95,
+            acknowledged_within_7_days: acknowledged.value,
+            acknowledged_within_7_days_ci95: acknowledged.ci95,
+            feedback_within_3_months: in_time.value,
+            feedback_within_3_months_ci95: in_time.ci95,
             contacts_mean: contacts.value,
             contacts_mean_ci95: contacts.ci95,
             handoffs_mean: handoffs.value,

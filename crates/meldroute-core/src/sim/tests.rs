@@ -361,3 +361,101 @@ fn quantile_intervals_cover_the_true_quantiles() {
         );
     }
 }
+
+/// A procedure with `steps` (YAML lines under `steps:`), starting at `melding`.
+fn procedure(id: &str, steps: &str) -> String {
+    format!(
+        "id: {id}\ntitle: T\norganisation: T\nkind: internal-report\nsources: {{}}\nactors:\n  melder: {{title: M, role: reporter}}\n  org: {{title: O, role: organisation}}\nstart: start\nsteps:\n{steps}"
+    )
+}
+
+fn simulated(yaml: &str, runs: u64) -> (SimModel, Aggregate, SimReport) {
+    let (lib, idx) = library_with(&[yaml]);
+    let model = SimModel::compile(&lib, idx[0]).expect("compiles");
+    let opts = SimOptions {
+        runs,
+        seed: 11,
+        threads: 1,
+        ..SimOptions::default()
+    };
+    let agg = simulate(&model, &opts, &|_| {}).expect("runs");
+    let report = SimReport::new(&model, &opts, &agg);
+    (model, agg, report)
+}
+
+#[test]
+fn reporter_shares_count_the_journeys_that_made_a_report() {
+    // Half the journeys are referred elsewhere after advice, before any
+    // report; every one that reports gets feedback and aftercare.
+    let yaml = procedure(
+        "test/verwezen",
+        "  start: {title: Advies, actor: org, kind: advice, duration: 1d, basis: law, next: [{to: melding, p: 0.5}, {to: verwijzing, p: 0.5}]}\n  verwijzing: {title: Verwijzing, actor: org, kind: referral, duration: 1d, basis: law, outcome: referred}\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Bevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: law, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 4w, basis: law, next: nazorg}\n  nazorg: {title: Nazorg, actor: org, kind: aftercare, duration: 1w, basis: law, outcome: founded}\n",
+    );
+    let (_, agg, r) = simulated(&yaml, 20_000);
+    assert!(
+        (9_000..11_000).contains(&r.reported),
+        "about half report: {}",
+        r.reported
+    );
+    assert_eq!(r.reported, agg.reported);
+    assert_eq!(r.feedback_rate, 1.0, "every reporter gets feedback");
+    assert_eq!(r.aftercare_rate, 1.0, "every reporter gets aftercare");
+    assert_eq!(r.acknowledged_within_7_days, 1.0);
+    assert_eq!(r.feedback_within_3_months, 1.0);
+    assert_eq!(r.no_contact_after_report, 0.0);
+    // The denominator is the reporters': the Wilson interval of n of n.
+    assert_eq!(
+        r.feedback_rate_ci95,
+        crate::stats::wilson(r.reported, r.reported)
+    );
+}
+
+#[test]
+fn feedback_within_3_months_is_met_by_the_first_feedback_interim_included() {
+    // Acknowledgement at day 2; interim feedback 10 weeks and a day after
+    // it; the final feedback 8 weeks later, past 3 months.
+    let steps = |interim: &str| {
+        format!(
+            "  start: {{title: Melding, actor: melder, kind: report, next: bevestiging}}\n  bevestiging: {{title: Bevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: law, next: onderzoek}}\n  onderzoek: {{title: Onderzoek, actor: org, kind: investigation, duration: 10w, basis: law, next: tussentijds}}\n  tussentijds: {{title: Tussentijds, actor: org, kind: {interim}, duration: 1d, basis: law, next: besluit}}\n  besluit: {{title: Besluit, actor: org, kind: decision, duration: 8w, basis: law, next: terugkoppeling}}\n  terugkoppeling: {{title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: law, outcome: founded}}\n"
+        )
+    };
+    let (_, agg, r) = simulated(&procedure("test/tussentijds", &steps("feedback")), 5_000);
+    assert_eq!(agg.feedback_within_3_months().value, 1.0);
+    assert_eq!(r.feedback_within_3_months, 1.0);
+    // The same without the interim feedback: the final one is late.
+    let (_, agg, r) = simulated(&procedure("test/zonder", &steps("assessment")), 5_000);
+    assert_eq!(agg.feedback_within_3_months().value, 0.0);
+    assert_eq!(r.feedback_within_3_months, 0.0);
+    assert_eq!(r.feedback_rate, 1.0, "feedback, but late");
+}
+
+#[test]
+fn where_the_time_goes_gives_the_mean_per_visit_beside_the_mean_per_journey() {
+    // `zelden` (10 days) is visited by a tenth of the journeys; `lus` (2
+    // days) is taken twice on average by the journeys that reach it.
+    let yaml = procedure(
+        "test/bezoek",
+        "  start: {title: Melding, actor: melder, kind: report, next: [{to: zelden, p: 0.1}, {to: lus, p: 0.9}]}\n  zelden: {title: Zelden, actor: org, kind: investigation, duration: 10d, basis: law, next: lus}\n  lus: {title: Lus, actor: org, kind: assessment, duration: 2d, basis: law, next: [{to: lus, p: 0.5}, {to: eind, p: 0.5}]}\n  eind: {title: Eind, actor: org, kind: closure, outcome: closed}\n",
+    );
+    let (model, agg, r) = simulated(&yaml, 50_000);
+    let step = |id: &str| {
+        let s = r.steps.iter().find(|s| s.step == id).expect("the step");
+        let i = model.names.iter().position(|n| n.id == id).expect("index");
+        (s.clone(), i)
+    };
+    let (zelden, i) = step("zelden");
+    assert!(
+        (zelden.mean_days_per_visit - 10.0).abs() < 1e-9,
+        "{zelden:?}"
+    );
+    assert_eq!(zelden.visits, agg.visits[i], "visited once by each");
+    assert!((zelden.mean_days - 10.0 * zelden.visit_rate).abs() < 1e-9);
+    let ci = zelden.mean_days_per_visit_ci95.expect("an interval");
+    assert!(ci.low <= 10.0 && 10.0 <= ci.high, "{ci:?}");
+    let (lus, i) = step("lus");
+    assert!((lus.mean_days_per_visit - 2.0).abs() < 1e-9, "{lus:?}");
+    // Each journey takes it 2 times on average (geometric, p = 0.5).
+    let per_journey = lus.visits as f64 / agg.runs as f64;
+    assert!((per_journey - 2.0).abs() < 0.05, "{per_journey}");
+    assert!(lus.visits > agg.visits[i]);
+}

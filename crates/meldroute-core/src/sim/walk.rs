@@ -25,6 +25,9 @@ struct StepState {
     days: f64,
     /// Journeys of this batch that visited the step.
     visits: u64,
+    /// Times the step was taken in this batch (a journey that loops takes
+    /// it more than once).
+    entries: u64,
 }
 
 impl StepState {
@@ -33,6 +36,7 @@ impl StepState {
     #[inline]
     fn record(&mut self, j: u32, days: f64, t: f64, source: bool) {
         self.days += days;
+        self.entries += 1;
         if first_in_journey(&mut self.visit, j) {
             self.visits += 1;
         }
@@ -86,14 +90,16 @@ impl Scratch {
 
     /// Adds the per-step figures of the batch to `agg`.
     pub(super) fn flush(&self, agg: &mut Aggregate) {
-        for ((st, visits), days) in self
+        for (((st, visits), days), entries) in self
             .steps
             .iter()
             .zip(&mut agg.visits)
             .zip(&mut agg.step_days)
+            .zip(&mut agg.step_entries)
         {
             *visits += st.visits;
             *days += st.days;
+            *entries += st.entries;
         }
     }
 }
@@ -255,18 +261,33 @@ impl Journey {
     }
 
     /// Adds the journey, ended with `outcome` (`None`: unfinished), to
-    /// `agg`. Rates count every journey (an unfinished one had what it had
-    /// so far); durations and per-journey means count finished journeys
-    /// only.
+    /// `agg`. Rates and the reporter shares count every journey (an
+    /// unfinished one had what it had so far); durations and per-journey
+    /// means count finished journeys only.
     fn finish(&self, outcome: Option<Outcome>, agg: &mut Aggregate) {
         agg.runs += 1;
         agg.steps_simulated += u64::from(self.steps);
-        agg.feedback += u64::from(self.first_feedback.is_some());
-        agg.aftercare += u64::from(self.aftercare);
+        if self.report.is_some() {
+            self.add_reporter(agg);
+        }
         match outcome {
             Some(outcome) => self.add_finished(outcome, agg),
             None => agg.unfinished += 1,
         }
+    }
+
+    /// Adds the reporter shares of the journey, which made a report, to
+    /// `agg`: their denominator is [`Aggregate::reported`].
+    fn add_reporter(&self, agg: &mut Aggregate) {
+        agg.reported += 1;
+        agg.contacted += u64::from(self.first_contact.is_some());
+        agg.contact_within_week += u64::from(
+            self.first_contact
+                .is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9),
+        );
+        agg.feedback += u64::from(self.first_feedback.is_some());
+        agg.feedback_in_time += u64::from(self.feedback_in_time());
+        agg.aftercare += u64::from(self.aftercare);
     }
 
     /// Adds the figures of the journey, finished with `outcome`, to `agg`.
@@ -280,18 +301,16 @@ impl Journey {
         agg.contacts += u64::from(self.contacts);
         agg.handoffs += u64::from(self.handoffs);
         agg.procedures += u64::from(self.procedures);
-        agg.reported += u64::from(self.report.is_some());
-        agg.feedback_in_time += u64::from(self.feedback_in_time());
-        agg.contact_within_week += u64::from(
-            self.first_contact
-                .is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9),
-        );
         agg.outcomes[outcome_index(outcome)] += 1;
     }
 
-    /// Feedback after the report came within [`FEEDBACK_DAYS`] of the
-    /// acknowledgement: the first contact after the report if it came
-    /// before the feedback, else [`ACKNOWLEDGE_DAYS`] after the report.
+    /// The reporter had feedback within [`FEEDBACK_DAYS`] of the
+    /// acknowledgement (Richtlijn (EU) 2019/1937 art. 9(1)(f) with 5(13);
+    /// `docs/simulation.md`, "Feedback within 3 months"): the first
+    /// feedback step after the report, interim feedback included, counted
+    /// from the acknowledgement, which is the first contact after the
+    /// report if it came before that feedback, else the end of the
+    /// [`ACKNOWLEDGE_DAYS`] after the report.
     fn feedback_in_time(&self) -> bool {
         let (Some(r), Some(fb)) = (self.report, self.first_feedback) else {
             return false;
