@@ -112,6 +112,12 @@ fn breaches() -> Vec<Breach> {
             "",
         ),
         breach(
+            "external-acknowledge-within-7-days",
+            "rijk/huis-voor-klokkenluiders-onderzoek",
+            "deadline: {within: 7d,",
+            "deadline: {within: 10d,",
+        ),
+        breach(
             "external-feedback-within-3-months",
             "rijk/huis-voor-klokkenluiders-onderzoek",
             "deadline: {within: 3mo,",

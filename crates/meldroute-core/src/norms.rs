@@ -220,10 +220,7 @@ pub const FEEDBACK_DAYS: f64 = 3.0 * DAYS_PER_MONTH;
 /// Receipt of an internal report is acknowledged within 7 days.
 pub const ACKNOWLEDGE: Norm = Norm {
     id: "acknowledge-within-7-days",
-    applies_to: &[
-        ProcedureKind::InternalReport,
-        ProcedureKind::WhistleblowerAuthority,
-    ],
+    applies_to: &[ProcedureKind::InternalReport],
     scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Acknowledgement],
@@ -231,7 +228,7 @@ pub const ACKNOWLEDGE: Norm = Norm {
         justified: None,
     },
     text: "receipt of a report is acknowledged to the reporter within 7 days",
-    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b) and 11(2)(b); Wbk art. 2(2) and 2e (sub-letters unverified)",
+    basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b); Wbk art. 2(2) (sub-letter unverified)",
     legal: "acknowledgement",
 };
 
@@ -283,6 +280,19 @@ pub static NORMS: &[Norm] = &[
         text: "the internal procedure gives clear and easily accessible information on reporting externally to the competent authorities",
         basis: "Richtlijn (EU) 2019/1937 art. 9(1)(g); the Wbk provision implementing it is unverified",
         legal: "external-reporting",
+    },
+    Norm {
+        id: "external-acknowledge-within-7-days",
+        applies_to: &[ProcedureKind::WhistleblowerAuthority],
+        scopes: Scope::WBK,
+        requirement: Requirement::StepWithin {
+            kinds: &[StepKind::Acknowledgement],
+            days: ACKNOWLEDGE_DAYS,
+            justified: None,
+        },
+        text: "a competent authority acknowledges receipt of a report to the reporter within 7 days",
+        basis: "Richtlijn (EU) 2019/1937 art. 11(2)(b); Wbk art. 2e (sub-letter unverified)",
+        legal: "acknowledgement",
     },
     Norm {
         id: "external-feedback-within-3-months",
