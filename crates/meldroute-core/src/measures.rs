@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::model::{Procedure, ProcedureKind, Scope, StepKind};
+use crate::model::{Outcome, Procedure, ProcedureKind, Scope, StepKind};
 use crate::norms::{NORMS, Norm, Requirement};
 
 /// What a finding's basis is.
@@ -119,6 +119,7 @@ pub fn of_deadline(p: &Procedure, step: StepKind, days: f64, stated: &str) -> Ci
                     kinds,
                     days: limit,
                     justified,
+                    ..
                 } => kinds.contains(&step) && (term(limit) || justified.is_some_and(term)),
                 Requirement::DecisionWithin { term: Some(t), .. } => {
                     step == StepKind::Decision
@@ -161,6 +162,14 @@ pub fn basis(measure: Measure, p: &Procedure) -> Cited {
                     kinds.contains(&StepKind::Feedback)
                 }
                 (Measure::ExternalRoute, Requirement::EscalationTo(_)) => true,
+                // The judgment's way on (Awb 9:12(2)), not the notice of
+                // not handling's.
+                (
+                    Measure::ExternalRoute,
+                    Requirement::DecisionWithin {
+                        leads_to, outcomes, ..
+                    },
+                ) => !leads_to.is_empty() && !outcomes.contains(&Outcome::NotHandled),
                 _ => false,
             }
     });

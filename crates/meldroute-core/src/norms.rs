@@ -10,12 +10,17 @@ use crate::model::{Outcome, ProcedureKind, Scope, StepKind};
 /// What a norm requires of a procedure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Requirement {
-    /// A step of one of these kinds, with a `deadline` of at most `days`,
-    /// or of at most `justified` days where the deadline states why the
-    /// law's longer term applies (its `reason`).
+    /// On every route that passes a step of one of these kinds, one of
+    /// them has a `deadline` of at most `days` (or of at most `justified`
+    /// days where the deadline states why the law's longer term applies,
+    /// its `reason`), counted from entering the procedure or from a step
+    /// of a kind in `from`; and there is such a step.
     StepWithin {
         /// Kinds that satisfy the norm.
         kinds: &'static [StepKind],
+        /// The kinds of step the law's term may be counted from (besides
+        /// entering the procedure, which is never later).
+        from: &'static [StepKind],
         /// The legal limit in days.
         days: f64,
         /// The longer limit the law allows in some cases, when the file
@@ -39,6 +44,9 @@ pub enum Requirement {
         term: Option<Term>,
         /// The decision is told to the reporter in writing.
         written: bool,
+        /// From the decision the journey can go on to a procedure of one
+        /// of these kinds (the notice names it); empty: no such duty.
+        leads_to: &'static [ProcedureKind],
         /// The procedure must have such a decision.
         required: bool,
     },
@@ -109,6 +117,11 @@ pub struct Norm {
     /// The section of `docs/legal.md` that quotes them and says what
     /// meldroute does not check (its anchor).
     pub legal: &'static str,
+    /// The law allows rather than requires what the norm checks (the
+    /// ombudsman *need not* investigate, 9:23): a procedure without it
+    /// is modelled incompletely, not unlawful, and the finding is a
+    /// warning.
+    pub discretionary: bool,
 }
 
 impl Requirement {
@@ -130,11 +143,12 @@ impl Requirement {
         match self {
             Requirement::StepWithin {
                 kinds: k,
+                from,
                 days: d,
                 justified,
             } => {
                 let mut s = format!(
-                    "a step of kind {} with a `deadline` of at most {}",
+                    "on every route through a step of kind {}, one of them has a `deadline` of at most {}",
                     kinds(k),
                     days(*d)
                 );
@@ -144,6 +158,10 @@ impl Requirement {
                         days(*longer)
                     );
                 }
+                s += &format!(
+                    ", counted from entering the procedure or (`from`) a step of kind {}",
+                    kinds(from)
+                );
                 s
             }
             Requirement::EscalationTo(k) => {
@@ -154,6 +172,7 @@ impl Requirement {
                 outcomes,
                 term,
                 written,
+                leads_to,
                 required,
             } => {
                 let ends = outcomes
@@ -182,6 +201,12 @@ impl Requirement {
                 }
                 if *written {
                     parts.push("is a contact (told in writing)".to_owned());
+                }
+                if !leads_to.is_empty() {
+                    parts.push(format!(
+                        "has a route on to a procedure of kind {}",
+                        procs(leads_to)
+                    ));
                 }
                 s += " ";
                 s += &parts.join(" and ");
@@ -224,12 +249,14 @@ pub const ACKNOWLEDGE: Norm = Norm {
     scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Acknowledgement],
+        from: &[StepKind::Report],
         days: ACKNOWLEDGE_DAYS,
         justified: None,
     },
     text: "receipt of a report is acknowledged to the reporter within 7 days",
     basis: "Richtlijn (EU) 2019/1937 art. 9(1)(b); Wbk art. 2(2) (sub-letter unverified)",
     legal: "acknowledgement",
+    discretionary: false,
 };
 
 /// The reporter gets feedback within 3 months of the acknowledgement.
@@ -239,12 +266,14 @@ pub const FEEDBACK: Norm = Norm {
     scopes: Scope::WBK,
     requirement: Requirement::StepWithin {
         kinds: &[StepKind::Feedback],
+        from: &[StepKind::Report, StepKind::Acknowledgement],
         days: FEEDBACK_DAYS,
         justified: None,
     },
     text: "the reporter gets feedback on the assessment and follow-up within 3 months of the acknowledgement",
     basis: "Richtlijn (EU) 2019/1937 art. 9(1)(f) with 5(13); Wbk art. 2(2) (sub-letter unverified)",
     legal: "feedback",
+    discretionary: false,
 };
 
 /// Awb art. 9:11: the complaint is judged within 6 weeks of receipt, 10
@@ -271,6 +300,7 @@ pub static NORMS: &[Norm] = &[
         text: "a reporter may report externally, to the Huis voor klokkenluiders or another competent authority (not the Nationale ombudsman, which is none)",
         basis: "Richtlijn (EU) 2019/1937 art. 10; Wbk art. 2c (since 18 February 2023 without reporting internally first)",
         legal: "external-reporting",
+        discretionary: false,
     },
     Norm {
         id: "information-on-external-reporting",
@@ -280,6 +310,7 @@ pub static NORMS: &[Norm] = &[
         text: "the internal procedure gives clear and easily accessible information on reporting externally to the competent authorities",
         basis: "Richtlijn (EU) 2019/1937 art. 9(1)(g); the Wbk provision implementing it is unverified",
         legal: "external-reporting",
+        discretionary: false,
     },
     Norm {
         id: "external-acknowledge-within-7-days",
@@ -287,12 +318,14 @@ pub static NORMS: &[Norm] = &[
         scopes: Scope::WBK,
         requirement: Requirement::StepWithin {
             kinds: &[StepKind::Acknowledgement],
+            from: &[StepKind::Report],
             days: ACKNOWLEDGE_DAYS,
             justified: None,
         },
         text: "a competent authority acknowledges receipt of a report to the reporter within 7 days",
         basis: "Richtlijn (EU) 2019/1937 art. 11(2)(b); Wbk art. 2e (sub-letter unverified)",
         legal: "acknowledgement",
+        discretionary: false,
     },
     Norm {
         id: "external-feedback-within-3-months",
@@ -300,12 +333,14 @@ pub static NORMS: &[Norm] = &[
         scopes: Scope::WBK,
         requirement: Requirement::StepWithin {
             kinds: &[StepKind::Feedback],
+            from: &[StepKind::Report, StepKind::Acknowledgement],
             days: FEEDBACK_DAYS,
             justified: Some(6.0 * DAYS_PER_MONTH),
         },
         text: "an external authority gives feedback within 3 months, or 6 in duly justified cases (the deadline's `reason` says why)",
         basis: "Richtlijn (EU) 2019/1937 art. 11(2)(d); Wbk art. 2e (sub-letter unverified)",
         legal: "external-feedback",
+        discretionary: false,
     },
     Norm {
         id: "notice-of-not-handling-within-4-weeks",
@@ -316,11 +351,13 @@ pub static NORMS: &[Norm] = &[
             outcomes: &[Outcome::NotHandled],
             term: Some(Term::days(28.0)),
             written: true,
+            leads_to: &[ProcedureKind::Ombudsman],
             required: false,
         },
-        text: "a complainant whose complaint is not handled is told so in writing within 4 weeks of receipt",
-        basis: "Awb art. 9:8(3)",
+        text: "a complainant whose complaint is not handled is told so in writing within 4 weeks of receipt, with the ombudsman the complainant can go to",
+        basis: "Awb art. 9:8(3) (with 9:12(2))",
         legal: "awb-9-8",
+        discretionary: false,
     },
     Norm {
         id: "hear-the-complainant",
@@ -330,6 +367,7 @@ pub static NORMS: &[Norm] = &[
         text: "the complainant and the person complained about are given the opportunity to be heard (not needed when the complaint is manifestly unfounded, or the complainant waives it or does not answer in time)",
         basis: "Awb art. 9:10",
         legal: "awb-9-10",
+        discretionary: false,
     },
     Norm {
         id: "handle-complaint-within-6-weeks",
@@ -340,11 +378,13 @@ pub static NORMS: &[Norm] = &[
             outcomes: &[Outcome::Founded, Outcome::Unfounded],
             term: Some(COMPLAINT_TERM),
             written: false,
+            leads_to: &[],
             required: true,
         },
         text: "a complaint is judged within 6 weeks of receipt (10 with an advisory committee; at most 4 weeks more after a written postponement; longer only with the complainant's written consent)",
         basis: "Awb art. 9:11 (10 weeks: section 9.1.3)",
         legal: "awb-9-11",
+        discretionary: false,
     },
     Norm {
         id: "postponement-in-writing",
@@ -354,6 +394,7 @@ pub static NORMS: &[Norm] = &[
         text: "a postponement of the complaint's handling is told in writing to the complainant and the person complained about",
         basis: "Awb art. 9:11(2)",
         legal: "awb-9-11",
+        discretionary: false,
     },
     Norm {
         id: "complaint-outcome-in-writing",
@@ -364,20 +405,30 @@ pub static NORMS: &[Norm] = &[
             outcomes: &[Outcome::Founded, Outcome::Unfounded],
             term: None,
             written: true,
+            leads_to: &[],
             required: false,
         },
         text: "the complainant is told in writing, with reasons, of the findings, the judgment and any conclusions",
         basis: "Awb art. 9:12(1)",
         legal: "awb-9-12",
+        discretionary: false,
     },
     Norm {
         id: "complaint-outcome-names-ombudsman",
         applies_to: &[ProcedureKind::Complaint],
         scopes: &Scope::ALL,
-        requirement: Requirement::EscalationTo(&[ProcedureKind::Ombudsman]),
+        requirement: Requirement::DecisionWithin {
+            decision: "judgment",
+            outcomes: &[Outcome::Founded, Outcome::Unfounded],
+            term: None,
+            written: false,
+            leads_to: &[ProcedureKind::Ombudsman],
+            required: false,
+        },
         text: "the outcome of a complaint names the ombudsman and the term for going there, and the complainant can go there",
         basis: "Awb art. 9:12(2), 9:18",
         legal: "awb-9-12",
+        discretionary: false,
     },
     Norm {
         id: "ombudsman-after-complaint",
@@ -390,6 +441,7 @@ pub static NORMS: &[Norm] = &[
         text: "a complainant who goes on to the ombudsman has complained to the body first and is not sent back to complain",
         basis: "Awb art. 9:20(1), 9:23(h)",
         legal: "awb-9-20",
+        discretionary: false,
     },
     Norm {
         id: "ombudsman-complain-first",
@@ -399,6 +451,7 @@ pub static NORMS: &[Norm] = &[
         text: "a requester who has not complained to the body first is sent there, unless that cannot reasonably be asked (the ombudsman need not investigate)",
         basis: "Awb art. 9:20(1), 9:23(h)",
         legal: "awb-9-20",
+        discretionary: true,
     },
     Norm {
         id: "ombudsman-may-decline",
@@ -409,11 +462,13 @@ pub static NORMS: &[Norm] = &[
             outcomes: &[Outcome::NotHandled],
             term: None,
             written: false,
+            leads_to: &[],
             required: true,
         },
         text: "the ombudsman does not investigate where it is not competent (for example while proceedings before a civil court are pending), need not where a ground applies, and may decline a request made more than a year after the complaint's outcome",
         basis: "Awb art. 9:22 (e.g. (c), (e)), 9:23, 9:24(1)",
         legal: "awb-9-22",
+        discretionary: true,
     },
     Norm {
         id: "ombudsman-reasons-in-writing",
@@ -424,11 +479,13 @@ pub static NORMS: &[Norm] = &[
             outcomes: &[Outcome::NotHandled],
             term: None,
             written: true,
+            leads_to: &[],
             required: false,
         },
         text: "the ombudsman tells the requester, as soon as possible and in writing with its reasons, that it does not investigate",
         basis: "Awb art. 9:25(1)",
         legal: "awb-9-25",
+        discretionary: false,
     },
 ];
 

@@ -20,6 +20,8 @@ struct JsonNorm {
     basis: &'static str,
     checks: String,
     legal: String,
+    /// The law allows rather than requires it: findings are warnings.
+    discretionary: bool,
 }
 
 fn kinds(n: &Norm) -> Vec<&'static str> {
@@ -38,12 +40,12 @@ pub fn markdown() -> String {
 `meldroute gaps` checks these norms with rule MR107 (legal-norm) on every procedure of the kinds a norm applies to. \
 The articles are quoted, with what meldroute checks and what it does not model, in [legal.md](legal.md); \
 practice of a body (such as the Nationale ombudsman's 3-week answer) is no norm and is modelled as `basis: practice` in the procedure files.\n\n\
-| norm | applies to | the law | basis | meldroute checks |\n|---|---|---|---|---|\n",
+| norm | applies to | the law | basis | meldroute checks | a finding is |\n|---|---|---|---|---|---|\n",
     );
     for n in NORMS {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | [{}](legal.md#{}) | {} |",
+            "| `{}` | {} | {} | [{}](legal.md#{}) | {} | {} |",
             n.id,
             kinds(n)
                 .iter()
@@ -53,7 +55,12 @@ practice of a body (such as the Nationale ombudsman's 3-week answer) is no norm 
             cell(n.text),
             cell(n.basis),
             n.legal,
-            cell(&n.requirement.describe())
+            cell(&n.requirement.describe()),
+            if n.discretionary {
+                "a warning: the law allows it, a procedure without it is incomplete"
+            } else {
+                "an error"
+            }
         );
     }
     out.push_str(
@@ -86,6 +93,7 @@ pub fn run(out: &mut String, args: &NormsArgs) -> anyhow::Result<ExitCode> {
                     basis: n.basis,
                     checks: n.requirement.describe(),
                     legal: format!("docs/legal.md#{}", n.legal),
+                    discretionary: n.discretionary,
                 })
                 .collect();
             outln!(out, "{}", serde_json::to_string_pretty(&rows)?);

@@ -18,7 +18,10 @@ declare_rule! {
     /// tolerance (default 5%). The finding prints the deadline's basis: as
     /// law, with the norm's article, where a legal norm binding the
     /// procedure sets that term for such a step; otherwise as the file
-    /// states it (`standing: stated`), which meldroute does not check.
+    /// states it (`standing: stated`), which meldroute does not check. A
+    /// term of the law missed too often is an error; the file's own term
+    /// (a policy term, or one stricter than the law's) a warning, as
+    /// missing it breaks no law.
     ///
     /// A deadline of 3 months (or 13 weeks) on a feedback step of an
     /// internal-report procedure states the statutory feedback term
@@ -122,6 +125,14 @@ impl JourneyRule for DeadlineAtRisk {
                 continue;
             };
             let cited = measures::of_deadline(p, *s.kind, deadline.within.days(), &deadline.basis);
+            if cited.standing != measures::Standing::Law {
+                // A term the file sets itself, not the law's: missing it is
+                // no breach of the law.
+                f.diagnostic.severity = meldroute_diagnostics::Severity::Warning;
+                f.diagnostic = f.diagnostic.with_help(
+                    "shorten the steps before it, or give the reporter a documented extension; this is the file's own term (its basis as stated), not one meldroute checks as law",
+                );
+            }
             out.push(with_path(f.citing(&cited), &[i]));
         }
         if let Some((di, _)) = statutory {
@@ -140,7 +151,10 @@ impl JourneyRule for DeadlineAtRisk {
 /// A deadline of `within` days on a feedback step of a procedure of `kind`
 /// states the statutory feedback term of 3 months (written `3mo` or `13w`).
 fn states_feedback_term(kind: ProcedureKind, within: f64) -> bool {
-    norms::FEEDBACK.applies_to.contains(&kind) && (within - norms::FEEDBACK_DAYS).abs() <= 1.0
+    matches!(
+        kind,
+        ProcedureKind::InternalReport | ProcedureKind::WhistleblowerAuthority
+    ) && (within - norms::FEEDBACK_DAYS).abs() <= 1.0
 }
 
 /// The step of `p` with id `id` (its index) and its deadline.

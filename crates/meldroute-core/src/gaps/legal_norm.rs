@@ -6,7 +6,7 @@ use super::{Finding, GapContext, JourneyRule};
 use crate::graph::StepGraph;
 use crate::library::EntryId;
 use crate::meta::declare_rule;
-use crate::model::{Outcome, Procedure, ProcedureKind, StepKind};
+use crate::model::{Deadline, Outcome, Procedure, ProcedureKind, Step, StepKind};
 use crate::norms::{NORMS, Norm, Requirement};
 
 declare_rule! {
@@ -125,6 +125,8 @@ fn reachable_avoiding(p: &Procedure, graph: &StepGraph, kind: StepKind) -> Vec<b
 enum Broken {
     /// It is not told to the reporter.
     Unwritten,
+    /// The journey cannot go on from it to the body the law names.
+    NoRoute,
     /// It has no deadline within `limit` days.
     Late { limit: f64 },
     /// Its deadline is longer than `limit` days, kept only by the
@@ -135,6 +137,7 @@ enum Broken {
 impl JourneyRule for LegalNorm {
     fn check(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
         let p = &cx.entry(entry).procedure;
+        self.check_unbound(cx, entry, out);
         for norm in NORMS.iter().filter(|n| crate::measures::binds(n, p)) {
             // The words of the norm when it is broken; a norm that is kept
             // goes on to the next.
@@ -153,20 +156,30 @@ impl JourneyRule for LegalNorm {
                 }
                 Requirement::StepWithin {
                     kinds,
+                    from,
                     days,
                     justified,
                 } => {
-                    let kept = p.steps.iter().any(|(_, s)| {
+                    // A decision told to the reporter is feedback too, as in
+                    // the simulation (`Step::is_feedback`).
+                    let of_kinds = |s: &Step| {
                         kinds.contains(&*s.kind)
+                            || (kinds.contains(&StepKind::Feedback) && s.is_feedback())
+                    };
+                    let keeps = |s: &Step| {
+                        of_kinds(s)
                             && s.deadline.as_ref().is_some_and(|d| {
                                 let limit = match justified {
                                     Some(longer) if d.justified() => longer,
                                     _ => days,
                                 };
-                                d.within.days() <= limit + 1e-9
+                                d.within.days() <= limit + 1e-9 && counted_from(p, d, from)
                             })
-                    });
-                    if kept {
+                    };
+                    if p.steps.iter().any(|(_, s)| keeps(s)) {
+                        if let Some(step) = route_without(p, of_kinds, keeps) {
+                            self.check_route(cx, entry, norm, step, out);
+                        }
                         continue;
                     }
                     (
@@ -242,6 +255,50 @@ impl JourneyRule for LegalNorm {
     }
 }
 
+/// True when deadline `d` runs from entering the procedure, or from a step
+/// of one of the kinds `from`.
+fn counted_from(p: &Procedure, d: &Deadline, from: &[StepKind]) -> bool {
+    d.from.as_ref().is_none_or(|f| {
+        p.steps
+            .index_of(f)
+            .and_then(|i| p.steps.entry(i))
+            .is_some_and(|(_, s)| from.contains(&*s.kind))
+    })
+}
+
+/// A step `of_kinds` on a route from the start to an end (or out of the
+/// procedure) that passes no step that `keeps`: the route on which the
+/// reporter gets such a step, but none in time. `None` when every route
+/// through such a step passes one that keeps the term.
+fn route_without(
+    p: &Procedure,
+    of_kinds: impl Fn(&Step) -> bool,
+    keeps: impl Fn(&Step) -> bool,
+) -> Option<usize> {
+    let graph = StepGraph::new(p);
+    let start = p.start.as_ref().and_then(|s| p.steps.index_of(s))?;
+    let step = |i: usize| p.steps.entry(i).map(|(_, s)| s);
+    // States: (step, the first step of `kinds` passed so far).
+    let mut seen = vec![[false; 2]; graph.len()];
+    let mut queue = vec![(start, None::<usize>)];
+    while let Some((i, passed)) = queue.pop() {
+        let Some(s) = step(i) else { continue };
+        if keeps(s) || std::mem::replace(&mut seen[i][usize::from(passed.is_some())], true) {
+            continue;
+        }
+        let passed = passed.or(of_kinds(s).then_some(i));
+        let next = graph.successors(i);
+        if next.is_empty() || s.is_terminal() {
+            if passed.is_some() {
+                return passed;
+            }
+            continue;
+        }
+        queue.extend(next.into_iter().map(|n| (n, passed)));
+    }
+    None
+}
+
 /// The route of a finding about the whole procedure: its start.
 fn start_path(p: &Procedure) -> Vec<usize> {
     p.start
@@ -272,6 +329,13 @@ impl LegalNorm {
             .with_arg("id", Arg::id(norm.id))
             .with_arg("basis", Arg::text(norm.basis))
             .with_label("norm {id}");
+        if norm.discretionary {
+            f.diagnostic.severity = Severity::Warning;
+            f.diagnostic.message = f
+                .diagnostic
+                .message
+                .replace("; by law, {norm}", "; the law provides that {norm}");
+        }
         f.citing(&crate::measures::of_norm(norm, p))
     }
 
@@ -291,6 +355,7 @@ impl LegalNorm {
             outcomes,
             term,
             written,
+            leads_to,
             required,
         } = norm.requirement
         else {
@@ -306,6 +371,9 @@ impl LegalNorm {
             if written && !s.is_contact() {
                 return Some(Broken::Unwritten);
             }
+            if !leads_to.is_empty() && !cx.reaching_kind(entry, leads_to)[cx.graph.node(entry, d)] {
+                return Some(Broken::NoRoute);
+            }
             let t = term?;
             let mut limit = match t.committee {
                 Some(c) if p.advisory_committee => c,
@@ -315,42 +383,64 @@ impl LegalNorm {
                 limit += extra;
             }
             match s.deadline.as_ref() {
-                Some(dl) if dl.within.days() <= limit + 1e-9 => None,
+                // The law counts from receipt: entering the procedure or the
+                // report.
+                Some(dl)
+                    if dl.within.days() <= limit + 1e-9
+                        && counted_from(p, dl, &[StepKind::Report]) =>
+                {
+                    None
+                }
                 Some(dl) if t.consent && dl.consented() => Some(Broken::Consented { limit }),
                 _ => Some(Broken::Late { limit }),
             }
         };
         let first = judgments.iter().find_map(|&d| broken(d).map(|b| (d, b)));
-        let (pos, message, path, limit, exception) = if judgments.is_empty() && required {
+        let late_help = if term.is_some_and(|t| t.postponement.is_some() || t.committee.is_some()) {
+            "give the {decision} a deadline within the law's term, counted from receipt; after a `postponement` step or with `advisory-committee: true` the term is longer, and beyond it only the deadline's `consent` makes an exception ({basis})"
+        } else {
+            "give the {decision} a deadline within the law's term, counted from receipt ({basis})"
+        };
+        let (pos, message, path, limit, help, exception) = if judgments.is_empty() && required {
             (
                 p.kind.pos,
                 "{kind} procedure {procedure} has no {decision} (a decision leading to an end {outcomes}); by law, {norm}",
                 start_path(p),
                 term.map(|t| t.days),
+                "model the {decision}: a `decision` step from which the journey reaches an end {outcomes} ({basis})",
                 false,
             )
         } else if let Some((step, how)) = first {
             let Some((key, _)) = p.steps.entry(step) else {
                 return;
             };
-            let (message, limit, exception) = match how {
+            let (message, limit, help, exception) = match how {
                 Broken::Unwritten => (
                     "the {decision} {step} of {kind} procedure {procedure} is no contact: the reporter is not told; by law, {norm}",
                     None,
+                    "make the {decision} a contact (`contact: true`): the reporter is told in writing ({basis})",
+                    false,
+                ),
+                Broken::NoRoute => (
+                    "the {decision} {step} of {kind} procedure {procedure} has no route on to {to}; by law, {norm}",
+                    None,
+                    "lead the {decision} on to the {to} (a step that escalates there), which the notice must name ({basis})",
                     false,
                 ),
                 Broken::Late { limit } => (
-                    "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days}; by law, {norm}",
+                    "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days} counted from receipt; by law, {norm}",
                     Some(limit),
+                    late_help,
                     false,
                 ),
                 Broken::Consented { limit } => (
                     "the {decision} {step} of {kind} procedure {procedure} takes longer than {days} by exception, on the complainant's written consent; by law, {norm}",
                     Some(limit),
+                    "an exception the law allows (Awb art. 9:11(3)); check that the consent is on file",
                     true,
                 ),
             };
-            (key.pos, message, vec![step], limit, exception)
+            (key.pos, message, vec![step], limit, help, exception)
         } else {
             return;
         };
@@ -362,25 +452,94 @@ impl LegalNorm {
         let mut d = f
             .diagnostic
             .with_arg("outcomes", Arg::OneOf(names))
+            .with_arg(
+                "to",
+                Arg::OneOf(leads_to.iter().map(|k| k.as_str().to_owned()).collect()),
+            )
             .with_arg("decision", Arg::text(decision))
             .with_arg("step", Arg::id(step));
         if let Some(limit) = limit {
             d = d.with_arg("days", Arg::Days(limit));
         }
-        d = if exception {
+        if exception {
             d.severity = Severity::Warning;
-            d.with_help(
-                "an exception the law allows (Awb art. 9:11(3)); check that the consent is on file",
-            )
-        } else if written && limit.is_none() {
-            d.with_help("make the {decision} a contact (`contact: true`): the reporter is told in writing ({basis})")
-        } else if term.is_some_and(|t| t.postponement.is_some() || t.committee.is_some()) {
-            d.with_help("give the {decision} a deadline within the law's term, counted from receipt; after a `postponement` step or with `advisory-committee: true` the term is longer, and beyond it only the deadline's `consent` makes an exception ({basis})")
-        } else {
-            d.with_help("give the {decision} a deadline within the law's term, counted from receipt ({basis})")
-        };
+        }
+        d = d.with_help(help);
         f.diagnostic = d;
         out.push(super::with_path(f, &path));
+    }
+
+    /// Norms of the procedure's kind that its `scopes` leave unchecked: said
+    /// once, so that a scope never switches the law off unseen; an error
+    /// for a competent authority, which takes reports of a misstand by
+    /// definition (Wbk art. 2c), a warning otherwise.
+    fn check_unbound(&self, cx: &GapContext<'_>, entry: EntryId, out: &mut Vec<Finding>) {
+        let p = &cx.entry(entry).procedure;
+        let unbound: Vec<String> = NORMS
+            .iter()
+            .filter(|n| n.applies_to.contains(&*p.kind) && !crate::measures::binds(n, p))
+            .map(|n| n.id.to_owned())
+            .collect();
+        if unbound.is_empty() {
+            return;
+        }
+        let authority = *p.kind == ProcedureKind::WhistleblowerAuthority;
+        let mut f = cx.finding(
+            &Self::META,
+            entry,
+            p.kind.pos,
+            if authority {
+                "{kind} procedure {procedure} handles no report of a misstand or a breach of Union law (its `scopes`), so the norms {norms} are not checked; a competent authority takes such reports (Wbk art. 2c)"
+            } else {
+                "{kind} procedure {procedure} handles no report of a misstand or a breach of Union law (its `scopes`), so the Wbk's norms {norms} are not checked"
+            },
+        );
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("kind", Arg::text(p.kind.as_str()))
+            .with_arg("procedure", Arg::id(p.id.value.as_str()))
+            .with_arg("norms", Arg::ids(unbound))
+            .with_label("scopes leave the law unchecked")
+            .with_help("add `misstand` (and `eu-breach`) to `scopes` if the procedure takes such reports; the scope of a report is the report's, and a procedure that may receive one must keep the Wbk's terms");
+        if !authority {
+            f.diagnostic.severity = Severity::Warning;
+        }
+        f.basis = Some("Wbk art. 1 (misstand), art. 2c".to_owned());
+        out.push(super::with_path(f, &start_path(p)));
+    }
+
+    /// A [`Requirement::StepWithin`] norm kept on some routes but not on
+    /// the one through `step`: a finding there.
+    fn check_route(
+        &self,
+        cx: &GapContext<'_>,
+        entry: EntryId,
+        norm: &Norm,
+        step: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let Requirement::StepWithin { kinds, days, .. } = norm.requirement else {
+            return;
+        };
+        let p = &cx.entry(entry).procedure;
+        let Some((key, s)) = p.steps.entry(step) else {
+            return;
+        };
+        let pos = s.deadline.as_ref().map_or(key.pos, |d| d.pos);
+        let mut f = self.norm_finding(
+            cx,
+            entry,
+            norm,
+            pos,
+            "on the route through {step} of {kind} procedure {procedure}, no {kinds} step has a deadline of at most {days} counted from receipt or the acknowledgement; by law, {norm}",
+        );
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("step", Arg::id(key.value.as_str()))
+            .with_arg("kinds", Arg::OneOf(kinds.iter().map(|k| k.as_str().to_owned()).collect()))
+            .with_arg("days", Arg::Days(days))
+            .with_help("every reporter must have it in time: give {step} (or an earlier step of its kind on this route) a deadline within the law's term, counted from receipt or the acknowledgement ({basis})");
+        out.push(super::with_path(f, &[step]));
     }
 
     /// A [`Requirement::Told`] norm: a finding at the first step of
@@ -420,8 +579,9 @@ impl LegalNorm {
     }
 
     /// A [`Requirement::NotSentBack`] norm: a finding at the first
-    /// escalation into a procedure of kind `into` from whose entry the
-    /// journey can be sent on to a procedure of kind `back`.
+    /// escalation of this procedure from which the journey, directly or
+    /// through other procedures, enters a procedure of kind `into` and can
+    /// be sent on from it to a procedure of kind `back`.
     fn check_not_sent_back(
         &self,
         cx: &GapContext<'_>,
@@ -433,57 +593,70 @@ impl LegalNorm {
     ) {
         let p = &cx.entry(entry).procedure;
         let kind_of = |node: usize| *cx.entry(cx.graph.step(node).0).procedure.kind;
-        for (i, (key, s)) in p.steps.iter().enumerate() {
+        // One walk from every escalation out of this procedure, each node
+        // labelled with the first escalation (in step order) that reaches it.
+        let mut origin: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        let mut queue = Vec::new();
+        for (i, (_, s)) in p.steps.iter().enumerate() {
             if s.escalate.is_none() {
                 continue;
             }
-            let here = cx.graph.node(entry, i);
-            for (target, _) in cx.graph.successors(here) {
-                let (te, _) = cx.graph.step(target);
-                if te == entry || !into.contains(&kind_of(target)) {
-                    continue;
+            for (target, _) in cx.graph.successors(cx.graph.node(entry, i)) {
+                if cx.graph.step(target).0 != entry && !origin.contains_key(&target) {
+                    origin.insert(target, i);
+                    queue.push(target);
                 }
-                // Walk the target procedure from where the journey enters.
-                let mut seen = std::collections::HashSet::from([target]);
-                let mut queue = vec![target];
-                let mut back_at = None;
-                while let Some(n) = queue.pop() {
-                    for (m, _) in cx.graph.successors(n) {
-                        let (me, _) = cx.graph.step(m);
-                        if me != te {
-                            if back.contains(&kind_of(m)) && back_at.is_none() {
-                                back_at = Some(n);
-                            }
-                        } else if seen.insert(m) {
-                            queue.push(m);
-                        }
-                    }
-                }
-                let Some(at) = back_at else {
-                    continue;
-                };
-                let tp = &cx.entry(te).procedure;
-                let at_name = tp
-                    .steps
-                    .entry(cx.graph.step(at).1)
-                    .map_or(String::new(), |(k, _)| k.value.clone());
-                let mut f = self.norm_finding(
-                    cx,
-                    entry,
-                    norm,
-                    key.pos,
-                    "{step} of {kind} procedure {procedure} enters {target} where the journey can be sent back at {back}; by law, {norm}",
-                );
-                f.diagnostic = f
-                    .diagnostic
-                    .with_arg("step", Arg::id(key.value.as_str()))
-                    .with_arg("target", Arg::id(tp.id.value.as_str()))
-                    .with_arg("back", Arg::id(at_name))
-                    .with_help("escalate past the check whether the reporter went there first (`escalate: {procedure: ..., step: ...}`), or send the reporter who came this way on another route ({basis})");
-                out.push(super::with_path(f, &[i]));
-                return;
             }
         }
+        // The first escalation (in step order) whose walk is sent back,
+        // with the procedure and step it is sent back from.
+        let mut found: Option<(usize, usize)> = None;
+        while let Some(n) = queue.pop() {
+            let from = origin[&n];
+            let (ne, _) = cx.graph.step(n);
+            for (m, _) in cx.graph.successors(n) {
+                let (me, _) = cx.graph.step(m);
+                if me != ne && into.contains(&kind_of(n)) && back.contains(&kind_of(m)) {
+                    if found.is_none_or(|(f, _)| from < f) {
+                        found = Some((from, n));
+                    }
+                    continue;
+                }
+                if me == entry {
+                    continue; // back in this procedure: its own routes are checked from here
+                }
+                if let std::collections::hash_map::Entry::Vacant(v) = origin.entry(m) {
+                    v.insert(from);
+                    queue.push(m);
+                }
+            }
+        }
+        let Some((i, at)) = found else {
+            return;
+        };
+        let Some((key, _)) = p.steps.entry(i) else {
+            return;
+        };
+        let (te, ts) = cx.graph.step(at);
+        let tp = &cx.entry(te).procedure;
+        let at_name = tp
+            .steps
+            .entry(ts)
+            .map_or(String::new(), |(k, _)| k.value.clone());
+        let mut f = self.norm_finding(
+            cx,
+            entry,
+            norm,
+            key.pos,
+            "{step} of {kind} procedure {procedure} leads into {target} where the journey can be sent back at {back}; by law, {norm}",
+        );
+        f.diagnostic = f
+            .diagnostic
+            .with_arg("step", Arg::id(key.value.as_str()))
+            .with_arg("target", Arg::id(tp.id.value.as_str()))
+            .with_arg("back", Arg::id(at_name))
+            .with_help("escalate past the check whether the reporter went there first (`escalate: {procedure: ..., step: ...}`), or send the reporter who came this way on another route ({basis})");
+        out.push(super::with_path(f, &[i]));
     }
 }
 
@@ -500,8 +673,9 @@ mod tests {
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, deadline: {within: 1w, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // 13 weeks are within 3 months.
                 "  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 13w, from: bevestiging, basis: \"Wbk art. 2\"}, next: nazorg}\n",
-                // The term may be on the interim feedback.
-                "  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 3mo, from: bevestiging, basis: \"Wbk art. 2\"}, next: besluit}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
+                // The term may be on the interim feedback, where every route
+                // passes it.
+                "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, next: tussentijds}\n  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 3mo, from: bevestiging, basis: \"Wbk art. 2\"}, next: besluit}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
                 // An external authority may take 6 months in duly justified
                 // cases, when the deadline says why, and need not lead on to
                 // another body.
@@ -511,7 +685,7 @@ mod tests {
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, from: melding, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // The judgment within 6 weeks; the 4-week notice of not
                 // handling (Awb 9:8) is no judgment and needs no 6 weeks.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: [{to: nb, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // An advisory committee handles the complaint: 10 weeks (Awb 9:11(1)).
                 "kind: complaint\nadvisory-committee: true\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 10w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // A judgment after a written postponement may take 4 weeks more
@@ -523,9 +697,6 @@ mod tests {
                 // An internal procedure that says where it informs about
                 // external reporting (the base does).
                 "external-information: wbk-art-2\n",
-                // An internal report of integrity violations and undesirable
-                // behaviour alone follows ministry policy: no Wbk norm binds it.
-                "scopes: [integrity, undesirable-behaviour]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -556,7 +727,7 @@ mod tests {
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 6w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // The judgment in 20 weeks: the 4-week notice of not handling
                 // does not make up for it.
-                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: nb}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
+                "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: [{to: niet, p: 0.1}, {to: horen, p: 0.9}]}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  niet: {title: Mededeling niet behandelen, actor: org, kind: decision, contact: true, duration: 3w, basis: policy, deadline: {within: 4w, basis: \"Awb art. 9:8\"}, next: [{to: nb, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  nb: {title: Niet behandeld, actor: org, kind: closure, outcome: not-handled}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, deadline: {within: 20w, basis: \"Awb art. 9:11\"}, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: unfounded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // A judgment without a deadline.
                 "kind: complaint\nsteps:\n  melding: {title: Klacht, actor: melder, kind: report, next: horen}\n  horen: {title: Horen, actor: org, kind: hearing, duration: 1w, basis: policy, next: oordeel}\n  oordeel: {title: Klachtoordeel, actor: org, kind: decision, contact: true, duration: 4w, basis: policy, next: [{to: klaar, p: 0.9}, {to: ombudsman, p: 0.1}]}\n  klaar: {title: Afgesloten, actor: org, kind: closure, outcome: founded}\n  ombudsman: {title: Naar de Nationale ombudsman, actor: melder, kind: escalation, escalate: {procedure: rijk/nationale-ombudsman, step: verzoek-na-klacht}}\n",
                 // An external authority's 5 months without a reason: only
@@ -590,6 +761,17 @@ mod tests {
                 // The same procedure handling a misstand too: the Wbk's norms
                 // bind it, and the findings concern the misstand scope.
                 "scopes: [integrity, misstand]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
+                // The term only on the interim feedback, which the route
+                // through `afwijzing` skips: those reporters get feedback,
+                // but none in time.
+                "  tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, deadline: {within: 3mo, from: bevestiging, basis: \"Wbk art. 2\"}, next: besluit}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
+                // The 3 months counted from the decision, not from the
+                // acknowledgement.
+                "  terugkoppeling:\n    title: Terugkoppeling\n    actor: org\n    kind: feedback\n    duration: 1d\n    basis: policy\n    deadline: {within: 3mo, from: besluit, basis: \"Wbk art. 2\"}\n    next: nazorg\n",
+                // An internal report of integrity violations and undesirable
+                // behaviour alone follows ministry policy: no Wbk norm binds it, and the
+                // finding (a warning) says which norms go unchecked.
+                "scopes: [integrity, undesirable-behaviour]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
             ])
             .test_and_snapshot();
     }

@@ -155,6 +155,9 @@ struct Journey {
     procedures: u32,
     /// The completion of the first feedback step after the report.
     first_feedback: Option<f64>,
+    /// The same, of the procedure simulated, not of one escalated to: the
+    /// feedback the procedure owes the reporter.
+    own_feedback: Option<f64>,
     /// An aftercare step was taken.
     aftercare: bool,
 }
@@ -177,6 +180,7 @@ impl Journey {
             prev_actor: u32::MAX,
             procedures: 1,
             first_feedback: None,
+            own_feedback: None,
             aftercare: false,
         }
     }
@@ -198,6 +202,10 @@ impl Journey {
         }
         if st.feedback && self.report.is_some() && self.first_feedback.is_none() {
             self.first_feedback = Some(self.t);
+        }
+        if st.feedback && st.procedure == 0 && self.report.is_some() && self.own_feedback.is_none()
+        {
+            self.own_feedback = Some(self.t);
         }
         self.aftercare |= st.kind == StepKind::Aftercare;
         days
@@ -307,12 +315,14 @@ impl Journey {
     /// The reporter had feedback within [`FEEDBACK_DAYS`] of the
     /// acknowledgement (Richtlijn (EU) 2019/1937 art. 9(1)(f) with 5(13);
     /// `docs/simulation.md`, "Feedback within 3 months"): the first
-    /// feedback step after the report, interim feedback included, counted
+    /// feedback step after the report in the procedure simulated (not one
+    /// escalated to, whose feedback is not this procedure's), interim
+    /// feedback included, counted
     /// from the acknowledgement, which is the first contact after the
     /// report if it came before that feedback, else the end of the
     /// [`ACKNOWLEDGE_DAYS`] after the report.
     fn feedback_in_time(&self) -> bool {
-        let (Some(r), Some(fb)) = (self.report, self.first_feedback) else {
+        let (Some(r), Some(fb)) = (self.report, self.own_feedback) else {
             return false;
         };
         let ack = self
