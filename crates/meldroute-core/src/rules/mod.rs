@@ -12,7 +12,6 @@ use crate::library::{Entry, EntryId, Library};
 use crate::source::{FileId, Pos};
 
 mod branch_probability;
-mod complaint_key;
 mod conflicting_exits;
 mod dead_end;
 mod duplicate_id;
@@ -20,6 +19,7 @@ mod inescapable_cycle;
 mod invalid_accept;
 mod invalid_deadline;
 mod invalid_duration;
+mod kind_key;
 mod misplaced_authority;
 mod missing_authority;
 mod missing_format_version;
@@ -34,7 +34,6 @@ mod unlikely_exit;
 mod unreachable_step;
 
 pub use branch_probability::BranchProbability;
-pub use complaint_key::ComplaintKey;
 pub use conflicting_exits::ConflictingExits;
 pub use dead_end::DeadEnd;
 pub use duplicate_id::DuplicateId;
@@ -42,6 +41,7 @@ pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
+pub use kind_key::KindKey;
 pub use misplaced_authority::MisplacedAuthority;
 pub use missing_authority::MissingAuthority;
 pub use missing_format_version::MissingFormatVersion;
@@ -92,7 +92,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingFormatVersion,
     &MissingAuthority,
     &MisplacedAuthority,
-    &ComplaintKey,
+    &KindKey,
 ];
 
 /// What rules see: the whole library (for cross-file references), the
