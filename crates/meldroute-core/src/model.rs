@@ -343,16 +343,25 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// The deadline states why a longer term applies (a `reason` that is
-    /// not blank).
+    /// The deadline states why a longer term applies (a `reason` in
+    /// words: see [`Deadline::says`]).
     pub fn justified(&self) -> bool {
-        self.reason.as_ref().is_some_and(|r| !r.trim().is_empty())
+        Self::says(self.reason.as_deref())
     }
 
     /// The deadline states the complainant's written consent to a longer
-    /// term (a `consent` that is not blank).
+    /// term (a `consent` in words).
     pub fn consented(&self) -> bool {
-        self.consent.as_ref().is_some_and(|c| !c.trim().is_empty())
+        Self::says(self.consent.as_deref())
+    }
+
+    /// A `reason` or `consent` says something: it has a word of at least
+    /// three letters (".", "-" or "ok" state no case).
+    fn says(text: Option<&str>) -> bool {
+        text.is_some_and(|t| {
+            t.split(|c: char| !c.is_alphabetic())
+                .any(|w| w.chars().count() >= 3)
+        })
     }
 }
 
