@@ -42,47 +42,47 @@ declare_rule! {
 impl Rule for UnknownSource {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
-        if let Some(source) = p
+        // Every place that names a source: what it is, with its arguments.
+        let named = p
             .external_information
-            .as_ref()
-            .filter(|s| !p.sources.contains_key(s))
-        {
+            .iter()
+            .map(|s| {
+                (
+                    s,
+                    "`external-information` names unknown source",
+                    "name",
+                    None,
+                )
+            })
+            .chain(p.steps.iter().flat_map(|(id, step)| {
+                step.sources
+                    .iter()
+                    .map(move |s| (s, "step {step} cites unknown source", "cite", Some(id)))
+            }));
+        for (source, what, verb, step) in named {
+            if p.sources.contains_key(source) {
+                continue;
+            }
             let unknown = Unknown {
                 pos: source.pos,
-                what: "`external-information` names unknown source",
-                args: vec![],
+                what,
+                args: step
+                    .map(|id| ("step", Arg::id(id.value.as_str())))
+                    .into_iter()
+                    .collect(),
                 name: source,
                 candidates: p.sources.keys().collect(),
                 label: "not declared under `sources`",
             };
             out.push(cx.unknown(&Self::META, entry, unknown, |any| {
-                if any {
+                if any && verb == "cite" {
+                    "declare it under `sources` with its title and url, or cite one of {candidates}"
+                } else if any {
                     "declare it under `sources` with its title and url, or name one of {candidates}"
                 } else {
                     "declare it under `sources` with its title and url"
                 }
             }));
-        }
-        for (id, step) in p.steps.iter() {
-            for source in &step.sources {
-                if !p.sources.contains_key(source) {
-                    let unknown = Unknown {
-                        pos: source.pos,
-                        what: "step {step} cites unknown source",
-                        args: vec![("step", Arg::id(id.value.as_str()))],
-                        name: source,
-                        candidates: p.sources.keys().collect(),
-                        label: "not declared under `sources`",
-                    };
-                    out.push(cx.unknown(&Self::META, entry, unknown, |any| {
-                        if any {
-                            "declare it under `sources` with its title and url, or cite one of {candidates}"
-                        } else {
-                            "declare it under `sources` with its title and url"
-                        }
-                    }));
-                }
-            }
         }
     }
 }
