@@ -558,6 +558,34 @@ pub struct Escalate {
     pub step: Option<Located<String>>,
 }
 
+/// Contacts with the reporter while a step runs: an update every `every`,
+/// the first after `first` (default: after `every`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Updates {
+    /// The time between two updates; longer than zero.
+    pub every: Located<Duration>,
+    /// The time from the step's start to the first update (default:
+    /// `every`); zero or more.
+    #[serde(default)]
+    pub first: Option<Located<Duration>>,
+    /// The updates tell the reporter about the follow-up envisaged or taken
+    /// and why, so they are feedback (Richtlijn (EU) 2019/1937 art. 5(13));
+    /// default `false`: a bare "we are still busy" is a contact, no
+    /// feedback.
+    #[serde(default, deserialize_with = "strict_bool")]
+    pub feedback: bool,
+}
+
+impl Updates {
+    /// Days to the first update.
+    pub fn first_days(&self) -> f64 {
+        self.first
+            .as_ref()
+            .map_or_else(|| self.every.days(), |f| f.days())
+    }
+}
+
 /// One step of a procedure.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -586,6 +614,9 @@ pub struct Step {
     /// A time limit for this step.
     #[serde(default)]
     pub deadline: Option<Located<Deadline>>,
+    /// Interim updates to the reporter while the step runs.
+    #[serde(default)]
+    pub updates: Option<Located<Updates>>,
     /// The next step or branches.
     #[serde(default)]
     pub next: Option<Located<Next>>,

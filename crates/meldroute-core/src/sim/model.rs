@@ -90,6 +90,20 @@ pub struct SimStep {
     pub deadline: Option<u32>,
     /// Some deadline counts from this step's completion.
     pub deadline_source: bool,
+    /// Interim updates while the step runs.
+    pub updates: Option<SimUpdates>,
+}
+
+/// Interim updates of a step: contacts at `first`, `first + every`, ...
+/// days after the step starts, while it runs.
+#[derive(Clone, Copy, Debug)]
+pub struct SimUpdates {
+    /// Days between two updates (above zero).
+    pub every: f64,
+    /// Days from the step's start to the first update.
+    pub first: f64,
+    /// The updates are feedback (Directive art. 5(13)).
+    pub feedback: bool,
 }
 
 /// A procedure in the model.
@@ -323,6 +337,11 @@ impl Lowering<'_> {
             go,
             deadline,
             deadline_source: false,
+            updates: step.updates.as_ref().map(|u| SimUpdates {
+                every: u.every.days(),
+                first: u.first_days(),
+                feedback: u.feedback,
+            }),
         });
         Ok(())
     }

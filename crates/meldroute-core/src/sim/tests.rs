@@ -459,3 +459,37 @@ fn where_the_time_goes_gives_the_mean_per_visit_beside_the_mean_per_journey() {
     assert!((per_journey - 2.0).abs() < 0.05, "{per_journey}");
     assert!(lus.visits > agg.visits[i]);
 }
+
+#[test]
+fn interim_updates_are_contacts_and_feedback_only_where_the_file_says_so() {
+    // Report, acknowledgement at day 2, an investigation of exactly 20
+    // weeks with updates every 4 weeks (at weeks 4, 8, 12 and 16 of it),
+    // then the final feedback.
+    let steps = |feedback: bool| {
+        format!(
+            "  start: {{title: Melding, actor: melder, kind: report, next: bevestiging}}\n  bevestiging: {{title: Bevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: law, next: onderzoek}}\n  onderzoek: {{title: Onderzoek, actor: org, kind: investigation, duration: 20w, basis: law, updates: {{every: 4w, feedback: {feedback}}}, next: terugkoppeling}}\n  terugkoppeling: {{title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: law, outcome: founded}}\n"
+        )
+    };
+    let (_, _, bare) = simulated(&procedure("test/updates", &steps(false)), 4_096);
+    // Acknowledgement, four updates, the feedback.
+    assert_eq!(bare.contacts_mean, 6.0);
+    // The longest silence: 4 weeks between updates and after the last one
+    // (weeks 16 to 20), and the day to the feedback after it: 4w + 1d.
+    assert!(
+        (bare.longest_silence_days.mean - 29.0).abs() < 1e-9,
+        "{}",
+        bare.longest_silence_days.mean
+    );
+    // Bare updates are no feedback: the final feedback comes after 20
+    // weeks and a day, past 3 months.
+    assert_eq!(bare.feedback_within_3_months, 0.0);
+    let (_, _, told) = simulated(&procedure("test/updates", &steps(true)), 4_096);
+    assert_eq!(told.contacts_mean, 6.0);
+    // The first update, 4 weeks after the acknowledgement, is feedback.
+    assert_eq!(told.feedback_within_3_months, 1.0);
+    // Without updates: two contacts and a silence of 20 weeks and a day.
+    let none = steps(false).replace(", updates: {every: 4w, feedback: false}", "");
+    let (_, _, silent) = simulated(&procedure("test/updates", &none), 4_096);
+    assert_eq!(silent.contacts_mean, 2.0);
+    assert!((silent.longest_silence_days.mean - 141.0).abs() < 1e-9);
+}

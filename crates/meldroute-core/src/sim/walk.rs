@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 
 use rand::Rng;
 
-use super::model::{Go, SimModel, SimStep};
+use super::model::{Go, SimModel, SimStep, SimUpdates};
 use super::{Aggregate, Trace, TraceStep, outcome_index};
 use crate::model::{Outcome, StepKind};
 use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
@@ -120,6 +120,13 @@ impl Silence {
         self.last = t;
     }
 
+    /// Contacts from `first` to `last`, `gap` apart (0: one contact).
+    #[inline]
+    fn updates(&mut self, first: f64, last: f64, gap: f64) {
+        self.longest = self.longest.max(first - self.last).max(gap);
+        self.last = last;
+    }
+
     /// The longest silence if the journey ends at `t`.
     #[inline]
     fn longest_until(&self, t: f64) -> f64 {
@@ -191,6 +198,9 @@ impl Journey {
     fn take<R: Rng>(&mut self, st: &SimStep, rng: &mut R) -> f64 {
         self.steps += 1;
         let days = st.duration.sample(rng);
+        if let Some(u) = &st.updates {
+            self.updates(st, u, days);
+        }
         self.t += days;
         self.hand_to(st.actor);
         if st.kind == StepKind::Report && self.report.is_none() {
@@ -209,6 +219,35 @@ impl Journey {
         }
         self.aftercare |= st.kind == StepKind::Aftercare;
         days
+    }
+
+    /// The interim updates `u` of step `st`, which starts now and takes
+    /// `days`: contacts at `first`, `first + every`, ... before it ends,
+    /// counted at once (their number is unbounded by the file, so no loop
+    /// over them). Feedback when the file says so.
+    #[cold]
+    fn updates(&mut self, st: &SimStep, u: &SimUpdates, days: f64) {
+        if u.first >= days || u.every <= 0.0 {
+            return;
+        }
+        // Updates strictly before the step's end.
+        let n = ((days - u.first) / u.every).ceil().max(1.0);
+        let first = self.t + u.first;
+        let last = first + (n - 1.0) * u.every;
+        let count = n.min(f64::from(u32::MAX)) as u32;
+        self.contacts = self.contacts.saturating_add(count);
+        let gap = if count > 1 { u.every } else { 0.0 };
+        self.since_start.updates(first, last, gap);
+        if let Some(r) = self.report {
+            self.since_report.updates(first, last, gap);
+            self.first_contact.get_or_insert(first - r);
+            if u.feedback {
+                self.first_feedback.get_or_insert(first);
+                if st.procedure == 0 {
+                    self.own_feedback.get_or_insert(first);
+                }
+            }
+        }
     }
 
     /// The step just taken was done by `actor`: a handoff when another
