@@ -7,7 +7,7 @@ use crate::library::EntryId;
 use crate::located::Located;
 use crate::measures;
 use crate::meta::declare_rule;
-use crate::model::{Deadline, Procedure, ProcedureKind};
+use crate::model::{Deadline, Procedure, ProcedureKind, StepKind};
 use crate::norms;
 use crate::stats::Estimate;
 
@@ -100,10 +100,24 @@ impl JourneyRule for DeadlineAtRisk {
             if missed.value <= cx.opts.deadline_tolerance {
                 continue;
             }
-            let Some((i, deadline)) = own_deadline(p, &sim.model.names[d.step as usize].id) else {
+            let id = &sim.model.names[d.step as usize].id;
+            let Some((i, kind, deadline)) = own_deadline(p, id) else {
                 continue;
             };
-            let id = &sim.model.names[d.step as usize].id;
+            let cited = measures::of_deadline(p, kind, deadline.within.days(), &deadline.basis);
+            // A term the file sets itself, not the law's: missing it is no
+            // breach of the law, so a warning.
+            let (severity, help) = if cited.standing == measures::Standing::Law {
+                (
+                    meldroute_diagnostics::Severity::Error,
+                    "shorten the steps before it, or give the reporter a documented, lawful extension",
+                )
+            } else {
+                (
+                    meldroute_diagnostics::Severity::Warning,
+                    "shorten the steps before it, or give the reporter a documented extension; this is the file's own term (its basis as stated), not one meldroute checks as law",
+                )
+            };
             let mut f = cx.finding(
                 &Self::META,
                 entry,
@@ -116,23 +130,11 @@ impl JourneyRule for DeadlineAtRisk {
                 .with_arg("step", Arg::id(id.as_str()))
                 .with_arg("within", Arg::Days(deadline.within.days()))
                 .with_arg("basis", Arg::text(deadline.basis.as_str()))
-                .with_label("missed too often").with_help(
-                "shorten the steps before it, or give the reporter a documented, lawful extension",
-            );
+                .with_label("missed too often")
+                .with_help(help);
+            f.diagnostic.severity = severity;
             f.share = Some(crate::sim::share(reached - met, sim.agg.runs));
             f.rests_on = cx.simulated(entry);
-            let Some((_, s)) = p.steps.entry(i) else {
-                continue;
-            };
-            let cited = measures::of_deadline(p, *s.kind, deadline.within.days(), &deadline.basis);
-            if cited.standing != measures::Standing::Law {
-                // A term the file sets itself, not the law's: missing it is
-                // no breach of the law.
-                f.diagnostic.severity = meldroute_diagnostics::Severity::Warning;
-                f.diagnostic = f.diagnostic.with_help(
-                    "shorten the steps before it, or give the reporter a documented extension; this is the file's own term (its basis as stated), not one meldroute checks as law",
-                );
-            }
             out.push(with_path(f.citing(&cited), &[i]));
         }
         if let Some((di, _)) = statutory {
@@ -140,7 +142,7 @@ impl JourneyRule for DeadlineAtRisk {
             let late = crate::sim::share(a.reported - a.feedback_in_time, a.reported);
             let id = &sim.model.names[sim.model.deadlines[di].step as usize].id;
             if late.value > cx.opts.deadline_tolerance
-                && let Some((i, deadline)) = own_deadline(p, id)
+                && let Some((i, _, deadline)) = own_deadline(p, id)
             {
                 out.push(late_feedback(cx, entry, i, deadline, late));
             }
@@ -157,11 +159,14 @@ fn states_feedback_term(kind: ProcedureKind, within: f64) -> bool {
     ) && (within - norms::FEEDBACK_DAYS).abs() <= 1.0
 }
 
-/// The step of `p` with id `id` (its index) and its deadline.
-fn own_deadline<'p>(p: &'p Procedure, id: &str) -> Option<(usize, &'p Located<Deadline>)> {
+/// The step of `p` with id `id`: its index, kind and deadline.
+fn own_deadline<'p>(
+    p: &'p Procedure,
+    id: &str,
+) -> Option<(usize, StepKind, &'p Located<Deadline>)> {
     let i = p.steps.index_of(id)?;
     let (_, s) = p.steps.entry(i)?;
-    Some((i, s.deadline.as_ref()?))
+    Some((i, *s.kind, s.deadline.as_ref()?))
 }
 
 /// The finding that `late` of the journeys that made a report get no
@@ -191,7 +196,7 @@ fn late_feedback(
     let p = &cx.entry(entry).procedure;
     let cited = measures::of_deadline(
         p,
-        crate::model::StepKind::Feedback,
+        StepKind::Feedback,
         deadline.within.days(),
         &deadline.basis,
     );

@@ -183,7 +183,7 @@ impl JourneyRule for LegalNorm {
                         continue;
                     }
                     (
-                        "{kind} procedure {procedure} has no {kinds} step with a deadline of at most {days}; by law, {norm}",
+                        "{kind} procedure {procedure} has no {kinds} step with a deadline of at most {days}; {law} {norm}",
                         kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                         Some(days),
                     )
@@ -197,7 +197,7 @@ impl JourneyRule for LegalNorm {
                         continue;
                     }
                     (
-                        "{kind} procedure {procedure} does not say where it informs the reporter about reporting externally; by law, {norm}",
+                        "{kind} procedure {procedure} does not say where it informs the reporter about reporting externally; {law} {norm}",
                         Vec::new(),
                         None,
                     )
@@ -207,7 +207,7 @@ impl JourneyRule for LegalNorm {
                         continue;
                     }
                     (
-                        "{kind} procedure {procedure} has no {kinds} step; by law, {norm}",
+                        "{kind} procedure {procedure} has no {kinds} step; {law} {norm}",
                         kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                         None,
                     )
@@ -222,7 +222,7 @@ impl JourneyRule for LegalNorm {
                         continue;
                     }
                     (
-                        "{kind} procedure {procedure} has no route to {kinds}; by law, {norm}",
+                        "{kind} procedure {procedure} has no route to {kinds}; {law} {norm}",
                         kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                         None,
                     )
@@ -328,13 +328,18 @@ impl LegalNorm {
             .with_arg("norm", Arg::text(norm.text))
             .with_arg("id", Arg::id(norm.id))
             .with_arg("basis", Arg::text(norm.basis))
+            // What the law does: requires it, or (a warning) allows it.
+            .with_arg(
+                "law",
+                Arg::text(if norm.discretionary {
+                    "the law provides that"
+                } else {
+                    "by law,"
+                }),
+            )
             .with_label("norm {id}");
         if norm.discretionary {
             f.diagnostic.severity = Severity::Warning;
-            f.diagnostic.message = f
-                .diagnostic
-                .message
-                .replace("; by law, {norm}", "; the law provides that {norm}");
         }
         f.citing(&crate::measures::of_norm(norm, p))
     }
@@ -404,7 +409,7 @@ impl LegalNorm {
         let (pos, message, path, limit, help, exception) = if judgments.is_empty() && required {
             (
                 p.kind.pos,
-                "{kind} procedure {procedure} has no {decision} (a decision leading to an end {outcomes}); by law, {norm}",
+                "{kind} procedure {procedure} has no {decision} (a decision leading to an end {outcomes}); {law} {norm}",
                 start_path(p),
                 term.map(|t| t.days),
                 "model the {decision}: a `decision` step from which the journey reaches an end {outcomes} ({basis})",
@@ -416,25 +421,25 @@ impl LegalNorm {
             };
             let (message, limit, help, exception) = match how {
                 Broken::Unwritten => (
-                    "the {decision} {step} of {kind} procedure {procedure} is no contact: the reporter is not told; by law, {norm}",
+                    "the {decision} {step} of {kind} procedure {procedure} is no contact: the reporter is not told; {law} {norm}",
                     None,
                     "make the {decision} a contact (`contact: true`): the reporter is told in writing ({basis})",
                     false,
                 ),
                 Broken::NoRoute => (
-                    "the {decision} {step} of {kind} procedure {procedure} has no route on to {to}; by law, {norm}",
+                    "the {decision} {step} of {kind} procedure {procedure} has no route on to {to}; {law} {norm}",
                     None,
                     "lead the {decision} on to the {to} (a step that escalates there), which the notice must name ({basis})",
                     false,
                 ),
                 Broken::Late { limit } => (
-                    "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days} counted from receipt; by law, {norm}",
+                    "the {decision} {step} of {kind} procedure {procedure} has no deadline of at most {days} counted from receipt; {law} {norm}",
                     Some(limit),
                     late_help,
                     false,
                 ),
                 Broken::Consented { limit } => (
-                    "the {decision} {step} of {kind} procedure {procedure} takes longer than {days} by exception, on the complainant's written consent; by law, {norm}",
+                    "the {decision} {step} of {kind} procedure {procedure} takes longer than {days} by exception, on the complainant's written consent; {law} {norm}",
                     Some(limit),
                     "an exception the law allows (Awb art. 9:11(3)); check that the consent is on file",
                     true,
@@ -531,7 +536,7 @@ impl LegalNorm {
             entry,
             norm,
             pos,
-            "on the route through {step} of {kind} procedure {procedure}, no {kinds} step has a deadline of at most {days} counted from receipt or the acknowledgement; by law, {norm}",
+            "on the route through {step} of {kind} procedure {procedure}, no {kinds} step has a deadline of at most {days} counted from receipt or the acknowledgement; {law} {norm}",
         );
         f.diagnostic = f
             .diagnostic
@@ -568,7 +573,7 @@ impl LegalNorm {
             entry,
             norm,
             key.pos,
-            "the {kinds} step {step} of {kind} procedure {procedure} is no contact; by law, {norm}",
+            "the {kinds} step {step} of {kind} procedure {procedure} is no contact; {law} {norm}",
         );
         f.diagnostic = f
             .diagnostic
@@ -648,7 +653,7 @@ impl LegalNorm {
             entry,
             norm,
             key.pos,
-            "{step} of {kind} procedure {procedure} leads into {target} where the journey can be sent back at {back}; by law, {norm}",
+            "{step} of {kind} procedure {procedure} leads into {target} where the journey can be sent back at {back}; {law} {norm}",
         );
         f.diagnostic = f
             .diagnostic

@@ -42,7 +42,8 @@ declare_rule! {
 impl Rule for UnknownSource {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let p = &entry.procedure;
-        // Every place that names a source: what it is, with its arguments.
+        // Every place that names a source: what it is, the help that names
+        // the declared ones, and the step.
         let named = p
             .external_information
             .iter()
@@ -50,16 +51,19 @@ impl Rule for UnknownSource {
                 (
                     s,
                     "`external-information` names unknown source",
-                    "name",
+                    "declare it under `sources` with its title and url, or name one of {candidates}",
                     None,
                 )
             })
             .chain(p.steps.iter().flat_map(|(id, step)| {
                 step.sources
                     .iter()
-                    .map(move |s| (s, "step {step} cites unknown source", "cite", Some(id)))
+                    .map(move |s| {
+                        let help = "declare it under `sources` with its title and url, or cite one of {candidates}";
+                        (s, "step {step} cites unknown source", help, Some(id))
+                    })
             }));
-        for (source, what, verb, step) in named {
+        for (source, what, help, step) in named {
             if p.sources.contains_key(source) {
                 continue;
             }
@@ -75,10 +79,8 @@ impl Rule for UnknownSource {
                 label: "not declared under `sources`",
             };
             out.push(cx.unknown(&Self::META, entry, unknown, |any| {
-                if any && verb == "cite" {
-                    "declare it under `sources` with its title and url, or cite one of {candidates}"
-                } else if any {
-                    "declare it under `sources` with its title and url, or name one of {candidates}"
+                if any {
+                    help
                 } else {
                     "declare it under `sources` with its title and url"
                 }
