@@ -2,10 +2,19 @@
 //! reproducible on any number of threads, with memory that does not grow
 //! with the number of journeys.
 //!
-//! Reproducibility: journeys run in batches of [`BATCH`]; batch `b` draws
-//! from a ChaCha8 stream seeded with the master seed and stream number `b`.
+//! Reproducibility: journeys run in batches of [`BATCH`]. Batch `b` has a
+//! ChaCha8 stream seeded with the master seed and stream number `b`; each
+//! journey of the batch takes the next 256 bits of it as the seed of its
+//! own Xoshiro256++ generator, which draws everything the journey needs.
 //! Batch results are merged in batch order, so the same seed and number of
 //! runs give the same figures on 1 or 16 threads.
+//!
+//! Common random numbers: a journey's seed does not depend on what the
+//! journeys before it drew, so journey `j` of batch `b` draws the same
+//! numbers in every run with the same master seed. Two models that differ
+//! in one step (a scenario and its base) give identical journeys wherever
+//! a journey never reaches that step, and their difference comes from the
+//! change, not from chance (decision 0013).
 //!
 //! Precision: with targets ([`precision`]), the run goes on batch by batch
 //! until every target's interval is narrow enough, checked after each
@@ -33,6 +42,7 @@ mod walk;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
@@ -258,22 +268,29 @@ pub struct Trace {
     pub outcome: Option<Outcome>,
 }
 
-/// The random stream of batch `batch`.
+/// The stream of journey seeds of batch `batch`.
 fn stream(seed: u64, batch: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(batch);
     rng
 }
 
+/// The generator of the next journey, seeded from its batch's `seeds`
+/// (always 256 bits, whatever the journey goes on to draw).
+#[inline]
+fn journey_rng(seeds: &mut ChaCha8Rng) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::from_rng(seeds)
+}
+
 fn run_batch(model: &SimModel, opts: &SimOptions, batch: u64) -> Aggregate {
     let mut agg = Aggregate::new(model);
     let mut scratch = Scratch::new(model);
-    let mut rng = stream(opts.seed, batch);
+    let mut seeds = stream(opts.seed, batch);
     let n = BATCH.min(opts.runs - batch * BATCH);
     for _ in 0..n {
         walk(
             model,
-            &mut rng,
+            &mut journey_rng(&mut seeds),
             opts.max_steps,
             &mut agg,
             &mut scratch,
@@ -377,7 +394,7 @@ pub fn simulate(
 pub fn trace(model: &SimModel, seed: u64, max_steps: u32) -> Trace {
     let mut agg = Aggregate::new(model);
     let mut scratch = Scratch::new(model);
-    let mut rng = stream(seed, 0);
+    let mut rng = journey_rng(&mut stream(seed, 0));
     let mut tr = Trace {
         steps: Vec::new(),
         outcome: None,

@@ -493,3 +493,50 @@ fn interim_updates_are_contacts_and_feedback_only_where_the_file_says_so() {
     assert_eq!(silent.contacts_mean, 2.0);
     assert!((silent.longest_silence_days.mean - 141.0).abs() < 1e-9);
 }
+
+#[test]
+fn journeys_that_never_reach_a_changed_step_are_identical_common_random_numbers() {
+    // A third of the journeys go through `lang`; the rest through `kort`.
+    // Doubling `lang`'s mean leaves every journey through `kort` as it was
+    // (the same draws: `kort`'s days are equal to the bit) and doubles
+    // the days in `lang` exactly (every draw scaled by 2).
+    let steps = |duration: &str| {
+        format!(
+            "  start: {{title: Melding, actor: melder, kind: report, duration: 1d, basis: law, next: [{{to: lang, p: 0.3}}, {{to: kort, p: 0.7}}]}}\n  lang: {{title: Lang, actor: org, kind: investigation, duration: {duration}, basis: assumption, note: n, next: einde}}\n  kort: {{title: Kort, actor: org, kind: investigation, duration: {{lognormal: {{median: 2w, p90: 6w}}}}, basis: assumption, note: n, next: einde}}\n  einde: {{title: Einde, actor: org, kind: feedback, duration: {{uniform: {{min: 1d, max: 9d}}}}, basis: law, outcome: founded}}\n"
+        )
+    };
+    let exponential = |mean: &str| steps(&format!("{{exponential: {{mean: {mean}}}}}"));
+    let (base, a, _) = simulated(&procedure("test/crn", &exponential("4w")), 30_000);
+    let (_, b, _) = simulated(&procedure("test/crn", &exponential("8w")), 30_000);
+    let (_, same, _) = simulated(&procedure("test/crn", &exponential("4w")), 30_000);
+    // A fixed duration draws no number at all: the journeys after one
+    // through `lang` still draw what they drew.
+    let (_, fixed, _) = simulated(&procedure("test/crn", &steps("4w")), 30_000);
+    let idx = |id: &str| {
+        base.names
+            .iter()
+            .position(|n| n.id == id)
+            .expect("step exists")
+    };
+    let (lang, kort, einde) = (idx("lang"), idx("kort"), idx("einde"));
+    assert!(a.visits[lang] > 8_000 && a.visits[kort] > 20_000);
+    assert_eq!(a.visits, b.visits, "the same branches are taken");
+    assert_eq!(a.step_days[kort].to_bits(), b.step_days[kort].to_bits());
+    assert_eq!(a.step_days[einde].to_bits(), b.step_days[einde].to_bits());
+    assert_eq!(a.visits, fixed.visits);
+    assert_eq!(a.step_days[kort].to_bits(), fixed.step_days[kort].to_bits());
+    assert_eq!(
+        (2.0 * a.step_days[lang]).to_bits(),
+        b.step_days[lang].to_bits()
+    );
+    // An unchanged model gives the same figures to the bit.
+    assert_eq!(
+        a.lead.moments.mean.to_bits(),
+        same.lead.moments.mean.to_bits()
+    );
+    // The difference in mean lead time is 0.3 x 4w, up to chance in who
+    // takes `lang`, and far more precise than the runs' own intervals.
+    let diff = b.lead.moments.mean - a.lead.moments.mean;
+    let expected = 0.3 * 28.0;
+    assert!((diff - expected).abs() < 0.5, "difference {diff}");
+}
