@@ -89,7 +89,7 @@ fn every_output_names_the_build_and_the_sha256_of_each_file() {
         ),
         (
             "g.json",
-            &["gaps", USER_FILE, "--runs", "500", "--format", "json"],
+            &["gaps", USER_FILE, "--runs", "20000", "--format", "json"],
         ),
         (
             "c.json",
@@ -233,7 +233,7 @@ fn verify_confirms_fresh_outputs() {
         ),
         (
             "g.json",
-            &["gaps", USER_FILE, "--runs", "500", "--format", "json"],
+            &["gaps", USER_FILE, "--runs", "20000", "--format", "json"],
         ),
         (
             "c.md",

@@ -61,7 +61,7 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
     #[command(
-        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '."
+        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n  meldroute compare --base rijk/interne-melding --scenario processes/scenarios/snellere-intake.yaml\n\nA scenario (processes/scenarios/, docs/scenarios.md) is compared like a procedure;\nevery procedure is simulated with the same seed and journeys, so the same\njourney draws the same numbers in each (common random numbers), and a\ndifference's interval is paired, batch by batch: it measures the change.\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '."
     )]
     Compare(CompareArgs),
     /// Write a self-contained HTML report comparing procedures.
@@ -94,7 +94,7 @@ pub enum Command {
     Norms(NormsArgs),
     /// Print the JSON Schema of the procedure file format, or of a JSON output.
     #[command(
-        after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
+        after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --scenario > scenario.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
     )]
     Schema(SchemaArgs),
     /// Rewrite procedure files to this meldroute's format version (`meldroute: 1`).
@@ -149,8 +149,11 @@ pub struct StampArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The JSON output whose schema to print (default: the procedure file format).
-    #[arg(long, value_enum, value_name = "COMMAND")]
+    #[arg(long, value_enum, value_name = "COMMAND", conflicts_with = "scenario")]
     pub output: Option<SchemaOutput>,
+    /// The schema of the scenario file format (docs/scenarios.md).
+    #[arg(long)]
+    pub scenario: bool,
 }
 
 /// A command's JSON output.
@@ -430,14 +433,20 @@ pub enum SimFormat {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
-    #[arg(required = true, value_name = "PROCEDURE")]
+    /// Procedure or scenario files, directories (every *.yaml / *.yml below) or bundled ids.
+    #[arg(required_unless_present = "scenario", value_name = "PROCEDURE")]
     pub paths: Vec<std::ffi::OsString>,
+    /// A scenario file (or bundled scenario id) to compare with the base,
+    /// after the procedures; repeat for more. Without PROCEDUREs, --base is
+    /// the procedure loaded first.
+    #[arg(long, value_name = "SCENARIO", requires = "base")]
+    pub scenario: Vec<std::ffi::OsString>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
     /// The procedure (id) every other is measured against: each figure's
     /// difference from it, with its 95% interval [default: the first compared].
+    /// With --scenario and no PROCEDURE, a procedure id or file to load.
     #[arg(long, value_name = "PROCEDURE-ID")]
     pub base: Option<String>,
     #[command(flatten)]
@@ -446,6 +455,18 @@ pub struct CompareArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+impl CompareArgs {
+    /// Everything compared, in order: the PROCEDUREs (or, without them,
+    /// the --base), then the --scenarios.
+    pub fn inputs(&self) -> Vec<std::ffi::OsString> {
+        let base = self.base.iter().filter(|_| self.paths.is_empty());
+        base.map(Into::into)
+            .chain(self.paths.iter().cloned())
+            .chain(self.scenario.iter().cloned())
+            .collect()
+    }
 }
 
 #[derive(Debug, Args)]

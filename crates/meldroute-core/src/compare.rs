@@ -239,13 +239,50 @@ pub struct Difference {
 
 /// Makes `compared[base]` the procedure every other is measured against
 /// ([`Row::difference_from_base`]); [`compare_detailed`] takes the first.
+///
+/// Runs of the same seed and number of journeys draw the same random
+/// numbers per journey (common random numbers), so a difference's interval
+/// is the paired one of [`sim::paired_difference`] where the figure has
+/// one: it measures the change, not the chance both runs share. Other
+/// figures (the shares of external bodies), and runs of other seeds or
+/// lengths, take the interval of independent runs ([`difference`]).
 pub fn set_base(compared: &mut [Compared], base: usize) {
     let mut rows: Vec<Row> = compared.iter().map(|c| c.row.clone()).collect();
     add_differences(&mut rows, base);
+    if let Some(b) = compared.get(base) {
+        let b = b.batches.clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            let Some(diffs) = row.difference_from_base.as_mut().filter(|_| i != base) else {
+                continue;
+            };
+            for (key, paired) in PAIRED {
+                if let Some(d) = diffs.figures.get_mut(key)
+                    && let Some(ci) =
+                        sim::paired_difference(&b, &compared[i].batches, paired, d.difference)
+                {
+                    d.ci95 = Some(ci);
+                    d.within_chance = ci.contains(0.0);
+                }
+            }
+        }
+    }
     for (c, row) in compared.iter_mut().zip(rows) {
         c.row = row;
     }
 }
+
+/// The figures of a row with a paired interval of their differences.
+const PAIRED: [(&str, sim::Paired); 9] = [
+    ("lead_time_p50_days", sim::Paired::LeadP50),
+    ("lead_time_p90_days", sim::Paired::LeadP90),
+    ("first_contact_p50_days", sim::Paired::FirstContactP50),
+    ("longest_silence_p50_days", sim::Paired::SilenceP50),
+    ("longest_silence_p90_days", sim::Paired::SilenceP90),
+    ("acknowledged_within_7_days", sim::Paired::Acknowledged),
+    ("feedback_within_3_months", sim::Paired::FeedbackInTime),
+    ("feedback_rate", sim::Paired::Feedback),
+    ("aftercare_rate", sim::Paired::Aftercare),
+];
 
 /// Adds each row's differences from `rows[base]`, for the figures both
 /// have (see [`difference`] for the interval).
@@ -425,6 +462,8 @@ pub struct Compared {
     pub distributions: Option<Distributions>,
     /// The procedure's gap findings (file order).
     pub findings: Vec<Finding>,
+    /// Its run's batches, for the paired intervals of its differences.
+    pub batches: sim::Batches,
 }
 
 /// One row per target, in the order given, each with its differences
@@ -455,7 +494,12 @@ pub fn compare_detailed(
             lead_time: sim.agg.lead.clone(),
             longest_silence: sim.agg.longest_silence.clone(),
         });
-        (row(library, sim), Figures::of(&sim.report), dist)
+        (
+            row(library, sim),
+            Figures::of(&sim.report),
+            dist,
+            sim.agg.batches(opts.sim.seed),
+        )
     };
     let mut taken = HashMap::new();
     let findings = gaps::analyse_with(library, targets, opts, &|_| true, &mut |t, sim| {
@@ -467,7 +511,7 @@ pub fn compare_detailed(
     }
     let mut out = Vec::with_capacity(targets.len());
     for &t in targets {
-        let (mut row, figures, distributions) = match taken.remove(&t) {
+        let (mut row, figures, distributions, batches) = match taken.remove(&t) {
             Some(kept) => kept,
             // The gap analysis could not simulate it: again, for the error.
             None => {
@@ -496,6 +540,7 @@ pub fn compare_detailed(
             figures,
             distributions,
             findings,
+            batches,
         });
     }
     set_base(&mut out, 0);

@@ -55,6 +55,32 @@ impl Default for Distribution {
 }
 
 impl Distribution {
+    /// The distribution with every duration multiplied by `factor` (above
+    /// zero): the same shape, its mean and quantiles `factor` times.
+    pub fn scaled(&self, factor: f64) -> Distribution {
+        let s = |d: &Duration| Duration::from_days(d.days() * factor);
+        match self {
+            Distribution::Fixed(d) => Distribution::Fixed(s(d)),
+            Distribution::Uniform { min, max } => Distribution::Uniform {
+                min: s(min),
+                max: s(max),
+            },
+            Distribution::Triangular { min, mode, max } => Distribution::Triangular {
+                min: s(min),
+                mode: s(mode),
+                max: s(max),
+            },
+            Distribution::Exponential { mean } => Distribution::Exponential { mean: s(mean) },
+            Distribution::Lognormal { median, p90 } => Distribution::Lognormal {
+                median: s(median),
+                p90: s(p90),
+            },
+            Distribution::Empirical(samples) => {
+                Distribution::Empirical(samples.iter().map(s).collect())
+            }
+        }
+    }
+
     /// The distribution's name as written in files.
     pub fn name(&self) -> &'static str {
         match self {

@@ -33,6 +33,7 @@ pub mod norms;
 pub mod provenance;
 mod rules;
 mod scan;
+pub mod scenario;
 pub mod schema;
 pub mod sim;
 mod source;

@@ -52,6 +52,28 @@ pub struct Entry {
     pub procedure: Procedure,
     /// Where it came from.
     pub origin: Origin,
+    /// The scenario it is, when it is one: an index into
+    /// [`Library::scenarios`] (its procedure is the base's, changed).
+    pub scenario: Option<usize>,
+}
+
+/// A scenario file read into the library.
+#[derive(Clone, Debug)]
+pub struct ScenarioFile {
+    /// The file.
+    pub file: FileId,
+    /// The scenario.
+    pub scenario: crate::scenario::Scenario,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Its procedure, once applied to its base ([`Library::apply_scenarios`]);
+    /// `None` before, or when it could not be applied (the finding is in
+    /// [`Library::load_errors`]).
+    pub entry: Option<EntryId>,
+    /// The entry it was applied to.
+    pub base: Option<EntryId>,
+    /// It was tried: applied, or refused.
+    tried: bool,
 }
 
 /// Loaded files and procedures.
@@ -61,6 +83,7 @@ pub struct Library {
     files: Vec<SourceFile>,
     origins: Vec<Origin>,
     entries: Vec<Entry>,
+    scenarios: Vec<ScenarioFile>,
     load_errors: Vec<Diagnostic>,
     read_paths: std::collections::HashMap<std::path::PathBuf, Option<EntryId>>,
     /// The entry each procedure id resolves to ([`Library::resolve_index`]).
@@ -101,6 +124,7 @@ impl Library {
                 Origin::Bundled,
             );
         }
+        self.apply_scenarios();
         self.limits = user_limits;
     }
 
@@ -112,6 +136,10 @@ impl Library {
             return None;
         }
         let id = FileId::new(self.files.len());
+        if crate::scenario::is_scenario(file.text()) {
+            self.read_scenario(file, id, origin);
+            return None;
+        }
         let parsed = match origin {
             Origin::User => load::parse_counted(&file, id, &self.limits, &mut self.used),
             Origin::Bundled => load::parse_procedure(&file, id, &self.limits),
@@ -135,6 +163,7 @@ impl Library {
                     file: id,
                     procedure,
                     origin,
+                    scenario: None,
                 });
                 Some(entry)
             }
@@ -275,6 +304,209 @@ impl Library {
     /// The file with this id.
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.index()]
+    }
+
+    /// Parses the scenario file `file` (id `id`) and keeps it, to be
+    /// applied once every file is read ([`Library::apply_scenarios`]).
+    #[allow(clippy::result_large_err)] // one per file, never on a hot path
+    fn read_scenario(&mut self, file: SourceFile, id: FileId, origin: Origin) {
+        let parsed = match origin {
+            Origin::User => load::count_file(&file, id, &self.limits, &mut self.used)
+                .and_then(|()| crate::scenario::parse(&file, id, &self.limits)),
+            Origin::Bundled => crate::scenario::parse(&file, id, &self.limits),
+        };
+        self.files.push(file);
+        self.origins.push(origin);
+        match parsed {
+            Ok(scenario) => self.scenarios.push(ScenarioFile {
+                file: id,
+                scenario,
+                origin,
+                entry: None,
+                base: None,
+                tried: false,
+            }),
+            Err(diag) => self.load_errors.push(diag),
+        }
+    }
+
+    /// The scenario files read, in the order read.
+    pub fn scenarios(&self) -> &[ScenarioFile] {
+        &self.scenarios
+    }
+
+    /// Applies every scenario read and not yet applied to its base (a
+    /// scenario it builds on first); each becomes an entry whose procedure
+    /// has the scenario's id. A scenario that cannot be applied has its
+    /// finding in [`Library::load_errors`]. Call it once the files are
+    /// read: a scenario's base may be in a file read after it.
+    pub fn apply_scenarios(&mut self) {
+        for k in 0..self.scenarios.len() {
+            self.apply_scenario(k, &mut Vec::new());
+        }
+    }
+
+    /// Applies scenario `k` (`building`: the scenarios whose bases are
+    /// being applied, to refuse one that builds on itself).
+    fn apply_scenario(&mut self, k: usize, building: &mut Vec<usize>) -> Option<EntryId> {
+        if self.scenarios[k].tried {
+            return self.scenarios[k].entry;
+        }
+        let sf = self.scenarios[k].clone();
+        let (s, file) = (&sf.scenario, sf.file);
+        let source = self.files[file.index()].clone();
+        let at =
+            |pos, message: &str| crate::scenario::finding(&source, file, pos, message.to_owned());
+        if building.contains(&k) {
+            self.refuse_scenario(
+                k,
+                at(
+                    s.base.pos,
+                    "scenario {id} builds on itself (through {base})",
+                )
+                .with_arg("id", meldroute_diagnostics::Arg::id(s.scenario.as_str()))
+                .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
+                .with_help("give one of the scenarios in the loop a procedure as its base"),
+            );
+            return None;
+        }
+        building.push(k);
+        let base = self.scenario_base(k, building);
+        building.pop();
+        let Some(base) = base else {
+            if !self.scenarios[k].tried {
+                let ids: Vec<String> = self.by_id.keys().cloned().collect();
+                let d = at(s.base.pos, "base {base} is not loaded")
+                    .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
+                    .with_help("name a procedure (`meldroute list` shows the bundled ones) or a scenario, and give its file too");
+                let d = crate::rules::did_you_mean(d, &s.base, ids.iter().map(String::as_str));
+                self.refuse_scenario(k, d);
+            }
+            return None;
+        };
+        if let Some(&other) = self.by_id.get(s.scenario.as_str()) {
+            let e = &self.entries[other.0];
+            // A user's scenario may replace a bundled scenario, never a procedure.
+            if !(sf.origin == Origin::User && e.origin == Origin::Bundled && e.scenario.is_some()) {
+                let d = at(
+                    s.scenario.pos,
+                    "scenario id {id} is already the id of a procedure in {file}",
+                )
+                .with_arg("id", meldroute_diagnostics::Arg::id(s.scenario.as_str()))
+                .with_arg(
+                    "file",
+                    meldroute_diagnostics::Arg::text(self.files[e.file.index()].name()),
+                )
+                .with_help("give the scenario an id of its own, e.g. `scenarios/...`");
+                self.refuse_scenario(k, d);
+                return None;
+            }
+        }
+        let errors = |lib: &Library, e: EntryId| {
+            crate::catalogue::check(lib, &[e])
+                .into_iter()
+                .find(|d| d.severity == Severity::Error)
+        };
+        if let Some(first) = errors(self, base) {
+            let d = at(
+                s.base.pos,
+                "base {base} has errors; fix them first: {error}",
+            )
+            .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
+            .with_arg(
+                "error",
+                meldroute_diagnostics::Arg::text(meldroute_diagnostics::render::message(&first)),
+            )
+            .with_help("`meldroute validate` shows the base's errors with their places");
+            self.refuse_scenario(k, d);
+            return None;
+        }
+        let derived = crate::scenario::derived(&self.entries[base.0].procedure, s);
+        let entry = EntryId::new(self.entries.len());
+        self.entries.push(Entry {
+            file: self.entries[base.0].file,
+            procedure: derived,
+            origin: sf.origin,
+            scenario: Some(k),
+        });
+        for change in &s.changes {
+            let applied = crate::scenario::apply(
+                &mut self.entries[entry.0].procedure,
+                s,
+                change,
+                &source,
+                file,
+            );
+            let refused = match applied {
+                Err(d) => Some(d),
+                Ok(()) => errors(self, entry).map(|first| {
+                    at(
+                        change.pos,
+                        "after this change of step {step}, the procedure has an error: {error}",
+                    )
+                    .with_arg("step", meldroute_diagnostics::Arg::id(change.step.as_str()))
+                    .with_arg(
+                        "error",
+                        meldroute_diagnostics::Arg::text(meldroute_diagnostics::render::message(
+                            &first,
+                        )),
+                    )
+                    .with_help(
+                        meldroute_diagnostics::render::help(&first).unwrap_or_else(|| {
+                            "change the scenario so that the procedure stays valid".to_owned()
+                        }),
+                    )
+                }),
+            };
+            if let Some(d) = refused {
+                self.entries.pop();
+                self.refuse_scenario(k, d);
+                return None;
+            }
+        }
+        let resolves = match self.by_id.get(s.scenario.as_str()) {
+            None => true,
+            Some(&earlier) => self.entries[earlier.0].origin == Origin::Bundled,
+        };
+        if resolves {
+            self.by_id.insert(s.scenario.value.clone(), entry);
+        }
+        let sf = &mut self.scenarios[k];
+        sf.tried = true;
+        sf.entry = Some(entry);
+        sf.base = Some(base);
+        Some(entry)
+    }
+
+    /// The entry of scenario `k`'s base: a scenario of that id (applied
+    /// first; the user's before a bundled one), else a procedure.
+    fn scenario_base(&mut self, k: usize, building: &mut Vec<usize>) -> Option<EntryId> {
+        let base = self.scenarios[k].scenario.base.value.clone();
+        let named: Vec<usize> = (0..self.scenarios.len())
+            .filter(|&j| j != k && self.scenarios[j].scenario.scenario.value == base)
+            .collect();
+        let pick = named
+            .iter()
+            .copied()
+            .find(|&j| self.scenarios[j].origin == Origin::User)
+            .or_else(|| named.first().copied());
+        match pick {
+            Some(j) => {
+                let got = self.apply_scenario(j, building);
+                if got.is_none() && building.contains(&j) {
+                    // The loop was reported at `j`'s base; this one is refused with it.
+                    self.scenarios[k].tried = true;
+                }
+                got
+            }
+            None => self.resolve_index(&base),
+        }
+    }
+
+    /// Scenario `k` cannot be applied, for the reason `d`.
+    fn refuse_scenario(&mut self, k: usize, d: Diagnostic) {
+        self.scenarios[k].tried = true;
+        self.load_errors.push(d);
     }
 
     /// Diagnostics for files that could not be parsed.

@@ -244,6 +244,45 @@ pub fn parse_procedure(
     file: FileId,
     limits: &Limits,
 ) -> Result<Procedure, Diagnostic> {
+    let procedure: Procedure = parse_yaml(
+        source,
+        file,
+        limits,
+        "a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md",
+    )?;
+    if let Some(version) = &procedure.format_version
+        && version.0 > FORMAT_VERSION
+    {
+        return Err(newer_version(
+            file,
+            source.byte_span(version.pos),
+            u64::from(version.0),
+        ));
+    }
+    if let Some((key, _)) = procedure.steps.entry(limits.max_procedure_steps) {
+        let span = source.byte_span(key.pos);
+        return Err(
+            Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, "procedure has {steps} steps, more than the limit of {limit}")
+                .with_arg("steps", Arg::Count(procedure.steps.len() as u64))
+                .with_arg("limit", Arg::Count(limits.max_procedure_steps as u64))
+                .with_help("split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file"),
+        );
+    }
+    check_ids(source, file, &procedure)?;
+    Ok(procedure)
+}
+
+/// Parses the text of `source` as a `T` (a procedure or a scenario) within
+/// `limits`: an empty file (`empty` says what it needs), a forbidden
+/// character, YAML or format errors, and a file of a newer format version
+/// are one located diagnostic in `file`.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
+    source: &SourceFile,
+    file: FileId,
+    limits: &Limits,
+    empty: &str,
+) -> Result<T, Diagnostic> {
     let text = source.text();
     if text.trim_start_matches('\u{feff}').lines().all(|l| {
         let l = l.trim();
@@ -254,16 +293,21 @@ pub fn parse_procedure(
             column: 1,
             len: 0,
         });
-        return Err(
-            Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, "file is empty")
-                .with_help("a procedure file needs at least `id`, `title`, `organisation`, `kind`, `sources`, `actors`, `start` and `steps`; see docs/format.md"),
-        );
+        return Err(Diagnostic::new(
+            PARSE_CODE,
+            PARSE_NAME,
+            Severity::Error,
+            file,
+            span,
+            "file is empty",
+        )
+        .with_help(empty));
     }
     if let Some(found) = scan::forbidden_char(text) {
         return Err(forbidden(file, &found));
     }
-    let procedure = serde_saphyr::from_str_with_options::<Procedure>(text, limits.options())
-        .map_err(|err| {
+    let parsed =
+        serde_saphyr::from_str_with_options::<T>(text, limits.options()).map_err(|err| {
             let mut pos = err.location().map_or(
                 Pos {
                     line: 1,
@@ -304,29 +348,10 @@ pub fn parse_procedure(
             };
             parse_error(source, file, pos, &message, &help)
         })?;
-    if let Some(version) = &procedure.format_version
-        && version.0 > FORMAT_VERSION
-    {
-        return Err(newer_version(
-            file,
-            source.byte_span(version.pos),
-            u64::from(version.0),
-        ));
-    }
     if let Some(found) = scan::forbidden_escape(source) {
         return Err(forbidden(file, &found));
     }
-    if let Some((key, _)) = procedure.steps.entry(limits.max_procedure_steps) {
-        let span = source.byte_span(key.pos);
-        return Err(
-            Diagnostic::new(PARSE_CODE, PARSE_NAME, Severity::Error, file, span, "procedure has {steps} steps, more than the limit of {limit}")
-                .with_arg("steps", Arg::Count(procedure.steps.len() as u64))
-                .with_arg("limit", Arg::Count(limits.max_procedure_steps as u64))
-                .with_help("split it into procedures linked by `escalate`, or raise the limit with `--max-procedure-steps` if you trust the file"),
-        );
-    }
-    check_ids(source, file, &procedure)?;
-    Ok(procedure)
+    Ok(parsed)
 }
 
 /// Refuses the first id (in the order of the file) that is not of the
@@ -432,7 +457,11 @@ fn forbidden(file: FileId, found: &scan::Forbidden) -> Diagnostic {
 
 /// The refusal of a file of a format version newer than this meldroute
 /// reads, at the version (`span`), naming both versions.
-fn newer_version(file: FileId, span: std::ops::Range<usize>, version: u64) -> Diagnostic {
+pub(crate) fn newer_version(
+    file: FileId,
+    span: std::ops::Range<usize>,
+    version: u64,
+) -> Diagnostic {
     Diagnostic::new(
         PARSE_CODE,
         PARSE_NAME,
@@ -491,14 +520,26 @@ pub(crate) fn parse_counted(
     limits: &Limits,
     used: &mut Used,
 ) -> Result<Procedure, Diagnostic> {
-    used.files = used.files.saturating_add(1);
-    library_files(source, file, used.files, limits)?;
-    used.bytes = used.bytes.saturating_add(source.text().len() as u64);
-    library_bytes(source, file, used.bytes, limits)?;
+    count_file(source, file, limits, used)?;
     let procedure = parse_procedure(source, file, limits)?;
     library_steps(source, file, &procedure, used.steps, limits)?;
     used.steps = used.steps.saturating_add(procedure.steps.len());
     Ok(procedure)
+}
+
+/// Counts a file of the user's in `used`, and refuses it when it takes the
+/// files read together past the library's file or byte limit.
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+pub(crate) fn count_file(
+    source: &SourceFile,
+    file: FileId,
+    limits: &Limits,
+    used: &mut Used,
+) -> Result<(), Diagnostic> {
+    used.files = used.files.saturating_add(1);
+    library_files(source, file, used.files, limits)?;
+    used.bytes = used.bytes.saturating_add(source.text().len() as u64);
+    library_bytes(source, file, used.bytes, limits)
 }
 
 /// Refuses the user's file that takes the number of files read together

@@ -142,6 +142,10 @@ impl<V> OrderedMap<V> {
     pub fn entry(&self, i: usize) -> Option<(&Located<String>, &V)> {
         self.map.get_index(i).map(|(k, v)| (&k.0, v))
     }
+    /// The value at `i` in file order, to change it (`i` below [`OrderedMap::len`]).
+    pub fn value_mut(&mut self, i: usize) -> &mut V {
+        &mut self.map[i]
+    }
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.map.len()

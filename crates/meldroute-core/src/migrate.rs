@@ -6,7 +6,6 @@
 //! come with, is docs/decisions/0009-format-versions.md.
 
 use crate::load::{self, Limits};
-use crate::model::Procedure;
 use crate::source::{FileId, SourceFile};
 use crate::version::{FORMAT_VERSION, KEY, version_line};
 
@@ -55,10 +54,9 @@ pub enum Migrated {
 /// by hand, and nothing is changed.
 pub fn migrate(
     source: &SourceFile,
-    procedure: &Procedure,
+    written: Option<u32>,
     limits: &Limits,
 ) -> Result<Migrated, String> {
-    let written = procedure.format_version.as_ref().map(|v| v.0);
     let start = written.unwrap_or(0);
     if start >= FORMAT_VERSION {
         // The loader refuses newer versions.
@@ -75,8 +73,12 @@ pub fn migrate(
     }
     let text = format!("{bom}{text}");
     let check = SourceFile::new(source.name(), text.as_str());
-    let migrated = load::parse_procedure(&check, FileId::new(0), limits);
-    match migrated.map(|p| p.format_version.map(|v| v.0)) {
+    let migrated = if crate::scenario::is_scenario(&text) {
+        crate::scenario::parse(&check, FileId::new(0), limits).map(|s| s.format_version)
+    } else {
+        load::parse_procedure(&check, FileId::new(0), limits).map(|p| p.format_version)
+    };
+    match migrated.map(|v| v.map(|v| v.0)) {
         Ok(Some(FORMAT_VERSION)) => Ok(Migrated::Changed {
             from: written,
             text,
@@ -227,7 +229,11 @@ mod tests {
         let source = SourceFile::new("m.yaml", text);
         let procedure =
             load::parse_procedure(&source, FileId::new(0), &limits).expect("the file loads");
-        migrate(&source, &procedure, &limits)
+        migrate(
+            &source,
+            procedure.format_version.as_ref().map(|v| v.0),
+            &limits,
+        )
     }
 
     #[test]

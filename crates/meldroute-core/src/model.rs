@@ -433,13 +433,13 @@ fn strict_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Er
 }
 
 /// Leaves the default (`null`) out of a schema.
-fn no_default(schema: &mut Schema) {
+pub(crate) fn no_default(schema: &mut Schema) {
     schema.remove("default");
 }
 
 /// A `meldroute:` key that is written has a version: an empty value is an
 /// error, not a file without a version.
-fn format_version<'de, D: Deserializer<'de>>(
+pub(crate) fn format_version<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Located<FormatVersion>>, D::Error> {
     Located::deserialize(deserializer).map(Some)

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 
-use crate::library::{EntryId, Library, Origin};
+use crate::library::{EntryId, Library};
 
 /// How an output was made: enough to make it again and to see whether it
 /// still comes out the same.
@@ -123,9 +123,16 @@ impl Library {
     pub fn digests(&self, targets: &[EntryId]) -> Vec<FileDigest> {
         let mut bundled: Vec<bool> = vec![false; self.files().len()];
         for e in self.reached(targets) {
+            // Its file (a scenario's is its base's), and the files of the
+            // scenarios it is and builds on; bundled ones are listed when
+            // used (below).
             let entry = self.entry(e);
-            if entry.origin == Origin::Bundled {
-                bundled[entry.file.index()] = true;
+            bundled[entry.file.index()] = true;
+            let mut scenario = entry.scenario;
+            while let Some(k) = scenario {
+                let sf = &self.scenarios()[k];
+                bundled[sf.file.index()] = true;
+                scenario = sf.base.and_then(|b| self.entry(b).scenario);
             }
         }
         self.files()

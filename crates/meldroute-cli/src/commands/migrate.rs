@@ -105,16 +105,29 @@ fn files(paths: &[std::ffi::OsString]) -> anyhow::Result<(Vec<PathBuf>, Vec<Path
 fn one(out: &mut String, path: &Path, limits: &Limits, check: bool) -> anyhow::Result<Done> {
     let shown = path.display();
     let mut lib = Library::new(*limits);
-    let Some(entry) = lib.load_file(path)? else {
-        for d in lib.load_errors() {
-            crate::errln!("{}", diagnostics::human(&lib, d));
+    let loaded = lib.load_file(path)?;
+    // A file is a procedure, or a scenario (not applied: migrate changes
+    // only its version line).
+    let scenario = lib.scenarios().first();
+    let (file, written) = match (loaded, scenario) {
+        (Some(entry), _) => {
+            let entry = lib.entry(entry);
+            (
+                entry.file,
+                entry.procedure.format_version.as_ref().map(|v| v.0),
+            )
         }
-        outln!(out, "{shown}: refused, left as it is (the error is above)");
-        return Ok(Done::Refused);
+        (None, Some(s)) => (s.file, s.scenario.format_version.as_ref().map(|v| v.0)),
+        (None, None) => {
+            for d in lib.load_errors() {
+                crate::errln!("{}", diagnostics::human(&lib, d));
+            }
+            outln!(out, "{shown}: refused, left as it is (the error is above)");
+            return Ok(Done::Refused);
+        }
     };
-    let entry = lib.entry(entry);
-    let source = lib.file(entry.file);
-    match migrate::migrate(source, &entry.procedure, limits) {
+    let source = lib.file(file);
+    match migrate::migrate(source, written, limits) {
         Ok(Migrated::Current) => {
             outln!(
                 out,

@@ -64,6 +64,7 @@ pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitC
         Command::Migrate(args) => migrate::run(out, &args),
         Command::Schema(args) => {
             out.push_str(&match args.output {
+                None if args.scenario => meldroute_core::schema::scenario_schema(),
                 None => meldroute_core::schema::procedure_schema(),
                 Some(kind) => schema::output_schema(kind),
             });
@@ -120,9 +121,13 @@ fn load_each(
 ) -> anyhow::Result<(Library, Vec<Vec<EntryId>>)> {
     let mut lib = Library::with_bundled(limits.limits());
     let mut named = Vec::with_capacity(paths.len());
+    // Per input, the scenario files it read (applied once all are read).
+    let mut scenarios = Vec::with_capacity(paths.len());
     for path in paths {
         let (read, unread) = (lib.files().len(), lib.unread());
+        let first_scenario = lib.scenarios().len();
         let got = lib.load_input(path)?;
+        scenarios.push(first_scenario..lib.scenarios().len());
         // A directory without procedure files is a mistake (a wrong path,
         // the wrong extension), not a library without findings.
         anyhow::ensure!(
@@ -131,6 +136,11 @@ fn load_each(
             Path::new(path).display()
         );
         named.push(got);
+    }
+    // A scenario's base may be in a file read after it.
+    lib.apply_scenarios();
+    for (got, read) in named.iter_mut().zip(scenarios) {
+        got.extend(read.filter_map(|k| lib.scenarios()[k].entry));
     }
     if lib.unread() > 0 {
         crate::errln!(

@@ -263,7 +263,7 @@ fn check_command(cli: &Cli, p: &Provenance, shown: &str, max_runs: u64) -> anyho
         Command::Simulate(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
         Command::Render(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
         Command::Gaps(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
-        Command::Compare(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
+        Command::Compare(a) => (a.inputs(), &a.limits, Some(&a.sim)),
         Command::Report(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
         Command::Validate(a) => (a.paths.clone(), &a.limits, None),
         _ => return Ok(()),

@@ -48,7 +48,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 pub use crate::stats::Estimate;
-pub use estimate::{Spread, share};
+pub use estimate::{BatchPoint, Batches, Paired, Spread, paired_difference, share};
 pub use model::{CompileError, Go, SimModel};
 pub use precision::{Precision, Target};
 pub use report::SimReport;
