@@ -297,3 +297,66 @@ fn the_bundled_scenarios_are_valid_and_say_why() {
         );
     }
 }
+
+#[test]
+fn a_scenario_file_is_loaded_with_the_procedures_located_errors_and_version() {
+    let dir = temp_dir("scenario-load");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        path
+    };
+    let typo = write(
+        "typo.yaml",
+        "meldroute: 1\nscenario: t/x\ntitle: T\nbase: rijk/interne-melding\nchnges: []\n",
+    );
+    let out = run(&["validate", s(&typo), "--format", "short"]).expect_code(1);
+    assert!(
+        out.stdout.contains(
+            "typo.yaml:5:1: error[MR000]: unknown key `chnges` (did you mean `changes`?)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let quoted = write(
+        "quoted.yaml",
+        "meldroute: 1\nscenario: t/x\ntitle: T\nbase: rijk/interne-melding\nchanges:\n  - step: onderzoek\n    scale-duration: \"2\"\n    reason: Twee keer.\n",
+    );
+    let out = run(&["validate", s(&quoted), "--format", "short"]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains("quoted.yaml:7:21: error[MR000]: factor `2` is text"),
+        "{}",
+        out.stdout
+    );
+    let id = write(
+        "id.yaml",
+        "meldroute: 1\nscenario: \"t/<x>\"\ntitle: T\nbase: rijk/interne-melding\nchanges: []\n",
+    );
+    let out = run(&["validate", s(&id), "--format", "short"]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains("id.yaml:2:11: error[MR023]: scenario id `t/<x>` is not valid"),
+        "{}",
+        out.stdout
+    );
+    // No version: a warning, and migrate adds it.
+    let old = write(
+        "oud.yaml",
+        "scenario: t/oud\ntitle: T\nbase: rijk/interne-melding\nchanges: []\n",
+    );
+    let out = run(&["validate", s(&old), "--format", "short"]).ok();
+    assert!(
+        out.stdout.contains("oud.yaml:1:1: warning[MR019]"),
+        "{}",
+        out.stdout
+    );
+    run(&["validate", s(&old), "--deny-warnings"]).expect_code(1);
+    run_ok(&["migrate", s(&old)]);
+    let text = std::fs::read_to_string(&old).unwrap_or_default();
+    assert!(
+        text.starts_with("meldroute: 1\nscenario: t/oud\n"),
+        "{text}"
+    );
+    run_ok(&["validate", s(&old), "--deny-warnings"]);
+}

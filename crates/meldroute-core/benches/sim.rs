@@ -1,6 +1,8 @@
 //! Benchmarks of the journey simulation: the bundled internal-report route
-//! (with its escalations) and a generated procedure of 1,000+ steps with
-//! loops; throughput in simulated steps per second.
+//! (with its escalations), the same route with interim updates every 4
+//! weeks during the investigation (the bundled scenario
+//! `scenarios/tussentijdse-berichten`), and a generated procedure of 1,000+
+//! steps with loops; throughput in simulated steps per second.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,9 +14,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use meldroute_core::sim::{self, SimModel, SimOptions};
 use meldroute_core::{Library, Limits, Origin, SourceFile};
 
-fn bundled_model() -> SimModel {
+fn bundled_model(id: &str) -> SimModel {
     let lib = Library::with_bundled(Limits::default());
-    let i = lib.resolve_index("rijk/interne-melding").expect("bundled");
+    let i = lib.resolve_index(id).expect("bundled");
     SimModel::compile(&lib, i).expect("compiles")
 }
 
@@ -50,8 +52,10 @@ fn bench(c: &mut Criterion, name: &str, model: &SimModel, runs: u64, threads: us
 }
 
 fn benches(c: &mut Criterion) {
-    let bundled = bundled_model();
+    let bundled = bundled_model("rijk/interne-melding");
     bench(c, "interne-melding", &bundled, 100_000, 1);
+    let updates = bundled_model("scenarios/tussentijdse-berichten");
+    bench(c, "interne-melding-with-updates", &updates, 1_000_000, 1);
     bench(c, "interne-melding", &bundled, 1_000_000, 1);
     bench(c, "interne-melding", &bundled, 1_000_000, 2);
     let generated = generated_model();

@@ -317,6 +317,13 @@ impl Library {
         };
         self.files.push(file);
         self.origins.push(origin);
+        if let Ok(s) = &parsed
+            && s.format_version.is_none()
+        {
+            let missing =
+                crate::rules::missing_format_version::missing(id, &self.files[id.index()]);
+            self.load_errors.push(missing);
+        }
         match parsed {
             Ok(scenario) => self.scenarios.push(ScenarioFile {
                 file: id,
@@ -368,6 +375,14 @@ impl Library {
                 .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
                 .with_help("give one of the scenarios in the loop a procedure as its base"),
             );
+            return None;
+        }
+        if let Some(why) = crate::id::problem(crate::id::IdKind::Procedure, &s.scenario) {
+            let d = at(s.scenario.pos, "scenario id {id} is not valid: {why}")
+                .with_arg("id", meldroute_diagnostics::Arg::id(s.scenario.as_str()))
+                .with_arg("why", meldroute_diagnostics::Arg::text(why))
+                .with_help(crate::id::IdKind::Procedure.syntax());
+            self.refuse_scenario(k, d);
             return None;
         }
         building.push(k);

@@ -114,7 +114,7 @@ pub struct Change {
     pub duration: Option<Located<Distribution>>,
     /// The step's duration multiplied by this factor (above zero).
     #[serde(default, rename = "scale-duration")]
-    pub scale_duration: Option<Located<f64>>,
+    pub scale_duration: Option<Located<Factor>>,
     /// The step's new branches: step id to probability, summing to 1.
     #[serde(default)]
     pub branches: Option<Located<OrderedMap<Located<Probability>>>>,
@@ -126,6 +126,46 @@ pub struct Change {
     pub escalate: Option<Located<Escalate>>,
     /// Why: the measure or assumption the change stands for.
     pub reason: Located<String>,
+}
+
+/// A factor, written as a plain number (a quoted string is an error).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Factor(pub f64);
+
+impl<'de> Deserialize<'de> for Factor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FactorVisitor;
+        impl serde::de::Visitor<'_> for FactorVisitor {
+            type Value = Factor;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a factor: a number above 0, such as `0.5` or `2`")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Factor, E> {
+                Ok(Factor(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Factor, E> {
+                Ok(Factor(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Factor, E> {
+                Ok(Factor(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Factor, E> {
+                Err(E::custom(format!(
+                    "factor `{v}` is text; write a plain number such as `0.5`, without quotes"
+                )))
+            }
+        }
+        deserializer.deserialize_any(FactorVisitor)
+    }
+}
+
+impl JsonSchema for Factor {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Factor".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "number", "exclusiveMinimum": 0})
+    }
 }
 
 impl Change {
@@ -289,6 +329,10 @@ pub(crate) fn apply(
         as_assumption(step);
     }
     if let Some(f) = &c.scale_duration {
+        let f = Located {
+            value: f.value.0,
+            pos: f.pos,
+        };
         if !(f.value.is_finite() && f.value > 0.0) {
             return Err(at(f.pos, "scale-duration {factor} is not above zero")
                 .with_arg("factor", Arg::text(f.value.to_string()))

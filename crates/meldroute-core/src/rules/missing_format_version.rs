@@ -64,23 +64,33 @@ impl Rule for MissingFormatVersion {
         if entry.procedure.format_version.is_some() {
             return;
         }
-        let start = Pos {
-            line: 1,
-            column: 1,
-            len: 0,
-        };
-        out.push(
-            cx.diag(
-                &Self::META,
-                entry,
-                start,
-                "the file does not say its format version; it is read as format version {version}",
-            )
-            .with_arg("version", Arg::Count(u64::from(FORMAT_VERSION)))
-            .with_arg("line", Arg::id(version_line()))
-            .with_help("add {line} as the first line (after any leading comments), or run `meldroute migrate FILE`, which adds it and changes nothing else"),
-        );
+        out.push(missing(entry.file, cx.library.file(entry.file)));
     }
+}
+
+/// The finding for `file` (`source`), a procedure or scenario file that
+/// does not say its format version.
+pub(crate) fn missing(
+    file: crate::source::FileId,
+    source: &crate::source::SourceFile,
+) -> Diagnostic {
+    let start = Pos {
+        line: 1,
+        column: 1,
+        len: 0,
+    };
+    let meta = &MissingFormatVersion::META;
+    Diagnostic::new(
+        meta.code,
+        meta.name,
+        meta.severity,
+        file,
+        source.byte_span(start),
+        "the file does not say its format version; it is read as format version {version}",
+    )
+    .with_arg("version", Arg::Count(u64::from(FORMAT_VERSION)))
+    .with_arg("line", Arg::id(version_line()))
+    .with_help("add {line} as the first line (after any leading comments), or run `meldroute migrate FILE`, which adds it and changes nothing else")
 }
 
 #[cfg(test)]

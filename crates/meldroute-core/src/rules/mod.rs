@@ -22,7 +22,7 @@ mod invalid_duration;
 mod kind_key;
 mod misplaced_authority;
 mod missing_authority;
-mod missing_format_version;
+pub(crate) mod missing_format_version;
 mod missing_start;
 mod reporter_actor;
 mod undocumented_duration;
