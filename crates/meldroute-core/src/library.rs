@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use meldroute_diagnostics::Arg;
+
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, Limits, ReadError};
 use crate::model::Procedure;
@@ -371,16 +373,16 @@ impl Library {
                     s.base.pos,
                     "scenario {id} builds on itself (through {base})",
                 )
-                .with_arg("id", meldroute_diagnostics::Arg::id(s.scenario.as_str()))
-                .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
+                .with_arg("id", Arg::id(s.scenario.as_str()))
+                .with_arg("base", Arg::id(s.base.as_str()))
                 .with_help("give one of the scenarios in the loop a procedure as its base"),
             );
             return None;
         }
         if let Some(why) = crate::id::problem(crate::id::IdKind::Procedure, &s.scenario) {
             let d = at(s.scenario.pos, "scenario id {id} is not valid: {why}")
-                .with_arg("id", meldroute_diagnostics::Arg::id(s.scenario.as_str()))
-                .with_arg("why", meldroute_diagnostics::Arg::text(why))
+                .with_arg("id", Arg::id(s.scenario.as_str()))
+                .with_arg("why", Arg::text(why))
                 .with_help(crate::id::IdKind::Procedure.syntax());
             self.refuse_scenario(k, d);
             return None;
@@ -390,9 +392,10 @@ impl Library {
         building.pop();
         let Some(base) = base else {
             if !self.scenarios[k].tried {
-                let ids: Vec<String> = self.by_id.keys().cloned().collect();
+                let mut ids: Vec<String> = self.by_id.keys().cloned().collect();
+                ids.sort();
                 let d = at(s.base.pos, "base {base} is not loaded")
-                    .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
+                    .with_arg("base", Arg::id(s.base.as_str()))
                     .with_help("name a procedure (`meldroute list` shows the bundled ones) or a scenario, and give its file too");
                 let d = crate::rules::did_you_mean(d, &s.base, ids.iter().map(String::as_str));
                 self.refuse_scenario(k, d);
@@ -407,11 +410,8 @@ impl Library {
                     s.scenario.pos,
                     "scenario id {id} is already the id of a procedure in {file}",
                 )
-                .with_arg("id", meldroute_diagnostics::Arg::id(s.scenario.as_str()))
-                .with_arg(
-                    "file",
-                    meldroute_diagnostics::Arg::text(self.files[e.file.index()].name()),
-                )
+                .with_arg("id", Arg::id(s.scenario.as_str()))
+                .with_arg("file", Arg::text(self.files[e.file.index()].name()))
                 .with_help("give the scenario an id of its own, e.g. `scenarios/...`");
                 self.refuse_scenario(k, d);
                 return None;
@@ -427,10 +427,10 @@ impl Library {
                 s.base.pos,
                 "base {base} has errors; fix them first: {error}",
             )
-            .with_arg("base", meldroute_diagnostics::Arg::id(s.base.as_str()))
+            .with_arg("base", Arg::id(s.base.as_str()))
             .with_arg(
                 "error",
-                meldroute_diagnostics::Arg::text(meldroute_diagnostics::render::message(&first)),
+                Arg::text(meldroute_diagnostics::render::message(&first)),
             )
             .with_help("`meldroute validate` shows the base's errors with their places");
             self.refuse_scenario(k, d);
@@ -459,12 +459,10 @@ impl Library {
                         change.pos,
                         "after this change of step {step}, the procedure has an error: {error}",
                     )
-                    .with_arg("step", meldroute_diagnostics::Arg::id(change.step.as_str()))
+                    .with_arg("step", Arg::id(change.step.as_str()))
                     .with_arg(
                         "error",
-                        meldroute_diagnostics::Arg::text(meldroute_diagnostics::render::message(
-                            &first,
-                        )),
+                        Arg::text(meldroute_diagnostics::render::message(&first)),
                     )
                     .with_help(
                         meldroute_diagnostics::render::help(&first).unwrap_or_else(|| {
