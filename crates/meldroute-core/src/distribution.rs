@@ -193,6 +193,24 @@ impl Distribution {
         }
     }
 
+    /// True when every duration is longer than `days`, with probability
+    /// one: decided from the parameters, exactly (what MR101, MR102 and
+    /// MR107 ask of a step's interim updates: that the first surely comes).
+    pub fn surely_above(&self, days: f64) -> bool {
+        match self {
+            Distribution::Fixed(d) => d.days() > days,
+            // A continuous distribution puts no weight on its lower bound.
+            Distribution::Uniform { min, max } => {
+                min.days() > days || (min.days() == days && max.days() > min.days())
+            }
+            Distribution::Triangular { min, max, .. } => {
+                min.days() > days || (min.days() == days && max.days() > min.days())
+            }
+            Distribution::Exponential { .. } | Distribution::Lognormal { .. } => days <= 0.0,
+            Distribution::Empirical(samples) => samples.iter().all(|d| d.days() > days),
+        }
+    }
+
     /// The median duration in days.
     pub fn median_days(&self) -> f64 {
         match self {

@@ -642,6 +642,31 @@ impl Step {
         *self.kind == StepKind::Feedback || (*self.kind == StepKind::Decision && self.is_contact())
     }
 
+    /// The step's interim updates when at least one surely comes on every
+    /// visit: its duration is always longer than the time to the first
+    /// (the simulation counts updates strictly before the step ends,
+    /// `sim::model::SimUpdates::during`). Updates that may not come make
+    /// no route a route with contact or feedback.
+    pub fn sure_updates(&self) -> Option<&Updates> {
+        let u = &self.updates.as_ref()?.value;
+        self.duration.surely_above(u.first_days()).then_some(u)
+    }
+
+    /// True when the reporter surely hears from the procedure during or at
+    /// the end of this step: it is a contact, or it surely gives an
+    /// interim update. An update is a contact, but no acknowledgement of
+    /// receipt (MR107 asks for a step of kind `acknowledgement`).
+    pub fn surely_contacts(&self) -> bool {
+        self.is_contact() || self.sure_updates().is_some()
+    }
+
+    /// True when the step surely gives the reporter feedback: it is
+    /// feedback ([`Step::is_feedback`]), or it surely gives an interim
+    /// update that is feedback (`feedback: true`; a bare update is not).
+    pub fn surely_feedback(&self) -> bool {
+        self.is_feedback() || self.sure_updates().is_some_and(|u| u.feedback)
+    }
+
     /// True when the journey ends or leaves the procedure here.
     pub fn is_terminal(&self) -> bool {
         self.outcome.is_some() || self.escalate.is_some()

@@ -405,8 +405,9 @@ fn median(step: &Step) -> Option<String> {
     (!step.duration.is_zero()).then(|| short_days(step.duration.median_days()))
 }
 
-/// The label of `step`: title, kind, median duration, deadline, outcome,
-/// and the gap rules `flagged` at it.
+/// The label of `step`: title, kind, median duration, deadline, interim
+/// updates (`updates every 4w` or `feedback every 4w`), outcome, and the
+/// gap rules `flagged` at it.
 fn step_label(step: &Step, flagged: Option<&Vec<String>>) -> String {
     let mut label = wrap(&step.title.value, 28);
     label.push_str(&format!("\n[{}]", step.kind.as_str()));
@@ -423,6 +424,14 @@ fn step_label(step: &Step, flagged: Option<&Vec<String>>) -> String {
             &format!("deadline {} after {from}: {}", *d.within, d.basis),
             36,
         ));
+    }
+    if let Some(u) = &step.updates {
+        // Interim updates while the step runs: feedback, or bare contacts.
+        let what = if u.feedback { "feedback" } else { "updates" };
+        label.push_str(&format!("\n{what} every {}", *u.every));
+        if let Some(first) = &u.first {
+            label.push_str(&format!(", first after {}", **first));
+        }
     }
     if let Some(o) = &step.outcome {
         label.push_str(&format!("\nend: {}", o.as_str()));

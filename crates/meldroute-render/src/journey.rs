@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use meldroute_core::model::StepKind;
-use meldroute_core::sim::model::SimDeadline;
+use meldroute_core::sim::model::{SimDeadline, UpdateTimes};
 use meldroute_core::sim::{SimModel, Trace, TraceStep};
 
 use crate::text::{cut, mermaid as mm, xml};
@@ -20,8 +20,19 @@ const TOP: f64 = 96.0;
 /// with the square of a chain of procedures that escalate into each other.
 pub const STEPS_DRAWN: usize = 120;
 
-/// The journey as an SVG document: its first [`STEPS_DRAWN`] steps, and
-/// how the whole journey ends.
+/// The most interim updates a journey map draws as marks during one step:
+/// the first of them and the last; the others are said (`+N more`), and
+/// the stretch between is drawn as one band.
+pub const UPDATES_DRAWN: usize = 12;
+
+/// The most update marks in one map: a budget the steps draw from in
+/// order, so that a long route of steps with frequent updates stays
+/// readable and small.
+pub const UPDATES_DRAWN_IN_ALL: usize = 240;
+
+/// The journey as an SVG document: its first [`STEPS_DRAWN`] steps, their
+/// interim updates (at most [`UPDATES_DRAWN`] marks a step, and
+/// [`UPDATES_DRAWN_IN_ALL`] in all), and how the whole journey ends.
 pub fn svg(model: &SimModel, whole: &Trace, title: &str) -> String {
     let cut_short;
     let trace = if whole.steps.len() > STEPS_DRAWN {
@@ -35,16 +46,20 @@ pub fn svg(model: &SimModel, whole: &Trace, title: &str) -> String {
     };
     let layout = Layout::new(model, trace);
     let mut o = String::new();
-    header(&mut o, &layout, title);
+    let marks = update_marks(trace);
+    header(&mut o, &layout, title, !marks.is_empty());
     for stage in stages(model, trace) {
         draw_stage(&mut o, model, &layout, &stage);
     }
     draw_lanes(&mut o, model, &layout);
-    for silence in silences(model, trace, layout.end) {
+    for silence in silences(model, trace, &marks, layout.end) {
         draw_silence(&mut o, &layout, silence);
     }
     for (n, s) in trace.steps.iter().enumerate() {
         draw_step(&mut o, model, &layout, n, s);
+    }
+    for m in &marks {
+        draw_updates(&mut o, &layout, m);
     }
     for (at, di) in deadlines(model, trace) {
         draw_deadline(&mut o, &layout, at, di, &model.deadlines[di as usize]);
@@ -102,8 +117,9 @@ fn lane_y(k: usize) -> f64 {
     TOP + 40.0 + k as f64 * LANE
 }
 
-/// The opening tag, background, title and key.
-fn header(o: &mut String, layout: &Layout, title: &str) {
+/// The opening tag, background, title and key (which names the update
+/// marks when there are any, `updates`).
+fn header(o: &mut String, layout: &Layout, title: &str, updates: bool) {
     let height = layout.height;
     let _ = writeln!(
         o,
@@ -115,9 +131,14 @@ fn header(o: &mut String, layout: &Layout, title: &str) {
         r#"<text x="16" y="26" font-size="16" font-weight="bold">{}</text>"#,
         xml(&cut(title, 120))
     );
+    let diamonds = if updates {
+        " Diamonds: interim updates (filled: feedback)."
+    } else {
+        ""
+    };
     let _ = writeln!(
         o,
-        r##"<text x="16" y="44" fill="#57606a">Shaded: time without contact with the reporter. Dots: contacts. Dashed lines: deadlines.</text>"##
+        r##"<text x="16" y="44" fill="#57606a">Shaded: time without contact with the reporter. Dots: contacts.{diamonds} Dashed lines: deadlines.</text>"##
     );
 }
 
@@ -193,30 +214,128 @@ fn draw_lanes(o: &mut String, model: &SimModel, layout: &Layout) {
     }
 }
 
+/// The interim updates of one step as drawn: the marks, and the updates
+/// not drawn between them.
+struct Marks {
+    /// The updates.
+    updates: UpdateTimes,
+    /// The times drawn as marks (days).
+    at: Vec<f64>,
+    /// The updates between the last two marks that are not drawn, and
+    /// that stretch (from, to): regular contacts `every` apart.
+    hidden: Option<(u64, f64, f64)>,
+}
+
+/// The update marks of `trace`, step by step, within the budgets
+/// [`UPDATES_DRAWN`] and [`UPDATES_DRAWN_IN_ALL`]: each step's first
+/// updates and its last; a step past the budget gets its first and last.
+fn update_marks(trace: &Trace) -> Vec<Marks> {
+    let mut left = UPDATES_DRAWN_IN_ALL;
+    let mut out = Vec::new();
+    for u in trace.steps.iter().filter_map(|s| s.updates) {
+        let room = UPDATES_DRAWN.min(left).max(2);
+        let n = u.count.min(room as u64);
+        let (at, hidden) = if u.count <= n {
+            ((0..u.count).map(|k| u.at(k)).collect(), None)
+        } else {
+            let mut at: Vec<f64> = (0..n - 1).map(|k| u.at(k)).collect();
+            at.push(u.last());
+            (at, Some((u.count - n, u.at(n - 2), u.last())))
+        };
+        left = left.saturating_sub(at.len());
+        out.push(Marks {
+            updates: u,
+            at,
+            hidden,
+        });
+    }
+    out
+}
+
 /// The silences, as (from, to) in days: the times without contact from
-/// the report (or the start) to `end`.
-fn silences(model: &SimModel, trace: &Trace, end: f64) -> Vec<(f64, f64)> {
+/// the report (or the start) to `end`; contact steps end them, and so do
+/// interim updates (`marks`; the regular updates not drawn leave no
+/// silence longer than `every`, drawn as their band instead).
+fn silences(model: &SimModel, trace: &Trace, marks: &[Marks], end: f64) -> Vec<(f64, f64)> {
     let report_at = trace
         .steps
         .iter()
         .find(|s| model.steps[s.step as usize].kind == StepKind::Report)
         .map_or(0.0, |s| s.end);
-    let mut quiet_from = report_at;
-    let mut contacts: Vec<f64> = trace
+    // Contacts as (from, to): a moment, or the stretch of updates not drawn.
+    let mut contacts: Vec<(f64, f64)> = trace
         .steps
         .iter()
-        .filter(|s| s.contact && s.end >= report_at)
-        .map(|s| s.end)
+        .filter(|s| s.contact)
+        .map(|s| (s.end, s.end))
         .collect();
-    contacts.push(end);
+    for m in marks {
+        contacts.extend(m.at.iter().map(|&t| (t, t)));
+        contacts.extend(m.hidden.map(|(_, from, to)| (from, to)));
+    }
+    contacts.retain(|c| c.0 >= report_at);
+    contacts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    contacts.push((end, end));
+    let mut quiet_from = report_at;
     let mut out = Vec::new();
-    for c in contacts {
-        if c - quiet_from > 1e-9 {
-            out.push((quiet_from, c));
+    for (from, to) in contacts {
+        if from - quiet_from > 1e-9 {
+            out.push((quiet_from, from));
         }
-        quiet_from = c;
+        quiet_from = quiet_from.max(to);
     }
     out
+}
+
+/// A step's interim updates on the reporter's lane: a diamond per drawn
+/// update (filled when they are feedback), each titled; the stretch of
+/// updates not drawn as a band; and one label: how many, how often, and
+/// how many are not drawn.
+fn draw_updates(o: &mut String, layout: &Layout, m: &Marks) {
+    let y = layout.actor_y(0);
+    let u = &m.updates;
+    let (what, fill) = if u.feedback {
+        ("feedback update", "#1a7f37")
+    } else {
+        ("update", "#ffffff")
+    };
+    if let Some((_, from, to)) = m.hidden {
+        let (a, b) = (layout.x(from), layout.x(to));
+        let _ = writeln!(
+            o,
+            r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="6" fill="#1a7f37" fill-opacity="0.25"/>"##,
+            y - 3.0,
+            (b - a).max(0.5)
+        );
+    }
+    for &t in &m.at {
+        let x = layout.x(t);
+        let _ = writeln!(
+            o,
+            r##"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z" fill="{fill}" stroke="#1a7f37"><title>{what}, week {:.1}</title></path>"##,
+            y - 5.0,
+            x + 4.0,
+            y + 5.0,
+            x - 4.0,
+            t / 7.0
+        );
+    }
+    let every = meldroute_core::Duration::from_days(u.every).to_string();
+    let mut label = format!(
+        "{} {what}{} every {every}",
+        crate::text::thousands(u.count),
+        if u.count == 1 { "" } else { "s" }
+    );
+    if let Some((hidden, _, _)) = m.hidden {
+        label += &format!(" (+{} more not drawn)", crate::text::thousands(hidden));
+    }
+    let _ = writeln!(
+        o,
+        r##"<text x="{:.1}" y="{:.1}" fill="#1a7f37" font-size="9">{}</text>"##,
+        layout.x(u.first),
+        y + 20.0,
+        xml(&label)
+    );
 }
 
 /// A silence, shaded on the reporter's lane; from a week on, with its
@@ -387,7 +506,8 @@ fn named(text: String) -> String {
 }
 
 /// The journey as a Mermaid `journey` diagram: sections are procedures,
-/// tasks are steps, actors are who does them.
+/// tasks are steps (and a step's interim updates, one task for them all),
+/// actors are who does them.
 pub fn mermaid(model: &SimModel, trace: &Trace, title: &str) -> String {
     let mut o = String::from("journey\n");
     let _ = writeln!(o, "    title {}", named(mm(title)));
@@ -400,6 +520,21 @@ pub fn mermaid(model: &SimModel, trace: &Trace, title: &str) -> String {
                 o,
                 "    section {}",
                 named(mm(&model.procedures[section as usize].id))
+            );
+        }
+        // The updates while the step runs, as a task before its end,
+        // scored by the longest silence they leave within the step.
+        if let Some(u) = &s.updates {
+            let every = meldroute_core::Duration::from_days(u.every).to_string();
+            let _ = writeln!(
+                o,
+                "      {} {}update{} every {}: {}: {}",
+                u.count,
+                if u.feedback { "feedback " } else { "" },
+                if u.count == 1 { "" } else { "s" },
+                mm(&every),
+                score((u.first - s.start).max(u.gap())),
+                named(mm(&cut(&model.actors[st.actor as usize], 60)))
             );
         }
         let _ = writeln!(

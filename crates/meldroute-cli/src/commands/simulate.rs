@@ -285,6 +285,15 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
         for (name, v) in &ex.outcomes {
             w.row("exact", name, "share", num(*v))?;
         }
+        w.row(
+            "exact",
+            "contacts",
+            "mean",
+            ex.contacts_mean.map(num).unwrap_or_default(),
+        )?;
+        for figure in &ex.not_covered {
+            w.row("exact", figure, "covered", "false".to_owned())?;
+        }
     }
     if let Some(p) = &report.precision {
         w.row("precision", "", "met", p.met.to_string())?;
@@ -407,6 +416,23 @@ fn table(out: &mut String, r: &SimReport) {
             days_weeks(ex.lead_time_mean_days),
             r.lead_time_days.mean,
             ex.lead_time_mean_days
+        );
+        match ex.contacts_mean {
+            Some(c) => outln!(
+                out,
+                "contacts per journey (interim updates included): simulated {}, exact {c:.3}",
+                per_journey_ci(r.contacts_mean, r.contacts_mean_ci95)
+            ),
+            None => outln!(
+                out,
+                "contacts per journey: simulated {}, no exact figure (an expectation of interim updates would take too many terms)",
+                per_journey_ci(r.contacts_mean, r.contacts_mean_ci95)
+            ),
+        }
+        outln!(
+            out,
+            "not given exactly (simulated only): {}",
+            ex.not_covered.join(", ")
         );
     }
     if !r.escalations.is_empty() {

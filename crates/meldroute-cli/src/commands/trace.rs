@@ -33,11 +33,22 @@ pub fn run(out: &mut String, args: &TraceArgs) -> anyhow::Result<ExitCode> {
     ]);
     for s in &trace.steps {
         let step = &model.steps[s.step as usize];
-        let reporter = if s.contact {
+        let mut reporter = if s.contact {
             "contact".to_owned()
         } else {
             format!("silence {}", days_weeks(s.silence))
         };
+        // The interim updates while the step ran, before its end.
+        if let Some(u) = &s.updates {
+            reporter = format!(
+                "{} {}update{} every {}, the first at {}; {reporter}",
+                u.count,
+                if u.feedback { "feedback " } else { "" },
+                if u.count == 1 { "" } else { "s" },
+                days_weeks(u.every),
+                days_weeks(u.first)
+            );
+        }
         t.add_row(vec![
             days_weeks(s.end),
             model.procedures[step.procedure as usize].id.clone(),

@@ -26,7 +26,9 @@ declare_rule! {
     /// A deadline of 3 months (or 13 weeks) on a feedback step of an
     /// internal-report procedure states the statutory feedback term
     /// (Richtlijn (EU) 2019/1937 art. 9(1)(f)), which the first feedback
-    /// meets, interim feedback included (art. 5(13)). Such deadlines are
+    /// meets, interim feedback included (art. 5(13)): a feedback step, or
+    /// an interim update with `feedback: true`, never a bare update (its
+    /// simulation, `sim::walk`, counts them so). Such deadlines are
     /// judged together, by the one definition of "feedback within 3
     /// months" (`docs/simulation.md`) that `simulate`, `compare` and
     /// `report` print too: one finding, on the one of them missed most

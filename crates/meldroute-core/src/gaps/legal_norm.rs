@@ -31,6 +31,19 @@ declare_rule! {
     /// *misstand* (`misstand`, `eu-breach`); the finding names the scopes
     /// it concerns.
     ///
+    /// Interim updates (`updates:`): a step's updates with `feedback: true`
+    /// keep a feedback term on the routes through it when the first surely
+    /// comes (the step always runs longer than the time to it) within the
+    /// term of the step's start, and the step starts when the term does
+    /// (every step leading to it is the report or the acknowledgement);
+    /// the 6 months of duly justified cases need a deadline's `reason`, so
+    /// updates keep only the 3 months. Bare updates (a "still busy") are
+    /// no feedback and keep no term. No update is an acknowledgement of
+    /// receipt (the law asks that receipt be confirmed: a step of kind
+    /// `acknowledgement` within 7 days, whatever updates follow), a
+    /// judgment or decision told in writing, a notice of not handling, or a
+    /// written postponement: those norms read their own steps.
+    ///
     /// ### Why is this bad
     /// A procedure file without the step the law requires cannot keep the
     /// law, and its simulation cannot show whether the term is met.
@@ -161,23 +174,39 @@ impl JourneyRule for LegalNorm {
                     justified,
                 } => {
                     // A decision told to the reporter is feedback too, as in
-                    // the simulation (`Step::is_feedback`).
+                    // the simulation (`Step::is_feedback`), and so are
+                    // interim updates that say so (`feedback: true`).
+                    let feedback = kinds.contains(&StepKind::Feedback);
                     let of_kinds = |s: &Step| {
                         kinds.contains(&*s.kind)
-                            || (kinds.contains(&StepKind::Feedback) && s.is_feedback())
+                            || (feedback
+                                && (s.is_feedback()
+                                    || s.updates.as_ref().is_some_and(|u| u.feedback)))
                     };
-                    let keeps = |s: &Step| {
-                        of_kinds(s)
-                            && s.deadline.as_ref().is_some_and(|d| {
-                                let limit = match justified {
-                                    Some(longer) if d.justified() => longer,
-                                    _ => days,
-                                };
-                                d.within.days() <= limit + 1e-9 && counted_from(p, d, from)
-                            })
-                    };
-                    if p.steps.iter().any(|(_, s)| keeps(s)) {
-                        if let Some(step) = route_without(p, of_kinds, keeps) {
+                    let kept: Vec<bool> = p
+                        .steps
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, s))| {
+                            let in_time = |limit: f64| {
+                                s.deadline.as_ref().is_some_and(|d| {
+                                    d.within.days() <= limit + 1e-9 && counted_from(p, d, from)
+                                })
+                            };
+                            let limit = match justified {
+                                Some(longer)
+                                    if s.deadline.as_ref().is_some_and(|d| d.justified()) =>
+                                {
+                                    longer
+                                }
+                                _ => days,
+                            };
+                            (of_kinds(s) && in_time(limit))
+                                || (feedback && updates_keep(p, i, days, from))
+                        })
+                        .collect();
+                    if kept.contains(&true) {
+                        if let Some(step) = route_without(p, of_kinds, |i| kept[i]) {
                             self.check_route(cx, entry, norm, step, out);
                         }
                         continue;
@@ -266,6 +295,39 @@ fn counted_from(p: &Procedure, d: &Deadline, from: &[StepKind]) -> bool {
     })
 }
 
+/// True when the interim updates of step `i` keep a feedback term of
+/// `limit` days counted from a step of the kinds `from`: they are feedback
+/// (`feedback: true`), the first surely comes ([`Step::sure_updates`])
+/// within `limit` of the step's start, and the step starts when the term
+/// does: every step that leads to it is of the kinds `from` (so the step
+/// is not the start, where the updates would come before the report). A
+/// bare update is no feedback and keeps no term; the longer term of duly
+/// justified cases needs a deadline's `reason`, which updates have not.
+fn updates_keep(p: &Procedure, i: usize, limit: f64, from: &[StepKind]) -> bool {
+    let Some((key, s)) = p.steps.entry(i) else {
+        return false;
+    };
+    let Some(u) = s.sure_updates().filter(|u| u.feedback) else {
+        return false;
+    };
+    if u.first_days() > limit + 1e-9 {
+        return false;
+    }
+    let mut before = p.steps.iter().filter(|(_, b)| {
+        b.next.as_ref().is_some_and(|n| {
+            n.targets()
+                .iter()
+                .any(|(to, pr)| *to == key.value && *pr > 0.0)
+        })
+    });
+    let mut any = false;
+    let all = before.all(|(_, b)| {
+        any = true;
+        from.contains(&*b.kind)
+    });
+    any && all
+}
+
 /// A step `of_kinds` on a route from the start to an end (or out of the
 /// procedure) that passes no step that `keeps`: the route on which the
 /// reporter gets such a step, but none in time. `None` when every route
@@ -273,7 +335,7 @@ fn counted_from(p: &Procedure, d: &Deadline, from: &[StepKind]) -> bool {
 fn route_without(
     p: &Procedure,
     of_kinds: impl Fn(&Step) -> bool,
-    keeps: impl Fn(&Step) -> bool,
+    keeps: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let graph = StepGraph::new(p);
     let start = p.start.as_ref().and_then(|s| p.steps.index_of(s))?;
@@ -283,7 +345,7 @@ fn route_without(
     let mut queue = vec![(start, None::<usize>)];
     while let Some((i, passed)) = queue.pop() {
         let Some(s) = step(i) else { continue };
-        if keeps(s) || std::mem::replace(&mut seen[i][usize::from(passed.is_some())], true) {
+        if keeps(i) || std::mem::replace(&mut seen[i][usize::from(passed.is_some())], true) {
             continue;
         }
         let passed = passed.or(of_kinds(s).then_some(i));
@@ -704,6 +766,10 @@ mod tests {
                 "external-information: wbk-art-2\n",
                 // No norm binds an advice procedure.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
+                // Feedback in interim updates that surely come within 3
+                // months of the acknowledgement, on every route: the final
+                // feedback needs no term of its own.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: policy, updates: {every: 2w, feedback: true}, next: tussentijds}\n  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, updates: {every: 1w, first: 3d, feedback: true}, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
             ])
             .fail(&[
                 // No acknowledgement term.
@@ -779,6 +845,15 @@ mod tests {
                 // behaviour alone follows ministry policy: no Wbk norm binds it, and the
                 // finding (a warning) says which norms go unchecked.
                 "scopes: [integrity, undesirable-behaviour]\nsteps:\n  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: policy, next: besluit}\n  besluit: {title: Besluit, actor: org, kind: decision, contact: true, duration: 2w, basis: policy, outcome: closed}\n",
+                // The same updates, bare ("still busy"): no feedback, so no
+                // step keeps the 3 months.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 4w, basis: policy, updates: {every: 2w}, next: tussentijds}\n  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, updates: {every: 1w, first: 3d}, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
+                // Feedback updates, but the first after 14 weeks: the route
+                // through the investigation has no feedback in time.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 20w, basis: policy, updates: {every: 4w, first: 14w, feedback: true}, next: tussentijds}\n  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, updates: {every: 1w, first: 3d, feedback: true}, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: nazorg}\n",
+                // An update 2 days after the report is a contact (MR101) and
+                // here feedback, but no acknowledgement of receipt.
+                "  bevestiging: {title: Intake, actor: org, kind: intake, duration: 2w, basis: policy, updates: {every: 1w, first: 2d, feedback: true}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
             ])
             .test_and_snapshot();
     }

@@ -15,8 +15,12 @@ declare_rule! {
     /// share of journeys whose longest silence exceeds a threshold (default 6
     /// weeks, `--silence`) is above the tolerance (10%), it names the step
     /// without contact where simulated journeys spend the most time (also in
-    /// a procedure escalated to). Silences are compared with the threshold
-    /// to the histogram's resolution (0.78%).
+    /// a procedure escalated to). Interim updates (`updates:`) end
+    /// silences in the simulation, and a step whose updates leave no
+    /// silence longer than the threshold within it (its first update and
+    /// the time between two come within the threshold) is not named.
+    /// Silences are compared with the threshold to the histogram's
+    /// resolution (0.78%).
     ///
     /// ### Why is this bad
     /// Long silences are what reporters complain about most: without interim
@@ -28,7 +32,8 @@ declare_rule! {
     /// ```yaml
     ///   onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 8w, basis: policy, next: tussentijds}
     /// ```
-    /// Passes: the same eight weeks, with interim feedback after five:
+    /// Passes: the same eight weeks, with interim feedback after five (or
+    /// with `updates: {every: 4w}` on the investigation):
     /// ```yaml
     ///   onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 5w, basis: policy, next: tussentijds}
     ///   tussentijds: {title: Tussentijdse terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: policy, next: vervolgonderzoek}
@@ -58,8 +63,17 @@ impl JourneyRule for LongSilence {
         // The step without contact where simulated journeys spend the most
         // time, in this procedure or in one it escalates to.
         let model = &sim.model;
+        // A step whose updates come within the threshold is not silent
+        // for longer than it, whatever its length.
+        let quiet = |i: usize| {
+            let st = &model.steps[i];
+            !st.contact
+                && st
+                    .updates
+                    .is_none_or(|u| u.first.max(u.every) > cx.opts.silence_days)
+        };
         let Some(best) = (0..model.steps.len())
-            .filter(|&i| !model.steps[i].contact)
+            .filter(|&i| quiet(i))
             .max_by(|&a, &b| {
                 sim.agg.step_days[a]
                     .total_cmp(&sim.agg.step_days[b])
@@ -115,7 +129,7 @@ impl JourneyRule for LongSilence {
             .with_arg("median", Arg::Days(median))
             .with_label(label)
             .with_help(
-                "add an interim feedback step during {title}, which takes {median} at the median",
+                "give {title}, which takes {median} at the median, interim updates within {silence} (`updates: {every: ...}`), or add an interim feedback step during it",
             );
         f.share = Some(share);
         f.rests_on = cx.simulated(entry);
@@ -168,6 +182,8 @@ mod tests {
             .pass(&[
                 // Silences of 5 weeks and a day stay under the 6 weeks.
                 "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 5w, basis: policy, next: tussentijds}\n",
+                // Twelve weeks of investigation with an update every four.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 12w, basis: policy, updates: {every: 4w}, next: tussentijds}\n",
                 // 9.5% of journeys have a silence over 6 weeks: within the
                 // 10% tolerance.
                 "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {lognormal: {median: 3w, p90: 4.5w}}, basis: policy, next: tussentijds}\n",
@@ -180,6 +196,11 @@ mod tests {
                 // 11.8% of journeys have a silence over 6 weeks: just over the
                 // tolerance.
                 "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {lognormal: {median: 3w, p90: 5w}}, basis: policy, next: tussentijds}\n",
+                // Updates, but the first after 7 weeks.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 12w, basis: policy, updates: {every: 4w, first: 7w}, next: tussentijds}\n",
+                // The investigation has updates every 2 weeks: the silence
+                // falls in the decision's 10 weeks, shorter as it is.
+                "  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 12w, basis: policy, updates: {every: 2w}, next: tussentijds}\n  besluit: {title: Besluit, actor: org, kind: decision, duration: 10w, basis: policy, next: terugkoppeling}\n",
                 // Most journeys go on to the Huis voor klokkenluiders, where
                 // the silence falls: the finding points at the escalation.
                 "  nazorg: {title: Nazorg, actor: org, kind: aftercare, duration: 2w, basis: policy, next: [{to: klaar, p: 0.1}, {to: extern, p: 0.9}]}\n",

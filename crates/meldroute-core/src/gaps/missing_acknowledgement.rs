@@ -11,8 +11,13 @@ declare_rule! {
     /// ### What it does
     /// Finds a route from a report step to the end of the procedure on which
     /// the reporter has no contact at all (an acknowledgement, hearing,
-    /// advice or feedback), and procedures where too many simulated journeys
-    /// wait more than 7 days for the first contact after the report.
+    /// advice or feedback, or an interim update that surely comes: the
+    /// step always runs longer than the time to its first update), and
+    /// procedures where too many simulated journeys wait more than 7 days
+    /// for the first contact after the report (an interim update is such a
+    /// contact). An update is a contact, no acknowledgement of receipt:
+    /// MR107 still asks for a step of kind `acknowledgement` within the
+    /// term where the law does.
     ///
     /// ### Why is this bad
     /// A reporter who hears nothing does not know whether the report arrived.
@@ -63,7 +68,7 @@ impl JourneyRule for MissingAcknowledgement {
             .sim(entry)
             .filter(|_| term.is_some())
             .map(|s| crate::sim::share(s.agg.reported - s.agg.contact_within_week, s.agg.reported));
-        let witnesses = Witnesses::new(p, &|s| s.is_contact());
+        let witnesses = Witnesses::new(p, &|s| s.surely_contacts());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
                 continue;
@@ -126,6 +131,11 @@ mod tests {
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 2d, max: 7.2d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // A first contact on the seventh day is in time.
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: 7d, basis: policy, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // An intake that surely sends an update after 2 days is a
+                // contact (MR107 still asks for the acknowledgement).
+                "  bevestiging: {title: Intake, actor: org, kind: intake, duration: 2w, basis: policy, updates: {every: 1w, first: 2d}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // A report put aside is told so by an update that surely comes.
+                "  melding: {title: Melding, actor: melder, kind: report, basis: practice, next: [{to: bevestiging, p: 0.9}, {to: terzijde, p: 0.1}]}\n  terzijde: {title: Terzijde gelegd, actor: org, kind: closure, duration: 2w, basis: policy, updates: {every: 1w}, outcome: not-handled}\n",
                 // A step of another kind that is marked as a contact counts.
                 "  bevestiging: {title: Intakegesprek, actor: org, kind: intake, contact: true, duration: 3d, basis: policy, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // The 7-day term does not bind a complaint: a late first contact is no finding.
@@ -145,6 +155,8 @@ mod tests {
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 3d, max: 12d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // 8.7% of reporters wait more than 7 days: over the tolerance.
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 2d, max: 7.5d}}, basis: measured, deadline: {within: 7d, from: melding, basis: \"Wbk art. 2\"}, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
+                // The update may not come: the step can end within the week.
+                "  melding: {title: Melding, actor: melder, kind: report, basis: practice, next: [{to: bevestiging, p: 0.9}, {to: terzijde, p: 0.1}]}\n  terzijde: {title: Terzijde gelegd, actor: org, kind: closure, duration: {uniform: {min: 3d, max: 2w}}, basis: policy, updates: {every: 1w}, outcome: not-handled}\n",
                 // An acknowledgement marked as no contact does not count.
                 "  bevestiging: {title: Ontvangstbevestiging, actor: org, kind: acknowledgement, contact: false, duration: 2d, basis: policy, next: [{to: onderzoek, p: 0.8}, {to: afwijzing, p: 0.2}]}\n",
                 // A complaint without any contact: found, without a share, as the

@@ -10,9 +10,12 @@ use crate::meta::declare_rule;
 declare_rule! {
     /// ### What it does
     /// Finds a route from a report step to the end of the procedure without
-    /// any feedback: a step of kind `feedback`, or a `decision` that is a
-    /// contact (a decision letter). Says how many of the simulated journeys
-    /// that made a report end without feedback.
+    /// any feedback: a step of kind `feedback`, a `decision` that is a
+    /// contact (a decision letter), or interim updates with `feedback: true`
+    /// that surely come (the step always runs longer than the time to the
+    /// first); a bare update (`feedback: false`) is a contact, no feedback.
+    /// Says how many of the simulated journeys that made a report end
+    /// without feedback (feedback updates included).
     ///
     /// ### Why is this bad
     /// Reporters who never hear what was done with their report lose trust;
@@ -44,7 +47,7 @@ impl JourneyRule for MissingFeedback {
             return;
         }
         let cited = measures::basis(Measure::Feedback, p);
-        let witnesses = Witnesses::new(p, &|s| s.is_feedback());
+        let witnesses = Witnesses::new(p, &|s| s.surely_feedback());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
                 continue;
@@ -98,6 +101,9 @@ mod tests {
                 "  besluit: {title: Besluit, actor: org, kind: decision, duration: 2w, basis: policy, outcome: founded}\n",
                 // A decision letter is feedback.
                 "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, contact: true, duration: 1w, basis: policy, outcome: not-handled}\n",
+                // A report not taken up is told why in updates while the
+                // decision is made: feedback.
+                "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, updates: {every: 1w, first: 2d, feedback: true}, next: [{to: terugkoppeling, p: 0.5}, {to: extern, p: 0.5}]}\n",
                 // An advice procedure takes no reports.
                 "kind: advice\nsteps:\n  melding: {title: Vraag om advies, actor: melder, kind: report, next: gesprek}\n  gesprek: {title: Adviesgesprek, actor: org, kind: advice, duration: 1w, basis: policy, outcome: closed}\n",
             ])
@@ -108,6 +114,11 @@ mod tests {
                 // Half the reports not taken up are only referred to the Huis
                 // voor klokkenluiders: the route leaves without feedback.
                 "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, next: [{to: terugkoppeling, p: 0.5}, {to: extern, p: 0.5}]}\n",
+                // Bare updates ("still busy") are no feedback.
+                "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: 1w, basis: policy, updates: {every: 1w, first: 2d}, next: [{to: terugkoppeling, p: 0.5}, {to: extern, p: 0.5}]}\n",
+                // Feedback updates that may not come: the decision can take
+                // less than the 2 days to the first.
+                "  afwijzing: {title: Niet in behandeling, actor: org, kind: decision, duration: {exponential: {mean: 1w}}, basis: policy, updates: {every: 1w, first: 2d, feedback: true}, next: [{to: terugkoppeling, p: 0.5}, {to: extern, p: 0.5}]}\n",
             ])
             .test_and_snapshot();
     }

@@ -1,6 +1,8 @@
 //! Exact expectations of a journey as an absorbing Markov chain: expected
 //! visits from the fundamental matrix, mean lead time, the probability of
-//! visiting each step, and outcome shares.
+//! visiting each step, outcome shares and the mean number of contacts
+//! (interim updates included); and the simulated figures they do not cover
+//! ([`NOT_COVERED`]).
 //!
 //! Branching in meldroute depends only on the current step, so every model
 //! is such a chain: each step is a transient state, and a step with an
@@ -22,6 +24,16 @@ pub struct Exact {
     pub outcomes: BTreeMap<String, f64>,
     /// Per step (`procedure:step`): probability of visiting it at least once.
     pub visit_probability: BTreeMap<String, f64>,
+    /// Mean contacts with the reporter per journey, interim updates
+    /// included: the expected visits of each contact step, plus for each
+    /// step with updates its expected visits times the expected updates per
+    /// visit (`SimUpdates::expected_count`); `null` when an expectation of
+    /// updates could not be computed (then `not_covered` names it).
+    pub contacts_mean: Option<f64>,
+    /// The figures of the simulation (as its JSON names them) that the
+    /// exact solution does not give (`NOT_COVERED`), after `contacts_mean`
+    /// when it has no exact figure.
+    pub not_covered: Vec<String>,
     /// Per step: expected number of visits.
     #[serde(skip)]
     pub expected_visits: Vec<f64>,
@@ -45,6 +57,27 @@ pub enum ExactError {
     )]
     TooLarge(usize),
 }
+
+/// The simulated figures that depend on when contacts happen on a
+/// journey, not only on how often steps are visited (silences, the first
+/// contact, the terms of acknowledgement and feedback, deadlines,
+/// quantiles), or that no exact figure is derived for yet: the exact
+/// solution does not give them, with or without interim updates.
+pub const NOT_COVERED: [&str; 13] = [
+    "lead_time_days (all but the mean)",
+    "first_contact_days",
+    "longest_silence_days",
+    "no_contact_after_report",
+    "acknowledged_within_7_days",
+    "feedback_within_3_months",
+    "feedback_rate",
+    "aftercare_rate",
+    "handoffs_mean",
+    "procedures_mean",
+    "escalations",
+    "deadlines",
+    "steps (mean_days and share_of_lead_time)",
+];
 
 /// Most steps [`exact`] solves (a dense n x n system).
 pub const MAX_EXACT_STEPS: usize = 1000;
@@ -90,6 +123,21 @@ pub fn exact(model: &SimModel) -> Result<Exact, ExactError> {
         .zip(&model.steps)
         .map(|(v, s)| v * s.duration.mean())
         .sum();
+    let contacts: Option<f64> = visits
+        .iter()
+        .zip(&model.steps)
+        .map(|(v, s)| {
+            let updates = match &s.updates {
+                Some(u) => u.expected_count(&s.duration)?,
+                None => 0.0,
+            };
+            Some(v * (f64::from(u8::from(s.contact)) + updates))
+        })
+        .sum();
+    let mut not_covered: Vec<String> = NOT_COVERED.iter().map(|&f| f.to_owned()).collect();
+    if contacts.is_none() {
+        not_covered.insert(0, "contacts_mean".to_owned());
+    }
     let mut outcomes = BTreeMap::new();
     for (v, s) in visits.iter().zip(&model.steps) {
         if let Go::End(o) = s.go {
@@ -113,6 +161,8 @@ pub fn exact(model: &SimModel) -> Result<Exact, ExactError> {
         lead_time_mean_days: lead,
         outcomes,
         visit_probability,
+        contacts_mean: contacts,
+        not_covered,
         expected_visits: visits,
         visit_probabilities: probabilities,
     })

@@ -255,6 +255,8 @@ pub struct TraceStep {
     pub end: f64,
     /// The step was a contact with the reporter.
     pub contact: bool,
+    /// The interim updates while it ran ([`model::SimUpdates::during`]).
+    pub updates: Option<model::UpdateTimes>,
     /// Days without contact since the report (or the last contact) at completion.
     pub silence: f64,
 }
@@ -435,7 +437,12 @@ pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
         on_route[step as usize] = true;
         let st = &model.steps[step as usize];
         let begin = t;
-        t += st.duration.median();
+        let days = st.duration.median();
+        let updates = st.updates.and_then(|u| u.during(begin, days));
+        t += days;
+        if let Some(u) = updates {
+            last_contact = u.last();
+        }
         if !report && st.kind == StepKind::Report {
             report = true;
             last_contact = t;
@@ -445,6 +452,7 @@ pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
             start: begin,
             end: t,
             contact: st.contact,
+            updates,
             silence: t - last_contact,
         });
         if st.contact {

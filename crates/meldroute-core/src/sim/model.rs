@@ -106,6 +106,120 @@ pub struct SimUpdates {
     pub feedback: bool,
 }
 
+impl SimUpdates {
+    /// The updates of a step that starts at `start` and takes `days`:
+    /// `first`, `first + every`, ... after its start and strictly before
+    /// its end; `None` when the step ends before the first. The one
+    /// definition the simulation, the traced journeys and the exact
+    /// expectations ([`super::exact`]) share; computed at once, never by
+    /// a loop over the updates, whose number the file does not bound.
+    #[inline]
+    pub fn during(&self, start: f64, days: f64) -> Option<UpdateTimes> {
+        if self.first >= days || self.every <= 0.0 {
+            return None;
+        }
+        // n updates at first + k * every, k < n, all before `days`.
+        let n = ((days - self.first) / self.every).ceil().max(1.0);
+        Some(UpdateTimes {
+            first: start + self.first,
+            every: self.every,
+            count: n.min(u64::MAX as f64) as u64,
+            feedback: self.feedback,
+        })
+    }
+}
+
+/// Most terms [`SimUpdates::expected_count`] adds before it gives up.
+const MAX_TERMS: u64 = 10_000_000;
+
+impl SimUpdates {
+    /// The expected number of updates during one visit of a step whose
+    /// duration is `d`: the mean of [`SimUpdates::during`]'s `count`, which
+    /// is the number of `k` with `first + k * every < D`, so
+    /// `E = sum over k of P(D > first + k * every)`. Exact for a fixed,
+    /// empirical and exponential duration (a geometric series), a finite
+    /// sum for a uniform and triangular one; for a lognormal, the sum until
+    /// a term falls below 1e-13 of the sum, the rest from the integral that
+    /// bounds it, within half that term (relative error under 1e-13).
+    /// `None` when that takes more than ten million terms.
+    pub fn expected_count(&self, d: &Sampler) -> Option<f64> {
+        let count = |days: f64| self.during(0.0, days).map_or(0.0, |u| u.count as f64);
+        match d {
+            Sampler::Fixed(days) => Some(count(*days)),
+            Sampler::Empirical(s) => {
+                Some(s.iter().map(|&days| count(days)).sum::<f64>() / s.len().max(1) as f64)
+            }
+            Sampler::Exponential { mean } => {
+                Some((-self.first / mean).exp() / -(-self.every / mean).exp_m1())
+            }
+            _ => {
+                let mut sum = 0.0f64;
+                for k in 0..MAX_TERMS {
+                    let at = self.first + k as f64 * self.every;
+                    let s = d.survival(at);
+                    if s <= 1e-13 * sum.max(1.0) {
+                        // The rest, the terms from `at` on, lies between
+                        // the integral of the survival beyond `at` over
+                        // `every` and that plus `s`: take the middle.
+                        let integral = match d {
+                            Sampler::Lognormal { mu, sigma } => {
+                                partial_expectation(*mu, *sigma, at) / self.every
+                            }
+                            // Bounded: nothing beyond `at` worth counting.
+                            _ => 0.0,
+                        };
+                        return Some(sum + integral + s / 2.0);
+                    }
+                    sum += s;
+                }
+                None
+            }
+        }
+    }
+}
+
+/// `E[(D - c)+]` of a lognormal `D` with parameters `mu`, `sigma`.
+fn partial_expectation(mu: f64, sigma: f64, c: f64) -> f64 {
+    let mean = (mu + sigma * sigma / 2.0).exp();
+    if c <= 0.0 {
+        return mean - c;
+    }
+    let phi = |z: f64| 0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2);
+    let z = (c.ln() - mu) / sigma;
+    (mean * phi(sigma - z) - c * phi(-z)).max(0.0)
+}
+
+/// The updates during one visit of a step: `count` contacts, the first at
+/// `first` (days since the journey started), then every `every`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UpdateTimes {
+    /// Days since the journey started, of the first update.
+    pub first: f64,
+    /// Days between two updates.
+    pub every: f64,
+    /// How many (at least one).
+    pub count: u64,
+    /// They are feedback (Directive art. 5(13)).
+    pub feedback: bool,
+}
+
+impl UpdateTimes {
+    /// The time of update `k` (0: the first).
+    pub fn at(&self, k: u64) -> f64 {
+        self.first + k as f64 * self.every
+    }
+
+    /// The time of the last update.
+    pub fn last(&self) -> f64 {
+        self.at(self.count - 1)
+    }
+
+    /// The longest silence between two of them (0 for one update).
+    pub fn gap(&self) -> f64 {
+        if self.count > 1 { self.every } else { 0.0 }
+    }
+}
+
 /// A procedure in the model.
 #[derive(Clone, Debug)]
 pub struct SimProcedure {

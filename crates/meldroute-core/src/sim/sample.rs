@@ -132,6 +132,47 @@ impl Sampler {
         }
     }
 
+    /// The probability that a duration is longer than `x` days.
+    pub fn survival(&self, x: f64) -> f64 {
+        match self {
+            Sampler::Fixed(d) => f64::from(u8::from(*d > x)),
+            Sampler::Uniform { min, width } => {
+                if x < *min {
+                    1.0
+                } else if *width <= 0.0 {
+                    0.0
+                } else {
+                    ((min + width - x) / width).clamp(0.0, 1.0)
+                }
+            }
+            Sampler::Triangular { min, mode, max, .. } => {
+                let (a, c, b) = (*min, *mode, *max);
+                if x < a {
+                    1.0
+                } else if x >= b {
+                    0.0
+                } else if x <= c {
+                    1.0 - (x - a).powi(2) / ((b - a) * (c - a))
+                } else {
+                    (b - x).powi(2) / ((b - a) * (b - c))
+                }
+            }
+            Sampler::Exponential { mean } => (-x.max(0.0) / mean).exp(),
+            Sampler::Lognormal { mu, sigma } => {
+                if x <= 0.0 {
+                    1.0
+                } else {
+                    0.5 * statrs::function::erf::erfc(
+                        (x.ln() - mu) / (sigma * std::f64::consts::SQRT_2),
+                    )
+                }
+            }
+            Sampler::Empirical(s) => {
+                s.iter().filter(|&&d| d > x).count() as f64 / s.len().max(1) as f64
+            }
+        }
+    }
+
     /// The exact mean in days.
     pub fn mean(&self) -> f64 {
         match self {

@@ -57,6 +57,25 @@ fn assert_agrees(model: &SimModel, runs: u64) {
             model.step_name(i as u32)
         );
     }
+    // Contacts per journey: within the 95% interval widened by its
+    // half-width either side (about 4 standard errors).
+    let opts = SimOptions {
+        runs,
+        seed: 42,
+        ..SimOptions::default()
+    };
+    let report = SimReport::new(model, &opts, &agg);
+    let (c, ci) = (
+        ex.contacts_mean.expect("exact contacts"),
+        report.contacts_mean_ci95.expect("an interval"),
+    );
+    let half = (ci.high - ci.low) / 2.0;
+    assert!(
+        ci.low - half - 1e-9 <= c && c <= ci.high + half + 1e-9,
+        "{}: contacts {} ({ci:?}) vs exact {c}",
+        model.procedures[0].id,
+        report.contacts_mean
+    );
     for (o, &count) in OUTCOMES.iter().zip(&agg.outcomes) {
         let p = ex.outcomes.get(o.as_str()).copied().unwrap_or(0.0);
         let sim = count as f64 / n;
@@ -492,6 +511,149 @@ fn interim_updates_are_contacts_and_feedback_only_where_the_file_says_so() {
     let (_, _, silent) = simulated(&procedure("test/updates", &none), 4_096);
     assert_eq!(silent.contacts_mean, 2.0);
     assert!((silent.longest_silence_days.mean - 141.0).abs() < 1e-9);
+    // The exact figure counts the updates too.
+    let (model, _, _) = simulated(&procedure("test/updates", &steps(false)), 4_096);
+    assert_eq!(exact(&model).expect("exact").contacts_mean, Some(6.0));
+}
+
+#[test]
+fn expected_updates_per_visit_are_the_mean_of_the_updates_counted() {
+    use super::model::SimUpdates;
+    use super::sample::Sampler;
+    use crate::duration::{Distribution, Duration};
+    use rand::SeedableRng;
+    let d = |s: &str| Duration::parse(s).expect("a duration");
+    let u = |first: f64, every: f64| SimUpdates {
+        every,
+        first,
+        feedback: false,
+    };
+    // By hand: uniform on 0..10 days, the first update after a day, then
+    // every 2: P(D > 1) + P(D > 3) + ... = 0.9 + 0.7 + 0.5 + 0.3 + 0.1.
+    let uniform = Sampler::new(&Distribution::Uniform {
+        min: d("0d"),
+        max: d("10d"),
+    });
+    let e = u(1.0, 2.0).expected_count(&uniform).expect("finite");
+    assert!((e - 2.5).abs() < 1e-12, "{e}");
+    // Fixed 20 weeks, every 4 from the start's fourth week: weeks 4 to 16.
+    let fixed = Sampler::new(&Distribution::Fixed(d("20w")));
+    assert_eq!(u(28.0, 28.0).expected_count(&fixed), Some(4.0));
+    // Every distribution: the mean of `during` over many draws, within 4
+    // standard errors.
+    let kinds = [
+        Distribution::Exponential { mean: d("6w") },
+        Distribution::Lognormal {
+            median: d("10w"),
+            p90: d("26w"),
+        },
+        Distribution::Triangular {
+            min: d("1w"),
+            mode: d("3w"),
+            max: d("20w"),
+        },
+        Distribution::Empirical(vec![d("1w"), d("5w"), d("9w")]),
+        uniform_of(d("2w"), d("30w")),
+    ];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for dist in kinds {
+        let s = Sampler::new(&dist);
+        let ups = u(10.0, 14.0);
+        let exact = ups.expected_count(&s).expect("finite");
+        let n = 200_000;
+        let counts: Vec<f64> = (0..n)
+            .map(|_| {
+                ups.during(0.0, s.sample(&mut rng))
+                    .map_or(0.0, |t| t.count as f64)
+            })
+            .collect();
+        let mean = counts.iter().sum::<f64>() / n as f64;
+        let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let se = (var / n as f64).sqrt();
+        assert!(
+            (mean - exact).abs() <= 4.0 * se + 1e-12,
+            "{dist}: simulated {mean} vs exact {exact} (se {se})"
+        );
+    }
+    // A lognormal whose tail the sum cannot reach in ten million terms of
+    // an hour: no figure rather than a wrong one.
+    let wide = Sampler::new(&Distribution::Lognormal {
+        median: d("1d"),
+        p90: d("50w"),
+    });
+    assert_eq!(u(0.0, 1.0 / 24.0).expected_count(&wide), None);
+}
+
+fn uniform_of(
+    min: crate::duration::Duration,
+    max: crate::duration::Duration,
+) -> crate::duration::Distribution {
+    crate::duration::Distribution::Uniform { min, max }
+}
+
+#[test]
+fn exact_contacts_count_interim_updates_and_agree_with_the_simulation() {
+    // A loop back to the investigation and updates on steps of every kind
+    // of duration.
+    let steps = "  start: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Bevestiging, actor: org, kind: acknowledgement, duration: {uniform: {min: 1d, max: 6d}}, basis: law, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: {lognormal: {median: 10w, p90: 26w}}, basis: law, updates: {every: 4w, first: 2w, feedback: true}, next: toets}\n  toets: {title: Toets, actor: org, kind: assessment, duration: {exponential: {mean: 3w}}, basis: law, updates: {every: 1w}, next: [{to: onderzoek, p: 0.3}, {to: besluit, p: 0.7}]}\n  besluit: {title: Besluit, actor: org, kind: decision, duration: {triangular: {min: 1w, mode: 2w, max: 8w}}, basis: law, updates: {every: 10d, first: 0d}, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: law, outcome: founded}\n";
+    let (model, _, report) = simulated(&procedure("test/updates-exact", steps), 200_000);
+    let ex = exact(&model).expect("exact");
+    let c = ex.contacts_mean.expect("exact contacts");
+    let ci = report.contacts_mean_ci95.expect("an interval");
+    // The 95% interval widened by its half-width either side: about 4
+    // standard errors.
+    let half = (ci.high - ci.low) / 2.0;
+    assert!(
+        ci.low - half <= c && c <= ci.high + half,
+        "simulated {} ({ci:?}) vs exact {c}",
+        report.contacts_mean
+    );
+    // Without the updates, far fewer contacts: the updates are in the sum.
+    let bare: String = steps
+        .lines()
+        .map(|l| match l.find(", updates: {") {
+            Some(at) => {
+                let end = l[at..].find("}, ").expect("closed") + at + 1;
+                format!("{}{}\n", &l[..at], &l[end..])
+            }
+            None => format!("{l}\n"),
+        })
+        .collect();
+    let (plain, _, _) = simulated(&procedure("test/updates-exact", &bare), 4_096);
+    let without = exact(&plain).expect("exact").contacts_mean.expect("exact");
+    // Acknowledgement and feedback only.
+    assert!((without - 2.0).abs() < 1e-9, "{without}");
+    assert!(c > without + 3.0, "{c}");
+    assert!(
+        ex.not_covered
+            .iter()
+            .any(|f| f == "feedback_within_3_months")
+    );
+    assert!(!ex.not_covered.iter().any(|f| f == "contacts_mean"));
+}
+
+#[test]
+fn traced_and_most_likely_journeys_carry_their_updates() {
+    let steps = "  start: {title: Melding, actor: melder, kind: report, next: bevestiging}\n  bevestiging: {title: Bevestiging, actor: org, kind: acknowledgement, duration: 2d, basis: law, next: onderzoek}\n  onderzoek: {title: Onderzoek, actor: org, kind: investigation, duration: 20w, basis: law, updates: {every: 4w, first: 2w}, next: terugkoppeling}\n  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, duration: 1d, basis: law, outcome: founded}\n";
+    let (model, _, _) = simulated(&procedure("test/updates-trace", steps), 4_096);
+    let expected = Some(super::model::UpdateTimes {
+        first: 2.0 + 14.0,
+        every: 28.0,
+        // Weeks 2, 6, 10, 14 and 18 of the 20.
+        count: 5,
+        feedback: false,
+    });
+    for tr in [most_likely(&model, 100), trace(&model, 3, 100)] {
+        assert_eq!(tr.steps[2].updates, expected);
+        assert_eq!(tr.steps[1].updates, None);
+        // The last update, in week 18, leaves 2 weeks to the end of the
+        // investigation.
+        assert!(
+            (tr.steps[2].silence - 14.0).abs() < 1e-9,
+            "{}",
+            tr.steps[2].silence
+        );
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 
 use rand::Rng;
 
-use super::model::{Go, SimModel, SimStep, SimUpdates};
+use super::model::{Go, SimModel, SimStep, UpdateTimes};
 use super::{Aggregate, Trace, TraceStep, outcome_index};
 use crate::model::{Outcome, StepKind};
 use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
@@ -120,11 +120,12 @@ impl Silence {
         self.last = t;
     }
 
-    /// Contacts from `first` to `last`, `gap` apart (0: one contact).
+    /// The updates `u` end the silence: the longest is the time to the
+    /// first, or between two of them.
     #[inline]
-    fn updates(&mut self, first: f64, last: f64, gap: f64) {
-        self.longest = self.longest.max(first - self.last).max(gap);
-        self.last = last;
+    fn updates(&mut self, u: &UpdateTimes) {
+        self.longest = self.longest.max(u.first - self.last).max(u.gap());
+        self.last = u.last();
     }
 
     /// The longest silence if the journey ends at `t`.
@@ -192,14 +193,16 @@ impl Journey {
         }
     }
 
-    /// Takes step `st`: draws its duration (returned) and records what the
-    /// step's completion brings.
+    /// Takes step `st`: draws its duration and records the updates while
+    /// it runs and what its completion brings; returns the duration and
+    /// the updates.
     #[inline]
-    fn take<R: Rng>(&mut self, st: &SimStep, rng: &mut R) -> f64 {
+    fn take<R: Rng>(&mut self, st: &SimStep, rng: &mut R) -> (f64, Option<UpdateTimes>) {
         self.steps += 1;
         let days = st.duration.sample(rng);
-        if let Some(u) = &st.updates {
-            self.updates(st, u, days);
+        let updates = st.updates.and_then(|u| u.during(self.t, days));
+        if let Some(u) = &updates {
+            self.updates(st, u);
         }
         self.t += days;
         self.hand_to(st.actor);
@@ -218,33 +221,24 @@ impl Journey {
             self.own_feedback = Some(self.t);
         }
         self.aftercare |= st.kind == StepKind::Aftercare;
-        days
+        (days, updates)
     }
 
-    /// The interim updates `u` of step `st`, which starts now and takes
-    /// `days`: contacts at `first`, `first + every`, ... before it ends,
+    /// The interim updates `u` of step `st`, which starts now: contacts,
     /// counted at once (their number is unbounded by the file, so no loop
-    /// over them). Feedback when the file says so.
+    /// over them); feedback when the file says so.
     #[cold]
-    fn updates(&mut self, st: &SimStep, u: &SimUpdates, days: f64) {
-        if u.first >= days || u.every <= 0.0 {
-            return;
-        }
-        // Updates strictly before the step's end.
-        let n = ((days - u.first) / u.every).ceil().max(1.0);
-        let first = self.t + u.first;
-        let last = first + (n - 1.0) * u.every;
-        let count = n.min(f64::from(u32::MAX)) as u32;
+    fn updates(&mut self, st: &SimStep, u: &UpdateTimes) {
+        let count = u.count.min(u64::from(u32::MAX)) as u32;
         self.contacts = self.contacts.saturating_add(count);
-        let gap = if count > 1 { u.every } else { 0.0 };
-        self.since_start.updates(first, last, gap);
+        self.since_start.updates(u);
         if let Some(r) = self.report {
-            self.since_report.updates(first, last, gap);
-            self.first_contact.get_or_insert(first - r);
+            self.since_report.updates(u);
+            self.first_contact.get_or_insert(u.first - r);
             if u.feedback {
-                self.first_feedback.get_or_insert(first);
+                self.first_feedback.get_or_insert(u.first);
                 if st.procedure == 0 {
-                    self.own_feedback.get_or_insert(first);
+                    self.own_feedback.get_or_insert(u.first);
                 }
             }
         }
@@ -295,14 +289,22 @@ impl Journey {
         self.entered = self.t;
     }
 
-    /// The traced record of `step`, begun at `begin` and completed now.
+    /// The traced record of `step`, begun at `begin` and completed now,
+    /// with its `updates`.
     #[inline]
-    fn trace_step(&self, step: u32, begin: f64, contact: bool) -> TraceStep {
+    fn trace_step(
+        &self,
+        step: u32,
+        begin: f64,
+        contact: bool,
+        updates: Option<UpdateTimes>,
+    ) -> TraceStep {
         TraceStep {
             step,
             start: begin,
             end: self.t,
             contact,
+            updates,
             silence: self.t - self.silence().last,
         }
     }
@@ -460,11 +462,12 @@ pub(super) fn walk<R: Rng>(
         }
         let st = &model.steps[step as usize];
         let begin = journey.t;
-        let days = journey.take(st, rng);
+        let (days, updates) = journey.take(st, rng);
         count_deadline(model, st, &journey, s, agg);
         s.steps[step as usize].record(journey.number, days, journey.t, st.deadline_source);
         if let Some(tr) = trace.as_deref_mut() {
-            tr.steps.push(journey.trace_step(step, begin, st.contact));
+            tr.steps
+                .push(journey.trace_step(step, begin, st.contact, updates));
         }
         match go_on(model, st, rng, &mut journey, s, agg) {
             ControlFlow::Continue(next) => step = next,
