@@ -29,7 +29,9 @@ impl Cli {
             Command::List(a) => a.format == ListFormat::Table,
             Command::Rules(a) => a.format != RulesFormat::Json,
             Command::Norms(a) => a.format != RulesFormat::Json,
-            Command::Simulate(a) => a.format == SimFormat::Table,
+            // A shard writes its partial itself, as merge writes its output.
+            Command::Simulate(a) => a.format == SimFormat::Table && a.shard.is_none(),
+            Command::Merge(_) => false,
             Command::Trace(_) => true,
             Command::Gaps(a) => a.format == GapsFormat::Human,
             Command::Compare(a) => {
@@ -51,9 +53,14 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Simulate reporters' journeys through a procedure and measure them.
     #[command(
-        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1)."
+        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n  meldroute simulate rijk/klacht --runs 1000000 --format json --shard 0/4 -o part-0.jsonl\n                                                 (one of 4 shards; `meldroute merge` joins them)\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1).\n\nWith --shard I/N only shard I's part of the run's batches is simulated and\nwritten as a partial aggregate; `meldroute merge` makes the single run's\noutput from all N (docs/scaling.md). With --precision every shard runs its\nwhole part of --max-runs, and the merge stops where the single run would.\n\nExit codes: 0 done (a shard: its partial written), 1 the procedure is\ninvalid, or no journey of the run ended (every journey of the first batch\nhit --max-steps), 2 usage or I/O failure."
     )]
     Simulate(SimulateArgs),
+    /// Merge the partial aggregates of a sharded simulation into the output of the single run.
+    #[command(
+        after_help = "Examples:\n  for i in 0 1 2 3; do\n    meldroute simulate rijk/interne-melding --runs 1000000 --format json --shard $i/4 -o part-$i.jsonl\n  done\n  meldroute merge part-*.jsonl > interne-melding.json\n  meldroute merge part-3.jsonl part-0.jsonl part-2.jsonl part-1.jsonl -o interne-melding.json\n  meldroute verify interne-melding.json\n\nThe output is byte for byte that of the single run, `meldroute simulate` with\nthe shards' options without --shard and -o: the same format, figures and\nprovenance (so `meldroute verify` runs that single run again). Partials may\nbe given in any order. Run merge where the shards' procedure files are (paths\nas the shards were given them), with the build that made the shards; the\nfiles are hashed again and must be the ones the shards read. Memory does not\ngrow with the journeys: one batch is read at a time. docs/scaling.md shows\nSlurm, Kubernetes and GNU parallel.\n\nExit codes: 0 merged, 1 as `meldroute simulate` (no journey of the run ended,\nor the procedure is invalid), 2 refused: a file that is not a partial, damaged\nor truncated, shards of different runs (procedure files, options, seed, runs,\nbuild), a shard missing or given twice; or a usage or I/O failure."
+    )]
+    Merge(MergeArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
         after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
@@ -119,6 +126,16 @@ pub struct MigrateArgs {
     pub check: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial aggregates, one per shard, in any order.
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub partials: Vec<std::path::PathBuf>,
+    /// Write the output to this file instead of standard output (whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -415,6 +432,20 @@ pub struct SimulateArgs {
     pub format: SimFormat,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Run only shard I of N (from 0: 0/4 to 3/4) of the run's batches of
+    /// 4,096 journeys and write them as a partial aggregate (to -o or
+    /// standard output) for `meldroute merge` (docs/scaling.md).
+    #[arg(long, value_name = "I/N", help_heading = "Shards")]
+    pub shard: Option<sim::shard::Shard>,
+    /// With --shard: write the partial aggregate to this file (whole or not at all).
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        requires = "shard",
+        help_heading = "Shards"
+    )]
+    pub output: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]

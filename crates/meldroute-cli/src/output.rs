@@ -214,13 +214,30 @@ pub fn check_output(path: &Path, inputs: &[std::ffi::OsString]) -> anyhow::Resul
 /// replaced (a dangling one creates the file it names); a directory or
 /// socket is refused. An I/O error names the path (exit 2).
 pub fn write_file(path: &Path, inputs: &[std::ffi::OsString], bytes: &[u8]) -> anyhow::Result<()> {
-    match resolve(path)? {
+    write_file_with(path, inputs, &mut |w| Ok(w.write_all(bytes)?))
+}
+
+/// [`write_file`] for an output made as it is written: `write` writes it
+/// to the file (a regular file is still written whole or not at all; when
+/// `write` fails, nothing of it is left).
+pub fn write_file_with(
+    path: &Path,
+    inputs: &[std::ffi::OsString],
+    write: &mut dyn FnMut(&mut dyn std::io::Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut counted = |w: &mut dyn std::io::Write| -> anyhow::Result<u64> {
+        let mut w = Counting { inner: w, bytes: 0 };
+        write(&mut w)?;
+        w.flush()?;
+        Ok(w.bytes)
+    };
+    let bytes = match resolve(path)? {
         Target::Replace {
             path: target,
             replaces,
         } => {
             refuse_input(path, &target, inputs)?;
-            replace_whole(&target, replaces.as_ref(), bytes)
+            replace_whole(&target, replaces.as_ref(), &mut counted)
         }
         Target::InPlace {
             path: target,
@@ -229,15 +246,34 @@ pub fn write_file(path: &Path, inputs: &[std::ffi::OsString], bytes: &[u8]) -> a
             .write(true)
             .append(append)
             .open(&target)
-            .and_then(|mut file| file.write_all(bytes)),
+            .map_err(anyhow::Error::new)
+            .and_then(|file| counted(&mut std::io::BufWriter::new(file))),
     }
     .with_context(|| format!("cannot write {}", path.display()))?;
     crate::errln!(
         "meldroute: wrote {} ({} bytes)",
         meldroute_render::diagnostics::inert(&path.display().to_string()),
-        bytes.len()
+        bytes
     );
     Ok(())
+}
+
+/// A writer that counts the bytes it passes on.
+struct Counting<'a> {
+    inner: &'a mut dyn std::io::Write,
+    bytes: u64,
+}
+
+impl std::io::Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Test only: how long to wait, in milliseconds, between writing the
@@ -245,21 +281,23 @@ pub fn write_file(path: &Path, inputs: &[std::ffi::OsString], bytes: &[u8]) -> a
 /// that window (tests/output.rs). Unset, there is no wait.
 const PAUSE_BEFORE_RENAME: &str = "MELDROUTE_TEST_PAUSE_BEFORE_RENAME";
 
-/// Replaces the regular file `target` (or creates it) with `bytes`, whole
+/// Replaces the regular file `target` (or creates it) with what `write` writes, whole
 /// or not at all: a temporary file in its folder, written, given the mode
 /// (and, where allowed, the owner) of the file it replaces, synced, renamed
 /// over it; then the folder is synced. The temporary file is removed on
 /// failure, and on SIGINT, SIGTERM or SIGHUP ([`temp`]).
-fn replace_whole(
+fn replace_whole<T>(
     target: &Path,
     replaces: Option<&std::fs::Metadata>,
-    bytes: &[u8],
-) -> std::io::Result<()> {
+    write: &mut dyn FnMut(&mut dyn std::io::Write) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().unwrap_or_default();
-    let (tmp, mut file) = temp::create(dir, name)?;
+    let (tmp, file) = temp::create(dir, name)?;
     let result = (|| {
-        file.write_all(bytes)?;
+        let mut buffered = std::io::BufWriter::new(file);
+        let written = write(&mut buffered)?;
+        let file = buffered.into_inner().map_err(|e| e.into_error())?;
         if let Some(old) = replaces {
             use std::os::unix::fs::MetadataExt as _;
             // Keeping the owner needs the right to; the mode comes after,
@@ -278,7 +316,7 @@ fn replace_whole(
         if let Ok(dir) = std::fs::File::open(dir) {
             let _ = dir.sync_all();
         }
-        Ok(())
+        Ok(written)
     })();
     temp::release(&tmp, result.is_err());
     result

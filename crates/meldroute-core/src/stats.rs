@@ -230,6 +230,33 @@ impl LogHistogram {
         self.total += other.total;
     }
 
+    /// The buckets that hold values, as (bucket, count) in bucket order:
+    /// the histogram as a partial aggregate stores it ([`crate::sim::shard`]).
+    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(b, c)| (b as u32, *c))
+    }
+
+    /// The histogram of these (bucket, count) pairs, or `None` when a bucket
+    /// is out of range, given twice or out of order, or the counts overflow.
+    pub(crate) fn from_nonzero(buckets: &[(u32, u64)]) -> Option<Self> {
+        let mut h = LogHistogram::default();
+        let mut last = None;
+        for &(b, c) in buckets {
+            let i = b as usize;
+            if i >= BUCKETS || last.is_some_and(|l| l >= i) || c == 0 {
+                return None;
+            }
+            last = Some(i);
+            h.counts[i] = c;
+            h.total = h.total.checked_add(c)?;
+        }
+        Some(h)
+    }
+
     /// Share of the values above `x` (to the histogram's resolution).
     pub fn share_above(&self, x: f64) -> f64 {
         if self.total == 0 {
@@ -343,6 +370,18 @@ impl Moments {
         self.count += other.count;
     }
 
+    /// The sum of squared deviations from the mean (what the variance
+    /// divides), for a partial aggregate ([`crate::sim::shard`]).
+    pub(crate) fn m2(&self) -> f64 {
+        self.m2
+    }
+
+    /// The moments with these parts, exactly as [`Moments::m2`] and the
+    /// public fields gave them.
+    pub(crate) fn from_parts(count: u64, mean: f64, m2: f64) -> Self {
+        Moments { count, mean, m2 }
+    }
+
     /// Sample variance (0 for fewer than two values).
     pub fn variance(&self) -> f64 {
         if self.count < 2 {
@@ -387,6 +426,26 @@ impl Summary {
         self.moments.merge(&other.moments);
         self.max = self.max.max(other.max);
         self.histogram.merge(&other.histogram);
+    }
+
+    /// The largest value added (0 when none), for a partial aggregate.
+    pub(crate) fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// The histogram, for a partial aggregate.
+    pub(crate) fn histogram(&self) -> &LogHistogram {
+        &self.histogram
+    }
+
+    /// The summary with these parts, or `None` when the histogram does not
+    /// count as many values as the moments.
+    pub(crate) fn from_parts(moments: Moments, max: f64, histogram: LogHistogram) -> Option<Self> {
+        (histogram.total == moments.count).then_some(Summary {
+            moments,
+            max,
+            histogram,
+        })
     }
 
     /// The `q` quantile (0..=1), or 0 when empty.

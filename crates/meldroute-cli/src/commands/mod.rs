@@ -3,6 +3,7 @@
 mod compare;
 mod gaps;
 mod list;
+mod merge;
 mod migrate;
 mod norms;
 mod render;
@@ -61,6 +62,7 @@ pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitC
         Command::Render(args) => render::run(out, &args, inv),
         Command::Report(args) => report::run(out, &args, inv),
         Command::Verify(args) => verify::run(out, &args),
+        Command::Merge(args) => merge::run(&args),
         Command::Migrate(args) => migrate::run(out, &args),
         Command::Schema(args) => {
             out.push_str(&match args.output {

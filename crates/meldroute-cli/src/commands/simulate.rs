@@ -37,13 +37,17 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    // Exact figures first: a model too large for them fails before the run.
+    // Exact figures first: a model too large for them fails before the run
+    // (and before a shard's: the merge computes them again).
     let exact = if args.exact {
         Some(exact::exact(&model)?)
     } else {
         None
     };
     let opts = args.sim.options()?;
+    if let Some(shard) = args.shard {
+        return super::merge::write_shard(args, inv, shard, &lib, &model, &opts);
+    }
     let bar = progress_bar(opts.runs);
     let started = Instant::now();
     let agg = sim::simulate(&model, &opts, &|done| {
@@ -57,42 +61,84 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut report = SimReport::new(&model, &opts, &agg);
-    report.exact = exact;
-    let options = Options::new()
-        .choice("format", args.format)
-        .with("exact", args.exact)
-        .sim(&opts)
-        .limits(&args.limits);
-    let provenance = inv.provenance(&lib, &[model.procedures[0].entry], options, &args.stamp);
-    match args.format {
-        SimFormat::Json => outln!(out, "{}", json(&report, &provenance)?),
-        SimFormat::Csv => out!(out, "{}", csv(&report, &provenance)?),
-        SimFormat::Table => table(out, &report),
+    let run = Run {
+        args,
+        lib: &lib,
+        model: &model,
+        opts: &opts,
+        exact,
+    };
+    run.write(out, &agg, inv)
+}
+
+/// A run's aggregate made, and what its output needs besides: the one way
+/// `simulate` and `merge` write the output of a run.
+pub(super) struct Run<'a> {
+    pub args: &'a SimulateArgs,
+    pub lib: &'a meldroute_core::Library,
+    pub model: &'a sim::SimModel,
+    pub opts: &'a sim::SimOptions,
+    pub exact: Option<exact::Exact>,
+}
+
+impl Run<'_> {
+    /// The provenance of the run's output, as `inv` made it.
+    pub(super) fn provenance(&self, inv: &Invocation) -> Provenance {
+        let args = self.args;
+        let options = Options::new()
+            .choice("format", args.format)
+            .with("exact", args.exact)
+            .sim(self.opts)
+            .limits(&args.limits);
+        inv.provenance(
+            self.lib,
+            &[self.model.procedures[0].entry],
+            options,
+            &args.stamp,
+        )
     }
-    // Stopping early is an error here (below); missing a precision target a warning.
-    super::warn_run(
-        &report.procedure,
-        report.runs,
-        opts.max_steps,
-        false,
-        report.precision.as_ref(),
-    );
-    if report.stopped_early {
-        let why = meldroute_render::figures::stopped_early(
+
+    /// Writes the output of the run with aggregate `agg` to `out`, and its
+    /// warnings to standard error; gives the exit code.
+    pub(super) fn write(
+        self,
+        out: &mut String,
+        agg: &sim::Aggregate,
+        inv: &Invocation,
+    ) -> anyhow::Result<ExitCode> {
+        let provenance = self.provenance(inv);
+        let (args, opts) = (self.args, self.opts);
+        let mut report = SimReport::new(self.model, opts, agg);
+        report.exact = self.exact;
+        match args.format {
+            SimFormat::Json => outln!(out, "{}", json(&report, &provenance)?),
+            SimFormat::Csv => out!(out, "{}", csv(&report, &provenance)?),
+            SimFormat::Table => table(out, &report),
+        }
+        // Stopping early is an error here (below); missing a precision target a warning.
+        super::warn_run(
             &report.procedure,
             report.runs,
             opts.max_steps,
+            false,
+            report.precision.as_ref(),
         );
-        crate::errln!("meldroute: error: {}", inert(&why));
-        return Ok(ExitCode::from(1));
+        if report.stopped_early {
+            let why = meldroute_render::figures::stopped_early(
+                &report.procedure,
+                report.runs,
+                opts.max_steps,
+            );
+            crate::errln!("meldroute: error: {}", inert(&why));
+            return Ok(ExitCode::from(1));
+        }
+        Ok(ExitCode::SUCCESS)
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A progress bar on standard error, shown once a run takes a moment, and
 /// only when standard error is a terminal.
-fn progress_bar(runs: u64) -> Option<ProgressBar> {
+pub(super) fn progress_bar(runs: u64) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }

@@ -38,6 +38,7 @@ pub mod model;
 pub mod precision;
 pub mod report;
 pub mod sample;
+pub mod shard;
 mod walk;
 
 use rand::SeedableRng;
@@ -310,6 +311,104 @@ pub fn simulate(
     opts: &SimOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Aggregate, SimError> {
+    let mut run = BatchMerge::new(model, opts);
+    run_batches(model, opts, 0..run.batches(), &mut |_, batch| {
+        let done = run.add(&batch);
+        progress(run.total().runs);
+        done
+    })?;
+    Ok(run.finish())
+}
+
+/// The batches of a run: how many `opts.runs` journeys make.
+pub fn batches(opts: &SimOptions) -> u64 {
+    opts.runs.div_ceil(BATCH)
+}
+
+/// A run's aggregate, built batch by batch in batch order, with the rules
+/// that stop a run: every journey of batch 0 hit the step limit
+/// ([`Aggregate::stopped_early`]), or the precision targets are met or out
+/// of reach. The one home of those rules: [`simulate`] feeds it the batches
+/// it runs, [`shard::merge`] the batches of a sharded run's partials, so
+/// both stop after the same batch.
+#[derive(Clone, Debug)]
+pub struct BatchMerge {
+    total: Aggregate,
+    next: u64,
+    batches: u64,
+    precision: Option<Precision>,
+    done: bool,
+}
+
+impl BatchMerge {
+    /// An empty run of `model` with `opts`.
+    pub fn new(model: &SimModel, opts: &SimOptions) -> Self {
+        BatchMerge {
+            total: Aggregate::new(model),
+            next: 0,
+            batches: batches(opts),
+            precision: opts.precision.clone(),
+            done: false,
+        }
+    }
+
+    /// The batches of the whole run (the ceiling, with precision targets).
+    pub fn batches(&self) -> u64 {
+        self.batches
+    }
+
+    /// The batch [`BatchMerge::add`] takes next.
+    pub fn next_batch(&self) -> u64 {
+        self.next
+    }
+
+    /// True once the run has stopped: every batch added, or a rule stopped it.
+    pub fn done(&self) -> bool {
+        self.done || self.next >= self.batches
+    }
+
+    /// Adds batch [`BatchMerge::next_batch`]; true when the run stops
+    /// after it (then nothing more is added).
+    pub fn add(&mut self, batch: &Aggregate) -> bool {
+        if self.done() {
+            return true;
+        }
+        let total = &mut self.total;
+        total.add_batch(batch);
+        self.next += 1;
+        let (want, batches) = (self.next, self.batches);
+        let hopeless = want == 1 && batches > 1 && total.unfinished == total.runs;
+        total.stopped_early = hopeless;
+        let checked = want >= precision::MIN_BATCHES.min(batches);
+        let target = self.precision.as_ref().filter(|_| checked);
+        total.precision_met = target.is_some_and(|p| p.met(total));
+        // A target whose figure applies to no journey is out of
+        // reach: stop rather than run to the ceiling.
+        let out_of_reach = target.is_some_and(|p| p.out_of_reach(total));
+        self.done = hopeless || ((total.precision_met || out_of_reach) && want < batches);
+        self.done()
+    }
+
+    /// The aggregate so far.
+    pub fn total(&self) -> &Aggregate {
+        &self.total
+    }
+
+    /// The run's aggregate.
+    pub fn finish(self) -> Aggregate {
+        self.total
+    }
+}
+
+/// Runs the batches `range` of a run with `opts` on `opts.threads` worker
+/// threads and hands each to `take` in batch order, until `take` returns
+/// true (stop) or the range is done.
+fn run_batches(
+    model: &SimModel,
+    opts: &SimOptions,
+    range: std::ops::Range<u64>,
+    take: &mut dyn FnMut(u64, Aggregate) -> bool,
+) -> Result<(), SimError> {
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -322,25 +421,24 @@ pub fn simulate(
             threads,
             message: e.to_string(),
         })?;
-    let batches = opts.runs.div_ceil(BATCH);
     // Workers take batches in turn and may run at most `window` batches
     // ahead of the merge, which happens on this thread in batch order: the
     // result does not depend on timing, and at most `window + threads`
     // batch results exist at once, whatever the number of runs.
     let window = threads as u64 * 2;
-    let next = AtomicU64::new(0);
+    let end = range.end;
+    let next = AtomicU64::new(range.start);
     let stop = AtomicBool::new(false);
-    let merged = Mutex::new(0u64);
+    let merged = Mutex::new(range.start);
     let advanced = Condvar::new();
     let (tx, rx) = mpsc::sync_channel::<(u64, Aggregate)>(threads * 2);
-    let mut total = Aggregate::new(model);
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             let (tx, next, stop, merged, advanced) = (tx.clone(), &next, &stop, &merged, &advanced);
             scope.spawn(move |_| {
                 loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
-                    if b >= batches || stop.load(Ordering::Relaxed) {
+                    if b >= end || stop.load(Ordering::Relaxed) {
                         break;
                     }
                     let mut done = merged.lock().unwrap_or_else(|e| e.into_inner());
@@ -359,27 +457,17 @@ pub fn simulate(
         }
         drop(tx);
         let mut pending = BTreeMap::new();
-        let mut want = 0u64;
+        let mut want = range.start;
         'merge: for (b, agg) in rx.iter() {
             pending.insert(b, agg);
             while let Some(agg) = pending.remove(&want) {
-                total.add_batch(&agg);
                 want += 1;
-                let hopeless = want == 1 && batches > 1 && total.unfinished == total.runs;
-                total.stopped_early = hopeless;
-                let checked = want >= precision::MIN_BATCHES.min(batches);
-                let target = opts.precision.as_ref().filter(|_| checked);
-                total.precision_met = target.is_some_and(|p| p.met(&total));
-                // A target whose figure applies to no journey is out of
-                // reach: stop rather than run to the ceiling.
-                let out_of_reach = target.is_some_and(|p| p.out_of_reach(&total));
-                let done = hopeless || ((total.precision_met || out_of_reach) && want < batches);
+                let done = take(want - 1, agg);
                 if done {
                     stop.store(true, Ordering::Relaxed);
                 }
                 *merged.lock().unwrap_or_else(|e| e.into_inner()) = want;
                 advanced.notify_all();
-                progress(total.runs);
                 if done {
                     break 'merge;
                 }
@@ -389,7 +477,7 @@ pub fn simulate(
         // closed (a stopped run) or the batches done.
         drop(rx);
     });
-    Ok(total)
+    Ok(())
 }
 
 /// The first journey that [`simulate`] runs with this seed, step by step.

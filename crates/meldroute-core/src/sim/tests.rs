@@ -7,7 +7,7 @@ use crate::library::{EntryId, Library, Origin};
 use crate::load::Limits;
 use crate::source::SourceFile;
 
-fn library_with(yamls: &[&str]) -> (Library, Vec<EntryId>) {
+pub(super) fn library_with(yamls: &[&str]) -> (Library, Vec<EntryId>) {
     let mut lib = Library::with_bundled(Limits::default());
     let mut idx = Vec::new();
     for (i, y) in yamls.iter().enumerate() {
@@ -139,7 +139,7 @@ fn same_seed_same_figures_on_any_number_of_threads() {
     assert_ne!(reports[0], other, "another seed gives other figures");
 }
 
-const LOOP: &str = "id: test/lus\ntitle: L\norganisation: T\nkind: advice\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\nstart: a\nsteps:\n  a: {title: A, actor: melder, kind: report, duration: 1d, basis: law, next: b}\n  b: {title: B, actor: melder, kind: assessment, duration: 1d, basis: law, next: a}\n";
+pub(super) const LOOP: &str = "id: test/lus\ntitle: L\norganisation: T\nkind: advice\nsources: {}\nactors:\n  melder: {title: M, role: reporter}\nstart: a\nsteps:\n  a: {title: A, actor: melder, kind: report, duration: 1d, basis: law, next: b}\n  b: {title: B, actor: melder, kind: assessment, duration: 1d, basis: law, next: a}\n";
 
 #[test]
 fn a_loop_that_cannot_exit_is_unfinished_not_a_hang() {

@@ -1,0 +1,317 @@
+//! Sharded runs: `meldroute simulate --shard I/N` writes a shard's partial
+//! aggregate ([`write_shard`]), `meldroute merge` makes the single run's
+//! output from all of them ([`run`]). The format, the split and the merge
+//! are `meldroute_core::sim::shard`; docs/scaling.md is the guide.
+
+use std::ffi::OsString;
+use std::io::{BufReader, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use meldroute_core::Library;
+use meldroute_core::provenance::Provenance;
+use meldroute_core::sim::shard::{self, Header, Plan, Shape, Shard, ShardError};
+use meldroute_core::sim::{BatchMerge, SimModel, SimOptions, exact};
+use meldroute_render::diagnostics::inert;
+
+use super::simulate::{Run, progress_bar};
+use crate::cli::{Cli, Command, MergeArgs, SimFormat, SimulateArgs};
+use crate::provenance::{COMMIT, Invocation, VERSION};
+
+/// The command line of the single run a shard is part of: this one
+/// without `--shard` and `-o`, in every spelling clap takes
+/// (`--shard 0/4`, `--shard=0/4`, `-o F`, `-oF`, `-o=F`, `--output F`,
+/// `--output=F`), up to a `--` (after which every argument is a path).
+fn single_run_command(command: &[String]) -> Vec<String> {
+    let mut single = Vec::with_capacity(command.len());
+    let mut args = command.iter();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--" => {
+                single.push(a.clone());
+                single.extend(args.by_ref().cloned());
+            }
+            "--shard" | "-o" | "--output" => {
+                args.next();
+            }
+            s if s.starts_with("--shard=")
+                || s.starts_with("--output=")
+                || (s.starts_with("-o") && !s.starts_with("--")) => {}
+            _ => single.push(a.clone()),
+        }
+    }
+    single
+}
+
+/// The arguments of the `simulate` command line `command`, if it is one
+/// without `--shard` and `-o`.
+fn single_run_args(command: &[String]) -> Option<SimulateArgs> {
+    let argv = std::iter::once("meldroute".to_owned()).chain(command.iter().cloned());
+    match Cli::try_parse_from(argv).ok()?.command {
+        Command::Simulate(a) if a.shard.is_none() && a.output.is_none() => Some(a),
+        _ => None,
+    }
+}
+
+/// `simulate --shard`: runs shard `shard` of the run `args` asks for and
+/// writes its partial aggregate to `-o` or standard output. Its identity
+/// is the provenance of the single run (without its time), which the
+/// merge's output carries.
+pub(super) fn write_shard(
+    args: &SimulateArgs,
+    inv: &Invocation,
+    shard: Shard,
+    lib: &Library,
+    model: &SimModel,
+    opts: &SimOptions,
+) -> anyhow::Result<ExitCode> {
+    let single = single_run_command(&inv.command);
+    anyhow::ensure!(
+        single_run_args(&single).is_some(),
+        "cannot tell the single run this shard is part of from the command line; give --shard I/N and -o FILE as separate options"
+    );
+    let run = Run {
+        args,
+        lib,
+        model,
+        opts,
+        exact: None,
+    };
+    let single = Invocation {
+        command: single,
+        clock: inv.clock.clone(),
+    };
+    let mut identity = run.provenance(&single);
+    let made = identity.made.take();
+    let header = Header::simulate(model, opts, shard, serde_json::to_value(&identity)?, made);
+    if opts.precision.is_some() {
+        crate::errln!(
+            "meldroute: note: with --precision a shard runs its whole part of --max-runs; the merge stops where the single run would"
+        );
+    }
+    let range = header.range();
+    let journeys =
+        (range.end * sim_batch()).min(opts.runs) - (range.start * sim_batch()).min(opts.runs);
+    let bar = progress_bar(journeys);
+    let mut stopped = false;
+    let mut write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
+        let (_, hopeless) = shard::simulate_shard(model, opts, &header, w, &mut |done| {
+            if let Some(bar) = &bar {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_position(done);
+            }
+        })?;
+        stopped = hopeless;
+        Ok(())
+    };
+    match &args.output {
+        Some(path) => crate::output::write_file_with(path, &args.procedure.inputs(), &mut write)?,
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut stdout) {
+                Err(e) if broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
+                other => other?,
+            }
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if stopped {
+        crate::errln!(
+            "meldroute: note: every journey of batch 0 hit the step limit (--max-steps {}), so the run stops after it: this shard stopped too, and the merge reports it",
+            opts.max_steps
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sim_batch() -> u64 {
+    meldroute_core::sim::BATCH
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let io =
+            c.downcast_ref::<std::io::Error>()
+                .or_else(|| match c.downcast_ref::<ShardError>() {
+                    Some(ShardError::Write(io)) => Some(io),
+                    _ => None,
+                });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `meldroute merge`: checks that the partials are every shard of one run
+/// of this build with the procedure files here, merges their batches in
+/// batch order and writes the single run's output (to `-o` or standard
+/// output), with its warnings and exit code. Every refusal is an error
+/// (exit 2) naming the file.
+pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    let files: Vec<(String, &Path)> = args
+        .partials
+        .iter()
+        .map(|p| (p.display().to_string(), p.as_path()))
+        .collect();
+    let open = |path: &Path, name: &str| {
+        std::fs::File::open(path)
+            .map(BufReader::new)
+            .map_err(|source| ShardError::Read {
+                file: name.to_owned(),
+                source,
+            })
+    };
+    let mut headers = Vec::with_capacity(files.len());
+    for (name, path) in &files {
+        headers.push((name.clone(), shard::read_header(open(path, name)?, name)?));
+    }
+    let plan = Plan::new(headers)?;
+    let (h, first) = (plan.header(), inert(plan.first_file()));
+    anyhow::ensure!(
+        h.kind == "simulate",
+        "{first} is a shard of a `{}` run; meldroute merge makes the output of `simulate` runs",
+        inert(&h.kind)
+    );
+    let recorded: Provenance = serde_json::from_value(h.identity.clone())
+        .with_context(|| format!("{first} is damaged: its identity is not a provenance"))?;
+    anyhow::ensure!(
+        recorded.version == VERSION && recorded.commit == COMMIT,
+        "{first} was made by meldroute {} (commit {}), this is meldroute {VERSION} (commit {COMMIT}); merge with the build that made the shards",
+        inert(&recorded.version),
+        inert(&recorded.commit)
+    );
+    let sargs = single_run_args(&recorded.command).with_context(|| {
+        format!("{first} is damaged: its command is not a `meldroute simulate` command line")
+    })?;
+    let (lib, model) = match super::load_model(&sargs.procedure, &sargs.limits)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let exact = if sargs.exact {
+        Some(exact::exact(&model)?)
+    } else {
+        None
+    };
+    let opts = sargs.sim.options()?;
+    let inv = Invocation {
+        command: recorded.command.clone(),
+        clock: plan.made().map(str::to_owned),
+    };
+    let run = Run {
+        args: &sargs,
+        lib: &lib,
+        model: &model,
+        opts: &opts,
+        exact,
+    };
+    let mut here = run.provenance(&inv);
+    here.made = None;
+    same_files(&recorded, &here, &first)?;
+    anyhow::ensure!(
+        here == recorded && Shape::of(&model) == h.shape && h.runs == opts.runs && h.points == 1,
+        "{first} does not describe the run its command makes with this build and these files; make the shards again"
+    );
+    let paths: std::collections::HashMap<&str, &Path> =
+        files.iter().map(|(n, p)| (n.as_str(), *p)).collect();
+    let mut agg = None;
+    plan.replay(
+        |name| {
+            let path = paths.get(name).copied().unwrap_or(Path::new(name));
+            std::fs::File::open(path).map(BufReader::new)
+        },
+        |_| BatchMerge::new(&model, &opts),
+        |_, a| agg = Some(a),
+    )?;
+    let agg = agg.with_context(|| format!("{first} holds no batch of the run"))?;
+    let mut text = String::new();
+    let code = run.write(&mut text, &agg, &inv)?;
+    let mut bytes = Vec::with_capacity(text.len());
+    crate::write_out(&mut bytes, &text, sargs.format == SimFormat::Table)?;
+    match &args.output {
+        Some(path) => {
+            let inputs: Vec<OsString> = args
+                .partials
+                .iter()
+                .map(|p| OsString::from(p.as_os_str()))
+                .chain(sargs.procedure.inputs())
+                .collect();
+            crate::output::write_file(path, &inputs, &bytes)?;
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&bytes).and_then(|()| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(anyhow::Error::new(e).context("cannot write output"));
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// Refuses a merge where a procedure file is not the one the shards read:
+/// names the first such file, with both hashes.
+fn same_files(recorded: &Provenance, here: &Provenance, first: &str) -> anyhow::Result<()> {
+    for f in &recorded.files {
+        match here
+            .files
+            .iter()
+            .find(|g| g.path == f.path && g.origin == f.origin)
+        {
+            Some(g) if g.sha256 == f.sha256 => {}
+            Some(g) => anyhow::bail!(
+                "{} is not the file the shards read (SHA-256 {} here, {} in {first}); merge with the procedure files the shards were made from",
+                inert(&g.path),
+                g.sha256,
+                f.sha256
+            ),
+            None => anyhow::bail!(
+                "the shards read {}, which the run does not read here; merge where the shards were made from",
+                inert(&f.path)
+            ),
+        }
+    }
+    if let Some(g) = here
+        .files
+        .iter()
+        .find(|g| !recorded.files.iter().any(|f| f.path == g.path))
+    {
+        anyhow::bail!(
+            "the run reads {} here, which the shards did not read ({first}); merge where the shards were made from",
+            inert(&g.path)
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_run_command;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn the_single_run_is_the_shard_without_shard_and_output() {
+        for (shard, single) in [
+            (
+                "simulate p --shard 0/4 -o x --runs 9",
+                "simulate p --runs 9",
+            ),
+            (
+                "simulate --shard=1/4 p --output=x --seed 3",
+                "simulate p --seed 3",
+            ),
+            ("simulate -ox p --output y --shard 2/4", "simulate p"),
+            (
+                "simulate -o=x --format json -- -o --shard",
+                "simulate --format json -- -o --shard",
+            ),
+        ] {
+            assert_eq!(single_run_command(&words(shard)), words(single), "{shard}");
+        }
+    }
+}

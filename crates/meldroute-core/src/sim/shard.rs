@@ -1,0 +1,981 @@
+//! Sharded runs: the batches of one run split over machines
+//! (`meldroute simulate --shard I/N`), each shard's batches written as a
+//! *partial aggregate*, and the merge of the partials into the run's
+//! aggregate, the same to the bit as the aggregate of one run
+//! (docs/scaling.md, decision 0014).
+//!
+//! The split: a run of `B` batches per point and `P` points has `P * B`
+//! units (point-major: unit `u` is batch `u % B` of point `u / B`);
+//! shard `I` of `N` holds the contiguous units `I*U/N .. (I+1)*U/N`
+//! ([`Shard::units`]). A shard may hold none (more shards than units).
+//! `simulate` has one point; a sensitivity study could carry one point per
+//! variant of the model in the same format.
+//!
+//! Exactness: floating-point sums depend on their order, so a partial keeps
+//! every batch's aggregate as the engine made it, and the merge adds them
+//! one by one in batch order through [`BatchMerge`], the same code and the
+//! same order as [`super::simulate`]: the same rules stop it after the same
+//! batch (a hopeless batch 0, precision targets).
+//!
+//! The format (version [`FORMAT`]): UTF-8 JSON Lines.
+//! 1. A header line, [`Header`]: `{"meldroute_partial":1,"kind":"simulate",
+//!    "shard":{"index":I,"count":N},"points":P,"runs":R,"shape":{..},
+//!    "identity":{..},"made":..}`. `identity` is what makes two shards
+//!    shards of one run (for `simulate`, the provenance of the equivalent
+//!    single run: build, command, options, the SHA-256 of every file);
+//!    `made` is the time the shard was made, if asked for, not part of it.
+//! 2. One line per unit the shard holds, in unit order:
+//!    `{"batch":{"point":p,"batch":b,"aggregate":{..}}}`. Counts are
+//!    integers; every floating-point number is written as the integer of
+//!    its IEEE 754 bits, so it reads back exactly; a histogram lists only
+//!    its buckets that hold values, as `[bucket, count]`.
+//! 3. An end line: `{"end":{"records":n,"stopped":false,"sha256":".."}}`,
+//!    `sha256` of every byte before it. `stopped` says the shard stopped
+//!    before its last unit because every journey of batch 0 hit the step
+//!    limit (the run stops there; the merge checks that it does).
+//!
+//! A file without its end line is truncated; one whose checksum differs is
+//! damaged; either is refused with its name, as are shards of different
+//! runs, a shard given twice and a shard missing ([`ShardError`]).
+
+use std::io::{BufRead, Read as _, Write};
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
+
+use super::{Aggregate, BATCH, BatchMerge, SimError, SimModel, SimOptions, run_batch, run_batches};
+use crate::stats::{LogHistogram, Moments, Summary};
+
+/// The version of the partial format this build writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// The longest line read from a partial (a batch's line is a few tens of
+/// kilobytes): a longer one is refused as corrupt, not read into memory.
+const MAX_LINE: u64 = 64 * 1024 * 1024;
+
+/// Shard `index` of `count` (counted from 0): `I/N` on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which shard, from 0.
+    pub index: u64,
+    /// How many shards the run has, at least 1.
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N` with `0 <= I < N`: `0/4`, `3/4`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let form = "write it as I/N: shard I of N, counted from 0 (0/4, 1/4, 2/4 and 3/4 are the shards of 4)";
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("'{text}' is not a shard: {form}"))?;
+        let number = |part: &str, what: &str| {
+            part.trim().parse::<u64>().map_err(|_| {
+                format!(
+                    "'{text}' is not a shard: its {what} '{part}' is not a whole number; {form}"
+                )
+            })
+        };
+        let (index, count) = (number(i, "index")?, number(n, "count")?);
+        if count == 0 {
+            return Err(format!(
+                "'{text}' is not a shard: a run has at least one shard (N >= 1); {form}"
+            ));
+        }
+        if index >= count {
+            return Err(format!(
+                "'{text}' is not a shard: the index must be below the count (shards of {count} are 0/{count} to {}/{count}); {form}",
+                count - 1
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl Shard {
+    /// The units of `total` this shard holds: a contiguous range, the
+    /// ranges of shards `0..count` one after the other covering `0..total`,
+    /// their lengths differing by at most one.
+    pub fn units(&self, total: u64) -> Range<u64> {
+        let at = |i: u64| (u128::from(total) * u128::from(i) / u128::from(self.count)) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+}
+
+/// The sizes of the model a partial's aggregates are of: a batch of
+/// another size is refused, never merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shape {
+    /// Steps of the compiled model.
+    pub steps: usize,
+    /// Procedures of the compiled model (escalation targets included).
+    pub procedures: usize,
+    /// Deadlines of the compiled model.
+    pub deadlines: usize,
+}
+
+impl Shape {
+    /// The shape of `model`.
+    pub fn of(model: &SimModel) -> Self {
+        Shape {
+            steps: model.steps.len(),
+            procedures: model.procedures.len(),
+            deadlines: model.deadlines.len(),
+        }
+    }
+}
+
+/// The first line of a partial aggregate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// The format version, [`FORMAT`].
+    pub meldroute_partial: u32,
+    /// What was run: `simulate` (a sensitivity study would add its own).
+    pub kind: String,
+    /// Which shard of how many.
+    pub shard: Shard,
+    /// Points of the run (`simulate`: 1), each of `runs` journeys.
+    pub points: u32,
+    /// Journeys per point.
+    pub runs: u64,
+    /// The sizes of the model.
+    pub shape: Shape,
+    /// What makes shards shards of one run, equal in all of them (for
+    /// `simulate`, the provenance of the equivalent single run without its
+    /// time).
+    pub identity: serde_json::Value,
+    /// When the shard was made (RFC 3339), if asked for; not part of the
+    /// identity.
+    #[serde(default)]
+    pub made: Option<String>,
+}
+
+impl Header {
+    /// The header of shard `shard` of a `simulate` run of `model` with `opts`.
+    pub fn simulate(
+        model: &SimModel,
+        opts: &SimOptions,
+        shard: Shard,
+        identity: serde_json::Value,
+        made: Option<String>,
+    ) -> Self {
+        Header {
+            meldroute_partial: FORMAT,
+            kind: "simulate".to_owned(),
+            shard,
+            points: 1,
+            runs: opts.runs,
+            shape: Shape::of(model),
+            identity,
+            made,
+        }
+    }
+
+    /// Batches per point.
+    pub fn batches(&self) -> u64 {
+        self.runs.div_ceil(BATCH)
+    }
+
+    /// Units of the whole run: points times batches.
+    pub fn units(&self) -> u64 {
+        u64::from(self.points).saturating_mul(self.batches())
+    }
+
+    /// The units this shard holds.
+    pub fn range(&self) -> Range<u64> {
+        self.shard.units(self.units())
+    }
+
+    /// The first field in which `other` is of another run than `self`,
+    /// with both values: `None` when both are shards of one run.
+    fn differs(&self, other: &Header) -> Option<(String, String, String)> {
+        let top = [
+            ("kind", json(&self.kind), json(&other.kind)),
+            (
+                "shard count",
+                json(&self.shard.count),
+                json(&other.shard.count),
+            ),
+            ("points", json(&self.points), json(&other.points)),
+            ("runs", json(&self.runs), json(&other.runs)),
+            ("shape", json(&self.shape), json(&other.shape)),
+        ];
+        for (field, a, b) in top {
+            if a != b {
+                return Some((field.to_owned(), a.to_string(), b.to_string()));
+            }
+        }
+        first_difference(&self.identity, &other.identity, "identity")
+    }
+}
+
+fn json(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+/// The path of the first place where `a` and `b` differ, with both values.
+fn first_difference(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    path: &str,
+) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                let here = format!("{path}.{k}");
+                match y.get(k) {
+                    Some(vb) => {
+                        if let Some(d) = first_difference(va, vb, &here) {
+                            return Some(d);
+                        }
+                    }
+                    None => return Some((here, va.to_string(), "nothing".to_owned())),
+                }
+            }
+            y.iter()
+                .find(|(k, _)| !x.contains_key(*k))
+                .map(|(k, vb)| (format!("{path}.{k}"), "nothing".to_owned(), vb.to_string()))
+        }
+        _ if a == b => None,
+        _ => Some((path.to_owned(), a.to_string(), b.to_string())),
+    }
+}
+
+/// Why partial aggregates could not be written, read or merged. Every
+/// variant that is about a file names it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ShardError {
+    /// The simulation could not run.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    /// The partial could not be written.
+    #[error("cannot write the partial aggregate: {0}")]
+    Write(std::io::Error),
+    /// A file could not be read.
+    #[error("cannot read {file}: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file that is no partial aggregate, or of another format version.
+    #[error(
+        "{file} is not a partial aggregate that this meldroute reads: {why}; give the files `meldroute simulate --shard I/N` wrote"
+    )]
+    NotPartial {
+        /// The file.
+        file: String,
+        /// Why.
+        why: String,
+    },
+    /// A line that does not read.
+    #[error("{file}:{line}: the partial aggregate is damaged: {why}; make this shard again")]
+    Corrupt {
+        /// The file.
+        file: String,
+        /// The line, from 1.
+        line: u64,
+        /// Why.
+        why: String,
+    },
+    /// A file that ends before its end line.
+    #[error(
+        "{file} is truncated: it ends after line {line} without its end line (was the shard still running, or the copy cut short?); make this shard again"
+    )]
+    Truncated {
+        /// The file.
+        file: String,
+        /// Its last line.
+        line: u64,
+    },
+    /// A file whose checksum does not match its content.
+    #[error(
+        "{file} is damaged: its SHA-256 is {found}, its end line says {recorded}; make this shard again"
+    )]
+    Checksum {
+        /// The file.
+        file: String,
+        /// The checksum of what was read.
+        found: String,
+        /// The checksum its end line records.
+        recorded: String,
+    },
+    /// Shards of different runs.
+    #[error(
+        "{file} is not a shard of the same run as {first}: {field} is {theirs} there and {ours} in {first}; merge the shards of one run (the same procedure files, options and build)"
+    )]
+    OtherRun {
+        /// The file of another run.
+        file: String,
+        /// The file it was compared with.
+        first: String,
+        /// Where they differ.
+        field: String,
+        /// Its value in `first`.
+        ours: String,
+        /// Its value in `file`.
+        theirs: String,
+    },
+    /// One shard given twice.
+    #[error("{file} and {other} are both shard {shard}: give each shard once")]
+    Duplicate {
+        /// The second file.
+        file: String,
+        /// The first file with that shard.
+        other: String,
+        /// The shard.
+        shard: Shard,
+    },
+    /// Shards missing.
+    #[error(
+        "shard {missing} missing: the run has {count} shards, given were {given}; give every shard of the run"
+    )]
+    Missing {
+        /// The missing shards, `I/N, ...`.
+        missing: String,
+        /// How many the run has.
+        count: u64,
+        /// The files given.
+        given: String,
+    },
+    /// No file given.
+    #[error("no partial aggregates given")]
+    Nothing,
+}
+
+/// Writes a partial aggregate line by line: the header, the batches in
+/// unit order, the end line with the checksum.
+pub struct PartialWriter<W: Write> {
+    w: W,
+    hash: sha2::Sha256,
+    records: u64,
+}
+
+impl<W: Write> PartialWriter<W> {
+    /// Starts a partial with `header`.
+    pub fn new(w: W, header: &Header) -> std::io::Result<Self> {
+        let mut p = PartialWriter {
+            w,
+            hash: sha2::Sha256::new(),
+            records: 0,
+        };
+        p.line(ascii(&serde_json::to_string(header)?).as_bytes())?;
+        Ok(p)
+    }
+
+    fn line(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hash.update(bytes);
+        self.hash.update(b"\n");
+        self.w.write_all(bytes)?;
+        self.w.write_all(b"\n")
+    }
+
+    /// Writes batch `batch` of point `point`.
+    pub fn batch(&mut self, point: u32, batch: u64, agg: &Aggregate) -> std::io::Result<()> {
+        let line = Line::Batch {
+            point,
+            batch,
+            aggregate: Box::new(Wire::of(agg)),
+        };
+        self.line(&serde_json::to_vec(&line)?)?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Writes the end line (`stopped`: the shard stopped before its last
+    /// unit, see the module) and gives the writer back, flushed.
+    pub fn finish(mut self, stopped: bool) -> std::io::Result<W> {
+        let sha256 = hex(&self.hash.clone().finalize());
+        let end = Line::End {
+            records: self.records,
+            stopped,
+            sha256,
+        };
+        let bytes = serde_json::to_vec(&end)?;
+        self.w.write_all(&bytes)?;
+        self.w.write_all(b"\n")?;
+        self.w.flush()?;
+        Ok(self.w)
+    }
+}
+
+/// JSON text with every character outside printable ASCII (the paths and
+/// arguments of the identity may hold any) written as a `\u` escape, so a
+/// partial shown on a terminal cannot reach it raw. Outside strings JSON is
+/// ASCII already, so only strings change, and they read back the same.
+fn ascii(json: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() && !c.is_ascii_control() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// One line after the header.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+enum Line {
+    Batch {
+        point: u32,
+        batch: u64,
+        aggregate: Box<Wire>,
+    },
+    End {
+        records: u64,
+        stopped: bool,
+        sha256: String,
+    },
+}
+
+/// A batch's [`Aggregate`] as written: counts as they are, floats as their
+/// IEEE 754 bits. A batch's aggregate has no batch sums (`spread`), and
+/// neither `stopped_early` nor `precision_met`: those belong to a run.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    runs: u64,
+    unfinished: u64,
+    steps_simulated: u64,
+    lead: WireSummary,
+    first_contact: WireSummary,
+    longest_silence: WireSummary,
+    contacts: u64,
+    handoffs: u64,
+    procedures: u64,
+    reported: u64,
+    contacted: u64,
+    contact_within_week: u64,
+    feedback_in_time: u64,
+    feedback: u64,
+    aftercare: u64,
+    outcomes: [u64; 7],
+    escalations: Vec<u64>,
+    visits: Vec<u64>,
+    step_days: Vec<u64>,
+    step_entries: Vec<u64>,
+    deadlines: Vec<(u64, u64)>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireSummary {
+    count: u64,
+    mean: u64,
+    m2: u64,
+    max: u64,
+    histogram: Vec<(u32, u64)>,
+}
+
+impl WireSummary {
+    fn of(s: &Summary) -> Self {
+        WireSummary {
+            count: s.moments.count,
+            mean: s.moments.mean.to_bits(),
+            m2: s.moments.m2().to_bits(),
+            max: s.max().to_bits(),
+            histogram: s.histogram().nonzero().collect(),
+        }
+    }
+
+    fn summary(&self, name: &str) -> Result<Summary, String> {
+        let histogram = LogHistogram::from_nonzero(&self.histogram)
+            .ok_or_else(|| format!("the histogram of {name} is not one meldroute writes"))?;
+        let moments = Moments::from_parts(
+            self.count,
+            f64::from_bits(self.mean),
+            f64::from_bits(self.m2),
+        );
+        Summary::from_parts(moments, f64::from_bits(self.max), histogram)
+            .ok_or_else(|| format!("the histogram of {name} does not count its values"))
+    }
+}
+
+impl Wire {
+    fn of(a: &Aggregate) -> Self {
+        Wire {
+            runs: a.runs,
+            unfinished: a.unfinished,
+            steps_simulated: a.steps_simulated,
+            lead: WireSummary::of(&a.lead),
+            first_contact: WireSummary::of(&a.first_contact),
+            longest_silence: WireSummary::of(&a.longest_silence),
+            contacts: a.contacts,
+            handoffs: a.handoffs,
+            procedures: a.procedures,
+            reported: a.reported,
+            contacted: a.contacted,
+            contact_within_week: a.contact_within_week,
+            feedback_in_time: a.feedback_in_time,
+            feedback: a.feedback,
+            aftercare: a.aftercare,
+            outcomes: a.outcomes,
+            escalations: a.escalations.clone(),
+            visits: a.visits.clone(),
+            step_days: a.step_days.iter().map(|d| d.to_bits()).collect(),
+            step_entries: a.step_entries.clone(),
+            deadlines: a.deadlines.clone(),
+        }
+    }
+
+    /// The aggregate, or why it cannot be one of a model of `shape`.
+    fn aggregate(self, shape: &Shape) -> Result<Aggregate, String> {
+        let sizes = [
+            ("escalations", self.escalations.len(), shape.procedures),
+            ("visits", self.visits.len(), shape.steps),
+            ("step_days", self.step_days.len(), shape.steps),
+            ("step_entries", self.step_entries.len(), shape.steps),
+            ("deadlines", self.deadlines.len(), shape.deadlines),
+        ];
+        if let Some((name, got, want)) = sizes.iter().find(|(_, got, want)| got != want) {
+            return Err(format!("{name} has {got} entries, the model {want}"));
+        }
+        if self.runs > BATCH || self.unfinished > self.runs {
+            return Err(format!(
+                "a batch of {} journeys, {} unfinished",
+                self.runs, self.unfinished
+            ));
+        }
+        Ok(Aggregate {
+            runs: self.runs,
+            unfinished: self.unfinished,
+            stopped_early: false,
+            precision_met: false,
+            steps_simulated: self.steps_simulated,
+            lead: self.lead.summary("lead")?,
+            first_contact: self.first_contact.summary("first_contact")?,
+            longest_silence: self.longest_silence.summary("longest_silence")?,
+            contacts: self.contacts,
+            handoffs: self.handoffs,
+            procedures: self.procedures,
+            reported: self.reported,
+            contacted: self.contacted,
+            contact_within_week: self.contact_within_week,
+            feedback_in_time: self.feedback_in_time,
+            feedback: self.feedback,
+            aftercare: self.aftercare,
+            outcomes: self.outcomes,
+            escalations: self.escalations,
+            visits: self.visits,
+            step_days: self.step_days.into_iter().map(f64::from_bits).collect(),
+            step_entries: self.step_entries,
+            deadlines: self.deadlines,
+            spread: Default::default(),
+        })
+    }
+}
+
+/// Reads a partial aggregate line by line, checking as it goes: the
+/// header first ([`PartialReader::header`]), then each batch
+/// ([`PartialReader::next_batch`]), and at the end line the count and the
+/// checksum.
+pub struct PartialReader<R: BufRead> {
+    r: R,
+    file: String,
+    hash: sha2::Sha256,
+    line: u64,
+    header: Header,
+    records: u64,
+    stopped: Option<bool>,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> PartialReader<R> {
+    /// Reads the header of the partial `r`, the file `file`.
+    pub fn open(r: R, file: &str) -> Result<Self, ShardError> {
+        let mut p = PartialReader {
+            r,
+            file: file.to_owned(),
+            hash: sha2::Sha256::new(),
+            line: 0,
+            header: Header {
+                meldroute_partial: 0,
+                kind: String::new(),
+                shard: Shard { index: 0, count: 1 },
+                points: 0,
+                runs: 0,
+                shape: Shape {
+                    steps: 0,
+                    procedures: 0,
+                    deadlines: 0,
+                },
+                identity: serde_json::Value::Null,
+                made: None,
+            },
+            records: 0,
+            stopped: None,
+            buf: Vec::new(),
+        };
+        let not = |why: String| ShardError::NotPartial {
+            file: file.to_owned(),
+            why,
+        };
+        if !p.read_line()? {
+            return Err(not("it is empty".to_owned()));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&p.buf)
+            .map_err(|_| not("its first line is not JSON".to_owned()))?;
+        match value.get("meldroute_partial") {
+            Some(v) if v.as_u64() == Some(u64::from(FORMAT)) => {}
+            Some(v) => {
+                return Err(not(format!(
+                    "it is of partial format version {v}, this meldroute reads version {FORMAT}"
+                )));
+            }
+            None => return Err(not("its first line has no meldroute_partial".to_owned())),
+        }
+        p.header = serde_json::from_value(value).map_err(|e| p.corrupt(e.to_string()))?;
+        if p.header.shard.index >= p.header.shard.count
+            || p.header.points == 0
+            || p.header.runs == 0
+        {
+            return Err(p.corrupt(format!(
+                "shard {} of a run of {} points of {} journeys",
+                p.header.shard, p.header.points, p.header.runs
+            )));
+        }
+        p.hash.update(&p.buf);
+        p.hash.update(b"\n");
+        Ok(p)
+    }
+
+    /// The header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// True when the end line said the shard stopped before its last unit
+    /// (known once [`PartialReader::next_batch`] gave `None`).
+    pub fn stopped(&self) -> bool {
+        self.stopped == Some(true)
+    }
+
+    fn corrupt(&self, why: String) -> ShardError {
+        ShardError::Corrupt {
+            file: self.file.clone(),
+            line: self.line,
+            why,
+        }
+    }
+
+    /// Reads the next line into `buf`, without its newline; false at the
+    /// end of the file. A line must end with a newline.
+    fn read_line(&mut self) -> Result<bool, ShardError> {
+        self.buf.clear();
+        let n = (&mut self.r)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|source| ShardError::Read {
+                file: self.file.clone(),
+                source,
+            })?;
+        if n == 0 {
+            return Ok(false);
+        }
+        self.line += 1;
+        if self.buf.pop() != Some(b'\n') {
+            return Err(if n as u64 > MAX_LINE {
+                self.corrupt(format!("a line longer than {MAX_LINE} bytes"))
+            } else {
+                ShardError::Truncated {
+                    file: self.file.clone(),
+                    line: self.line - 1,
+                }
+            });
+        }
+        Ok(true)
+    }
+
+    /// The next batch, `(point, batch, aggregate)`; `None` after the end
+    /// line, once its count and checksum are checked and nothing follows.
+    pub fn next_batch(&mut self) -> Result<Option<(u32, u64, Aggregate)>, ShardError> {
+        if self.stopped.is_some() {
+            return Ok(None);
+        }
+        if !self.read_line()? {
+            return Err(ShardError::Truncated {
+                file: self.file.clone(),
+                line: self.line,
+            });
+        }
+        let line: Line =
+            serde_json::from_slice(&self.buf).map_err(|e| self.corrupt(e.to_string()))?;
+        match line {
+            Line::Batch {
+                point,
+                batch,
+                aggregate,
+            } => {
+                self.hash.update(&self.buf);
+                self.hash.update(b"\n");
+                let agg = aggregate
+                    .aggregate(&self.header.shape)
+                    .map_err(|why| self.corrupt(why))?;
+                self.records += 1;
+                Ok(Some((point, batch, agg)))
+            }
+            Line::End {
+                records,
+                stopped,
+                sha256,
+            } => {
+                let found = hex(&self.hash.clone().finalize());
+                if found != sha256 {
+                    return Err(ShardError::Checksum {
+                        file: self.file.clone(),
+                        found,
+                        recorded: sha256,
+                    });
+                }
+                if records != self.records {
+                    return Err(self.corrupt(format!(
+                        "the end line counts {records} batches, the file holds {}",
+                        self.records
+                    )));
+                }
+                if self.read_line()? {
+                    return Err(self.corrupt("more follows the end line".to_owned()));
+                }
+                self.stopped = Some(stopped);
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Runs the units `header` assigns to its shard (a `simulate` run of one
+/// point) and writes them to `w` as a partial aggregate, batch by batch as
+/// they are made in batch order (memory does not grow with the runs).
+/// `progress` is told the journeys done. When every journey of its first
+/// batch hit the step limit, the shard runs batch 0 (when it is not its
+/// own) and, if all of its journeys did too, stops there: the run stops
+/// after batch 0, and the merge needs none of the shard's other batches.
+/// Gives the writer back, and whether the shard stopped so.
+pub fn simulate_shard<W: Write>(
+    model: &SimModel,
+    opts: &SimOptions,
+    header: &Header,
+    w: W,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(W, bool), ShardError> {
+    let mut out = PartialWriter::new(w, header).map_err(ShardError::Write)?;
+    let batches = header.batches();
+    let (mut first, mut stopped, mut failed, mut done) = (true, false, None, 0u64);
+    run_batches(model, opts, header.range(), &mut |b, agg| {
+        if let Err(e) = out.batch(0, b, &agg) {
+            failed = Some(e);
+            return true;
+        }
+        done += agg.runs;
+        progress(done);
+        if std::mem::replace(&mut first, false) && batches > 1 && agg.unfinished == agg.runs {
+            let zero = if b == 0 {
+                agg
+            } else {
+                run_batch(model, opts, 0)
+            };
+            stopped = zero.unfinished == zero.runs;
+        }
+        stopped
+    })?;
+    if let Some(e) = failed {
+        return Err(ShardError::Write(e));
+    }
+    let w = out.finish(stopped).map_err(ShardError::Write)?;
+    Ok((w, stopped))
+}
+
+/// Reads the header of the partial `r`, the file `file`.
+pub fn read_header<R: BufRead>(r: R, file: &str) -> Result<Header, ShardError> {
+    PartialReader::open(r, file).map(|p| p.header)
+}
+
+/// The partials of one run, checked and in shard order: what
+/// [`Plan::replay`] merges.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    partials: Vec<(String, Header)>,
+}
+
+impl Plan {
+    /// Checks that `headers` (file, header) are every shard of one run,
+    /// each once, and puts them in shard order.
+    pub fn new(headers: Vec<(String, Header)>) -> Result<Plan, ShardError> {
+        let Some((first, h0)) = headers.first() else {
+            return Err(ShardError::Nothing);
+        };
+        for (file, h) in &headers[1..] {
+            if let Some((field, ours, theirs)) = h0.differs(h) {
+                return Err(ShardError::OtherRun {
+                    file: file.clone(),
+                    first: first.clone(),
+                    field,
+                    ours,
+                    theirs,
+                });
+            }
+        }
+        let count = h0.shard.count;
+        let mut by_shard = std::collections::BTreeMap::new();
+        for (i, (file, h)) in headers.iter().enumerate() {
+            if let Some(j) = by_shard.insert(h.shard.index, i) {
+                return Err(ShardError::Duplicate {
+                    file: file.clone(),
+                    other: headers[j].0.clone(),
+                    shard: h.shard,
+                });
+            }
+        }
+        let absent = count - by_shard.len() as u64;
+        if absent > 0 {
+            let missing: Vec<String> = (0..count)
+                .filter(|i| !by_shard.contains_key(i))
+                .take(10)
+                .map(|i| format!("{i}/{count}"))
+                .collect();
+            let more = if absent > missing.len() as u64 {
+                format!(" and {} more", absent - missing.len() as u64)
+            } else {
+                String::new()
+            };
+            let given: Vec<&str> = headers.iter().map(|(f, _)| f.as_str()).take(10).collect();
+            return Err(ShardError::Missing {
+                missing: format!("{}{more}", missing.join(", ")),
+                count,
+                given: if headers.len() > given.len() {
+                    format!("{}, ...", given.join(", "))
+                } else {
+                    given.join(", ")
+                },
+            });
+        }
+        let mut partials = headers;
+        partials.sort_by_key(|(_, h)| h.shard.index);
+        Ok(Plan { partials })
+    }
+
+    /// The header of shard 0 (the identity of the run).
+    pub fn header(&self) -> &Header {
+        &self.partials[0].1
+    }
+
+    /// The file of shard 0.
+    pub fn first_file(&self) -> &str {
+        &self.partials[0].0
+    }
+
+    /// The latest time a shard was made (RFC 3339 in UTC sorts as text),
+    /// if any was asked to record one.
+    pub fn made(&self) -> Option<&str> {
+        self.partials
+            .iter()
+            .filter_map(|(_, h)| h.made.as_deref())
+            .max()
+    }
+
+    /// Merges the partials: opens each in shard order (`open` gives its
+    /// reader), reads and checks every line, and adds each point's batches
+    /// in batch order to the [`BatchMerge`] that `point` makes for it;
+    /// `done` gets each point's aggregate once its run has stopped. Batches
+    /// after a point's run stopped are read and checked, not added. Only
+    /// one batch and one point's aggregate are held at a time.
+    pub fn replay<R: BufRead>(
+        &self,
+        mut open: impl FnMut(&str) -> std::io::Result<R>,
+        mut point: impl FnMut(u32) -> BatchMerge,
+        mut done: impl FnMut(u32, Aggregate),
+    ) -> Result<(), ShardError> {
+        let batches = self.header().batches();
+        let mut current: Option<(u32, BatchMerge)> = None;
+        for (file, h) in &self.partials {
+            let r = open(file).map_err(|source| ShardError::Read {
+                file: file.clone(),
+                source,
+            })?;
+            let mut reader = PartialReader::open(r, file)?;
+            if reader.header() != h {
+                return Err(reader
+                    .corrupt("its header changed while the shards were being merged".to_owned()));
+            }
+            let range = h.range();
+            let mut unit = range.start;
+            while let Some((p, b, agg)) = reader.next_batch()? {
+                let want = ((unit / batches) as u32, unit % batches);
+                if unit >= range.end || (p, b) != want {
+                    return Err(reader.corrupt(format!(
+                        "batch {b} of point {p} where shard {} holds batch {} of point {} next",
+                        h.shard, want.1, want.0
+                    )));
+                }
+                match &mut current {
+                    Some((q, run)) if *q == p => {
+                        run.add(&agg);
+                    }
+                    _ => {
+                        if let Some((q, run)) = current.take() {
+                            done(q, run.finish());
+                        }
+                        let mut run = point(p);
+                        run.add(&agg);
+                        current = Some((p, run));
+                    }
+                }
+                unit += 1;
+            }
+            // A shard that stopped early holds fewer units than its share:
+            // only units the run no longer needs (its point has stopped).
+            if unit < range.end {
+                let p = (unit / batches) as u32;
+                let needed = match &current {
+                    Some((q, run)) => {
+                        *q != p || !run.done() || (range.end - 1) / batches != u64::from(p)
+                    }
+                    None => true,
+                };
+                if needed || !reader.stopped() {
+                    return Err(reader.corrupt(format!(
+                        "it holds {} of shard {}'s {} batches, and the run needs the others",
+                        unit - range.start,
+                        h.shard,
+                        range.end - range.start
+                    )));
+                }
+            }
+        }
+        if let Some((q, run)) = current.take() {
+            done(q, run.finish());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
