@@ -92,14 +92,19 @@ pub(super) fn write_shard(
         );
     }
     let range = header.range();
-    let journeys =
-        (range.end * sim_batch()).min(opts.runs) - (range.start * sim_batch()).min(opts.runs);
-    let bar = progress_bar(journeys);
+    let at = |unit: u64| {
+        unit.saturating_mul(meldroute_core::sim::BATCH)
+            .min(opts.runs)
+    };
+    let bar = progress_bar(at(range.end) - at(range.start));
+    let started = std::time::Instant::now();
     let mut stopped = false;
     let mut write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
         let (_, hopeless) = shard::simulate_shard(model, opts, &header, w, &mut |done| {
             if let Some(bar) = &bar {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                if bar.is_hidden() && started.elapsed() > std::time::Duration::from_millis(300) {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                }
                 bar.set_position(done);
             }
         })?;
@@ -126,10 +131,6 @@ pub(super) fn write_shard(
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn sim_batch() -> u64 {
-    meldroute_core::sim::BATCH
 }
 
 fn broken_pipe(e: &anyhow::Error) -> bool {

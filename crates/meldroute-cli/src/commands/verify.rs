@@ -23,6 +23,10 @@ pub fn run(out: &mut String, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let path = &args.output;
     let shown = path.display().to_string();
     let recorded = read_bounded(path, args.max_output_size)?;
+    anyhow::ensure!(
+        !recorded.starts_with(b"{\"meldroute_partial\""),
+        "cannot verify {shown}: it is a partial aggregate of one shard (`meldroute simulate --shard`), not an output; merge the shards with `meldroute merge` and verify the merged output"
+    );
     let p = meldroute_render::provenance::extract(&recorded)
         .map_err(|e| anyhow::anyhow!("cannot verify {shown}: {e}"))?;
     anyhow::ensure!(

@@ -2,6 +2,7 @@
 //! that give the single run's aggregate to the bit.
 
 use super::super::tests::{LOOP, library_with};
+use super::format::Wire;
 use super::*;
 use crate::library::Library;
 use crate::load::Limits;
