@@ -16,7 +16,7 @@ use meldroute_core::sim::shard::{self, Header, Plan, Shape, Shard, ShardError};
 use meldroute_core::sim::{BatchMerge, SimModel, SimOptions, exact};
 use meldroute_render::diagnostics::inert;
 
-use super::simulate::{Run, progress_bar};
+use super::simulate::{Progress, Run};
 use crate::cli::{Cli, Command, MergeArgs, SimFormat, SimulateArgs};
 use crate::provenance::{COMMIT, Invocation, VERSION};
 
@@ -96,18 +96,11 @@ pub(super) fn write_shard(
         unit.saturating_mul(meldroute_core::sim::BATCH)
             .min(opts.runs)
     };
-    let bar = progress_bar(at(range.end) - at(range.start));
-    let started = std::time::Instant::now();
+    let progress = Progress::new(at(range.end) - at(range.start));
     let mut stopped = false;
     let mut write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
-        let (_, hopeless) = shard::simulate_shard(model, opts, &header, w, &mut |done| {
-            if let Some(bar) = &bar {
-                if bar.is_hidden() && started.elapsed() > std::time::Duration::from_millis(300) {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                }
-                bar.set_position(done);
-            }
-        })?;
+        let (_, hopeless) =
+            shard::simulate_shard(model, opts, &header, w, &mut |done| progress.tell(done))?;
         stopped = hopeless;
         Ok(())
     };
@@ -121,9 +114,7 @@ pub(super) fn write_shard(
             }
         }
     }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     if stopped {
         crate::errln!(
             "meldroute: note: every journey of batch 0 hit the step limit (--max-steps {}), so the run stops after it: this shard stopped too, and the merge reports it",

@@ -48,19 +48,9 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
     if let Some(shard) = args.shard {
         return super::merge::write_shard(args, inv, shard, &lib, &model, &opts);
     }
-    let bar = progress_bar(opts.runs);
-    let started = Instant::now();
-    let agg = sim::simulate(&model, &opts, &|done| {
-        if let Some(bar) = &bar {
-            if bar.is_hidden() && started.elapsed() > Duration::from_millis(300) {
-                bar.set_draw_target(ProgressDrawTarget::stderr());
-            }
-            bar.set_position(done);
-        }
-    })?;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    let progress = Progress::new(opts.runs);
+    let agg = sim::simulate(&model, &opts, &|done| progress.tell(done))?;
+    progress.finish();
     let run = Run {
         args,
         lib: &lib,
@@ -138,17 +128,45 @@ impl Run<'_> {
 
 /// A progress bar on standard error, shown once a run takes a moment, and
 /// only when standard error is a terminal.
-pub(super) fn progress_bar(runs: u64) -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
+pub(super) struct Progress {
+    bar: Option<ProgressBar>,
+    started: Instant,
+}
+
+impl Progress {
+    /// A bar for `runs` journeys, hidden for now.
+    pub(super) fn new(runs: u64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{bar:40} {human_pos}/{human_len} journeys, {eta} left",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            started: Instant::now(),
+        }
     }
-    let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} journeys, {eta} left")
-    {
-        bar.set_style(style);
+
+    /// `done` journeys are done.
+    pub(super) fn tell(&self, done: u64) {
+        if let Some(bar) = &self.bar {
+            if bar.is_hidden() && self.started.elapsed() > Duration::from_millis(300) {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+            }
+            bar.set_position(done);
+        }
     }
-    Some(bar)
+
+    /// The run is over: the bar goes.
+    pub(super) fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Rounds every float to 6 decimals, for stable, readable JSON.
