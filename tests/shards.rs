@@ -406,3 +406,34 @@ fn both_commands_explain_themselves_with_examples_and_exit_codes() {
         );
     }
 }
+
+#[test]
+fn a_run_in_which_no_journey_ends_stops_after_batch_0_and_merges_to_exit_1() {
+    let dir = temp_dir("shards-hopeless");
+    // No journey of the internal report ends within one step.
+    let args = ["--runs", "12288", "--max-steps", "1", "--format", "json"];
+    let mut all = vec!["simulate", PROCEDURE];
+    all.extend_from_slice(&args);
+    let want = run(&all).expect_code(1);
+    assert!(want.stderr.contains("error"), "{}", want.stderr);
+    let parts: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            let path = dir.join(format!("part-{i}.jsonl"));
+            let shard = format!("{i}/3");
+            let mut all = all.clone();
+            all.extend_from_slice(&["--shard", &shard, "-o", s(&path)]);
+            let out = run(&all).ok();
+            assert!(
+                out.stderr.contains("this shard stopped too"),
+                "{}",
+                out.stderr
+            );
+            // The header, its first batch, the end line.
+            assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 3);
+            path
+        })
+        .collect();
+    let merged = merge(&shuffled(&parts)).expect_code(1);
+    assert_eq!(merged.stdout, want.stdout);
+    assert_eq!(merged.stderr, want.stderr);
+}
