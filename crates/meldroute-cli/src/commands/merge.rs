@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 use meldroute_core::Library;
-use meldroute_core::provenance::Provenance;
+use meldroute_core::provenance::{FileDigest, Provenance};
 use meldroute_core::sim::shard::{self, Header, Plan, Shape, Shard, ShardError};
 use meldroute_core::sim::{BatchMerge, SimModel, SimOptions, exact};
 use meldroute_render::diagnostics::inert;
@@ -177,7 +177,12 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let sargs = single_run_args(&recorded.command).with_context(|| {
         format!("{first} is damaged: its command is not a `meldroute simulate` command line")
     })?;
-    let (lib, model) = match super::load_model(&sargs.procedure, &sargs.limits)? {
+    // The files first: a file changed since the shards ran is refused as
+    // such, before it is validated.
+    let loaded = super::load_model_checked(&sargs.procedure, &sargs.limits, |lib, first_named| {
+        same_files(&recorded.files, &lib.digests(first_named), &first)
+    })?;
+    let (lib, model) = match loaded {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
@@ -200,7 +205,6 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     };
     let mut here = run.provenance(&inv);
     here.made = None;
-    same_files(&recorded, &here, &first)?;
     anyhow::ensure!(
         here == recorded && Shape::of(&model) == h.shape && h.runs == opts.runs && h.points == 1,
         "{first} does not describe the run its command makes with this build and these files; make the shards again"
@@ -244,31 +248,32 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Refuses a merge where a procedure file is not the one the shards read:
-/// names the first such file, with both hashes.
-fn same_files(recorded: &Provenance, here: &Provenance, first: &str) -> anyhow::Result<()> {
-    for f in &recorded.files {
-        match here
-            .files
-            .iter()
+/// names the first file that changed (with both hashes), else the first
+/// the shards read and the run does not read here, or the other way round.
+fn same_files(recorded: &[FileDigest], here: &[FileDigest], first: &str) -> anyhow::Result<()> {
+    let find = |f: &FileDigest| {
+        here.iter()
             .find(|g| g.path == f.path && g.origin == f.origin)
-        {
-            Some(g) if g.sha256 == f.sha256 => {}
-            Some(g) => anyhow::bail!(
+    };
+    for f in recorded {
+        if let Some(g) = find(f).filter(|g| g.sha256 != f.sha256) {
+            anyhow::bail!(
                 "{} is not the file the shards read (SHA-256 {} here, {} in {first}); merge with the procedure files the shards were made from",
                 inert(&g.path),
                 g.sha256,
                 f.sha256
-            ),
-            None => anyhow::bail!(
-                "the shards read {}, which the run does not read here; merge where the shards were made from",
-                inert(&f.path)
-            ),
+            );
         }
     }
+    if let Some(f) = recorded.iter().find(|f| find(f).is_none()) {
+        anyhow::bail!(
+            "the shards read {}, which the run does not read here; merge where the shards were made from",
+            inert(&f.path)
+        );
+    }
     if let Some(g) = here
-        .files
         .iter()
-        .find(|g| !recorded.files.iter().any(|f| f.path == g.path))
+        .find(|g| !recorded.iter().any(|f| f.path == g.path))
     {
         anyhow::bail!(
             "the run reads {} here, which the shards did not read ({first}); merge where the shards were made from",

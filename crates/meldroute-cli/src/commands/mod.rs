@@ -84,8 +84,21 @@ pub fn load_model(
     args: &ProcedureArgs,
     limits: &LimitArgs,
 ) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
+    load_model_checked(args, limits, |_, _| Ok(()))
+}
+
+/// [`load_model`], with `check` run on the library and the procedures the
+/// first input named once everything is read, before anything is
+/// validated (`merge` checks there that the files are the ones its shards
+/// read).
+pub fn load_model_checked(
+    args: &ProcedureArgs,
+    limits: &LimitArgs,
+    check: impl FnOnce(&Library, &[EntryId]) -> anyhow::Result<()>,
+) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
     let (lib, named) = load_each(&args.inputs(), limits)?;
     let first = named.first().map_or(&[][..], |t| &t[..]);
+    check(&lib, first)?;
     let targets = distinct(&named);
     let model = match first {
         &[target] => lib.model(target),
