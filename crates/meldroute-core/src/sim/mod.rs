@@ -320,16 +320,16 @@ pub fn simulate(
     Ok(run.finish())
 }
 
-/// The batches of a run: how many `opts.runs` journeys make.
-pub fn batches(opts: &SimOptions) -> u64 {
-    opts.runs.div_ceil(BATCH)
+/// The batches `runs` journeys make (the last one may be short).
+pub fn batches(runs: u64) -> u64 {
+    runs.div_ceil(BATCH)
 }
 
 /// A run's aggregate, built batch by batch in batch order, with the rules
 /// that stop a run: every journey of batch 0 hit the step limit
 /// ([`Aggregate::stopped_early`]), or the precision targets are met or out
 /// of reach. The one home of those rules: [`simulate`] feeds it the batches
-/// it runs, [`shard::merge`] the batches of a sharded run's partials, so
+/// it runs, [`shard::Plan::replay`] the batches of a sharded run's partials, so
 /// both stop after the same batch.
 #[derive(Clone, Debug)]
 pub struct BatchMerge {
@@ -346,7 +346,7 @@ impl BatchMerge {
         BatchMerge {
             total: Aggregate::new(model),
             next: 0,
-            batches: batches(opts),
+            batches: batches(opts.runs),
             precision: opts.precision.clone(),
             done: false,
         }

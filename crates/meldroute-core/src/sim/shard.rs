@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 
 pub use format::{PartialReader, PartialWriter};
 
-use super::{Aggregate, BATCH, BatchMerge, SimError, SimModel, SimOptions, run_batch, run_batches};
+use super::{Aggregate, BatchMerge, SimError, SimModel, SimOptions, run_batch, run_batches};
 
 /// The version of the partial format this build writes and reads.
 pub const FORMAT: u32 = 1;
@@ -181,7 +181,7 @@ impl Header {
 
     /// Batches per point.
     pub fn batches(&self) -> u64 {
-        self.runs.div_ceil(BATCH)
+        super::batches(self.runs)
     }
 
     /// Units of the whole run: points times batches.

@@ -6,7 +6,7 @@ use super::format::Wire;
 use super::*;
 use crate::library::Library;
 use crate::load::Limits;
-use crate::sim::{Precision, SimReport, simulate};
+use crate::sim::{BATCH, Precision, SimReport, simulate};
 
 fn bundled(id: &str) -> SimModel {
     let lib = Library::with_bundled(Limits::default());
