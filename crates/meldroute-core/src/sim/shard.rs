@@ -2,7 +2,7 @@
 //! (`meldroute simulate --shard I/N`), each shard's batches written as a
 //! *partial aggregate*, and the merge of the partials into the run's
 //! aggregate, the same to the bit as the aggregate of one run
-//! (docs/scaling.md, decision 0014).
+//! (docs/scaling.md, decision 0015).
 //!
 //! The split: a run of `B` batches per point and `P` points has `P * B`
 //! units (point-major: unit `u` is batch `u % B` of point `u / B`);
