@@ -35,6 +35,7 @@ mod rules;
 mod scan;
 pub mod scenario;
 pub mod schema;
+pub mod sensitivity;
 pub mod sim;
 mod source;
 pub mod stats;

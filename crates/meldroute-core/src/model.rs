@@ -586,6 +586,24 @@ impl Updates {
     }
 }
 
+/// How far a sensitivity study (`meldroute sensitivity`,
+/// docs/sensitivity.md) varies an assumption: `range: {duration: [0.8, 2.0],
+/// branches: 0.05}`. Only on a step whose `basis` is `assumption`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssumptionRange {
+    /// The lowest and the highest scale of the step's duration: every
+    /// duration of its distribution is multiplied by a factor between them
+    /// (default `[0.5, 1.5]`); above zero, the lowest first.
+    #[serde(default)]
+    pub duration: Option<Located<[f64; 2]>>,
+    /// How far each branch probability of the step moves either way,
+    /// within [0, 1], the others renormalised in proportion (default
+    /// `0.1`); above 0 and at most 1. Only on a step with branches.
+    #[serde(default)]
+    pub branches: Option<Located<f64>>,
+}
+
 /// One step of a procedure.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -605,6 +623,11 @@ pub struct Step {
     /// Explanation, required when the basis is an assumption.
     #[serde(default)]
     pub note: Option<String>,
+    /// For an assumption: how far `meldroute sensitivity` varies it
+    /// (default: the duration scaled from 0.5 to 1.5 times, each branch
+    /// probability moved by up to 0.10 either way).
+    #[serde(default)]
+    pub range: Option<Located<AssumptionRange>>,
     /// Ids of the sources (top-level `sources`) this step rests on.
     #[serde(default)]
     pub sources: Vec<Located<String>>,

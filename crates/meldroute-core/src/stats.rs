@@ -55,7 +55,7 @@ impl Interval {
 
 /// A simulated figure and its 95% confidence interval (`None` where there
 /// is nothing to estimate it from).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Estimate {
     /// The figure.
     pub value: f64,

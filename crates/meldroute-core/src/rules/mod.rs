@@ -19,6 +19,7 @@ mod inescapable_cycle;
 mod invalid_accept;
 mod invalid_deadline;
 mod invalid_duration;
+mod invalid_range;
 mod kind_key;
 mod misplaced_authority;
 mod missing_authority;
@@ -41,6 +42,7 @@ pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
+pub use invalid_range::InvalidRange;
 pub use kind_key::KindKey;
 pub use misplaced_authority::MisplacedAuthority;
 pub use missing_authority::MissingAuthority;
@@ -93,6 +95,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingAuthority,
     &MisplacedAuthority,
     &KindKey,
+    &InvalidRange,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

@@ -74,6 +74,40 @@ impl Sampler {
         }
     }
 
+    /// The same distribution with every duration multiplied by `scale`
+    /// (above zero): its mean, median and every quantile scale with it,
+    /// and each draw from the same random numbers is `scale` times the
+    /// draw of `self`, so a run with common random numbers changes only
+    /// by the scale (`meldroute sensitivity`).
+    pub fn scaled(&self, scale: f64) -> Sampler {
+        match self {
+            Sampler::Fixed(d) => Sampler::Fixed(d * scale),
+            Sampler::Uniform { min, width } => Sampler::Uniform {
+                min: min * scale,
+                width: width * scale,
+            },
+            Sampler::Triangular {
+                min,
+                mode,
+                max,
+                cut,
+            } => Sampler::Triangular {
+                min: min * scale,
+                mode: mode * scale,
+                max: max * scale,
+                cut: *cut,
+            },
+            Sampler::Exponential { mean } => Sampler::Exponential { mean: mean * scale },
+            Sampler::Lognormal { mu, sigma } => Sampler::Lognormal {
+                mu: mu + scale.ln(),
+                sigma: *sigma,
+            },
+            Sampler::Empirical(samples) => {
+                Sampler::Empirical(samples.iter().map(|d| d * scale).collect())
+            }
+        }
+    }
+
     /// One duration in days.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -234,6 +268,44 @@ mod tests {
             );
             assert!((s.mean() - dist.mean_days()).abs() < 1e-9);
             assert!((s.median() - dist.median_days()).abs() < 1e-9, "{dist:?}");
+        }
+    }
+
+    /// A scaled sampler draws `scale` times the draw of the original from
+    /// the same random numbers, and its mean and median scale with it.
+    #[test]
+    fn scaled_draws_scale() {
+        let dists = [
+            Distribution::Fixed(d("3d")),
+            Distribution::Uniform {
+                min: d("1w"),
+                max: d("3w"),
+            },
+            Distribution::Triangular {
+                min: d("1d"),
+                mode: d("3d"),
+                max: d("10d"),
+            },
+            Distribution::Exponential { mean: d("2w") },
+            Distribution::Lognormal {
+                median: d("3w"),
+                p90: d("9w"),
+            },
+            Distribution::Empirical(vec![d("1d"), d("2d"), d("9d")]),
+        ];
+        for dist in &dists {
+            let s = Sampler::new(dist);
+            let t = s.scaled(2.5);
+            let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(3), ChaCha8Rng::seed_from_u64(3));
+            for _ in 0..100 {
+                let (x, y) = (s.sample(&mut a), t.sample(&mut b));
+                assert!((y - 2.5 * x).abs() < 1e-9 * y.max(1.0), "{dist:?}: {x} {y}");
+            }
+            assert!(
+                (t.mean() - 2.5 * s.mean()).abs() < 1e-9 * t.mean().max(1.0),
+                "{dist:?}"
+            );
+            assert!((t.median() - 2.5 * s.median()).abs() < 1e-9 * t.median().max(1.0));
         }
     }
 
