@@ -32,6 +32,7 @@ impl Cli {
             // A shard writes its partial itself, as merge writes its output.
             Command::Simulate(a) => a.format == SimFormat::Table && a.shard.is_none(),
             Command::Merge(_) => false,
+            Command::Sensitivity(a) => a.format == SensitivityFormat::Table,
             Command::Trace(_) => true,
             Command::Gaps(a) => a.format == GapsFormat::Human,
             Command::Compare(a) => {
@@ -61,6 +62,11 @@ pub enum Command {
         after_help = "Examples:\n  for i in 0 1 2 3; do\n    meldroute simulate rijk/interne-melding --runs 1000000 --format json --shard $i/4 -o part-$i.jsonl\n  done\n  meldroute merge part-*.jsonl > interne-melding.json\n  meldroute merge part-3.jsonl part-0.jsonl part-2.jsonl part-1.jsonl -o interne-melding.json\n  meldroute verify interne-melding.json\n\nThe output is byte for byte that of the single run, `meldroute simulate` with\nthe shards' options without --shard and -o: the same format, figures and\nprovenance (so `meldroute verify` runs that single run again). Partials may\nbe given in any order. Run merge where the shards' procedure files are (paths\nas the shards were given them), with the build that made the shards; the\nfiles are hashed again and must be the ones the shards read. Memory does not\ngrow with the journeys: one batch is read at a time. docs/scaling.md shows\nSlurm, Kubernetes and GNU parallel.\n\nExit codes: 0 merged, 1 as `meldroute simulate` (no journey of the run ended:\nevery journey of its first batch hit --max-steps), 2 refused: a file that is not a partial, damaged\nor truncated, shards of different runs (procedure files, options, seed, runs,\nbuild), a shard missing or given twice; or a usage or I/O failure."
     )]
     Merge(MergeArgs),
+    /// How sure: vary every assumption of a procedure and rank what each does to the figures.
+    #[command(
+        after_help = "Examples:\n  meldroute sensitivity rijk/interne-melding\n  meldroute sensitivity rijk/klacht --kpi lead_time.p90 --kpi feedback_within_3_months\n  meldroute sensitivity rijk/interne-melding --format svg > tornado.svg\n  meldroute sensitivity mine/melding.yaml --method sobol --samples 512 --format json\n\nEvery step with `basis: assumption` (in the procedure and in those its escalations\nreach) is varied: its duration scaled from 0.5 to 1.5 times, and each branch\nprobability moved by up to 0.10 either way, the other branches renormalised (a\ntwo-way branch is one factor); a step's `range:` gives its own range. Every point is\nsimulated with the same seed, so the differences come from the changes.\n\n--method oat (default): the base, then each assumption at its low and its high end\nwith the others as written (2k+1 points of --runs journeys, default 100,000); the\ntornado ranks them by the swing of each figure. --method sobol: first-order and total\nSobol indices from Saltelli sampling, N*(k+2) points of --runs journeys (default\n4,096), with bootstrap 95% intervals; they see interactions. docs/sensitivity.md says\nhow. Figures: the names --precision takes.\n\nExit codes: 0 success, 1 an invalid procedure (an invalid `range:` too), 2 usage or\nI/O failure."
+    )]
+    Sensitivity(SensitivityArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
         after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
@@ -186,6 +192,8 @@ pub enum SchemaOutput {
     Validate,
     /// `meldroute list --format json`: the provenance and the procedures.
     List,
+    /// `meldroute sensitivity --format json`: the provenance and the study.
+    Sensitivity,
 }
 
 /// Limits that protect the loader; raise them only for files you trust.
@@ -460,6 +468,57 @@ pub enum SimFormat {
     Json,
     /// One row per figure: section,name,statistic,value.
     Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub procedure: ProcedureArgs,
+    /// A figure to study, by the name --precision takes (lead_time.mean,
+    /// feedback_within_3_months, longest_silence.p90, ...); repeat for
+    /// several [default: lead_time.mean, longest_silence.mean,
+    /// feedback_within_3_months, acknowledged_within_7_days].
+    #[arg(long = "kpi", value_name = "FIGURE")]
+    pub kpis: Vec<String>,
+    /// How to vary the assumptions.
+    #[arg(long, value_enum, default_value_t = SensitivityMethod::Oat)]
+    pub method: SensitivityMethod,
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(2..=1_000_000),
+        help = format!("With --method sobol: the base samples N, rows of the matrices A and B (N*(k+2) points for k assumptions) [default: {}]", meldroute_core::sensitivity::DEFAULT_SAMPLES),
+    )]
+    pub samples: Option<u64>,
+    /// Output format (svg: the tornado chart of one at a time).
+    #[arg(long, value_enum, default_value_t = SensitivityFormat::Table)]
+    pub format: SensitivityFormat,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SensitivityMethod {
+    /// One at a time: each assumption at the ends of its range, the others as written.
+    Oat,
+    /// Sobol indices (first order and total) from Saltelli sampling.
+    Sobol,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SensitivityFormat {
+    /// Tables for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// One row per figure: kpi, the assumption, statistic, value and interval.
+    Csv,
+    /// The tornado chart (one at a time only).
+    Svg,
 }
 
 #[derive(Debug, Args)]

@@ -462,6 +462,85 @@ pub fn sobol(
         .collect())
 }
 
+/// The method of a study.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// One at a time: each factor at its ends, the others at base.
+    Oat,
+    /// Sobol indices from Saltelli sampling.
+    Sobol,
+}
+
+/// A sensitivity study of one procedure: what was varied, how, and what
+/// it did to each figure.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Study {
+    /// The procedure studied (its escalations' assumptions included).
+    pub procedure: String,
+    /// The method.
+    pub method: Method,
+    /// Journeys simulated at each point.
+    pub runs: u64,
+    /// The seed of every point (and of the sample matrices and the
+    /// bootstrap).
+    pub seed: u64,
+    /// Sobol: the base samples N (rows of A and B); 0 for one at a time.
+    pub samples: usize,
+    /// Sobol: the bootstrap resamples of each interval; 0 for one at a time.
+    pub bootstrap: usize,
+    /// The points simulated, the base point included.
+    pub points: usize,
+    /// The assumptions varied, in model order.
+    pub factors: Vec<Factor>,
+    /// One at a time: per figure, the factors ranked by swing.
+    pub tornado: Vec<Tornado>,
+    /// Sobol: per figure, each factor's indices.
+    pub sobol: Vec<SobolKpi>,
+}
+
+impl Study {
+    /// Studies `model` (compiled from `library`) by `method` (`samples`:
+    /// the Sobol base samples N): every factor, every figure of `kpis`.
+    pub fn run(
+        library: &Library,
+        model: &SimModel,
+        kpis: &[Kpi],
+        opts: &SimOptions,
+        method: Method,
+        samples: usize,
+    ) -> Result<Study, SimError> {
+        let factors = factors(library, model);
+        let k = factors.len();
+        let mut study = Study {
+            procedure: model.procedures[0].id.clone(),
+            method,
+            runs: opts.runs,
+            seed: opts.seed,
+            samples: 0,
+            bootstrap: 0,
+            points: 0,
+            factors: Vec::new(),
+            tornado: Vec::new(),
+            sobol: Vec::new(),
+        };
+        match method {
+            Method::Oat => {
+                study.tornado = one_at_a_time(model, &factors, kpis, opts)?;
+                study.points = 2 * k + 1;
+            }
+            Method::Sobol => {
+                study.sobol = sobol(model, &factors, kpis, opts, samples)?;
+                study.samples = samples;
+                study.bootstrap = BOOTSTRAP;
+                study.points = samples * (k + 2) + 1;
+            }
+        }
+        study.factors = factors;
+        Ok(study)
+    }
+}
+
 /// One figure at the rows of A, B and each AB_i.
 struct Rows {
     fa: Vec<f64>,

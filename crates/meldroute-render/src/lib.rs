@@ -11,6 +11,7 @@ pub mod journey;
 pub mod plot;
 pub mod provenance;
 pub mod report;
+pub mod sensitivity;
 pub mod table;
 pub mod text;
 

@@ -10,6 +10,7 @@ mod render;
 mod report;
 mod rules;
 mod schema;
+mod sensitivity;
 mod simulate;
 mod trace;
 mod validate;
@@ -56,6 +57,7 @@ pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitC
         Command::Rules(args) => rules::run(out, &args),
         Command::Norms(args) => norms::run(out, &args),
         Command::Simulate(args) => simulate::run(out, &args, inv),
+        Command::Sensitivity(args) => sensitivity::run(out, &args, inv),
         Command::Trace(args) => trace::run(out, &args),
         Command::Gaps(args) => gaps::run(out, &args, inv),
         Command::Compare(args) => compare::run(out, &args, inv),

@@ -17,6 +17,9 @@ pub fn output_schema(kind: SchemaOutput) -> String {
             super::validate::ValidateJson<Vec<meldroute_render::diagnostics::JsonDiagnostic>>
         ),
         SchemaOutput::List => schemars::schema_for!(super::list::ListJson),
+        SchemaOutput::Sensitivity => {
+            schemars::schema_for!(super::sensitivity::SensitivityJson)
+        }
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');

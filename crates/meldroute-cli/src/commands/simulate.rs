@@ -170,7 +170,7 @@ impl Progress {
 }
 
 /// Rounds every float to 6 decimals, for stable, readable JSON.
-fn rounded(value: serde_json::Value) -> serde_json::Value {
+pub(super) fn rounded(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::Number(n) if n.is_f64() => {

@@ -207,6 +207,7 @@ fn run_again(p: &Provenance, shown: &str, max_runs: u64) -> anyhow::Result<Vec<u
     };
     let written = match &mut cli.command {
         Command::Simulate(_)
+        | Command::Sensitivity(_)
         | Command::Gaps(_)
         | Command::Compare(_)
         | Command::Validate(_)
@@ -265,6 +266,7 @@ fn run_again(p: &Provenance, shown: &str, max_runs: u64) -> anyhow::Result<Vec<u
 fn check_command(cli: &Cli, p: &Provenance, shown: &str, max_runs: u64) -> anyhow::Result<()> {
     let (inputs, limits, sim) = match &cli.command {
         Command::Simulate(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
+        Command::Sensitivity(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
         Command::Render(a) => (a.procedure.inputs(), &a.limits, Some(&a.sim)),
         Command::Gaps(a) => (a.paths.clone(), &a.limits, Some(&a.sim)),
         Command::Compare(a) => (a.inputs(), &a.limits, Some(&a.sim)),

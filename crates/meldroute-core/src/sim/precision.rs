@@ -186,6 +186,22 @@ impl Kpi {
         names().position(|n| n == name).map(Kpi)
     }
 
+    /// The figure called `name`, or an error that names the closest
+    /// figure and lists them all.
+    pub fn parse(name: &str) -> Result<Kpi, TargetError> {
+        Kpi::named(name).ok_or_else(|| TargetError::Unknown {
+            name: name.to_owned(),
+            hint: match Kpi::named(&name.to_lowercase())
+                .map(Kpi::name)
+                .or_else(|| crate::suggest::closest(name, names()))
+            {
+                Some(n) => format!(" (did you mean `{n}`?)"),
+                None => String::new(),
+            },
+            all: names().collect::<Vec<_>>().join(", "),
+        })
+    }
+
     /// Its name.
     pub fn name(self) -> &'static str {
         FIGURES[self.0].0
@@ -293,17 +309,7 @@ impl std::str::FromStr for Target {
             .split_once('=')
             .ok_or_else(|| TargetError::Shape(text.to_owned()))?;
         let name = name.trim();
-        let kpi = Kpi::named(name).ok_or_else(|| TargetError::Unknown {
-            name: name.to_owned(),
-            hint: match Kpi::named(&name.to_lowercase())
-                .map(Kpi::name)
-                .or_else(|| crate::suggest::closest(name, names()))
-            {
-                Some(n) => format!(" (did you mean `{n}`?)"),
-                None => String::new(),
-            },
-            all: names().collect::<Vec<_>>().join(", "),
-        })?;
+        let kpi = Kpi::parse(name)?;
         let width = width.trim();
         let bad = |why: &str| TargetError::HalfWidth {
             kpi: kpi.name(),
