@@ -408,6 +408,7 @@ proptest! {
             generator: "meldroute test".to_owned(),
             graphs: Graphs::Omit("test".to_owned()),
             provenance: None,
+            sensitivity: Vec::new(),
         }).map_err(|e| TestCaseError::fail(e.to_string()))?.html;
         prop_assert!(!html.contains("<script"));
         let dom = scraper::Html::parse_document(&html);

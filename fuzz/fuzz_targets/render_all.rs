@@ -165,6 +165,7 @@ fuzz_target!(|data: &[u8]| {
             generator: "meldroute fuzz".to_owned(),
             graphs: Graphs::Omit("the fuzz target runs no Graphviz".to_owned()),
             provenance: None,
+            sensitivity: Vec::new(),
         },
     )
     .unwrap_or_else(|e| panic!("report of a valid procedure: {e}"));

@@ -44,6 +44,12 @@ pub const DEFAULT_KPIS: [&str; 4] = [
 pub const DEFAULT_SAMPLES: usize = 256;
 /// Journeys per evaluation of a Sobol study when none is given (one batch).
 pub const DEFAULT_SOBOL_RUNS: u64 = sim::BATCH;
+/// The figures the HTML report's tornadoes show.
+pub const REPORT_KPIS: [&str; 2] = ["lead_time.mean", "feedback_within_3_months"];
+/// Journeys per point of the report's tornadoes (five batches), or the
+/// report's runs when fewer: a report of several procedures with some 90
+/// assumptions each stays within seconds.
+pub const REPORT_RUNS: u64 = 5 * sim::BATCH;
 /// Bootstrap resamples of a Sobol index's interval.
 pub const BOOTSTRAP: usize = 1000;
 
@@ -539,6 +545,24 @@ impl Study {
         study.factors = factors;
         Ok(study)
     }
+}
+
+/// The study the HTML report shows of `model`: one at a time over every
+/// assumption with the default ranges, for [`REPORT_KPIS`], at
+/// [`REPORT_RUNS`] journeys per point (or `opts.runs` when fewer), with the
+/// report's seed.
+pub fn report_study(
+    library: &Library,
+    model: &SimModel,
+    opts: &SimOptions,
+) -> Result<Study, SimError> {
+    let kpis: Vec<Kpi> = REPORT_KPIS.iter().filter_map(|n| Kpi::named(n)).collect();
+    let opts = SimOptions {
+        runs: opts.runs.min(REPORT_RUNS),
+        precision: None,
+        ..opts.clone()
+    };
+    Study::run(library, model, &kpis, &opts, Method::Oat, 0)
 }
 
 /// One figure at the rows of A, B and each AB_i.

@@ -48,6 +48,10 @@ pub struct ReportOptions {
     /// How the report was made, for its "Provenance" section
     /// ([`crate::provenance::html_section`]).
     pub provenance: Option<meldroute_core::provenance::Provenance>,
+    /// The sensitivity study of each procedure, in the order compared
+    /// ([`meldroute_core::sensitivity::report_study`]); empty: the report
+    /// has no section on it.
+    pub sensitivity: Vec<meldroute_core::sensitivity::Study>,
 }
 
 const STYLE: &str = r#"
@@ -203,6 +207,9 @@ pub fn html(
     );
     // Contents.
     o.push_str("<nav><h2>Contents</h2><ol>\n<li><a href=\"#comparison\">Comparison</a></li>\n<li><a href=\"#distributions\">Lead time and silence</a></li>\n");
+    if !opts.sensitivity.is_empty() {
+        o.push_str("<li><a href=\"#sensitivity\">How sure: the assumptions</a></li>\n");
+    }
     for (i, c) in compared.iter().enumerate() {
         let _ = writeln!(
             o,
@@ -220,6 +227,7 @@ pub fn html(
     intervals(&mut o, compared)?;
     o.push_str("</section>\n");
     distributions(&mut o, compared)?;
+    sensitivity(&mut o, compared, &opts.sensitivity)?;
     for (i, c) in compared.iter().enumerate() {
         procedure_section(&mut o, library, c, i + 1, opts, &mut left_out)?;
     }
@@ -868,6 +876,45 @@ fn steps(o: &mut String, p: &Procedure) {
         }
         o.push_str("</ul>\n");
     }
+}
+
+/// The section "How sure": per procedure the tornado of its assumptions
+/// for the report's figures.
+fn sensitivity(
+    o: &mut String,
+    compared: &[Compared],
+    studies: &[meldroute_core::sensitivity::Study],
+) -> Result<(), RenderError> {
+    if studies.is_empty() {
+        return Ok(());
+    }
+    let _ = writeln!(
+        o,
+        "<section id=\"sensitivity\">\n<h2>How sure: the assumptions</h2>\n<p class=\"small\">Each step marked <span class=\"tag assumption\">assumption</span>, in the procedure and in those its escalations reach, varied one at a time with the others as written: its duration scaled from 0.5 to 1.5 times, each branch probability moved by up to 0.10 either way (or the step's own <code>range:</code>). Each bar runs from the figure with the assumption at the low end of its range (blue) to the figure at the high end (orange); the largest swing is on top. Each point ran {} journeys with the report's seed, the same journeys at every point, so a difference comes from the change (docs/sensitivity.md; <code>meldroute sensitivity</code> does more, and Sobol indices).</p>",
+        crate::text::thousands(studies.first().map_or(0, |s| s.runs))
+    );
+    for (c, study) in compared.iter().zip(studies) {
+        let _ = writeln!(o, "<h3>{}</h3>", user(&c.row.title));
+        if study.factors.is_empty() {
+            o.push_str("<p class=\"note\">No step of it, or of the procedures it escalates to, is marked as an assumption: nothing to vary.</p>\n");
+            continue;
+        }
+        if let Some(svg) = crate::sensitivity::tornado_svg(study) {
+            let _ = writeln!(
+                o,
+                "<figure class=\"plot tornado\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                embed_svg(&svg, "")?,
+                xml(&format!(
+                    "{}: {} assumptions, {} points",
+                    study.procedure,
+                    study.factors.len(),
+                    study.points
+                ))
+            );
+        }
+    }
+    o.push_str("</section>\n");
+    Ok(())
 }
 
 fn method(

@@ -253,12 +253,15 @@ const WIDTH: f64 = 760.0;
 const LABELS: f64 = 330.0;
 /// Height of one bar's row.
 const ROW: f64 = 22.0;
+/// The most factors a panel draws: the largest swings; the rest are
+/// counted below it (the table, CSV and JSON have every one).
+pub const CHART_ROWS: usize = 15;
 /// Colours of the low and the high end (Okabe–Ito blue and vermilion).
 const LOW: &str = "#0072B2";
 const HIGH: &str = "#D55E00";
 
 /// Tornado charts of the study, one panel per figure stacked, as an SVG
-/// document: per factor (largest swing on top) a bar from the figure at
+/// document: per factor (largest swing on top, the first [`CHART_ROWS`]) a bar from the figure at
 /// the factor's low end to the figure at its high end, split at the figure
 /// as written. Every user string passes [`xml`]. A Sobol study has no
 /// tornado (`None`).
@@ -270,7 +273,7 @@ pub fn tornado_svg(study: &Study) -> Option<String> {
     let heights: Vec<f64> = study
         .tornado
         .iter()
-        .map(|t| panel_height(t.swings.len()))
+        .map(|t| panel_height(t.swings.len().min(CHART_ROWS)))
         .collect();
     let total: f64 = heights.iter().sum::<f64>() + 40.0;
     let mut o = String::new();
@@ -301,15 +304,16 @@ pub fn tornado_svg(study: &Study) -> Option<String> {
 }
 
 fn panel_height(rows: usize) -> f64 {
-    60.0 + ROW * rows.max(1) as f64
+    76.0 + ROW * rows.max(1) as f64
 }
 
 /// One figure's tornado, at the origin.
 fn panel(study: &Study, t: &Tornado) -> String {
     let mut o = String::new();
     let base = t.base.value;
+    let drawn = &t.swings[..t.swings.len().min(CHART_ROWS)];
     let (mut lo, mut hi) = (base, base);
-    for s in &t.swings {
+    for s in drawn {
         lo = lo.min(s.low.value).min(s.high.value);
         hi = hi.max(s.low.value).max(s.high.value);
     }
@@ -363,7 +367,7 @@ fn panel(study: &Study, t: &Tornado) -> String {
             );
         }
     }
-    let bottom = top + ROW * t.swings.len().max(1) as f64;
+    let bottom = top + ROW * drawn.len().max(1) as f64;
     let _ = writeln!(
         o,
         "<line x1=\"{0:.1}\" y1=\"{top}\" x2=\"{0:.1}\" y2=\"{bottom}\" stroke=\"black\"/>",
@@ -381,6 +385,18 @@ fn panel(study: &Study, t: &Tornado) -> String {
             x(v),
             bottom + 14.0,
             xml(&value(&t.kpi, v))
+        );
+    }
+    let more = t.swings.len() - drawn.len();
+    if more > 0 {
+        let _ = writeln!(
+            o,
+            "<text x=\"10\" y=\"{:.1}\" fill=\"#444\">{}</text>",
+            bottom + 30.0,
+            xml(&format!(
+                "and {more} more assumption{} with smaller swings (every one is in the table, CSV and JSON)",
+                if more == 1 { "" } else { "s" }
+            ))
         );
     }
     o

@@ -35,6 +35,16 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         }
         Err(e) => return super::refused(&lib, e),
     };
+    let mut sensitivity = Vec::with_capacity(compared.len());
+    for c in &compared {
+        let model = match lib.model(c.entry) {
+            Ok(model) => model,
+            Err(e) => return super::refused(&lib, e),
+        };
+        sensitivity.push(meldroute_core::sensitivity::report_study(
+            &lib, &model, &gaps.sim,
+        )?);
+    }
     let timeout = args.graphviz.timeout();
     let graphs = if args.no_graphs {
         Graphs::Omit("--no-graphs was given".to_owned())
@@ -71,6 +81,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
             generator: format!("meldroute {}", env!("CARGO_PKG_VERSION")),
             graphs,
             provenance: Some(provenance),
+            sensitivity,
         },
     )?;
     for (id, why) in &report.left_out {
