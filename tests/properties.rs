@@ -409,6 +409,7 @@ proptest! {
             graphs: Graphs::Omit("test".to_owned()),
             provenance: None,
             sensitivity: Vec::new(),
+            robustness: Vec::new(),
         }).map_err(|e| TestCaseError::fail(e.to_string()))?.html;
         prop_assert!(!html.contains("<script"));
         let dom = scraper::Html::parse_document(&html);

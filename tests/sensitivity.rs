@@ -393,3 +393,78 @@ fn the_json_schema_is_current_and_describes_the_output() {
         "no escalation's assumption"
     );
 }
+
+/// `gaps --robust`: a deadline at risk that rests on an assumed step holds
+/// only where the step is slow, and says so; structural findings hold by
+/// the structure; the JSON carries it, valid against its schema.
+#[test]
+fn gaps_robust_says_where_a_finding_holds() {
+    let late = CHAIN
+        .replace(
+            "kind: feedback, basis: policy, sources: [bron], next: s3}",
+            "kind: feedback, basis: policy, sources: [bron], deadline: {within: 3mo, from: bevestiging, basis: \"Wbk art. 2\"}, next: s3}",
+        )
+        .replace("{exponential: {mean: 20d}}", "{uniform: {min: 30d, max: 110d}}");
+    let path = file("robust", "laat.yaml", &late);
+    let p = arg(&path);
+    // Exit 1: the deadline at risk is an error finding, with or without --robust.
+    let out = run(&["gaps", &p, "--runs", "4096", "--robust", "--format", "json"]).expect_code(1);
+    let findings = support::json_items(&out.stdout, "findings");
+    let at_risk = findings
+        .iter()
+        .find(|f| f["code"] == "MR105")
+        .unwrap_or_else(|| panic!("no MR105 in {}", out.stdout));
+    let r = &at_risk["robust"];
+    assert_eq!(
+        (r["by_structure"].as_bool(), r["points"].as_u64()),
+        (Some(false), Some(128)),
+        "{r}"
+    );
+    let holds = r["holds"].as_u64().unwrap_or(0);
+    assert!(0 < holds && holds < 128 && r["everywhere"] == false, "{r}");
+    let first = &r["depends_on"][0];
+    assert_eq!(first["step"], "s2", "{r}");
+    assert!(
+        f64_at(&first["difference"]) > 0.3 && f64_at(&first["difference_ci95"]["low"]) > 0.0,
+        "{r}"
+    );
+    // Structural findings hold by the structure.
+    for f in findings.iter().filter(|f| f["rests_on"] == "structure") {
+        assert_eq!(
+            (
+                f["robust"]["by_structure"].as_bool(),
+                f["robust"]["everywhere"].as_bool()
+            ),
+            (Some(true), Some(true)),
+            "{f}"
+        );
+    }
+    // Without --robust the key is absent.
+    let out = run(&["gaps", &p, "--runs", "4096", "--format", "json"]).expect_code(1);
+    assert!(!out.stdout.contains("\"robust\""));
+    // Valid against the committed schema.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/output/gaps.schema.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let validator =
+        jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("gaps schema: {e}"));
+    let out = run(&["gaps", &p, "--runs", "4096", "--robust", "--format", "json"]).expect_code(1);
+    assert!(validator.is_valid(&json(&out.stdout)));
+    // For people.
+    let out = run(&["gaps", &p, "--runs", "4096", "--robust"]).expect_code(1);
+    assert!(
+        out.stdout.contains("= robust: holds at ")
+            && out
+                .stdout
+                .contains("depends most on test/keten:s2 duration"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("= robust: holds by the structure"),
+        "{}",
+        out.stdout
+    );
+    run(&["gaps", &p, "--robust", "--structural-only"]).expect_code(2);
+}

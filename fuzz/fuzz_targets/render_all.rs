@@ -166,6 +166,7 @@ fuzz_target!(|data: &[u8]| {
             graphs: Graphs::Omit("the fuzz target runs no Graphviz".to_owned()),
             provenance: None,
             sensitivity: Vec::new(),
+            robustness: Vec::new(),
         },
     )
     .unwrap_or_else(|e| panic!("report of a valid procedure: {e}"));

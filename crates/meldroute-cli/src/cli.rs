@@ -69,7 +69,7 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
-        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
+        after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n  meldroute gaps rijk/interne-melding --robust\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
     )]
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
@@ -603,6 +603,12 @@ pub struct GapsArgs {
     /// Only the rules that need no simulation (no shares, no long silences or deadlines at risk).
     #[arg(long)]
     pub structural_only: bool,
+    /// For each finding that rests on simulated figures, the share of the
+    /// sampled assumptions (128 points, each assumption within its range,
+    /// 20,480 journeys each or --runs when fewer) in which it still holds,
+    /// and the assumptions it depends on most (docs/sensitivity.md).
+    #[arg(long, conflicts_with = "structural_only")]
+    pub robust: bool,
     /// A silence longer than this is long (e.g. 6w, 30d).
     #[arg(long, default_value = "6w", value_parser = parse_duration, conflicts_with = "structural_only")]
     pub silence: meldroute_core::Duration,

@@ -52,6 +52,10 @@ pub struct ReportOptions {
     /// ([`meldroute_core::sensitivity::report_study`]); empty: the report
     /// has no section on it.
     pub sensitivity: Vec<meldroute_core::sensitivity::Study>,
+    /// How robust each finding of each procedure is to the assumptions
+    /// (`meldroute gaps --robust`), in the order compared and of its
+    /// findings; empty: not shown.
+    pub robustness: Vec<Vec<meldroute_core::gaps::Robustness>>,
 }
 
 const STYLE: &str = r#"
@@ -76,6 +80,7 @@ tr.assumption td:first-child { border-left: 4px solid #bf8700; }
 .tag.warning { background: #fff8c5; color: #7d4e00; }
 .tag.accepted { background: #ddf4ff; color: #0a3069; }
 .tag.known { background: #fff1e5; color: #762c00; }
+.tag.everywhere { background: #dafbe1; color: #116329; }
 .tag.illustrative, .tag.assumption { background: #fff1e5; color: #8a4600; }
 figure { margin: 10px 0 18px; }
 figure svg { max-width: 100%; height: auto; display: block; }
@@ -227,7 +232,7 @@ pub fn html(
     intervals(&mut o, compared)?;
     o.push_str("</section>\n");
     distributions(&mut o, compared)?;
-    sensitivity(&mut o, compared, &opts.sensitivity)?;
+    sensitivity(&mut o, compared, &opts.sensitivity, &opts.robustness)?;
     for (i, c) in compared.iter().enumerate() {
         procedure_section(&mut o, library, c, i + 1, opts, &mut left_out)?;
     }
@@ -884,17 +889,21 @@ fn sensitivity(
     o: &mut String,
     compared: &[Compared],
     studies: &[meldroute_core::sensitivity::Study],
+    robustness: &[Vec<meldroute_core::gaps::Robustness>],
 ) -> Result<(), RenderError> {
     if studies.is_empty() {
         return Ok(());
     }
     let _ = writeln!(
         o,
-        "<section id=\"sensitivity\">\n<h2>How sure: the assumptions</h2>\n<p class=\"small\">Each step marked <span class=\"tag assumption\">assumption</span>, in the procedure and in those its escalations reach, varied one at a time with the others as written: its duration scaled from 0.5 to 1.5 times, each branch probability moved by up to 0.10 either way (or the step's own <code>range:</code>). Each bar runs from the figure with the assumption at the low end of its range (blue) to the figure at the high end (orange); the largest swing is on top. Each point ran {} journeys with the report's seed, the same journeys at every point, so a difference comes from the change (docs/sensitivity.md; <code>meldroute sensitivity</code> does more, and Sobol indices).</p>",
+        "<section id=\"sensitivity\">\n<h2>How sure: the assumptions</h2>\n<p class=\"small\">Per procedure, first its gap findings with how robust each is: the share of 128 sampled points of its assumptions (each drawn within its range) at which the finding still holds, and the assumptions it depends on most; a structural finding holds by the structure. Then the tornado: each step marked <span class=\"tag assumption\">assumption</span>, in the procedure and in those its escalations reach, varied one at a time with the others as written: its duration scaled from 0.5 to 1.5 times, each branch probability moved by up to 0.10 either way (or the step's own <code>range:</code>). Each bar runs from the figure with the assumption at the low end of its range (blue) to the figure at the high end (orange); the largest swing is on top. Each point ran {} journeys with the report's seed, the same journeys at every point, so a difference comes from the change (docs/sensitivity.md; <code>meldroute sensitivity</code> does more, and Sobol indices).</p>",
         crate::text::thousands(studies.first().map_or(0, |s| s.runs))
     );
-    for (c, study) in compared.iter().zip(studies) {
+    for (i, (c, study)) in compared.iter().zip(studies).enumerate() {
         let _ = writeln!(o, "<h3>{}</h3>", user(&c.row.title));
+        if let Some(robust) = robustness.get(i) {
+            robust_findings(o, c, robust);
+        }
         if study.factors.is_empty() {
             o.push_str("<p class=\"note\">No step of it, or of the procedures it escalates to, is marked as an assumption: nothing to vary.</p>\n");
             continue;
@@ -915,6 +924,30 @@ fn sensitivity(
     }
     o.push_str("</section>\n");
     Ok(())
+}
+
+/// The findings of `c` with how robust each is (`meldroute gaps --robust`).
+fn robust_findings(o: &mut String, c: &Compared, robust: &[meldroute_core::gaps::Robustness]) {
+    if c.findings.is_empty() {
+        return;
+    }
+    o.push_str("<table class=\"findings robust\"><thead><tr><th>rule</th><th>finding</th><th>over the assumptions</th></tr></thead><tbody>\n");
+    for (f, r) in c.findings.iter().zip(robust) {
+        let sampled = matches!(r, meldroute_core::gaps::Robustness::Sampled { .. });
+        let mark = if sampled && r.everywhere() {
+            " <span class=\"tag everywhere\">holds everywhere</span>"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}{mark}</td></tr>",
+            xml(f.diagnostic.code),
+            user(&crate::diagnostics::message(&f.diagnostic)),
+            user(&crate::text::robustness(r)),
+        );
+    }
+    o.push_str("</tbody></table>\n");
 }
 
 fn method(

@@ -175,6 +175,50 @@ pub fn gap_notes(library: &meldroute_core::Library, f: &Finding) -> Vec<(&'stati
     notes
 }
 
+/// How robust a finding is to the assumptions, in a sentence
+/// (`meldroute gaps --robust`, docs/sensitivity.md).
+pub fn robustness(r: &meldroute_core::gaps::Robustness) -> String {
+    use meldroute_core::gaps::Robustness;
+    match r {
+        Robustness::Structure => {
+            "holds by the structure: a route in the graph, whatever the assumed figures".to_owned()
+        }
+        Robustness::Sampled { points: 0, .. } => {
+            "not sampled: the procedure could not be simulated".to_owned()
+        }
+        Robustness::Sampled {
+            points,
+            holds,
+            share,
+            depends_on,
+        } => {
+            let mut o = format!(
+                "holds at {holds} of {points} sampled points of the assumptions ({})",
+                crate::figures::percent_ci(share.value, share.ci95)
+            );
+            if holds == points {
+                o.push_str(": holds everywhere sampled");
+            }
+            let most: Vec<String> = depends_on
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} (holds at {} with it in the upper half of its range, {} in the lower)",
+                        d.factor.label(),
+                        crate::figures::percent(d.upper.value),
+                        crate::figures::percent(d.lower.value)
+                    )
+                })
+                .collect();
+            if !most.is_empty() {
+                o.push_str("; depends most on ");
+                o.push_str(&most.join(", "));
+            }
+            o
+        }
+    }
+}
+
 /// The note's key for a basis: what the basis is.
 pub fn standing_key(standing: Option<Standing>) -> &'static str {
     match standing {

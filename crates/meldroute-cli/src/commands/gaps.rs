@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use meldroute_core::catalogue;
-use meldroute_core::gaps::{Finding, GapOptions, RestsOn};
+use meldroute_core::gaps::{Finding, GapOptions, RestsOn, Robustness};
 use meldroute_core::measures::Standing;
 use meldroute_core::model::Scope;
 use meldroute_core::{EntryId, Library, Severity};
@@ -53,6 +53,92 @@ pub(super) struct JsonFinding<'a> {
     /// The shortcoming a source found, which the accepted finding
     /// reproduces (`null`: open, or accepted as no real gap).
     known_shortcoming: Option<JsonShortcoming<'a>>,
+    /// With `--robust`: how robust the finding is to the assumptions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    robust: Option<JsonRobust<'a>>,
+}
+
+/// How robust a finding is to the assumptions (`meldroute gaps --robust`,
+/// docs/sensitivity.md).
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct JsonRobust<'a> {
+    /// It rests on a route in the graph, so it holds whatever the figures
+    /// are (the other fields are then 0 and empty, `everywhere` true).
+    by_structure: bool,
+    /// Points of the assumption space sampled.
+    points: u64,
+    /// Points where the finding holds (the same rule at the same place).
+    holds: u64,
+    /// `holds / points`, rounded to 6 decimals.
+    share: f64,
+    /// Its 95% interval (Wilson).
+    share_ci95: Option<meldroute_core::stats::Interval>,
+    /// It holds at every sampled point (or by the structure).
+    everywhere: bool,
+    /// The assumptions it depends on most (at most three, largest
+    /// difference first).
+    depends_on: Vec<JsonDependence<'a>>,
+}
+
+/// An assumption a finding depends on.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct JsonDependence<'a> {
+    /// The assumption.
+    #[serde(flatten)]
+    factor: &'a meldroute_core::sensitivity::Factor,
+    /// The share of points where the finding holds with the assumption in
+    /// the upper half of its range.
+    upper: f64,
+    /// The same in the lower half.
+    lower: f64,
+    /// `upper - lower`.
+    difference: f64,
+    /// Its 95% interval (Newcombe's, from the two Wilson intervals); it
+    /// leaves out 0.
+    difference_ci95: Option<meldroute_core::stats::Interval>,
+}
+
+fn json_robust(r: &Robustness) -> JsonRobust<'_> {
+    match r {
+        Robustness::Structure => JsonRobust {
+            by_structure: true,
+            points: 0,
+            holds: 0,
+            share: 1.0,
+            share_ci95: None,
+            everywhere: true,
+            depends_on: Vec::new(),
+        },
+        Robustness::Sampled {
+            points,
+            holds,
+            share,
+            depends_on,
+        } => JsonRobust {
+            by_structure: false,
+            points: *points,
+            holds: *holds,
+            share: round6(share.value),
+            share_ci95: share.ci95.map(|ci| meldroute_core::stats::Interval {
+                low: round6(ci.low),
+                high: round6(ci.high),
+            }),
+            everywhere: r.everywhere(),
+            depends_on: depends_on
+                .iter()
+                .map(|d| JsonDependence {
+                    factor: &d.factor,
+                    upper: round6(d.upper.value),
+                    lower: round6(d.lower.value),
+                    difference: round6(d.difference.value),
+                    difference_ci95: d.difference.ci95.map(|ci| meldroute_core::stats::Interval {
+                        low: round6(ci.low),
+                        high: round6(ci.high),
+                    }),
+                })
+                .collect(),
+        },
+    }
 }
 
 /// A known shortcoming in `meldroute gaps --format json`.
@@ -120,11 +206,16 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
         Ok(findings) => findings,
         Err(e) => return super::refused(&lib, e),
     };
+    let robust = if args.robust {
+        meldroute_core::gaps::robustness(&lib, &targets, &opts, &keep, &findings)?
+    } else {
+        Vec::new()
+    };
     match args.format {
         GapsFormat::Json => {
             // Each finding is serialised as it is made: no list of them all
             // beside the findings and the text.
-            let rows = findings.iter().map(|f| JsonFinding {
+            let rows = findings.iter().enumerate().map(|(i, f)| JsonFinding {
                 diagnostic: diagnostics::json(&lib, &f.diagnostic),
                 procedure: lib.entry(f.entry).procedure.id.as_str(),
                 path: f.route.ids(&lib.entry(f.entry).procedure).collect(),
@@ -146,6 +237,7 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
                     source: &k.source,
                     title: &k.title,
                 }),
+                robust: robust.get(i).map(json_robust),
             });
             let mut options = Options::new()
                 .choice("format", args.format)
@@ -159,6 +251,9 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
                     "fail_on_known_shortcomings",
                     args.fail_on_known_shortcomings,
                 );
+            if args.robust {
+                options = options.with("robust", true);
+            }
             if !args.structural_only {
                 options = options.sim(&opts.sim);
             }
@@ -170,7 +265,7 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
             };
             super::append_json(out, &output)?;
         }
-        GapsFormat::Human => human(out, &lib, &targets, &findings),
+        GapsFormat::Human => human(out, &lib, &targets, &findings, &robust),
     }
     // Accepted findings never fail the run; known shortcomings do only
     // when asked.
@@ -188,7 +283,13 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
     })
 }
 
-fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Finding]) {
+fn human(
+    out: &mut String,
+    lib: &Library,
+    targets: &[EntryId],
+    findings: &[Finding],
+    robust: &[Robustness],
+) {
     let mut by_file: std::collections::HashMap<_, Vec<&Finding>> = std::collections::HashMap::new();
     for f in findings {
         by_file
@@ -196,6 +297,13 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
             .or_default()
             .push(f);
     }
+    // The robustness of a finding, found by where it is in `findings`.
+    let robust_of = |f: &Finding| {
+        findings
+            .iter()
+            .position(|g| std::ptr::eq(g, f))
+            .and_then(|i| robust.get(i))
+    };
     for &t in targets {
         let entry = lib.entry(t);
         let mut mine = by_file.get(&entry.file).cloned().unwrap_or_default();
@@ -219,7 +327,10 @@ fn human(out: &mut String, lib: &Library, targets: &[EntryId], findings: &[Findi
         let (shown, hidden) = text::shown(&mine);
         for f in shown {
             outln!(out);
-            let notes = text::gap_notes(lib, f);
+            let mut notes = text::gap_notes(lib, f);
+            if let Some(r) = robust_of(f) {
+                notes.push(("robust", text::robustness(r)));
+            }
             out!(
                 out,
                 "{}",

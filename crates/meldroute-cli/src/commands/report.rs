@@ -36,7 +36,15 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         Err(e) => return super::refused(&lib, e),
     };
     let mut sensitivity = Vec::with_capacity(compared.len());
+    let mut robustness = Vec::with_capacity(compared.len());
     for c in &compared {
+        robustness.push(meldroute_core::gaps::robustness(
+            &lib,
+            &[c.entry],
+            &gaps,
+            &|_| true,
+            &c.findings,
+        )?);
         let model = match lib.model(c.entry) {
             Ok(model) => model,
             Err(e) => return super::refused(&lib, e),
@@ -82,6 +90,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
             graphs,
             provenance: Some(provenance),
             sensitivity,
+            robustness,
         },
     )?;
     for (id, why) in &report.left_out {

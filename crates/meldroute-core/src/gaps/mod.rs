@@ -10,6 +10,7 @@ mod missing_acknowledgement;
 mod missing_aftercare;
 mod missing_feedback;
 mod no_escalation_route;
+mod robust;
 mod route;
 
 use std::cell::RefCell;
@@ -23,6 +24,7 @@ pub(crate) use missing_acknowledgement::MissingAcknowledgement;
 pub(crate) use missing_aftercare::MissingAftercare;
 pub(crate) use missing_feedback::MissingFeedback;
 pub(crate) use no_escalation_route::NoEscalationRoute;
+pub use robust::{Dependence, ROBUST_POINTS, ROBUST_RUNS, Robustness, robustness};
 pub use route::{Route, RoutePart};
 
 use meldroute_diagnostics::Arg;
@@ -329,6 +331,20 @@ pub(crate) fn analyse_with(
     keep: &dyn Fn(&RuleMeta) -> bool,
     simulated: &mut dyn FnMut(EntryId, &Simulated),
 ) -> Vec<Finding> {
+    analyse_models(library, targets, opts, keep, &|_, m| m, simulated)
+}
+
+/// [`analyse_with`], simulating for each target the model `model_of`
+/// makes of its compiled one (the robustness study: the model at a point
+/// of the assumption space).
+pub(crate) fn analyse_models(
+    library: &Library,
+    targets: &[EntryId],
+    opts: &GapOptions,
+    keep: &dyn Fn(&RuleMeta) -> bool,
+    model_of: &dyn Fn(EntryId, SimModel) -> SimModel,
+    simulated: &mut dyn FnMut(EntryId, &Simulated),
+) -> Vec<Finding> {
     let mut cx = GapContext {
         library,
         opts,
@@ -340,7 +356,7 @@ pub(crate) fn analyse_with(
     for &t in targets {
         // Without a simulation, only the structural rules find anything.
         if !opts.structural_only
-            && let Ok(model) = SimModel::compile(library, t)
+            && let Ok(model) = SimModel::compile(library, t).map(|m| model_of(t, m))
             && let Ok(agg) = sim::simulate(&model, &opts.sim, &|_| {})
         {
             let report = SimReport::new(&model, &opts.sim, &agg);
