@@ -223,7 +223,7 @@ fn a_bad_range_is_a_located_error() {
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert!(
         out.stderr.contains("keten.yaml:19:")
-            && out.stderr.contains("error[MR023]")
+            && out.stderr.contains("error[MR024]")
             && out.stderr.contains("lowest first"),
         "{}",
         out.stderr
@@ -240,7 +240,7 @@ fn a_bad_range_is_a_located_error() {
         );
     let path = file("badrange2", "keten.yaml", &bad);
     let out = run(&["validate", &arg(&path), "--format", "short"]).expect_code(1);
-    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.contains("MR023")).collect();
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.contains("MR024")).collect();
     assert_eq!(lines.len(), 2, "{}", out.stdout);
     assert!(
         lines[0].contains("keten.yaml:15:") && lines[0].contains("not `assumption`"),

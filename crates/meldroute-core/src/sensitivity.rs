@@ -22,9 +22,11 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::duration::Distribution;
 use crate::library::Library;
 use crate::model::Basis;
 use crate::sim::precision::Kpi;
+use crate::sim::sample::Sampler;
 use crate::sim::{self, Go, SimError, SimModel, SimOptions};
 use crate::stats::{Estimate, Interval};
 
@@ -98,6 +100,10 @@ pub struct Factor {
     /// For a branch: its place among the step's branches in the model.
     #[serde(skip)]
     branch: u32,
+    /// For a duration: the step's distribution as written, which a point
+    /// scales ([`Distribution::scaled`]).
+    #[serde(skip)]
+    duration: Distribution,
 }
 
 impl Factor {
@@ -140,6 +146,7 @@ pub fn factors(library: &Library, model: &SimModel) -> Vec<Factor> {
             from_file,
             index: i as u32,
             branch,
+            duration: step.duration.value.clone(),
         };
         if s.duration.mean() > 0.0 {
             let written = range.and_then(|r| r.duration.as_ref());
@@ -193,7 +200,7 @@ pub fn apply(model: &SimModel, factors: &[Factor], x: &[f64]) -> SimModel {
         }
         let step = &mut m.steps[f.index as usize];
         match f.varies {
-            Varies::Duration => step.duration = step.duration.scaled(v),
+            Varies::Duration => step.duration = Sampler::new(&f.duration.scaled(v)),
             Varies::Branch { .. } => {
                 let Go::Branch { from, len } = step.go else {
                     continue;

@@ -1,4 +1,4 @@
-//! MR023 invalid-range: a step's sensitivity `range` is one a study can vary.
+//! MR024 invalid-range: a step's sensitivity `range` is one a study can vary.
 
 use meldroute_diagnostics::Arg;
 
@@ -48,7 +48,7 @@ declare_rule! {
     ///     next: besluit
     /// ```
     pub struct InvalidRange {
-        code: "MR023",
+        code: "MR024",
         name: "invalid-range",
         category: Correctness,
         severity: Error,

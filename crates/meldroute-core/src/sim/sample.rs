@@ -74,40 +74,6 @@ impl Sampler {
         }
     }
 
-    /// The same distribution with every duration multiplied by `scale`
-    /// (above zero): its mean, median and every quantile scale with it,
-    /// and each draw from the same random numbers is `scale` times the
-    /// draw of `self`, so a run with common random numbers changes only
-    /// by the scale (`meldroute sensitivity`).
-    pub fn scaled(&self, scale: f64) -> Sampler {
-        match self {
-            Sampler::Fixed(d) => Sampler::Fixed(d * scale),
-            Sampler::Uniform { min, width } => Sampler::Uniform {
-                min: min * scale,
-                width: width * scale,
-            },
-            Sampler::Triangular {
-                min,
-                mode,
-                max,
-                cut,
-            } => Sampler::Triangular {
-                min: min * scale,
-                mode: mode * scale,
-                max: max * scale,
-                cut: *cut,
-            },
-            Sampler::Exponential { mean } => Sampler::Exponential { mean: mean * scale },
-            Sampler::Lognormal { mu, sigma } => Sampler::Lognormal {
-                mu: mu + scale.ln(),
-                sigma: *sigma,
-            },
-            Sampler::Empirical(samples) => {
-                Sampler::Empirical(samples.iter().map(|d| d * scale).collect())
-            }
-        }
-    }
-
     /// One duration in days.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -271,8 +237,10 @@ mod tests {
         }
     }
 
-    /// A scaled sampler draws `scale` times the draw of the original from
-    /// the same random numbers, and its mean and median scale with it.
+    /// The sampler of a scaled distribution ([`Distribution::scaled`], the
+    /// one home of scaling) draws `scale` times the draw of the original
+    /// from the same random numbers, so that a sensitivity study's points
+    /// differ only by the scale; its mean and median scale with it.
     #[test]
     fn scaled_draws_scale() {
         let dists = [
@@ -295,7 +263,7 @@ mod tests {
         ];
         for dist in &dists {
             let s = Sampler::new(dist);
-            let t = s.scaled(2.5);
+            let t = Sampler::new(&dist.scaled(2.5));
             let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(3), ChaCha8Rng::seed_from_u64(3));
             for _ in 0..100 {
                 let (x, y) = (s.sample(&mut a), t.sample(&mut b));
