@@ -10,13 +10,16 @@ use crate::meta::RuleMeta;
 use crate::rules::{self, RULES};
 
 /// Every rule's description, in code order: the loader's findings
-/// (`MR000`), the validation rules, the scenarios' findings (`MR023`),
-/// then the journey rules of `meldroute gaps`.
+/// (`MR000`), the validation rules with the scenarios' findings (`MR023`)
+/// among them, then the journey rules of `meldroute gaps`.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
-    std::iter::once(&crate::load::PARSE)
+    let mut all: Vec<&'static RuleMeta> = std::iter::once(&crate::load::PARSE)
         .chain(RULES.iter().map(|r| r.meta()))
         .chain(std::iter::once(&crate::scenario::SCENARIO))
         .chain(JOURNEY_RULES.iter().map(|r| r.meta()))
+        .collect();
+    all.sort_by_key(|m| m.code);
+    all.into_iter()
 }
 
 /// The description of the rule (of either kind) with this code or name.
