@@ -338,6 +338,15 @@ fn the_tornado_chart_is_svg_with_its_provenance() {
         .count();
     assert_eq!(bars, 2 * 4 * 4);
     assert!(out.stdout.contains("<metadata"), "no provenance");
+    // `meldroute verify` makes it again, byte for byte.
+    let saved = chain.with_file_name("tornado.svg");
+    std::fs::write(&saved, &out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let check = run(&["verify", &arg(&saved)]).ok();
+    assert!(
+        check.stdout.contains("reproduced byte for byte"),
+        "{}",
+        check.stdout
+    );
 }
 
 #[test]

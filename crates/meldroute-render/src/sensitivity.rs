@@ -248,9 +248,9 @@ pub const CSV_HEADER: [&str; 12] = [
 ];
 
 /// Width of the chart.
-const WIDTH: f64 = 760.0;
+const WIDTH: f64 = 900.0;
 /// Width of the labels left of the bars.
-const LABELS: f64 = 330.0;
+const LABELS: f64 = 420.0;
 /// Height of one bar's row.
 const ROW: f64 = 22.0;
 /// The most factors a panel draws: the largest swings; the rest are
@@ -341,7 +341,7 @@ fn panel(study: &Study, t: &Tornado) -> String {
             top + 14.0
         );
     }
-    for (i, s) in t.swings.iter().enumerate() {
+    for (i, s) in drawn.iter().enumerate() {
         let f = &study.factors[s.factor];
         let yy = top + ROW * i as f64;
         let _ = writeln!(
@@ -349,7 +349,7 @@ fn panel(study: &Study, t: &Tornado) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             LABELS - 8.0,
             yy + 15.0,
-            xml(&crate::text::cut(&f.label(), 48))
+            xml(&crate::text::cut(&f.label(), 64))
         );
         for (v, colour) in [(s.low.value, LOW), (s.high.value, HIGH)] {
             let (a, b) = (x(base.min(v)), x(base.max(v)));
@@ -378,10 +378,10 @@ fn panel(study: &Study, t: &Tornado) -> String {
         "<line x1=\"{LABELS}\" y1=\"{bottom}\" x2=\"{:.1}\" y2=\"{bottom}\" stroke=\"#999\"/>",
         LABELS + plot
     );
-    for v in [lo, base, hi] {
+    for (v, anchor) in [(lo, "start"), (base, "middle"), (hi, "end")] {
         let _ = writeln!(
             o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"#444\">{}</text>",
             x(v),
             bottom + 14.0,
             xml(&value(&t.kpi, v))
