@@ -19,7 +19,6 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::duration::Distribution;
@@ -236,9 +235,9 @@ pub fn apply(model: &SimModel, factors: &[Factor], x: &[f64]) -> SimModel {
 
 /// The figures `kpis` at each of `points`, each point simulated with the
 /// same options, seed included (precision targets are not read). Points
-/// run in parallel, one thread each, on `opts.threads` threads; each
-/// point's figures depend only on the point and the options, so the result
-/// is the same on any number of threads.
+/// run in parallel, one thread each, on `opts.threads` threads
+/// ([`each_point`]); each point's figures depend only on the point and the
+/// options, so the result is the same on any number of threads.
 pub fn evaluate(
     model: &SimModel,
     factors: &[Factor],
@@ -246,33 +245,60 @@ pub fn evaluate(
     opts: &SimOptions,
     points: &[Vec<f64>],
 ) -> Result<Vec<Vec<Estimate>>, SimError> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SimError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
     let one = SimOptions {
         threads: 1,
         precision: None,
         ..opts.clone()
     };
-    pool.install(|| {
-        points
-            .par_iter()
-            .map(|x| {
-                let m = apply(model, factors, x);
-                let agg = sim::simulate(&m, &one, &|_| {})?;
-                Ok(kpis.iter().map(|k| k.estimate(&agg)).collect())
-            })
-            .collect()
+    each_point(points, opts.threads, |x| {
+        let m = apply(model, factors, x);
+        let agg = sim::simulate(&m, &one, &|_| {})?;
+        Ok(kpis.iter().map(|k| k.estimate(&agg)).collect())
     })
+    .into_iter()
+    .collect()
+}
+
+/// `f` of each of `points`, in their order, on `threads` threads (0: one
+/// per core) that take the points in turn. Plain threads, not a rayon
+/// pool: `f` runs a simulation, which has a pool of its own, and a rayon
+/// worker waiting on another pool steals the next point onto its stack,
+/// so thousands of points would nest until the stack overflows.
+pub(crate) fn each_point<T: Sync, R: Send>(
+    points: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    }
+    .min(points.len())
+    .max(1);
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(x) = points.get(i) else { break };
+                        mine.push((i, f(x)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|d| d.0);
+    done.into_iter().map(|d| d.1).collect()
 }
 
 /// The base values of `factors`: the point of the file as written.

@@ -17,7 +17,6 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 
 use super::{Finding, GapOptions, RestsOn, analyse_models};
 use crate::library::{EntryId, Library};
@@ -111,18 +110,6 @@ pub fn robustness(
         },
         ..opts.clone()
     };
-    let threads = if opts.sim.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.sim.threads
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| sim::SimError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
     // Per target: its factors, the points, and the keys found at each.
     let mut out: Vec<Option<Robustness>> = findings
         .iter()
@@ -149,18 +136,14 @@ pub fn robustness(
                     .collect()
             })
             .collect();
-        let found: Vec<Vec<(EntryId, &'static str, usize, usize)>> = pool.install(|| {
-            points
-                .par_iter()
-                .map(|x| {
-                    let at = |_: EntryId, m: SimModel| sensitivity::apply(&m, &factors, x);
-                    analyse_models(library, &[t], &point_opts, keep, &at, &mut |_, _| {})
-                        .iter()
-                        .map(key)
-                        .collect()
-                })
-                .collect()
-        });
+        let found: Vec<Vec<(EntryId, &'static str, usize, usize)>> =
+            sensitivity::each_point(&points, opts.sim.threads, |x| {
+                let at = |_: EntryId, m: SimModel| sensitivity::apply(&m, &factors, x);
+                analyse_models(library, &[t], &point_opts, keep, &at, &mut |_, _| {})
+                    .iter()
+                    .map(key)
+                    .collect()
+            });
         for i in mine {
             let k = key(&findings[i]);
             let held: Vec<bool> = found.iter().map(|keys| keys.contains(&k)).collect();
