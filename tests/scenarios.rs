@@ -360,3 +360,36 @@ fn a_scenario_file_is_loaded_with_the_procedures_located_errors_and_version() {
     );
     run_ok(&["validate", s(&old), "--deny-warnings"]);
 }
+
+#[test]
+fn a_replaced_duration_and_escalation_target_change_what_they_change() {
+    let dir = temp_dir("scenario-kinds");
+    // Every route to a competent authority goes to the Huis voor
+    // klokkenluiders instead; the acknowledgement always takes 2 days.
+    let changed = scenario(
+        &dir,
+        "huis",
+        "rijk/interne-melding",
+        "\n  - step: naar-bevoegde-autoriteit\n    escalate: {procedure: rijk/huis-voor-klokkenluiders-onderzoek}\n    reason: Alle externe meldingen naar het Huis.\n  - step: ontvangstbevestiging\n    duration: 2d\n    reason: Een vaste termijn van twee dagen.",
+    );
+    let rows = compared(&["rijk/interne-melding", s(&changed)]);
+    let (base, r) = (row(&rows, "rijk/interne-melding"), row(&rows, "test/huis"));
+    let to = |r: &Value, body: &str| r["escalation_to"][body].as_f64().unwrap_or(0.0);
+    // Only the routes through other procedures still reach the authority.
+    let (ba, huis) = (
+        "rijk/bevoegde-autoriteit",
+        "rijk/huis-voor-klokkenluiders-onderzoek",
+    );
+    assert!(to(r, ba) < to(base, ba) / 4.0, "{r}");
+    let (fewer, more) = (to(base, ba) - to(r, ba), to(r, huis) - to(base, huis));
+    assert!(
+        (more - fewer).abs() < 0.006,
+        "{more} more to the Huis, {fewer} fewer to the authority"
+    );
+    assert_eq!(r["acknowledged_within_7_days"], 1.0, "{r}");
+    assert_eq!(
+        r["first_contact_p50_days"].as_f64().map(f64::round),
+        Some(2.0),
+        "{r}"
+    );
+}

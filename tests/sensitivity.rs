@@ -11,28 +11,9 @@ use std::path::{Path, PathBuf};
 
 use support::{root, run, run_ok};
 
-const CHAIN: &str = r#"meldroute: 1
-id: test/keten
-title: Keten
-organisation: Test
-kind: internal-report
-external-information: bron
-sources:
-  bron: {title: Bron}
-actors:
-  melder: {title: Melder, role: reporter}
-  org: {title: Organisatie, role: organisation}
-start: melding
-steps:
-  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}
-  bevestiging: {title: Ontvangst, actor: org, kind: acknowledgement, duration: 1d, basis: policy, sources: [bron], next: s1}
-  s1: {title: Stap 1, actor: org, kind: investigation, duration: {uniform: {min: 5d, max: 15d}}, basis: assumption, note: Aangenomen., next: s2}
-  s2: {title: Stap 2, actor: org, kind: investigation, duration: {exponential: {mean: 20d}}, basis: assumption, note: Aangenomen., next: terugkoppeling}
-  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, basis: policy, sources: [bron], next: s3}
-  s3: {title: Stap 3, actor: org, kind: investigation, duration: {uniform: {min: 20d, max: 60d}}, basis: assumption, note: Aangenomen., next: s4}
-  s4: {title: Stap 4, actor: org, kind: investigation, duration: {uniform: {min: 40d, max: 120d}}, basis: assumption, note: Aangenomen., next: einde}
-  einde: {title: Einde, actor: org, kind: closure, outcome: founded}
-"#;
+/// The chain of docs/sensitivity.md, whose indices are known (the core
+/// tests use it too).
+const CHAIN: &str = include_str!("fixtures/sensitivity/keten.yaml");
 
 const MU: [f64; 4] = [10.0, 20.0, 40.0, 80.0];
 

@@ -10,28 +10,7 @@ use crate::source::SourceFile;
 /// feedback, which comes after the first two, is sometimes late). With each scale `f_i` uniform on the same range,
 /// the mean lead time is `1 + sum f_i mu_i` and the first-order index of
 /// step i for it is `mu_i^2 / sum mu_j^2`.
-pub(crate) const CHAIN: &str = r#"meldroute: 1
-id: test/keten
-title: Keten
-organisation: Test
-kind: internal-report
-external-information: bron
-sources:
-  bron: {title: Bron}
-actors:
-  melder: {title: Melder, role: reporter}
-  org: {title: Organisatie, role: organisation}
-start: melding
-steps:
-  melding: {title: Melding, actor: melder, kind: report, next: bevestiging}
-  bevestiging: {title: Ontvangst, actor: org, kind: acknowledgement, duration: 1d, basis: policy, sources: [bron], next: s1}
-  s1: {title: Stap 1, actor: org, kind: investigation, duration: {uniform: {min: 5d, max: 15d}}, basis: assumption, note: Aangenomen., next: s2}
-  s2: {title: Stap 2, actor: org, kind: investigation, duration: {exponential: {mean: 20d}}, basis: assumption, note: Aangenomen., next: terugkoppeling}
-  terugkoppeling: {title: Terugkoppeling, actor: org, kind: feedback, basis: policy, sources: [bron], next: s3}
-  s3: {title: Stap 3, actor: org, kind: investigation, duration: {uniform: {min: 20d, max: 60d}}, basis: assumption, note: Aangenomen., next: s4}
-  s4: {title: Stap 4, actor: org, kind: investigation, duration: {uniform: {min: 40d, max: 120d}}, basis: assumption, note: Aangenomen., next: einde}
-  einde: {title: Einde, actor: org, kind: closure, outcome: founded}
-"#;
+pub(crate) const CHAIN: &str = include_str!("../../../../tests/fixtures/sensitivity/keten.yaml");
 
 const MU: [f64; 4] = [10.0, 20.0, 40.0, 80.0];
 
