@@ -440,3 +440,58 @@ fn a_run_in_which_no_journey_ends_stops_after_batch_0_and_merges_to_exit_1() {
     assert_eq!(merged.stdout, want.stdout);
     assert_eq!(merged.stderr, want.stderr);
 }
+
+/// The shards of `count` of `sensitivity args`, in shard order.
+fn study_shards(dir: &Path, args: &[&str], count: u64) -> Vec<PathBuf> {
+    (0..count)
+        .map(|i| {
+            let path = dir.join(format!("study-{i}.jsonl"));
+            let shard = format!("{i}/{count}");
+            let mut all = vec!["sensitivity"];
+            all.extend_from_slice(args);
+            all.extend_from_slice(&["--shard", &shard, "-o", s(&path)]);
+            run(&all).ok();
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn the_points_of_a_sensitivity_study_shard_and_merge_to_the_single_study() {
+    let dir = temp_dir("shards-study");
+    let chain = support::root().join("tests/fixtures/sensitivity/keten.yaml");
+    let chain = s(&chain).to_owned();
+    for args in [
+        // 9 points of 2 batches: shards cut points in the middle.
+        vec![chain.as_str(), "--runs", "5000", "--format", "json"],
+        vec![chain.as_str(), "--runs", "5000", "--format", "svg"],
+        vec![
+            chain.as_str(),
+            "--runs",
+            "3000",
+            "--method",
+            "sobol",
+            "--samples",
+            "8",
+            "--format",
+            "csv",
+        ],
+    ] {
+        let parts = study_shards(&dir, &args, 4);
+        let mut single = vec!["sensitivity"];
+        single.extend_from_slice(&args);
+        let want = run(&single).ok().stdout;
+        let merged = merge(&shuffled(&parts)).ok();
+        assert_eq!(merged.stdout, want, "{args:?}");
+        assert!(!want.is_empty());
+    }
+    // A study's shards with a simulation's are of another run.
+    let study = study_shards(&dir, &[chain.as_str(), "--runs", "5000"], 2);
+    let sim = shards(&dir, &["--runs", "5000"], 2);
+    let out = merge(&[&study[0], &sim[1]]).expect_code(2);
+    assert!(
+        out.stderr.contains("is not a shard of the same run"),
+        "{}",
+        out.stderr
+    );
+}

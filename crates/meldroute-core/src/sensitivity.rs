@@ -245,11 +245,7 @@ pub fn evaluate(
     opts: &SimOptions,
     points: &[Vec<f64>],
 ) -> Result<Vec<Vec<Estimate>>, SimError> {
-    let one = SimOptions {
-        threads: 1,
-        precision: None,
-        ..opts.clone()
-    };
+    let one = point_options(opts);
     each_point(points, opts.threads, |x| {
         let m = apply(model, factors, x);
         let agg = sim::simulate(&m, &one, &|_| {})?;
@@ -339,6 +335,13 @@ pub fn one_at_a_time(
     kpis: &[Kpi],
     opts: &SimOptions,
 ) -> Result<Vec<Tornado>, SimError> {
+    let figures = evaluate(model, factors, kpis, opts, &oat_points(factors))?;
+    Ok(tornadoes(factors, kpis, &figures))
+}
+
+/// The points of one at a time: the base, then each factor at its low and
+/// its high end with the others at base.
+fn oat_points(factors: &[Factor]) -> Vec<Vec<f64>> {
     let base = base_point(factors);
     let mut points = vec![base.clone()];
     for (i, f) in factors.iter().enumerate() {
@@ -348,9 +351,13 @@ pub fn one_at_a_time(
             points.push(x);
         }
     }
-    let figures = evaluate(model, factors, kpis, opts, &points)?;
-    Ok(kpis
-        .iter()
+    points
+}
+
+/// The tornadoes of `kpis` from their `figures` at the points of
+/// [`oat_points`].
+fn tornadoes(factors: &[Factor], kpis: &[Kpi], figures: &[Vec<Estimate>]) -> Vec<Tornado> {
+    kpis.iter()
         .enumerate()
         .map(|(q, kpi)| {
             let mut swings: Vec<Swing> = (0..factors.len())
@@ -371,7 +378,7 @@ pub fn one_at_a_time(
                 swings,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// An index with its bootstrap 95% interval (percentile).
@@ -425,9 +432,17 @@ pub fn sobol(
     opts: &SimOptions,
     samples: usize,
 ) -> Result<Vec<SobolKpi>, SimError> {
+    let points = sobol_points(factors, samples, opts.seed);
+    let figures = evaluate(model, factors, kpis, opts, &points)?;
+    Ok(sobol_indices(factors, kpis, samples, opts.seed, &figures))
+}
+
+/// The points of a Sobol study ([`sobol`]): the base, then per row `j` of
+/// the matrices A and B drawn from `seed`: A_j, B_j, AB_1j ... AB_kj.
+fn sobol_points(factors: &[Factor], samples: usize, seed: u64) -> Vec<Vec<f64>> {
     let k = factors.len();
     let n = samples;
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(SAMPLE_STREAM);
     let mut draw = || -> Vec<f64> {
         factors
@@ -449,16 +464,27 @@ pub fn sobol(
             points.push(x);
         }
     }
-    let figures = evaluate(model, factors, kpis, opts, &points)?;
+    points
+}
+
+/// The Sobol indices of `kpis` from their `figures` at the points of
+/// [`sobol_points`], with the bootstrap resamples drawn from `seed`.
+fn sobol_indices(
+    factors: &[Factor],
+    kpis: &[Kpi],
+    samples: usize,
+    seed: u64,
+    figures: &[Vec<Estimate>],
+) -> Vec<SobolKpi> {
+    let (k, n) = (factors.len(), samples);
     let at = |j: usize, which: usize, q: usize| figures[1 + j * (k + 2) + which][q].value;
-    let mut boot = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut boot = ChaCha8Rng::seed_from_u64(seed);
     boot.set_stream(BOOTSTRAP_STREAM);
     let resamples: Vec<Vec<usize>> = (0..BOOTSTRAP)
         .map(|_| (0..n).map(|_| boot.random_range(0..n)).collect())
         .collect();
     let all: Vec<usize> = (0..n).collect();
-    Ok(kpis
-        .iter()
+    kpis.iter()
         .enumerate()
         .map(|(q, kpi)| {
             let rows = Rows {
@@ -498,7 +524,7 @@ pub fn sobol(
                 indices,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The method of a study.
@@ -550,6 +576,25 @@ impl Study {
         samples: usize,
     ) -> Result<Study, SimError> {
         let factors = factors(library, model);
+        let points = points(&factors, method, samples, opts.seed);
+        let figures = evaluate(model, &factors, kpis, opts, &points)?;
+        Ok(Study::of(
+            model, factors, kpis, opts, method, samples, &figures,
+        ))
+    }
+
+    /// The study of `model` by `method` from the `figures` of `kpis` at
+    /// each of the [`points`] of `factors` (each point simulated with
+    /// `opts`: [`evaluate`], or merged from the shards of a sharded study).
+    pub fn of(
+        model: &SimModel,
+        factors: Vec<Factor>,
+        kpis: &[Kpi],
+        opts: &SimOptions,
+        method: Method,
+        samples: usize,
+        figures: &[Vec<Estimate>],
+    ) -> Study {
         let k = factors.len();
         let mut study = Study {
             procedure: model.procedures[0].id.clone(),
@@ -565,18 +610,37 @@ impl Study {
         };
         match method {
             Method::Oat => {
-                study.tornado = one_at_a_time(model, &factors, kpis, opts)?;
+                study.tornado = tornadoes(&factors, kpis, figures);
                 study.points = 2 * k + 1;
             }
             Method::Sobol => {
-                study.sobol = sobol(model, &factors, kpis, opts, samples)?;
+                study.sobol = sobol_indices(&factors, kpis, samples, opts.seed, figures);
                 study.samples = samples;
                 study.bootstrap = BOOTSTRAP;
                 study.points = samples * (k + 2) + 1;
             }
         }
         study.factors = factors;
-        Ok(study)
+        study
+    }
+}
+
+/// The points a study of `factors` by `method` simulates, in order
+/// (`samples`: the Sobol base samples; `seed`: of the sample matrices).
+pub fn points(factors: &[Factor], method: Method, samples: usize, seed: u64) -> Vec<Vec<f64>> {
+    match method {
+        Method::Oat => oat_points(factors),
+        Method::Sobol => sobol_points(factors, samples, seed),
+    }
+}
+
+/// The options each point of a study is simulated with: one thread (the
+/// points run in parallel) and no precision targets.
+pub fn point_options(opts: &SimOptions) -> SimOptions {
+    SimOptions {
+        threads: 1,
+        precision: None,
+        ..opts.clone()
     }
 }
 

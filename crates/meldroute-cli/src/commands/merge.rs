@@ -24,7 +24,7 @@ use crate::provenance::{COMMIT, Invocation, VERSION};
 /// without `--shard` and `-o`, in every spelling clap takes
 /// (`--shard 0/4`, `--shard=0/4`, `-o F`, `-oF`, `-o=F`, `--output F`,
 /// `--output=F`), up to a `--` (after which every argument is a path).
-fn single_run_command(command: &[String]) -> Vec<String> {
+pub(super) fn single_run_command(command: &[String]) -> Vec<String> {
     let mut single = Vec::with_capacity(command.len());
     let mut args = command.iter();
     while let Some(a) = args.next() {
@@ -162,8 +162,8 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let plan = Plan::new(headers)?;
     let (h, first) = (plan.header(), inert(plan.first_file()));
     anyhow::ensure!(
-        h.kind == "simulate",
-        "{first} is a shard of a `{}` run; meldroute merge makes the output of `simulate` runs",
+        h.kind == "simulate" || h.kind == "sensitivity",
+        "{first} is a shard of a `{}` run; meldroute merge makes the output of `simulate` and `sensitivity` runs",
         inert(&h.kind)
     );
     let recorded: Provenance = serde_json::from_value(h.identity.clone())
@@ -174,6 +174,15 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         inert(&recorded.version),
         inert(&recorded.commit)
     );
+    let paths: std::collections::HashMap<&str, &Path> =
+        files.iter().map(|(n, p)| (n.as_str(), *p)).collect();
+    let open = |name: &str| {
+        let path = paths.get(name).copied().unwrap_or(Path::new(name));
+        std::fs::File::open(path).map(BufReader::new)
+    };
+    if h.kind == "sensitivity" {
+        return merge_study(args, &plan, &recorded, &first, open);
+    }
     let sargs = single_run_args(&recorded.command).with_context(|| {
         format!("{first} is damaged: its command is not a `meldroute simulate` command line")
     })?;
@@ -209,29 +218,94 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         here == recorded && Shape::of(&model) == h.shape && h.runs == opts.runs && h.points == 1,
         "{first} does not describe the run its command makes with this build and these files; make the shards again"
     );
-    let paths: std::collections::HashMap<&str, &Path> =
-        files.iter().map(|(n, p)| (n.as_str(), *p)).collect();
     let mut agg = None;
     plan.replay(
-        |name| {
-            let path = paths.get(name).copied().unwrap_or(Path::new(name));
-            std::fs::File::open(path).map(BufReader::new)
-        },
+        open,
         |_| BatchMerge::new(&model, &opts),
         |_, a| agg = Some(a),
     )?;
     let agg = agg.with_context(|| format!("{first} holds no batch of the run"))?;
     let mut text = String::new();
     let code = run.write(&mut text, &agg, &inv)?;
+    write_merged(
+        args,
+        &text,
+        sargs.format == SimFormat::Table,
+        &sargs.procedure.inputs(),
+    )?;
+    Ok(code)
+}
+
+/// The merge of the shards of a sensitivity study (`plan`, whose identity
+/// is `recorded`): the study's output, as its single run writes it.
+fn merge_study<R: std::io::BufRead>(
+    args: &MergeArgs,
+    plan: &Plan,
+    recorded: &Provenance,
+    first: &str,
+    open: impl FnMut(&str) -> std::io::Result<R>,
+) -> anyhow::Result<ExitCode> {
+    let argv = std::iter::once("meldroute".to_owned()).chain(recorded.command.iter().cloned());
+    let sargs = match Cli::try_parse_from(argv).map(|c| c.command) {
+        Ok(Command::Sensitivity(a)) if a.shard.is_none() && a.output.is_none() => a,
+        _ => anyhow::bail!(
+            "{first} is damaged: its command is not a `meldroute sensitivity` command line"
+        ),
+    };
+    let (kpis, method, samples, opts) = super::sensitivity::settings(&sargs)?;
+    let loaded = super::load_model_checked(&sargs.procedure, &sargs.limits, |lib, first_named| {
+        same_files(&recorded.files, &lib.digests(first_named), first)
+    })?;
+    let (lib, model) = match loaded {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let study = super::sensitivity::Loaded {
+        args: &sargs,
+        lib: &lib,
+        model: &model,
+        kpis: &kpis,
+        opts: &opts,
+        method,
+        samples,
+    };
+    let inv = Invocation {
+        command: recorded.command.clone(),
+        clock: plan.made().map(str::to_owned),
+    };
+    let mut here = study.provenance(&inv);
+    here.made = None;
+    let h = plan.header();
+    anyhow::ensure!(
+        &here == recorded && Shape::of(&model) == h.shape && h.runs == opts.runs,
+        "{first} does not describe the study its command makes with this build and these files; make the shards again"
+    );
+    let result = study.merge(plan, open)?;
+    let mut text = String::new();
+    study.write(&mut text, &result, &study.provenance(&inv))?;
+    let table = sargs.format == crate::cli::SensitivityFormat::Table;
+    write_merged(args, &text, table, &sargs.procedure.inputs())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the merged output `text` (`table`: text for people, which passes
+/// the terminal sanitiser) to `-o` or standard output; `procedure`: the
+/// run's inputs, which `-o` must not overwrite.
+fn write_merged(
+    args: &MergeArgs,
+    text: &str,
+    table: bool,
+    procedure: &[OsString],
+) -> anyhow::Result<()> {
     let mut bytes = Vec::with_capacity(text.len());
-    crate::write_out(&mut bytes, &text, sargs.format == SimFormat::Table)?;
+    crate::write_out(&mut bytes, text, table)?;
     match &args.output {
         Some(path) => {
             let inputs: Vec<OsString> = args
                 .partials
                 .iter()
                 .map(|p| OsString::from(p.as_os_str()))
-                .chain(sargs.procedure.inputs())
+                .chain(procedure.iter().cloned())
                 .collect();
             crate::output::write_file(path, &inputs, &bytes)?;
         }
@@ -244,7 +318,7 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(code)
+    Ok(())
 }
 
 /// Refuses a merge where a procedure file is not the one the shards read:

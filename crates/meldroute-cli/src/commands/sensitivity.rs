@@ -3,9 +3,13 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use meldroute_core::provenance::Provenance;
-use meldroute_core::sensitivity::{self, DEFAULT_KPIS, Method, Study};
+use meldroute_core::sensitivity::{self, DEFAULT_KPIS, Method};
+use meldroute_core::sim::BatchMerge;
 use meldroute_core::sim::precision::Kpi;
+use meldroute_core::sim::shard::{self, Header, Shard};
+use meldroute_render::diagnostics::inert;
 use meldroute_render::sensitivity as render;
 use meldroute_render::text::inert_cell;
 
@@ -19,13 +23,40 @@ pub(super) struct SensitivityJson<'a> {
     /// How the output was made (docs/provenance.md).
     provenance: &'a Provenance,
     #[serde(flatten)]
-    study: &'a Study,
+    study: &'a sensitivity::Study,
 }
 
 pub fn run(out: &mut String, args: &SensitivityArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
+    let (kpis, method, samples, opts) = settings(args)?;
+    let (lib, model) = match load_model(&args.procedure, &args.limits)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let study = Loaded {
+        args,
+        lib: &lib,
+        model: &model,
+        kpis: &kpis,
+        opts: &opts,
+        method,
+        samples,
+    };
+    if let Some(shard) = args.shard {
+        return study.write_shard(inv, shard);
+    }
+    let result = sensitivity::Study::run(&lib, &model, &kpis, &opts, method, samples)?;
+    study.write(out, &result, &study.provenance(inv))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the flags ask of a study, checked: the figures, the method, the
+/// Sobol samples and the options of each point.
+pub(super) fn settings(
+    args: &SensitivityArgs,
+) -> anyhow::Result<(Vec<Kpi>, Method, usize, meldroute_core::sim::SimOptions)> {
     crate::provenance::refuse_stamp_without_provenance(
         &args.stamp,
-        args.format != SensitivityFormat::Table,
+        args.format != SensitivityFormat::Table || args.shard.is_some(),
     )?;
     let method = match args.method {
         SensitivityMethod::Oat => Method::Oat,
@@ -44,10 +75,6 @@ pub fn run(out: &mut String, args: &SensitivityArgs, inv: &Invocation) -> anyhow
         "--format svg draws the tornado of one at a time; choose table, json or csv for Sobol indices"
     );
     let kpis = kpis(&args.kpis)?;
-    let (lib, model) = match load_model(&args.procedure, &args.limits)? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
     let mut opts = args.sim.options()?;
     if method == Method::Sobol && args.sim.runs.is_none() {
         opts.runs = sensitivity::DEFAULT_SOBOL_RUNS;
@@ -55,42 +82,163 @@ pub fn run(out: &mut String, args: &SensitivityArgs, inv: &Invocation) -> anyhow
     let samples = args
         .samples
         .map_or(sensitivity::DEFAULT_SAMPLES, |n| n as usize);
-    let study = Study::run(&lib, &model, &kpis, &opts, method, samples)?;
-    let mut options = Options::new()
-        .choice("format", args.format)
-        .choice("method", args.method)
-        .with("kpi", kpis.iter().map(|k| k.name()).collect::<Vec<_>>());
-    if method == Method::Sobol {
-        options = options.with("samples", samples as u64);
+    Ok((kpis, method, samples, opts))
+}
+
+/// A study as the command line asks for it, loaded: what a single run, a
+/// shard and a merge share.
+pub(super) struct Loaded<'a> {
+    pub args: &'a SensitivityArgs,
+    pub lib: &'a meldroute_core::Library,
+    pub model: &'a meldroute_core::sim::SimModel,
+    pub kpis: &'a [Kpi],
+    pub opts: &'a meldroute_core::sim::SimOptions,
+    pub method: Method,
+    pub samples: usize,
+}
+
+impl Loaded<'_> {
+    /// The study's points: the model with its assumptions varied.
+    fn points(&self) -> (Vec<sensitivity::Factor>, Vec<Vec<f64>>) {
+        let factors = sensitivity::factors(self.lib, self.model);
+        let points = sensitivity::points(&factors, self.method, self.samples, self.opts.seed);
+        (factors, points)
     }
-    let options = options.sim(&opts).limits(&args.limits);
-    let provenance = inv.provenance(&lib, &[model.procedures[0].entry], options, &args.stamp);
-    match args.format {
-        SensitivityFormat::Table => out!(out, "{}", render::table(&study)),
-        SensitivityFormat::Json => {
-            let json = SensitivityJson {
-                provenance: &provenance,
-                study: &study,
-            };
-            outln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&super::simulate::rounded(serde_json::to_value(
-                    json
-                )?))?
+
+    /// The provenance of the study's output, made by `inv`.
+    pub fn provenance(&self, inv: &Invocation) -> Provenance {
+        let mut options = Options::new()
+            .choice("format", self.args.format)
+            .choice("method", self.args.method)
+            .with(
+                "kpi",
+                self.kpis.iter().map(|k| k.name()).collect::<Vec<_>>(),
             );
+        if self.method == Method::Sobol {
+            options = options.with("samples", self.samples as u64);
         }
-        SensitivityFormat::Csv => out!(out, "{}", csv(&study, &provenance)?),
-        SensitivityFormat::Svg => {
-            let svg = render::tornado_svg(&study).unwrap_or_default();
-            out!(
-                out,
-                "{}",
-                meldroute_render::provenance::svg(&svg, &provenance)?
-            );
-        }
+        let options = options.sim(self.opts).limits(&self.args.limits);
+        inv.provenance(
+            self.lib,
+            &[self.model.procedures[0].entry],
+            options,
+            &self.args.stamp,
+        )
     }
-    Ok(ExitCode::SUCCESS)
+
+    /// `--shard`: simulates the shard's units of the study's points and
+    /// writes them as a partial aggregate whose identity is the
+    /// provenance of the single study (without its time).
+    fn write_shard(&self, inv: &Invocation, shard: Shard) -> anyhow::Result<ExitCode> {
+        let single = Invocation {
+            command: super::merge::single_run_command(&inv.command),
+            clock: inv.clock.clone(),
+        };
+        let mut identity = self.provenance(&single);
+        let made = identity.made.take();
+        let (factors, points) = self.points();
+        let header = Header::points(
+            "sensitivity",
+            u32::try_from(points.len()).unwrap_or(u32::MAX),
+            self.model,
+            self.opts,
+            shard,
+            serde_json::to_value(&identity)?,
+            made,
+        );
+        let one = sensitivity::point_options(self.opts);
+        let model = |p: u32| sensitivity::apply(self.model, &factors, &points[p as usize]);
+        let mut write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
+            shard::points_shard(&model, &one, &header, w, &mut |_| {})?;
+            Ok(())
+        };
+        match &self.args.output {
+            Some(path) => {
+                crate::output::write_file_with(path, &self.args.procedure.inputs(), &mut write)?;
+            }
+            None => {
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                write(&mut stdout)?;
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// `meldroute merge` of a study's shards in `plan` (checked against
+    /// this study): the figures of every point, merged batch by batch as
+    /// each point's single run adds them, and the study from them.
+    pub fn merge<R: std::io::BufRead>(
+        &self,
+        plan: &shard::Plan,
+        open: impl FnMut(&str) -> std::io::Result<R>,
+    ) -> anyhow::Result<sensitivity::Study> {
+        let (factors, points) = self.points();
+        anyhow::ensure!(
+            plan.header().points as usize == points.len(),
+            "{} is a shard of a study of {} points; this study has {}; make the shards again",
+            inert(plan.first_file()),
+            plan.header().points,
+            points.len()
+        );
+        let one = sensitivity::point_options(self.opts);
+        let mut figures: Vec<Option<Vec<meldroute_core::sim::Estimate>>> = vec![None; points.len()];
+        plan.replay(
+            open,
+            |p| {
+                let m = sensitivity::apply(self.model, &factors, &points[p as usize]);
+                BatchMerge::new(&m, &one)
+            },
+            |p, agg| {
+                figures[p as usize] = Some(self.kpis.iter().map(|k| k.estimate(&agg)).collect());
+            },
+        )?;
+        let figures: Vec<_> = figures
+            .into_iter()
+            .enumerate()
+            .map(|(p, f)| f.with_context(|| format!("the shards hold no batch of point {p}")))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(sensitivity::Study::of(
+            self.model,
+            factors,
+            self.kpis,
+            self.opts,
+            self.method,
+            self.samples,
+            &figures,
+        ))
+    }
+
+    /// Writes `study`, made as `provenance` says, to `out` in the format asked for.
+    pub fn write(
+        &self,
+        out: &mut String,
+        study: &sensitivity::Study,
+        provenance: &Provenance,
+    ) -> anyhow::Result<()> {
+        match self.args.format {
+            SensitivityFormat::Table => out!(out, "{}", render::table(study)),
+            SensitivityFormat::Json => {
+                let json = SensitivityJson { provenance, study };
+                outln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&super::simulate::rounded(serde_json::to_value(
+                        json
+                    )?))?
+                );
+            }
+            SensitivityFormat::Csv => out!(out, "{}", csv(study, provenance)?),
+            SensitivityFormat::Svg => {
+                let svg = render::tornado_svg(study).unwrap_or_default();
+                out!(
+                    out,
+                    "{}",
+                    meldroute_render::provenance::svg(&svg, provenance)?
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The figures named, each once, or the default ones.
@@ -112,7 +260,7 @@ fn kpis(names: &[String]) -> anyhow::Result<Vec<Kpi>> {
 }
 
 /// The CSV: the header, the provenance rows, then one row per figure.
-fn csv(study: &Study, provenance: &Provenance) -> anyhow::Result<String> {
+fn csv(study: &sensitivity::Study, provenance: &Provenance) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(render::CSV_HEADER)?;
     let width = render::CSV_HEADER.len();

@@ -167,11 +167,26 @@ impl Header {
         identity: serde_json::Value,
         made: Option<String>,
     ) -> Self {
+        Header::points("simulate", 1, model, opts, shard, identity, made)
+    }
+
+    /// The header of shard `shard` of a `kind` run of `points` models of
+    /// the shape of `model` (the points of a sensitivity study: the model
+    /// with its assumptions varied), each of `opts.runs` journeys.
+    pub fn points(
+        kind: &str,
+        points: u32,
+        model: &SimModel,
+        opts: &SimOptions,
+        shard: Shard,
+        identity: serde_json::Value,
+        made: Option<String>,
+    ) -> Self {
         Header {
             meldroute_partial: FORMAT,
-            kind: "simulate".to_owned(),
+            kind: kind.to_owned(),
             shard,
-            points: 1,
+            points,
             runs: opts.runs,
             shape: Shape::of(model),
             identity,
@@ -394,6 +409,38 @@ pub fn simulate_shard<W: Write>(
     }
     let w = out.finish(stopped).map_err(ShardError::Write)?;
     Ok((w, stopped))
+}
+
+/// Runs the units of the shard `header` describes of a run of several
+/// points (`model(p)`: the model of point `p`, each run with `opts`) and
+/// writes them to `w`, one batch after the other on this thread. Every
+/// unit is written: a point whose run stops early (every journey of its
+/// batch 0 hit the step limit) stops in the merge, which adds its batches
+/// through [`BatchMerge`] as the single run does.
+pub fn points_shard<W: Write>(
+    model: &dyn Fn(u32) -> SimModel,
+    opts: &SimOptions,
+    header: &Header,
+    w: W,
+    progress: &mut dyn FnMut(u64),
+) -> Result<W, ShardError> {
+    let mut out = PartialWriter::new(w, header).map_err(ShardError::Write)?;
+    let batches = header.batches();
+    let mut current: Option<(u32, SimModel)> = None;
+    let mut done = 0u64;
+    for unit in header.range() {
+        let (p, b) = ((unit / batches) as u32, unit % batches);
+        if current.as_ref().is_none_or(|(q, _)| *q != p) {
+            current = Some((p, model(p)));
+        }
+        if let Some((_, m)) = &current {
+            let agg = run_batch(m, opts, b);
+            out.batch(p, b, &agg).map_err(ShardError::Write)?;
+            done += agg.runs;
+            progress(done);
+        }
+    }
+    out.finish(false).map_err(ShardError::Write)
 }
 
 /// Reads the header of the partial `r`, the file `file`.
