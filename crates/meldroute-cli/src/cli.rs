@@ -30,7 +30,7 @@ impl Cli {
             Command::Rules(a) => a.format != RulesFormat::Json,
             Command::Norms(a) => a.format != RulesFormat::Json,
             // A shard writes its partial itself, as merge writes its output.
-            Command::Simulate(a) => a.format == SimFormat::Table && a.shard.is_none(),
+            Command::Simulate(a) => a.format == SimFormat::Table && a.shards.shard.is_none(),
             Command::Merge(_) => false,
             Command::Sensitivity(a) => a.format == SensitivityFormat::Table,
             Command::Trace(_) => true,
@@ -440,24 +440,35 @@ pub struct SimulateArgs {
     pub format: SimFormat,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Run only shard I of N (from 0: 0/4 to 3/4) of the run's batches of
-    /// 4,096 journeys and write them as a partial aggregate (to -o or
-    /// standard output) for `meldroute merge` (docs/scaling.md).
-    #[arg(long, value_name = "I/N", help_heading = "Shards")]
-    pub shard: Option<sim::shard::Shard>,
-    /// With --shard: write the partial aggregate to this file (whole or not at all).
-    #[arg(
-        short,
-        long,
-        value_name = "FILE",
-        requires = "shard",
-        help_heading = "Shards"
-    )]
-    pub output: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+/// Running one shard of a run, for `meldroute merge`: the flags of every
+/// command whose run shards (`simulate`, `sensitivity`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Shards")]
+pub struct ShardArgs {
+    /// Run only shard I of N (from 0: 0/4 to 3/4) of the run's batches of
+    /// 4,096 journeys (of a sensitivity study: of each of its points) and
+    /// write them as a partial aggregate (to -o or standard output) for
+    /// `meldroute merge` (docs/scaling.md).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<sim::shard::Shard>,
+    /// With --shard: write the partial aggregate to this file (whole or not at all).
+    #[arg(short, long, value_name = "FILE", requires = "shard")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+impl ShardArgs {
+    /// Neither flag was given: the single run.
+    pub fn single(&self) -> bool {
+        self.shard.is_none() && self.output.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -495,20 +506,8 @@ pub struct SensitivityArgs {
     pub format: SensitivityFormat,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Run only shard I of N (from 0: 0/4 to 3/4) of the study's points,
-    /// batch by batch, and write them as a partial aggregate (to -o or
-    /// standard output) for `meldroute merge` (docs/scaling.md).
-    #[arg(long, value_name = "I/N", help_heading = "Shards")]
-    pub shard: Option<sim::shard::Shard>,
-    /// With --shard: write the partial aggregate to this file (whole or not at all).
-    #[arg(
-        short,
-        long,
-        value_name = "FILE",
-        requires = "shard",
-        help_heading = "Shards"
-    )]
-    pub output: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]

@@ -50,7 +50,7 @@ pub(super) fn single_run_command(command: &[String]) -> Vec<String> {
 fn single_run_args(command: &[String]) -> Option<SimulateArgs> {
     let argv = std::iter::once("meldroute".to_owned()).chain(command.iter().cloned());
     match Cli::try_parse_from(argv).ok()?.command {
-        Command::Simulate(a) if a.shard.is_none() && a.output.is_none() => Some(a),
+        Command::Simulate(a) if a.shards.single() => Some(a),
         _ => None,
     }
 }
@@ -85,7 +85,15 @@ pub(super) fn write_shard(
     };
     let mut identity = run.provenance(&single);
     let made = identity.made.take();
-    let header = Header::simulate(model, opts, shard, serde_json::to_value(&identity)?, made);
+    let header = Header::points(
+        "simulate",
+        1,
+        model,
+        opts,
+        shard,
+        serde_json::to_value(&identity)?,
+        made,
+    );
     if opts.precision.is_some() {
         crate::errln!(
             "meldroute: note: with --precision a shard runs its whole part of --max-runs; the merge stops where the single run would"
@@ -104,7 +112,7 @@ pub(super) fn write_shard(
         stopped = hopeless;
         Ok(())
     };
-    match &args.output {
+    match &args.shards.output {
         Some(path) => crate::output::write_file_with(path, &args.procedure.inputs(), &mut write)?,
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -247,7 +255,7 @@ fn merge_study<R: std::io::BufRead>(
 ) -> anyhow::Result<ExitCode> {
     let argv = std::iter::once("meldroute".to_owned()).chain(recorded.command.iter().cloned());
     let sargs = match Cli::try_parse_from(argv).map(|c| c.command) {
-        Ok(Command::Sensitivity(a)) if a.shard.is_none() && a.output.is_none() => a,
+        Ok(Command::Sensitivity(a)) if a.shards.single() => a,
         _ => anyhow::bail!(
             "{first} is damaged: its command is not a `meldroute sensitivity` command line"
         ),

@@ -41,7 +41,7 @@ pub fn run(out: &mut String, args: &SensitivityArgs, inv: &Invocation) -> anyhow
         method,
         samples,
     };
-    if let Some(shard) = args.shard {
+    if let Some(shard) = args.shards.shard {
         return study.write_shard(inv, shard);
     }
     let result = sensitivity::Study::run(&lib, &model, &kpis, &opts, method, samples)?;
@@ -56,7 +56,7 @@ pub(super) fn settings(
 ) -> anyhow::Result<(Vec<Kpi>, Method, usize, meldroute_core::sim::SimOptions)> {
     crate::provenance::refuse_stamp_without_provenance(
         &args.stamp,
-        args.format != SensitivityFormat::Table || args.shard.is_some(),
+        args.format != SensitivityFormat::Table || args.shards.shard.is_some(),
     )?;
     let method = match args.method {
         SensitivityMethod::Oat => Method::Oat,
@@ -152,7 +152,7 @@ impl Loaded<'_> {
             shard::points_shard(&model, &one, &header, w, &mut |_| {})?;
             Ok(())
         };
-        match &self.args.output {
+        match &self.args.shards.output {
             Some(path) => {
                 crate::output::write_file_with(path, &self.args.procedure.inputs(), &mut write)?;
             }

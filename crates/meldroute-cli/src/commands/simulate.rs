@@ -45,7 +45,7 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         None
     };
     let opts = args.sim.options()?;
-    if let Some(shard) = args.shard {
+    if let Some(shard) = args.shards.shard {
         return super::merge::write_shard(args, inv, shard, &lib, &model, &opts);
     }
     let progress = Progress::new(opts.runs);

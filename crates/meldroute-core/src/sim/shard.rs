@@ -159,17 +159,6 @@ pub struct Header {
 }
 
 impl Header {
-    /// The header of shard `shard` of a `simulate` run of `model` with `opts`.
-    pub fn simulate(
-        model: &SimModel,
-        opts: &SimOptions,
-        shard: Shard,
-        identity: serde_json::Value,
-        made: Option<String>,
-    ) -> Self {
-        Header::points("simulate", 1, model, opts, shard, identity, made)
-    }
-
     /// The header of shard `shard` of a `kind` run of `points` models of
     /// the shape of `model` (the points of a sensitivity study: the model
     /// with its assumptions varied), each of `opts.runs` journeys.

@@ -45,7 +45,9 @@ fn identity(seed: u64) -> serde_json::Value {
 fn shards(model: &SimModel, opts: &SimOptions, count: u64) -> Vec<(String, Vec<u8>)> {
     (0..count)
         .map(|index| {
-            let header = Header::simulate(
+            let header = Header::points(
+                "simulate",
+                1,
                 model,
                 opts,
                 Shard { index, count },
@@ -275,7 +277,15 @@ fn the_partial_format_reads_back_what_it_wrote() {
     let model = bundled("rijk/interne-melding");
     let o = opts(1000, 1);
     let batch = run_batch(&model, &o, 0);
-    let header = Header::simulate(&model, &o, Shard { index: 0, count: 1 }, identity(7), None);
+    let header = Header::points(
+        "simulate",
+        1,
+        &model,
+        &o,
+        Shard { index: 0, count: 1 },
+        identity(7),
+        None,
+    );
     let mut w = PartialWriter::new(Vec::new(), &header).expect("writes");
     w.batch(0, 0, &batch).expect("writes");
     let bytes = w.finish(false).expect("writes");
