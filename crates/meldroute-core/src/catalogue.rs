@@ -11,11 +11,11 @@ use crate::rules::{self, RULES};
 
 /// Every rule's description, in code order: the loader's findings
 /// (`MR000`), the validation rules with the scenarios' findings (`MR023`)
-/// among them, then the journey rules of `meldroute gaps`.
+/// and the caseloads' (`MR025`) among them, then the journey rules of `meldroute gaps`.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = std::iter::once(&crate::load::PARSE)
         .chain(RULES.iter().map(|r| r.meta()))
-        .chain(std::iter::once(&crate::scenario::SCENARIO))
+        .chain([&crate::scenario::SCENARIO, &crate::caseload::CASELOAD])
         .chain(JOURNEY_RULES.iter().map(|r| r.meta()))
         .collect();
     all.sort_by_key(|m| m.code);

@@ -90,7 +90,7 @@ impl Duration {
 
 /// Text from the file as an error message shows it: at most 24
 /// characters, so that a 300-digit number does not fill the screen.
-fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     if text.chars().count() <= 24 {
         text.to_owned()
     } else {

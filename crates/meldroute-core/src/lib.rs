@@ -11,6 +11,7 @@
 //! ```
 
 mod authority;
+pub mod caseload;
 pub mod catalogue;
 pub mod compare;
 pub mod diag;

@@ -59,6 +59,22 @@ pub struct Entry {
     pub scenario: Option<usize>,
 }
 
+/// A caseload file read into the library, checked against the procedures
+/// once every file is read ([`Library::apply_scenarios`]).
+#[derive(Clone, Debug)]
+pub struct CaseloadEntry {
+    /// Its file.
+    pub file: FileId,
+    /// The file as read.
+    pub spec: crate::caseload::CaseloadFile,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The caseload, once checked (`None`: not yet, or refused).
+    pub caseload: Option<crate::caseload::Caseload>,
+    /// Checked already.
+    pub tried: bool,
+}
+
 /// A scenario file read into the library.
 #[derive(Clone, Debug)]
 pub struct ScenarioFile {
@@ -86,6 +102,7 @@ pub struct Library {
     origins: Vec<Origin>,
     entries: Vec<Entry>,
     scenarios: Vec<ScenarioFile>,
+    caseloads: Vec<CaseloadEntry>,
     load_errors: Vec<Diagnostic>,
     read_paths: std::collections::HashMap<std::path::PathBuf, Option<EntryId>>,
     /// The entry each procedure id resolves to ([`Library::resolve_index`]).
@@ -140,6 +157,10 @@ impl Library {
         let id = FileId::new(self.files.len());
         if crate::scenario::is_scenario(file.text()) {
             self.read_scenario(file, id, origin);
+            return None;
+        }
+        if crate::caseload::is_caseload(file.text()) {
+            self.read_caseload(file, id, origin);
             return None;
         }
         let parsed = match origin {
@@ -339,6 +360,58 @@ impl Library {
         }
     }
 
+    /// Parses the caseload file `file` (id `id`) and keeps it, to be
+    /// checked once every file is read.
+    #[allow(clippy::result_large_err)] // one per file, never on a hot path
+    fn read_caseload(&mut self, file: SourceFile, id: FileId, origin: Origin) {
+        let parsed = match origin {
+            Origin::User => load::count_file(&file, id, &self.limits, &mut self.used)
+                .and_then(|()| crate::caseload::parse(&file, id, &self.limits)),
+            Origin::Bundled => crate::caseload::parse(&file, id, &self.limits),
+        };
+        self.files.push(file);
+        self.origins.push(origin);
+        if let Ok(c) = &parsed
+            && c.format_version.is_none()
+        {
+            let missing =
+                crate::rules::missing_format_version::missing(id, &self.files[id.index()]);
+            self.load_errors.push(missing);
+        }
+        match parsed {
+            Ok(spec) => self.caseloads.push(CaseloadEntry {
+                file: id,
+                spec,
+                origin,
+                caseload: None,
+                tried: false,
+            }),
+            Err(diag) => self.load_errors.push(diag),
+        }
+    }
+
+    /// The caseload files read, in the order read.
+    pub fn caseloads(&self) -> &[CaseloadEntry] {
+        &self.caseloads
+    }
+
+    /// Checks every caseload read and not yet checked against the
+    /// procedures loaded; a caseload that cannot run has its findings in
+    /// [`Library::load_errors`].
+    fn check_caseloads(&mut self) {
+        for k in 0..self.caseloads.len() {
+            if self.caseloads[k].tried {
+                continue;
+            }
+            let c = &self.caseloads[k];
+            match crate::caseload::resolve(self, &c.spec, c.file) {
+                Ok(resolved) => self.caseloads[k].caseload = Some(resolved),
+                Err(errors) => self.load_errors.extend(errors),
+            }
+            self.caseloads[k].tried = true;
+        }
+    }
+
     /// The scenario files read, in the order read.
     pub fn scenarios(&self) -> &[ScenarioFile] {
         &self.scenarios
@@ -353,6 +426,7 @@ impl Library {
         for k in 0..self.scenarios.len() {
             self.apply_scenario(k, &mut Vec::new());
         }
+        self.check_caseloads();
     }
 
     /// Applies scenario `k` (`building`: the scenarios whose bases are

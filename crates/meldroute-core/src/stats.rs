@@ -63,6 +63,30 @@ pub struct Estimate {
     pub ci95: Option<Interval>,
 }
 
+impl Estimate {
+    /// The mean of `values`, one per independent replication, with its
+    /// Student-t interval (`None` with fewer than two): the interval of a
+    /// figure whose journeys are not independent of each other (the cases
+    /// of a caseload share handlers), from replications that are.
+    pub fn across(values: &[f64]) -> Estimate {
+        let n = values.len();
+        let mean = if n == 0 {
+            0.0
+        } else {
+            values.iter().sum::<f64>() / n as f64
+        };
+        let ci95 = (n >= 2).then(|| {
+            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            let half = t95(n as u64 - 1) * (var / n as f64).sqrt();
+            Interval {
+                low: mean - half,
+                high: mean + half,
+            }
+        });
+        Estimate { value: mean, ci95 }
+    }
+}
+
 /// The Wilson score interval of a share of `k` in `n` independent trials,
 /// or `None` when `n` is 0. Unlike `p ± z·se` it stays within 0..1 and
 /// does not collapse to a point at 0% or 100%.

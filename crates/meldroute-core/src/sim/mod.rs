@@ -32,6 +32,7 @@
 //! kind `report`; silences are counted from then (from the start when the
 //! journey has no report step) until the journey ends.
 
+pub mod des;
 mod estimate;
 pub mod exact;
 pub mod model;

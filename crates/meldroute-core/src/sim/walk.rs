@@ -65,6 +65,56 @@ fn first_in_journey(stamp: &mut u32, j: u32) -> bool {
     true
 }
 
+/// What a journey marks as it goes, so that it counts a step's visit, a
+/// procedure, an escalation and a deadline once, and finds when it
+/// completed a step some deadline counts from. The batch's journeys run
+/// one after the other and stamp [`Scratch`] with their number; the
+/// journeys of a caseload run at once and each keeps its own marks
+/// ([`super::des`]).
+pub(super) trait Marks {
+    /// The journey spent `days` in `step` and completed it at `t`;
+    /// `source`: some deadline counts from the step's completion. The
+    /// step's figures go to `agg` (or are kept and added later).
+    fn record(&mut self, step: u32, days: f64, t: f64, source: bool, agg: &mut Aggregate);
+    /// When the journey completed `step`, if it did (recorded for
+    /// deadline sources only).
+    fn done_in(&self, step: u32) -> Option<f64>;
+    /// True the first time the journey enters procedure `p`.
+    fn first_procedure(&mut self, p: u32) -> bool;
+    /// True the first time the journey escalates into procedure `p`.
+    fn first_escalation(&mut self, p: u32) -> bool;
+    /// True the first time the journey reaches deadline `d`.
+    fn first_deadline(&mut self, d: u32) -> bool;
+}
+
+impl Marks for Scratch {
+    /// Keeps the step's figures until the batch is done ([`Scratch::flush`]).
+    #[inline]
+    fn record(&mut self, step: u32, days: f64, t: f64, source: bool, _: &mut Aggregate) {
+        self.steps[step as usize].record(self.journey, days, t, source);
+    }
+
+    #[inline]
+    fn done_in(&self, step: u32) -> Option<f64> {
+        self.steps[step as usize].done_in(self.journey)
+    }
+
+    #[inline]
+    fn first_procedure(&mut self, p: u32) -> bool {
+        first_in_journey(&mut self.proc_stamp[p as usize], self.journey)
+    }
+
+    #[inline]
+    fn first_escalation(&mut self, p: u32) -> bool {
+        first_in_journey(&mut self.esc_stamp[p as usize], self.journey)
+    }
+
+    #[inline]
+    fn first_deadline(&mut self, d: u32) -> bool {
+        first_in_journey(&mut self.deadline_stamp[d as usize], self.journey)
+    }
+}
+
 /// Scratch space reused across the journeys of a batch.
 pub(super) struct Scratch {
     journey: u32,
@@ -136,13 +186,12 @@ impl Silence {
 }
 
 /// What a journey has done so far; times are days since it started.
-struct Journey {
-    /// Its number in the batch (what it stamps in [`Scratch`]).
-    number: u32,
+pub(super) struct Journey {
     /// Steps taken.
-    steps: u32,
-    /// Now: the completion of the last step.
-    t: f64,
+    pub(super) steps: u32,
+    /// Now: the completion of the last step (in a caseload, or the time
+    /// the journey reached the step it waits at).
+    pub(super) t: f64,
     /// When the journey entered the current procedure.
     entered: f64,
     /// The completion of the first `report` step.
@@ -171,11 +220,10 @@ struct Journey {
 }
 
 impl Journey {
-    /// Journey `number`, at the start in its first procedure.
+    /// A journey at the start in its first procedure.
     #[inline]
-    fn new(number: u32) -> Self {
+    pub(super) fn new() -> Self {
         Journey {
-            number,
             steps: 0,
             t: 0.0,
             entered: 0.0,
@@ -193,14 +241,23 @@ impl Journey {
         }
     }
 
-    /// Takes step `st`: draws its duration and records the updates while
-    /// it runs and what its completion brings; returns the duration and
-    /// the updates.
+    /// Takes step `st`, which the journey reached at `entered` and starts
+    /// now (later when it waited for a handler): draws its duration and
+    /// records the updates while it runs (from `entered`: a waiting
+    /// reporter hears what the step promises) and what its completion
+    /// brings; returns the duration and the updates.
     #[inline]
-    fn take<R: Rng>(&mut self, st: &SimStep, rng: &mut R) -> (f64, Option<UpdateTimes>) {
+    pub(super) fn take<R: Rng>(
+        &mut self,
+        st: &SimStep,
+        rng: &mut R,
+        entered: f64,
+    ) -> (f64, Option<UpdateTimes>) {
         self.steps += 1;
         let days = st.duration.sample(rng);
-        let updates = st.updates.and_then(|u| u.during(self.t, days));
+        let updates = st
+            .updates
+            .and_then(|u| u.during(entered, self.t + days - entered));
         if let Some(u) = &updates {
             self.updates(st, u);
         }
@@ -278,12 +335,11 @@ impl Journey {
 
     /// The journey escalates into `procedure` now.
     #[inline]
-    fn escalate(&mut self, procedure: u32, s: &mut Scratch, agg: &mut Aggregate) {
-        let p = procedure as usize;
-        if first_in_journey(&mut s.esc_stamp[p], self.number) {
-            agg.escalations[p] += 1;
+    fn escalate<M: Marks>(&mut self, procedure: u32, m: &mut M, agg: &mut Aggregate) {
+        if m.first_escalation(procedure) {
+            agg.escalations[procedure as usize] += 1;
         }
-        if first_in_journey(&mut s.proc_stamp[p], self.number) {
+        if m.first_procedure(procedure) {
             self.procedures += 1;
         }
         self.entered = self.t;
@@ -313,7 +369,7 @@ impl Journey {
     /// `agg`. Rates and the reporter shares count every journey (an
     /// unfinished one had what it had so far); durations and per-journey
     /// means count finished journeys only.
-    fn finish(&self, outcome: Option<Outcome>, agg: &mut Aggregate) {
+    pub(super) fn finish(&self, outcome: Option<Outcome>, agg: &mut Aggregate) {
         agg.runs += 1;
         agg.steps_simulated += u64::from(self.steps);
         if self.report.is_some() {
@@ -380,28 +436,25 @@ impl Journey {
 /// completion of its `from` step in this journey), met when the step
 /// completed within the limit.
 #[inline]
-fn count_deadline(
+fn count_deadline<M: Marks>(
     model: &SimModel,
     st: &SimStep,
     journey: &Journey,
-    s: &mut Scratch,
+    m: &mut M,
     agg: &mut Aggregate,
 ) {
     let Some(di) = st.deadline else {
         return;
     };
-    let di = di as usize;
-    if s.deadline_stamp[di] == journey.number {
-        return;
-    }
-    let dl = &model.deadlines[di];
+    let dl = &model.deadlines[di as usize];
     let from = match dl.from {
         None => Some(journey.entered),
-        Some(f) => s.steps[f as usize].done_in(journey.number),
+        Some(f) => m.done_in(f),
     };
-    if let Some(from) = from {
-        s.deadline_stamp[di] = journey.number;
-        let counts = &mut agg.deadlines[di];
+    if let Some(from) = from
+        && m.first_deadline(di)
+    {
+        let counts = &mut agg.deadlines[di as usize];
         counts.0 += 1;
         if journey.t - from <= dl.within + 1e-9 {
             counts.1 += 1;
@@ -422,12 +475,12 @@ fn choose(branches: &[(f64, u32)], u: f64) -> u32 {
 /// Where the journey goes after `st`: on to a step, or it ends. Draws a
 /// random number at a branch; counts an escalation.
 #[inline]
-fn go_on<R: Rng>(
+fn go_on<R: Rng, M: Marks>(
     model: &SimModel,
     st: &SimStep,
     rng: &mut R,
     journey: &mut Journey,
-    s: &mut Scratch,
+    m: &mut M,
     agg: &mut Aggregate,
 ) -> ControlFlow<Outcome, u32> {
     match st.go {
@@ -436,11 +489,29 @@ fn go_on<R: Rng>(
             ControlFlow::Continue(choose(model.branches_of(from, len), rng.random()))
         }
         Go::Escalate { step, procedure } => {
-            journey.escalate(procedure, s, agg);
+            journey.escalate(procedure, m, agg);
             ControlFlow::Continue(step)
         }
         Go::End(outcome) => ControlFlow::Break(outcome),
     }
+}
+
+/// The journey has completed `step` (its work took `days`): counts its
+/// deadline and its visit, and says where the journey goes on.
+#[inline]
+pub(super) fn complete<R: Rng, M: Marks>(
+    model: &SimModel,
+    step: u32,
+    days: f64,
+    rng: &mut R,
+    journey: &mut Journey,
+    m: &mut M,
+    agg: &mut Aggregate,
+) -> ControlFlow<Outcome, u32> {
+    let st = &model.steps[step as usize];
+    count_deadline(model, st, journey, m, agg);
+    m.record(step, days, journey.t, st.deadline_source, agg);
+    go_on(model, st, rng, journey, m, agg)
 }
 
 /// Walks one journey, adding it to `agg`; records it in `trace` when given.
@@ -453,23 +524,21 @@ pub(super) fn walk<R: Rng>(
     mut trace: Option<&mut Trace>,
 ) {
     s.journey += 1;
-    let mut journey = Journey::new(s.journey);
+    let mut journey = Journey::new();
     let mut step = model.start;
-    s.proc_stamp[model.steps[step as usize].procedure as usize] = journey.number;
+    s.first_procedure(model.steps[step as usize].procedure);
     let outcome = loop {
         if journey.steps >= max_steps {
             break None;
         }
         let st = &model.steps[step as usize];
         let begin = journey.t;
-        let (days, updates) = journey.take(st, rng);
-        count_deadline(model, st, &journey, s, agg);
-        s.steps[step as usize].record(journey.number, days, journey.t, st.deadline_source);
+        let (days, updates) = journey.take(st, rng, begin);
         if let Some(tr) = trace.as_deref_mut() {
             tr.steps
                 .push(journey.trace_step(step, begin, st.contact, updates));
         }
-        match go_on(model, st, rng, &mut journey, s, agg) {
+        match complete(model, step, days, rng, &mut journey, s, agg) {
             ControlFlow::Continue(next) => step = next,
             ControlFlow::Break(outcome) => break Some(outcome),
         }

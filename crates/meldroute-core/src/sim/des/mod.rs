@@ -1,0 +1,869 @@
+//! The caseload mode: a discrete-event simulation of many journeys at
+//! once, competing for the handlers of pools ([`crate::caseload`]).
+//!
+//! Each case is a journey as in the independent mode (the same
+//! [`Journey`], the same step ([`complete`]) and the same figures), that
+//! waits at a step whose actor a pool serves until a handler is free
+//! (first come, first served within a priority; a higher priority first),
+//! then holds the handler for the step's duration. Steps that no pool
+//! serves take their duration without waiting. Time is in days since the
+//! caseload's start.
+//!
+//! The event list is a binary heap ordered by time and then by the order
+//! events were scheduled, so ties are broken the same way on every run.
+//! Replication `r` draws its arrival times from its own ChaCha stream and
+//! seeds the generator of its `k`-th case exactly as the independent mode
+//! seeds journey `k` of batch `r` ([`super::journey_rng`]): a case that
+//! never waits draws what that journey draws (docs/caseload.md). The
+//! replications run in parallel and are kept in order, so the same seed
+//! gives the same result on any number of threads. Memory is bounded by
+//! the cases open at once, never by the length of the period.
+
+mod report;
+#[cfg(test)]
+mod tests;
+
+pub use report::{CaseloadReport, FlowFigures, Little, MonthFigures, PoolFigures, StepFigures};
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::ops::ControlFlow;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+use super::walk::{Journey, Marks, complete};
+use super::{Aggregate, SimError, SimModel, journey_rng, stream};
+use crate::caseload::{Arrivals, Caseload, Date, MAX_OPEN_CASES};
+use crate::library::Library;
+use crate::model::Outcome;
+
+/// No pool: the step never waits.
+const NO_POOL: u32 = u32::MAX;
+
+/// The default number of replications of a caseload.
+pub const DEFAULT_REPLICATIONS: u32 = 20;
+
+/// Why a caseload cannot be simulated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaseloadError {
+    /// A procedure could not be compiled.
+    #[error(transparent)]
+    Compile(#[from] super::CompileError),
+    /// The thread pool could not be built.
+    #[error(transparent)]
+    Threads(#[from] SimError),
+    /// More cases waited at once than meldroute keeps.
+    #[error(
+        "replication {replication}: more than {MAX_OPEN_CASES} cases were open at once on day {day:.0}; the capacity is far below the arrivals"
+    )]
+    TooManyOpen {
+        /// The replication.
+        replication: u32,
+        /// When.
+        day: f64,
+    },
+}
+
+/// A procedure of the caseload, compiled.
+#[derive(Clone, Debug)]
+pub struct FlowModel {
+    /// Its procedure id.
+    pub procedure: String,
+    /// The journey model (the procedure and what it escalates to).
+    pub model: SimModel,
+    /// Per step of the model: the pool that serves its actor, or none.
+    pub step_pool: Vec<u32>,
+    /// Per step: its priority level in its pool (0: served first).
+    pub step_level: Vec<u32>,
+    /// How its reports arrive.
+    pub arrivals: Arrivals,
+    /// Cases open at the start, and the step they wait at.
+    pub open: (u64, u32),
+}
+
+/// A pool, compiled.
+#[derive(Clone, Debug)]
+pub struct PoolModel {
+    /// Its id.
+    pub id: String,
+    /// Handlers.
+    pub handlers: u32,
+    /// Distinct priority levels of its steps.
+    pub levels: u32,
+}
+
+/// A caseload ready to simulate.
+#[derive(Clone, Debug)]
+pub struct CaseModel {
+    /// The caseload.
+    pub caseload: Caseload,
+    /// Its procedures.
+    pub flows: Vec<FlowModel>,
+    /// Its pools.
+    pub pools: Vec<PoolModel>,
+    /// The first day of each calendar month of the period, with its day.
+    pub months: Vec<(Date, f64)>,
+}
+
+impl CaseModel {
+    /// Compiles the procedures of `caseload` (resolved through `library`)
+    /// and ties each step to the pool that serves its actor.
+    pub fn compile(library: &Library, caseload: &Caseload) -> Result<CaseModel, CaseloadError> {
+        let mut pools: Vec<PoolModel> = Vec::new();
+        let mut levels: Vec<Vec<i64>> = Vec::new();
+        for p in &caseload.pools {
+            let mut prios: Vec<i64> = p
+                .serves
+                .iter()
+                .flat_map(|s| s.priorities.iter().map(|(_, n)| *n))
+                .chain([0])
+                .collect();
+            prios.sort_unstable_by(|a, b| b.cmp(a));
+            prios.dedup();
+            pools.push(PoolModel {
+                id: p.id.clone(),
+                handlers: p.handlers,
+                levels: prios.len() as u32,
+            });
+            levels.push(prios);
+        }
+        let mut flows = Vec::new();
+        for f in &caseload.flows {
+            let model = SimModel::compile(library, f.entry)?;
+            let mut step_pool = vec![NO_POOL; model.steps.len()];
+            let mut step_level = vec![0; model.steps.len()];
+            for (i, st) in model.steps.iter().enumerate() {
+                let proc = &model.procedures[st.procedure as usize];
+                let step_id = &model.names[i].id;
+                let procedure = &library.entry(proc.entry).procedure;
+                let Some(step) = procedure.steps.get(step_id) else {
+                    continue;
+                };
+                for (pi, p) in caseload.pools.iter().enumerate() {
+                    let served = p
+                        .serves
+                        .iter()
+                        .find(|s| s.procedure == proc.id && s.actor == *step.actor);
+                    if let Some(crate::caseload::Served {
+                        priorities: prios, ..
+                    }) = served
+                    {
+                        step_pool[i] = pi as u32;
+                        let prio = prios
+                            .iter()
+                            .find(|(s, _)| s == step_id)
+                            .map_or(0, |(_, n)| *n);
+                        step_level[i] =
+                            levels[pi].iter().position(|&l| l == prio).unwrap_or(0) as u32;
+                    }
+                }
+            }
+            let open = match &f.open {
+                None => (0, model.start),
+                Some((n, at)) => {
+                    let step = at
+                        .as_ref()
+                        .and_then(|id| {
+                            model
+                                .names
+                                .iter()
+                                .zip(&model.steps)
+                                .position(|(name, st)| st.procedure == 0 && name.id == *id)
+                        })
+                        .map_or(model.start, |i| i as u32);
+                    (*n, step)
+                }
+            };
+            flows.push(FlowModel {
+                procedure: f.procedure.clone(),
+                model,
+                step_pool,
+                step_level,
+                arrivals: f.arrivals.clone(),
+                open,
+            });
+        }
+        Ok(CaseModel {
+            months: crate::caseload::month_starts(caseload.start, caseload.until),
+            caseload: caseload.clone(),
+            flows,
+            pools,
+        })
+    }
+
+    /// The end of the period, in days since its start.
+    pub fn horizon(&self) -> f64 {
+        self.caseload.days
+    }
+}
+
+/// How to run a caseload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseOptions {
+    /// Replications (independent runs of the whole period).
+    pub replications: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// A journey longer than this many steps is counted as unfinished.
+    pub max_steps: u32,
+}
+
+impl Default for CaseOptions {
+    fn default() -> Self {
+        CaseOptions {
+            replications: DEFAULT_REPLICATIONS,
+            seed: super::DEFAULT_SEED,
+            threads: 0,
+            max_steps: super::DEFAULT_MAX_STEPS,
+        }
+    }
+}
+
+/// What a pool did in one replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PoolTotals {
+    /// Handler-days busy, after the warm-up.
+    pub busy: f64,
+    /// Case-days waiting in its queue, after the warm-up.
+    pub queued: f64,
+    /// Services started for measured cases.
+    pub served: u64,
+    /// Days those cases waited for them.
+    pub waited: f64,
+}
+
+/// One calendar month of one replication.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonthTotals {
+    /// Reports that arrived in it.
+    pub arrived: u64,
+    /// Cases that finished in it.
+    pub finished: u64,
+    /// Cases open at its end.
+    pub open: u64,
+    /// Per pool: cases waiting at its end.
+    pub queue: Vec<u64>,
+    /// Per pool: handler-days busy in it.
+    pub busy: Vec<f64>,
+    /// Its length in days.
+    pub days: f64,
+}
+
+/// One replication of a caseload.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    /// Per procedure: the journeys of the cases that arrived after the
+    /// warm-up and before the end, followed until they finished.
+    pub journeys: Vec<Aggregate>,
+    /// Per procedure and step of its model: days those journeys waited
+    /// for a handler there (their work is the aggregate's `step_days`).
+    pub waited: Vec<Vec<f64>>,
+    /// Per pool.
+    pub pools: Vec<PoolTotals>,
+    /// Per calendar month of the period.
+    pub months: Vec<MonthTotals>,
+    /// Reports that arrived after the warm-up and before the end.
+    pub arrived: u64,
+    /// Case-days in the system after the warm-up (the time-average number
+    /// of open cases times the measured days).
+    pub in_system: f64,
+    /// Cases open at the end of the period.
+    pub open_at_end: u64,
+    /// Events processed.
+    pub events: u64,
+}
+
+/// What happens at an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum What {
+    /// A report of flow `f` arrives.
+    Arrive(u32),
+    /// Case `c` reaches a step that needs a handler.
+    Request(u32),
+    /// Case `c` completes the step its handler worked on.
+    Done(u32),
+    /// A case finished (after steps that needed no handler).
+    Finish,
+}
+
+/// A case: a journey under way.
+struct Case {
+    journey: Journey,
+    rng: Xoshiro256PlusPlus,
+    flow: u32,
+    /// The step it is at.
+    step: u32,
+    /// When it arrived (days since the period's start).
+    start: f64,
+    /// When it reached its step (days since it arrived).
+    entered: f64,
+    /// The work its handler does on its step (days), once started.
+    work: f64,
+    /// It arrived after the warm-up and before the end.
+    measured: bool,
+    /// Open (its slot is in use).
+    alive: bool,
+    marks: CaseMarks,
+}
+
+/// What a case has marked ([`Marks`]): its own, since cases interleave.
+#[derive(Default)]
+struct CaseMarks {
+    visited: Vec<u64>,
+    procedures: Vec<u64>,
+    escalations: Vec<u64>,
+    deadlines: Vec<u64>,
+    /// Completions of deadline sources: (step, time).
+    sources: Vec<(u32, f64)>,
+}
+
+/// Sets bit `i` of `bits`; true when it was not set.
+#[inline]
+fn first(bits: &mut [u64], i: u32) -> bool {
+    let (w, b) = ((i / 64) as usize, 1u64 << (i % 64));
+    let new = bits[w] & b == 0;
+    bits[w] |= b;
+    new
+}
+
+impl CaseMarks {
+    fn reset(&mut self, model: &SimModel) {
+        let words = |n: usize| n.div_ceil(64);
+        for (v, n) in [
+            (&mut self.visited, model.steps.len()),
+            (&mut self.procedures, model.procedures.len()),
+            (&mut self.escalations, model.procedures.len()),
+            (&mut self.deadlines, model.deadlines.len()),
+        ] {
+            v.clear();
+            v.resize(words(n), 0);
+        }
+        self.sources.clear();
+    }
+}
+
+impl Marks for CaseMarks {
+    /// Adds the step's figures to `agg` at once: the cases of a
+    /// replication interleave, so nothing is kept per batch.
+    #[inline]
+    fn record(&mut self, step: u32, days: f64, t: f64, source: bool, agg: &mut Aggregate) {
+        let i = step as usize;
+        agg.step_days[i] += days;
+        agg.step_entries[i] += 1;
+        if first(&mut self.visited, step) {
+            agg.visits[i] += 1;
+        }
+        if source {
+            match self.sources.iter_mut().find(|(s, _)| *s == step) {
+                Some(entry) => entry.1 = t,
+                None => self.sources.push((step, t)),
+            }
+        }
+    }
+
+    #[inline]
+    fn done_in(&self, step: u32) -> Option<f64> {
+        self.sources
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|(_, t)| *t)
+    }
+
+    #[inline]
+    fn first_procedure(&mut self, p: u32) -> bool {
+        first(&mut self.procedures, p)
+    }
+
+    #[inline]
+    fn first_escalation(&mut self, p: u32) -> bool {
+        first(&mut self.escalations, p)
+    }
+
+    #[inline]
+    fn first_deadline(&mut self, d: u32) -> bool {
+        first(&mut self.deadlines, d)
+    }
+}
+
+/// A pool's state: handlers at work and the cases waiting, per level.
+struct PoolState {
+    busy: u32,
+    queue: Vec<VecDeque<u32>>,
+    waiting: u64,
+}
+
+/// One replication under way.
+struct Run<'m> {
+    model: &'m CaseModel,
+    max_steps: u32,
+    replication: u32,
+    events: BinaryHeap<Reverse<(u64, u64, What)>>,
+    seq: u64,
+    cases: Vec<Case>,
+    free: Vec<u32>,
+    seeds: ChaCha8Rng,
+    arrivals_rng: ChaCha8Rng,
+    /// Per flow: the next arrival's piece (Poisson) or index (times).
+    next_arrival: Vec<usize>,
+    pools: Vec<PoolState>,
+    /// Per flow, the journeys measured; and one for the others.
+    journeys: Vec<Aggregate>,
+    unmeasured: Vec<Aggregate>,
+    waited: Vec<Vec<f64>>,
+    totals: Vec<PoolTotals>,
+    months: Vec<MonthTotals>,
+    month: usize,
+    /// Levels since `last`: open cases.
+    open: u64,
+    last: f64,
+    in_system: f64,
+    arrived: u64,
+    measured_open: u64,
+    count: u64,
+}
+
+/// Time as a key that orders like the time (times are never negative).
+#[inline]
+fn key(t: f64) -> u64 {
+    t.max(0.0).to_bits()
+}
+
+impl<'m> Run<'m> {
+    fn new(model: &'m CaseModel, opts: &CaseOptions, replication: u32) -> Self {
+        let pools = model
+            .pools
+            .iter()
+            .map(|p| PoolState {
+                busy: 0,
+                queue: (0..p.levels).map(|_| VecDeque::new()).collect(),
+                waiting: 0,
+            })
+            .collect();
+        let months = model
+            .months
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, from))| MonthTotals {
+                queue: vec![0; model.pools.len()],
+                busy: vec![0.0; model.pools.len()],
+                days: model.months.get(i + 1).map_or(model.horizon(), |m| m.1) - from,
+                ..MonthTotals::default()
+            })
+            .collect();
+        let agg = |f: &FlowModel| Aggregate::new(&f.model);
+        Run {
+            model,
+            max_steps: opts.max_steps,
+            replication,
+            events: BinaryHeap::new(),
+            seq: 0,
+            cases: Vec::new(),
+            free: Vec::new(),
+            seeds: stream(opts.seed, u64::from(replication)),
+            arrivals_rng: stream(opts.seed ^ ARRIVAL_STREAMS, u64::from(replication)),
+            next_arrival: vec![0; model.flows.len()],
+            pools,
+            journeys: model.flows.iter().map(agg).collect(),
+            unmeasured: model.flows.iter().map(agg).collect(),
+            waited: model
+                .flows
+                .iter()
+                .map(|f| vec![0.0; f.model.steps.len()])
+                .collect(),
+            totals: vec![PoolTotals::default(); model.pools.len()],
+            months,
+            month: 0,
+            open: 0,
+            last: 0.0,
+            in_system: 0.0,
+            arrived: 0,
+            measured_open: 0,
+            count: 0,
+        }
+    }
+
+    #[inline]
+    fn schedule(&mut self, t: f64, what: What) {
+        self.seq += 1;
+        self.events.push(Reverse((key(t), self.seq, what)));
+    }
+
+    /// Moves the levels' integrals on to `t` (at most the horizon),
+    /// closing the months that end before it.
+    fn clock_to(&mut self, t: f64) {
+        let horizon = self.model.horizon();
+        let t = t.min(horizon);
+        while self.last < t {
+            let month_end = self
+                .model
+                .months
+                .get(self.month + 1)
+                .map_or(horizon, |m| m.1);
+            let to = t.min(month_end);
+            let dt = to - self.last;
+            let warm = self.model.caseload.warm_up;
+            let measured = (to - self.last.max(warm)).max(0.0);
+            for (pi, p) in self.pools.iter().enumerate() {
+                self.months[self.month].busy[pi] += f64::from(p.busy) * dt;
+                self.totals[pi].busy += f64::from(p.busy) * measured;
+                self.totals[pi].queued += p.waiting as f64 * measured;
+            }
+            self.in_system += self.open as f64 * measured;
+            self.last = to;
+            if to >= month_end {
+                self.close_month();
+            }
+        }
+    }
+
+    /// Records the levels at the end of the current month.
+    fn close_month(&mut self) {
+        if let Some(m) = self.months.get_mut(self.month) {
+            m.open = self.open;
+            for (q, p) in m.queue.iter_mut().zip(&self.pools) {
+                *q = p.waiting;
+            }
+        }
+        self.month += 1;
+    }
+
+    /// The time of flow `f`'s next report after `t`, if any.
+    fn next_arrival(&mut self, f: usize, t: f64) -> Option<f64> {
+        match &self.model.flows[f].arrivals {
+            Arrivals::Times(times) => {
+                let i = self.next_arrival[f];
+                self.next_arrival[f] += 1;
+                times.get(i).copied()
+            }
+            Arrivals::Poisson(pieces) => {
+                // Inverts the cumulative rate: an exponential amount of
+                // it, spent piece by piece; the last piece lasts.
+                let mut need: f64 = -(1.0 - self.arrivals_rng.random::<f64>()).ln();
+                let mut t = t;
+                let mut i = self.next_arrival[f];
+                loop {
+                    let (_, rate) = pieces[i];
+                    let end = pieces.get(i + 1).map_or(f64::INFINITY, |p| p.0);
+                    let have = rate * (end - t);
+                    if need < have {
+                        self.next_arrival[f] = i;
+                        return Some(t + need / rate);
+                    }
+                    need -= have;
+                    t = end;
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// A new case of flow `f` at step `step`, arrived at `t`.
+    fn open_case(&mut self, f: u32, step: u32, t: f64, measured: bool) -> u32 {
+        let model = &self.model.flows[f as usize].model;
+        let rng = journey_rng(&mut self.seeds);
+        let c = match self.free.pop() {
+            Some(c) => c,
+            None => {
+                self.cases.push(Case {
+                    journey: Journey::new(),
+                    rng: rng.clone(),
+                    flow: f,
+                    step,
+                    start: t,
+                    entered: 0.0,
+                    work: 0.0,
+                    measured,
+                    alive: false,
+                    marks: CaseMarks::default(),
+                });
+                (self.cases.len() - 1) as u32
+            }
+        };
+        let case = &mut self.cases[c as usize];
+        case.journey = Journey::new();
+        case.rng = rng;
+        case.flow = f;
+        case.step = step;
+        case.start = t;
+        case.entered = 0.0;
+        case.measured = measured;
+        case.alive = true;
+        case.marks.reset(model);
+        first(
+            &mut case.marks.procedures,
+            model.steps[step as usize].procedure,
+        );
+        self.open += 1;
+        self.measured_open += u64::from(measured);
+        c
+    }
+
+    /// Runs the replication to its end.
+    fn run(mut self) -> Result<Replication, CaseloadError> {
+        let horizon = self.model.horizon();
+        let warm = self.model.caseload.warm_up;
+        for (f, flow) in self.model.flows.iter().enumerate() {
+            for _ in 0..flow.open.0 {
+                let c = self.open_case(f as u32, flow.open.1, 0.0, false);
+                self.advance(c, 0.0)?;
+            }
+        }
+        for f in 0..self.model.flows.len() {
+            if let Some(t) = self.next_arrival(f, 0.0) {
+                self.schedule(t, What::Arrive(f as u32));
+            }
+        }
+        // Reports go on arriving after the end, at the last rates, until
+        // every case measured has finished, or the period has passed once
+        // more: those left count as unfinished.
+        let drain_end = horizon * 2.0;
+        while let Some(Reverse((k, _, what))) = self.events.pop() {
+            let now = f64::from_bits(k);
+            if now >= drain_end || (now >= horizon && self.measured_open == 0) {
+                break;
+            }
+            self.clock_to(now);
+            self.count += 1;
+            match what {
+                What::Arrive(f) => {
+                    let measured = now >= warm && now < horizon;
+                    if measured {
+                        self.arrived += 1;
+                        if let Some(m) = self.months.get_mut(self.month) {
+                            m.arrived += 1;
+                        }
+                    }
+                    let start = self.model.flows[f as usize].model.start;
+                    let c = self.open_case(f, start, now, measured);
+                    if let Some(t) = self.next_arrival(f as usize, now) {
+                        self.schedule(t, What::Arrive(f));
+                    }
+                    self.advance(c, now)?;
+                }
+                What::Request(c) => self.request(c, now)?,
+                What::Done(c) => self.done(c, now)?,
+                What::Finish => self.finished(now),
+            }
+        }
+        self.clock_to(horizon);
+        while self.month < self.months.len() {
+            self.close_month();
+        }
+        let open_at_end = self.months.last().map_or(0, |m| m.open);
+        // The cases measured and still open count as unfinished.
+        for c in 0..self.cases.len() {
+            let case = &self.cases[c];
+            if case.alive && case.measured {
+                case.journey
+                    .finish(None, &mut self.journeys[case.flow as usize]);
+            }
+        }
+        Ok(Replication {
+            journeys: self.journeys,
+            waited: self.waited,
+            pools: self.totals,
+            months: self.months,
+            arrived: self.arrived,
+            in_system: self.in_system,
+            open_at_end,
+            events: self.count,
+        })
+    }
+
+    /// Moves case `c` on from the step it is at, at time `now`: takes the
+    /// steps that need no handler at once, up to one that does (then asks
+    /// for a handler when the case gets there) or the end.
+    fn advance(&mut self, c: u32, now: f64) -> Result<(), CaseloadError> {
+        let model = self.model;
+        loop {
+            let case = &mut self.cases[c as usize];
+            let flow = &model.flows[case.flow as usize];
+            if case.journey.steps >= self.max_steps {
+                self.end(c, None, now);
+                return Ok(());
+            }
+            let at = case.start + case.journey.t;
+            if flow.step_pool[case.step as usize] != NO_POOL {
+                if at > now {
+                    self.schedule(at, What::Request(c));
+                    return Ok(());
+                }
+                return self.request(c, now);
+            }
+            let st = &flow.model.steps[case.step as usize];
+            let entered = case.journey.t;
+            let (days, _) = case.journey.take(st, &mut case.rng, entered);
+            match self.complete(c, days) {
+                ControlFlow::Continue(()) => {}
+                ControlFlow::Break(outcome) => {
+                    self.end(c, outcome, now);
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Case `c` completed its step's work of `days`: counts it and moves
+    /// it to the next step; `Break` with the outcome when it ends.
+    #[inline]
+    fn complete(&mut self, c: u32, days: f64) -> ControlFlow<Option<Outcome>> {
+        let case = &mut self.cases[c as usize];
+        let f = case.flow as usize;
+        let model = &self.model.flows[f].model;
+        let agg = if case.measured {
+            &mut self.journeys[f]
+        } else {
+            &mut self.unmeasured[f]
+        };
+        match complete(
+            model,
+            case.step,
+            days,
+            &mut case.rng,
+            &mut case.journey,
+            &mut case.marks,
+            agg,
+        ) {
+            ControlFlow::Continue(next) => {
+                case.step = next;
+                case.entered = case.journey.t;
+                ControlFlow::Continue(())
+            }
+            ControlFlow::Break(outcome) => ControlFlow::Break(Some(outcome)),
+        }
+    }
+
+    /// Case `c` asks for a handler of its step's pool at `now`.
+    fn request(&mut self, c: u32, now: f64) -> Result<(), CaseloadError> {
+        let case = &self.cases[c as usize];
+        let flow = &self.model.flows[case.flow as usize];
+        let pool = flow.step_pool[case.step as usize] as usize;
+        let level = flow.step_level[case.step as usize] as usize;
+        let p = &mut self.pools[pool];
+        if p.busy < self.model.pools[pool].handlers {
+            p.busy += 1;
+            self.start(c, now);
+        } else {
+            p.queue[level].push_back(c);
+            p.waiting += 1;
+            if p.waiting as usize > MAX_OPEN_CASES {
+                return Err(CaseloadError::TooManyOpen {
+                    replication: self.replication,
+                    day: now,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A handler starts case `c`'s step at `now`.
+    fn start(&mut self, c: u32, now: f64) {
+        let case = &mut self.cases[c as usize];
+        let f = case.flow as usize;
+        let flow = &self.model.flows[f];
+        let wait = (now - case.start - case.entered).max(0.0);
+        case.journey.t = case.entered + wait;
+        let st = &flow.model.steps[case.step as usize];
+        let entered = case.entered;
+        // The work is recorded when it completes.
+        case.work = case.journey.take(st, &mut case.rng, entered).0;
+        if case.measured {
+            self.waited[f][case.step as usize] += wait;
+            let pool = flow.step_pool[case.step as usize] as usize;
+            self.totals[pool].served += 1;
+            self.totals[pool].waited += wait;
+        }
+        let done = case.start + case.journey.t;
+        self.schedule(done, What::Done(c));
+    }
+
+    /// Case `c`'s handler completes its step at `now`: the handler takes
+    /// the next case waiting, and `c` goes on.
+    fn done(&mut self, c: u32, now: f64) -> Result<(), CaseloadError> {
+        let case = &self.cases[c as usize];
+        let flow = &self.model.flows[case.flow as usize];
+        let pool = flow.step_pool[case.step as usize] as usize;
+        let days = case.work;
+        let p = &mut self.pools[pool];
+        match p.queue.iter_mut().find_map(|q| q.pop_front()) {
+            Some(next) => {
+                p.waiting -= 1;
+                self.start(next, now);
+            }
+            None => p.busy -= 1,
+        }
+        match self.complete(c, days) {
+            ControlFlow::Continue(()) => self.advance(c, now),
+            ControlFlow::Break(outcome) => {
+                self.end(c, outcome, now);
+                Ok(())
+            }
+        }
+    }
+
+    /// Case `c` ends with `outcome` (`None`: at the step limit); it is
+    /// finished at its journey's time, which may be after `now`.
+    fn end(&mut self, c: u32, outcome: Option<Outcome>, now: f64) {
+        let case = &mut self.cases[c as usize];
+        let f = case.flow as usize;
+        let t = case.start + case.journey.t;
+        if case.measured {
+            case.journey.finish(outcome, &mut self.journeys[f]);
+            self.measured_open -= 1;
+        }
+        case.alive = false;
+        self.free.push(c);
+        if t > now {
+            self.schedule(t, What::Finish);
+        } else {
+            self.finished(now);
+        }
+    }
+
+    /// A case finished at `now`.
+    fn finished(&mut self, now: f64) {
+        self.open -= 1;
+        if now < self.model.horizon()
+            && let Some(m) = self.months.get_mut(self.month)
+        {
+            m.finished += 1;
+        }
+    }
+}
+
+/// Salt of the arrival streams: replication `r` draws its arrivals from
+/// stream `r` of the seed with these bits flipped, apart from the stream
+/// its journeys are seeded from.
+const ARRIVAL_STREAMS: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Runs `opts.replications` replications of `model`, in parallel, kept in
+/// order.
+pub fn simulate_caseload(
+    model: &CaseModel,
+    opts: &CaseOptions,
+) -> Result<Vec<Replication>, CaseloadError> {
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SimError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    pool.install(|| {
+        (0..opts.replications)
+            .into_par_iter()
+            .map(|r| Run::new(model, opts, r).run())
+            .collect()
+    })
+}

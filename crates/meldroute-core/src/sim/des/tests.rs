@@ -1,0 +1,289 @@
+//! The caseload engine against queueing theory (M/M/1, M/M/c with Erlang
+//! C, Little's law) and against the independent mode.
+
+use super::*;
+use crate::library::Origin;
+use crate::source::SourceFile;
+
+/// A procedure with one step of exponential work (mean `service` days) by
+/// actor `dienst`, between a report and a closure (by another actor, so
+/// that only the work needs a handler) that take no time.
+fn queue_procedure(service: f64) -> String {
+    format!(
+        "meldroute: 1
+id: test/wachtrij
+title: Wachtrij
+organisation: Test
+kind: internal-report
+external-information: bron
+sources:
+  bron: {{title: Bron}}
+actors:
+  melder: {{title: Melder, role: reporter}}
+  dienst: {{title: Dienst, role: organisation}}
+  archief: {{title: Archief, role: organisation}}
+start: melding
+steps:
+  melding: {{title: Melding, actor: melder, kind: report, next: werk}}
+  werk: {{title: Werk, actor: dienst, kind: investigation, duration: {{exponential: {{mean: {service}d}}}}, basis: assumption, note: Aangenomen., next: einde}}
+  einde: {{title: Einde, actor: archief, kind: closure, outcome: founded}}
+"
+    )
+}
+
+/// The library with the bundled procedures and `files`, and the caseload
+/// among them, checked.
+fn caseload(files: &[String]) -> (Library, Caseload) {
+    let mut lib = Library::with_bundled(crate::Limits::default());
+    for (i, text) in files.iter().enumerate() {
+        lib.load_source(
+            SourceFile::new(format!("f{i}.yaml"), text.as_str()),
+            Origin::User,
+        );
+    }
+    lib.apply_scenarios();
+    let errors: Vec<String> = lib
+        .load_errors()
+        .iter()
+        .map(meldroute_diagnostics::render::message)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let c = lib.caseloads()[0].caseload.clone().expect("checked");
+    (lib, c)
+}
+
+/// A caseload of `test/wachtrij` with `per_day` reports a day and
+/// `handlers` handlers, over `years` from 2000 (whole leap cycles: the
+/// rate per year over 365.25 days is the rate per day), warm-up 1000 days.
+fn queue_caseload(per_day: f64, handlers: u32, years: u32) -> String {
+    let per_year = per_day * 365.25;
+    format!(
+        "meldroute: 1
+caseload: test/wachtrij
+title: Wachtrij
+start: 2000-01-01
+until: {}-01-01
+warm-up: 1000d
+procedures:
+  - procedure: test/wachtrij
+    arrivals: {{per-year: {per_year}, basis: assumption}}
+pools:
+  dienst: {{handlers: {handlers}, basis: assumption}}
+",
+        2000 + years
+    )
+}
+
+fn run(lib: &Library, c: &Caseload, replications: u32) -> (CaseModel, CaseloadReport) {
+    let model = CaseModel::compile(lib, c).expect("compiles");
+    let opts = CaseOptions {
+        replications,
+        seed: 7,
+        threads: 2,
+        ..CaseOptions::default()
+    };
+    let reps = simulate_caseload(&model, &opts).expect("runs");
+    let report = CaseloadReport::new(&model, &reps, opts.seed);
+    (model, report)
+}
+
+fn within(value: f64, theory: f64, rel: f64, what: &str) {
+    assert!(
+        (value - theory).abs() <= rel * theory,
+        "{what}: {value} is not within {rel} of {theory}"
+    );
+}
+
+/// Erlang C: the probability that a customer of an M/M/c queue with
+/// offered load `a = lambda / mu` waits.
+fn erlang_c(c: u32, a: f64) -> f64 {
+    let rho = a / f64::from(c);
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / f64::from(k);
+        }
+        sum += term;
+    }
+    let last = term * a / f64::from(c) / (1.0 - rho);
+    last / (sum + last)
+}
+
+#[test]
+fn erlang_c_is_right_on_known_values() {
+    // M/M/1: the probability of waiting is rho.
+    within(erlang_c(1, 0.8), 0.8, 1e-12, "C(1, 0.8)");
+    // c = 2, a = 1: P0 = 1/3, C = (1/2 * 1/(1 - 1/2)) P0 = 1/3.
+    within(erlang_c(2, 1.0), 1.0 / 3.0, 1e-12, "C(2, 1)");
+}
+
+#[test]
+fn mm1_waiting_and_queue_length_match_theory_at_load_0_8() {
+    // lambda 0.8, mu 1: Wq = rho / (mu - lambda) = 4, Lq = rho^2 / (1 - rho)
+    // = 3.2, W = 5, L = 4.
+    let (lib, c) = caseload(&[queue_procedure(1.0), queue_caseload(0.8, 1, 600)]);
+    let (_, r) = run(&lib, &c, 20);
+    let pool = &r.pools[0];
+    within(pool.wait_mean_days.value, 4.0, 0.02, "Wq");
+    within(pool.queue_mean.value, 3.2, 0.02, "Lq");
+    within(pool.utilisation.value, 0.8, 0.02, "utilisation");
+    within(r.little.open_mean.value, 4.0, 0.02, "L");
+    within(r.little.lead_mean_days.value, 5.0, 0.02, "W");
+    // The interval is narrow enough to tell 2% apart.
+    let ci = pool.wait_mean_days.ci95.expect("20 replications");
+    assert!(ci.high - ci.low < 0.04 * 4.0, "{ci:?}");
+    // The step's own figures: the work is the service, the wait Wq.
+    let werk = r.procedures[0]
+        .steps
+        .iter()
+        .find(|s| s.step == "werk")
+        .expect("step");
+    within(werk.work_days.value, 1.0, 0.01, "work per visit");
+    within(werk.wait_days.value, 4.0, 0.02, "wait per visit");
+    assert_eq!(werk.pool.as_deref(), Some("dienst"));
+}
+
+#[test]
+fn mmc_waiting_matches_erlang_c_at_load_0_8() {
+    // c = 3, mu = 1, lambda = 2.4: rho = 0.8, Wq = C / (c mu - lambda).
+    let (c_, lambda) = (3, 2.4);
+    let wq = erlang_c(c_, lambda) / (f64::from(c_) - lambda);
+    let lq = lambda * wq;
+    let (lib, c) = caseload(&[queue_procedure(1.0), queue_caseload(lambda, c_, 240)]);
+    let (_, r) = run(&lib, &c, 20);
+    within(r.pools[0].wait_mean_days.value, wq, 0.02, "Wq");
+    within(r.pools[0].queue_mean.value, lq, 0.02, "Lq");
+    within(r.pools[0].utilisation.value, 0.8, 0.02, "utilisation");
+}
+
+#[test]
+fn littles_law_holds_on_the_output() {
+    // Any stable system: L = lambda W, here with a queue and a procedure
+    // with branches and escalations whose steps need no handler.
+    let (lib, c) = caseload(&[queue_procedure(2.0), queue_caseload(0.4, 1, 200)]);
+    let (_, r) = run(&lib, &c, 10);
+    within(
+        r.little.open_mean.value,
+        r.little.lambda_w.value,
+        0.02,
+        "L vs lambda W",
+    );
+    // And for the queue alone: Lq = lambda Wq.
+    within(
+        r.pools[0].queue_mean.value,
+        r.little.arrivals_per_day.value * r.pools[0].wait_mean_days.value,
+        0.02,
+        "Lq vs lambda Wq",
+    );
+}
+
+#[test]
+fn with_no_pool_a_case_draws_what_the_independent_journey_draws() {
+    // No pool: no case waits, and case k of replication r is seeded as
+    // journey k of batch r of the independent mode, so the journeys are
+    // the same ones and every count is equal.
+    let text = "meldroute: 1
+caseload: test/los
+title: Los
+start: 2025-01-01
+until: 2027-01-01
+procedures:
+  - procedure: rijk/interne-melding
+    arrivals: {per-year: 500, basis: assumption}
+";
+    let (lib, c) = caseload(&[text.to_owned()]);
+    let model = CaseModel::compile(&lib, &c).expect("compiles");
+    let opts = CaseOptions {
+        replications: 3,
+        seed: 11,
+        threads: 1,
+        ..CaseOptions::default()
+    };
+    let reps = simulate_caseload(&model, &opts).expect("runs");
+    let sim_model = &model.flows[0].model;
+    for (r, rep) in reps.iter().enumerate() {
+        let a = &rep.journeys[0];
+        assert!(a.runs > 800 && a.runs < 1200, "{}", a.runs);
+        let r = r as u64;
+        let indep = super::super::run_batch(
+            sim_model,
+            &crate::sim::SimOptions {
+                runs: r * super::super::BATCH + a.runs,
+                seed: opts.seed,
+                ..crate::sim::SimOptions::default()
+            },
+            r,
+        );
+        assert_eq!(indep.runs, a.runs);
+        assert_eq!(indep.unfinished, a.unfinished);
+        assert_eq!(indep.reported, a.reported);
+        assert_eq!(indep.contact_within_week, a.contact_within_week);
+        assert_eq!(indep.feedback_in_time, a.feedback_in_time);
+        assert_eq!(indep.feedback, a.feedback);
+        assert_eq!(indep.aftercare, a.aftercare);
+        assert_eq!(indep.outcomes, a.outcomes);
+        assert_eq!(indep.escalations, a.escalations);
+        assert_eq!(indep.visits, a.visits);
+        assert_eq!(indep.step_entries, a.step_entries);
+        assert_eq!(indep.deadlines, a.deadlines);
+        assert_eq!(indep.contacts, a.contacts);
+        for q in [0.1, 0.5, 0.9, 0.99] {
+            assert_eq!(indep.lead.quantile(q), a.lead.quantile(q), "lead p{q}");
+        }
+        let (x, y) = (indep.lead.moments.mean, a.lead.moments.mean);
+        assert!((x - y).abs() <= 1e-9 * x, "{x} {y}");
+        // Nothing waited.
+        assert!(rep.waited[0].iter().all(|&w| w == 0.0));
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_figures_on_any_number_of_threads() {
+    let (lib, c) = caseload(&[queue_procedure(1.0), queue_caseload(0.8, 1, 8)]);
+    let model = CaseModel::compile(&lib, &c).expect("compiles");
+    let figures = |threads| {
+        let opts = CaseOptions {
+            replications: 5,
+            seed: 3,
+            threads,
+            ..CaseOptions::default()
+        };
+        let reps = simulate_caseload(&model, &opts).expect("runs");
+        serde_json::to_string(&CaseloadReport::new(&model, &reps, 3)).expect("json")
+    };
+    assert_eq!(figures(1), figures(2));
+}
+
+#[test]
+fn a_backlog_at_the_start_is_worked_off_in_order() {
+    // 30 cases wait at the start and no report arrives after (one date, at
+    // the end of the period); one handler with 1 day of fixed work: the
+    // 30th case finishes on day 30, so the backlog at the end of January
+    // (31 days) is gone and the first month saw 30 cases finish.
+    let proc_text =
+        queue_procedure(1.0).replace("duration: {exponential: {mean: 1d}}", "duration: 1d");
+    let text = "meldroute: 1
+caseload: test/achterstand
+title: Achterstand
+start: 2025-01-01
+until: 2025-03-01
+procedures:
+  - procedure: test/wachtrij
+    arrivals: {dates: [2025-02-28], basis: assumption}
+    open: {cases: 30, at: werk, basis: assumption}
+pools:
+  dienst: {handlers: 1, basis: assumption}
+";
+    let (lib, c) = caseload(&[proc_text, text.to_owned()]);
+    let (_, r) = run(&lib, &c, 2);
+    let jan = &r.months[0];
+    assert_eq!(jan.month, "2025-01-01");
+    assert_eq!(jan.finished.value, 30.0);
+    assert_eq!(jan.open.value, 0.0);
+    assert_eq!(jan.queue[0].value, 0.0);
+    // 30 handler-days busy in 31 days.
+    within(jan.utilisation[0].value, 30.0 / 31.0, 1e-9, "January");
+    assert_eq!(r.months.len(), 2);
+    assert_eq!(r.months[1].arrived.value, 1.0);
+}
