@@ -54,7 +54,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Simulate reporters' journeys through a procedure and measure them.
     #[command(
-        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n  meldroute simulate rijk/klacht --runs 1000000 --format json --shard 0/4 -o part-0.jsonl\n                                                 (one of 4 shards; `meldroute merge` joins them)\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1).\n\nWith --shard I/N only shard I's part of the run's batches is simulated and\nwritten as a partial aggregate; `meldroute merge` makes the single run's\noutput from all N (docs/scaling.md). With --precision every shard runs its\nwhole part of --max-runs, and the merge stops where the single run would.\n\nExit codes: 0 done (a shard: its partial written), 1 the procedure is\ninvalid, or no journey of the run ended (every journey of the first batch\nhit --max-steps), 2 usage or I/O failure."
+        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n  meldroute simulate rijk/klacht --runs 1000000 --format json --shard 0/4 -o part-0.jsonl\n                                                 (one of 4 shards; `meldroute merge` joins them)\n  meldroute simulate mine/caseload.yaml mine/    (a caseload: arrivals, handlers, queues)\n  meldroute simulate mine/caseload.yaml --replications 50 --format csv > backlog.csv\n\nA caseload file (docs/caseload.md) runs its procedures together: reports\narrive over a period, cases wait for the handlers of a pool, and the output\ngives waiting and work per step, utilisation per pool and the backlog per\nmonth, each the mean over --replications runs with its 95% interval.\n--runs, --precision, --max-runs, --exact and --shard are for procedures.\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1).\n\nWith --shard I/N only shard I's part of the run's batches is simulated and\nwritten as a partial aggregate; `meldroute merge` makes the single run's\noutput from all N (docs/scaling.md). With --precision every shard runs its\nwhole part of --max-runs, and the merge stops where the single run would.\n\nExit codes: 0 done (a shard: its partial written), 1 the procedure is\ninvalid, or no journey of the run ended (every journey of the first batch\nhit --max-steps), 2 usage or I/O failure."
     )]
     Simulate(SimulateArgs),
     /// Merge the partial aggregates of a sharded simulation or sensitivity study into the output of the single run.
@@ -107,7 +107,7 @@ pub enum Command {
     Norms(NormsArgs),
     /// Print the JSON Schema of the procedure file format, or of a JSON output.
     #[command(
-        after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --scenario > scenario.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
+        after_help = "Examples:\n  meldroute schema > procedure.schema.json\n  meldroute schema --scenario > scenario.schema.json\n  meldroute schema --caseload > caseload.schema.json\n  meldroute schema --output simulate > simulate.schema.json\n\nEditors with a YAML language server validate and complete procedure files\nwhose first line is:\n  # yaml-language-server: $schema=<path or URL of this schema>\n\nThe schemas of the JSON outputs are generated from the types the outputs\nare written from; docs/output/ holds them for this version."
     )]
     Schema(SchemaArgs),
     /// Rewrite procedure files to this meldroute's format version (`meldroute: 1`).
@@ -172,11 +172,14 @@ pub struct StampArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The JSON output whose schema to print (default: the procedure file format).
-    #[arg(long, value_enum, value_name = "COMMAND", conflicts_with = "scenario")]
+    #[arg(long, value_enum, value_name = "COMMAND", conflicts_with_all = ["scenario", "caseload"])]
     pub output: Option<SchemaOutput>,
     /// The schema of the scenario file format (docs/scenarios.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "caseload")]
     pub scenario: bool,
+    /// The schema of the caseload file format (docs/caseload.md).
+    #[arg(long)]
+    pub caseload: bool,
 }
 
 /// A command's JSON output.
@@ -184,6 +187,8 @@ pub struct SchemaArgs {
 pub enum SchemaOutput {
     /// `meldroute simulate --format json`: one object.
     Simulate,
+    /// `meldroute simulate CASELOAD --format json`: one object.
+    Caseload,
     /// `meldroute gaps --format json`: the provenance and the findings.
     Gaps,
     /// `meldroute compare --format json`: the provenance and the rows.
@@ -440,6 +445,14 @@ pub struct SimulateArgs {
     pub format: SimFormat,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Caseload",
+        value_parser = clap::value_parser!(u32).range(2..=10_000),
+        help = format!("A caseload only: independent runs of its whole period, each figure the mean over them with its interval [default: {}]", sim::des::DEFAULT_REPLICATIONS),
+    )]
+    pub replications: Option<u32>,
     #[command(flatten)]
     pub shards: ShardArgs,
     #[command(flatten)]

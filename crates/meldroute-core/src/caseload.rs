@@ -462,6 +462,9 @@ pub(crate) fn resolve(
         );
     }
     let mut flows = Vec::new();
+    // Every procedure found, with arrivals that can run or not: the pools
+    // are checked against them all.
+    let mut run = Vec::new();
     for f in &c.procedures {
         let entry = match library.resolve_index(f.procedure.as_str()) {
             Some(e) => e,
@@ -474,6 +477,7 @@ pub(crate) fn resolve(
                 continue;
             }
         };
+        run.push(entry);
         let arrivals = match arrivals(&f.arrivals, start, until, days, &at) {
             Ok(a) => a,
             Err(d) => {
@@ -505,10 +509,18 @@ pub(crate) fn resolve(
             open,
         });
     }
-    let reached = reached_procedures(library, &flows);
+    let reached = reached_procedures(library, &run);
     let mut pools = Vec::new();
     let mut served: Vec<(String, String)> = Vec::new();
     for (id, p) in c.pools.iter() {
+        if let Some(why) = crate::id::problem(crate::id::IdKind::Actor, id) {
+            errors.push(
+                at(id.pos, "pool id {id} is not valid: {why}")
+                    .with_arg("id", Arg::id(id.as_str()))
+                    .with_arg("why", Arg::text(why)),
+            );
+            continue;
+        }
         let handlers = *p.handlers;
         if handlers < 1 || handlers > i64::from(u32::MAX) {
             errors.push(
@@ -602,10 +614,9 @@ pub(crate) fn resolve(
 
 /// The ids of the procedures the flows run and every procedure they
 /// escalate to, in the order found.
-fn reached_procedures(library: &Library, flows: &[Flow]) -> Vec<String> {
-    let entries: Vec<EntryId> = flows.iter().map(|f| f.entry).collect();
+fn reached_procedures(library: &Library, entries: &[EntryId]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for e in entries.iter().copied().chain(library.reached(&entries)) {
+    for e in library.reached(entries) {
         let id = library.entry(e).procedure.id.value.clone();
         if !out.contains(&id) {
             out.push(id);

@@ -39,6 +39,9 @@ pub enum Error {
     /// The comparison could not run.
     #[error(transparent)]
     Compare(#[from] CompareError),
+    /// The caseload could not run.
+    #[error(transparent)]
+    Caseload(#[from] sim::des::CaseloadError),
 }
 
 /// A procedure named by its library entry or by its id.
@@ -81,6 +84,21 @@ impl Library {
         } else {
             Err(Error::Invalid(errors))
         }
+    }
+
+    /// Caseload `k` of [`Library::caseloads`], checked (its own findings
+    /// and those of the procedures it runs) and compiled.
+    pub fn caseload_model(&self, k: usize) -> Result<sim::des::CaseModel, Error> {
+        let entry = &self.caseloads()[k];
+        let Some(caseload) = &entry.caseload else {
+            let mut errors: Vec<Diagnostic> = self.user_load_errors().cloned().collect();
+            errors.retain(|d| d.severity == Severity::Error);
+            diag::sort(&mut errors);
+            return Err(Error::Invalid(errors));
+        };
+        let targets: Vec<EntryId> = caseload.flows.iter().map(|f| f.entry).collect();
+        self.validated(&targets)?;
+        Ok(sim::des::CaseModel::compile(self, caseload)?)
     }
 
     /// The valid `procedure`, compiled for simulation (with the procedures

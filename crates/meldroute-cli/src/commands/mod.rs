@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod caseload;
 mod compare;
 mod gaps;
 mod list;
@@ -69,6 +70,7 @@ pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitC
         Command::Schema(args) => {
             out.push_str(&match args.output {
                 None if args.scenario => meldroute_core::schema::scenario_schema(),
+                None if args.caseload => meldroute_core::schema::caseload_schema(),
                 None => meldroute_core::schema::procedure_schema(),
                 Some(kind) => schema::output_schema(kind),
             });
@@ -98,7 +100,7 @@ pub fn load_model_checked(
     limits: &LimitArgs,
     check: impl FnOnce(&Library, &[EntryId]) -> anyhow::Result<()>,
 ) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
-    let (lib, named) = load_each(&args.inputs(), limits)?;
+    let (lib, named, _) = load_each(&args.inputs(), limits)?;
     let first = named.first().map_or(&[][..], |t| &t[..]);
     check(&lib, first)?;
     let targets = distinct(&named);
@@ -126,25 +128,68 @@ pub fn load_inputs(
     paths: &[OsString],
     limits: &LimitArgs,
 ) -> anyhow::Result<(Library, Vec<EntryId>)> {
-    let (lib, named) = load_each(paths, limits)?;
+    let (lib, named, _) = load_each(paths, limits)?;
     let targets = distinct(&named);
     Ok((lib, targets))
 }
 
+/// What `simulate` runs: a procedure, or a caseload when the first input
+/// is a caseload file (docs/caseload.md).
+pub enum Target {
+    /// A procedure, loaded, validated and compiled.
+    Procedure(Library, SimModel),
+    /// A caseload, checked and compiled with its procedures.
+    Caseload(Library, meldroute_core::sim::des::CaseModel),
+}
+
+/// [`load_model`], or the caseload the first input holds: checked with
+/// the procedures it runs, which may be bundled or in the other inputs.
+pub fn load_target(
+    args: &ProcedureArgs,
+    limits: &LimitArgs,
+) -> anyhow::Result<Result<Target, ExitCode>> {
+    let (lib, named, caseloads) = load_each(&args.inputs(), limits)?;
+    let first_caseloads = caseloads.first().cloned().unwrap_or_default();
+    if named.first().is_some_and(|n| n.is_empty()) && !first_caseloads.is_empty() {
+        anyhow::ensure!(
+            first_caseloads.len() == 1,
+            "{} holds {} caseloads; name one caseload file first",
+            args.procedure.to_string_lossy(),
+            first_caseloads.len()
+        );
+        return match lib.caseload_model(first_caseloads.start) {
+            Ok(model) => Ok(Ok(Target::Caseload(lib, model))),
+            Err(e) => refused(&lib, e).map(Err),
+        };
+    }
+    // A caseload that cannot run names no caseload: its errors say why.
+    if named.first().is_some_and(|n| n.is_empty()) && lib.user_load_errors().next().is_some() {
+        let errors = lib.errors(&[]);
+        return refused(&lib, meldroute_core::Error::Invalid(errors)).map(Err);
+    }
+    Ok(load_model(args, limits)?.map(|(lib, model)| Target::Procedure(lib, model)))
+}
+
 /// Loads every input into one library; per input, the procedures it named.
+/// Also, per input, the caseload files it read (their indices in
+/// [`Library::caseloads`]).
+#[allow(clippy::type_complexity)]
 fn load_each(
     paths: &[OsString],
     limits: &LimitArgs,
-) -> anyhow::Result<(Library, Vec<Vec<EntryId>>)> {
+) -> anyhow::Result<(Library, Vec<Vec<EntryId>>, Vec<std::ops::Range<usize>>)> {
     let mut lib = Library::with_bundled(limits.limits());
     let mut named = Vec::with_capacity(paths.len());
     // Per input, the scenario files it read (applied once all are read).
     let mut scenarios = Vec::with_capacity(paths.len());
+    let mut caseloads = Vec::with_capacity(paths.len());
     for path in paths {
         let (read, unread) = (lib.files().len(), lib.unread());
         let first_scenario = lib.scenarios().len();
+        let first_caseload = lib.caseloads().len();
         let got = lib.load_input(path)?;
         scenarios.push(first_scenario..lib.scenarios().len());
+        caseloads.push(first_caseload..lib.caseloads().len());
         // A directory without procedure files is a mistake (a wrong path,
         // the wrong extension), not a library without findings.
         anyhow::ensure!(
@@ -170,7 +215,7 @@ fn load_each(
             }
         );
     }
-    Ok((lib, named))
+    Ok((lib, named, caseloads))
 }
 
 /// Appends a large output to `out` without copying it when `out` is still

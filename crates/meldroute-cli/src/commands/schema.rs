@@ -9,6 +9,7 @@ use crate::cli::SchemaOutput;
 pub fn output_schema(kind: SchemaOutput) -> String {
     let schema = match kind {
         SchemaOutput::Simulate => schemars::schema_for!(super::simulate::SimulateJson),
+        SchemaOutput::Caseload => schemars::schema_for!(super::caseload::CaseloadJson),
         SchemaOutput::Gaps => {
             schemars::schema_for!(super::gaps::GapsJson<Vec<super::gaps::JsonFinding>>)
         }

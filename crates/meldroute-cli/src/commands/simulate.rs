@@ -10,9 +10,7 @@ use meldroute_core::provenance::Provenance;
 use meldroute_core::sim::{self, SimReport, exact};
 use meldroute_core::stats::DurationStats;
 
-use super::{
-    days_weeks, days_weeks_ci, load_model, out, outln, per_journey_ci, percent, percent_ci,
-};
+use super::{days_weeks, days_weeks_ci, out, outln, per_journey_ci, percent, percent_ci};
 use crate::cli::{SimFormat, SimulateArgs};
 use crate::provenance::{Invocation, Options};
 use meldroute_core::stats::Interval;
@@ -33,10 +31,18 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         &args.stamp,
         args.format != SimFormat::Table,
     )?;
-    let (lib, model) = match load_model(&args.procedure, &args.limits)? {
-        Ok(loaded) => loaded,
+    let (lib, model) = match super::load_target(&args.procedure, &args.limits)? {
+        Ok(super::Target::Procedure(lib, model)) => (lib, model),
+        Ok(super::Target::Caseload(lib, model)) => {
+            return super::caseload::run(out, args, inv, &lib, &model);
+        }
         Err(code) => return Ok(code),
     };
+    if args.replications.is_some() {
+        anyhow::bail!(
+            "--replications is for a caseload file (docs/caseload.md); a procedure runs --runs journeys"
+        );
+    }
     // Exact figures first: a model too large for them fails before the run
     // (and before a shard's: the merge computes them again).
     let exact = if args.exact {
@@ -192,15 +198,21 @@ fn json(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
 }
 
 /// Rounds a figure to 6 decimals for the CSV.
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     format!("{}", (x * 1e6).round() / 1e6)
 }
 
 /// The rows of the CSV: `section,name,statistic,value`.
-struct Rows(csv::Writer<Vec<u8>>);
+pub(super) struct Rows(pub(super) csv::Writer<Vec<u8>>);
 
 impl Rows {
-    fn row(&mut self, section: &str, name: &str, stat: &str, value: String) -> csv::Result<()> {
+    pub(super) fn row(
+        &mut self,
+        section: &str,
+        name: &str,
+        stat: &str,
+        value: String,
+    ) -> csv::Result<()> {
         self.0
             .write_record([section, &inert_cell(name), stat, &value])
     }
@@ -208,7 +220,7 @@ impl Rows {
     /// A figure, then the bounds of its 95% interval: `STAT_ci95_low` and
     /// `STAT_ci95_high` (`ci95_low` and `ci95_high` after a `value`),
     /// empty where there is none.
-    fn figure(
+    pub(super) fn figure(
         &mut self,
         section: &str,
         name: &str,
@@ -375,13 +387,13 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
     Ok(String::from_utf8(w.0.into_inner()?)?)
 }
 
-fn new_table(header: &[&str]) -> Table {
+pub(super) fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING).set_header(header.to_vec());
     t
 }
 
-fn right_align(t: &mut Table, from: usize) {
+pub(super) fn right_align(t: &mut Table, from: usize) {
     for i in from..t.column_count() {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);

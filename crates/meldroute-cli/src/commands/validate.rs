@@ -39,12 +39,28 @@ pub fn run(out: &mut String, args: &ValidateArgs, inv: &Invocation) -> anyhow::R
             for d in &findings {
                 outln!(out, "{}", diagnostics::human(&lib, d));
             }
-            let files = targets.len() + lib.user_load_errors().count();
+            let caseloads = lib
+                .caseloads()
+                .iter()
+                .filter(|c| c.origin == meldroute_core::library::Origin::User)
+                .count();
+            // A file that did not load counts as the procedure it meant to be.
+            let files = targets.len() + lib.user_load_errors().count()
+                - lib
+                    .user_load_errors()
+                    .filter(|d| d.code == meldroute_core::caseload::CASELOAD_CODE)
+                    .count();
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let also = if caseloads > 0 {
+                format!(" and {caseloads} caseload{}", plural(caseloads))
+            } else {
+                String::new()
+            };
             outln!(
                 out,
-                "checked {} procedure{}: {}",
+                "checked {} procedure{}{also}: {}",
                 files,
-                if files == 1 { "" } else { "s" },
+                plural(files),
                 diagnostics::counts(&findings)
             );
         }

@@ -633,11 +633,11 @@ impl<'m> Run<'m> {
             match what {
                 What::Arrive(f) => {
                     let measured = now >= warm && now < horizon;
-                    if measured {
-                        self.arrived += 1;
-                        if let Some(m) = self.months.get_mut(self.month) {
-                            m.arrived += 1;
-                        }
+                    self.arrived += u64::from(measured);
+                    if now < horizon
+                        && let Some(m) = self.months.get_mut(self.month)
+                    {
+                        m.arrived += 1;
                     }
                     let start = self.model.flows[f as usize].model.start;
                     let c = self.open_case(f, start, now, measured);

@@ -133,7 +133,7 @@ pub struct MonthFigures {
     pub month: String,
     /// Part of the warm-up.
     pub warm_up: bool,
-    /// Reports that arrived in it (measured ones: after the warm-up).
+    /// Reports that arrived in it.
     pub arrived: Estimate,
     /// Cases that finished in it.
     pub finished: Estimate,
