@@ -7,8 +7,18 @@ use support::{root, run, run_ok};
 #[test]
 fn validate_bundled_library_directory_is_clean() {
     let out = run_ok(&["validate", "processes/"]);
-    let n = meldroute_core::library::bundled_files().len();
-    assert_eq!(out.stdout, format!("checked {n} procedures: no problems\n"));
+    let files = meldroute_core::library::bundled_files();
+    let caseloads = files
+        .iter()
+        .filter(|(_, text)| meldroute_core::caseload::is_caseload(text))
+        .count();
+    assert!(caseloads >= 1, "a bundled caseload");
+    let n = files.len() - caseloads;
+    let s = if caseloads == 1 { "" } else { "s" };
+    assert_eq!(
+        out.stdout,
+        format!("checked {n} procedures and {caseloads} caseload{s}: no problems\n")
+    );
 }
 
 #[test]

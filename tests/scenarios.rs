@@ -282,11 +282,16 @@ fn committed_scenario_schema_is_current_and_bundled_scenarios_point_to_it() {
 #[test]
 fn the_bundled_scenarios_are_valid_and_say_why() {
     let out = run_ok(&["validate", "processes/scenarios", "--deny-warnings"]);
-    assert!(out.stdout.contains("3"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("checked 4 procedures"),
+        "{}",
+        out.stdout
+    );
     for f in [
         "tussentijdse-berichten",
         "nazorg-voor-iedereen",
         "snellere-intake",
+        "huis-onderzoekstoets-zonder-wachttijd",
     ] {
         let path = support::root().join(format!("processes/scenarios/{f}.yaml"));
         let text = std::fs::read_to_string(path).unwrap_or_default();

@@ -134,7 +134,7 @@ pub struct ArrivalSpec {
     /// A Poisson process with this many reports per year on average, or
     /// a map from year to its rate (every year of the period needs one).
     #[serde(default)]
-    pub per_year: Option<Located<PerYear>>,
+    pub per_year: Option<Located<ByYear<f64>>>,
     /// A Poisson process with a rate per calendar month: twelve numbers,
     /// January first, repeated every year.
     #[serde(default)]
@@ -149,14 +149,148 @@ pub struct ArrivalSpec {
     pub note: Option<String>,
 }
 
-/// A rate per year: one for every year, or one per year.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum PerYear {
-    /// The same rate every year.
-    Rate(f64),
-    /// A rate for each year (`2023: 28`).
-    Years(OrderedMap<Located<f64>>),
+/// A figure for the whole period (`28`), or one for each calendar year
+/// (`{2023: 28, 2024: 28, 2025: 93}`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ByYear<T> {
+    /// The same every year.
+    All(T),
+    /// One per year, as written.
+    Years(Vec<(Located<i16>, Located<T>)>),
+}
+
+impl<T> ByYear<T> {
+    /// The figure of `year`, if the file gives one.
+    pub fn year(&self, year: i16) -> Option<&Located<T>> {
+        match self {
+            ByYear::All(_) => None,
+            ByYear::Years(ys) => ys.iter().find(|(y, _)| y.value == year).map(|(_, v)| v),
+        }
+    }
+}
+
+/// A number as [`ByYear`] reads it.
+pub trait YearValue: Sized {
+    /// From a whole number.
+    fn from_i64(v: i64) -> Result<Self, String>;
+    /// From a number with a fraction.
+    fn from_f64(v: f64) -> Result<Self, String>;
+}
+
+impl YearValue for f64 {
+    fn from_i64(v: i64) -> Result<Self, String> {
+        Ok(v as f64)
+    }
+    fn from_f64(v: f64) -> Result<Self, String> {
+        Ok(v)
+    }
+}
+
+impl YearValue for i64 {
+    fn from_i64(v: i64) -> Result<Self, String> {
+        Ok(v)
+    }
+    fn from_f64(v: f64) -> Result<Self, String> {
+        Err(format!("{v} is not a whole number"))
+    }
+}
+
+/// A year as a key: `2025` or `"2025"`.
+struct YearKey(i16);
+
+impl<'de> Deserialize<'de> for YearKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = YearKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a year such as 2025")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<YearKey, E> {
+                i16::try_from(v)
+                    .ok()
+                    .filter(|y| (1..=9999).contains(y))
+                    .map(YearKey)
+                    .ok_or_else(|| E::custom(format!("{v} is not a year from 1 to 9999")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<YearKey, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<YearKey, E> {
+                match v.trim().parse::<i64>() {
+                    Ok(y) => self.visit_i64(y),
+                    Err(_) => Err(E::custom(format!(
+                        "`{}` is not a year such as 2025",
+                        crate::duration::shown(v)
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + YearValue> Deserialize<'de> for ByYear<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + YearValue> serde::de::Visitor<'de> for V<T> {
+            type Value = ByYear<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or a number for each year (`{2024: 28, 2025: 93}`)")
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<ByYear<T>, E> {
+                T::from_i64(v).map(ByYear::All).map_err(E::custom)
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<ByYear<T>, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<ByYear<T>, E> {
+                T::from_f64(v).map(ByYear::All).map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ByYear<T>, A::Error> {
+                let mut years: Vec<(Located<i16>, Located<T>)> = Vec::new();
+                while let Some(key) = map.next_key::<Located<YearKey>>()? {
+                    let year = Located {
+                        value: key.value.0,
+                        pos: key.pos,
+                    };
+                    let value: Located<T> = map.next_value()?;
+                    if years.iter().any(|(y, _)| y.value == year.value) {
+                        return Err(A::Error::custom(format!(
+                            "the year {} is given twice",
+                            year.value
+                        )));
+                    }
+                    years.push((year, value));
+                }
+                Ok(ByYear::Years(years))
+            }
+        }
+        deserializer.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<T> JsonSchema for ByYear<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ByYear".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A number for the whole period, or a number for each calendar year.",
+            "oneOf": [
+                {"type": "number"},
+                {
+                    "type": "object",
+                    "patternProperties": {"^[0-9]{1,4}$": {"type": "number"}},
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
 }
 
 /// Cases open at the start.
@@ -180,8 +314,9 @@ pub struct OpenSpec {
 #[serde(deny_unknown_fields)]
 pub struct PoolSpec {
     /// How many cases the pool works on at once (people, or full-time
-    /// equivalents).
-    pub handlers: Located<i64>,
+    /// equivalents): one number, or a number for each year of the period
+    /// (`2024: 1`, `2025: 2`).
+    pub handlers: Located<ByYear<i64>>,
     /// The actors it serves; default: the actor with the pool's id in every
     /// procedure of the caseload (and those they escalate to).
     #[serde(default)]
@@ -201,6 +336,10 @@ pub struct ServesSpec {
     pub procedure: Located<String>,
     /// The actor's id in it.
     pub actor: Located<String>,
+    /// Only these steps of the actor need the pool's handlers (default:
+    /// all its steps); the others take their time without waiting.
+    #[serde(default)]
+    pub steps: Option<Vec<Located<String>>>,
     /// Priorities of its steps (a higher number is served first; default 0).
     #[serde(default)]
     pub priority: OrderedMap<Located<i64>>,
@@ -378,8 +517,9 @@ impl Arrivals {
 pub struct Pool {
     /// Its id.
     pub id: String,
-    /// How many cases it works on at once.
-    pub handlers: u32,
+    /// How many cases it works on at once, from a day on: `(from, handlers)`,
+    /// in order, the first from 0.
+    pub handlers: Vec<(f64, u32)>,
     /// The actors it serves.
     pub serves: Vec<Served>,
 }
@@ -391,8 +531,22 @@ pub struct Served {
     pub procedure: String,
     /// The actor's id.
     pub actor: String,
+    /// The steps of the actor it does (`None`: all of them).
+    pub steps: Option<Vec<String>>,
     /// Priorities of its steps by step id (a higher number first; others 0).
     pub priorities: Vec<(String, i64)>,
+}
+
+impl Served {
+    /// The pool serves step `step` of actor `actor` of `procedure`.
+    pub fn covers(&self, procedure: &str, actor: &str, step: &str) -> bool {
+        self.procedure == procedure
+            && self.actor == actor
+            && self
+                .steps
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|x| x == step))
+    }
 }
 
 /// A finding about a caseload at `pos` of its file.
@@ -521,15 +675,13 @@ pub(crate) fn resolve(
             );
             continue;
         }
-        let handlers = *p.handlers;
-        if handlers < 1 || handlers > i64::from(u32::MAX) {
-            errors.push(
-                at(p.handlers.pos, "pool {pool} has {count} handlers")
-                    .with_arg("pool", Arg::id(id.as_str()))
-                    .with_arg("count", Arg::Number(handlers as f64))
-                    .with_help("give the pool at least one handler (a capacity of zero or less never does any work)"),
-            );
-        }
+        let handlers = match handler_pieces(id, &p.handlers, start, until, &at) {
+            Ok(h) => h,
+            Err(d) => {
+                errors.push(d);
+                vec![(0.0, 1)]
+            }
+        };
         let mut serves = Vec::new();
         match &p.serves {
             None => {
@@ -540,6 +692,7 @@ pub(crate) fn resolve(
                         serves.push(Served {
                             procedure: proc_id.clone(),
                             actor: id.value.clone(),
+                            steps: None,
                             priorities: Vec::new(),
                         });
                     }
@@ -584,7 +737,7 @@ pub(crate) fn resolve(
         }
         pools.push(Pool {
             id: id.value.clone(),
-            handlers: u32::try_from(handlers.max(1)).unwrap_or(u32::MAX),
+            handlers,
             serves,
         });
     }
@@ -655,6 +808,33 @@ fn serves_entry(
                 .with_help(format!("its actors are: {}", known.join(", "))),
         );
     }
+    let no_step = |step: &Located<String>| {
+        at(step.pos, "procedure {procedure} has no step {step}")
+            .with_arg("procedure", Arg::id(proc_id))
+            .with_arg("step", Arg::id(step.as_str()))
+    };
+    let mut steps = None;
+    if let Some(list) = &s.steps {
+        let mut ids = Vec::new();
+        for step in list {
+            match procedure.steps.get(step.as_str()) {
+                None => {
+                    return Err(no_step(step).with_help("name steps of the procedure's actor"));
+                }
+                Some(st) if st.actor.as_str() != s.actor.as_str() => {
+                    return Err(
+                        at(step.pos, "step {step} is done by {other}, not by {actor}")
+                            .with_arg("step", Arg::id(step.as_str()))
+                            .with_arg("other", Arg::id(st.actor.as_str()))
+                            .with_arg("actor", Arg::id(s.actor.as_str()))
+                            .with_help("name steps of the actor the pool serves"),
+                    );
+                }
+                Some(_) => ids.push(step.value.clone()),
+            }
+        }
+        steps = Some(ids);
+    }
     let mut priorities = Vec::new();
     for (step, p) in s.priority.iter() {
         if !procedure.steps.contains_key(step.as_str()) {
@@ -668,8 +848,64 @@ fn serves_entry(
     Ok(Served {
         procedure: proc_id.to_owned(),
         actor: s.actor.value.clone(),
+        steps,
         priorities,
     })
+}
+
+/// The handlers of pool `id` over the period, in pieces by year.
+fn handler_pieces(
+    id: &str,
+    spec: &Located<ByYear<i64>>,
+    start: Date,
+    until: Date,
+    at: &impl Fn(Pos, &str) -> Diagnostic,
+) -> Result<Vec<(f64, u32)>, Diagnostic> {
+    let check = |n: i64, pos: Pos| -> Result<u32, Diagnostic> {
+        match u32::try_from(n) {
+            Ok(h) if h >= 1 => Ok(h),
+            _ => Err(at(pos, "pool {pool} has {count} handlers")
+                .with_arg("pool", Arg::id(id))
+                .with_arg("count", Arg::Number(n as f64))
+                .with_help("give the pool at least one handler (a capacity of zero or less never does any work)")),
+        }
+    };
+    match &spec.value {
+        ByYear::All(n) => Ok(vec![(0.0, check(*n, spec.pos)?)]),
+        years => {
+            let mut pieces: Vec<(f64, u32)> = Vec::new();
+            for (d, from) in year_starts(start, until) {
+                let year = d.0.year().to_string();
+                let Some(n) = years.year(d.0.year()) else {
+                    return Err(at(
+                        spec.pos,
+                        "pool {pool} has no handlers for the year {year}, which the period covers",
+                    )
+                    .with_arg("pool", Arg::id(id))
+                    .with_arg("year", Arg::text(year))
+                    .with_help(
+                        "give a number of handlers for every year from `start` to `until`",
+                    ));
+                };
+                let h = check(**n, n.pos)?;
+                if pieces.last().is_none_or(|p| p.1 != h) {
+                    pieces.push((from, h));
+                }
+            }
+            Ok(pieces)
+        }
+    }
+}
+
+/// The first day of every calendar year the period covers, with its days
+/// since `start` (the first is `start` itself, at 0).
+fn year_starts(start: Date, until: Date) -> Vec<(Date, f64)> {
+    month_starts(start, until)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (d, _))| *i == 0 || d.0.month() == 1)
+        .map(|(_, m)| m)
+        .collect()
 }
 
 /// The arrivals of `spec`, in days since `start`.
@@ -711,13 +947,13 @@ fn arrivals(
         let mut pieces = Vec::with_capacity(months.len());
         for &(d, from) in &months {
             let rate = match &py.value {
-                PerYear::Rate(r) => {
+                ByYear::All(r) => {
                     rate_ok(*r, py.pos)?;
                     *r
                 }
-                PerYear::Years(map) => {
+                years => {
                     let year = d.0.year().to_string();
-                    let Some(r) = map.get(&year) else {
+                    let Some(r) = years.year(d.0.year()) else {
                         return Err(at(
                             py.pos,
                             "no rate for the year {year}, which the period covers",

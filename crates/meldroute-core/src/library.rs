@@ -395,6 +395,17 @@ impl Library {
         &self.caseloads
     }
 
+    /// The caseload with id `id` (index into [`Library::caseloads`]): a
+    /// user's file first, else the bundled one.
+    pub fn caseload_index(&self, id: &str) -> Option<usize> {
+        let with_id = |origin| {
+            self.caseloads
+                .iter()
+                .position(|c| c.origin == origin && c.spec.caseload.as_str() == id)
+        };
+        with_id(Origin::User).or_else(|| with_id(Origin::Bundled))
+    }
+
     /// Checks every caseload read and not yet checked against the
     /// procedures loaded; a caseload that cannot run has its findings in
     /// [`Library::load_errors`].

@@ -75,6 +75,8 @@ pub fn migrate(
     let check = SourceFile::new(source.name(), text.as_str());
     let migrated = if crate::scenario::is_scenario(&text) {
         crate::scenario::parse(&check, FileId::new(0), limits).map(|s| s.format_version)
+    } else if crate::caseload::is_caseload(&text) {
+        crate::caseload::parse(&check, FileId::new(0), limits).map(|c| c.format_version)
     } else {
         load::parse_procedure(&check, FileId::new(0), limits).map(|p| p.format_version)
     };

@@ -121,7 +121,16 @@ impl Library {
     /// file refused as not UTF-8: its bytes; one over the size limit: the
     /// first `max_file_bytes + 1`, all the loader reads of it).
     pub fn digests(&self, targets: &[EntryId]) -> Vec<FileDigest> {
+        self.digests_with(targets, &[])
+    }
+
+    /// [`Library::digests`], with the bundled files `also` listed too (a
+    /// bundled caseload's file, which no procedure reaches).
+    pub fn digests_with(&self, targets: &[EntryId], also: &[crate::FileId]) -> Vec<FileDigest> {
         let mut bundled: Vec<bool> = vec![false; self.files().len()];
+        for f in also {
+            bundled[f.index()] = true;
+        }
         for e in self.reached(targets) {
             // Its file (a scenario's is its base's), and the files of the
             // scenarios it is and builds on; bundled ones are listed when

@@ -63,7 +63,8 @@ pub fn run(
         .with("max_steps", opts.max_steps)
         .limits(&args.limits);
     let targets: Vec<_> = model.caseload.flows.iter().map(|f| f.entry).collect();
-    let provenance = inv.provenance(lib, &targets, options, &args.stamp);
+    let mut provenance = inv.provenance(lib, &targets, options, &args.stamp);
+    provenance.files = lib.digests_with(&targets, &[model.caseload.file]);
     match args.format {
         SimFormat::Json => {
             let output = CaseloadJson {

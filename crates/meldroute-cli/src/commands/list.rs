@@ -20,6 +20,19 @@ pub(super) struct ListJson<'a> {
     provenance: &'a Provenance,
     /// The bundled procedures, by id.
     procedures: Vec<Row<'a>>,
+    /// The bundled caseloads (`meldroute simulate ID`), by id.
+    caseloads: Vec<CaseloadRow<'a>>,
+}
+
+/// One bundled caseload.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(super) struct CaseloadRow<'a> {
+    /// Its id, which `meldroute simulate` takes in place of a file.
+    id: &'a str,
+    /// The procedures it runs.
+    procedures: Vec<&'a str>,
+    /// Its title.
+    title: &'a str,
 }
 
 /// One bundled procedure.
@@ -63,6 +76,21 @@ pub fn run(out: &mut String, args: &ListArgs, inv: &Invocation) -> anyhow::Resul
         })
         .collect();
     rows.sort_by(|a, b| a.id.cmp(b.id));
+    let mut caseloads: Vec<CaseloadRow> = lib
+        .caseloads()
+        .iter()
+        .map(|c| CaseloadRow {
+            id: c.spec.caseload.as_str(),
+            procedures: c
+                .spec
+                .procedures
+                .iter()
+                .map(|f| f.procedure.as_str())
+                .collect(),
+            title: &c.spec.title,
+        })
+        .collect();
+    caseloads.sort_by(|a, b| a.id.cmp(b.id));
     match args.format {
         ListFormat::Json => {
             let bundled: Vec<EntryId> = lib
@@ -75,6 +103,7 @@ pub fn run(out: &mut String, args: &ListArgs, inv: &Invocation) -> anyhow::Resul
             let output = ListJson {
                 provenance: &provenance,
                 procedures: rows,
+                caseloads,
             };
             super::append_json(out, &output)?;
         }
@@ -97,6 +126,17 @@ pub fn run(out: &mut String, args: &ListArgs, inv: &Invocation) -> anyhow::Resul
                 ]);
             }
             outln!(out, "{}", trim_lines(&table.to_string()));
+            if !caseloads.is_empty() {
+                let mut table = Table::new();
+                table
+                    .load_preset(presets::NOTHING)
+                    .set_header(["CASELOAD", "PROCEDURES", "TITLE"]);
+                for c in &caseloads {
+                    table.add_row([c.id.to_owned(), c.procedures.join(", "), c.title.to_owned()]);
+                }
+                outln!(out);
+                outln!(out, "{}", trim_lines(&table.to_string()));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -106,10 +106,16 @@ fn one(out: &mut String, path: &Path, limits: &Limits, check: bool) -> anyhow::R
     let shown = path.display();
     let mut lib = Library::new(*limits);
     let loaded = lib.load_file(path)?;
-    // A file is a procedure, or a scenario (not applied: migrate changes
-    // only its version line).
+    // A file is a procedure, a scenario or a caseload (neither applied nor
+    // checked: migrate changes only its version line).
     let scenario = lib.scenarios().first();
-    let (file, written) = match (loaded, scenario) {
+    let caseload = lib.caseloads().first();
+    let (file, written) = match (
+        loaded,
+        scenario
+            .map(|s| (s.file, s.scenario.format_version.as_ref()))
+            .or(caseload.map(|c| (c.file, c.spec.format_version.as_ref()))),
+    ) {
         (Some(entry), _) => {
             let entry = lib.entry(entry);
             (
@@ -117,7 +123,7 @@ fn one(out: &mut String, path: &Path, limits: &Limits, check: bool) -> anyhow::R
                 entry.procedure.format_version.as_ref().map(|v| v.0),
             )
         }
-        (None, Some(s)) => (s.file, s.scenario.format_version.as_ref().map(|v| v.0)),
+        (None, Some((file, version))) => (file, version.map(|v| v.0)),
         (None, None) => {
             for d in lib.load_errors() {
                 crate::errln!("{}", diagnostics::human(&lib, d));

@@ -187,6 +187,15 @@ fn load_each(
         let (read, unread) = (lib.files().len(), lib.unread());
         let first_scenario = lib.scenarios().len();
         let first_caseload = lib.caseloads().len();
+        // The id of a caseload (bundled, or read from an earlier input).
+        if !Path::new(path).exists()
+            && let Some(k) = lib.caseload_index(&path.to_string_lossy())
+        {
+            scenarios.push(first_scenario..first_scenario);
+            caseloads.push(k..k + 1);
+            named.push(Vec::new());
+            continue;
+        }
         let got = lib.load_input(path)?;
         scenarios.push(first_scenario..lib.scenarios().len());
         caseloads.push(first_caseload..lib.caseloads().len());

@@ -90,10 +90,24 @@ pub struct FlowModel {
 pub struct PoolModel {
     /// Its id.
     pub id: String,
-    /// Handlers.
-    pub handlers: u32,
+    /// Handlers from a day on: `(from, handlers)`, in order, the first from 0.
+    pub handlers: Vec<(f64, u32)>,
     /// Distinct priority levels of its steps.
     pub levels: u32,
+}
+
+impl PoolModel {
+    /// Handler-days available from `a` to `b`.
+    pub fn capacity(&self, a: f64, b: f64) -> f64 {
+        self.handlers
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, h))| {
+                let to = self.handlers.get(i + 1).map_or(f64::INFINITY, |p| p.0);
+                f64::from(h) * (b.min(to) - a.max(from)).max(0.0)
+            })
+            .sum()
+    }
 }
 
 /// A caseload ready to simulate.
@@ -126,7 +140,7 @@ impl CaseModel {
             prios.dedup();
             pools.push(PoolModel {
                 id: p.id.clone(),
-                handlers: p.handlers,
+                handlers: p.handlers.clone(),
                 levels: prios.len() as u32,
             });
             levels.push(prios);
@@ -147,7 +161,7 @@ impl CaseModel {
                     let served = p
                         .serves
                         .iter()
-                        .find(|s| s.procedure == proc.id && s.actor == *step.actor);
+                        .find(|s| s.covers(&proc.id, &step.actor, step_id));
                     if let Some(crate::caseload::Served {
                         priorities: prios, ..
                     }) = served
@@ -249,6 +263,10 @@ pub struct MonthTotals {
     pub open: u64,
     /// Per pool: cases waiting at its end.
     pub queue: Vec<u64>,
+    /// Per pool: cases its handlers work on at its end.
+    pub in_service: Vec<u64>,
+    /// Per pool: services completed in it.
+    pub served: Vec<u64>,
     /// Per pool: handler-days busy in it.
     pub busy: Vec<f64>,
     /// Its length in days.
@@ -288,6 +306,8 @@ enum What {
     Request(u32),
     /// Case `c` completes the step its handler worked on.
     Done(u32),
+    /// Pool `p` gets its next number of handlers.
+    Capacity(u32),
     /// A case finished (after steps that needed no handler).
     Finish,
 }
@@ -393,6 +413,9 @@ impl Marks for CaseMarks {
 
 /// A pool's state: handlers at work and the cases waiting, per level.
 struct PoolState {
+    /// Handlers now, and the index of that number in the pool's list.
+    handlers: u32,
+    piece: usize,
     busy: u32,
     queue: Vec<VecDeque<u32>>,
     waiting: u64,
@@ -440,6 +463,8 @@ impl<'m> Run<'m> {
             .pools
             .iter()
             .map(|p| PoolState {
+                handlers: p.handlers.first().map_or(1, |h| h.1),
+                piece: 0,
                 busy: 0,
                 queue: (0..p.levels).map(|_| VecDeque::new()).collect(),
                 waiting: 0,
@@ -451,6 +476,8 @@ impl<'m> Run<'m> {
             .enumerate()
             .map(|(i, &(_, from))| MonthTotals {
                 queue: vec![0; model.pools.len()],
+                in_service: vec![0; model.pools.len()],
+                served: vec![0; model.pools.len()],
                 busy: vec![0.0; model.pools.len()],
                 days: model.months.get(i + 1).map_or(model.horizon(), |m| m.1) - from,
                 ..MonthTotals::default()
@@ -526,8 +553,9 @@ impl<'m> Run<'m> {
     fn close_month(&mut self) {
         if let Some(m) = self.months.get_mut(self.month) {
             m.open = self.open;
-            for (q, p) in m.queue.iter_mut().zip(&self.pools) {
-                *q = p.waiting;
+            for (i, p) in self.pools.iter().enumerate() {
+                m.queue[i] = p.waiting;
+                m.in_service[i] = u64::from(p.busy);
             }
         }
         self.month += 1;
@@ -619,6 +647,11 @@ impl<'m> Run<'m> {
                 self.schedule(t, What::Arrive(f as u32));
             }
         }
+        for (p, pool) in self.model.pools.iter().enumerate() {
+            if let Some(&(from, _)) = pool.handlers.get(1) {
+                self.schedule(from, What::Capacity(p as u32));
+            }
+        }
         // Reports go on arriving after the end, at the last rates, until
         // every case measured has finished, or the period has passed once
         // more: those left count as unfinished.
@@ -648,6 +681,7 @@ impl<'m> Run<'m> {
                 }
                 What::Request(c) => self.request(c, now)?,
                 What::Done(c) => self.done(c, now)?,
+                What::Capacity(p) => self.capacity(p as usize),
                 What::Finish => self.finished(now),
             }
         }
@@ -746,7 +780,7 @@ impl<'m> Run<'m> {
         let pool = flow.step_pool[case.step as usize] as usize;
         let level = flow.step_level[case.step as usize] as usize;
         let p = &mut self.pools[pool];
-        if p.busy < self.model.pools[pool].handlers {
+        if p.busy < p.handlers {
             p.busy += 1;
             self.start(c, now);
         } else {
@@ -790,8 +824,18 @@ impl<'m> Run<'m> {
         let flow = &self.model.flows[case.flow as usize];
         let pool = flow.step_pool[case.step as usize] as usize;
         let days = case.work;
+        if now < self.model.horizon()
+            && let Some(m) = self.months.get_mut(self.month)
+        {
+            m.served[pool] += 1;
+        }
         let p = &mut self.pools[pool];
-        match p.queue.iter_mut().find_map(|q| q.pop_front()) {
+        // With fewer handlers than at work (the number went down), the
+        // handler leaves instead of taking the next case.
+        match (p.busy <= p.handlers)
+            .then(|| p.queue.iter_mut().find_map(|q| q.pop_front()))
+            .flatten()
+        {
             Some(next) => {
                 p.waiting -= 1;
                 self.start(next, now);
@@ -804,6 +848,34 @@ impl<'m> Run<'m> {
                 self.end(c, outcome, now);
                 Ok(())
             }
+        }
+    }
+
+    /// Pool `p` gets its next number of handlers now: more take the cases
+    /// waiting at once; fewer stop as their cases are done.
+    fn capacity(&mut self, p: usize) {
+        let pool = &self.model.pools[p];
+        let state = &mut self.pools[p];
+        state.piece += 1;
+        let Some(&(_, h)) = pool.handlers.get(state.piece) else {
+            return;
+        };
+        state.handlers = h;
+        if let Some(&(from, _)) = pool.handlers.get(state.piece + 1) {
+            self.schedule(from, What::Capacity(p as u32));
+        }
+        let now = self.last;
+        loop {
+            let state = &mut self.pools[p];
+            if state.busy >= state.handlers {
+                break;
+            }
+            let Some(next) = state.queue.iter_mut().find_map(|q| q.pop_front()) else {
+                break;
+            };
+            state.waiting -= 1;
+            state.busy += 1;
+            self.start(next, now);
         }
     }
 

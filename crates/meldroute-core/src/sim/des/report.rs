@@ -101,8 +101,9 @@ pub struct StepFigures {
 pub struct PoolFigures {
     /// Its id.
     pub pool: String,
-    /// Its handlers.
-    pub handlers: u32,
+    /// Its handlers on average after the warm-up (the number of the file
+    /// when it is the same all period).
+    pub handlers: f64,
     /// Share of handler time at work, after the warm-up.
     pub utilisation: Estimate,
     /// Time-average number of cases waiting, after the warm-up.
@@ -141,6 +142,11 @@ pub struct MonthFigures {
     pub open: Estimate,
     /// Per pool (in pool order): cases waiting at its end.
     pub queue: Vec<Estimate>,
+    /// Per pool: cases its handlers work on at its end (waiting and in
+    /// service together: the cases pending at the pool).
+    pub in_service: Vec<Estimate>,
+    /// Per pool: services completed in it (the pool's throughput).
+    pub served: Vec<Estimate>,
     /// Per pool: share of handler time at work in it.
     pub utilisation: Vec<Estimate>,
 }
@@ -203,9 +209,9 @@ impl CaseloadReport {
             .enumerate()
             .map(|(p, pool)| PoolFigures {
                 pool: pool.id.clone(),
-                handlers: pool.handlers,
+                handlers: pool.capacity(c.warm_up, c.days) / measured_days,
                 utilisation: across(reps, |r| {
-                    r.pools[p].busy / (f64::from(pool.handlers) * measured_days)
+                    r.pools[p].busy / pool.capacity(c.warm_up, c.days).max(f64::MIN_POSITIVE)
                 }),
                 queue_mean: across(reps, |r| r.pools[p].queued / measured_days),
                 wait_mean_days: across(reps, |r| {
@@ -245,15 +251,20 @@ impl CaseloadReport {
                 queue: (0..model.pools.len())
                     .map(|p| across(reps, |r| r.months[m].queue[p] as f64))
                     .collect(),
+                in_service: (0..model.pools.len())
+                    .map(|p| across(reps, |r| r.months[m].in_service[p] as f64))
+                    .collect(),
+                served: (0..model.pools.len())
+                    .map(|p| across(reps, |r| r.months[m].served[p] as f64))
+                    .collect(),
                 utilisation: model
                     .pools
                     .iter()
                     .enumerate()
                     .map(|(p, pool)| {
-                        across(reps, |r| {
-                            let mt = &r.months[m];
-                            mt.busy[p] / (f64::from(pool.handlers) * mt.days.max(1e-9))
-                        })
+                        let to = model.months.get(m + 1).map_or(c.days, |n| n.1);
+                        let cap = pool.capacity(*from, to).max(f64::MIN_POSITIVE);
+                        across(reps, |r| r.months[m].busy[p] / cap)
                     })
                     .collect(),
             })

@@ -48,7 +48,12 @@ fn caseload(files: &[String]) -> (Library, Caseload) {
         .map(meldroute_diagnostics::render::message)
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
-    let c = lib.caseloads()[0].caseload.clone().expect("checked");
+    let c = lib
+        .caseloads()
+        .iter()
+        .find(|c| c.origin == Origin::User)
+        .and_then(|c| c.caseload.clone())
+        .expect("checked");
     (lib, c)
 }
 
@@ -286,4 +291,41 @@ pools:
     within(jan.utilisation[0].value, 30.0 / 31.0, 1e-9, "January");
     assert_eq!(r.months.len(), 2);
     assert_eq!(r.months[1].arrived.value, 1.0);
+}
+
+#[test]
+fn handlers_per_year_change_on_the_first_of_january() {
+    // 60 cases wait on 1 December 2025; 1 day of fixed work; 1 handler in
+    // 2025, 2 in 2026. December: the first handler finishes a case on day
+    // 1, 2, ..., 30; the case it starts on day 30 ends on 1 January (day
+    // 31), so 30 finish in December and 30 are open at its end (29 wait).
+    // From 1 January two handlers take the 29 waiting in 15 days: with the
+    // one started in December, 30 finish in January. The report of 31
+    // January is worked on that day and still open at the end: January had
+    // 29 + 1 handler-days of work out of 2 x 31.
+    let proc_text =
+        queue_procedure(1.0).replace("duration: {exponential: {mean: 1d}}", "duration: 1d");
+    let text = "meldroute: 1
+caseload: test/capaciteit
+title: Capaciteit
+start: 2025-12-01
+until: 2026-02-01
+procedures:
+  - procedure: test/wachtrij
+    arrivals: {dates: [2026-01-31], basis: assumption}
+    open: {cases: 60, at: werk, basis: assumption}
+pools:
+  dienst: {handlers: {2025: 1, 2026: 2}, basis: assumption}
+";
+    let (lib, c) = caseload(&[proc_text, text.to_owned()]);
+    assert_eq!(c.pools[0].handlers, vec![(0.0, 1), (31.0, 2)]);
+    let (_, r) = run(&lib, &c, 2);
+    let (dec, jan) = (&r.months[0], &r.months[1]);
+    assert_eq!((dec.finished.value, dec.open.value), (30.0, 30.0));
+    assert_eq!(dec.queue[0].value, 29.0);
+    within(dec.utilisation[0].value, 1.0, 1e-9, "December");
+    assert_eq!((jan.finished.value, jan.open.value), (30.0, 1.0));
+    within(jan.utilisation[0].value, 30.0 / 62.0, 1e-9, "January");
+    // On average 1.5 handlers over the 62 days.
+    within(r.pools[0].handlers, (31.0 + 62.0) / 62.0, 1e-12, "handlers");
 }

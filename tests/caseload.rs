@@ -1,0 +1,331 @@
+//! Caseloads end to end (docs/caseload.md): `meldroute simulate CASELOAD`
+//! on the bundled caseload of the Huis voor klokkenluiders and on files
+//! written here, its outputs, and the located errors of bad caseloads.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test or benchmark that panics fails; it is not the program"
+)]
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::{root, run, run_ok, temp_dir};
+
+/// The bundled caseload.
+const HUIS: &str = "caseloads/huis-onderzoeksverzoeken";
+
+/// A caseload of the bundled internal report with 2 investigators,
+/// `extra` appended to its text.
+fn caseload_text(extra: &str) -> String {
+    format!(
+        "meldroute: 1
+caseload: test/interne-meldingen
+title: Interne meldingen (illustratief)
+start: 2025-01-01
+until: 2026-01-01
+procedures:
+  - procedure: rijk/interne-melding
+    arrivals: {{per-year: 40, basis: assumption}}
+pools:
+  onderzoekers: {{handlers: 2, basis: assumption}}
+{extra}"
+    )
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = run_ok(args);
+    serde_json::from_str(&out.stdout).expect("JSON")
+}
+
+fn value(v: &serde_json::Value) -> f64 {
+    v["value"].as_f64().expect("a figure with its value")
+}
+
+/// The bundled caseload reproduces what the annual reports count: the
+/// screenings completed per year (24, 33, 50) and the screenings pending at
+/// the end of 2025 (50), each within 20%: the stated tolerance of the
+/// calibration (docs/caseload.md).
+#[test]
+fn the_huis_caseload_reproduces_the_reported_counts() {
+    let v = json(&["simulate", HUIS, "--format", "json"]);
+    assert_eq!(v["replications"], 20);
+    let months = v["months"].as_array().unwrap();
+    assert_eq!(months.len(), 36, "three years of months");
+    let year = |y: &'static str| {
+        months
+            .iter()
+            .filter(move |m| m["month"].as_str().unwrap().starts_with(y))
+    };
+    for (y, reported) in [("2023", 24.0), ("2024", 33.0), ("2025", 50.0)] {
+        let done: f64 = year(y).map(|m| value(&m["served"][0])).sum();
+        assert!(
+            (done - reported).abs() <= 0.2 * reported,
+            "{y}: {done} screenings completed, reported {reported}"
+        );
+        let arrived: f64 = year(y).map(|m| value(&m["arrived"])).sum();
+        let rate = if y == "2025" { 93.0 } else { 28.0 };
+        assert!(
+            (arrived - rate).abs() <= 0.2 * rate,
+            "{y}: {arrived} arrived"
+        );
+    }
+    let dec = &months[35];
+    assert_eq!(dec["month"], "2025-12-01");
+    let pending = value(&dec["queue"][0]) + value(&dec["in_service"][0]);
+    assert!(
+        (pending - 50.0).abs() <= 10.0,
+        "{pending} screenings pending at the end of 2025, reported 50"
+    );
+    // The backlog grows in 2025: more pending in December than in January.
+    let jan = &months[24];
+    assert!(value(&dec["queue"][0]) > value(&jan["queue"][0]) + 20.0);
+    // The pool's handlers are 2, 3 and 4 in the three years: 3 on average.
+    let pool = &v["pools"][0];
+    assert_eq!(pool["pool"], "toetsers");
+    assert!((pool["handlers"].as_f64().unwrap() - 3.0).abs() < 0.01);
+    let u = value(&pool["utilisation"]);
+    assert!(u > 0.5 && u <= 1.0, "utilisation {u}");
+}
+
+#[test]
+fn the_table_shows_waiting_and_work_per_step_utilisation_and_the_backlog() {
+    let out = run_ok(&["simulate", HUIS]);
+    let screening = out
+        .stdout
+        .lines()
+        .find(|l| l.contains(":onderzoekstoets ") && l.contains("toetsers"))
+        .unwrap_or_else(|| panic!("no screening row in\n{}", out.stdout));
+    // Waiting in weeks, work in weeks: both with their interval.
+    assert_eq!(screening.matches('±').count(), 3, "{screening}");
+    assert!(out.stdout.contains("utilisation"), "{}", out.stdout);
+    let dec = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("2025-12"))
+        .expect("a row for December 2025");
+    assert!(dec.split_whitespace().count() >= 5, "{dec}");
+    assert!(out.stdout.contains("Little's law"));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_on_one_and_two_threads() {
+    let one = run_ok(&[
+        "simulate",
+        HUIS,
+        "--format",
+        "csv",
+        "--threads",
+        "1",
+        "--replications",
+        "6",
+    ]);
+    let two = run_ok(&[
+        "simulate",
+        HUIS,
+        "--format",
+        "csv",
+        "--threads",
+        "2",
+        "--replications",
+        "6",
+    ]);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("provenance,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&one.stdout), strip(&two.stdout));
+    let other_seed = run_ok(&[
+        "simulate",
+        HUIS,
+        "--format",
+        "csv",
+        "--replications",
+        "6",
+        "--seed",
+        "5",
+    ]);
+    assert_ne!(strip(&one.stdout), strip(&other_seed.stdout));
+}
+
+#[test]
+fn the_json_follows_its_schema_and_the_csv_has_the_same_figures() {
+    let schema = run_ok(&["schema", "--output", "caseload"]).stdout;
+    let committed =
+        std::fs::read_to_string(root().join("docs/output/caseload.schema.json")).unwrap();
+    assert_eq!(
+        committed, schema,
+        "docs/output/caseload.schema.json is stale: run `cargo run -- schema --output caseload > docs/output/caseload.schema.json`"
+    );
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    let v = json(&["simulate", HUIS, "--format", "json", "--replications", "4"]);
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let csv = run_ok(&["simulate", HUIS, "--format", "csv", "--replications", "4"]).stdout;
+    let util = value(&v["pools"][0]["utilisation"]);
+    let row = format!("pool,toetsers,utilisation,{}", (util * 1e6).round() / 1e6);
+    assert!(csv.lines().any(|l| l == row), "no `{row}` in the CSV");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("month,2025-12-01,queue:toetsers,"))
+    );
+    let file_schema = run_ok(&["schema", "--caseload"]).stdout;
+    assert_eq!(
+        std::fs::read_to_string(root().join("docs/caseload.schema.json")).unwrap(),
+        file_schema,
+        "docs/caseload.schema.json is stale: run `cargo run -- schema --caseload > docs/caseload.schema.json`"
+    );
+}
+
+#[test]
+fn a_users_caseload_runs_and_validates() {
+    let dir = temp_dir("caseload-ok");
+    let file = write(&dir, "c.yaml", &caseload_text(""));
+    let f = file.to_str().unwrap();
+    let out = run_ok(&["validate", f]);
+    assert!(
+        out.stdout.contains("1 caseload: no problems"),
+        "{}",
+        out.stdout
+    );
+    let v = json(&["simulate", f, "--format", "json", "--replications", "5"]);
+    assert_eq!(v["caseload"], "test/interne-meldingen");
+    assert_eq!(v["months"].as_array().unwrap().len(), 12);
+    let onderzoek = v["procedures"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "onderzoek" && s["procedure"] == "rijk/interne-melding")
+        .expect("the investigation")
+        .clone();
+    assert_eq!(onderzoek["pool"], "onderzoekers");
+    // The investigation waits for one of 2 investigators; the intake,
+    // which no pool serves, does not wait.
+    assert!(value(&onderzoek["wait_days"]) > 1.0, "{onderzoek}");
+    let intake = v["procedures"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "intake")
+        .unwrap()
+        .clone();
+    assert_eq!(value(&intake["wait_days"]), 0.0);
+    assert!(value(&intake["work_days"]) > 0.0);
+    // Its provenance names the caseload file.
+    assert!(
+        v["provenance"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["origin"] == "user")
+    );
+}
+
+/// Each bad caseload is refused with exit 1 and an error at the place.
+#[test]
+fn bad_caseloads_get_located_errors() {
+    let dir = temp_dir("caseload-bad");
+    let cases = [
+        (
+            "unknown-actor",
+            caseload_text("  niemand: {handlers: 1, basis: assumption}\n"),
+            "no procedure of the caseload has an actor `niemand`",
+            11,
+        ),
+        (
+            "negative-capacity",
+            caseload_text("").replace("handlers: 2", "handlers: -3"),
+            "pool `onderzoekers` has -3 handlers",
+            10,
+        ),
+        (
+            "zero-capacity",
+            caseload_text("").replace("handlers: 2", "handlers: 0"),
+            "pool `onderzoekers` has 0 handlers",
+            10,
+        ),
+        (
+            "zero-rate",
+            caseload_text("").replace("per-year: 40", "per-year: 0"),
+            "an arrival rate of 0 is not above zero",
+            8,
+        ),
+        (
+            "no-such-date",
+            caseload_text("").replace("until: 2026-01-01", "until: 2025-02-29"),
+            "`2025-02-29` is not a date that exists",
+            5,
+        ),
+        (
+            "ends-before-start",
+            caseload_text("").replace("until: 2026-01-01", "until: 2024-06-01"),
+            "the period ends on 2024-06-01, not after its start 2025-01-01",
+            5,
+        ),
+        (
+            "missing-year",
+            caseload_text("").replace("per-year: 40", "per-year: {2024: 40}"),
+            "no rate for the year 2025",
+            8,
+        ),
+        (
+            "unknown-procedure",
+            caseload_text("").replace("rijk/interne-melding", "rijk/onbekend"),
+            "procedure `rijk/onbekend` is not loaded",
+            7,
+        ),
+    ];
+    for (name, text, message, line) in cases {
+        let file = write(&dir, &format!("{name}.yaml"), &text);
+        let f = file.to_str().unwrap();
+        for command in ["validate", "simulate"] {
+            let out = run(&[command, f]).expect_code(1);
+            let text = format!("{}{}", out.stdout, out.stderr);
+            let located = format!("{name}.yaml:{line}:");
+            assert!(
+                text.contains(message) && text.contains(&located),
+                "{command} {name}: no `{message}` at {located} in\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn flags_of_the_other_mode_are_refused() {
+    let out = run(&["simulate", HUIS, "--runs", "1000"]).expect_code(2);
+    assert!(
+        out.stderr.contains("--runs is for a procedure"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["simulate", "rijk/klacht", "--replications", "5"]).expect_code(2);
+    assert!(
+        out.stderr.contains("--replications is for a caseload"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn list_names_the_bundled_caseload() {
+    let out = run_ok(&["list"]);
+    assert!(out.stdout.contains(HUIS), "{}", out.stdout);
+    let v = json(&["list", "--format", "json"]);
+    assert!(
+        v["caseloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == HUIS)
+    );
+}
