@@ -11,6 +11,7 @@
 //! ```
 
 mod authority;
+pub mod calendar;
 pub mod caseload;
 pub mod catalogue;
 pub mod compare;
