@@ -352,12 +352,12 @@ proptest! {
         }
         let model = SimModel::compile(&lib, t).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         let max_steps = 400;
-        let opts = SimOptions { runs: 300, seed: 3, threads: 1, max_steps, precision: None };
+        let opts = SimOptions { runs: 300, seed: 3, threads: 1, max_steps, precision: None, start: None };
         let agg = sim::simulate(&model, &opts, &|_| {}).map_err(|e| TestCaseError::fail(e.to_string()))?;
         check_report(&SimReport::new(&model, &opts, &agg), opts.runs, max_steps)?;
         // One journey at a time: the per-journey invariants exactly.
         for seed in 0..8 {
-            let one = SimOptions { runs: 1, seed, threads: 1, max_steps, precision: None };
+            let one = SimOptions { runs: 1, seed, threads: 1, max_steps, precision: None, start: None };
             let agg = sim::simulate(&model, &one, &|_| {}).map_err(|e| TestCaseError::fail(e.to_string()))?;
             check_report(&SimReport::new(&model, &one, &agg), 1, max_steps)?;
             let trace = sim::trace(&model, seed, max_steps);
@@ -424,7 +424,7 @@ proptest! {
         let mut lib = Library::new(Limits::default());
         let t = lib.load_source(SourceFile::new("rondje.yaml", yaml), Origin::User).expect("loads");
         let model = SimModel::compile(&lib, t).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let opts = SimOptions { runs, seed: 1, threads: 1, max_steps, precision: None };
+        let opts = SimOptions { runs, seed: 1, threads: 1, max_steps, precision: None, start: None };
         let agg = sim::simulate(&model, &opts, &|_| {}).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let r = SimReport::new(&model, &opts, &agg);
         prop_assert_eq!(r.unfinished, 1.0);

@@ -94,6 +94,7 @@ fuzz_target!(|data: &[u8]| {
         threads: 1,
         max_steps: MAX_STEPS,
         precision: None,
+        start: None,
     };
 
     // `meldroute gaps --structural-only DIR`.

@@ -74,6 +74,7 @@ fuzz_target!(|data: &[u8]| {
         threads: 1,
         max_steps: MAX_STEPS,
         precision: None,
+        start: None,
     };
     let full = GapOptions {
         sim: opts.clone(),

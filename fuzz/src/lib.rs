@@ -183,6 +183,7 @@ pub fn simulate_loaded(loaded: &Loaded) {
         threads: 1,
         max_steps: MAX_STEPS,
         precision: None,
+        start: None,
     };
     let agg = sim::simulate(&model, &opts, &|_| {}).expect("one worker thread starts");
     assert_eq!(agg.runs, RUNS, "every journey is counted");

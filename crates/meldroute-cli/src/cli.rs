@@ -335,8 +335,20 @@ pub struct SimArgs {
     /// Worker threads (0: one per core); the figures do not depend on it [default: 0].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=512))]
     pub threads: Option<u16>,
+    /// Every journey starts on this date (YYYY-MM-DD): durations in working
+    /// days (`10wd`) follow the actors' calendars, and the reporter's legal
+    /// terms (7 days, 3 months) end where the Algemene termijnenwet ends them.
+    /// Without it, terms count calendar days from the moment and a working
+    /// day counts at its calendar's mean length (docs/calendars.md).
+    #[arg(long, value_name = "DATE", value_parser = parse_start_date)]
+    pub start_date: Option<meldroute_core::calendar::Date>,
     #[command(flatten)]
     pub journey: JourneyArgs,
+}
+
+/// A `--start-date`: a date that exists.
+fn parse_start_date(text: &str) -> Result<meldroute_core::calendar::Date, String> {
+    meldroute_core::calendar::parse_date(text).map_err(|e| e.to_string())
 }
 
 impl SimArgs {
@@ -365,6 +377,7 @@ impl SimArgs {
             threads: self.threads.map_or(default.threads, usize::from),
             max_steps: self.journey.max_steps(),
             precision,
+            start: self.start_date,
         })
     }
 
@@ -376,6 +389,7 @@ impl SimArgs {
             ("--max-runs", self.max_runs.is_some()),
             ("--seed", self.seed.is_some()),
             ("--threads", self.threads.is_some()),
+            ("--start-date", self.start_date.is_some()),
             ("--max-steps", self.journey.max_steps.is_some()),
         ]
         .into_iter()

@@ -110,9 +110,14 @@ impl Options {
                 .with("max_runs", p.max_runs),
             None => self.with("runs", sim.runs),
         };
-        runs.with("seed", sim.seed)
+        let runs = runs
+            .with("seed", sim.seed)
             .with("threads", sim.threads as u64)
-            .with("max_steps", sim.max_steps)
+            .with("max_steps", sim.max_steps);
+        match sim.start {
+            Some(d) => runs.with("start_date", d.to_string()),
+            None => runs,
+        }
     }
 
     /// Adds the input limits in effect.

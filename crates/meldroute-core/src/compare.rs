@@ -516,11 +516,12 @@ pub fn compare_detailed(
             // The gap analysis could not simulate it: again, for the error.
             None => {
                 let id = &library.entry(t).procedure.id.value;
-                let model =
-                    SimModel::compile(library, t).map_err(|source| CompareError::Compile {
+                let model = SimModel::compile(library, t)
+                    .map_err(|source| CompareError::Compile {
                         procedure: id.clone(),
                         source,
-                    })?;
+                    })?
+                    .dated(opts.sim.start);
                 let agg = sim::simulate(&model, &opts.sim, &|_| {})?;
                 let report = SimReport::new(&model, &opts.sim, &agg);
                 take(&Simulated { model, agg, report })

@@ -58,7 +58,7 @@ impl Distribution {
     /// The distribution with every duration multiplied by `factor` (above
     /// zero): the same shape, its mean and quantiles `factor` times.
     pub fn scaled(&self, factor: f64) -> Distribution {
-        let s = |d: &Duration| Duration::from_days(d.days() * factor);
+        let s = |d: &Duration| d.scaled(factor);
         match self {
             Distribution::Fixed(d) => Distribution::Fixed(s(d)),
             Distribution::Uniform { min, max } => Distribution::Uniform {
@@ -79,6 +79,24 @@ impl Distribution {
                 Distribution::Empirical(samples.iter().map(s).collect())
             }
         }
+    }
+
+    /// Every duration the distribution is written with.
+    pub fn durations(&self) -> Vec<&Duration> {
+        match self {
+            Distribution::Fixed(d) => vec![d],
+            Distribution::Uniform { min, max } => vec![min, max],
+            Distribution::Triangular { min, mode, max } => vec![min, mode, max],
+            Distribution::Exponential { mean } => vec![mean],
+            Distribution::Lognormal { median, p90 } => vec![median, p90],
+            Distribution::Empirical(samples) => samples.iter().collect(),
+        }
+    }
+
+    /// Written in working days (`10wd`): its values count the days the
+    /// step's actor works ([`Distribution::check`] refuses a mix).
+    pub fn is_working(&self) -> bool {
+        self.durations().first().is_some_and(|d| d.is_working())
     }
 
     /// The distribution's name as written in files.
@@ -104,6 +122,13 @@ impl Distribution {
 
     /// Checks the parameters; returns a message describing the first problem.
     pub fn check(&self) -> Result<(), String> {
+        let durations = self.durations();
+        if durations.iter().any(|d| d.is_working()) && !durations.iter().all(|d| d.is_working()) {
+            return Err(
+                "mixes working days (`wd`) with calendar time; write every value in `wd`, or none"
+                    .to_owned(),
+            );
+        }
         let negative = |name: &str, d: &Duration| -> Result<(), String> {
             if d.days() < 0.0 {
                 Err(format!("{name} `{d}` is negative"))

@@ -29,28 +29,60 @@ const UNITS: &[(&str, f64)] = &[
     ("y", DAYS_PER_YEAR),
 ];
 
-/// A length of time, stored in days.
+/// The unit of working days (`10wd`): days on which the actor works
+/// (docs/calendars.md), which the simulation turns into calendar time.
+const WORKING_DAYS: &str = "wd";
+
+/// A length of time, stored in days (calendar days, or working days).
 ///
 /// Written as a number and a unit: `4h`, `3d`, `6w`, `3mo` (a month is
-/// 365.25/12 days), `1y`; decimals are allowed (`1.5w`). A negative value
-/// parses, so that the `invalid-duration` rule can point at it.
+/// 365.25/12 days), `1y`, or `10wd`, working days of the actor's calendar;
+/// decimals are allowed (`1.5w`). A negative value parses, so that the
+/// `invalid-duration` rule can point at it.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
 pub struct Duration {
     days: f64,
+    /// In working days (`wd`), not calendar days.
+    working: bool,
 }
 
 impl Duration {
     /// A duration of `days` days.
     pub const fn from_days(days: f64) -> Self {
-        Duration { days }
+        Duration {
+            days,
+            working: false,
+        }
+    }
+
+    /// A duration of `days` working days.
+    pub const fn from_working_days(days: f64) -> Self {
+        Duration {
+            days,
+            working: true,
+        }
     }
 
     /// The zero duration.
-    pub const ZERO: Duration = Duration { days: 0.0 };
+    pub const ZERO: Duration = Duration::from_days(0.0);
 
-    /// Length in days.
+    /// Length in days: working days for a duration in working days
+    /// ([`Duration::is_working`]), else calendar days.
     pub const fn days(self) -> f64 {
         self.days
+    }
+
+    /// Written in working days (`10wd`).
+    pub const fn is_working(self) -> bool {
+        self.working
+    }
+
+    /// The same length in the same unit, times `factor`.
+    pub fn scaled(self, factor: f64) -> Duration {
+        Duration {
+            days: self.days * factor,
+            working: self.working,
+        }
     }
 
     /// Parses `3d`, `4h`, `6w`, `3mo`, `1y`, `1.5w`.
@@ -61,6 +93,7 @@ impl Duration {
             .ok_or_else(|| DurationError::MissingUnit(text.to_owned()))?;
         let (number, unit) = text.split_at(split);
         let number = number.trim();
+        let working = unit == WORKING_DAYS;
         if number.is_empty() {
             return Err(DurationError::MissingNumber(text.to_owned()));
         }
@@ -74,17 +107,21 @@ impl Duration {
         let value: f64 = number
             .parse()
             .map_err(|_| DurationError::BadNumber(shown(number)))?;
-        let factor = UNITS
-            .iter()
-            .find(|(name, _)| *name == unit)
-            .map(|(_, factor)| *factor)
-            .ok_or_else(|| DurationError::UnknownUnit(shown(unit)))?;
+        let factor = if working {
+            1.0
+        } else {
+            UNITS
+                .iter()
+                .find(|(name, _)| *name == unit)
+                .map(|(_, factor)| *factor)
+                .ok_or_else(|| DurationError::UnknownUnit(shown(unit)))?
+        };
         let days = value * factor;
         // Also refuses what does not fit a number at all (`inf`, 400 digits).
         if days.is_nan() || days.abs() > MAX_DAYS {
             return Err(DurationError::TooLong(shown(text)));
         }
-        Ok(Duration::from_days(days))
+        Ok(Duration { days, working })
     }
 }
 
@@ -103,6 +140,10 @@ impl fmt::Display for Duration {
     /// (`6w`, `3mo`, `4h`), falling back to days with up to two decimals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let days = self.days;
+        if self.working {
+            let rounded = (days * 100.0).round() / 100.0;
+            return write!(f, "{rounded}{WORKING_DAYS}");
+        }
         if days == 0.0 {
             return f.write_str("0d");
         }
@@ -140,7 +181,7 @@ pub enum DurationError {
     TooLong(String),
     /// A unit we do not know.
     #[error(
-        "unknown duration unit `{0}`; use h (hours), d (days), w (weeks), mo (months) or y (years)"
+        "unknown duration unit `{0}`; use h (hours), d (days), w (weeks), mo (months), y (years) or wd (working days)"
     )]
     UnknownUnit(String),
 }

@@ -126,7 +126,7 @@ impl Library {
         opts: &SimOptions,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<SimReport, Error> {
-        let model = self.model(procedure)?;
+        let model = self.model(procedure)?.dated(opts.start);
         let agg = sim::simulate(&model, opts, progress)?;
         Ok(SimReport::new(&model, opts, &agg))
     }

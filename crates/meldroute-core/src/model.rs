@@ -143,6 +143,10 @@ pub struct Actor {
     pub title: String,
     /// What part the actor plays.
     pub role: Located<Role>,
+    /// The actor's working days, for durations in working days (`10wd`);
+    /// default: the Rijk's (docs/calendars.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<Located<crate::calendar::CalendarSpec>>,
 }
 
 /// What a step is.

@@ -242,6 +242,14 @@ pub const ACKNOWLEDGE_DAYS: f64 = 7.0;
 /// (three months).
 pub const FEEDBACK_DAYS: f64 = 3.0 * DAYS_PER_MONTH;
 
+/// [`ACKNOWLEDGE_DAYS`] as a term on dates (counted from the day after the
+/// report, extended by the Algemene termijnenwet: `crate::sim::dates`).
+pub const ACKNOWLEDGE_TERM: crate::calendar::Term = crate::calendar::Term::Days(7);
+
+/// [`FEEDBACK_DAYS`] as a term on dates: 3 months from the
+/// acknowledgement.
+pub const FEEDBACK_TERM: crate::calendar::Term = crate::calendar::Term::Months(3);
+
 /// Receipt of an internal report is acknowledged within 7 days.
 pub const ACKNOWLEDGE: Norm = Norm {
     id: "acknowledge-within-7-days",

@@ -199,7 +199,15 @@ pub fn apply(model: &SimModel, factors: &[Factor], x: &[f64]) -> SimModel {
         }
         let step = &mut m.steps[f.index as usize];
         match f.varies {
-            Varies::Duration => step.duration = Sampler::new(&f.duration.scaled(v)),
+            Varies::Duration => {
+                // A duration in working days draws calendar days at its
+                // calendar's mean ratio, as compiled.
+                let ratio = m
+                    .calendars
+                    .get(step.working as usize)
+                    .map_or(1.0, |c| c.ratio);
+                step.duration = Sampler::new(&f.duration.scaled(v * ratio));
+            }
             Varies::Branch { .. } => {
                 let Go::Branch { from, len } = step.go else {
                     continue;

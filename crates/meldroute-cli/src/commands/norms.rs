@@ -65,17 +65,20 @@ practice of a body (such as the Nationale ombudsman's 3-week answer) is no norm 
     }
     out.push_str(
         "\n## How terms are counted\n\n\
-meldroute counts terms in calendar days: a week is 7 days, a month 30.44 days (a year / 12), counted from the step the deadline names \
-(`from`), or from entering the procedure. Journeys carry no dates yet, so two things of the law are not applied:\n\n\
-- **The Algemene termijnenwet** (art. 1(1)) extends a term set by statute that ends on a Saturday, Sunday or recognised holiday \
-to the next day that is none. The holidays are those of art. 3(1) (New Year's Day, Easter Monday, Ascension Day, Whit Monday, \
-King's Day, 5 May, Christmas and Boxing Day), Good Friday (art. 3(2)) and the days designated by decree (art. 3(3)). \
-Not applying it overstates late journeys for the short terms (7 days, 4 and 6 weeks): a journey that meets the extended term \
-by a day or two is counted late. Whether the Atw reaches terms of more than 3 months (art. 4) and terms taken from the Directive \
-is unverified; see legal.md.\n\
-- **Months are calendar months** in the law (3 months from 10 March end on 10 June); 3 × 30.44 days differ from them by up to \
-two days either way.\n\n\
-Until journeys carry dates, read a share of late journeys close to a deadline as an upper bound.\n",
+**Without dates** (`meldroute simulate` without `--start-date`) meldroute counts terms in calendar days from the moment: a week \
+is 7 days, a month 30.44 days (a year / 12), counted from the step the deadline names (`from`), or from entering the procedure. \
+Two things of the law are then not applied: the Algemene termijnenwet, and calendar months (3 months from 10 March end on \
+10 June; 3 x 30.44 days differ from them by up to two days either way). Read a share of late journeys close to a deadline as an \
+upper bound.\n\n\
+**On dates** (`--start-date`, and always in a caseload, docs/caseload.md) the reporter's two terms, acknowledgement within 7 days \
+and feedback within 3 months of it, are counted as the law counts them: from the day after the report (or the acknowledgement), \
+in calendar months, ending at the end of the last day, and extended by the Algemene termijnenwet (docs/calendars.md): a term that \
+ends on a Saturday, Sunday or recognised holiday runs on to the next day that is none (art. 1(1)); the holidays are those of \
+art. 3(1) (New Year's Day, Easter Monday, Ascension Day, Whit Monday, King's Day, 5 May, Christmas and Boxing Day), Good Friday \
+(art. 3(2)) and the days designated by decree (art. 3(3); meldroute knows those of 2017-2019 and 2023-2028); a term of three \
+days or more holds at least two days that are none (art. 2); terms of more than 3 months are left as counted (art. 4(a)). The \
+`deadline:` of a step (its basis may be policy, practice or an EU act, which the Atw does not reach) is counted in calendar \
+days from the moment in both cases.\n",
     );
     out
 }

@@ -356,7 +356,8 @@ pub(crate) fn analyse_models(
     for &t in targets {
         // Without a simulation, only the structural rules find anything.
         if !opts.structural_only
-            && let Ok(model) = SimModel::compile(library, t).map(|m| model_of(t, m))
+            && let Ok(model) =
+                SimModel::compile(library, t).map(|m| model_of(t, m.dated(opts.sim.start)))
             && let Ok(agg) = sim::simulate(&model, &opts.sim, &|_| {})
         {
             let report = SimReport::new(&model, &opts.sim, &agg);

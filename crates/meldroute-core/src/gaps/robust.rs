@@ -122,7 +122,7 @@ pub fn robustness(
         if mine.is_empty() {
             continue;
         }
-        let Ok(model) = SimModel::compile(library, t) else {
+        let Ok(model) = SimModel::compile(library, t).map(|m| m.dated(opts.sim.start)) else {
             continue;
         };
         let factors = sensitivity::factors(library, &model);

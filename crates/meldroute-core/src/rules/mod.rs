@@ -17,6 +17,7 @@ mod dead_end;
 mod duplicate_id;
 mod inescapable_cycle;
 mod invalid_accept;
+mod invalid_calendar;
 mod invalid_deadline;
 mod invalid_duration;
 mod invalid_range;
@@ -40,6 +41,7 @@ pub use dead_end::DeadEnd;
 pub use duplicate_id::DuplicateId;
 pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
+pub use invalid_calendar::InvalidCalendar;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
 pub use invalid_range::InvalidRange;
@@ -96,6 +98,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MisplacedAuthority,
     &KindKey,
     &InvalidRange,
+    &InvalidCalendar,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

@@ -32,6 +32,7 @@
 //! kind `report`; silences are counted from then (from the start when the
 //! journey has no report step) until the journey ends.
 
+pub mod dates;
 pub mod des;
 mod estimate;
 pub mod exact;
@@ -90,6 +91,38 @@ pub struct SimOptions {
     pub max_steps: u32,
     /// Targets to run until (`runs` is then the ceiling), or `None`.
     pub precision: Option<Precision>,
+    /// Every journey starts on this date: working days follow the actors'
+    /// calendars, and the reporter's legal terms end where the Algemene
+    /// termijnenwet ends them ([`SimModel::dated`]). `None`: calendar days
+    /// from the moment, and a working day counts at its calendar's mean
+    /// ratio (docs/calendars.md).
+    pub start: Option<crate::calendar::Date>,
+}
+
+/// Days of a run on dates kept in tables ([`dates::Dates`]): 20 years;
+/// later dates are computed as asked.
+pub const DATED_SPAN_DAYS: u32 = 7305;
+
+/// `model` as a run with `opts` simulates it: on the dates of
+/// [`SimOptions::start`] when it gives one and the model is not on them yet.
+pub fn for_run<'m>(model: &'m SimModel, opts: &SimOptions) -> std::borrow::Cow<'m, SimModel> {
+    match opts.start {
+        Some(d) if model.dates.as_ref().is_none_or(|x| x.origin != d) => {
+            std::borrow::Cow::Owned(model.clone().on_dates(d, DATED_SPAN_DAYS))
+        }
+        _ => std::borrow::Cow::Borrowed(model),
+    }
+}
+
+impl SimModel {
+    /// The model on the dates of `start` ([`SimOptions::start`]), or as it
+    /// is without one.
+    pub fn dated(self, start: Option<crate::calendar::Date>) -> SimModel {
+        match start {
+            Some(d) => self.on_dates(d, DATED_SPAN_DAYS),
+            None => self,
+        }
+    }
 }
 
 impl Default for SimOptions {
@@ -100,6 +133,7 @@ impl Default for SimOptions {
             threads: 0,
             max_steps: DEFAULT_MAX_STEPS,
             precision: None,
+            start: None,
         }
     }
 }
@@ -312,6 +346,7 @@ pub fn simulate(
     opts: &SimOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Aggregate, SimError> {
+    let model = &*for_run(model, opts);
     let mut run = BatchMerge::new(model, opts);
     run_batches(model, opts, 0..run.batches(), &mut |_, batch| {
         let done = run.add(&batch);

@@ -92,7 +92,43 @@ pub struct SimStep {
     pub deadline_source: bool,
     /// Interim updates while the step runs.
     pub updates: Option<SimUpdates>,
+    /// Its duration is in working days of this calendar (an index into
+    /// [`SimModel::calendars`]), [`NOT_WORKING`] when in calendar days.
+    /// `duration` draws it in calendar days already, at the calendar's mean
+    /// ratio; on dates ([`SimModel::dates`]) the walk counts the working
+    /// days on the calendar instead.
+    pub working: u32,
 }
+
+/// [`SimStep::working`] of a step whose duration is in calendar days.
+pub const NOT_WORKING: u32 = u32::MAX;
+
+/// The working days of an actor in the model.
+#[derive(Clone, Debug)]
+pub struct SimCalendar {
+    /// The calendar.
+    pub calendar: crate::calendar::WorkCalendar,
+    /// Calendar days per working day on it, over the 100 years from
+    /// 2001-01-01 ([`working_day_ratio`]): how a working day counts
+    /// without dates.
+    pub ratio: f64,
+}
+
+/// Calendar days per working day of `calendar`, over the 100 years from
+/// 2001-01-01 to 2100-12-31 (36,524 days, 4 leap cycles less one): about
+/// 1.444 for the Rijk (253 working days a year), 1.4 for Monday to Friday.
+pub fn working_day_ratio(calendar: &crate::calendar::WorkCalendar) -> f64 {
+    let (a, b) = (jiff::civil::date(2001, 1, 1), jiff::civil::date(2101, 1, 1));
+    let days = b.since(a).map_or(36_524, |s| s.get_days());
+    let working = calendar.working_days_between(a, b).max(1);
+    f64::from(days) / f64::from(working)
+}
+
+/// A model run on dates: every journey starts on `origin` (in the
+/// independent mode), or on its arrival date (in a caseload); working days
+/// follow each calendar day by day, and the legal terms end where the
+/// Algemene termijnenwet ends them ([`super::dates`]).
+pub type Dated = std::sync::Arc<super::dates::Dates>;
 
 /// Interim updates of a step: contacts at `first`, `first + every`, ...
 /// days after the step starts, while it runs.
@@ -262,6 +298,10 @@ pub struct SimModel {
     pub deadlines: Vec<SimDeadline>,
     /// The first step.
     pub start: u32,
+    /// The working-day calendars the steps in working days use.
+    pub calendars: Vec<SimCalendar>,
+    /// The dates the model runs on, if any ([`SimModel::on_dates`]).
+    pub dates: Option<Dated>,
 }
 
 impl SimModel {
@@ -302,7 +342,20 @@ impl SimModel {
             branches: Vec::new(),
             deadlines: Vec::new(),
             start: 0,
+            calendars: Vec::new(),
+            dates: None,
         }
+    }
+
+    /// The model on dates from `origin` (a span of `span_days` kept in
+    /// tables; later dates are computed as needed).
+    pub fn on_dates(mut self, origin: crate::calendar::Date, span_days: u32) -> SimModel {
+        self.dates = Some(std::sync::Arc::new(super::dates::Dates::new(
+            &self.calendars,
+            origin,
+            span_days,
+        )));
+        self
     }
 
     /// Marks the steps that some deadline counts from.
@@ -432,6 +485,15 @@ impl Lowering<'_> {
         step: &Step,
     ) -> Result<(), CompileError> {
         let actor = self.actor(pi, p, step);
+        let working = if step.duration.is_working() {
+            self.calendar(p, step)
+        } else {
+            NOT_WORKING
+        };
+        let duration = match working {
+            NOT_WORKING => Sampler::new(&step.duration),
+            c => Sampler::new(&step.duration.scaled(self.model.calendars[c as usize].ratio)),
+        };
         let go = self.go(pi, p, key, step)?;
         let deadline = match &step.deadline {
             Some(d) => Some(self.deadline(pi, p, d)?),
@@ -447,7 +509,7 @@ impl Lowering<'_> {
             kind: *step.kind,
             contact: step.is_contact(),
             feedback: step.is_feedback(),
-            duration: Sampler::new(&step.duration),
+            duration,
             go,
             deadline,
             deadline_source: false,
@@ -456,8 +518,30 @@ impl Lowering<'_> {
                 first: u.first_days(),
                 feedback: u.feedback,
             }),
+            working,
         });
         Ok(())
+    }
+
+    /// The calendar of `step`'s actor in `p` (the Rijk's without one, or
+    /// for a calendar that does not build, which validation refuses), added
+    /// to the model on first use.
+    fn calendar(&mut self, p: &Procedure, step: &Step) -> u32 {
+        let calendar = p
+            .actors
+            .get(&step.actor)
+            .and_then(|a| a.calendar.as_ref())
+            .and_then(|spec| spec.build().ok())
+            .unwrap_or_else(crate::calendar::WorkCalendar::rijk);
+        let calendars = &mut self.model.calendars;
+        if let Some(i) = calendars.iter().position(|c| c.calendar == calendar) {
+            return i as u32;
+        }
+        calendars.push(SimCalendar {
+            ratio: working_day_ratio(&calendar),
+            calendar,
+        });
+        (calendars.len() - 1) as u32
     }
 
     /// The model actor of `step` of procedure `pi`: 0 for the reporter (and

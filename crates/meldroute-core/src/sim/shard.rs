@@ -373,6 +373,7 @@ pub fn simulate_shard<W: Write>(
     w: W,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(W, bool), ShardError> {
+    let model = &*super::for_run(model, opts);
     let mut out = PartialWriter::new(w, header).map_err(ShardError::Write)?;
     let batches = header.batches();
     let (mut first, mut stopped, mut failed, mut done) = (true, false, None, 0u64);
@@ -420,7 +421,7 @@ pub fn points_shard<W: Write>(
     for unit in header.range() {
         let (p, b) = ((unit / batches) as u32, unit % batches);
         if current.as_ref().is_none_or(|(q, _)| *q != p) {
-            current = Some((p, model(p)));
+            current = Some((p, model(p).dated(opts.start)));
         }
         if let Some((_, m)) = &current {
             let agg = run_batch(m, opts, b);

@@ -28,6 +28,7 @@ fn run(model: &SimModel, runs: u64, seed: u64, threads: usize) -> Aggregate {
         threads,
         max_steps: DEFAULT_MAX_STEPS,
         precision: None,
+        start: None,
     };
     simulate(model, &opts, &|_| {}).expect("simulates")
 }
@@ -151,6 +152,7 @@ fn a_loop_that_cannot_exit_is_unfinished_not_a_hang() {
         threads: 2,
         max_steps: 50,
         precision: None,
+        start: None,
     };
     let agg = simulate(&model, &opts, &|_| {}).expect("runs");
     assert_eq!((agg.runs, agg.unfinished), (1000, 1000));
@@ -202,6 +204,7 @@ fn metrics_of_a_fixed_journey_are_exact() {
         threads: 1,
         max_steps: 100,
         precision: None,
+        start: None,
     };
     let agg = simulate(&model, &opts, &|_| {}).expect("runs");
     let r = SimReport::new(&model, &opts, &agg);
@@ -270,6 +273,7 @@ fn rates_count_unfinished_journeys_too() {
         threads: 1,
         max_steps: 5,
         precision: None,
+        start: None,
     };
     let agg = simulate(&model, &opts, &|_| {}).expect("runs");
     assert!(agg.unfinished > 3000, "{}", agg.unfinished);

@@ -6,7 +6,8 @@ use std::ops::ControlFlow;
 
 use rand::Rng;
 
-use super::model::{Go, SimModel, SimStep, UpdateTimes};
+use super::dates::Dates;
+use super::model::{Go, NOT_WORKING, SimModel, SimStep, UpdateTimes};
 use super::{Aggregate, Trace, TraceStep, outcome_index};
 use crate::model::{Outcome, StepKind};
 use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
@@ -187,6 +188,9 @@ impl Silence {
 
 /// What a journey has done so far; times are days since it started.
 pub(super) struct Journey {
+    /// When it started, in days since the model's dates begin (0 in the
+    /// independent mode; a case's arrival in a caseload).
+    pub(super) origin: f64,
     /// Steps taken.
     pub(super) steps: u32,
     /// Now: the completion of the last step (in a caseload, or the time
@@ -220,10 +224,12 @@ pub(super) struct Journey {
 }
 
 impl Journey {
-    /// A journey at the start in its first procedure.
+    /// A journey at the start in its first procedure, started at `origin`
+    /// ([`Journey::origin`]).
     #[inline]
-    pub(super) fn new() -> Self {
+    pub(super) fn new(origin: f64) -> Self {
         Journey {
+            origin,
             steps: 0,
             t: 0.0,
             entered: 0.0,
@@ -249,12 +255,18 @@ impl Journey {
     #[inline]
     pub(super) fn take<R: Rng>(
         &mut self,
+        model: &SimModel,
         st: &SimStep,
         rng: &mut R,
         entered: f64,
     ) -> (f64, Option<UpdateTimes>) {
         self.steps += 1;
-        let days = st.duration.sample(rng);
+        let mut days = st.duration.sample(rng);
+        if st.working != NOT_WORKING
+            && let Some(dates) = &model.dates
+        {
+            days = self.working(model, dates, st.working, days);
+        }
         let updates = st
             .updates
             .and_then(|u| u.during(entered, self.t + days - entered));
@@ -279,6 +291,14 @@ impl Journey {
         }
         self.aftercare |= st.kind == StepKind::Aftercare;
         (days, updates)
+    }
+
+    /// The calendar days that work drawn as `days` (calendar days at the
+    /// mean ratio of calendar `c`) takes from now, on the calendar's days.
+    #[cold]
+    fn working(&self, model: &SimModel, dates: &Dates, c: u32, days: f64) -> f64 {
+        let working_days = days / model.calendars[c as usize].ratio;
+        dates.work(c, self.origin + self.t, working_days)
     }
 
     /// The interim updates `u` of step `st`, which starts now: contacts,
@@ -369,11 +389,16 @@ impl Journey {
     /// `agg`. Rates and the reporter shares count every journey (an
     /// unfinished one had what it had so far); durations and per-journey
     /// means count finished journeys only.
-    pub(super) fn finish(&self, outcome: Option<Outcome>, agg: &mut Aggregate) {
+    pub(super) fn finish(
+        &self,
+        outcome: Option<Outcome>,
+        agg: &mut Aggregate,
+        dates: Option<&Dates>,
+    ) {
         agg.runs += 1;
         agg.steps_simulated += u64::from(self.steps);
         if self.report.is_some() {
-            self.add_reporter(agg);
+            self.add_reporter(agg, dates);
         }
         match outcome {
             Some(outcome) => self.add_finished(outcome, agg),
@@ -383,15 +408,12 @@ impl Journey {
 
     /// Adds the reporter shares of the journey, which made a report, to
     /// `agg`: their denominator is [`Aggregate::reported`].
-    fn add_reporter(&self, agg: &mut Aggregate) {
+    fn add_reporter(&self, agg: &mut Aggregate, dates: Option<&Dates>) {
         agg.reported += 1;
         agg.contacted += u64::from(self.first_contact.is_some());
-        agg.contact_within_week += u64::from(
-            self.first_contact
-                .is_some_and(|fc| fc <= ACKNOWLEDGE_DAYS + 1e-9),
-        );
+        agg.contact_within_week += u64::from(self.acknowledged_in_time(dates));
         agg.feedback += u64::from(self.first_feedback.is_some());
-        agg.feedback_in_time += u64::from(self.feedback_in_time());
+        agg.feedback_in_time += u64::from(self.feedback_in_time(dates));
         agg.aftercare += u64::from(self.aftercare);
     }
 
@@ -418,16 +440,41 @@ impl Journey {
     /// from the acknowledgement, which is the first contact after the
     /// report if it came before that feedback, else the end of the
     /// [`ACKNOWLEDGE_DAYS`] after the report.
-    fn feedback_in_time(&self) -> bool {
+    ///
+    /// On dates (`dates`) the terms are counted on the calendar from the
+    /// day after the report (and the acknowledgement) and end where the
+    /// Algemene termijnenwet ends them ([`Dates::acknowledge_by`],
+    /// [`Dates::feedback_by`]); without, they are 7 and 365.25 / 4 days
+    /// from the moment.
+    fn feedback_in_time(&self, dates: Option<&Dates>) -> bool {
         let (Some(r), Some(fb)) = (self.report, self.own_feedback) else {
             return false;
+        };
+        let by_term = match dates {
+            Some(d) => d.acknowledge_by(self.origin + r) - self.origin,
+            None => r + ACKNOWLEDGE_DAYS,
         };
         let ack = self
             .first_contact
             .map(|fc| r + fc)
             .filter(|&a| a < fb)
-            .unwrap_or(r + ACKNOWLEDGE_DAYS);
-        fb - ack <= FEEDBACK_DAYS + 1e-9
+            .unwrap_or(by_term);
+        match dates {
+            Some(d) => self.origin + fb <= d.feedback_by(self.origin + ack) + 1e-9,
+            None => fb - ack <= FEEDBACK_DAYS + 1e-9,
+        }
+    }
+
+    /// The first contact after the report came within [`ACKNOWLEDGE_DAYS`]
+    /// (on dates: by the end of the term, with the Atw).
+    fn acknowledged_in_time(&self, dates: Option<&Dates>) -> bool {
+        let (Some(r), Some(fc)) = (self.report, self.first_contact) else {
+            return false;
+        };
+        match dates {
+            Some(d) => self.origin + r + fc <= d.acknowledge_by(self.origin + r) + 1e-9,
+            None => fc <= ACKNOWLEDGE_DAYS + 1e-9,
+        }
     }
 }
 
@@ -524,7 +571,7 @@ pub(super) fn walk<R: Rng>(
     mut trace: Option<&mut Trace>,
 ) {
     s.journey += 1;
-    let mut journey = Journey::new();
+    let mut journey = Journey::new(0.0);
     let mut step = model.start;
     s.first_procedure(model.steps[step as usize].procedure);
     let outcome = loop {
@@ -533,7 +580,7 @@ pub(super) fn walk<R: Rng>(
         }
         let st = &model.steps[step as usize];
         let begin = journey.t;
-        let (days, updates) = journey.take(st, rng, begin);
+        let (days, updates) = journey.take(model, st, rng, begin);
         if let Some(tr) = trace.as_deref_mut() {
             tr.steps
                 .push(journey.trace_step(step, begin, st.contact, updates));
@@ -546,5 +593,5 @@ pub(super) fn walk<R: Rng>(
     if let Some(tr) = trace {
         tr.outcome = outcome;
     }
-    journey.finish(outcome, agg);
+    journey.finish(outcome, agg, model.dates.as_deref());
 }

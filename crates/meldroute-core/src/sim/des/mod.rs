@@ -147,7 +147,10 @@ impl CaseModel {
         }
         let mut flows = Vec::new();
         for f in &caseload.flows {
-            let model = SimModel::compile(library, f.entry)?;
+            // On the caseload's dates: the tables cover the period, the
+            // drain after it (as long again) and a year.
+            let span = (caseload.days * 2.0 + 366.0).min(f64::from(u32::MAX)) as u32;
+            let model = SimModel::compile(library, f.entry)?.on_dates(caseload.start.0, span);
             let mut step_pool = vec![NO_POOL; model.steps.len()];
             let mut step_level = vec![0; model.steps.len()];
             for (i, st) in model.steps.iter().enumerate() {
@@ -599,7 +602,7 @@ impl<'m> Run<'m> {
             Some(c) => c,
             None => {
                 self.cases.push(Case {
-                    journey: Journey::new(),
+                    journey: Journey::new(t),
                     rng: rng.clone(),
                     flow: f,
                     step,
@@ -614,7 +617,7 @@ impl<'m> Run<'m> {
             }
         };
         let case = &mut self.cases[c as usize];
-        case.journey = Journey::new();
+        case.journey = Journey::new(t);
         case.rng = rng;
         case.flow = f;
         case.step = step;
@@ -694,8 +697,12 @@ impl<'m> Run<'m> {
         for c in 0..self.cases.len() {
             let case = &self.cases[c];
             if case.alive && case.measured {
-                case.journey
-                    .finish(None, &mut self.journeys[case.flow as usize]);
+                let model = &self.model.flows[case.flow as usize].model;
+                case.journey.finish(
+                    None,
+                    &mut self.journeys[case.flow as usize],
+                    model.dates.as_deref(),
+                );
             }
         }
         Ok(Replication {
@@ -732,7 +739,7 @@ impl<'m> Run<'m> {
             }
             let st = &flow.model.steps[case.step as usize];
             let entered = case.journey.t;
-            let (days, _) = case.journey.take(st, &mut case.rng, entered);
+            let (days, _) = case.journey.take(&flow.model, st, &mut case.rng, entered);
             match self.complete(c, days) {
                 ControlFlow::Continue(()) => {}
                 ControlFlow::Break(outcome) => {
@@ -806,7 +813,7 @@ impl<'m> Run<'m> {
         let st = &flow.model.steps[case.step as usize];
         let entered = case.entered;
         // The work is recorded when it completes.
-        case.work = case.journey.take(st, &mut case.rng, entered).0;
+        case.work = case.journey.take(&flow.model, st, &mut case.rng, entered).0;
         if case.measured {
             self.waited[f][case.step as usize] += wait;
             let pool = flow.step_pool[case.step as usize] as usize;
@@ -886,7 +893,8 @@ impl<'m> Run<'m> {
         let f = case.flow as usize;
         let t = case.start + case.journey.t;
         if case.measured {
-            case.journey.finish(outcome, &mut self.journeys[f]);
+            let dates = self.model.flows[f].model.dates.as_deref();
+            case.journey.finish(outcome, &mut self.journeys[f], dates);
             self.measured_open -= 1;
         }
         case.alive = false;

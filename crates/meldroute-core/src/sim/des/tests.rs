@@ -187,7 +187,11 @@ fn littles_law_holds_on_the_output() {
 fn with_no_pool_a_case_draws_what_the_independent_journey_draws() {
     // No pool: no case waits, and case k of replication r is seeded as
     // journey k of batch r of the independent mode, so the journeys are
-    // the same ones and every count is equal.
+    // the same ones and every count that their draws decide is equal. (The
+    // legal terms of a caseload end on dates, by the Algemene
+    // termijnenwet, and its cases start on other days than the independent
+    // journeys: the acknowledgement and feedback shares are compared
+    // against the journeys on dates in tests/dates.rs.)
     let text = "meldroute: 1
 caseload: test/los
 title: Los
@@ -223,8 +227,7 @@ procedures:
         assert_eq!(indep.runs, a.runs);
         assert_eq!(indep.unfinished, a.unfinished);
         assert_eq!(indep.reported, a.reported);
-        assert_eq!(indep.contact_within_week, a.contact_within_week);
-        assert_eq!(indep.feedback_in_time, a.feedback_in_time);
+        assert_eq!(indep.contacted, a.contacted);
         assert_eq!(indep.feedback, a.feedback);
         assert_eq!(indep.aftercare, a.aftercare);
         assert_eq!(indep.outcomes, a.outcomes);
