@@ -329,3 +329,107 @@ fn list_names_the_bundled_caseload() {
             .any(|c| c["id"] == HUIS)
     );
 }
+
+/// A caseload scenario changes its base's handlers or arrivals: one more
+/// screener in 2025 shortens the queue at the end of 2025; 50% more
+/// reports from 1 July 2025 lengthen it; each figure against the base's,
+/// with the same seed.
+#[test]
+fn a_caseload_scenario_changes_handlers_and_arrivals() {
+    let dir = temp_dir("caseload-scenario");
+    let meer = write(
+        &dir,
+        "meer.yaml",
+        "meldroute: 1
+caseload: test/huis-een-toetser-meer
+title: Een toetser meer in 2025
+base: caseloads/huis-onderzoeksverzoeken
+changes:
+  - pool: toetsers
+    handlers: {2023: 2, 2024: 3, 2025: 5}
+    reason: Een extra toetser vanaf 1 januari 2025.
+",
+    );
+    let drukker = write(
+        &dir,
+        "drukker.yaml",
+        "meldroute: 1
+caseload: test/huis-drukker
+title: De helft meer verzoeken vanaf juli 2025
+base: caseloads/huis-onderzoeksverzoeken
+changes:
+  - procedure: scenarios/huis-onderzoekstoets-zonder-wachttijd
+    scale-arrivals: 1.5
+    from: 2025-07-01
+    reason: Een wetswijziging brengt de helft meer verzoeken.
+",
+    );
+    let queue_end = |v: &serde_json::Value| {
+        let dec = &v["months"][35];
+        value(&dec["queue"][0]) + value(&dec["in_service"][0])
+    };
+    let arrived_2025_h2 = |v: &serde_json::Value| -> f64 {
+        v["months"].as_array().unwrap()[30..36]
+            .iter()
+            .map(|m| value(&m["arrived"]))
+            .sum()
+    };
+    let base = json(&["simulate", HUIS, "--format", "json"]);
+    let more = json(&["simulate", meer.to_str().unwrap(), "--format", "json"]);
+    let busier = json(&["simulate", drukker.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(more["caseload"], "test/huis-een-toetser-meer");
+    assert!(
+        queue_end(&more) < queue_end(&base) - 5.0,
+        "{} vs {}",
+        queue_end(&more),
+        queue_end(&base)
+    );
+    // Handlers 2, 3, 5: 10/3 on average.
+    assert!((more["pools"][0]["handlers"].as_f64().unwrap() - 10.0 / 3.0).abs() < 0.01);
+    // 93 a year: 46.6 in the second half of 2025, 70 with half more.
+    let (b, m) = (arrived_2025_h2(&base), arrived_2025_h2(&busier));
+    assert!(m > 1.3 * b && m < 1.7 * b, "{m} vs {b}");
+    assert!(queue_end(&busier) > queue_end(&base) + 5.0);
+    // The first half of 2025 is the base's, report for report.
+    let h1 = |v: &serde_json::Value| -> Vec<f64> {
+        v["months"].as_array().unwrap()[..30]
+            .iter()
+            .map(|m| value(&m["arrived"]))
+            .collect()
+    };
+    assert_eq!(h1(&base), h1(&busier));
+}
+
+#[test]
+fn a_bad_caseload_scenario_is_refused_at_its_change() {
+    let dir = temp_dir("caseload-scenario-bad");
+    let file = write(
+        &dir,
+        "fout.yaml",
+        "meldroute: 1
+caseload: test/fout
+title: Fout
+base: caseloads/huis-onderzoeksverzoeken
+changes:
+  - pool: onbekend
+    handlers: 3
+    reason: Een pool die er niet is.
+  - procedure: scenarios/huis-onderzoekstoets-zonder-wachttijd
+    scale-arrivals: 0
+    reason: Geen verzoeken meer.
+",
+    );
+    let out = run(&["validate", file.to_str().unwrap()]).expect_code(1);
+    assert!(
+        out.stdout
+            .contains("fout.yaml:6:11: error[MR025]: the base has no pool `onbekend`"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("fout.yaml:10:21: error[MR025]: `scale-arrivals` of 0 is not above zero"),
+        "{}",
+        out.stdout
+    );
+}

@@ -98,20 +98,58 @@ pub struct CaseloadFile {
     /// More about it: where the figures come from.
     #[serde(default)]
     pub description: Option<String>,
+    /// Another caseload this one changes (a caseload scenario): its period,
+    /// procedures and pools are the base's, with `changes` applied.
+    #[serde(default)]
+    pub base: Option<Located<String>>,
+    /// With `base`: the changes, applied in order.
+    #[serde(default)]
+    pub changes: Vec<Located<CaseloadChange>>,
     /// The first day of the period simulated, e.g. `2023-01-01`.
-    pub start: Located<Date>,
+    #[serde(default)]
+    pub start: Option<Located<Date>>,
     /// The day after the last day of the period, e.g. `2026-01-01`.
-    pub until: Located<Date>,
+    #[serde(default)]
+    pub until: Option<Located<Date>>,
     /// The first part of the period, whose reports are not measured (the
     /// queues fill up first), e.g. `1y`. Default: none.
     #[serde(default, rename = "warm-up")]
     pub warm_up: Option<Located<Duration>>,
     /// The procedures that run, each with its arrivals.
+    #[serde(default)]
     pub procedures: Vec<Located<FlowSpec>>,
     /// The handlers of each pool, by pool id. A step whose actor no pool
     /// serves never waits.
     #[serde(default)]
     pub pools: OrderedMap<Located<PoolSpec>>,
+}
+
+/// A change of a caseload scenario: a pool's handlers, or a procedure's
+/// arrivals (scaled from a date on, or replaced), with the reason.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CaseloadChange {
+    /// The pool whose `handlers` change.
+    #[serde(default)]
+    pub pool: Option<Located<String>>,
+    /// Its new handlers: one number, or one per year.
+    #[serde(default)]
+    pub handlers: Option<Located<ByYear<i64>>>,
+    /// The procedure whose arrivals change.
+    #[serde(default)]
+    pub procedure: Option<Located<String>>,
+    /// Its arrival rates times this factor (above zero): `1.5` for 50%
+    /// more reports.
+    #[serde(default)]
+    pub scale_arrivals: Option<Located<crate::scenario::Factor>>,
+    /// With `scale-arrivals`: from this day on (default: the whole period).
+    #[serde(default)]
+    pub from: Option<Located<Date>>,
+    /// Its new arrivals.
+    #[serde(default)]
+    pub arrivals: Option<Located<ArrivalSpec>>,
+    /// Why: the measure or assumption the change stands for.
+    pub reason: Located<String>,
 }
 
 /// A procedure that runs in a caseload.
@@ -583,12 +621,22 @@ pub(crate) fn resolve(
                 .with_arg("why", Arg::text(why)),
         );
     }
-    let (start, until) = (*c.start, *c.until);
+    if let Some(base) = &c.base {
+        return derived(library, c, base, file, &at);
+    }
+    let (Some(start_at), Some(until_at)) = (&c.start, &c.until) else {
+        return Err(vec![
+            at(c.caseload.pos, "caseload {id} has no period")
+                .with_arg("id", Arg::id(c.caseload.as_str()))
+                .with_help("give `start` and `until` (the day after the last), or a `base` caseload to change"),
+        ]);
+    };
+    let (start, until) = (start_at.value, until_at.value);
     let days = until.days_since(start) as f64;
     if days <= 0.0 {
         errors.push(
             at(
-                c.until.pos,
+                until_at.pos,
                 "the period ends on {until}, not after its start {start}",
             )
             .with_arg("until", Arg::text(until.to_string()))
@@ -763,6 +811,172 @@ pub(crate) fn resolve(
         flows,
         pools,
     })
+}
+
+/// The caseload scenario `c` of `base`, resolved: the base's caseload (checked
+/// already) with `c`'s changes, each refused at its place.
+fn derived(
+    library: &Library,
+    c: &CaseloadFile,
+    base: &Located<String>,
+    file: FileId,
+    at: &impl Fn(Pos, &str) -> Diagnostic,
+) -> Result<Caseload, Vec<Diagnostic>> {
+    let own = [
+        ("start", c.start.as_ref().map(|s| s.pos)),
+        ("until", c.until.as_ref().map(|s| s.pos)),
+        ("warm-up", c.warm_up.as_ref().map(|s| s.pos)),
+        ("procedures", c.procedures.first().map(|p| p.pos)),
+        ("pools", c.pools.iter().next().map(|(k, _)| k.pos)),
+    ];
+    if let Some((key, Some(pos))) = own.iter().find(|(_, p)| p.is_some()) {
+        return Err(vec![
+            at(*pos, "a caseload with a `base` takes its {key} from the base")
+                .with_arg("key", Arg::text(*key))
+                .with_help("change the base's pools and arrivals under `changes`, or leave `base` out and give the whole caseload"),
+        ]);
+    }
+    let Some(k) = library.caseload_index(base.as_str()) else {
+        return Err(vec![
+            at(base.pos, "base caseload {id} is not loaded")
+                .with_arg("id", Arg::id(base.as_str()))
+                .with_help("name a caseload (`meldroute list` shows the bundled ones), and give its file too"),
+        ]);
+    };
+    let Some(mut out) = library.caseloads()[k].caseload.clone() else {
+        return Err(vec![
+            at(
+                base.pos,
+                "base caseload {id} cannot run (its errors are reported at it)",
+            )
+            .with_arg("id", Arg::id(base.as_str())),
+        ]);
+    };
+    out.id = c.caseload.value.clone();
+    out.title = c.title.clone();
+    out.file = file;
+    let mut errors = Vec::new();
+    for change in &c.changes {
+        if let Err(d) = apply_change(&mut out, change, at) {
+            errors.push(d);
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Applies `change` to the caseload `c`.
+fn apply_change(
+    c: &mut Caseload,
+    change: &Located<CaseloadChange>,
+    at: &impl Fn(Pos, &str) -> Diagnostic,
+) -> Result<(), Diagnostic> {
+    if !crate::scenario::says_why(&change.reason) {
+        return Err(at(change.reason.pos, "a change needs a reason in words")
+            .with_help("say which measure or assumption the change stands for"));
+    }
+    match (&change.pool, &change.procedure) {
+        (Some(pool), None) => {
+            let Some(handlers) = &change.handlers else {
+                return Err(at(change.pos, "a change of pool {pool} needs `handlers`")
+                    .with_arg("pool", Arg::id(pool.as_str()))
+                    .with_help("give the pool's new handlers: `handlers: 5`, or one per year"));
+            };
+            if change.scale_arrivals.is_some() || change.arrivals.is_some() || change.from.is_some()
+            {
+                return Err(
+                    at(change.pos, "a change of a pool changes its `handlers` only")
+                        .with_help("change arrivals in a change of their `procedure`"),
+                );
+            }
+            let Some(p) = c.pools.iter_mut().find(|p| p.id == pool.value) else {
+                let ids: Vec<&str> = c.pools.iter().map(|p| p.id.as_str()).collect();
+                return Err(at(pool.pos, "the base has no pool {pool}")
+                    .with_arg("pool", Arg::id(pool.as_str()))
+                    .with_help(format!("its pools are: {}", ids.join(", "))));
+            };
+            p.handlers = handler_pieces(&p.id, handlers, c.start, c.until, at)?;
+            Ok(())
+        }
+        (None, Some(procedure)) => {
+            let (start, until, days) = (c.start, c.until, c.days);
+            let Some(flow) = c.flows.iter_mut().find(|f| f.procedure == procedure.value) else {
+                let ids: Vec<&str> = c.flows.iter().map(|f| f.procedure.as_str()).collect();
+                return Err(at(procedure.pos, "the base runs no procedure {id}")
+                    .with_arg("id", Arg::id(procedure.as_str()))
+                    .with_help(format!("it runs: {}", ids.join(", "))));
+            };
+            if change.handlers.is_some() {
+                return Err(at(change.pos, "`handlers` belong to a change of a `pool`")
+                    .with_help("give the pool's id in a change of its own"));
+            }
+            match (&change.scale_arrivals, &change.arrivals) {
+                (Some(f), None) => {
+                    if !(f.0 > 0.0 && f.0.is_finite()) {
+                        return Err(at(f.pos, "`scale-arrivals` of {factor} is not above zero")
+                            .with_arg("factor", Arg::Number(f.0))
+                            .with_help("give a factor above zero: 1.5 for 50% more reports"));
+                    }
+                    let from = match &change.from {
+                        None => 0.0,
+                        Some(d) => {
+                            let t = d.days_since(start) as f64;
+                            if t < 0.0 || t >= days {
+                                return Err(at(d.pos, "the date {date} is outside the period")
+                                    .with_arg("date", Arg::text(d.to_string()))
+                                    .with_help(format!(
+                                        "give a date from {start} up to (not including) {until}"
+                                    )));
+                            }
+                            t
+                        }
+                    };
+                    let Arrivals::Poisson(pieces) = &mut flow.arrivals else {
+                        return Err(at(f.pos, "arrivals on dates cannot be scaled")
+                            .with_help("replace them: give `arrivals` with the dates you mean"));
+                    };
+                    scale_from(pieces, from, f.0);
+                    Ok(())
+                }
+                (None, Some(spec)) => {
+                    if change.from.is_some() {
+                        return Err(at(change.pos, "`from` goes with `scale-arrivals`")
+                            .with_help("give the new arrivals per year or per month instead"));
+                    }
+                    flow.arrivals = arrivals(spec, start, until, days, at)?;
+                    Ok(())
+                }
+                _ => Err(at(
+                    change.pos,
+                    "a change of procedure {id} needs exactly one of `scale-arrivals` and `arrivals`",
+                )
+                .with_arg("id", Arg::id(procedure.as_str()))
+                .with_help("`scale-arrivals: 1.5` for 50% more reports, or `arrivals: {per-year: ...}`")),
+            }
+        }
+        _ => Err(at(
+            change.pos,
+            "a change names exactly one of `pool` and `procedure`",
+        )
+        .with_help("one change per pool or procedure")),
+    }
+}
+
+/// Multiplies the rates of `pieces` from day `from` on by `factor`,
+/// splitting the piece `from` falls in.
+fn scale_from(pieces: &mut Vec<(f64, f64)>, from: f64, factor: f64) {
+    if let Some(i) = pieces.iter().rposition(|&(start, _)| start <= from)
+        && pieces[i].0 < from
+    {
+        let rate = pieces[i].1;
+        pieces.insert(i + 1, (from, rate));
+    }
+    for p in pieces.iter_mut().filter(|p| p.0 >= from) {
+        p.1 *= factor;
+    }
 }
 
 /// The ids of the procedures the flows run and every procedure they

@@ -231,8 +231,8 @@ impl JsonSchema for Duration {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?\\s*(h|d|w|mo|y)\\s*$",
-            "description": "A number and a unit: h (hours), d (days), w (weeks), mo (months of 365.25/12 days), y (years). Examples: 4h, 3d, 6w, 3mo.",
+            "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?\\s*(h|d|w|mo|y|wd)\\s*$",
+            "description": "A number and a unit: h (hours), d (days), w (weeks), mo (months of 365.25/12 days), y (years), wd (working days of the actor). Examples: 4h, 3d, 6w, 3mo, 10wd.",
             "examples": ["3d", "6w", "3mo"]
         })
     }

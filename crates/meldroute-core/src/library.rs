@@ -410,16 +410,54 @@ impl Library {
     /// procedures loaded; a caseload that cannot run has its findings in
     /// [`Library::load_errors`].
     fn check_caseloads(&mut self) {
+        // A caseload scenario after its base: the caseloads without a base
+        // first, then those whose base is checked, round by round (a base
+        // that never is, in a loop, is refused at `base`).
+        loop {
+            let mut progress = false;
+            for k in 0..self.caseloads.len() {
+                let c = &self.caseloads[k];
+                if c.tried {
+                    continue;
+                }
+                let ready = c.spec.base.as_ref().is_none_or(|b| {
+                    self.caseload_index(b.as_str())
+                        .is_none_or(|i| i != k && self.caseloads[i].tried)
+                });
+                if !ready {
+                    continue;
+                }
+                match crate::caseload::resolve(self, &c.spec, c.file) {
+                    Ok(resolved) => self.caseloads[k].caseload = Some(resolved),
+                    Err(errors) => self.load_errors.extend(errors),
+                }
+                self.caseloads[k].tried = true;
+                progress = true;
+            }
+            if !progress {
+                break;
+            }
+        }
         for k in 0..self.caseloads.len() {
             if self.caseloads[k].tried {
                 continue;
             }
-            let c = &self.caseloads[k];
-            match crate::caseload::resolve(self, &c.spec, c.file) {
-                Ok(resolved) => self.caseloads[k].caseload = Some(resolved),
-                Err(errors) => self.load_errors.extend(errors),
-            }
             self.caseloads[k].tried = true;
+            let c = &self.caseloads[k];
+            if let Some(base) = &c.spec.base {
+                let d = crate::caseload::finding(
+                    &self.files[c.file.index()],
+                    c.file,
+                    base.pos,
+                    "caseload scenario {id} builds on itself (through {base})",
+                )
+                .with_arg("id", Arg::id(c.spec.caseload.as_str()))
+                .with_arg("base", Arg::id(base.as_str()))
+                .with_help(
+                    "give one of the caseloads in the loop its own period, procedures and pools",
+                );
+                self.load_errors.push(d);
+            }
         }
     }
 

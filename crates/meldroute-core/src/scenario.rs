@@ -255,7 +255,7 @@ pub(crate) fn derived(base: &Procedure, s: &Scenario) -> Procedure {
 }
 
 /// A change says why: a word of at least three letters.
-fn says_why(reason: &str) -> bool {
+pub(crate) fn says_why(reason: &str) -> bool {
     reason
         .split(|c: char| !c.is_alphabetic())
         .any(|w| w.chars().count() >= 3)
