@@ -296,7 +296,13 @@ pub struct Replication {
     pub in_system: f64,
     /// Cases open at the end of the period.
     pub open_at_end: u64,
-    /// Events processed.
+    /// Events: every report that arrived, every start of a step's work by a
+    /// handler and every entry of the event list processed besides (the
+    /// end of a handler's work, a change of handlers, a case finishing):
+    /// the changes of state a discrete-event simulation makes, counted as
+    /// the SimPy peer counts them for M/M/1 (arrival, start and end of
+    /// service; benches/peers/README.md). Steps that need no handler are
+    /// taken inline and are not counted.
     pub events: u64,
 }
 
@@ -805,6 +811,7 @@ impl<'m> Run<'m> {
 
     /// A handler starts case `c`'s step at `now`.
     fn start(&mut self, c: u32, now: f64) {
+        self.count += 1;
         let case = &mut self.cases[c as usize];
         let f = case.flow as usize;
         let flow = &self.model.flows[f];

@@ -31,7 +31,8 @@ pub struct CaseloadReport {
     pub seed: u64,
     /// The confidence level of every interval (0.95).
     pub confidence: f64,
-    /// Events processed, over all replications.
+    /// Events over all replications: arrivals, starts of work by a handler,
+    /// and the other entries of the event list (`Replication::events`).
     pub events: u64,
     /// Per procedure.
     pub procedures: Vec<FlowFigures>,

@@ -332,3 +332,53 @@ pools:
     // On average 1.5 handlers over the 62 days.
     within(r.pools[0].handlers, (31.0 + 62.0) / 62.0, 1e-12, "handlers");
 }
+
+#[test]
+fn a_higher_priority_is_served_first() {
+    // One handler, 1 day of fixed work, 10 reports of each of two
+    // procedures on 1 January; their arrivals alternate (one of each, in
+    // the order the events were scheduled). The first report finds the
+    // handler free. Then, with priority 1 for the second procedure, its 10
+    // cases wait 1, 2, ..., 10 days (mean 5.5) and the first's other 9
+    // wait 11, ..., 19 (with the first's 0: mean 13.5). Without the
+    // priority they go in turn: waits 0, 2, ..., 18 (mean 9) and 1, 3,
+    // ..., 19 (mean 10).
+    let fixed = queue_procedure(1.0).replace("duration: {exponential: {mean: 1d}}", "duration: 1d");
+    let second = fixed.replace("id: test/wachtrij", "id: test/wachtrij-2");
+    let dates = ["2025-01-01"; 10].join(", ");
+    let text = |priority: &str| {
+        format!(
+            "meldroute: 1
+caseload: test/voorrang
+title: Voorrang
+start: 2025-01-01
+until: 2025-03-01
+procedures:
+  - procedure: test/wachtrij
+    arrivals: {{dates: [{dates}], basis: assumption}}
+  - procedure: test/wachtrij-2
+    arrivals: {{dates: [{dates}], basis: assumption}}
+pools:
+  dienst:
+    handlers: 1
+    basis: assumption
+    serves:
+      - {{procedure: test/wachtrij, actor: dienst}}
+      - {{procedure: test/wachtrij-2, actor: dienst{priority}}}
+"
+        )
+    };
+    let waits = |priority: &str| -> Vec<f64> {
+        let (lib, c) = caseload(&[fixed.clone(), second.clone(), text(priority)]);
+        let (_, r) = run(&lib, &c, 2);
+        r.procedures
+            .iter()
+            .map(|p| {
+                let werk = p.steps.iter().find(|s| s.step == "werk").expect("werk");
+                werk.wait_days.value
+            })
+            .collect()
+    };
+    assert_eq!(waits(", priority: {werk: 1}"), vec![13.5, 5.5]);
+    assert_eq!(waits(""), vec![9.0, 10.0]);
+}
