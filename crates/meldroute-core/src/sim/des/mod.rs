@@ -317,8 +317,6 @@ enum What {
     Done(u32),
     /// Pool `p` gets its next number of handlers.
     Capacity(u32),
-    /// A case finished (after steps that needed no handler).
-    Finish,
 }
 
 /// A case: a journey under way.
@@ -451,8 +449,9 @@ struct Run<'m> {
     totals: Vec<PoolTotals>,
     months: Vec<MonthTotals>,
     month: usize,
-    /// Levels since `last`: open cases.
-    open: u64,
+    /// Cases open at the start.
+    initial_open: u64,
+    /// The integrals of the levels are up to this time.
     last: f64,
     in_system: f64,
     arrived: u64,
@@ -515,7 +514,7 @@ impl<'m> Run<'m> {
             totals: vec![PoolTotals::default(); model.pools.len()],
             months,
             month: 0,
-            open: 0,
+            initial_open: model.flows.iter().map(|f| f.open.0).sum(),
             last: 0.0,
             in_system: 0.0,
             arrived: 0,
@@ -550,7 +549,6 @@ impl<'m> Run<'m> {
                 self.totals[pi].busy += f64::from(p.busy) * measured;
                 self.totals[pi].queued += p.waiting as f64 * measured;
             }
-            self.in_system += self.open as f64 * measured;
             self.last = to;
             if to >= month_end {
                 self.close_month();
@@ -561,7 +559,6 @@ impl<'m> Run<'m> {
     /// Records the levels at the end of the current month.
     fn close_month(&mut self) {
         if let Some(m) = self.months.get_mut(self.month) {
-            m.open = self.open;
             for (i, p) in self.pools.iter().enumerate() {
                 m.queue[i] = p.waiting;
                 m.in_service[i] = u64::from(p.busy);
@@ -636,7 +633,6 @@ impl<'m> Run<'m> {
             &mut case.marks.procedures,
             model.steps[step as usize].procedure,
         );
-        self.open += 1;
         self.measured_open += u64::from(measured);
         c
     }
@@ -691,17 +687,19 @@ impl<'m> Run<'m> {
                 What::Request(c) => self.request(c, now)?,
                 What::Done(c) => self.done(c, now)?,
                 What::Capacity(p) => self.capacity(p as usize),
-                What::Finish => self.finished(now),
             }
         }
         self.clock_to(horizon);
         while self.month < self.months.len() {
             self.close_month();
         }
-        let open_at_end = self.months.last().map_or(0, |m| m.open);
-        // The cases measured and still open count as unfinished.
+        // The cases open at the end: in the system until the end; those
+        // measured count as unfinished.
         for c in 0..self.cases.len() {
             let case = &self.cases[c];
+            if case.alive {
+                self.in_system += overlap(case.start, horizon, warm, horizon);
+            }
             if case.alive && case.measured {
                 let model = &self.model.flows[case.flow as usize].model;
                 case.journey.finish(
@@ -711,6 +709,14 @@ impl<'m> Run<'m> {
                 );
             }
         }
+        // The backlog at each month's end: the cases open at the start and
+        // arrived since, less those finished.
+        let mut open = self.initial_open;
+        for m in &mut self.months {
+            open = (open + m.arrived).saturating_sub(m.finished);
+            m.open = open;
+        }
+        let open_at_end = self.months.last().map_or(0, |m| m.open);
         Ok(Replication {
             journeys: self.journeys,
             waited: self.waited,
@@ -905,23 +911,25 @@ impl<'m> Run<'m> {
             self.measured_open -= 1;
         }
         case.alive = false;
+        let start = case.start;
         self.free.push(c);
-        if t > now {
-            self.schedule(t, What::Finish);
-        } else {
-            self.finished(now);
+        // Counted where it finished, now or later (after steps that needed
+        // no handler): no event needed.
+        let (warm, horizon) = (self.model.caseload.warm_up, self.model.horizon());
+        self.in_system += overlap(start, t.max(now), warm, horizon);
+        if t < horizon {
+            let m = self.model.months.partition_point(|&(_, from)| from <= t);
+            if let Some(month) = self.months.get_mut(m.saturating_sub(1)) {
+                month.finished += 1;
+            }
         }
     }
+}
 
-    /// A case finished at `now`.
-    fn finished(&mut self, now: f64) {
-        self.open -= 1;
-        if now < self.model.horizon()
-            && let Some(m) = self.months.get_mut(self.month)
-        {
-            m.finished += 1;
-        }
-    }
+/// The length of `[a, b]` within `[from, to]`.
+#[inline]
+fn overlap(a: f64, b: f64, from: f64, to: f64) -> f64 {
+    (b.min(to) - a.max(from)).max(0.0)
 }
 
 /// Salt of the arrival streams: replication `r` draws its arrivals from

@@ -143,8 +143,8 @@ pub struct MonthFigures {
     pub open: Estimate,
     /// Per pool (in pool order): cases waiting at its end.
     pub queue: Vec<Estimate>,
-    /// Per pool: cases its handlers work on at its end (waiting and in
-    /// service together: the cases pending at the pool).
+    /// Per pool: cases its handlers work on at its end (with `queue`, the
+    /// cases pending at the pool).
     pub in_service: Vec<Estimate>,
     /// Per pool: services completed in it (the pool's throughput).
     pub served: Vec<Estimate>,
