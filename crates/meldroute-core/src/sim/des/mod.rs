@@ -433,7 +433,9 @@ struct Run<'m> {
     model: &'m CaseModel,
     max_steps: u32,
     replication: u32,
-    events: BinaryHeap<Reverse<(u64, u64, What)>>,
+    /// The event list: (time's bits, then the order of scheduling, in one
+    /// integer), what happens.
+    events: BinaryHeap<Reverse<(u128, What)>>,
     seq: u64,
     cases: Vec<Case>,
     free: Vec<u32>,
@@ -526,11 +528,14 @@ impl<'m> Run<'m> {
     #[inline]
     fn schedule(&mut self, t: f64, what: What) {
         self.seq += 1;
-        self.events.push(Reverse((key(t), self.seq, what)));
+        let k = (u128::from(key(t)) << 64) | u128::from(self.seq);
+        self.events.push(Reverse((k, what)));
     }
 
     /// Moves the levels' integrals on to `t` (at most the horizon),
-    /// closing the months that end before it.
+    /// closing the months that end before it: called before a pool's
+    /// levels change (and at the end), which is all they need, as they stay
+    /// put in between.
     fn clock_to(&mut self, t: f64) {
         let horizon = self.model.horizon();
         let t = t.min(horizon);
@@ -661,21 +666,21 @@ impl<'m> Run<'m> {
         // every case measured has finished, or the period has passed once
         // more: those left count as unfinished.
         let drain_end = horizon * 2.0;
-        while let Some(Reverse((k, _, what))) = self.events.pop() {
-            let now = f64::from_bits(k);
+        while let Some(Reverse((k, what))) = self.events.pop() {
+            let now = f64::from_bits((k >> 64) as u64);
             if now >= drain_end || (now >= horizon && self.measured_open == 0) {
                 break;
             }
-            self.clock_to(now);
             self.count += 1;
             match what {
                 What::Arrive(f) => {
                     let measured = now >= warm && now < horizon;
                     self.arrived += u64::from(measured);
-                    if now < horizon
-                        && let Some(m) = self.months.get_mut(self.month)
-                    {
-                        m.arrived += 1;
+                    if now < horizon {
+                        let m = self.model.months.partition_point(|&(_, from)| from <= now);
+                        if let Some(month) = self.months.get_mut(m.saturating_sub(1)) {
+                            month.arrived += 1;
+                        }
                     }
                     let start = self.model.flows[f as usize].model.start;
                     let c = self.open_case(f, start, now, measured);
@@ -686,7 +691,7 @@ impl<'m> Run<'m> {
                 }
                 What::Request(c) => self.request(c, now)?,
                 What::Done(c) => self.done(c, now)?,
-                What::Capacity(p) => self.capacity(p as usize),
+                What::Capacity(p) => self.capacity(p as usize, now),
             }
         }
         self.clock_to(horizon);
@@ -794,6 +799,8 @@ impl<'m> Run<'m> {
 
     /// Case `c` asks for a handler of its step's pool at `now`.
     fn request(&mut self, c: u32, now: f64) -> Result<(), CaseloadError> {
+        // The levels change: their integrals first.
+        self.clock_to(now);
         let case = &self.cases[c as usize];
         let flow = &self.model.flows[case.flow as usize];
         let pool = flow.step_pool[case.step as usize] as usize;
@@ -840,6 +847,7 @@ impl<'m> Run<'m> {
     /// Case `c`'s handler completes its step at `now`: the handler takes
     /// the next case waiting, and `c` goes on.
     fn done(&mut self, c: u32, now: f64) -> Result<(), CaseloadError> {
+        self.clock_to(now);
         let case = &self.cases[c as usize];
         let flow = &self.model.flows[case.flow as usize];
         let pool = flow.step_pool[case.step as usize] as usize;
@@ -873,7 +881,8 @@ impl<'m> Run<'m> {
 
     /// Pool `p` gets its next number of handlers now: more take the cases
     /// waiting at once; fewer stop as their cases are done.
-    fn capacity(&mut self, p: usize) {
+    fn capacity(&mut self, p: usize, now: f64) {
+        self.clock_to(now);
         let pool = &self.model.pools[p];
         let state = &mut self.pools[p];
         state.piece += 1;
@@ -884,7 +893,6 @@ impl<'m> Run<'m> {
         if let Some(&(from, _)) = pool.handlers.get(state.piece + 1) {
             self.schedule(from, What::Capacity(p as u32));
         }
-        let now = self.last;
         loop {
             let state = &mut self.pools[p];
             if state.busy >= state.handlers {

@@ -382,3 +382,39 @@ pools:
     assert_eq!(waits(", priority: {werk: 1}"), vec![13.5, 5.5]);
     assert_eq!(waits(""), vec![9.0, 10.0]);
 }
+
+#[test]
+fn interim_updates_reach_the_reporter_who_waits() {
+    // Ten reports on 1 January, one handler, 7 days of fixed work each:
+    // the k-th waits 7k days. With updates every week from reaching the
+    // step, nobody waits longer than a week for news (the longest silence
+    // is at most 7 days for every case); without them the longest silence
+    // is the whole lead time, 7 + 14 + ... + 70 / 10 = 38.5 days on average.
+    let fixed = queue_procedure(1.0).replace("duration: {exponential: {mean: 1d}}", "duration: 7d");
+    let dates = ["2025-01-01"; 10].join(", ");
+    let text = format!(
+        "meldroute: 1
+caseload: test/berichten
+title: Berichten
+start: 2025-01-01
+until: 2025-06-01
+procedures:
+  - procedure: test/wachtrij
+    arrivals: {{dates: [{dates}], basis: assumption}}
+pools:
+  dienst: {{handlers: 1, basis: assumption}}
+"
+    );
+    let silence = |proc_text: &str| {
+        let (lib, c) = caseload(&[proc_text.to_owned(), text.clone()]);
+        let (_, r) = run(&lib, &c, 2);
+        r.procedures[0].longest_silence_mean_days.value
+    };
+    assert!((silence(&fixed) - 38.5).abs() < 1e-9, "{}", silence(&fixed));
+    let with_updates = fixed.replace("duration: 7d,", "duration: 7d, updates: {every: 1w},");
+    assert!(
+        silence(&with_updates) <= 7.0 + 1e-9,
+        "{}",
+        silence(&with_updates)
+    );
+}
