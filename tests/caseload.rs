@@ -273,6 +273,21 @@ fn bad_caseloads_get_located_errors() {
             5,
         ),
         (
+            "too-long",
+            caseload_text("").replace("until: 2026-01-01", "until: 2200-01-01"),
+            "is longer than 100 years",
+            5,
+        ),
+        (
+            "too-many-open",
+            caseload_text("").replace(
+                "basis: assumption}\npools",
+                "basis: assumption}\n    open: {cases: 1000000000000, basis: assumption}\npools",
+            ),
+            "1000000000000 cases open at the start, more than meldroute simulates",
+            9,
+        ),
+        (
             "missing-year",
             caseload_text("").replace("per-year: 40", "per-year: {2024: 40}"),
             "no rate for the year 2025",

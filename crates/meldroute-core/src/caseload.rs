@@ -644,6 +644,16 @@ pub(crate) fn resolve(
             .with_help("give `until` the day after the last day simulated, after `start`"),
         );
     }
+    if days > crate::duration::MAX_DAYS {
+        errors.push(
+            at(
+                until_at.pos,
+                "the period of {days} is longer than 100 years",
+            )
+            .with_arg("days", Arg::Days(days))
+            .with_help("simulate at most 100 years (the longest duration a file may give)"),
+        );
+    }
     let warm_up = c.warm_up.as_ref().map_or(0.0, |w| w.days());
     if let Some(w) = &c.warm_up
         && (w.days() < 0.0 || (days > 0.0 && w.days() >= days))
@@ -699,6 +709,16 @@ pub(crate) fn resolve(
                             .with_arg("procedure", Arg::id(f.procedure.as_str()))
                             .with_arg("step", Arg::id(step.as_str()))
                             .with_help("name one of the procedure's steps, or leave `at` out to start at its start"),
+                    );
+                }
+                if *o.cases > MAX_OPEN_CASES as u64 {
+                    errors.push(
+                        at(
+                            o.cases.pos,
+                            "{count} cases open at the start, more than meldroute simulates",
+                        )
+                        .with_arg("count", Arg::Count(*o.cases))
+                        .with_help(format!("give at most {MAX_OPEN_CASES} cases")),
                     );
                 }
                 Some((*o.cases, o.at.as_ref().map(|s| s.value.clone())))
