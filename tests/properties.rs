@@ -410,6 +410,7 @@ proptest! {
             provenance: None,
             sensitivity: Vec::new(),
             robustness: Vec::new(),
+            caseloads: Vec::new(),
         }).map_err(|e| TestCaseError::fail(e.to_string()))?.html;
         prop_assert!(!html.contains("<script"));
         let dom = scraper::Html::parse_document(&html);

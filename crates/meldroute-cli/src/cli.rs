@@ -79,7 +79,7 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write a self-contained HTML report comparing procedures.
     #[command(
-        after_help = "Examples:\n  meldroute report processes/voorbeelden/ -o vergelijking.html\n  meldroute report rijk/interne-melding rijk/klacht -o rapport.html --runs 200000\n  meldroute report processes/voorbeelden/ --no-graphs -o rapport.html\n\nThe report holds the comparison table, lead-time and silence plots overlaid\nacross procedures, and per procedure its plot, journey map, graph diagram,\ngap findings, deadlines, and steps with their assumptions and sources. It\nloads nothing from the network and prints well to PDF. Graph diagrams need\nthe Graphviz program `dot`; without it they are left out with a note, as is\na graph `dot` does not draw within --graphviz-timeout seconds.\nThe file is written whole or not at all (a device, such as /dev/stdout, in\nplace); the same input and seed give the same file, byte for byte."
+        after_help = "Examples:\n  meldroute report processes/voorbeelden/ -o vergelijking.html\n  meldroute report rijk/interne-melding rijk/klacht -o rapport.html --runs 200000\n  meldroute report processes/voorbeelden/ --no-graphs -o rapport.html\n  meldroute report caseloads/huis-onderzoeksverzoeken -o huis.html   (a caseload: the backlog)\n  meldroute report mine/caseload.yaml mine/ --replications 50 -o backlog.html\n\nThe report holds the comparison table, lead-time and silence plots overlaid\nacross procedures, and per procedure its plot, journey map, graph diagram,\ngap findings, deadlines, and steps with their assumptions and sources. It\nloads nothing from the network and prints well to PDF. Graph diagrams need\nthe Graphviz program `dot`; without it they are left out with a note, as is\na graph `dot` does not draw within --graphviz-timeout seconds.\nThe file is written whole or not at all (a device, such as /dev/stdout, in\nplace); the same input and seed give the same file, byte for byte.\n\nA caseload among the inputs (a caseload file or id, docs/caseload.md) comes\nfirst: its backlog and its throughput month by month plotted, its pools,\nwaiting and work per step, and where its figures come from, each the mean\nover --replications runs of its period with its 95% interval; its procedures\nare reported as procedures too. --replications without a caseload is refused."
     )]
     Report(ReportArgs),
     /// Draw a procedure: a swimlane graph, or the reporter's journey over time.
@@ -464,7 +464,7 @@ pub struct SimulateArgs {
         value_name = "N",
         help_heading = "Caseload",
         value_parser = clap::value_parser!(u32).range(2..=10_000),
-        help = format!("A caseload only: independent runs of its whole period, each figure the mean over them with its interval [default: {}]", sim::des::DEFAULT_REPLICATIONS),
+        help = replications_help(),
     )]
     pub replications: Option<u32>,
     #[command(flatten)]
@@ -599,9 +599,18 @@ impl CompareArgs {
     }
 }
 
+/// What `--replications` does (simulate and report).
+fn replications_help() -> String {
+    format!(
+        "A caseload only: independent runs of its whole period, each figure the mean over them with its interval [default: {}]",
+        sim::des::DEFAULT_REPLICATIONS
+    )
+}
+
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Procedure files, directories (every *.yaml / *.yml below) or bundled ids.
+    /// Procedure files, directories (every *.yaml / *.yml below) or bundled
+    /// ids; caseload files and ids too.
     #[arg(required = true, value_name = "PROCEDURE")]
     pub paths: Vec<std::ffi::OsString>,
     /// The HTML file to write (default: standard output).
@@ -617,6 +626,14 @@ pub struct ReportArgs {
     pub graphviz: GraphvizArgs,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Caseload",
+        value_parser = clap::value_parser!(u32).range(2..=10_000),
+        help = replications_help(),
+    )]
+    pub replications: Option<u32>,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]

@@ -12,6 +12,13 @@ pub fn days_weeks(days: f64) -> String {
     }
 }
 
+/// A number with at most three decimals, no trailing zeros: `0.5`, `3`.
+pub fn number(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_owned()
+}
+
 /// A share as a percentage with one decimal.
 pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)

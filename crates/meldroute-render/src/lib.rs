@@ -3,6 +3,7 @@
 //! per actor, or per procedure when escalations are followed. Findings are
 //! rendered by [`diagnostics`] (from `meldroute-diagnostics`).
 
+pub mod caseload;
 pub mod dot;
 pub mod figures;
 /// Findings for a terminal (short and rich) and as JSON.

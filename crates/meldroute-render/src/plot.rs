@@ -72,9 +72,14 @@ pub fn share_at_or_below(summary: &Summary, days: f64) -> f64 {
 }
 
 /// Legend and caption text: no control characters, at most 60 characters.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
+    clean_to(text, 60)
+}
+
+/// Plot text without control characters, at most `max` characters.
+pub(crate) fn clean_to(text: &str, max: usize) -> String {
     let kept: String = text.chars().filter(|c| !c.is_control()).collect();
-    crate::text::cut(&kept, 60)
+    crate::text::cut(&kept, max)
 }
 
 /// The plot as an SVG document (`width` × `height` pixels).

@@ -56,6 +56,11 @@ pub struct ReportOptions {
     /// (`meldroute gaps --robust`), in the order compared and of its
     /// findings; empty: not shown.
     pub robustness: Vec<Vec<meldroute_core::gaps::Robustness>>,
+    /// The caseloads run for the report: each an index into
+    /// [`Library::caseloads`] and its figures; each has a section
+    /// ([`crate::caseload::html_section`]) before the comparison, and its
+    /// procedures are among those compared. Empty: no caseload.
+    pub caseloads: Vec<(usize, meldroute_core::sim::des::CaseloadReport)>,
 }
 
 const STYLE: &str = r#"
@@ -193,7 +198,7 @@ pub fn html(
 <body>
 <header>
 <h1>Reporter journeys compared</h1>
-<p class="meta">{count} procedure{plural}: {list}.<br>Made by {generator} from the procedure files named below: {runs}, simulated with seed {seed}, the same for every procedure. A simulated figure is an estimate: each comes with its 95% confidence interval (± in the tables, bars in the figures), and each procedure's difference from the first says whether it is within chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
+<p class="meta">{count} procedure{plural}: {list}.{caseloads}<br>Made by {generator} from the procedure files named below: {runs}, simulated with seed {seed}, the same for every procedure. A simulated figure is an estimate: each comes with its 95% confidence interval (± in the tables, bars in the figures), and each procedure's difference from the first says whether it is within chance. Durations marked <span class="tag assumption">assumption</span> are assumptions, not measurements; the figures show what the procedure files imply.</p>
 </header>
 "#,
         generator = xml(&opts.generator),
@@ -209,9 +214,36 @@ pub fn html(
             sim.precision.as_ref()
         )),
         seed = sim.seed,
+        caseloads = if opts.caseloads.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " First the caseload{} {}: {} procedures run together over a period, cases waiting for the handlers of their pools, and the backlog month by month.",
+                if opts.caseloads.len() == 1 { "" } else { "s" },
+                opts.caseloads
+                    .iter()
+                    .map(|(_, r)| user(&r.title))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if opts.caseloads.len() == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
+            )
+        },
     );
     // Contents.
-    o.push_str("<nav><h2>Contents</h2><ol>\n<li><a href=\"#comparison\">Comparison</a></li>\n<li><a href=\"#distributions\">Lead time and silence</a></li>\n");
+    o.push_str("<nav><h2>Contents</h2><ol>\n");
+    for (n, (_, r)) in opts.caseloads.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            r##"<li><a href="#c{}">Caseload: {}</a></li>"##,
+            n + 1,
+            user(&r.title)
+        );
+    }
+    o.push_str("<li><a href=\"#comparison\">Comparison</a></li>\n<li><a href=\"#distributions\">Lead time and silence</a></li>\n");
     if !opts.sensitivity.is_empty() {
         o.push_str("<li><a href=\"#sensitivity\">How sure: the assumptions</a></li>\n");
     }
@@ -228,6 +260,9 @@ pub fn html(
         o.push_str("<li><a href=\"#provenance\">Provenance</a></li>\n");
     }
     o.push_str("</ol></nav>\n");
+    for (n, (k, r)) in opts.caseloads.iter().enumerate() {
+        crate::caseload::html_section(&mut o, library, *k, r, n + 1)?;
+    }
     comparison_table(&mut o, compared);
     intervals(&mut o, compared)?;
     o.push_str("</section>\n");
@@ -983,6 +1018,17 @@ fn method(
             "<li><code>{}</code>: <code>{}</code></li>",
             xml(&e.procedure.id),
             xml(library.file(e.file).name())
+        );
+    }
+    for (k, r) in &opts.caseloads {
+        let file = library.file(library.caseloads()[*k].file);
+        let _ = writeln!(
+            o,
+            "<li><code>{}</code> (caseload, {} replications with seed {}): <code>{}</code></li>",
+            xml(&r.caseload),
+            r.replications,
+            r.seed,
+            xml(file.name())
         );
     }
     o.push_str("</ul>\n");

@@ -7,7 +7,7 @@ use meldroute_core::sensitivity::{Factor, Method, Study, Tornado, Varies};
 use meldroute_core::sim::precision::{Kpi, Unit};
 use meldroute_core::stats::{Estimate, Interval};
 
-use crate::figures::{days_weeks, days_weeks_ci, per_journey_ci, percent, percent_ci};
+use crate::figures::{days_weeks, days_weeks_ci, number, per_journey_ci, percent, percent_ci};
 use crate::table::aligned;
 use crate::text::{inert_cell, xml};
 
@@ -49,21 +49,14 @@ fn swing(kpi: &str, x: f64) -> String {
 pub fn range(f: &Factor) -> String {
     let own = if f.from_file { " *" } else { "" };
     match f.varies {
-        Varies::Duration => format!("{}x-{}x{own}", num(f.low), num(f.high)),
+        Varies::Duration => format!("{}x-{}x{own}", number(f.low), number(f.high)),
         Varies::Branch { .. } => format!(
             "p {}-{} (now {}){own}",
-            num(f.low),
-            num(f.high),
-            num(f.base)
+            number(f.low),
+            number(f.high),
+            number(f.base)
         ),
     }
-}
-
-/// A number with at most three decimals, no trailing zeros.
-fn num(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_owned()
 }
 
 /// An index with its interval: `0.75 [0.70, 0.81]`.

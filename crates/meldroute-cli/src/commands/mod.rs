@@ -133,6 +133,38 @@ pub fn load_inputs(
     Ok((lib, targets))
 }
 
+/// [`load_inputs`], with the caseloads the inputs hold (a caseload file,
+/// a directory with caseload files, a caseload id): their indices in
+/// [`Library::caseloads`], each once, in the order named.
+pub fn load_inputs_and_caseloads(
+    paths: &[OsString],
+    limits: &LimitArgs,
+) -> anyhow::Result<(Library, Vec<EntryId>, Vec<usize>)> {
+    let (lib, named, caseloads) = load_each(paths, limits)?;
+    let targets = distinct(&named);
+    let mut seen = std::collections::HashSet::new();
+    let caseloads = caseloads
+        .into_iter()
+        .flatten()
+        .filter(|&k| seen.insert(k))
+        .collect();
+    Ok((lib, targets, caseloads))
+}
+
+/// How to run a caseload: `replications` (the default without), and the
+/// seed, threads and step limit of the simulation options `sim`.
+pub fn case_options(
+    sim: &meldroute_core::sim::SimOptions,
+    replications: Option<u32>,
+) -> meldroute_core::sim::des::CaseOptions {
+    meldroute_core::sim::des::CaseOptions {
+        replications: replications.unwrap_or(meldroute_core::sim::des::DEFAULT_REPLICATIONS),
+        seed: sim.seed,
+        threads: sim.threads,
+        max_steps: sim.max_steps,
+    }
+}
+
 /// What `simulate` runs: a procedure, or a caseload when the first input
 /// is a caseload file (docs/caseload.md).
 pub enum Target {

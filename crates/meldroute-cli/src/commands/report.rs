@@ -1,8 +1,11 @@
-//! `meldroute report`: a self-contained HTML report comparing procedures.
+//! `meldroute report`: a self-contained HTML report comparing procedures,
+//! with a section on each caseload among the inputs (its backlog).
 
 use std::process::ExitCode;
 
 use meldroute_core::gaps::GapOptions;
+use meldroute_core::sim::des::{self, CaseloadReport};
+use meldroute_render::diagnostics::inert;
 use meldroute_render::report::{self, Graphs, ReportOptions};
 use meldroute_render::{RenderError, check_dot};
 
@@ -15,7 +18,26 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         // Before the work, so a wrong -o fails fast.
         check_output(path, &args.paths)?;
     }
-    let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
+    let (lib, mut targets, caseload_ids) =
+        super::load_inputs_and_caseloads(&args.paths, &args.limits)?;
+    anyhow::ensure!(
+        args.replications.is_none() || !caseload_ids.is_empty(),
+        "--replications is for a caseload, and none of the inputs is one; name a caseload file or id (docs/caseload.md), or leave --replications out"
+    );
+    // Each caseload's procedures are reported as procedures too.
+    let mut models = Vec::with_capacity(caseload_ids.len());
+    for &k in &caseload_ids {
+        let model = match lib.caseload_model(k) {
+            Ok(model) => model,
+            Err(e) => return super::refused(&lib, e),
+        };
+        for f in &model.caseload.flows {
+            if !targets.contains(&f.entry) {
+                targets.push(f.entry);
+            }
+        }
+        models.push((k, model));
+    }
     if targets.len() > args.max_procedures {
         anyhow::bail!(
             "{} procedure{} to report on, more than the limit of {} (--max-procedures), as the report has a section per procedure; report on fewer files (`meldroute compare` takes any number), or raise --max-procedures",
@@ -28,6 +50,28 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         sim: args.sim.options()?,
         ..GapOptions::default()
     };
+    let case_options = super::case_options(&gaps.sim, args.replications);
+    let mut caseloads = Vec::with_capacity(models.len());
+    let mut caseload_files = Vec::with_capacity(models.len());
+    for (k, model) in models {
+        let reps = des::simulate_caseload(&model, &case_options)?;
+        let report = CaseloadReport::new(&model, &reps, case_options.seed);
+        for f in report
+            .procedures
+            .iter()
+            .filter(|f| f.unfinished.value > 0.0)
+        {
+            crate::errln!(
+                "meldroute: warning: {}",
+                inert(&meldroute_render::caseload::unfinished(
+                    &f.procedure,
+                    &f.unfinished
+                ))
+            );
+        }
+        caseload_files.push(model.caseload.file);
+        caseloads.push((k, report));
+    }
     let compared = match lib.compare(&targets, &gaps, true) {
         Ok(compared) => {
             super::warn_runs(&compared);
@@ -74,13 +118,18 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
             }
         }
     };
-    let options = Options::new()
+    let mut options = Options::new()
         .with("graphs", !matches!(graphs, Graphs::Omit(_)))
         .with("max_procedures", args.max_procedures as u64)
         .with("graphviz_timeout", timeout.map_or(0, |t| t.as_secs()))
-        .sim(&gaps.sim)
-        .limits(&args.limits);
-    let provenance = inv.provenance(&lib, &targets, options, &args.stamp);
+        .sim(&gaps.sim);
+    if !caseloads.is_empty() {
+        options = options.with("replications", case_options.replications);
+    }
+    let options = options.limits(&args.limits);
+    let mut provenance = inv.provenance(&lib, &targets, options, &args.stamp);
+    // A bundled caseload's file, which no procedure reaches, is named too.
+    provenance.files = lib.digests_with(&targets, &caseload_files);
     let report = report::html(
         &lib,
         &compared,
@@ -91,6 +140,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
             provenance: Some(provenance),
             sensitivity,
             robustness,
+            caseloads,
         },
     )?;
     for (id, why) in &report.left_out {
