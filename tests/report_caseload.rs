@@ -294,21 +294,19 @@ fn the_same_input_gives_the_same_bytes_and_verify_makes_it_again() {
         .filter_map(|s| s.value().attr("data-caseload"))
         .collect();
     assert_eq!(ids, ["test/interne-meldingen", HUIS]);
-    // The provenance names both caseload files, the bundled one too.
-    let provenance = text(dom.select(&sel("#meldroute-provenance")).next().unwrap());
-    let p: serde_json::Value = serde_json::from_str(&provenance).unwrap();
-    let files: Vec<(&str, &str)> = p["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["path"].as_str().unwrap(), f["origin"].as_str().unwrap()))
-        .collect();
-    assert!(files.contains(&("c.yaml", "user")), "{files:?}");
-    assert!(
-        files.contains(&("caseloads/huis-onderzoeksverzoeken.yaml", "bundled")),
-        "{files:?}"
-    );
-    assert_eq!(p["options"]["replications"], 4);
+    // The provenance names both caseload files, the bundled one too, and
+    // the replications.
+    let files = provenance_files(&html);
+    for (path, origin) in [
+        ("c.yaml", "user"),
+        ("caseloads/huis-onderzoeksverzoeken.yaml", "bundled"),
+    ] {
+        assert!(
+            files.contains(&(path.to_owned(), origin.to_owned())),
+            "{path} not in {files:?}"
+        );
+    }
+    assert!(html.contains("\"replications\":4"));
     let out = run_in(&dir, &["verify", "r.html"]).ok();
     assert!(
         out.stdout.contains("reproduced byte for byte"),
@@ -327,6 +325,105 @@ fn the_same_input_gives_the_same_bytes_and_verify_makes_it_again() {
         "{}",
         out.stdout
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The files the provenance of the report `html` names, with their origin.
+fn provenance_files(html: &str) -> Vec<(String, String)> {
+    let dom = Html::parse_document(html);
+    let provenance = text(dom.select(&sel("#meldroute-provenance")).next().unwrap());
+    let p: serde_json::Value = serde_json::from_str(&provenance).unwrap();
+    p["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["origin"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_caseload_scenario_shows_its_changes_and_names_its_base() {
+    let dir = temp_dir("report-caseload-scenario");
+    std::fs::write(
+        dir.join("s.yaml"),
+        format!(
+            "meldroute: 1
+caseload: test/huis-een-toetser-meer
+title: Een toetser meer vanaf 2025
+base: {HUIS}
+changes:
+  - pool: toetsers
+    handlers: {{2023: 2, 2024: 3, 2025: 5}}
+    reason: Een extra toetser vanaf 1 januari 2025.
+  - procedure: {HUIS_PROCEDURE}
+    scale-arrivals: 1.5
+    from: 2025-07-01
+    reason: Een wetswijziging brengt de helft meer verzoeken.
+"
+        ),
+    )
+    .unwrap();
+    let args = [
+        "report",
+        "s.yaml",
+        "--no-graphs",
+        "--runs",
+        "2000",
+        "--replications",
+        "3",
+        "-o",
+        "s.html",
+    ];
+    run_in(&dir, &args).ok();
+    let html = std::fs::read_to_string(dir.join("s.html")).unwrap();
+    let dom = Html::parse_document(&html);
+    let section = dom.select(&sel("section.caseload")).next().unwrap();
+    assert_eq!(
+        section.value().attr("data-caseload"),
+        Some("test/huis-een-toetser-meer")
+    );
+    assert_eq!(open_line(section).len(), 36);
+    // Its changes with their reasons first, then the base's figures.
+    let sources: Vec<Vec<String>> = section
+        .select(&sel("table.caseload-sources tbody tr"))
+        .map(|r| r.select(&sel("td")).map(text).collect())
+        .collect();
+    assert_eq!(sources.len(), 5, "{sources:?}");
+    assert_eq!(
+        sources[0],
+        [
+            "handlers of toetsers, changed by test/huis-een-toetser-meer",
+            "2 (2023), 3 (2024), 5 (2025)",
+            "change",
+            "Een extra toetser vanaf 1 januari 2025."
+        ]
+    );
+    assert_eq!(sources[1][1], "times 1.5 from 2025-07-01");
+    assert_eq!(
+        sources[1][3],
+        "Een wetswijziging brengt de helft meer verzoeken."
+    );
+    assert!(
+        sources[4][0].ends_with(&format!("(of the base {HUIS})")),
+        "{sources:?}"
+    );
+    assert_eq!(sources[4][1], "2 (2023), 3 (2024), 4 (2025)");
+    // The provenance names the scenario's file and its bundled base's.
+    let files = provenance_files(&html);
+    for (path, origin) in [
+        ("s.yaml", "user"),
+        ("caseloads/huis-onderzoeksverzoeken.yaml", "bundled"),
+    ] {
+        assert!(
+            files.contains(&(path.to_owned(), origin.to_owned())),
+            "{path} not in {files:?}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -124,6 +124,28 @@ impl Library {
         self.digests_with(targets, &[])
     }
 
+    /// The file of caseload `k` ([`Library::caseloads`]) and, for a
+    /// caseload scenario, the files of the bases it builds on, for
+    /// [`Library::digests_with`]: a bundled caseload's file is reached by
+    /// no procedure.
+    pub fn caseload_files(&self, k: usize) -> Vec<crate::FileId> {
+        let mut files = Vec::new();
+        let mut next = Some(k);
+        // At most every caseload once: a base loop is refused, not followed.
+        while let Some(c) = next.and_then(|k| self.caseloads().get(k)) {
+            if files.contains(&c.file) || files.len() > self.caseloads().len() {
+                break;
+            }
+            files.push(c.file);
+            next = c
+                .spec
+                .base
+                .as_ref()
+                .and_then(|b| self.caseload_index(b.as_str()));
+        }
+        files
+    }
+
     /// [`Library::digests`], with the bundled files `also` listed too (a
     /// bundled caseload's file, which no procedure reaches).
     pub fn digests_with(&self, targets: &[EntryId], also: &[crate::FileId]) -> Vec<FileDigest> {

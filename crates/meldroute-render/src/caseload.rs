@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use meldroute_core::calendar::{Date, parse_date};
-use meldroute_core::caseload::{ArrivalSpec, ByYear, CaseloadFile};
+use meldroute_core::caseload::{ArrivalSpec, ByYear, CaseloadChange};
 use meldroute_core::library::Library;
 use meldroute_core::model::Basis;
 use meldroute_core::sim::des::CaseloadReport;
@@ -535,47 +535,105 @@ fn note(n: Option<&String>) -> String {
     })
 }
 
-/// Where the figures of the caseload `spec` come from: its arrivals, cases
-/// open at the start and handlers, each with its basis and note.
-fn sources(o: &mut String, spec: &CaseloadFile) {
+/// Where the figures of caseload `k` of `library` come from: its
+/// arrivals, cases open at the start and handlers, each with its basis
+/// and note; for a caseload scenario, first its changes with their
+/// reasons, then the figures of the base they change.
+fn sources(o: &mut String, library: &Library, k: usize) {
     o.push_str("<h3>Where the figures come from</h3>\n<table class=\"caseload-sources\"><thead><tr><th>figure</th><th>in the file</th><th>basis</th><th>note</th></tr></thead><tbody>\n");
-    for flow in &spec.procedures {
-        let id = &flow.procedure.value;
-        let a = &flow.arrivals.value;
-        let _ = writeln!(
-            o,
-            "<tr><td>arrivals at <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            xml(id),
-            user(&arrivals(a)),
-            basis(*a.basis),
-            note(a.note.as_ref()),
-        );
-        if let Some(open) = &flow.open {
-            let at = open
-                .at
-                .as_ref()
-                .map_or("its start".to_owned(), |s| format!("step {}", s.value));
+    let mut next = Some(k);
+    let mut seen = Vec::new();
+    while let Some(k) = next.filter(|k| !seen.contains(k)) {
+        seen.push(k);
+        let entry = &library.caseloads()[k];
+        let spec = &entry.spec;
+        // The figures of a base, once a scenario has changed some of them.
+        let of = if seen.len() > 1 {
+            format!(" (of the base <code>{}</code>)", xml(&spec.caseload.value))
+        } else {
+            String::new()
+        };
+        for c in &spec.changes {
+            let (figure, value) = change(c);
             let _ = writeln!(
                 o,
-                "<tr><td>cases open at the start in <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                xml(id),
-                user(&format!("{} at {at}", open.cases.value)),
-                basis(*open.basis),
-                note(open.note.as_ref()),
+                "<tr><td>{figure}, changed by <code>{}</code></td><td>{}</td><td>change</td><td>{}</td></tr>",
+                xml(&spec.caseload.value),
+                user(&value),
+                note(Some(&c.reason.value)),
             );
         }
-    }
-    for (id, pool) in spec.pools.iter() {
-        let _ = writeln!(
-            o,
-            "<tr><td>handlers of <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            xml(&id.value),
-            user(&by_year(&pool.handlers.value)),
-            basis(*pool.basis),
-            note(pool.note.as_ref()),
-        );
+        for flow in &spec.procedures {
+            let id = &flow.procedure.value;
+            let a = &flow.arrivals.value;
+            let _ = writeln!(
+                o,
+                "<tr><td>arrivals at <code>{}</code>{of}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                xml(id),
+                user(&arrivals(a)),
+                basis(*a.basis),
+                note(a.note.as_ref()),
+            );
+            if let Some(open) = &flow.open {
+                let at = open
+                    .at
+                    .as_ref()
+                    .map_or("its start".to_owned(), |s| format!("step {}", s.value));
+                let _ = writeln!(
+                    o,
+                    "<tr><td>cases open at the start in <code>{}</code>{of}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    xml(id),
+                    user(&format!("{} at {at}", open.cases.value)),
+                    basis(*open.basis),
+                    note(open.note.as_ref()),
+                );
+            }
+        }
+        for (id, pool) in spec.pools.iter() {
+            let _ = writeln!(
+                o,
+                "<tr><td>handlers of <code>{}</code>{of}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                xml(&id.value),
+                user(&by_year(&pool.handlers.value)),
+                basis(*pool.basis),
+                note(pool.note.as_ref()),
+            );
+        }
+        next = spec
+            .base
+            .as_ref()
+            .and_then(|b| library.caseload_index(b.as_str()));
     }
     o.push_str("</tbody></table>\n");
+}
+
+/// What a change of a caseload scenario changes (markup) and its new
+/// figure (text).
+fn change(c: &CaseloadChange) -> (String, String) {
+    let code = |id: &Option<meldroute_core::model::Located<String>>| {
+        id.as_ref().map_or(String::new(), |id| {
+            format!("<code>{}</code>", xml(&id.value))
+        })
+    };
+    if let Some(h) = &c.handlers {
+        (format!("handlers of {}", code(&c.pool)), by_year(&h.value))
+    } else if let Some(f) = &c.scale_arrivals {
+        let from = c
+            .from
+            .as_ref()
+            .map_or(String::new(), |d| format!(" from {}", d.value));
+        (
+            format!("arrivals at {}", code(&c.procedure)),
+            format!("times {}{from}", number(f.value.0)),
+        )
+    } else if let Some(a) = &c.arrivals {
+        (
+            format!("arrivals at {}", code(&c.procedure)),
+            arrivals(&a.value),
+        )
+    } else {
+        ("–".to_owned(), String::new())
+    }
 }
 
 /// The wording of the warning that some measured cases of `procedure` had
@@ -670,7 +728,7 @@ pub fn html_section(
         )),
         xml(&count(&l.lambda_w)),
     );
-    sources(o, spec);
+    sources(o, library, k);
     o.push_str("</section>\n");
     Ok(())
 }

@@ -69,7 +69,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
                 ))
             );
         }
-        caseload_files.push(model.caseload.file);
+        caseload_files.extend(lib.caseload_files(k));
         caseloads.push((k, report));
     }
     let compared = match lib.compare(&targets, &gaps, true) {
