@@ -393,6 +393,17 @@ changes:
     let more = json(&["simulate", meer.to_str().unwrap(), "--format", "json"]);
     let busier = json(&["simulate", drukker.to_str().unwrap(), "--format", "json"]);
     assert_eq!(more["caseload"], "test/huis-een-toetser-meer");
+    // Its provenance names its file and its base's.
+    let files = more["provenance"]["files"].as_array().unwrap();
+    for path in [
+        "caseloads/huis-onderzoeksverzoeken.yaml",
+        meer.to_str().unwrap(),
+    ] {
+        assert!(
+            files.iter().any(|f| f["path"] == path),
+            "{path} not in {files:?}"
+        );
+    }
     assert!(
         queue_end(&more) < queue_end(&base) - 5.0,
         "{} vs {}",

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use meldroute_core::Library;
 use meldroute_core::provenance::Provenance;
-use meldroute_core::sim::des::{self, CaseModel, CaseOptions, CaseloadReport};
+use meldroute_core::sim::des::{self, CaseModel, CaseloadReport};
 use meldroute_core::stats::Estimate;
 use meldroute_render::diagnostics::inert;
 use meldroute_render::text::trim_lines;
@@ -46,13 +46,7 @@ pub fn run(
             "{flag} is for a procedure; a caseload runs --replications of its whole period (docs/caseload.md)"
         );
     }
-    let default = CaseOptions::default();
-    let opts = CaseOptions {
-        replications: args.replications.unwrap_or(default.replications),
-        seed: args.sim.seed.unwrap_or(default.seed),
-        threads: args.sim.threads.map_or(default.threads, usize::from),
-        max_steps: args.sim.journey.max_steps(),
-    };
+    let opts = super::case_options(&args.sim.options()?, args.replications);
     let reps = des::simulate_caseload(model, &opts)?;
     let report = CaseloadReport::new(model, &reps, opts.seed);
     let options = Options::new()
@@ -64,7 +58,13 @@ pub fn run(
         .limits(&args.limits);
     let targets: Vec<_> = model.caseload.flows.iter().map(|f| f.entry).collect();
     let mut provenance = inv.provenance(lib, &targets, options, &args.stamp);
-    provenance.files = lib.digests_with(&targets, &[model.caseload.file]);
+    // The caseload's file and those of the bases it builds on.
+    let files = lib
+        .caseloads()
+        .iter()
+        .position(|c| c.file == model.caseload.file)
+        .map_or_else(|| vec![model.caseload.file], |k| lib.caseload_files(k));
+    provenance.files = lib.digests_with(&targets, &files);
     match args.format {
         SimFormat::Json => {
             let output = CaseloadJson {
@@ -83,9 +83,11 @@ pub fn run(
     for f in &report.procedures {
         if f.unfinished.value > 0.0 {
             crate::errln!(
-                "meldroute: warning: {} of the cases of {} measured had not finished when the run stopped (twice the period); their lead times are left out",
-                percent_ci(f.unfinished.value, f.unfinished.ci95),
-                inert(&f.procedure)
+                "meldroute: warning: {}",
+                inert(&meldroute_render::caseload::unfinished(
+                    &f.procedure,
+                    &f.unfinished
+                ))
             );
         }
     }
