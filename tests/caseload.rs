@@ -274,8 +274,8 @@ fn bad_caseloads_get_located_errors() {
         ),
         (
             "too-long",
-            caseload_text("").replace("until: 2026-01-01", "until: 2200-01-01"),
-            "is longer than 100 years",
+            caseload_text("").replace("until: 2026-01-01", "until: 3100-01-01"),
+            "is longer than 1,000 years",
             5,
         ),
         (

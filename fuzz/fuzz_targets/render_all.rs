@@ -168,6 +168,7 @@ fuzz_target!(|data: &[u8]| {
             provenance: None,
             sensitivity: Vec::new(),
             robustness: Vec::new(),
+            caseloads: Vec::new(),
         },
     )
     .unwrap_or_else(|e| panic!("report of a valid procedure: {e}"));

@@ -71,6 +71,10 @@ pub const CASELOAD: RuleMeta = RuleMeta {
 /// memory.
 pub const MAX_EXPECTED_ARRIVALS: f64 = 1e8;
 
+/// The longest period a caseload may simulate, in years (long periods are
+/// for queueing tests; the dates of the period are kept in tables).
+pub const MAX_PERIOD_YEARS: f64 = 1000.0;
+
 /// Most cases a pool may keep waiting at once before the run stops with an
 /// error (a capacity far below the arrivals grows the queue without end).
 pub const MAX_OPEN_CASES: usize = 10_000_000;
@@ -456,9 +460,7 @@ impl JsonSchema for Date {
 
 /// True when `text` is a caseload file (it has a top-level `caseload:` key).
 pub fn is_caseload(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .any(|l| l.starts_with("caseload:"))
+    crate::load::has_top_level_key(text, "caseload")
 }
 
 /// Parses `source` as a caseload file.
@@ -468,22 +470,13 @@ pub(crate) fn parse(
     file: FileId,
     limits: &crate::Limits,
 ) -> Result<CaseloadFile, Diagnostic> {
-    let c: CaseloadFile = crate::load::parse_yaml(
+    crate::load::parse_kind(
         source,
         file,
         limits,
-        "a caseload file needs `caseload`, `title`, `start`, `until` and `procedures`; see docs/caseload.md",
-    )?;
-    if let Some(version) = &c.format_version
-        && version.0 > crate::version::FORMAT_VERSION
-    {
-        return Err(crate::load::newer_version(
-            file,
-            source.byte_span(version.pos),
-            u64::from(version.0),
-        ));
-    }
-    Ok(c)
+        "a caseload file needs `caseload`, `title`, `start`, `until` and `procedures` (or a `base` and `changes`); see docs/caseload.md",
+        |c: &CaseloadFile| c.format_version.as_ref(),
+    )
 }
 
 /// A caseload, checked against the library: what the engine runs.
@@ -644,14 +637,11 @@ pub(crate) fn resolve(
             .with_help("give `until` the day after the last day simulated, after `start`"),
         );
     }
-    if days > crate::duration::MAX_DAYS {
+    if days > MAX_PERIOD_YEARS * crate::duration::DAYS_PER_YEAR {
         errors.push(
-            at(
-                until_at.pos,
-                "the period of {days} is longer than 100 years",
-            )
-            .with_arg("days", Arg::Days(days))
-            .with_help("simulate at most 100 years (the longest duration a file may give)"),
+            at(until_at.pos, "the period of {days} is longer than 1,000 years")
+                .with_arg("days", Arg::Days(days))
+                .with_help("simulate at most 1,000 years (the dates of a caseload are kept in tables over its period)"),
         );
     }
     let warm_up = c.warm_up.as_ref().map_or(0.0, |w| w.days());

@@ -912,6 +912,35 @@ pub fn yaml_files_below(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     Ok(out)
 }
 
+/// True when `text` has the top-level key `key` (`scenario`, `caseload`):
+/// the kind of file it is.
+pub(crate) fn has_top_level_key(text: &str, key: &str) -> bool {
+    text.trim_start_matches('\u{feff}').lines().any(|l| {
+        l.strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+    })
+}
+
+/// Parses `source` as a file of kind `T` ([`parse_yaml`], `empty` saying
+/// what it needs), refusing one of a newer format version than this
+/// meldroute reads (`version` gives it).
+#[allow(clippy::result_large_err)] // one per file, never on a hot path
+pub(crate) fn parse_kind<T: serde::de::DeserializeOwned>(
+    source: &SourceFile,
+    file: FileId,
+    limits: &Limits,
+    empty: &str,
+    version: impl Fn(&T) -> Option<&crate::model::Located<crate::version::FormatVersion>>,
+) -> Result<T, Diagnostic> {
+    let parsed: T = parse_yaml(source, file, limits, empty)?;
+    if let Some(v) = version(&parsed)
+        && v.0 > FORMAT_VERSION
+    {
+        return Err(newer_version(file, source.byte_span(v.pos), u64::from(v.0)));
+    }
+    Ok(parsed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

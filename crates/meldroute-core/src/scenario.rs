@@ -192,9 +192,7 @@ impl Change {
 /// True when `text` is a scenario file: it has a top-level `scenario:`
 /// key (a procedure file cannot: the format does not know that key).
 pub fn is_scenario(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .any(|l| l.starts_with("scenario:"))
+    crate::load::has_top_level_key(text, "scenario")
 }
 
 /// Parses `source` as a scenario file.
@@ -204,22 +202,13 @@ pub(crate) fn parse(
     file: FileId,
     limits: &crate::Limits,
 ) -> Result<Scenario, Diagnostic> {
-    let scenario: Scenario = crate::load::parse_yaml(
+    crate::load::parse_kind(
         source,
         file,
         limits,
         "a scenario file needs `scenario`, `title`, `base` and `changes`; see docs/scenarios.md",
-    )?;
-    if let Some(version) = &scenario.format_version
-        && version.0 > crate::version::FORMAT_VERSION
-    {
-        return Err(crate::load::newer_version(
-            file,
-            source.byte_span(version.pos),
-            u64::from(version.0),
-        ));
-    }
-    Ok(scenario)
+        |s: &Scenario| s.format_version.as_ref(),
+    )
 }
 
 /// A finding about a scenario at `pos` of its file.

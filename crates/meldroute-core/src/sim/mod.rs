@@ -356,6 +356,23 @@ pub fn simulate(
     Ok(run.finish())
 }
 
+/// A pool of `threads` worker threads (0: one per core), and how many.
+pub(crate) fn thread_pool(threads: usize) -> Result<(rayon::ThreadPool, usize), SimError> {
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(|pool| (pool, threads))
+        .map_err(|e| SimError::Threads {
+            threads,
+            message: e.to_string(),
+        })
+}
+
 /// The batches `runs` journeys make (the last one may be short).
 pub fn batches(runs: u64) -> u64 {
     runs.div_ceil(BATCH)
@@ -445,18 +462,7 @@ fn run_batches(
     range: std::ops::Range<u64>,
     take: &mut dyn FnMut(u64, Aggregate) -> bool,
 ) -> Result<(), SimError> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SimError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
+    let (pool, threads) = thread_pool(opts.threads)?;
     // Workers take batches in turn and may run at most `window` batches
     // ahead of the merge, which happens on this thread in batch order: the
     // result does not depend on timing, and at most `window + threads`

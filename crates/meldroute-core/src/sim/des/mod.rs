@@ -951,18 +951,7 @@ pub fn simulate_caseload(
     model: &CaseModel,
     opts: &CaseOptions,
 ) -> Result<Vec<Replication>, CaseloadError> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SimError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
+    let (pool, _) = super::thread_pool(opts.threads)?;
     pool.install(|| {
         (0..opts.replications)
             .into_par_iter()
