@@ -459,14 +459,8 @@ pub struct SimulateArgs {
     pub format: SimFormat,
     #[command(flatten)]
     pub sim: SimArgs,
-    #[arg(
-        long,
-        value_name = "N",
-        help_heading = "Caseload",
-        value_parser = clap::value_parser!(u32).range(2..=10_000),
-        help = replications_help(),
-    )]
-    pub replications: Option<u32>,
+    #[command(flatten)]
+    pub caseload: CaseloadArgs,
     #[command(flatten)]
     pub shards: ShardArgs,
     #[command(flatten)]
@@ -600,11 +594,21 @@ impl CompareArgs {
 }
 
 /// What `--replications` does (simulate and report).
-fn replications_help() -> String {
-    format!(
-        "A caseload only: independent runs of its whole period, each figure the mean over them with its interval [default: {}]",
-        sim::des::DEFAULT_REPLICATIONS
-    )
+/// The flags of a caseload's run (docs/caseload.md), for `simulate` and
+/// `report`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Caseload")]
+pub struct CaseloadArgs {
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(2..=10_000),
+        help = format!(
+            "A caseload only: independent runs of its whole period, each figure the mean over them with its interval [default: {}]",
+            sim::des::DEFAULT_REPLICATIONS
+        ),
+    )]
+    pub replications: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -626,14 +630,8 @@ pub struct ReportArgs {
     pub graphviz: GraphvizArgs,
     #[command(flatten)]
     pub sim: SimArgs,
-    #[arg(
-        long,
-        value_name = "N",
-        help_heading = "Caseload",
-        value_parser = clap::value_parser!(u32).range(2..=10_000),
-        help = replications_help(),
-    )]
-    pub replications: Option<u32>,
+    #[command(flatten)]
+    pub caseload: CaseloadArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]

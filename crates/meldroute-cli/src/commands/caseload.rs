@@ -46,7 +46,7 @@ pub fn run(
             "{flag} is for a procedure; a caseload runs --replications of its whole period (docs/caseload.md)"
         );
     }
-    let opts = super::case_options(&args.sim.options()?, args.replications);
+    let opts = super::case_options(&args.sim.options()?, args.caseload.replications);
     let reps = des::simulate_caseload(model, &opts)?;
     let report = CaseloadReport::new(model, &reps, opts.seed);
     let options = Options::new()

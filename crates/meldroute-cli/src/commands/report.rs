@@ -21,7 +21,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
     let (lib, mut targets, caseload_ids) =
         super::load_inputs_and_caseloads(&args.paths, &args.limits)?;
     anyhow::ensure!(
-        args.replications.is_none() || !caseload_ids.is_empty(),
+        args.caseload.replications.is_none() || !caseload_ids.is_empty(),
         "--replications is for a caseload, and none of the inputs is one; name a caseload file or id (docs/caseload.md), or leave --replications out"
     );
     // Each caseload's procedures are reported as procedures too.
@@ -50,7 +50,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         sim: args.sim.options()?,
         ..GapOptions::default()
     };
-    let case_options = super::case_options(&gaps.sim, args.replications);
+    let case_options = super::case_options(&gaps.sim, args.caseload.replications);
     let mut caseloads = Vec::with_capacity(models.len());
     let mut caseload_files = Vec::with_capacity(models.len());
     for (k, model) in models {

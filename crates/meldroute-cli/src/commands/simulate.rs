@@ -38,7 +38,7 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         }
         Err(code) => return Ok(code),
     };
-    if args.replications.is_some() {
+    if args.caseload.replications.is_some() {
         anyhow::bail!(
             "--replications is for a caseload file (docs/caseload.md); a procedure runs --runs journeys"
         );
