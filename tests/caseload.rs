@@ -459,3 +459,23 @@ changes:
         out.stdout
     );
 }
+
+/// A command that takes procedures refuses a caseload (exit 2, saying
+/// which commands run one) instead of finding nothing in it.
+#[test]
+fn commands_of_procedures_refuse_a_caseload() {
+    for command in ["gaps", "compare", "render", "trace", "sensitivity"] {
+        let out = run(&[command, HUIS]).expect_code(2);
+        assert!(
+            out.stderr.contains("is a caseload")
+                && out
+                    .stderr
+                    .contains("scenarios/huis-onderzoekstoets-zonder-wachttijd"),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    // A directory that holds procedures and a caseload is its procedures.
+    let out = run(&["gaps", "processes/", "--structural-only"]).expect_code(0);
+    assert!(!out.stderr.contains("is a caseload"), "{}", out.stderr);
+}

@@ -25,7 +25,7 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         &args.stamp,
         args.format != CompareFormat::Table,
     )?;
-    let (lib, targets) = super::load_inputs(&args.inputs(), &args.limits)?;
+    let (lib, targets) = super::load_procedures(&args.inputs(), &args.limits)?;
     let opts = GapOptions {
         sim: args.sim.options()?,
         ..GapOptions::default()

@@ -171,7 +171,7 @@ pub fn run(out: &mut String, args: &GapsArgs, inv: &Invocation) -> anyhow::Resul
             anyhow::bail!("no rule `{code}`; `meldroute rules` lists them");
         }
     }
-    let (lib, targets) = super::load_inputs(&args.paths, &args.limits)?;
+    let (lib, targets) = super::load_procedures(&args.paths, &args.limits)?;
     let matches = |code: &str, m: &meldroute_core::meta::RuleMeta| {
         code.eq_ignore_ascii_case(m.code) || code == m.name
     };

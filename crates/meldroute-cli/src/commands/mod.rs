@@ -100,7 +100,8 @@ pub fn load_model_checked(
     limits: &LimitArgs,
     check: impl FnOnce(&Library, &[EntryId]) -> anyhow::Result<()>,
 ) -> anyhow::Result<Result<(Library, SimModel), ExitCode>> {
-    let (lib, named, _) = load_each(&args.inputs(), limits)?;
+    let (lib, named, caseloads) = load_each(&args.inputs(), limits)?;
+    refuse_caseloads(&lib, &named, &caseloads, &args.inputs())?;
     let first = named.first().map_or(&[][..], |t| &t[..]);
     check(&lib, first)?;
     let targets = distinct(&named);
@@ -131,6 +132,54 @@ pub fn load_inputs(
     let (lib, named, _) = load_each(paths, limits)?;
     let targets = distinct(&named);
     Ok((lib, targets))
+}
+
+/// [`load_inputs`] for a command that takes procedures only (`gaps`,
+/// `compare`): an input that names a caseload and no procedure is refused,
+/// saying which commands run a caseload.
+pub fn load_procedures(
+    paths: &[OsString],
+    limits: &LimitArgs,
+) -> anyhow::Result<(Library, Vec<EntryId>)> {
+    let (lib, named, caseloads) = load_each(paths, limits)?;
+    refuse_caseloads(&lib, &named, &caseloads, paths)?;
+    let targets = distinct(&named);
+    Ok((lib, targets))
+}
+
+/// The error for an input that names a caseload (and no procedure) where
+/// a command takes procedures.
+fn refuse_caseloads(
+    lib: &Library,
+    named: &[Vec<EntryId>],
+    caseloads: &[std::ops::Range<usize>],
+    paths: &[OsString],
+) -> anyhow::Result<()> {
+    for ((got, read), path) in named.iter().zip(caseloads).zip(paths) {
+        if got.is_empty() && !read.is_empty() {
+            let c = &lib.caseloads()[read.start];
+            let runs: Vec<&str> = c
+                .spec
+                .procedures
+                .iter()
+                .map(|f| f.procedure.as_str())
+                .collect();
+            anyhow::bail!(
+                "{} is a caseload (`{}`), not a procedure: `meldroute simulate` and `meldroute report` run a caseload (docs/caseload.md){}",
+                Path::new(path).display(),
+                meldroute_render::diagnostics::inert(c.spec.caseload.as_str()),
+                if runs.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; this command takes its procedures: {}",
+                        meldroute_render::diagnostics::inert(&runs.join(" "))
+                    )
+                }
+            );
+        }
+    }
+    Ok(())
 }
 
 /// [`load_inputs`], with the caseloads the inputs hold (a caseload file,
