@@ -464,7 +464,7 @@ changes:
 /// which commands run one) instead of finding nothing in it.
 #[test]
 fn commands_of_procedures_refuse_a_caseload() {
-    for command in ["gaps", "compare", "render", "trace", "sensitivity"] {
+    for command in ["gaps", "compare", "render", "trace"] {
         let out = run(&[command, HUIS]).expect_code(2);
         assert!(
             out.stderr.contains("is a caseload")
@@ -478,4 +478,152 @@ fn commands_of_procedures_refuse_a_caseload() {
     // A directory that holds procedures and a caseload is its procedures.
     let out = run(&["gaps", "processes/", "--structural-only"]).expect_code(0);
     assert!(!out.stderr.contains("is a caseload"), "{}", out.stderr);
+}
+
+/// `sensitivity CASELOAD`: the caseload's own assumptions (the pool's
+/// handlers) are varied beside its procedures', each point runs its
+/// replications, and the figures are the caseload's: fewer handlers, a
+/// larger backlog and busier handlers.
+#[test]
+fn sensitivity_of_a_caseload_varies_its_handlers_and_measures_the_backlog() {
+    let v = json(&[
+        "sensitivity",
+        HUIS,
+        "--replications",
+        "5",
+        "--kpi",
+        "backlog_at_end",
+        "--kpi",
+        "utilisation",
+        "--kpi",
+        "wait.mean",
+        "--format",
+        "json",
+    ]);
+    let schema = run_ok(&["schema", "--output", "sensitivity"]).stdout;
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(v["caseload"], "caseloads/huis-onderzoeksverzoeken");
+    assert_eq!(v["replications"], 5);
+    assert!(v.get("runs").is_none() && v.get("procedure").is_none());
+    let factors = v["factors"].as_array().unwrap();
+    let pool = factors
+        .iter()
+        .position(|f| f["kind"] == "handlers" && f["pool"] == "toetsers")
+        .expect("the pool's handlers are an assumption");
+    // The arrivals and open cases of the bundled caseload are measured.
+    assert!(
+        !factors
+            .iter()
+            .any(|f| f["kind"] == "arrivals" || f["kind"] == "open")
+    );
+    assert_eq!(v["points"], 2 * factors.len() + 1);
+    let tornado = v["tornado"].as_array().unwrap();
+    let kpis: Vec<&str> = tornado.iter().map(|t| t["kpi"].as_str().unwrap()).collect();
+    assert_eq!(kpis, ["backlog_at_end", "utilisation", "wait.mean"]);
+    let swing = |t: &serde_json::Value| {
+        t["swings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["factor"] == pool)
+            .cloned()
+            .unwrap()
+    };
+    for t in tornado {
+        let s = swing(t);
+        assert!(
+            value(&s["low"]) > value(&s["high"]),
+            "{}: half the handlers must give more: {s}",
+            t["kpi"]
+        );
+    }
+    // The backlog depends on the handlers more than on anything else.
+    assert_eq!(tornado[0]["swings"][0]["factor"], pool);
+    // The base is what `simulate` gives with the same replications.
+    let sim = json(&["simulate", HUIS, "--replications", "5", "--format", "json"]);
+    let months = sim["months"].as_array().unwrap();
+    assert_eq!(tornado[0]["base"], months.last().unwrap()["open"]);
+    assert_eq!(tornado[1]["base"], sim["pools"][0]["utilisation"]);
+    assert_eq!(v["provenance"]["options"]["replications"], 5);
+    let files: Vec<&str> = v["provenance"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("huis-onderzoeksverzoeken.yaml")),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn sensitivity_of_a_caseload_writes_table_csv_and_svg() {
+    let args = |format: &'static str| {
+        vec![
+            "sensitivity",
+            HUIS,
+            "--replications",
+            "3",
+            "--kpi",
+            "backlog_at_end",
+            "--format",
+            format,
+        ]
+    };
+    let table = run_ok(&args("table")).stdout;
+    assert!(
+        table.contains("Sensitivity of caseloads/huis-onderzoeksverzoeken")
+            && table.contains("3 replications of its period per point")
+            && table.contains("pool toetsers handlers"),
+        "{table}"
+    );
+    let csv = run_ok(&args("csv")).stdout;
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "kpi,procedure,step,varies,to,pool,base,low,high,statistic,value,ci95_low,ci95_high"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("backlog_at_end,,,handlers,,toetsers,1,0.5,1.5,swing,")),
+        "{csv}"
+    );
+    let svg = run_ok(&args("svg")).stdout;
+    assert!(
+        svg.starts_with("<svg") && svg.contains("pool toetsers handlers"),
+        "{svg}"
+    );
+}
+
+#[test]
+fn sensitivity_of_a_caseload_refuses_what_does_not_apply() {
+    for (flags, message) in [
+        (&["--runs", "1000"][..], "--runs is for a procedure"),
+        (&["--shard", "0/2"][..], "--shard is for a procedure"),
+        (&["--kpi", "utilisation@niemand"][..], "no pool `niemand`"),
+        (
+            &["--kpi", "backlg_at_end"][..],
+            "did you mean `backlog_at_end`",
+        ),
+        (
+            &["--kpi", "backlog_at_end", "--kpi", "backlog_at_end"][..],
+            "twice",
+        ),
+    ] {
+        let mut args = vec!["sensitivity", HUIS];
+        args.extend_from_slice(flags);
+        let out = run(&args).expect_code(2);
+        assert!(out.stderr.contains(message), "{flags:?}: {}", out.stderr);
+    }
+    let out = run(&["sensitivity", "rijk/klacht", "--replications", "5"]).expect_code(2);
+    assert!(
+        out.stderr.contains("--replications is for a caseload"),
+        "{}",
+        out.stderr
+    );
 }

@@ -513,6 +513,10 @@ pub struct Flow {
     pub arrivals: Arrivals,
     /// Cases open at the start, and the step (id) they wait at.
     pub open: Option<(u64, Option<String>)>,
+    /// Where the arrivals come from (a scenario's change keeps it).
+    pub arrivals_basis: Basis,
+    /// Where the number of cases open at the start comes from.
+    pub open_basis: Option<Basis>,
 }
 
 /// When reports arrive, in days since the caseload's start.
@@ -553,6 +557,8 @@ pub struct Pool {
     pub handlers: Vec<(f64, u32)>,
     /// The actors it serves.
     pub serves: Vec<Served>,
+    /// Where its number of handlers comes from (a scenario's change keeps it).
+    pub basis: Basis,
 }
 
 /// An actor of a procedure that a pool serves.
@@ -719,6 +725,8 @@ pub(crate) fn resolve(
             procedure: f.procedure.value.clone(),
             arrivals,
             open,
+            arrivals_basis: f.arrivals.basis.value,
+            open_basis: f.open.as_ref().map(|o| o.basis.value),
         });
     }
     let reached = reached_procedures(library, &run);
@@ -797,6 +805,7 @@ pub(crate) fn resolve(
             id: id.value.clone(),
             handlers,
             serves,
+            basis: p.basis.value,
         });
     }
     let expected: f64 = flows.iter().map(|f| f.arrivals.expected(days)).sum();

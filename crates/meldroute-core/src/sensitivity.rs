@@ -73,15 +73,31 @@ pub enum Varies {
         /// The step the branch leads to.
         to: String,
     },
+    /// A caseload's pool: its number of handlers times the factor, rounded
+    /// to the nearest whole number and at least 1 (base 1).
+    Handlers {
+        /// The pool.
+        pool: String,
+    },
+    /// A caseload's procedure: the rate at which its reports arrive, times
+    /// the factor (base 1).
+    Arrivals,
+    /// A caseload's procedure: the cases open at the start, times the
+    /// factor, rounded to the nearest whole number (base 1).
+    Open,
 }
 
 /// One assumption varied by a study.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Factor {
-    /// The procedure of the step.
-    pub procedure: String,
-    /// The step whose basis is `assumption`.
-    pub step: String,
+    /// The procedure of the step, or of the arrivals or open cases (none
+    /// for a pool).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<String>,
+    /// The step whose basis is `assumption` (none for a caseload's
+    /// arrivals, open cases and pools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     /// What is varied.
     #[serde(flatten)]
     pub varies: Varies,
@@ -93,7 +109,7 @@ pub struct Factor {
     pub high: f64,
     /// The range is the step's `range:` (false: the default).
     pub from_file: bool,
-    /// The step in the model.
+    /// The step in the model (a caseload's: its pool or procedure).
     #[serde(skip)]
     index: u32,
     /// For a branch: its place among the step's branches in the model.
@@ -108,10 +124,34 @@ pub struct Factor {
 impl Factor {
     /// `procedure:step` and what varies, for people:
     /// `rijk/klacht:onderzoek duration`, `rijk/klacht:intake -> besluit`.
+    /// `pool toetsers handlers`, `rijk/klacht arrivals`, `rijk/klacht open
+    /// at start` for a caseload's.
     pub fn label(&self) -> String {
+        let p = self.procedure.as_deref().unwrap_or_default();
+        let s = self.step.as_deref().unwrap_or_default();
         match &self.varies {
-            Varies::Duration => format!("{}:{} duration", self.procedure, self.step),
-            Varies::Branch { to } => format!("{}:{} -> {to}", self.procedure, self.step),
+            Varies::Duration => format!("{p}:{s} duration"),
+            Varies::Branch { to } => format!("{p}:{s} -> {to}"),
+            Varies::Handlers { pool } => format!("pool {pool} handlers"),
+            Varies::Arrivals => format!("{p} arrivals"),
+            Varies::Open => format!("{p} open at start"),
+        }
+    }
+
+    /// A factor of a caseload, scaling what it varies from 1 over the
+    /// default range ([`DEFAULT_SCALE`]).
+    fn scale(procedure: Option<String>, varies: Varies, index: u32) -> Factor {
+        Factor {
+            procedure,
+            step: None,
+            varies,
+            base: 1.0,
+            low: DEFAULT_SCALE[0],
+            high: DEFAULT_SCALE[1],
+            from_file: false,
+            index,
+            branch: 0,
+            duration: Distribution::default(),
         }
     }
 }
@@ -136,8 +176,8 @@ pub fn factors(library: &Library, model: &SimModel) -> Vec<Factor> {
         }
         let range = step.range.as_deref();
         let factor = |varies, base, low, high, from_file, branch| Factor {
-            procedure: procedure.id.value.clone(),
-            step: name.id.clone(),
+            procedure: Some(procedure.id.value.clone()),
+            step: Some(name.id.clone()),
             varies,
             base,
             low,
@@ -208,6 +248,8 @@ pub fn apply(model: &SimModel, factors: &[Factor], x: &[f64]) -> SimModel {
                     .map_or(1.0, |c| c.ratio);
                 step.duration = Sampler::new(&f.duration.scaled(v * ratio));
             }
+            // A caseload's own ([`caseload::CaseFactors::apply`]).
+            Varies::Handlers { .. } | Varies::Arrivals | Varies::Open => {}
             Varies::Branch { .. } => {
                 let Go::Branch { from, len } = step.go else {
                     continue;
@@ -344,7 +386,7 @@ pub fn one_at_a_time(
     opts: &SimOptions,
 ) -> Result<Vec<Tornado>, SimError> {
     let figures = evaluate(model, factors, kpis, opts, &oat_points(factors))?;
-    Ok(tornadoes(factors, kpis, &figures))
+    Ok(tornadoes(factors, &names(kpis), &figures))
 }
 
 /// The points of one at a time: the base, then each factor at its low and
@@ -362,9 +404,14 @@ fn oat_points(factors: &[Factor]) -> Vec<Vec<f64>> {
     points
 }
 
-/// The tornadoes of `kpis` from their `figures` at the points of
-/// [`oat_points`].
-fn tornadoes(factors: &[Factor], kpis: &[Kpi], figures: &[Vec<Estimate>]) -> Vec<Tornado> {
+/// The names of `kpis`.
+fn names(kpis: &[Kpi]) -> Vec<&str> {
+    kpis.iter().map(|k| k.name()).collect()
+}
+
+/// The tornadoes of the figures called `kpis` from their `figures` at the
+/// points of [`oat_points`].
+fn tornadoes(factors: &[Factor], kpis: &[&str], figures: &[Vec<Estimate>]) -> Vec<Tornado> {
     kpis.iter()
         .enumerate()
         .map(|(q, kpi)| {
@@ -381,7 +428,7 @@ fn tornadoes(factors: &[Factor], kpis: &[Kpi], figures: &[Vec<Estimate>]) -> Vec
                 .collect();
             swings.sort_by(|a, b| b.swing.total_cmp(&a.swing).then(a.factor.cmp(&b.factor)));
             Tornado {
-                kpi: kpi.name().to_owned(),
+                kpi: (*kpi).to_owned(),
                 base: figures[0][q],
                 swings,
             }
@@ -442,7 +489,13 @@ pub fn sobol(
 ) -> Result<Vec<SobolKpi>, SimError> {
     let points = sobol_points(factors, samples, opts.seed);
     let figures = evaluate(model, factors, kpis, opts, &points)?;
-    Ok(sobol_indices(factors, kpis, samples, opts.seed, &figures))
+    Ok(sobol_indices(
+        factors,
+        &names(kpis),
+        samples,
+        opts.seed,
+        &figures,
+    ))
 }
 
 /// The points of a Sobol study ([`sobol`]): the base, then per row `j` of
@@ -475,11 +528,12 @@ fn sobol_points(factors: &[Factor], samples: usize, seed: u64) -> Vec<Vec<f64>> 
     points
 }
 
-/// The Sobol indices of `kpis` from their `figures` at the points of
-/// [`sobol_points`], with the bootstrap resamples drawn from `seed`.
+/// The Sobol indices of the figures called `kpis` from their `figures` at
+/// the points of [`sobol_points`], with the bootstrap resamples drawn from
+/// `seed`.
 fn sobol_indices(
     factors: &[Factor],
-    kpis: &[Kpi],
+    kpis: &[&str],
     samples: usize,
     seed: u64,
     figures: &[Vec<Estimate>],
@@ -525,7 +579,7 @@ fn sobol_indices(
                 })
                 .collect();
             SobolKpi {
-                kpi: kpi.name().to_owned(),
+                kpi: (*kpi).to_owned(),
                 base: figures[0][q],
                 mean,
                 variance,
@@ -550,11 +604,20 @@ pub enum Method {
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Study {
     /// The procedure studied (its escalations' assumptions included).
-    pub procedure: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<String>,
+    /// The caseload studied (its procedures' assumptions, and its own:
+    /// arrivals, open cases and pools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caseload: Option<String>,
     /// The method.
     pub method: Method,
-    /// Journeys simulated at each point.
-    pub runs: u64,
+    /// A procedure: journeys simulated at each point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u64>,
+    /// A caseload: replications of its period at each point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replications: Option<u32>,
     /// The seed of every point (and of the sample matrices and the
     /// bootstrap).
     pub seed: u64,
@@ -591,6 +654,24 @@ impl Study {
         ))
     }
 
+    /// The procedure or caseload studied.
+    pub fn subject(&self) -> &str {
+        self.caseload
+            .as_deref()
+            .or(self.procedure.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// What each point simulates, for people: `10000 journeys`, `20
+    /// replications of its period`.
+    pub fn per_point(&self) -> String {
+        match (self.runs, self.replications) {
+            (_, Some(r)) => format!("{r} replications of its period"),
+            (Some(n), None) => format!("{n} journeys"),
+            (None, None) => String::new(),
+        }
+    }
+
     /// The study of `model` by `method` from the `figures` of `kpis` at
     /// each of the [`points`] of `factors` (each point simulated with
     /// `opts`: [`evaluate`], or merged from the shards of a sharded study).
@@ -603,12 +684,31 @@ impl Study {
         samples: usize,
         figures: &[Vec<Estimate>],
     ) -> Study {
+        let mut study = Study::assemble(factors, &names(kpis), opts.seed, method, samples, figures);
+        study.procedure = Some(model.procedures[0].id.clone());
+        study.runs = Some(opts.runs);
+        study
+    }
+
+    /// The study of the figures called `kpis` by `method`, with `seed`,
+    /// from their `figures` at each point; what it studies is the
+    /// caller's to fill in.
+    fn assemble(
+        factors: Vec<Factor>,
+        kpis: &[&str],
+        seed: u64,
+        method: Method,
+        samples: usize,
+        figures: &[Vec<Estimate>],
+    ) -> Study {
         let k = factors.len();
         let mut study = Study {
-            procedure: model.procedures[0].id.clone(),
+            procedure: None,
+            caseload: None,
             method,
-            runs: opts.runs,
-            seed: opts.seed,
+            runs: None,
+            replications: None,
+            seed,
             samples: 0,
             bootstrap: 0,
             points: 0,
@@ -622,7 +722,7 @@ impl Study {
                 study.points = 2 * k + 1;
             }
             Method::Sobol => {
-                study.sobol = sobol_indices(&factors, kpis, samples, opts.seed, figures);
+                study.sobol = sobol_indices(&factors, kpis, samples, seed, figures);
                 study.samples = samples;
                 study.bootstrap = BOOTSTRAP;
                 study.points = samples * (k + 2) + 1;
@@ -736,5 +836,6 @@ fn percentile_interval(v: &mut [f64]) -> Interval {
     }
 }
 
+pub mod caseload;
 #[cfg(test)]
 mod tests;

@@ -932,7 +932,7 @@ fn sensitivity(
     let _ = writeln!(
         o,
         "<section id=\"sensitivity\">\n<h2>How sure: the assumptions</h2>\n<p class=\"small\">Per procedure, first its gap findings with how robust each is: the share of 128 sampled points of its assumptions (each drawn within its range) at which the finding still holds, and the assumptions it depends on most; a structural finding holds by the structure. Then the tornado: each step marked <span class=\"tag assumption\">assumption</span>, in the procedure and in those its escalations reach, varied one at a time with the others as written: its duration scaled from 0.5 to 1.5 times, each branch probability moved by up to 0.10 either way (or the step's own <code>range:</code>). Each bar runs from the figure with the assumption at the low end of its range (blue) to the figure at the high end (orange); the largest swing is on top. Each point ran {} journeys with the report's seed, the same journeys at every point, so a difference comes from the change (docs/sensitivity.md; <code>meldroute sensitivity</code> does more, and Sobol indices).</p>",
-        crate::text::thousands(studies.first().map_or(0, |s| s.runs))
+        crate::text::thousands(studies.first().and_then(|s| s.runs).unwrap_or(0))
     );
     for (i, (c, study)) in compared.iter().zip(studies).enumerate() {
         let _ = writeln!(o, "<h3>{}</h3>", user(&c.row.title));
@@ -950,7 +950,7 @@ fn sensitivity(
                 embed_svg(&svg, "")?,
                 xml(&format!(
                     "{}: {} assumptions, {} points",
-                    study.procedure,
+                    study.subject(),
                     study.factors.len(),
                     study.points
                 ))

@@ -4,16 +4,17 @@
 use std::fmt::Write as _;
 
 use meldroute_core::sensitivity::{Factor, Method, Study, Tornado, Varies};
-use meldroute_core::sim::precision::{Kpi, Unit};
+use meldroute_core::sim::precision::Unit;
 use meldroute_core::stats::{Estimate, Interval};
 
 use crate::figures::{days_weeks, days_weeks_ci, number, per_journey_ci, percent, percent_ci};
 use crate::table::aligned;
 use crate::text::{inert_cell, xml};
 
-/// The unit of the figure called `kpi` (a duration when unknown).
+/// The unit of the figure called `kpi`, a journey's or a caseload's (a
+/// duration when unknown).
 fn unit(kpi: &str) -> Unit {
-    Kpi::named(kpi).map_or(Unit::Days, Kpi::unit)
+    meldroute_core::sensitivity::caseload::unit_of(kpi)
 }
 
 /// A figure of `kpi` for people, with how far its interval reaches.
@@ -21,7 +22,7 @@ pub fn figure(kpi: &str, e: &Estimate) -> String {
     match unit(kpi) {
         Unit::Days => days_weeks_ci(e.value, e.ci95),
         Unit::Share => percent_ci(e.value, e.ci95),
-        Unit::PerJourney => per_journey_ci(e.value, e.ci95),
+        Unit::PerJourney | Unit::Cases => per_journey_ci(e.value, e.ci95),
     }
 }
 
@@ -30,7 +31,7 @@ pub fn value(kpi: &str, x: f64) -> String {
     match unit(kpi) {
         Unit::Days => days_weeks(x),
         Unit::Share => percent(x),
-        Unit::PerJourney => format!("{x:.2}"),
+        Unit::PerJourney | Unit::Cases => format!("{x:.2}"),
     }
 }
 
@@ -40,7 +41,7 @@ fn swing(kpi: &str, x: f64) -> String {
     match unit(kpi) {
         Unit::Days => days_weeks(x),
         Unit::Share => format!("{:.1} pp", x * 100.0),
-        Unit::PerJourney => format!("{x:.2}"),
+        Unit::PerJourney | Unit::Cases => format!("{x:.2}"),
     }
 }
 
@@ -49,7 +50,9 @@ fn swing(kpi: &str, x: f64) -> String {
 pub fn range(f: &Factor) -> String {
     let own = if f.from_file { " *" } else { "" };
     match f.varies {
-        Varies::Duration => format!("{}x-{}x{own}", number(f.low), number(f.high)),
+        Varies::Duration | Varies::Handlers { .. } | Varies::Arrivals | Varies::Open => {
+            format!("{}x-{}x{own}", number(f.low), number(f.high))
+        }
         Varies::Branch { .. } => format!(
             "p {}-{} (now {}){own}",
             number(f.low),
@@ -70,8 +73,8 @@ pub fn table(study: &Study) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Sensitivity of {} to its {} assumptions ({}, {} journeys per point, seed {}, {} points)",
-        study.procedure,
+        "Sensitivity of {} to its {} assumptions ({}, {} per point, seed {}, {} points)",
+        study.subject(),
         study.factors.len(),
         match study.method {
             Method::Oat => "one at a time".to_owned(),
@@ -80,12 +83,16 @@ pub fn table(study: &Study) -> String {
                 study.samples, study.bootstrap
             ),
         },
-        study.runs,
+        study.per_point(),
         study.seed,
         study.points
     );
     if study.factors.is_empty() {
-        o.push_str("\nNo step of it (or of the procedures it escalates to) has `basis: assumption`: nothing to vary.\n");
+        o.push_str(if study.caseload.is_some() {
+            "\nNo step of its procedures (or of those they escalate to), and none of its arrivals, open cases or pools, has `basis: assumption`: nothing to vary.\n"
+        } else {
+            "\nNo step of it (or of the procedures it escalates to) has `basis: assumption`: nothing to vary.\n"
+        });
         return o;
     }
     for t in &study.tornado {
@@ -151,7 +158,11 @@ pub fn table(study: &Study) -> String {
         o.push('\n');
     }
     o.push_str(&format!("\n{}\n", crate::figures::PLUS_MINUS));
-    o.push_str("Every point runs the same journeys (one seed), so a difference between two points comes from the change, and is surer than the intervals of its two figures suggest.\n");
+    o.push_str(if study.caseload.is_some() {
+        "Every point runs the same replications (one seed: the same arrivals, the same draws per case), so a difference between two points comes from the change, and is surer than the intervals of its two figures suggest. A number of handlers is rounded to a whole number, at least 1.\n"
+    } else {
+        "Every point runs the same journeys (one seed), so a difference between two points comes from the change, and is surer than the intervals of its two figures suggest.\n"
+    });
     if study.factors.iter().any(|f| f.from_file) {
         o.push_str("*: the step's own range (`range:`); the others take the defaults (docs/sensitivity.md).\n");
     }
@@ -159,7 +170,7 @@ pub fn table(study: &Study) -> String {
 }
 
 /// The rows of the CSV after its header and provenance:
-/// `kpi,procedure,step,varies,to,base,low,high,statistic,value,ci95_low,ci95_high`.
+/// `kpi,procedure,step,varies,to,pool,base,low,high,statistic,value,ci95_low,ci95_high`.
 pub fn csv_rows(study: &Study) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let fnum = |x: f64| format!("{}", (x * 1e6).round() / 1e6);
@@ -168,21 +179,25 @@ pub fn csv_rows(study: &Study) -> Vec<Vec<String>> {
         None => [String::new(), String::new()],
     };
     let factor_cells = |f: &Factor| {
-        let (varies, to) = match &f.varies {
-            Varies::Duration => ("duration", String::new()),
-            Varies::Branch { to } => ("branch", inert_cell(to)),
+        let (varies, to, pool) = match &f.varies {
+            Varies::Duration => ("duration", String::new(), String::new()),
+            Varies::Branch { to } => ("branch", inert_cell(to), String::new()),
+            Varies::Handlers { pool } => ("handlers", String::new(), inert_cell(pool)),
+            Varies::Arrivals => ("arrivals", String::new(), String::new()),
+            Varies::Open => ("open", String::new(), String::new()),
         };
         vec![
-            inert_cell(&f.procedure),
-            inert_cell(&f.step),
+            inert_cell(f.procedure.as_deref().unwrap_or_default()),
+            inert_cell(f.step.as_deref().unwrap_or_default()),
             varies.to_owned(),
             to,
+            pool,
             fnum(f.base),
             fnum(f.low),
             fnum(f.high),
         ]
     };
-    let none = || vec![String::new(); 7];
+    let none = || vec![String::new(); 8];
     let mut row = |kpi: &str, f: Vec<String>, stat: &str, v: f64, ci: Option<Interval>| {
         let mut r = vec![kpi.to_owned()];
         r.extend(f);
@@ -225,12 +240,13 @@ pub fn csv_rows(study: &Study) -> Vec<Vec<String>> {
 }
 
 /// The CSV header.
-pub const CSV_HEADER: [&str; 12] = [
+pub const CSV_HEADER: [&str; 13] = [
     "kpi",
     "procedure",
     "step",
     "varies",
     "to",
+    "pool",
     "base",
     "low",
     "high",
@@ -279,8 +295,9 @@ pub fn tornado_svg(study: &Study) -> Option<String> {
         o,
         "<text x=\"10\" y=\"20\" font-size=\"15\">{}</text>",
         xml(&format!(
-            "Sensitivity of {} to its assumptions, one at a time ({} journeys per point)",
-            study.procedure, study.runs
+            "Sensitivity of {} to its assumptions, one at a time ({} per point)",
+            study.subject(),
+            study.per_point()
         ))
     );
     let _ = writeln!(

@@ -56,15 +56,7 @@ pub fn run(
         .with("threads", opts.threads as u64)
         .with("max_steps", opts.max_steps)
         .limits(&args.limits);
-    let targets: Vec<_> = model.caseload.flows.iter().map(|f| f.entry).collect();
-    let mut provenance = inv.provenance(lib, &targets, options, &args.stamp);
-    // The caseload's file and those of the bases it builds on.
-    let files = lib
-        .caseloads()
-        .iter()
-        .position(|c| c.file == model.caseload.file)
-        .map_or_else(|| vec![model.caseload.file], |k| lib.caseload_files(k));
-    provenance.files = lib.digests_with(&targets, &files);
+    let provenance = provenance(inv, lib, model, options, &args.stamp);
     match args.format {
         SimFormat::Json => {
             let output = CaseloadJson {
@@ -92,6 +84,27 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The provenance of an output about the caseload `model` made by `inv`
+/// with `options`: its procedures' files, and its own file and those of
+/// the bases it builds on.
+pub(super) fn provenance(
+    inv: &Invocation,
+    lib: &Library,
+    model: &CaseModel,
+    options: Options,
+    stamp: &crate::cli::StampArgs,
+) -> Provenance {
+    let targets: Vec<_> = model.caseload.flows.iter().map(|f| f.entry).collect();
+    let mut provenance = inv.provenance(lib, &targets, options, stamp);
+    let files = lib
+        .caseloads()
+        .iter()
+        .position(|c| c.file == model.caseload.file)
+        .map_or_else(|| vec![model.caseload.file], |k| lib.caseload_files(k));
+    provenance.files = lib.digests_with(&targets, &files);
+    provenance
 }
 
 /// A count per replication with its interval: `93.2 ±2.1`.

@@ -260,7 +260,8 @@ fn merge_study<R: std::io::BufRead>(
             "{first} is damaged: its command is not a `meldroute sensitivity` command line"
         ),
     };
-    let (kpis, method, samples, opts) = super::sensitivity::settings(&sargs)?;
+    let (method, samples, opts) = super::sensitivity::settings(&sargs)?;
+    let kpis = super::sensitivity::kpis(&sargs.kpis)?;
     let loaded = super::load_model_checked(&sargs.procedure, &sargs.limits, |lib, first_named| {
         same_files(&recorded.files, &lib.digests(first_named), first)
     })?;

@@ -165,7 +165,7 @@ fn refuse_caseloads(
                 .map(|f| f.procedure.as_str())
                 .collect();
             anyhow::bail!(
-                "{} is a caseload (`{}`), not a procedure: `meldroute simulate` and `meldroute report` run a caseload (docs/caseload.md){}",
+                "{} is a caseload (`{}`), not a procedure: `meldroute simulate`, `meldroute sensitivity` and `meldroute report` run a caseload (docs/caseload.md){}",
                 Path::new(path).display(),
                 meldroute_render::diagnostics::inert(c.spec.caseload.as_str()),
                 if runs.is_empty() {

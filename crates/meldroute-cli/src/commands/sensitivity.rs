@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use meldroute_core::provenance::Provenance;
+use meldroute_core::sensitivity::caseload as caseload_study;
 use meldroute_core::sensitivity::{self, DEFAULT_KPIS, Method};
 use meldroute_core::sim::BatchMerge;
 use meldroute_core::sim::precision::Kpi;
@@ -13,7 +14,7 @@ use meldroute_render::diagnostics::inert;
 use meldroute_render::sensitivity as render;
 use meldroute_render::text::inert_cell;
 
-use super::{load_model, out, outln};
+use super::{out, outln};
 use crate::cli::{SensitivityArgs, SensitivityFormat, SensitivityMethod};
 use crate::provenance::{Invocation, Options};
 
@@ -27,11 +28,19 @@ pub(super) struct SensitivityJson<'a> {
 }
 
 pub fn run(out: &mut String, args: &SensitivityArgs, inv: &Invocation) -> anyhow::Result<ExitCode> {
-    let (kpis, method, samples, opts) = settings(args)?;
-    let (lib, model) = match load_model(&args.procedure, &args.limits)? {
-        Ok(loaded) => loaded,
+    let (method, samples, opts) = settings(args)?;
+    let (lib, model) = match super::load_target(&args.procedure, &args.limits)? {
+        Ok(super::Target::Procedure(lib, model)) => (lib, model),
+        Ok(super::Target::Caseload(lib, model)) => {
+            return caseload(out, args, inv, &lib, &model, method, samples, &opts);
+        }
         Err(code) => return Ok(code),
     };
+    anyhow::ensure!(
+        args.caseload.replications.is_none(),
+        "--replications is for a caseload file (docs/caseload.md); a procedure runs --runs journeys at each point"
+    );
+    let kpis = kpis(&args.kpis)?;
     let study = Loaded {
         args,
         lib: &lib,
@@ -49,11 +58,70 @@ pub fn run(out: &mut String, args: &SensitivityArgs, inv: &Invocation) -> anyhow
     Ok(ExitCode::SUCCESS)
 }
 
-/// What the flags ask of a study, checked: the figures, the method, the
-/// Sobol samples and the options of each point.
+/// A study of the caseload `model`: its procedures' assumptions and its
+/// own, each point running its replications.
+#[allow(clippy::too_many_arguments)]
+fn caseload(
+    out: &mut String,
+    args: &SensitivityArgs,
+    inv: &Invocation,
+    lib: &meldroute_core::Library,
+    model: &meldroute_core::sim::des::CaseModel,
+    method: Method,
+    samples: usize,
+    opts: &meldroute_core::sim::SimOptions,
+) -> anyhow::Result<ExitCode> {
+    let procedure_only = [
+        ("--runs", args.sim.runs.is_some()),
+        ("--max-runs", args.sim.max_runs.is_some()),
+        ("--shard", args.shards.shard.is_some()),
+    ];
+    if let Some((flag, _)) = procedure_only.iter().find(|(_, given)| *given) {
+        anyhow::bail!(
+            "{flag} is for a procedure; each point of a caseload's study runs --replications of its whole period (docs/sensitivity.md)"
+        );
+    }
+    let kpis = if args.kpis.is_empty() {
+        caseload_study::default_kpis(model)
+    } else {
+        let mut kpis: Vec<caseload_study::CaseKpi> = Vec::with_capacity(args.kpis.len());
+        for name in &args.kpis {
+            let kpi = caseload_study::CaseKpi::parse(model, name)
+                .map_err(|e| anyhow::anyhow!("--kpi: {}", inert(&e)))?;
+            anyhow::ensure!(
+                !kpis.contains(&kpi),
+                "--kpi names {} twice; give each figure once",
+                inert(kpi.name())
+            );
+            kpis.push(kpi);
+        }
+        kpis
+    };
+    let copts = super::case_options(opts, args.caseload.replications);
+    let study = caseload_study::study(lib, model, &kpis, &copts, method, samples)?;
+    let mut options = Options::new()
+        .choice("format", args.format)
+        .choice("method", args.method)
+        .with("kpi", kpis.iter().map(|k| k.name()).collect::<Vec<_>>());
+    if method == Method::Sobol {
+        options = options.with("samples", samples as u64);
+    }
+    let options = options
+        .with("replications", copts.replications)
+        .with("seed", copts.seed)
+        .with("threads", copts.threads as u64)
+        .with("max_steps", copts.max_steps)
+        .limits(&args.limits);
+    let provenance = super::caseload::provenance(inv, lib, model, options, &args.stamp);
+    write(args.format, out, &study, &provenance)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the flags ask of a study, checked: the method, the Sobol samples
+/// and the options of each point.
 pub(super) fn settings(
     args: &SensitivityArgs,
-) -> anyhow::Result<(Vec<Kpi>, Method, usize, meldroute_core::sim::SimOptions)> {
+) -> anyhow::Result<(Method, usize, meldroute_core::sim::SimOptions)> {
     crate::provenance::refuse_stamp_without_provenance(
         &args.stamp,
         args.format != SensitivityFormat::Table || args.shards.shard.is_some(),
@@ -74,7 +142,6 @@ pub(super) fn settings(
         args.format != SensitivityFormat::Svg || method == Method::Oat,
         "--format svg draws the tornado of one at a time; choose table, json or csv for Sobol indices"
     );
-    let kpis = kpis(&args.kpis)?;
     let mut opts = args.sim.options()?;
     if method == Method::Sobol && args.sim.runs.is_none() {
         opts.runs = sensitivity::DEFAULT_SOBOL_RUNS;
@@ -82,7 +149,7 @@ pub(super) fn settings(
     let samples = args
         .samples
         .map_or(sensitivity::DEFAULT_SAMPLES, |n| n as usize);
-    Ok((kpis, method, samples, opts))
+    Ok((method, samples, opts))
 }
 
 /// A study as the command line asks for it, loaded: what a single run, a
@@ -215,34 +282,44 @@ impl Loaded<'_> {
         study: &sensitivity::Study,
         provenance: &Provenance,
     ) -> anyhow::Result<()> {
-        match self.args.format {
-            SensitivityFormat::Table => out!(out, "{}", render::table(study)),
-            SensitivityFormat::Json => {
-                let json = SensitivityJson { provenance, study };
-                outln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&super::simulate::rounded(serde_json::to_value(
-                        json
-                    )?))?
-                );
-            }
-            SensitivityFormat::Csv => out!(out, "{}", csv(study, provenance)?),
-            SensitivityFormat::Svg => {
-                let svg = render::tornado_svg(study).unwrap_or_default();
-                out!(
-                    out,
-                    "{}",
-                    meldroute_render::provenance::svg(&svg, provenance)?
-                );
-            }
-        }
-        Ok(())
+        write(self.args.format, out, study, provenance)
     }
 }
 
+/// Writes `study`, made as `provenance` says, to `out` in `format`.
+fn write(
+    format: SensitivityFormat,
+    out: &mut String,
+    study: &sensitivity::Study,
+    provenance: &Provenance,
+) -> anyhow::Result<()> {
+    match format {
+        SensitivityFormat::Table => out!(out, "{}", render::table(study)),
+        SensitivityFormat::Json => {
+            let json = SensitivityJson { provenance, study };
+            outln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&super::simulate::rounded(serde_json::to_value(
+                    json
+                )?))?
+            );
+        }
+        SensitivityFormat::Csv => out!(out, "{}", csv(study, provenance)?),
+        SensitivityFormat::Svg => {
+            let svg = render::tornado_svg(study).unwrap_or_default();
+            out!(
+                out,
+                "{}",
+                meldroute_render::provenance::svg(&svg, provenance)?
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The figures named, each once, or the default ones.
-fn kpis(names: &[String]) -> anyhow::Result<Vec<Kpi>> {
+pub(super) fn kpis(names: &[String]) -> anyhow::Result<Vec<Kpi>> {
     if names.is_empty() {
         return Ok(DEFAULT_KPIS.iter().filter_map(|n| Kpi::named(n)).collect());
     }

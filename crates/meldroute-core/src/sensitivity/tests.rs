@@ -39,7 +39,10 @@ fn opts(runs: u64, threads: usize) -> SimOptions {
 fn every_assumed_duration_is_a_factor_with_the_default_range() {
     let (lib, model) = compiled(CHAIN);
     let fs = factors(&lib, &model);
-    let steps: Vec<&str> = fs.iter().map(|f| f.step.as_str()).collect();
+    let steps: Vec<&str> = fs
+        .iter()
+        .map(|f| f.step.as_deref().unwrap_or_default())
+        .collect();
     assert_eq!(steps, ["s1", "s2", "s3", "s4"]);
     for f in &fs {
         assert_eq!(
@@ -60,7 +63,7 @@ fn one_at_a_time_ranks_by_the_mean_and_swings_by_it() {
     let order: Vec<&str> = lead
         .swings
         .iter()
-        .map(|s| fs[s.factor].step.as_str())
+        .map(|s| fs[s.factor].step.as_deref().unwrap_or_default())
         .collect();
     assert_eq!(order, ["s4", "s3", "s2", "s1"]);
     // With common random numbers the lead time is linear in each scale:
@@ -70,7 +73,7 @@ fn one_at_a_time_ranks_by_the_mean_and_swings_by_it() {
         assert!(
             (s.swing - mu).abs() < 0.01 * mu,
             "{}: {}",
-            fs[s.factor].step,
+            fs[s.factor].label(),
             s.swing
         );
         assert!(s.low.ci95.is_some_and(|ci| ci.contains(s.low.value)));
@@ -80,7 +83,7 @@ fn one_at_a_time_ranks_by_the_mean_and_swings_by_it() {
     let fb = &t[1];
     for s in &fb.swings {
         if s.factor >= 2 {
-            assert_eq!(s.swing, 0.0, "{}", fs[s.factor].step);
+            assert_eq!(s.swing, 0.0, "{}", fs[s.factor].label());
         }
     }
 }

@@ -30,6 +30,8 @@ pub enum Unit {
     Share,
     /// A number per journey (`0.05`).
     PerJourney,
+    /// A number of cases (`58.4`): a caseload's backlog.
+    Cases,
 }
 
 /// Which statistic of a duration.
@@ -252,7 +254,7 @@ impl Kpi {
         match self.unit() {
             Unit::Days => format!("{}d", round(x, 4)),
             Unit::Share => format!("{}%", round(x * 100.0, 4)),
-            Unit::PerJourney => format!("{}", round(x, 4)),
+            Unit::PerJourney | Unit::Cases => format!("{}", round(x, 4)),
         }
     }
 }
@@ -329,7 +331,7 @@ impl std::str::FromStr for Target {
                         bad("write a percentage up to 100%, such as 0.5%, or a fraction up to 1, such as 0.005")
                     })?
             }
-            Unit::PerJourney => width
+            Unit::PerJourney | Unit::Cases => width
                 .parse::<f64>()
                 .map_err(|_| bad("write a number such as 0.05"))?,
         };
@@ -341,7 +343,7 @@ impl std::str::FromStr for Target {
         let least = match kpi.unit() {
             Unit::Days => 1.0 / 86_400.0,
             Unit::Share => 1e-6,
-            Unit::PerJourney => 1e-6,
+            Unit::PerJourney | Unit::Cases => 1e-6,
         };
         if half_width < least {
             return Err(bad(&format!(

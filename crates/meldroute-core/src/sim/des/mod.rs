@@ -24,6 +24,7 @@ mod report;
 mod tests;
 
 pub use report::{CaseloadReport, FlowFigures, Little, MonthFigures, PoolFigures, StepFigures};
+pub(crate) use report::{across, lead_all, pool_wait, utilisation};
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};

@@ -153,9 +153,40 @@ pub struct MonthFigures {
 }
 
 /// The figure `f` of every replication, with its interval.
-fn across(reps: &[Replication], f: impl Fn(&Replication) -> f64) -> Estimate {
+pub(crate) fn across(reps: &[Replication], f: impl Fn(&Replication) -> f64) -> Estimate {
     let values: Vec<f64> = reps.iter().map(f).collect();
     Estimate::across(&values)
+}
+
+/// The share of pool `p`'s handler time at work in replication `r`,
+/// after the warm-up.
+pub(crate) fn utilisation(model: &CaseModel, p: usize, r: &Replication) -> f64 {
+    let c = &model.caseload;
+    r.pools[p].busy
+        / model.pools[p]
+            .capacity(c.warm_up, c.days)
+            .max(f64::MIN_POSITIVE)
+}
+
+/// The mean days a measured case waited for one of pool `p`'s handlers in
+/// replication `r` (0 when none was served).
+pub(crate) fn pool_wait(p: usize, r: &Replication) -> f64 {
+    let t = &r.pools[p];
+    if t.served == 0 {
+        0.0
+    } else {
+        t.waited / t.served as f64
+    }
+}
+
+/// The mean lead time (days) of the finished measured cases of every
+/// procedure of replication `r` (0 when none finished).
+pub(crate) fn lead_all(r: &Replication) -> f64 {
+    let (sum, n) = r.journeys.iter().fold((0.0, 0u64), |(s, n), a| {
+        let m = &a.lead.moments;
+        (s + m.mean * m.count as f64, n + m.count)
+    });
+    if n == 0 { 0.0 } else { sum / n as f64 }
 }
 
 impl CaseloadReport {
@@ -211,28 +242,12 @@ impl CaseloadReport {
             .map(|(p, pool)| PoolFigures {
                 pool: pool.id.clone(),
                 handlers: pool.capacity(c.warm_up, c.days) / measured_days,
-                utilisation: across(reps, |r| {
-                    r.pools[p].busy / pool.capacity(c.warm_up, c.days).max(f64::MIN_POSITIVE)
-                }),
+                utilisation: across(reps, |r| utilisation(model, p, r)),
                 queue_mean: across(reps, |r| r.pools[p].queued / measured_days),
-                wait_mean_days: across(reps, |r| {
-                    let t = &r.pools[p];
-                    if t.served == 0 {
-                        0.0
-                    } else {
-                        t.waited / t.served as f64
-                    }
-                }),
+                wait_mean_days: across(reps, |r| pool_wait(p, r)),
                 served: across(reps, |r| r.pools[p].served as f64),
             })
             .collect();
-        let lead_all = |r: &Replication| {
-            let (sum, n) = r.journeys.iter().fold((0.0, 0u64), |(s, n), a| {
-                let m = &a.lead.moments;
-                (s + m.mean * m.count as f64, n + m.count)
-            });
-            if n == 0 { 0.0 } else { sum / n as f64 }
-        };
         let little = Little {
             open_mean: across(reps, |r| r.in_system / measured_days),
             arrivals_per_day: across(reps, |r| r.arrived as f64 / measured_days),
