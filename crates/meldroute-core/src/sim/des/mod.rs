@@ -41,6 +41,9 @@ use crate::caseload::{Arrivals, Caseload, Date, MAX_OPEN_CASES};
 use crate::library::Library;
 use crate::model::Outcome;
 
+/// The mean length of a calendar month in days (a Gregorian cycle's).
+const MEAN_MONTH_DAYS: f64 = 365.2425 / 12.0;
+
 /// No pool: the step never waits.
 const NO_POOL: u32 = u32::MAX;
 
@@ -216,6 +219,24 @@ impl CaseModel {
     /// The end of the period, in days since its start.
     pub fn horizon(&self) -> f64 {
         self.caseload.days
+    }
+
+    /// The month of the period day `t` (at least 0) is in: the last whose
+    /// first day is not after `t` (the first month for a `t` before every
+    /// month). Guessed from the mean length of a month, then put right by
+    /// a step or two: the same as a binary search, in constant time.
+    #[inline]
+    fn month_of(&self, t: f64) -> usize {
+        let months = &self.months;
+        let last = months.len().saturating_sub(1);
+        let mut m = ((t / MEAN_MONTH_DAYS) as usize).min(last);
+        while m > 0 && months[m].1 > t {
+            m -= 1;
+        }
+        while m < last && months[m + 1].1 <= t {
+            m += 1;
+        }
+        m
     }
 }
 
@@ -678,10 +699,8 @@ impl<'m> Run<'m> {
                     let measured = now >= warm && now < horizon;
                     self.arrived += u64::from(measured);
                     if now < horizon {
-                        let m = self.model.months.partition_point(|&(_, from)| from <= now);
-                        if let Some(month) = self.months.get_mut(m.saturating_sub(1)) {
-                            month.arrived += 1;
-                        }
+                        let m = self.model.month_of(now);
+                        self.months[m].arrived += 1;
                     }
                     let start = self.model.flows[f as usize].model.start;
                     let c = self.open_case(f, start, now, measured);
@@ -927,10 +946,8 @@ impl<'m> Run<'m> {
         let (warm, horizon) = (self.model.caseload.warm_up, self.model.horizon());
         self.in_system += overlap(start, t.max(now), warm, horizon);
         if t < horizon {
-            let m = self.model.months.partition_point(|&(_, from)| from <= t);
-            if let Some(month) = self.months.get_mut(m.saturating_sub(1)) {
-                month.finished += 1;
-            }
+            let m = self.model.month_of(t);
+            self.months[m].finished += 1;
         }
     }
 }

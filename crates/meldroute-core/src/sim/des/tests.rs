@@ -418,3 +418,29 @@ pools:
         silence(&with_updates)
     );
 }
+
+/// The month of a day is the one a binary search finds, for a period
+/// that starts in the middle of a month and lasts centuries.
+#[test]
+fn the_month_of_a_day_is_the_binary_searchs() {
+    let months = crate::caseload::month_starts(
+        Date::parse("2023-03-17").expect("a date"),
+        Date::parse("2323-01-01").expect("a date"),
+    );
+    let model = CaseModel {
+        caseload: caseload(&[queue_procedure(1.0), queue_caseload(0.5, 1, 5)]).1,
+        flows: Vec::new(),
+        pools: Vec::new(),
+        months,
+    };
+    let end = model.months.last().expect("months").1 + 40.0;
+    let mut t = 0.0;
+    while t < end {
+        let expected = model
+            .months
+            .partition_point(|&(_, from)| from <= t)
+            .saturating_sub(1);
+        assert_eq!(model.month_of(t), expected, "day {t}");
+        t += 0.37;
+    }
+}
