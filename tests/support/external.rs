@@ -50,8 +50,17 @@ pub const CHROMIUM: External = External {
     install: "apt-get install chromium",
 };
 
+/// PM4Py, to read the event logs of `simulate --log` as process mining
+/// does: a wrapper that runs the Python of a virtual environment with PM4Py.
+pub const PM4PY: External = External {
+    name: "PM4Py",
+    cfg: "has_pm4py",
+    programs: &["pm4py-python"],
+    install: "bash tests/pm4py/setup.sh target/pm4py && export PATH=\"$PWD/target/pm4py/bin:$PATH\"",
+};
+
 /// Every external program the tests use.
-pub const ALL: [External; 2] = [GRAPHVIZ, CHROMIUM];
+pub const ALL: [External; 3] = [GRAPHVIZ, CHROMIUM, PM4PY];
 
 /// True for a file that can be run.
 fn executable(path: &Path) -> bool {

@@ -18,7 +18,7 @@ mod external;
 pub mod largest;
 
 #[allow(unused_imports)] // not every test file needs them
-pub use external::{CHROMIUM, GRAPHVIZ, require};
+pub use external::{CHROMIUM, GRAPHVIZ, PM4PY, require};
 
 /// The workspace root. Cargo runs the tests in `crates/meldroute-cli`; paths
 /// in the tests (fixtures, `processes/`) are relative to the root, so open

@@ -54,7 +54,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Simulate reporters' journeys through a procedure and measure them.
     #[command(
-        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n  meldroute simulate rijk/klacht --runs 1000000 --format json --shard 0/4 -o part-0.jsonl\n                                                 (one of 4 shards; `meldroute merge` joins them)\n  meldroute simulate mine/caseload.yaml mine/    (a caseload: arrivals, handlers, queues)\n  meldroute simulate mine/caseload.yaml --replications 50 --format csv > backlog.csv\n\nA caseload file (docs/caseload.md) runs its procedures together: reports\narrive over a period, cases wait for the handlers of a pool, and the output\ngives waiting and work per step, utilisation per pool and the backlog per\nmonth, each the mean over --replications runs with its 95% interval.\n--runs, --precision, --max-runs, --exact and --shard are for procedures.\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1).\n\nWith --shard I/N only shard I's part of the run's batches is simulated and\nwritten as a partial aggregate; `meldroute merge` makes the single run's\noutput from all N (docs/scaling.md). With --precision every shard runs its\nwhole part of --max-runs, and the merge stops where the single run would.\n\nExit codes: 0 done (a shard: its partial written), 1 the procedure is\ninvalid, or no journey of the run ended (every journey of the first batch\nhit --max-steps), 2 usage or I/O failure."
+        after_help = "Examples:\n  meldroute simulate rijk/interne-melding\n  meldroute simulate processes/rijk/klacht.yaml --runs 1000000 --exact\n  meldroute simulate rijk/klacht --format json > klacht.json\n  meldroute simulate mine/melding.yaml mine/     (escalations into mine/ resolve)\n  meldroute simulate rijk/klacht --runs 1000000 --format json --shard 0/4 -o part-0.jsonl\n                                                 (one of 4 shards; `meldroute merge` joins them)\n  meldroute simulate mine/caseload.yaml mine/    (a caseload: arrivals, handlers, queues)\n  meldroute simulate mine/caseload.yaml --replications 50 --format csv > backlog.csv\n  meldroute simulate rijk/klacht --start-date 2025-01-06 --log klacht.xes\n                                                 (every journey as an event log: .csv, .xes, .jsonocel)\n\nA caseload file (docs/caseload.md) runs its procedures together: reports\narrive over a period, cases wait for the handlers of a pool, and the output\ngives waiting and work per step, utilisation per pool and the backlog per\nmonth, each the mean over --replications runs with its 95% interval.\n--runs, --precision, --max-runs, --exact, --shard and --log are for procedures.\n\nWith --log every journey of the run is also written as an event log for\nprocess-mining tools (PM4Py reads the three formats as they are): each step a\nstart and a complete event at its times, by its actor, each interim update an\nevent; times from --start-date at 00:00 (docs/eventlog.md).\n\nThe same PROCEDURE, --runs and --seed give the same figures on any number of\nthreads. Durations are in days (d) and weeks (w); quantiles are exact to\nwithin 0.5%. An invalid procedure is refused with its findings (exit 1).\n\nWith --shard I/N only shard I's part of the run's batches is simulated and\nwritten as a partial aggregate; `meldroute merge` makes the single run's\noutput from all N (docs/scaling.md). With --precision every shard runs its\nwhole part of --max-runs, and the merge stops where the single run would.\n\nExit codes: 0 done (a shard: its partial written), 1 the procedure is\ninvalid, or no journey of the run ended (every journey of the first batch\nhit --max-steps), 2 usage or I/O failure."
     )]
     Simulate(SimulateArgs),
     /// Merge the partial aggregates of a sharded simulation or sensitivity study into the output of the single run.
@@ -462,11 +462,38 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub caseload: CaseloadArgs,
     #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
     pub shards: ShardArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+/// Writing the simulated journeys as an event log (docs/eventlog.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Event log")]
+pub struct LogArgs {
+    /// Also write every journey simulated to FILE as an event log (whole or
+    /// not at all), for process-mining tools such as PM4Py; needs
+    /// --start-date, the day the journeys start. The format follows the
+    /// extension (.csv, .xes, .jsonocel or .json for OCEL 2.0) or --log-format.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<std::path::PathBuf>,
+    /// The format of --log [default: from its extension].
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "log")]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// CSV with PM4Py's column names (case:concept:name, concept:name, time:timestamp, ...).
+    Csv,
+    /// XES (IEEE 1849-2016).
+    Xes,
+    /// OCEL 2.0 JSON: cases and actors as objects.
+    Ocel,
 }
 
 /// Running one shard of a run, for `meldroute merge`: the flags of every

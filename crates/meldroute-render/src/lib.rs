@@ -5,6 +5,7 @@
 
 pub mod caseload;
 pub mod dot;
+pub mod eventlog;
 pub mod figures;
 /// Findings for a terminal (short and rich) and as JSON.
 pub use meldroute_diagnostics::render as diagnostics;

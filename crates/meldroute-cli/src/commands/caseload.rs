@@ -40,6 +40,7 @@ pub fn run(
         ("--max-runs", args.sim.max_runs.is_some()),
         ("--exact", args.exact),
         ("--shard", args.shards.shard.is_some()),
+        ("--log", args.log.log.is_some()),
     ];
     if let Some((flag, _)) = procedure_only.iter().find(|(_, given)| *given) {
         anyhow::bail!(

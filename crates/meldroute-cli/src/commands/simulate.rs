@@ -13,8 +13,10 @@ use meldroute_core::stats::DurationStats;
 use super::{days_weeks, days_weeks_ci, out, outln, per_journey_ci, percent, percent_ci};
 use crate::cli::{SimFormat, SimulateArgs};
 use crate::provenance::{Invocation, Options};
+use anyhow::Context as _;
 use meldroute_core::stats::Interval;
 use meldroute_render::diagnostics::inert;
+use meldroute_render::eventlog::{LogFormat, LogWriter};
 use meldroute_render::text::{inert_cell, trim_lines};
 
 /// `meldroute simulate --format json`: the provenance, then the figures.
@@ -51,11 +53,31 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         None
     };
     let opts = args.sim.options()?;
+    let log = log_target(args, &opts)?;
     if let Some(shard) = args.shards.shard {
         return super::merge::write_shard(args, inv, shard, &lib, &model, &opts);
     }
     let progress = Progress::new(opts.runs);
-    let agg = sim::simulate(&model, &opts, &|done| progress.tell(done))?;
+    let agg = match log {
+        None => sim::simulate(&model, &opts, &|done| progress.tell(done))?,
+        Some((path, format, start)) => {
+            let mut agg = None;
+            crate::output::write_file_with(path, &args.procedure.inputs(), &mut |w| {
+                let w = std::io::BufWriter::with_capacity(1 << 16, w);
+                let mut log = LogWriter::new(w, format, &model, start)?;
+                let run = sim::simulate_traced(
+                    &model,
+                    &opts,
+                    &|done| progress.tell(done),
+                    &mut |journeys| log.journeys(journeys),
+                )?;
+                agg = Some(run?);
+                log.finish()?;
+                Ok(())
+            })?;
+            agg.context("the run wrote no log")?
+        }
+    };
     progress.finish();
     let run = Run {
         args,
@@ -65,6 +87,43 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         exact,
     };
     run.write(out, &agg, inv)
+}
+
+/// Where `--log` writes, in which format, and the day the journeys start;
+/// refused without `--start-date`, with `--shard`, or with a format that
+/// neither `--log-format` nor the file's extension gives.
+fn log_target<'a>(
+    args: &'a SimulateArgs,
+    opts: &sim::SimOptions,
+) -> anyhow::Result<
+    Option<(
+        &'a std::path::Path,
+        LogFormat,
+        meldroute_core::calendar::Date,
+    )>,
+> {
+    let Some(path) = &args.log.log else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        args.shards.shard.is_none(),
+        "--log writes the journeys of the whole run; leave out --shard"
+    );
+    let start = opts.start.with_context(|| {
+        "--log needs --start-date YYYY-MM-DD: the day the journeys start, from which the log's times count (docs/eventlog.md)"
+    })?;
+    let format = match args.log.log_format {
+        Some(crate::cli::LogFormat::Csv) => LogFormat::Csv,
+        Some(crate::cli::LogFormat::Xes) => LogFormat::Xes,
+        Some(crate::cli::LogFormat::Ocel) => LogFormat::Ocel,
+        None => LogFormat::of_path(path).with_context(|| {
+            format!(
+                "--log {}: the extension does not say the format; name the file .csv, .xes or .jsonocel, or add --log-format csv, xes or ocel",
+                inert(&path.display().to_string())
+            )
+        })?,
+    };
+    Ok(Some((path, format, start)))
 }
 
 /// A run's aggregate made, and what its output needs besides: the one way

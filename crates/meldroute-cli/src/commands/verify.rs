@@ -206,8 +206,15 @@ fn run_again(p: &Provenance, shown: &str, max_runs: u64) -> anyhow::Result<Vec<u
         )
     };
     let written = match &mut cli.command {
-        Command::Simulate(_)
-        | Command::Sensitivity(_)
+        // Its event log, which has no provenance, is written where it
+        // does no harm.
+        Command::Simulate(args) => {
+            if args.log.log.is_some() {
+                args.log.log = Some(file_name(&args.log.log, "log"));
+            }
+            None
+        }
+        Command::Sensitivity(_)
         | Command::Gaps(_)
         | Command::Compare(_)
         | Command::Validate(_)

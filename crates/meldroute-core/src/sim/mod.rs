@@ -321,19 +321,37 @@ fn journey_rng(seeds: &mut ChaCha8Rng) -> Xoshiro256PlusPlus {
 }
 
 fn run_batch(model: &SimModel, opts: &SimOptions, batch: u64) -> Aggregate {
+    run_batch_traced(model, opts, batch, None)
+}
+
+/// Batch `batch` of a run; with `traces`, every journey of it traced, in
+/// order (the figures are the same either way).
+fn run_batch_traced(
+    model: &SimModel,
+    opts: &SimOptions,
+    batch: u64,
+    mut traces: Option<&mut Vec<Trace>>,
+) -> Aggregate {
     let mut agg = Aggregate::new(model);
     let mut scratch = Scratch::new(model);
     let mut seeds = stream(opts.seed, batch);
     let n = BATCH.min(opts.runs - batch * BATCH);
     for _ in 0..n {
+        let mut trace = traces.is_some().then(|| Trace {
+            steps: Vec::new(),
+            outcome: None,
+        });
         walk(
             model,
             &mut journey_rng(&mut seeds),
             opts.max_steps,
             &mut agg,
             &mut scratch,
-            None,
+            trace.as_mut(),
         );
+        if let (Some(all), Some(t)) = (traces.as_deref_mut(), trace) {
+            all.push(t);
+        }
     }
     scratch.flush(&mut agg);
     agg
@@ -348,12 +366,56 @@ pub fn simulate(
 ) -> Result<Aggregate, SimError> {
     let model = &*for_run(model, opts);
     let mut run = BatchMerge::new(model, opts);
-    run_batches(model, opts, 0..run.batches(), &mut |_, batch| {
-        let done = run.add(&batch);
-        progress(run.total().runs);
-        done
-    })?;
+    run_batches(
+        opts,
+        0..run.batches(),
+        &|b| run_batch(model, opts, b),
+        &mut |_, batch| {
+            let done = run.add(&batch);
+            progress(run.total().runs);
+            done
+        },
+    )?;
     Ok(run.finish())
+}
+
+/// [`simulate`], handing every journey of the run, traced, to `sink`: a
+/// batch at a time, in batch order (journey `j` of the run is the `j`-th
+/// handed over), only the batches the run counts. At most a few batches'
+/// traces exist at once, whatever the number of runs. The figures are
+/// those of [`simulate`] with the same options. An error of `sink` stops
+/// the run and is returned as it is.
+pub fn simulate_traced<E>(
+    model: &SimModel,
+    opts: &SimOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    sink: &mut dyn FnMut(&[Trace]) -> Result<(), E>,
+) -> Result<Result<Aggregate, E>, SimError> {
+    let model = &*for_run(model, opts);
+    let mut run = BatchMerge::new(model, opts);
+    let mut failed = None;
+    run_batches(
+        opts,
+        0..run.batches(),
+        &|b| {
+            let mut traces = Vec::with_capacity(BATCH as usize);
+            let agg = run_batch_traced(model, opts, b, Some(&mut traces));
+            (agg, traces)
+        },
+        &mut |_, (batch, traces)| {
+            if let Err(e) = sink(&traces) {
+                failed = Some(e);
+                return true;
+            }
+            let done = run.add(&batch);
+            progress(run.total().runs);
+            done
+        },
+    )?;
+    Ok(match failed {
+        Some(e) => Err(e),
+        None => Ok(run.finish()),
+    })
 }
 
 /// A pool of `threads` worker threads (0: one per core), and how many.
@@ -453,14 +515,14 @@ impl BatchMerge {
     }
 }
 
-/// Runs the batches `range` of a run with `opts` on `opts.threads` worker
-/// threads and hands each to `take` in batch order, until `take` returns
-/// true (stop) or the range is done.
-fn run_batches(
-    model: &SimModel,
+/// Runs the batches `range` of a run with `opts` (`batch` runs one) on
+/// `opts.threads` worker threads and hands each to `take` in batch order,
+/// until `take` returns true (stop) or the range is done.
+fn run_batches<T: Send>(
     opts: &SimOptions,
     range: std::ops::Range<u64>,
-    take: &mut dyn FnMut(u64, Aggregate) -> bool,
+    batch: &(dyn Fn(u64) -> T + Sync),
+    take: &mut dyn FnMut(u64, T) -> bool,
 ) -> Result<(), SimError> {
     let (pool, threads) = thread_pool(opts.threads)?;
     // Workers take batches in turn and may run at most `window` batches
@@ -473,7 +535,7 @@ fn run_batches(
     let stop = AtomicBool::new(false);
     let merged = Mutex::new(range.start);
     let advanced = Condvar::new();
-    let (tx, rx) = mpsc::sync_channel::<(u64, Aggregate)>(threads * 2);
+    let (tx, rx) = mpsc::sync_channel::<(u64, T)>(threads * 2);
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             let (tx, next, stop, merged, advanced) = (tx.clone(), &next, &stop, &merged, &advanced);
@@ -491,7 +553,7 @@ fn run_batches(
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    if tx.send((b, run_batch(model, opts, b))).is_err() {
+                    if tx.send((b, batch(b))).is_err() {
                         break;
                     }
                 }

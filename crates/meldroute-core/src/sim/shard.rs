@@ -377,23 +377,28 @@ pub fn simulate_shard<W: Write>(
     let mut out = PartialWriter::new(w, header).map_err(ShardError::Write)?;
     let batches = header.batches();
     let (mut first, mut stopped, mut failed, mut done) = (true, false, None, 0u64);
-    run_batches(model, opts, header.range(), &mut |b, agg| {
-        if let Err(e) = out.batch(0, b, &agg) {
-            failed = Some(e);
-            return true;
-        }
-        done += agg.runs;
-        progress(done);
-        if std::mem::replace(&mut first, false) && batches > 1 && agg.unfinished == agg.runs {
-            let zero = if b == 0 {
-                agg
-            } else {
-                run_batch(model, opts, 0)
-            };
-            stopped = zero.unfinished == zero.runs;
-        }
-        stopped
-    })?;
+    run_batches(
+        opts,
+        header.range(),
+        &|b| run_batch(model, opts, b),
+        &mut |b, agg| {
+            if let Err(e) = out.batch(0, b, &agg) {
+                failed = Some(e);
+                return true;
+            }
+            done += agg.runs;
+            progress(done);
+            if std::mem::replace(&mut first, false) && batches > 1 && agg.unfinished == agg.runs {
+                let zero = if b == 0 {
+                    agg
+                } else {
+                    run_batch(model, opts, 0)
+                };
+                stopped = zero.unfinished == zero.runs;
+            }
+            stopped
+        },
+    )?;
     if let Some(e) = failed {
         return Err(ShardError::Write(e));
     }
