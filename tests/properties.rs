@@ -411,6 +411,7 @@ proptest! {
             sensitivity: Vec::new(),
             robustness: Vec::new(),
             caseloads: Vec::new(),
+            data: Vec::new(),
         }).map_err(|e| TestCaseError::fail(e.to_string()))?.html;
         prop_assert!(!html.contains("<script"));
         let dom = scraper::Html::parse_document(&html);

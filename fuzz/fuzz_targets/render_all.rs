@@ -169,6 +169,7 @@ fuzz_target!(|data: &[u8]| {
             sensitivity: Vec::new(),
             robustness: Vec::new(),
             caseloads: Vec::new(),
+            data: Vec::new(),
         },
     )
     .unwrap_or_else(|e| panic!("report of a valid procedure: {e}"));

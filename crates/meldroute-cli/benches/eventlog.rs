@@ -11,7 +11,8 @@
 //! time of the whole run, simulation included) and the peak memory. The
 //! run fails below [`MIN_CSV_EVENTS_PER_S`] for CSV (issue 18) or above
 //! [`BOUND_MB`] for any format: a log that kept its journeys would grow
-//! with them.
+//! with them. Then `meldroute conform` reads and measures a CSV log of
+//! about a million events (60,000 journeys), within [`MAX_CONFORM_S`].
 
 #![allow(
     clippy::unwrap_used,
@@ -28,6 +29,9 @@ use std::time::Instant;
 const MIN_CSV_EVENTS_PER_S: f64 = 1e6;
 /// Peak memory of any of the runs, in MB.
 const BOUND_MB: f64 = 100.0;
+/// At most this many seconds to read and measure a log of about a million
+/// events (`meldroute conform`).
+const MAX_CONFORM_S: f64 = 2.0;
 
 /// The events in the log at `path`: its rows, its `<event>` elements or
 /// its OCEL events.
@@ -101,6 +105,52 @@ fn main() {
         if mb > BOUND_MB {
             failed.push(format!("{format}: peak {mb:.1} MB, above {BOUND_MB} MB"));
         }
+    }
+    // Reading and measuring a log of about a million events (issue 18:
+    // under 2 s), written by the run above's procedure.
+    let log = dir.join("conform.csv");
+    let out = Command::new(bin)
+        .args(["simulate", "rijk/interne-melding", "--runs", "60000"])
+        .args(["--start-date", "2025-01-06", "--log"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let n = events(&log, "csv");
+    let started = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(bin)
+        .arg("conform")
+        .arg(&log)
+        .args(["--procedure", "rijk/interne-melding"])
+        .output()
+        .unwrap();
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kb: f64 = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .next_back()
+        .expect("GNU time's peak memory");
+    let _ = std::fs::remove_file(&log);
+    println!(
+        "conform  {n:>10} events {wall:>6.2} s {:>6.2} M events/s peak {:.1} MB",
+        n as f64 / wall / 1e6,
+        kb / 1024.0
+    );
+    if wall > MAX_CONFORM_S {
+        failed.push(format!(
+            "conform: {wall:.2} s for {n} events, above {MAX_CONFORM_S} s"
+        ));
     }
     assert!(failed.is_empty(), "{}", failed.join("; "));
 }

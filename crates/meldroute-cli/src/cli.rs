@@ -33,6 +33,7 @@ impl Cli {
             Command::Simulate(a) => a.format == SimFormat::Table && a.shards.shard.is_none(),
             Command::Merge(_) => false,
             Command::Sensitivity(a) => a.format == SensitivityFormat::Table,
+            Command::Conform(a) => a.format == ConformFormat::Table,
             Command::Trace(_) => true,
             Command::Gaps(a) => a.format == GapsFormat::Human,
             Command::Compare(a) => {
@@ -67,6 +68,11 @@ pub enum Command {
         after_help = "Examples:\n  meldroute sensitivity rijk/interne-melding\n  meldroute sensitivity rijk/klacht --kpi lead_time.p90 --kpi feedback_within_3_months\n  meldroute sensitivity rijk/interne-melding --format svg > tornado.svg\n  meldroute sensitivity mine/melding.yaml --method sobol --samples 512 --format json\n  meldroute sensitivity rijk/interne-melding --method sobol --shard 0/8 -o s-0.jsonl\n  meldroute sensitivity caseloads/huis-onderzoeksverzoeken --kpi backlog_at_end\n\nEvery step with `basis: assumption` (in the procedure and in those its escalations\nreach) is varied: its duration scaled from 0.5 to 1.5 times, and each branch\nprobability moved by up to 0.10 either way, the other branches renormalised (a\ntwo-way branch is one factor); a step's `range:` gives its own range. Every point is\nsimulated with the same seed, so the differences come from the changes.\n\n--method oat (default): the base, then each assumption at its low and its high end\nwith the others as written (2k+1 points of --runs journeys, default 100,000); the\ntornado ranks them by the swing of each figure. --method sobol: first-order and total\nSobol indices from Saltelli sampling, N*(k+2) points of --runs journeys (default\n4,096), with bootstrap 95% intervals; they see interactions. docs/sensitivity.md says\nhow. Figures: the names --precision takes. --shard I/N runs shard I of the study's\npoints (their batches, split evenly) and writes a partial aggregate that `meldroute\nmerge` combines with the others into the single study's output, byte for byte\n(docs/scaling.md).\n\nA caseload (docs/caseload.md) varies its procedures' assumptions and its own whose\n`basis` is `assumption`: each procedure's arrival rate and open cases, and each\npool's handlers (rounded, at least 1), scaled from 0.5 to 1.5 times. Every point runs\n--replications of its period (default 20); its figures: backlog_at_end, lead_time.all,\nutilisation and wait.mean of a pool, and each journey figure of a procedure\n(FIGURE@POOL, FIGURE@PROCEDURE when it has several) [default: the backlog, each\nprocedure's lead_time.mean and feedback_within_3_months, each pool's utilisation].\n--runs, --max-runs and --shard are for procedures.\n\nExit codes: 0 success, 1 an invalid procedure or caseload (an invalid `range:` too), 2\nusage or I/O failure."
     )]
     Sensitivity(SensitivityArgs),
+    /// Measure a real case log against a procedure: the law's terms on the real dates, and every case that does not fit.
+    #[command(
+        after_help = "Examples:\n  meldroute conform meldingen.csv --procedure rijk/interne-melding\n  meldroute conform meldingen.csv --procedure mine/melding.yaml --map activiteiten.yaml --format json\n  meldroute conform export.csv --procedure rijk/klacht --case-column zaak --activity-column activiteit --time-column datum\n\nThe log is CSV (`,` or `;`), one event a row: a case id, an activity and a time\n(2025-01-06, 2025-01-06T13:30:00 with or without a zone, or 06-01-2025 13:30), and\noptionally `start` or `complete`. Activities map to steps by the --map file\n(activities: {\"Melding ontvangen\": melding}), a step id, `procedure:step` or a\nstep's title; `X (update)` is an interim update of X. Each case goes through the\nprocedure as a simulated journey does, on its real dates, so every figure has the\nsimulation's definition (acknowledged within 7 days and feedback within 3 months\nwith the Algemene termijnenwet), with its 95% interval over the cases. A case with an\nactivity that maps to no step, or steps in an order the procedure does not allow,\nis not measured and is listed with its id and why. The output names case ids and\nactivities, never other cells (docs/conform.md).\n\nExit codes: 0 measured (misfits are listed, not failures), 1 the procedure is\ninvalid, 2 the log cannot be read (file:row:column and why) or a usage failure."
+    )]
+    Conform(ConformArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
         after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n  meldroute gaps rijk/interne-melding --robust\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
@@ -74,7 +80,7 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
     #[command(
-        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n  meldroute compare --base rijk/interne-melding --scenario processes/scenarios/snellere-intake.yaml\n\nA scenario (processes/scenarios/, docs/scenarios.md) is compared like a procedure;\nevery procedure is simulated with the same seed and journeys, so the same\njourney draws the same numbers in each (common random numbers), and a\ndifference's interval is paired, batch by batch: it measures the change.\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '."
+        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n  meldroute compare --base rijk/interne-melding --scenario processes/scenarios/snellere-intake.yaml\n  meldroute compare rijk/interne-melding --data meldingen.csv   (the model beside real cases)\n\nA scenario (processes/scenarios/, docs/scenarios.md) is compared like a procedure;\nevery procedure is simulated with the same seed and journeys, so the same\njourney draws the same numbers in each (common random numbers), and a\ndifference's interval is paired, batch by batch: it measures the change.\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '."
     )]
     Compare(CompareArgs),
     /// Write a self-contained HTML report comparing procedures.
@@ -199,6 +205,8 @@ pub enum SchemaOutput {
     List,
     /// `meldroute sensitivity --format json`: the provenance and the study.
     Sensitivity,
+    /// `meldroute conform --format json`: the provenance, the data, the figures and the misfits.
+    Conform,
 }
 
 /// Limits that protect the loader; raise them only for files you trust.
@@ -530,6 +538,64 @@ pub enum SimFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct ConformArgs {
+    /// The case log: CSV (`.csv`, or any other name), XES (`.xes`) or an
+    /// Excel workbook (`.xlsx`, its first sheet).
+    #[arg(value_name = "LOG")]
+    pub log: std::path::PathBuf,
+    /// The procedure the cases followed: a file or a library id.
+    #[arg(long, value_name = "PROCEDURE")]
+    pub procedure: std::ffi::OsString,
+    /// More procedure files or directories, for the procedure's escalations.
+    #[arg(long = "with", value_name = "FILE")]
+    pub more: Vec<std::ffi::OsString>,
+    #[command(flatten)]
+    pub read: LogReadArgs,
+    /// Replace every case id in the output by its keyed hash
+    /// (HMAC-SHA-256 with the key in KEYFILE, at least 16 bytes: `head -c
+    /// 32 /dev/urandom > KEYFILE`): the same key gives the same pseudonyms.
+    #[arg(long, value_name = "KEYFILE")]
+    pub pseudonymise: Option<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ConformFormat::Table)]
+    pub format: ConformFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+/// How a case log is read (docs/conform.md): for `conform` and `compare --data`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Case log")]
+pub struct LogReadArgs {
+    /// A YAML file mapping the log's activities to steps:
+    /// `activities: {"Melding ontvangen": melding}`.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<std::path::PathBuf>,
+    /// The column of the case id (CSV and Excel).
+    #[arg(long, value_name = "NAME", default_value = "case:concept:name")]
+    pub case_column: String,
+    /// The column of the activity (CSV and Excel).
+    #[arg(long, value_name = "NAME", default_value = "concept:name")]
+    pub activity_column: String,
+    /// The column of the time (CSV and Excel).
+    #[arg(long, value_name = "NAME", default_value = "time:timestamp")]
+    pub time_column: String,
+    /// The column of `start` or `complete`, optional in the log (CSV and Excel).
+    #[arg(long, value_name = "NAME", default_value = "lifecycle:transition")]
+    pub lifecycle_column: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConformFormat {
+    /// Tables for people.
+    Table,
+    /// One JSON object: the figures in the shape of `simulate`'s, the data and the misfits.
+    Json,
+}
+
+#[derive(Debug, Args)]
 pub struct SensitivityArgs {
     #[command(flatten)]
     pub procedure: ProcedureArgs,
@@ -602,6 +668,13 @@ pub struct CompareArgs {
     /// With --scenario and no PROCEDURE, a procedure id or file to load.
     #[arg(long, value_name = "PROCEDURE-ID")]
     pub base: Option<String>,
+    /// A real case log (CSV, XES or Excel) measured against the base
+    /// (`meldroute conform`) and compared as one more row: the model beside
+    /// what happened (docs/conform.md).
+    #[arg(long, value_name = "LOG")]
+    pub data: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub read: LogReadArgs,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -657,6 +730,13 @@ pub struct ReportArgs {
     pub max_procedures: usize,
     #[command(flatten)]
     pub graphviz: GraphvizArgs,
+    /// A real case log (CSV, XES or Excel) measured against the first
+    /// procedure (`meldroute conform`): one more row of the comparison and
+    /// its plots, the model beside what happened (docs/conform.md).
+    #[arg(long, value_name = "LOG")]
+    pub data: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub read: LogReadArgs,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]

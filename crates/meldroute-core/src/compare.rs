@@ -548,6 +548,42 @@ pub fn compare_detailed(
     Ok(out)
 }
 
+/// The cases of a real log measured against `model` ([`crate::conform`]:
+/// `agg` and its `report`) as one more entry of a comparison, named
+/// `label` with the title `title`: no findings, and no batches, so its
+/// differences from the model take the interval of independent samples
+/// ([`difference`]), never a paired one.
+pub fn observed(
+    library: &Library,
+    model: &SimModel,
+    agg: sim::Aggregate,
+    report: SimReport,
+    label: &str,
+    title: &str,
+) -> Compared {
+    let distributions = Some(Distributions {
+        lead_time: agg.lead.clone(),
+        longest_silence: agg.longest_silence.clone(),
+    });
+    let sim = Simulated {
+        model: model.clone(),
+        agg,
+        report,
+    };
+    let mut row = row(library, &sim);
+    row.procedure = label.to_owned();
+    row.title = title.to_owned();
+    row.illustrative = false;
+    Compared {
+        entry: model.procedures[0].entry,
+        figures: Figures::of(&sim.report),
+        distributions,
+        findings: Vec::new(),
+        batches: sim::Batches::default(),
+        row,
+    }
+}
+
 /// The row of a simulated procedure (its gap counts still zero).
 fn row(library: &Library, sim: &Simulated) -> Row {
     let (model, agg, report) = (&sim.model, &sim.agg, &sim.report);

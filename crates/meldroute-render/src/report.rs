@@ -61,6 +61,11 @@ pub struct ReportOptions {
     /// ([`crate::caseload::html_section`]) before the comparison, and its
     /// procedures are among those compared. Empty: no caseload.
     pub caseloads: Vec<(usize, meldroute_core::sim::des::CaseloadReport)>,
+    /// Real case logs measured against the first procedure (`report
+    /// --data`, [`meldroute_core::compare::observed`]), each with its
+    /// differences from it: rows of the comparison, its intervals and its
+    /// distributions after the procedures, without a section of their own.
+    pub data: Vec<Compared>,
 }
 
 const STYLE: &str = r#"
@@ -86,6 +91,7 @@ tr.assumption td:first-child { border-left: 4px solid #bf8700; }
 .tag.accepted { background: #ddf4ff; color: #0a3069; }
 .tag.known { background: #fff1e5; color: #762c00; }
 .tag.everywhere { background: #dafbe1; color: #116329; }
+.tag.measured { background: #ddf4ff; color: #0a3069; }
 .tag.illustrative, .tag.assumption { background: #fff1e5; color: #8a4600; }
 figure { margin: 10px 0 18px; }
 figure svg { max-width: 100%; height: auto; display: block; }
@@ -263,10 +269,11 @@ pub fn html(
     for (n, (k, r)) in opts.caseloads.iter().enumerate() {
         crate::caseload::html_section(&mut o, library, *k, r, n + 1)?;
     }
-    comparison_table(&mut o, compared);
-    intervals(&mut o, compared)?;
+    let with_data: Vec<Compared> = compared.iter().chain(&opts.data).cloned().collect();
+    comparison_table(&mut o, &with_data, compared.len());
+    intervals(&mut o, &with_data)?;
     o.push_str("</section>\n");
-    distributions(&mut o, compared)?;
+    distributions(&mut o, &with_data)?;
     sensitivity(&mut o, compared, &opts.sensitivity, &opts.robustness)?;
     for (i, c) in compared.iter().enumerate() {
         procedure_section(&mut o, library, c, i + 1, opts, &mut left_out)?;
@@ -279,7 +286,9 @@ pub fn html(
     Ok(Report { html: o, left_out })
 }
 
-fn comparison_table(o: &mut String, compared: &[Compared]) {
+/// The comparison: a row per procedure (the first `sections`, each linked
+/// to its section) and per case log after them.
+fn comparison_table(o: &mut String, compared: &[Compared], sections: usize) {
     let rows: Vec<compare::Row> = compared.iter().map(|c| c.row.clone()).collect();
     let bodies = crate::table::bodies(&rows);
     let header = crate::table::header(&bodies, false);
@@ -292,11 +301,18 @@ fn comparison_table(o: &mut String, compared: &[Compared]) {
     o.push_str("</tr></thead>\n<tbody>\n");
     for (i, row) in rows.iter().enumerate() {
         let cells = crate::table::cells(row, &bodies, false);
+        let name = if i < sections {
+            format!(r##"<a href="#p{}">{}</a>"##, i + 1, user(&row.title))
+        } else {
+            format!(
+                "{} <span class=\"tag measured\">real cases</span>",
+                user(&row.title)
+            )
+        };
         let _ = write!(
             o,
-            r##"<tr><th scope="row"><a href="#p{}">{}</a>{}</th>"##,
-            i + 1,
-            user(&row.title),
+            r##"<tr><th scope="row">{}{}</th>"##,
+            name,
             if row.illustrative {
                 " <span class=\"tag illustrative\">illustrative</span>"
             } else {

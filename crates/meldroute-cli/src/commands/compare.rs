@@ -46,6 +46,23 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         };
         compare::set_base(&mut compared, i);
     }
+    let mut data_sha256 = None;
+    if let Some(log) = &args.data {
+        let base = match &args.base {
+            Some(b) => compared
+                .iter()
+                .position(|c| &c.row.procedure == b)
+                .unwrap_or(0),
+            None => 0,
+        };
+        let (data, sha) = match super::conform::observed(&lib, &compared[base], log, &args.read)? {
+            Ok(found) => found,
+            Err(code) => return Ok(code),
+        };
+        data_sha256 = Some(sha);
+        compared.push(data);
+        compare::set_base(&mut compared, base);
+    }
     super::warn_runs(&compared);
     let journeys = format!(
         "{}, seed {}",
@@ -62,10 +79,13 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         .iter()
         .map(|r| meldroute_render::table::cells(r, &bodies, args.format == CompareFormat::Csv))
         .collect();
-    let options = Options::new()
+    let mut options = Options::new()
         .choice("format", args.format)
         .sim(&opts.sim)
         .limits(&args.limits);
+    if let Some(sha) = data_sha256 {
+        options = options.with("data_sha256", sha);
+    }
     let provenance = inv.provenance(&lib, &targets, options, &args.stamp);
     match args.format {
         CompareFormat::Json => outln!(

@@ -79,6 +79,23 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
         }
         Err(e) => return super::refused(&lib, e),
     };
+    // A case log, measured against the first procedure: one more row.
+    let mut data = Vec::new();
+    let mut data_sha256 = None;
+    if let Some(log) = &args.data {
+        let Some(base) = compared.first() else {
+            anyhow::bail!("--data needs a procedure to measure the log against");
+        };
+        let (entry, sha) = match super::conform::observed(&lib, base, log, &args.read)? {
+            Ok(found) => found,
+            Err(code) => return Ok(code),
+        };
+        let mut all = compared.clone();
+        all.push(entry);
+        meldroute_core::compare::set_base(&mut all, 0);
+        data = all.split_off(compared.len());
+        data_sha256 = Some(sha);
+    }
     let mut sensitivity = Vec::with_capacity(compared.len());
     let mut robustness = Vec::with_capacity(compared.len());
     for c in &compared {
@@ -126,6 +143,9 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
     if !caseloads.is_empty() {
         options = options.with("replications", case_options.replications);
     }
+    if let Some(sha) = data_sha256 {
+        options = options.with("data_sha256", sha);
+    }
     let options = options.limits(&args.limits);
     let mut provenance = inv.provenance(&lib, &targets, options, &args.stamp);
     // A bundled caseload's file, which no procedure reaches, is named too.
@@ -141,6 +161,7 @@ pub fn run(out: &mut String, args: &ReportArgs, inv: &Invocation) -> anyhow::Res
             sensitivity,
             robustness,
             caseloads,
+            data,
         },
     )?;
     for (id, why) in &report.left_out {

@@ -21,6 +21,7 @@ pub fn output_schema(kind: SchemaOutput) -> String {
         SchemaOutput::Sensitivity => {
             schemars::schema_for!(super::sensitivity::SensitivityJson)
         }
+        SchemaOutput::Conform => schemars::schema_for!(super::conform::ConformJson),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');

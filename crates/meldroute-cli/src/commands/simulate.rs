@@ -470,7 +470,30 @@ fn table(out: &mut String, r: &SimReport) {
         meldroute_render::figures::PLUS_MINUS
     );
     outln!(out);
-    let mut t = new_table(&["", "mean", "p50", "p90", "p95", "p99", "max", "journeys"]);
+    figures_table(out, r, Of::Journeys);
+}
+
+/// What the figures of a report count.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Of {
+    /// Simulated journeys, in batches.
+    Journeys,
+    /// The real cases of a log (`conform`), each its own batch.
+    Cases,
+}
+
+impl Of {
+    fn many(self) -> &'static str {
+        match self {
+            Of::Journeys => "journeys",
+            Of::Cases => "cases",
+        }
+    }
+}
+
+/// The tables of the figures of `r`, a run's or a log's (`conform`).
+pub(super) fn figures_table(out: &mut String, r: &SimReport, of: Of) {
+    let mut t = new_table(&["", "mean", "p50", "p90", "p95", "p99", "max", of.many()]);
     let line = |name: &str, s: &DurationStats| {
         if s.count == 0 {
             // No journey it applies to (no contact after the report): no figures.
@@ -495,14 +518,17 @@ fn table(out: &mut String, r: &SimReport) {
     t.add_row(line("longest silence", &r.longest_silence_days));
     right_align(&mut t, 1);
     outln!(out, "{}", trim_lines(&t.to_string()));
-    if let Some(why) = meldroute_render::figures::means_without_interval(r.runs) {
+    if of == Of::Journeys
+        && let Some(why) = meldroute_render::figures::means_without_interval(r.runs)
+    {
         outln!(out, "({why})");
     }
     outln!(out);
     outln!(
         out,
-        "of the {} journeys that made a report: acknowledged within 7 days {}, feedback within 3 months {}, feedback {}, aftercare {}, no contact after the report {}",
+        "of the {} {} that made a report: acknowledged within 7 days {}, feedback within 3 months {}, feedback {}, aftercare {}, no contact after the report {}",
         r.reported,
+        of.many(),
         percent_ci(
             r.acknowledged_within_7_days,
             r.acknowledged_within_7_days_ci95
@@ -514,13 +540,22 @@ fn table(out: &mut String, r: &SimReport) {
     );
     outln!(
         out,
-        "of all {} journeys: unfinished {}",
+        "of all {} {}: {} {}",
         r.runs,
+        of.many(),
+        match of {
+            Of::Journeys => "unfinished",
+            Of::Cases => "still open at the log's end",
+        },
         percent_ci(r.unfinished, r.unfinished_ci95)
     );
     outln!(
         out,
-        "per journey: {} contacts, {} hand-offs, {} procedures",
+        "per {}: {} contacts, {} hand-offs, {} procedures",
+        match of {
+            Of::Journeys => "journey",
+            Of::Cases => "case",
+        },
         per_journey_ci(r.contacts_mean, r.contacts_mean_ci95),
         per_journey_ci(r.handoffs_mean, r.handoffs_mean_ci95),
         per_journey_ci(r.procedures_mean, r.procedures_mean_ci95)

@@ -37,6 +37,7 @@ pub mod des;
 mod estimate;
 pub mod exact;
 pub mod model;
+pub mod observe;
 pub mod precision;
 pub mod report;
 pub mod sample;

@@ -274,6 +274,39 @@ impl Journey {
             self.updates(st, u);
         }
         self.t += days;
+        self.completed(st);
+        (days, updates)
+    }
+
+    /// A step of a real case ([`super::observe`]): `st` completed at `end`
+    /// (days since the case started; never before the last completion),
+    /// its interim updates already given ([`Journey::observed_update`]);
+    /// what its completion brings, as for a simulated step. Returns the
+    /// days since the last completion: the step's time, waiting included.
+    pub(super) fn observed(&mut self, st: &SimStep, end: f64) -> f64 {
+        self.steps += 1;
+        let days = (end - self.t).max(0.0);
+        self.t += days;
+        self.completed(st);
+        days
+    }
+
+    /// An interim update of a real case at `at` (days since it started)
+    /// while step `st` ran: a contact, and feedback when `feedback`.
+    pub(super) fn observed_update(&mut self, st: &SimStep, at: f64, feedback: bool) {
+        let u = UpdateTimes {
+            first: at,
+            every: 0.0,
+            count: 1,
+            feedback,
+        };
+        self.updates(st, &u);
+    }
+
+    /// Step `st` has just completed (now, `self.t`): the handoff, the
+    /// report, a contact, feedback and aftercare it brings.
+    #[inline]
+    fn completed(&mut self, st: &SimStep) {
         self.hand_to(st.actor);
         if st.kind == StepKind::Report && self.report.is_none() {
             self.report = Some(self.t);
@@ -290,7 +323,6 @@ impl Journey {
             self.own_feedback = Some(self.t);
         }
         self.aftercare |= st.kind == StepKind::Aftercare;
-        (days, updates)
     }
 
     /// The calendar days that work drawn as `days` (calendar days at the
@@ -561,6 +593,56 @@ pub(super) fn complete<R: Rng, M: Marks>(
     go_on(model, st, rng, journey, m, agg)
 }
 
+/// Where a real case goes after completing `step`, as the log says: on to
+/// step `next`, or nowhere more (`None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Observed {
+    /// The case went on to this step, which the procedure allows.
+    On,
+    /// The case ended here with this outcome.
+    Ended(Outcome),
+    /// The log has nothing more, and the procedure goes on: the case is
+    /// still open.
+    Open,
+    /// The procedure does not allow `next` after `step`.
+    NotAllowed,
+}
+
+/// A real case has completed `step` (its time since the last completion
+/// was `days`) and goes on to `next` (`None`: the log ends there): counts
+/// its deadline and its visit as a simulated journey's, an escalation when
+/// `next` is in the procedure escalated to, and says whether the procedure
+/// allows it ([`Observed`]).
+pub(super) fn complete_observed<M: Marks>(
+    model: &SimModel,
+    step: u32,
+    days: f64,
+    next: Option<u32>,
+    journey: &mut Journey,
+    m: &mut M,
+    agg: &mut Aggregate,
+) -> Observed {
+    let st = &model.steps[step as usize];
+    count_deadline(model, st, journey, m, agg);
+    m.record(step, days, journey.t, st.deadline_source, agg);
+    match (&st.go, next) {
+        (&Go::End(outcome), None) => Observed::Ended(outcome),
+        (Go::End(_), Some(_)) => Observed::NotAllowed,
+        (_, None) => Observed::Open,
+        (&Go::Step(s), Some(n)) if s == n => Observed::On,
+        (&Go::Branch { from, len }, Some(n))
+            if model.branches_of(from, len).iter().any(|b| b.1 == n) =>
+        {
+            Observed::On
+        }
+        (&Go::Escalate { step: s, procedure }, Some(n)) if s == n => {
+            journey.escalate(procedure, m, agg);
+            Observed::On
+        }
+        _ => Observed::NotAllowed,
+    }
+}
+
 /// Walks one journey, adding it to `agg`; records it in `trace` when given.
 pub(super) fn walk<R: Rng>(
     model: &SimModel,
@@ -594,4 +676,88 @@ pub(super) fn walk<R: Rng>(
         tr.outcome = outcome;
     }
     journey.finish(outcome, agg, model.dates.as_deref());
+}
+
+/// What one journey has marked ([`Marks`]), kept with it: for the cases
+/// of a caseload, which interleave, and the real cases of a log
+/// ([`super::observe`]).
+#[derive(Default)]
+pub(super) struct CaseMarks {
+    visited: Vec<u64>,
+    procedures: Vec<u64>,
+    escalations: Vec<u64>,
+    deadlines: Vec<u64>,
+    /// Completions of deadline sources: (step, time).
+    sources: Vec<(u32, f64)>,
+}
+
+/// Sets bit `i` of `bits`; true when it was not set.
+#[inline]
+fn first(bits: &mut [u64], i: u32) -> bool {
+    let (w, b) = ((i / 64) as usize, 1u64 << (i % 64));
+    let new = bits[w] & b == 0;
+    bits[w] |= b;
+    new
+}
+
+impl CaseMarks {
+    /// Nothing marked but the procedure of `step`, where a journey
+    /// through `model` starts.
+    pub(super) fn start(&mut self, model: &SimModel, step: u32) {
+        let words = |n: usize| n.div_ceil(64);
+        for (v, n) in [
+            (&mut self.visited, model.steps.len()),
+            (&mut self.procedures, model.procedures.len()),
+            (&mut self.escalations, model.procedures.len()),
+            (&mut self.deadlines, model.deadlines.len()),
+        ] {
+            v.clear();
+            v.resize(words(n), 0);
+        }
+        self.sources.clear();
+        first(&mut self.procedures, model.steps[step as usize].procedure);
+    }
+}
+
+impl Marks for CaseMarks {
+    /// Adds the step's figures to `agg` at once: the cases of a
+    /// replication interleave, so nothing is kept per batch.
+    #[inline]
+    fn record(&mut self, step: u32, days: f64, t: f64, source: bool, agg: &mut Aggregate) {
+        let i = step as usize;
+        agg.step_days[i] += days;
+        agg.step_entries[i] += 1;
+        if first(&mut self.visited, step) {
+            agg.visits[i] += 1;
+        }
+        if source {
+            match self.sources.iter_mut().find(|(s, _)| *s == step) {
+                Some(entry) => entry.1 = t,
+                None => self.sources.push((step, t)),
+            }
+        }
+    }
+
+    #[inline]
+    fn done_in(&self, step: u32) -> Option<f64> {
+        self.sources
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|(_, t)| *t)
+    }
+
+    #[inline]
+    fn first_procedure(&mut self, p: u32) -> bool {
+        first(&mut self.procedures, p)
+    }
+
+    #[inline]
+    fn first_escalation(&mut self, p: u32) -> bool {
+        first(&mut self.escalations, p)
+    }
+
+    #[inline]
+    fn first_deadline(&mut self, d: u32) -> bool {
+        first(&mut self.deadlines, d)
+    }
 }

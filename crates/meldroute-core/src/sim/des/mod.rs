@@ -35,7 +35,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::walk::{Journey, Marks, complete};
+use super::walk::{CaseMarks, Journey, complete};
 use super::{Aggregate, SimError, SimModel, journey_rng, stream};
 use crate::caseload::{Arrivals, Caseload, Date, MAX_OPEN_CASES};
 use crate::library::Library;
@@ -361,85 +361,6 @@ struct Case {
     marks: CaseMarks,
 }
 
-/// What a case has marked ([`Marks`]): its own, since cases interleave.
-#[derive(Default)]
-struct CaseMarks {
-    visited: Vec<u64>,
-    procedures: Vec<u64>,
-    escalations: Vec<u64>,
-    deadlines: Vec<u64>,
-    /// Completions of deadline sources: (step, time).
-    sources: Vec<(u32, f64)>,
-}
-
-/// Sets bit `i` of `bits`; true when it was not set.
-#[inline]
-fn first(bits: &mut [u64], i: u32) -> bool {
-    let (w, b) = ((i / 64) as usize, 1u64 << (i % 64));
-    let new = bits[w] & b == 0;
-    bits[w] |= b;
-    new
-}
-
-impl CaseMarks {
-    fn reset(&mut self, model: &SimModel) {
-        let words = |n: usize| n.div_ceil(64);
-        for (v, n) in [
-            (&mut self.visited, model.steps.len()),
-            (&mut self.procedures, model.procedures.len()),
-            (&mut self.escalations, model.procedures.len()),
-            (&mut self.deadlines, model.deadlines.len()),
-        ] {
-            v.clear();
-            v.resize(words(n), 0);
-        }
-        self.sources.clear();
-    }
-}
-
-impl Marks for CaseMarks {
-    /// Adds the step's figures to `agg` at once: the cases of a
-    /// replication interleave, so nothing is kept per batch.
-    #[inline]
-    fn record(&mut self, step: u32, days: f64, t: f64, source: bool, agg: &mut Aggregate) {
-        let i = step as usize;
-        agg.step_days[i] += days;
-        agg.step_entries[i] += 1;
-        if first(&mut self.visited, step) {
-            agg.visits[i] += 1;
-        }
-        if source {
-            match self.sources.iter_mut().find(|(s, _)| *s == step) {
-                Some(entry) => entry.1 = t,
-                None => self.sources.push((step, t)),
-            }
-        }
-    }
-
-    #[inline]
-    fn done_in(&self, step: u32) -> Option<f64> {
-        self.sources
-            .iter()
-            .find(|(s, _)| *s == step)
-            .map(|(_, t)| *t)
-    }
-
-    #[inline]
-    fn first_procedure(&mut self, p: u32) -> bool {
-        first(&mut self.procedures, p)
-    }
-
-    #[inline]
-    fn first_escalation(&mut self, p: u32) -> bool {
-        first(&mut self.escalations, p)
-    }
-
-    #[inline]
-    fn first_deadline(&mut self, d: u32) -> bool {
-        first(&mut self.deadlines, d)
-    }
-}
-
 /// A pool's state: handlers at work and the cases waiting, per level.
 struct PoolState {
     /// Handlers now, and the index of that number in the pool's list.
@@ -655,11 +576,7 @@ impl<'m> Run<'m> {
         case.entered = 0.0;
         case.measured = measured;
         case.alive = true;
-        case.marks.reset(model);
-        first(
-            &mut case.marks.procedures,
-            model.steps[step as usize].procedure,
-        );
+        case.marks.start(model, step);
         self.measured_open += u64::from(measured);
         c
     }
