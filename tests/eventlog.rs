@@ -252,7 +252,7 @@ fn what_a_log_cannot_be_is_refused_before_anything_is_written() {
     let log = dir.join("log.csv");
     let l = log.to_str().unwrap();
     let txt = dir.join("log.txt");
-    let cases: [(Vec<&str>, &str); 4] = [
+    let cases: [(Vec<&str>, &str); 3] = [
         (
             vec!["simulate", "rijk/klacht", "--log", l],
             "--log needs --start-date",
@@ -280,10 +280,6 @@ fn what_a_log_cannot_be_is_refused_before_anything_is_written() {
                 "0/2",
             ],
             "leave out --shard",
-        ),
-        (
-            vec!["simulate", "caseloads/huis-onderzoeksverzoeken", "--log", l],
-            "--log is for a procedure",
         ),
     ];
     for (args, message) in cases {
@@ -379,4 +375,68 @@ fn pm4py_reads_our_logs_without_fixes_and_sees_the_runs_figures() {
             "{format}"
         );
     }
+}
+
+/// `simulate CASELOAD --log`: every measured case of every replication on
+/// the caseload's dates (`rR-N`: case N of replication R, in the order
+/// they finished), its waiting visible as the gap before a step starts;
+/// the figures are those of the run without a log.
+#[test]
+fn a_caseloads_log_holds_its_measured_cases_on_its_dates() {
+    let dir = temp_dir("eventlog-caseload");
+    let log = dir.join("huis.csv");
+    let l = log.to_str().unwrap();
+    let huis = "caseloads/huis-onderzoeksverzoeken";
+    let with = run_ok(&[
+        "simulate",
+        huis,
+        "--replications",
+        "3",
+        "--format",
+        "json",
+        "--log",
+        l,
+    ])
+    .stdout;
+    let without = run_ok(&["simulate", huis, "--replications", "3", "--format", "json"]).stdout;
+    let figures = |text: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v.as_object_mut().unwrap().remove("provenance");
+        v
+    };
+    assert_eq!(
+        figures(&with),
+        figures(&without),
+        "the log changes no figure"
+    );
+    let v = figures(&with);
+    let arrived = v["procedures"][0]["arrived"]["value"].as_f64().unwrap() * 3.0;
+    let (_, rows) = rows(&log);
+    let mut per_case: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for r in &rows {
+        per_case.entry(&r.case).or_default().push(r);
+    }
+    assert_eq!(per_case.len() as f64, arrived.round());
+    for (id, events) in &per_case {
+        let (rep, n) = id.strip_prefix('r').unwrap().split_once('-').unwrap();
+        assert!(
+            (1..=3).contains(&rep.parse::<u32>().unwrap()) && n.parse::<u64>().unwrap() > 0,
+            "{id}"
+        );
+        let t: Vec<&str> = events.iter().map(|e| e.time.as_str()).collect();
+        assert!(t.windows(2).all(|w| w[0] <= w[1]), "{id}: {t:?}");
+        assert!(t[0] >= "2023-01-01", "{id}: {}", t[0]);
+        assert!(t[0] < "2026-01-01", "{id} arrived in the period: {}", t[0]);
+    }
+    // Somebody waited for a screener: a screening starts after the step
+    // before it completed.
+    let waited = per_case.values().any(|events| {
+        events.windows(2).any(|w| {
+            w[0].transition == "complete"
+                && w[1].transition == "start"
+                && w[1].activity == "onderzoekstoets"
+                && w[1].time > w[0].time
+        })
+    });
+    assert!(waited, "no screening waited");
 }

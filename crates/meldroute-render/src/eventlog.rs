@@ -68,21 +68,31 @@ pub const CSV_COLUMNS: [&str; 7] = [
 /// What a case that hit the step limit is called where its outcome goes.
 pub const UNFINISHED: &str = "unfinished";
 
-/// Writes journeys to `W` as an event log, one call of
-/// [`LogWriter::journeys`] per batch.
-pub struct LogWriter<W: Write> {
-    w: W,
-    format: LogFormat,
-    /// The activity of each step of the model, escaped for the format.
+/// What a log writes of one model's steps, escaped for the format.
+struct Names {
+    /// The activity of each step.
     activities: Vec<String>,
     /// The same, of the step's updates.
     updates: Vec<String>,
-    /// The resource of each step (its actor's title), escaped.
+    /// The resource of each step (its actor's title).
     resources: Vec<String>,
-    /// Per step: its actor's index (OCEL's actor objects).
-    actors: Vec<u32>,
-    /// The procedure simulated, escaped.
+    /// Per step: the id of its actor's OCEL object.
+    actors: Vec<String>,
+    /// The procedure simulated.
     procedure: String,
+}
+
+/// Writes journeys to `W` as an event log: of one model, one call of
+/// [`LogWriter::journeys`] per batch; of several (a caseload's
+/// procedures), [`LogWriter::case`] per case.
+pub struct LogWriter<W: Write> {
+    w: W,
+    format: LogFormat,
+    /// Per model.
+    names: Vec<Names>,
+    /// OCEL: the ids of the cases named by [`LogWriter::case`], in order
+    /// (the others are numbered).
+    ids: Vec<String>,
     /// The first day.
     origin: Date,
     /// The day of the last time written, and its date's text.
@@ -92,8 +102,8 @@ pub struct LogWriter<W: Write> {
     /// Events written.
     events: u64,
     /// OCEL: each case's outcome (an index into [`OUTCOMES`], or
-    /// `OUTCOMES.len()` for unfinished).
-    outcomes: Vec<u8>,
+    /// `OUTCOMES.len()` for unfinished) and model.
+    outcomes: Vec<(u8, u32)>,
     /// A reusable line.
     line: String,
 }
@@ -104,46 +114,67 @@ const DAY_MS: i64 = 86_400_000;
 impl<W: Write> LogWriter<W> {
     /// A log of journeys of `model` that start on `origin`, in `format`:
     /// writes its head.
-    pub fn new(mut w: W, format: LogFormat, model: &SimModel, origin: Date) -> io::Result<Self> {
+    pub fn new(w: W, format: LogFormat, model: &SimModel, origin: Date) -> io::Result<Self> {
+        LogWriter::of_models(w, format, &[model], origin)
+    }
+
+    /// A log of the cases of `models` (a caseload's procedures) on the
+    /// dates from `origin`, in `format`: writes its head. The OCEL actors
+    /// of model `m` are `actor-M.A` when there are several.
+    pub fn of_models(
+        mut w: W,
+        format: LogFormat,
+        models: &[&SimModel],
+        origin: Date,
+    ) -> io::Result<Self> {
         let escape = |s: &str| match format {
             LogFormat::Csv => csv_cell(s),
             LogFormat::Xes => xml(s),
             LogFormat::Ocel => json_string(s),
         };
-        let names: Vec<String> = (0..model.steps.len())
-            .map(|i| {
-                let st = &model.steps[i];
-                let id = &model.names[i].id;
-                if st.procedure == 0 {
-                    id.clone()
-                } else {
-                    format!("{}:{id}", model.procedures[st.procedure as usize].id)
+        let mut names = Vec::new();
+        let mut all_activities = Vec::new();
+        for (m, model) in models.iter().enumerate() {
+            let raw = step_names(model);
+            for (i, n) in raw.iter().enumerate() {
+                all_activities.push(n.clone());
+                if model.steps[i].updates.is_some() {
+                    all_activities.push(update_name(n));
                 }
-            })
-            .collect();
-        let activities = names.iter().map(|n| escape(n)).collect();
-        let updates = names.iter().map(|n| escape(&update_name(n))).collect();
-        let resources = model
-            .steps
+            }
+            names.push(Names {
+                activities: raw.iter().map(|n| escape(n)).collect(),
+                updates: raw.iter().map(|n| escape(&update_name(n))).collect(),
+                resources: model
+                    .steps
+                    .iter()
+                    .map(|st| escape(&model.actors[st.actor as usize]))
+                    .collect(),
+                actors: model
+                    .steps
+                    .iter()
+                    .map(|st| actor_id(models.len(), m, st.actor))
+                    .collect(),
+                procedure: escape(&model.procedures[0].id),
+            });
+        }
+        let title = models
             .iter()
-            .map(|st| escape(&model.actors[st.actor as usize]))
-            .collect();
-        let procedure = model.procedures[0].id.clone();
+            .map(|m| m.procedures[0].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         match format {
             LogFormat::Csv => {
                 writeln!(w, "{}", CSV_COLUMNS.join(","))?;
             }
-            LogFormat::Xes => write_xes_head(&mut w, &procedure)?,
-            LogFormat::Ocel => write_ocel_head(&mut w, model, &names)?,
+            LogFormat::Xes => write_xes_head(&mut w, &title)?,
+            LogFormat::Ocel => write_ocel_head(&mut w, all_activities)?,
         }
         Ok(LogWriter {
             w,
             format,
-            activities,
-            updates,
-            resources,
-            actors: model.steps.iter().map(|st| st.actor).collect(),
-            procedure: escape(&procedure),
+            names,
+            ids: Vec::new(),
             origin,
             day: None,
             cases: 0,
@@ -163,23 +194,34 @@ impl<W: Write> LogWriter<W> {
         self.events
     }
 
-    /// Writes `journeys`, the next ones of the run, in order.
+    /// Writes `journeys`, the next ones of the run of the one model, in
+    /// order: cases `1`, `2`, ...
     pub fn journeys(&mut self, journeys: &[Trace]) -> io::Result<()> {
         for j in journeys {
-            self.journey(j)?;
+            let id = (self.cases + 1).to_string();
+            self.write_case(0, &id, 0.0, j)?;
         }
         Ok(())
     }
 
-    fn journey(&mut self, j: &Trace) -> io::Result<()> {
+    /// Writes case `id` of model `model`, which started `start` days after
+    /// the origin; its steps' times count from its start. `id` must be
+    /// fit for the format (it is written as it is).
+    pub fn case(&mut self, model: usize, id: &str, start: f64, j: &Trace) -> io::Result<()> {
+        if self.format == LogFormat::Ocel {
+            self.ids.push(id.to_owned());
+        }
+        self.write_case(model, id, start, j)
+    }
+
+    fn write_case(&mut self, m: usize, case: &str, start: f64, j: &Trace) -> io::Result<()> {
         self.cases += 1;
-        let case = self.cases;
         let outcome = j.outcome.map_or(UNFINISHED, |o| o.as_str());
         if self.format == LogFormat::Xes {
             writeln!(
                 self.w,
                 "  <trace>\n    <string key=\"concept:name\" value=\"{case}\"/>\n    <string key=\"procedure\" value=\"{}\"/>\n    <string key=\"outcome\" value=\"{outcome}\"/>",
-                self.procedure
+                self.names[m].procedure
             )?;
         }
         if self.format == LogFormat::Ocel {
@@ -187,17 +229,17 @@ impl<W: Write> LogWriter<W> {
                 .outcome
                 .and_then(|o| OUTCOMES.iter().position(|x| *x == o))
                 .unwrap_or(OUTCOMES.len());
-            self.outcomes.push(i as u8);
+            self.outcomes.push((i as u8, m as u32));
         }
         for s in &j.steps {
             let i = s.step as usize;
-            self.event(case, outcome, i, false, "start", s.start)?;
+            self.event(case, m, outcome, i, false, "start", start + s.start)?;
             if let Some(u) = &s.updates {
                 for k in 0..u.count {
-                    self.event(case, outcome, i, true, "complete", u.at(k))?;
+                    self.event(case, m, outcome, i, true, "complete", start + u.at(k))?;
                 }
             }
-            self.event(case, outcome, i, false, "complete", s.end)?;
+            self.event(case, m, outcome, i, false, "complete", start + s.end)?;
         }
         if self.format == LogFormat::Xes {
             writeln!(self.w, "  </trace>")?;
@@ -205,11 +247,13 @@ impl<W: Write> LogWriter<W> {
         Ok(())
     }
 
-    /// One event of `case`: step `i` (its update when `update`) with
-    /// `transition` at `days` after the start.
+    /// One event of `case` of model `m`: step `i` (its update when
+    /// `update`) with `transition` at `days` after the origin.
+    #[allow(clippy::too_many_arguments)]
     fn event(
         &mut self,
-        case: u64,
+        case: &str,
+        m: usize,
         outcome: &str,
         i: usize,
         update: bool,
@@ -220,18 +264,19 @@ impl<W: Write> LogWriter<W> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
         let time = self.time(days);
+        let names = &self.names[m];
         let activity = if update {
-            &self.updates[i]
+            &names.updates[i]
         } else {
-            &self.activities[i]
+            &names.activities[i]
         };
-        let resource = &self.resources[i];
+        let resource = &names.resources[i];
         match self.format {
             LogFormat::Csv => {
                 let _ = writeln!(
                     line,
                     "{case},{activity},{time},{transition},{resource},{},{outcome}",
-                    self.procedure
+                    names.procedure
                 );
             }
             LogFormat::Xes => {
@@ -244,8 +289,8 @@ impl<W: Write> LogWriter<W> {
                 let sep = if self.events == 1 { "" } else { ",\n" };
                 let _ = write!(
                     line,
-                    "{sep}    {{\"id\": \"e{}\", \"type\": {activity}, \"time\": \"{time}\", \"attributes\": [{{\"name\": \"lifecycle\", \"value\": \"{transition}\"}}], \"relationships\": [{{\"objectId\": \"case-{case}\", \"qualifier\": \"case\"}}, {{\"objectId\": \"actor-{}\", \"qualifier\": \"resource\"}}]}}",
-                    self.events, self.actors[i]
+                    "{sep}    {{\"id\": \"e{}\", \"type\": {activity}, \"time\": \"{time}\", \"attributes\": [{{\"name\": \"lifecycle\", \"value\": \"{transition}\"}}], \"relationships\": [{{\"objectId\": \"case-{case}\", \"qualifier\": \"case\"}}, {{\"objectId\": \"{}\", \"qualifier\": \"resource\"}}]}}",
+                    self.events, names.actors[i]
                 );
             }
         }
@@ -284,31 +329,37 @@ impl<W: Write> LogWriter<W> {
             LogFormat::Ocel => {
                 writeln!(self.w, "\n  ],\n  \"objects\": [")?;
                 let mut first = true;
-                let mut actors: Vec<u32> = self.actors.clone();
-                actors.sort_unstable();
-                actors.dedup();
-                for (k, &o) in self.outcomes.iter().enumerate() {
+                for (k, &(o, m)) in self.outcomes.iter().enumerate() {
                     let outcome = OUTCOMES.get(o as usize).map_or(UNFINISHED, |x| x.as_str());
                     let sep = if first { "" } else { ",\n" };
                     first = false;
+                    let id = self
+                        .ids
+                        .get(k)
+                        .cloned()
+                        .unwrap_or_else(|| (k + 1).to_string());
                     write!(
                         self.w,
-                        "{sep}    {{\"id\": \"case-{}\", \"type\": \"case\", \"attributes\": [{{\"name\": \"procedure\", \"time\": \"1970-01-01T00:00:00.000\", \"value\": {}}}, {{\"name\": \"outcome\", \"time\": \"1970-01-01T00:00:00.000\", \"value\": \"{outcome}\"}}], \"relationships\": []}}",
-                        k + 1,
-                        self.procedure
+                        "{sep}    {{\"id\": \"case-{id}\", \"type\": \"case\", \"attributes\": [{{\"name\": \"procedure\", \"time\": \"1970-01-01T00:00:00.000\", \"value\": {}}}, {{\"name\": \"outcome\", \"time\": \"1970-01-01T00:00:00.000\", \"value\": \"{outcome}\"}}], \"relationships\": []}}",
+                        self.names[m as usize].procedure
                     )?;
                 }
-                for a in actors {
+                // Each actor once, with the title of its first step.
+                let mut actors: Vec<(&str, &str)> = Vec::new();
+                for n in &self.names {
+                    for (a, title) in n.actors.iter().zip(&n.resources) {
+                        if !actors.iter().any(|(x, _)| x == a) {
+                            actors.push((a, title));
+                        }
+                    }
+                }
+                actors.sort_unstable();
+                for (a, title) in actors {
                     let sep = if first { "" } else { ",\n" };
                     first = false;
-                    let title = self
-                        .actors
-                        .iter()
-                        .position(|x| *x == a)
-                        .map_or_else(String::new, |i| self.resources[i].clone());
                     write!(
                         self.w,
-                        "{sep}    {{\"id\": \"actor-{a}\", \"type\": \"actor\", \"attributes\": [{{\"name\": \"title\", \"time\": \"1970-01-01T00:00:00.000\", \"value\": {title}}}], \"relationships\": []}}"
+                        "{sep}    {{\"id\": \"{a}\", \"type\": \"actor\", \"attributes\": [{{\"name\": \"title\", \"time\": \"1970-01-01T00:00:00.000\", \"value\": {title}}}], \"relationships\": []}}"
                     )?;
                 }
                 writeln!(self.w, "\n  ]\n}}")?;
@@ -316,6 +367,32 @@ impl<W: Write> LogWriter<W> {
         }
         self.w.flush()?;
         Ok(self.w)
+    }
+}
+
+/// Each step's activity in a log: its id in the procedure simulated,
+/// `procedure:step` in one it escalates to.
+fn step_names(model: &SimModel) -> Vec<String> {
+    (0..model.steps.len())
+        .map(|i| {
+            let st = &model.steps[i];
+            let id = &model.names[i].id;
+            if st.procedure == 0 {
+                id.clone()
+            } else {
+                format!("{}:{id}", model.procedures[st.procedure as usize].id)
+            }
+        })
+        .collect()
+}
+
+/// The OCEL object of actor `a` of model `m` of `models`: `actor-A`, or
+/// `actor-M.A` when there are several models.
+fn actor_id(models: usize, m: usize, a: u32) -> String {
+    if models > 1 {
+        format!("actor-{m}.{a}")
+    } else {
+        format!("actor-{a}")
     }
 }
 
@@ -366,14 +443,7 @@ fn write_xes_head<W: Write>(w: &mut W, procedure: &str) -> io::Result<()> {
     )
 }
 
-fn write_ocel_head<W: Write>(w: &mut W, model: &SimModel, names: &[String]) -> io::Result<()> {
-    let mut types: Vec<String> = Vec::new();
-    for (i, n) in names.iter().enumerate() {
-        types.push(n.clone());
-        if model.steps[i].updates.is_some() {
-            types.push(update_name(n));
-        }
-    }
+fn write_ocel_head<W: Write>(w: &mut W, mut types: Vec<String>) -> io::Result<()> {
     types.sort();
     types.dedup();
     let event_types: Vec<String> = types

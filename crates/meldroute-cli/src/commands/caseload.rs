@@ -4,11 +4,13 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use meldroute_core::Library;
 use meldroute_core::provenance::Provenance;
 use meldroute_core::sim::des::{self, CaseModel, CaseloadReport};
 use meldroute_core::stats::Estimate;
 use meldroute_render::diagnostics::inert;
+use meldroute_render::eventlog::LogWriter;
 use meldroute_render::text::trim_lines;
 
 use super::simulate::{Rows, new_table, right_align, rounded};
@@ -40,7 +42,6 @@ pub fn run(
         ("--max-runs", args.sim.max_runs.is_some()),
         ("--exact", args.exact),
         ("--shard", args.shards.shard.is_some()),
-        ("--log", args.log.log.is_some()),
     ];
     if let Some((flag, _)) = procedure_only.iter().find(|(_, given)| *given) {
         anyhow::bail!(
@@ -48,7 +49,26 @@ pub fn run(
         );
     }
     let opts = super::case_options(&args.sim.options()?, args.caseload.replications);
-    let reps = des::simulate_caseload(model, &opts)?;
+    let reps = match super::simulate::log_file(args)? {
+        None => des::simulate_caseload(model, &opts)?,
+        Some((path, format)) => {
+            let mut reps = None;
+            let models: Vec<&meldroute_core::sim::SimModel> =
+                model.flows.iter().map(|f| &f.model).collect();
+            crate::output::write_file_with(path, &args.procedure.inputs(), &mut |w| {
+                let w = std::io::BufWriter::with_capacity(1 << 16, w);
+                let mut log = LogWriter::of_models(w, format, &models, model.caseload.start.0)?;
+                let run = des::simulate_caseload_traced(model, &opts, &mut |c| {
+                    let id = format!("r{}-{}", c.replication + 1, c.number);
+                    log.case(c.flow as usize, &id, c.start, c.trace)
+                })?;
+                reps = Some(run?);
+                log.finish()?;
+                Ok(())
+            })?;
+            reps.context("the run wrote no log")?
+        }
+    };
     let report = CaseloadReport::new(model, &reps, opts.seed);
     let options = Options::new()
         .choice("format", args.format)

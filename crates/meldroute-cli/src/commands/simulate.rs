@@ -102,7 +102,7 @@ fn log_target<'a>(
         meldroute_core::calendar::Date,
     )>,
 > {
-    let Some(path) = &args.log.log else {
+    let Some((path, format)) = log_file(args)? else {
         return Ok(None);
     };
     anyhow::ensure!(
@@ -112,6 +112,17 @@ fn log_target<'a>(
     let start = opts.start.with_context(|| {
         "--log needs --start-date YYYY-MM-DD: the day the journeys start, from which the log's times count (docs/eventlog.md)"
     })?;
+    Ok(Some((path, format, start)))
+}
+
+/// Where `--log` writes and in which format: `--log-format`, or the
+/// file's extension.
+pub(super) fn log_file(
+    args: &SimulateArgs,
+) -> anyhow::Result<Option<(&std::path::Path, LogFormat)>> {
+    let Some(path) = &args.log.log else {
+        return Ok(None);
+    };
     let format = match args.log.log_format {
         Some(crate::cli::LogFormat::Csv) => LogFormat::Csv,
         Some(crate::cli::LogFormat::Xes) => LogFormat::Xes,
@@ -123,7 +134,7 @@ fn log_target<'a>(
             )
         })?,
     };
-    Ok(Some((path, format, start)))
+    Ok(Some((path, format)))
 }
 
 /// A run's aggregate made, and what its output needs besides: the one way

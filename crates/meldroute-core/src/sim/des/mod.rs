@@ -36,7 +36,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::walk::{CaseMarks, Journey, complete};
-use super::{Aggregate, SimError, SimModel, journey_rng, stream};
+use super::{Aggregate, SimError, SimModel, Trace, TraceStep, journey_rng, stream};
 use crate::caseload::{Arrivals, Caseload, Date, MAX_OPEN_CASES};
 use crate::library::Library;
 use crate::model::Outcome;
@@ -359,6 +359,27 @@ struct Case {
     /// Open (its slot is in use).
     alive: bool,
     marks: CaseMarks,
+    /// Its number in the replication, from 1, in the order of arrival.
+    number: u64,
+    /// Its steps so far, when the run is traced (an event log).
+    trace: Vec<TraceStep>,
+}
+
+/// A case of a traced caseload run ([`simulate_caseload_traced`]), when it
+/// has finished or the run has stopped.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseTrace<'a> {
+    /// Its replication.
+    pub replication: u32,
+    /// Its procedure (index into [`CaseModel::flows`]).
+    pub flow: u32,
+    /// Its number in the replication, from 1, in the order of arrival.
+    pub number: u64,
+    /// When it arrived, in days since the caseload's start.
+    pub start: f64,
+    /// Its steps (times since it arrived: a step that waited for a handler
+    /// starts when the handler starts it) and how it ended.
+    pub trace: &'a Trace,
 }
 
 /// A pool's state: handlers at work and the cases waiting, per level.
@@ -402,6 +423,12 @@ struct Run<'m> {
     arrived: u64,
     measured_open: u64,
     count: u64,
+    /// Trace the measured cases ([`CaseTrace`]).
+    tracing: bool,
+    /// Cases opened so far.
+    opened: u64,
+    /// Measured cases finished and not yet handed over, when tracing.
+    finished: Vec<(u32, u64, f64, Trace)>,
 }
 
 /// Time as a key that orders like the time (times are never negative).
@@ -465,6 +492,9 @@ impl<'m> Run<'m> {
             arrived: 0,
             measured_open: 0,
             count: 0,
+            tracing: false,
+            opened: 0,
+            finished: Vec::new(),
         }
     }
 
@@ -563,6 +593,8 @@ impl<'m> Run<'m> {
                     measured,
                     alive: false,
                     marks: CaseMarks::default(),
+                    number: 0,
+                    trace: Vec::new(),
                 });
                 (self.cases.len() - 1) as u32
             }
@@ -577,12 +609,25 @@ impl<'m> Run<'m> {
         case.measured = measured;
         case.alive = true;
         case.marks.start(model, step);
+        self.opened += 1;
+        case.number = self.opened;
+        case.trace.clear();
         self.measured_open += u64::from(measured);
         c
     }
 
     /// Runs the replication to its end.
-    fn run(mut self) -> Result<Replication, CaseloadError> {
+    fn run(self) -> Result<Replication, CaseloadError> {
+        self.run_with(&mut |_| true)
+    }
+
+    /// Runs the replication to its end, handing each measured case to
+    /// `sink` when it finishes (and those still open at the end) when
+    /// tracing; stops early when `sink` says false.
+    fn run_with(
+        mut self,
+        sink: &mut dyn FnMut(CaseTrace) -> bool,
+    ) -> Result<Replication, CaseloadError> {
         let horizon = self.model.horizon();
         let warm = self.model.caseload.warm_up;
         for (f, flow) in self.model.flows.iter().enumerate() {
@@ -630,6 +675,9 @@ impl<'m> Run<'m> {
                 What::Done(c) => self.done(c, now)?,
                 What::Capacity(p) => self.capacity(p as usize, now),
             }
+            if !self.finished.is_empty() && !self.hand_over(sink) {
+                break;
+            }
         }
         self.clock_to(horizon);
         while self.month < self.months.len() {
@@ -649,8 +697,17 @@ impl<'m> Run<'m> {
                     &mut self.journeys[case.flow as usize],
                     model.dates.as_deref(),
                 );
+                if self.tracing {
+                    let trace = Trace {
+                        steps: case.trace.clone(),
+                        outcome: None,
+                    };
+                    self.finished
+                        .push((case.flow, case.number, case.start, trace));
+                }
             }
         }
+        self.hand_over(sink);
         // The backlog at each month's end: the cases open at the start and
         // arrived since, less those finished.
         let mut open = self.initial_open;
@@ -693,7 +750,17 @@ impl<'m> Run<'m> {
             }
             let st = &flow.model.steps[case.step as usize];
             let entered = case.journey.t;
-            let (days, _) = case.journey.take(&flow.model, st, &mut case.rng, entered);
+            let (days, updates) = case.journey.take(&flow.model, st, &mut case.rng, entered);
+            if self.tracing {
+                case.trace.push(TraceStep {
+                    step: case.step,
+                    start: entered,
+                    end: case.journey.t,
+                    contact: st.contact,
+                    updates,
+                    silence: 0.0,
+                });
+            }
             match self.complete(c, days) {
                 ControlFlow::Continue(()) => {}
                 ControlFlow::Break(outcome) => {
@@ -770,7 +837,19 @@ impl<'m> Run<'m> {
         let st = &flow.model.steps[case.step as usize];
         let entered = case.entered;
         // The work is recorded when it completes.
-        case.work = case.journey.take(&flow.model, st, &mut case.rng, entered).0;
+        let begin = case.journey.t;
+        let (work, updates) = case.journey.take(&flow.model, st, &mut case.rng, entered);
+        case.work = work;
+        if self.tracing {
+            case.trace.push(TraceStep {
+                step: case.step,
+                start: begin,
+                end: case.journey.t,
+                contact: st.contact,
+                updates,
+                silence: 0.0,
+            });
+        }
         if case.measured {
             self.waited[f][case.step as usize] += wait;
             let pool = flow.step_pool[case.step as usize] as usize;
@@ -854,6 +933,14 @@ impl<'m> Run<'m> {
             let dates = self.model.flows[f].model.dates.as_deref();
             case.journey.finish(outcome, &mut self.journeys[f], dates);
             self.measured_open -= 1;
+            if self.tracing {
+                let trace = Trace {
+                    steps: std::mem::take(&mut case.trace),
+                    outcome,
+                };
+                self.finished
+                    .push((case.flow, case.number, case.start, trace));
+            }
         }
         case.alive = false;
         let start = case.start;
@@ -869,6 +956,26 @@ impl<'m> Run<'m> {
     }
 }
 
+impl Run<'_> {
+    /// Hands the finished cases to `sink`, in the order they finished;
+    /// false when it says stop.
+    fn hand_over(&mut self, sink: &mut dyn FnMut(CaseTrace) -> bool) -> bool {
+        for (flow, number, start, trace) in self.finished.drain(..) {
+            let go_on = sink(CaseTrace {
+                replication: self.replication,
+                flow,
+                number,
+                start,
+                trace: &trace,
+            });
+            if !go_on {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// The length of `[a, b]` within `[from, to]`.
 #[inline]
 fn overlap(a: f64, b: f64, from: f64, to: f64) -> f64 {
@@ -879,6 +986,37 @@ fn overlap(a: f64, b: f64, from: f64, to: f64) -> f64 {
 /// stream `r` of the seed with these bits flipped, apart from the stream
 /// its journeys are seeded from.
 const ARRIVAL_STREAMS: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// [`simulate_caseload`], handing every measured case of every
+/// replication to `sink` as it finishes (those open at the end last): the
+/// replications one after the other, on this thread, so the cases come in
+/// the same order every time; the figures are those of
+/// [`simulate_caseload`]. An error of `sink` stops the run and is returned
+/// as it is.
+pub fn simulate_caseload_traced<E>(
+    model: &CaseModel,
+    opts: &CaseOptions,
+    sink: &mut dyn FnMut(CaseTrace) -> Result<(), E>,
+) -> Result<Result<Vec<Replication>, E>, CaseloadError> {
+    let mut reps = Vec::with_capacity(opts.replications as usize);
+    for r in 0..opts.replications {
+        let mut run = Run::new(model, opts, r);
+        run.tracing = true;
+        let mut failed = None;
+        let rep = run.run_with(&mut |c| match sink(c) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        })?;
+        if let Some(e) = failed {
+            return Ok(Err(e));
+        }
+        reps.push(rep);
+    }
+    Ok(Ok(reps))
+}
 
 /// Runs `opts.replications` replications of `model`, in parallel, kept in
 /// order.
