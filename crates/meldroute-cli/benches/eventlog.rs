@@ -49,6 +49,17 @@ fn events(path: &Path, format: &str) -> u64 {
     n
 }
 
+/// The peak memory, in MB, that `/usr/bin/time -f %M` wrote last in
+/// `stderr` (in KB).
+fn peak_mb(stderr: &[u8]) -> f64 {
+    let kb: f64 = String::from_utf8_lossy(stderr)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .next_back()
+        .expect("GNU time's peak memory");
+    kb / 1024.0
+}
+
 fn main() {
     if Command::new("/usr/bin/time").arg("true").output().is_err() {
         println!("eventlog: needs GNU time at /usr/bin/time (apt-get install time); skipped");
@@ -81,13 +92,7 @@ fn main() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let kb: f64 = stderr
-            .lines()
-            .filter_map(|l| l.trim().parse().ok())
-            .next_back()
-            .expect("GNU time's peak memory");
-        let mb = kb / 1024.0;
+        let mb = peak_mb(&out.stderr);
         let n = events(&log, format);
         let bytes = std::fs::metadata(&log).unwrap().len();
         let _ = std::fs::remove_file(&log);
@@ -136,16 +141,11 @@ fn main() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let kb: f64 = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .next_back()
-        .expect("GNU time's peak memory");
+    let mb = peak_mb(&out.stderr);
     let _ = std::fs::remove_file(&log);
     println!(
-        "conform  {n:>10} events {wall:>6.2} s {:>6.2} M events/s peak {:.1} MB",
-        n as f64 / wall / 1e6,
-        kb / 1024.0
+        "conform  {n:>10} events {wall:>6.2} s {:>6.2} M events/s peak {mb:.1} MB",
+        n as f64 / wall / 1e6
     );
     if wall > MAX_CONFORM_S {
         failed.push(format!(

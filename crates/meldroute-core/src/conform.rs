@@ -208,30 +208,13 @@ pub fn read_csv(file: &str, reader: impl Read, cols: &Columns) -> Result<Log, Lo
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
         .collect();
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let need = |name: &str, what: &str| {
-        find(name).ok_or_else(|| {
-            err(
-                1,
-                0,
-                format!(
-                    "no column `{name}` ({what}); the columns are: {}; name the column with its flag (meldroute conform --help)",
-                    header.join(", ")
-                ),
-            )
-        })
-    };
-    let case_col = need(&cols.case, "the case id")?;
-    let activity_col = need(&cols.activity, "the activity")?;
-    let time_col = need(&cols.time, "the time")?;
-    let lifecycle_col = find(&cols.lifecycle);
-    let amsterdam = jiff::tz::TimeZone::get("Europe/Amsterdam").map_err(|e| {
-        err(
-            0,
-            0,
-            format!("the time zone of the Netherlands is missing: {e}"),
-        )
-    })?;
+    let Located {
+        case: case_col,
+        activity: activity_col,
+        time: time_col,
+        lifecycle: lifecycle_col,
+    } = locate(&header, cols).map_err(|p| err(1, 0, p))?;
+    let amsterdam = amsterdam().map_err(|p| err(0, 0, p))?;
     let mut log = Builder::default();
     let mut record = csv::StringRecord::new();
     let mut row = 1u64;
@@ -279,21 +262,8 @@ pub fn read_csv(file: &str, reader: impl Read, cols: &Columns) -> Result<Log, Lo
         })?;
         let complete = match lifecycle_col {
             None => true,
-            Some(c) => match record
-                .get(c)
-                .map(|s| s.trim().to_ascii_lowercase())
-                .as_deref()
-            {
-                None | Some("" | "complete") => true,
-                Some("start") => false,
-                Some(_) => {
-                    return Err(err(
-                        row,
-                        c as u64 + 1,
-                        format!("column `{}` is neither `start` nor `complete`", header[c]),
-                    ));
-                }
-            },
+            Some(c) => completes(record.get(c).unwrap_or_default())
+                .ok_or_else(|| err(row, c as u64 + 1, not_a_lifecycle(&header[c])))?,
         };
         log.push(case, activity, ms, complete, row);
     }
@@ -326,12 +296,7 @@ pub fn read_xes(file: &str, reader: impl Read) -> Result<Log, LogError> {
         column: 0,
         problem,
     };
-    let amsterdam = jiff::tz::TimeZone::get("Europe/Amsterdam").map_err(|e| {
-        err(
-            0,
-            format!("the time zone of the Netherlands is missing: {e}"),
-        )
-    })?;
+    let amsterdam = amsterdam().map_err(|p| err(0, p))?;
     let hashing = Hashing {
         inner: reader,
         hasher: sha2::Sha256::new(),
@@ -421,11 +386,7 @@ pub fn read_xes(file: &str, reader: impl Read) -> Result<Log, LogError> {
                             })?);
                         }
                         (true, Some("lifecycle:transition"), Some(v)) => {
-                            complete = match v.trim().to_ascii_lowercase().as_str() {
-                                "complete" => Some(true),
-                                "start" => Some(false),
-                                _ => None,
-                            };
+                            complete = transition(&v);
                         }
                         _ => {}
                     }
@@ -501,13 +462,7 @@ pub fn read_xlsx(file: &str, bytes: &[u8], cols: &Columns) -> Result<Log, LogErr
         column,
         problem,
     };
-    let amsterdam = jiff::tz::TimeZone::get("Europe/Amsterdam").map_err(|e| {
-        err(
-            0,
-            0,
-            format!("the time zone of the Netherlands is missing: {e}"),
-        )
-    })?;
+    let amsterdam = amsterdam().map_err(|p| err(0, 0, p))?;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| {
         err(
             0,
@@ -540,23 +495,12 @@ pub fn read_xlsx(file: &str, bytes: &[u8], cols: &Columns) -> Result<Log, LogErr
         .iter()
         .map(text)
         .collect();
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let need = |name: &str, what: &str| {
-        find(name).ok_or_else(|| {
-            err(
-                1,
-                0,
-                format!(
-                    "no column `{name}` ({what}); the columns are: {}; name the column with its flag (meldroute conform --help)",
-                    header.join(", ")
-                ),
-            )
-        })
-    };
-    let case_col = need(&cols.case, "the case id")?;
-    let activity_col = need(&cols.activity, "the activity")?;
-    let time_col = need(&cols.time, "the time")?;
-    let lifecycle_col = find(&cols.lifecycle);
+    let Located {
+        case: case_col,
+        activity: activity_col,
+        time: time_col,
+        lifecycle: lifecycle_col,
+    } = locate(&header, cols).map_err(|p| err(1, 0, p))?;
     let mut log = Builder::default();
     for (k, cells) in rows.enumerate() {
         let row = k as u64 + 2;
@@ -605,20 +549,10 @@ pub fn read_xlsx(file: &str, bytes: &[u8], cols: &Columns) -> Result<Log, LogErr
             }
             _ => return Err(bad_time()),
         };
-        let complete = match lifecycle_col.and_then(|c| cells.get(c)).map(text) {
+        let complete = match lifecycle_col {
             None => true,
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "" | "complete" => true,
-                "start" => false,
-                _ => {
-                    let c = lifecycle_col.unwrap_or_default();
-                    return Err(err(
-                        row,
-                        c as u64 + 1,
-                        format!("column `{}` is neither `start` nor `complete`", header[c]),
-                    ));
-                }
-            },
+            Some(c) => completes(&cells.get(c).map(text).unwrap_or_default())
+                .ok_or_else(|| err(row, c as u64 + 1, not_a_lifecycle(&header[c])))?,
         };
         log.push(&case, &activity, ms, complete, row);
     }
@@ -652,6 +586,65 @@ fn xml_problem(e: &quick_xml::Error) -> &'static str {
         quick_xml::Error::IllFormed(_) => "its tags do not nest",
         _ => "it is not XML",
     }
+}
+
+/// The columns of a log's header (CSV, Excel) that `cols` names.
+struct Located {
+    case: usize,
+    activity: usize,
+    time: usize,
+    lifecycle: Option<usize>,
+}
+
+/// Where the columns `cols` names are in `header`, or what is missing (the
+/// problem, for the header's row).
+fn locate(header: &[String], cols: &Columns) -> Result<Located, String> {
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let need = |name: &str, what: &str| {
+        find(name).ok_or_else(|| {
+            format!(
+                "no column `{name}` ({what}); the columns are: {}; name the column with its flag (meldroute conform --help)",
+                header.join(", ")
+            )
+        })
+    };
+    Ok(Located {
+        case: need(&cols.case, "the case id")?,
+        activity: need(&cols.activity, "the activity")?,
+        time: need(&cols.time, "the time")?,
+        lifecycle: find(&cols.lifecycle),
+    })
+}
+
+/// A lifecycle transition: `Some(true)` for `complete`, `Some(false)` for
+/// `start` (any case, spaces at the ends aside), `None` for anything else.
+fn transition(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "complete" => Some(true),
+        "start" => Some(false),
+        _ => None,
+    }
+}
+
+/// A lifecycle cell of a CSV or Excel log: empty completes, as a log
+/// without the column does; else [`transition`].
+fn completes(cell: &str) -> Option<bool> {
+    if cell.trim().is_empty() {
+        Some(true)
+    } else {
+        transition(cell)
+    }
+}
+
+/// The problem of a lifecycle cell that is neither `start` nor `complete`.
+fn not_a_lifecycle(column: &str) -> String {
+    format!("column `{column}` is neither `start` nor `complete`")
+}
+
+/// The time zone of the Netherlands, in which the legal terms run.
+fn amsterdam() -> Result<jiff::tz::TimeZone, String> {
+    jiff::tz::TimeZone::get("Europe/Amsterdam")
+        .map_err(|e| format!("the time zone of the Netherlands is missing: {e}"))
 }
 
 /// What is wrong with CSV that `e` could not read, without its content.
