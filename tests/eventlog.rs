@@ -440,3 +440,31 @@ fn a_caseloads_log_holds_its_measured_cases_on_its_dates() {
     });
     assert!(waited, "no screening waited");
 }
+
+/// A caseload's cases start on their own arrival days, spread over the
+/// period, not all on its first day.
+#[test]
+fn a_caseloads_cases_start_when_they_arrive() {
+    let dir = temp_dir("eventlog-caseload-arrivals");
+    let log = dir.join("huis.csv");
+    run_ok(&[
+        "simulate",
+        "caseloads/huis-onderzoeksverzoeken",
+        "--replications",
+        "2",
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    let (_, rows) = rows(&log);
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &rows {
+        first.entry(&r.case).or_insert(&r.time);
+    }
+    let in_2025 = first.values().filter(|t| t.starts_with("2025-")).count();
+    let in_2023 = first.values().filter(|t| t.starts_with("2023-")).count();
+    // 93 requests a year arrive in 2025 against 28 in 2023.
+    assert!(
+        in_2025 > 2 * in_2023 && in_2023 > 0,
+        "{in_2023} in 2023, {in_2025} in 2025"
+    );
+}
