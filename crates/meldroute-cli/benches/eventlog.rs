@@ -12,7 +12,8 @@
 //! run fails below [`MIN_CSV_EVENTS_PER_S`] for CSV (issue 18) or above
 //! [`BOUND_MB`] for any format: a log that kept its journeys would grow
 //! with them. Then `meldroute conform` reads and measures a CSV log of
-//! about a million events (60,000 journeys), within [`MAX_CONFORM_S`].
+//! about a million events (60,000 journeys), within [`MAX_CONFORM_S`], and
+//! `meldroute fit` fits the procedure to it, within [`MAX_FIT_S`].
 
 #![allow(
     clippy::unwrap_used,
@@ -32,6 +33,11 @@ const BOUND_MB: f64 = 100.0;
 /// At most this many seconds to read and measure a log of about a million
 /// events (`meldroute conform`).
 const MAX_CONFORM_S: f64 = 2.0;
+
+/// At most this many seconds to fit a procedure to the same log
+/// (`meldroute fit`: reading, measuring, fitting every step, writing and
+/// validating the file).
+const MAX_FIT_S: f64 = 5.0;
 
 /// The events in the log at `path`: its rows, its `<event>` elements or
 /// its OCEL events.
@@ -142,7 +148,6 @@ fn main() {
         String::from_utf8_lossy(&out.stderr)
     );
     let mb = peak_mb(&out.stderr);
-    let _ = std::fs::remove_file(&log);
     println!(
         "conform  {n:>10} events {wall:>6.2} s {:>6.2} M events/s peak {mb:.1} MB",
         n as f64 / wall / 1e6
@@ -150,6 +155,34 @@ fn main() {
     if wall > MAX_CONFORM_S {
         failed.push(format!(
             "conform: {wall:.2} s for {n} events, above {MAX_CONFORM_S} s"
+        ));
+    }
+    let fitted = dir.join("fitted.yaml");
+    let started = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(bin)
+        .arg("fit")
+        .arg(&log)
+        .args(["--procedure", "rijk/interne-melding", "-o"])
+        .arg(&fitted)
+        .output()
+        .unwrap();
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mb = peak_mb(&out.stderr);
+    let _ = std::fs::remove_file(&log);
+    println!(
+        "fit      {n:>10} events {wall:>6.2} s {:>6.2} M events/s peak {mb:.1} MB",
+        n as f64 / wall / 1e6
+    );
+    if wall > MAX_FIT_S {
+        failed.push(format!(
+            "fit: {wall:.2} s for {n} events, above {MAX_FIT_S} s"
         ));
     }
     assert!(failed.is_empty(), "{}", failed.join("; "));

@@ -34,6 +34,7 @@ impl Cli {
             Command::Merge(_) => false,
             Command::Sensitivity(a) => a.format == SensitivityFormat::Table,
             Command::Conform(a) => a.format == ConformFormat::Table,
+            Command::Fit(a) => a.output.is_some() && a.format == ConformFormat::Table,
             Command::Trace(_) => true,
             Command::Gaps(a) => a.format == GapsFormat::Human,
             Command::Compare(a) => {
@@ -73,6 +74,11 @@ pub enum Command {
         after_help = "Examples:\n  meldroute conform meldingen.csv --procedure rijk/interne-melding\n  meldroute conform meldingen.csv --procedure mine/melding.yaml --map activiteiten.yaml --format json\n  meldroute conform export.csv --procedure rijk/klacht --case-column zaak --activity-column activiteit --time-column datum\n\nThe log is CSV (`,` or `;`), one event a row: a case id, an activity and a time\n(2025-01-06, 2025-01-06T13:30:00 with or without a zone, or 06-01-2025 13:30), and\noptionally `start` or `complete`. Activities map to steps by the --map file\n(activities: {\"Melding ontvangen\": melding}), a step id, `procedure:step` or a\nstep's title; `X (update)` is an interim update of X. Each case goes through the\nprocedure as a simulated journey does, on its real dates, so every figure has the\nsimulation's definition (acknowledged within 7 days and feedback within 3 months\nwith the Algemene termijnenwet), with its 95% interval over the cases. A case with an\nactivity that maps to no step, or steps in an order the procedure does not allow,\nis not measured and is listed with its id and why. The output names case ids and\nactivities, never other cells (docs/conform.md).\n\nExit codes: 0 measured (misfits are listed, not failures), 1 the procedure is\ninvalid, 2 the log cannot be read (file:row:column and why) or a usage failure."
     )]
     Conform(ConformArgs),
+    /// Fit a procedure's durations and branch probabilities to a real case log: the procedure file with measured figures.
+    #[command(
+        after_help = "Examples:\n  meldroute fit meldingen.csv --procedure mine/melding.yaml -o melding-gemeten.yaml\n  meldroute fit export.xes --procedure rijk/interne-melding -o gemeten.yaml --measure elapsed\n  meldroute compare mine/melding.yaml melding-gemeten.yaml   (what the assumptions got wrong)\n\nThe log is read and its cases measured as `meldroute conform` does (the same\nflags); the cases that fit the procedure are fitted to. Each step's duration, one\nvalue per visit, is fitted by maximum likelihood to uniform, triangular,\nexponential and lognormal; the one with the lowest AIC is written unless its\nKolmogorov-Smirnov test rejects it (p < 0.01), else the empirical distribution\n(at most 100 values). With fewer than 30 values: the empirical distribution and\na warning; with fewer than 5 the figure is kept. Branch probabilities are the\nshares of the counts, with 95% Wilson intervals. A step whose figures are all\nfitted gets `basis: measured`; every fitted step's note says from how many\ncases, the period, the choice and the fit; the comment at the top names the log\nand its SHA-256, never a case. Everything else stays as written: ids, titles,\nsources, deadlines, comments, order (docs/fit.md).\n\nDurations are measured from a step's `start` event where the log has one, else\nas the time since the event before (waiting included); --measure elapsed always\ntakes the time since the event before, as the independent simulation's\ndurations are.\n\nWithout -o the fitted file goes to standard output and the summary to standard\nerror. The file is written whole or not at all, and only when it validates.\n\nExit codes: 0 fitted, 1 the procedure is invalid or nothing could be fitted (too\nfew cases: a warning, nothing written), 2 the log cannot be read\n(file:row:column and why) or a usage failure."
+    )]
+    Fit(FitArgs),
     /// Find gaps: missing acknowledgement, feedback and aftercare, long silences, legal terms at risk.
     #[command(
         after_help = "Examples:\n  meldroute gaps rijk/interne-melding\n  meldroute gaps processes/ --format json\n  meldroute gaps my-procedure.yaml --silence 4w --select MR102,MR104\n  meldroute gaps processes/ --structural-only\n  meldroute gaps rijk/interne-melding --robust\n\nThe statistical rules simulate each procedure with the same defaults as\n`meldroute simulate`, so both give the same shares. A procedure file can accept a finding on purpose:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\"}]\nAccepted findings are listed, not hidden, and do not fail the run. An accepted finding\nthat reproduces a shortcoming a source found says so, and is counted apart:\n  accept: [{rule: missing-aftercare, step: melding, reason: \"...\", known-shortcoming: {source: kamerbrief-2019}}]\n\nExit codes: 0 no error-severity findings (accepted ones and known shortcomings aside;\nwith --fail-on-known-shortcomings, known shortcomings count), 1 such findings\nor invalid procedures, 2 usage or I/O failure."
@@ -207,6 +213,8 @@ pub enum SchemaOutput {
     Sensitivity,
     /// `meldroute conform --format json`: the provenance, the data, the figures and the misfits.
     Conform,
+    /// `meldroute fit --format json`: the provenance, the log and what was fitted of each step.
+    Fit,
 }
 
 /// Limits that protect the loader; raise them only for files you trust.
@@ -564,6 +572,46 @@ pub struct ConformArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The case log: CSV (`.csv`, or any other name), XES (`.xes`) or an
+    /// Excel workbook (`.xlsx`, its first sheet).
+    #[arg(value_name = "LOG")]
+    pub log: std::path::PathBuf,
+    /// The procedure to fit: a procedure file or a library id.
+    #[arg(long, value_name = "PROCEDURE")]
+    pub procedure: std::ffi::OsString,
+    /// More procedure files or directories, for the procedure's escalations.
+    #[arg(long = "with", value_name = "FILE")]
+    pub more: Vec<std::ffi::OsString>,
+    /// Write the fitted procedure file here (never over an input); without
+    /// it, to standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// What a step's duration is measured as.
+    #[arg(long, value_enum, default_value_t = FitMeasure::Auto)]
+    pub measure: FitMeasure,
+    #[command(flatten)]
+    pub read: LogReadArgs,
+    /// The summary's format (json needs -o).
+    #[arg(long, value_enum, default_value_t = ConformFormat::Table)]
+    pub format: ConformFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub stamp: StampArgs,
+}
+
+/// What `fit` measures a step's duration as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FitMeasure {
+    /// From the step's start event where the log has one (its work), else
+    /// the time since the event before (waiting included).
+    Auto,
+    /// Always the time since the event before (waiting included).
+    Elapsed,
 }
 
 /// How a case log is read (docs/conform.md): for `conform` and `compare --data`.

@@ -822,6 +822,11 @@ pub struct Conformance {
     /// Events dropped as the same as another of their case (activity,
     /// time, lifecycle).
     pub duplicates: u64,
+    /// The cases that fit, in the order of their ids' first events, on the
+    /// dates from `origin`, with `model` (on those dates) measured on them.
+    pub cases: Vec<ObservedCase>,
+    /// The model the cases were measured on: on the log's dates.
+    pub model: SimModel,
 }
 
 /// The steps that may follow step `s` of `model`.
@@ -862,6 +867,7 @@ fn order_ties(model: &SimModel, steps: &mut [ObservedStep]) {
                         &mut taken[g],
                         ObservedStep {
                             step: 0,
+                            start: None,
                             end: 0.0,
                             updates: Vec::new(),
                         },
@@ -997,15 +1003,28 @@ pub fn conform(model: &SimModel, log: &Log, map: &HashMap<String, String>) -> Co
         }
         let mut steps = Vec::new();
         let mut updates = Vec::new();
+        // The latest start of each step not yet completed.
+        let mut started: Vec<(u32, f64)> = Vec::new();
         for e in events {
             match mapped[e.activity as usize] {
                 Mapped::Update(_) => updates.push(days(e.ms)),
-                Mapped::Step(s) if e.complete => steps.push(ObservedStep {
-                    step: s,
-                    end: days(e.ms),
-                    updates: std::mem::take(&mut updates),
-                }),
-                Mapped::Step(_) | Mapped::Unknown => {}
+                Mapped::Step(s) if e.complete => {
+                    let start = started
+                        .iter()
+                        .position(|&(t, _)| t == s)
+                        .map(|k| started.swap_remove(k).1);
+                    steps.push(ObservedStep {
+                        step: s,
+                        start,
+                        end: days(e.ms),
+                        updates: std::mem::take(&mut updates),
+                    });
+                }
+                Mapped::Step(s) => {
+                    started.retain(|&(t, _)| t != s);
+                    started.push((s, days(e.ms)));
+                }
+                Mapped::Unknown => {}
             }
         }
         order_ties(&model, &mut steps);
@@ -1016,6 +1035,9 @@ pub fn conform(model: &SimModel, log: &Log, map: &HashMap<String, String>) -> Co
         });
     }
     let measured = measure(&model, &cases);
+    let misfits: std::collections::HashSet<&str> =
+        measured.misfits.iter().map(|(id, _)| id.as_str()).collect();
+    cases.retain(|c| !misfits.contains(c.id.as_str()));
     for (id, m) in &measured.misfits {
         problems.push((id.clone(), Problem::Misfit(m.clone())));
     }
@@ -1034,6 +1056,8 @@ pub fn conform(model: &SimModel, log: &Log, map: &HashMap<String, String>) -> Co
         problems,
         activities: log.activities.iter().cloned().zip(mapped).collect(),
         duplicates,
+        cases,
+        model,
     }
 }
 

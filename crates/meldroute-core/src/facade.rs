@@ -76,6 +76,21 @@ impl Library {
         errors
     }
 
+    /// [`Library::errors`] of each target checked on its own (with the
+    /// procedures it escalates into): alternatives side by side, such as a
+    /// procedure and the same procedure fitted to real cases
+    /// (`meldroute fit`), may share an id.
+    pub fn errors_apart(&self, targets: &[EntryId]) -> Vec<Diagnostic> {
+        let mut errors: Vec<Diagnostic> = self.user_load_errors().cloned().collect();
+        for &t in targets {
+            errors.extend(catalogue::check(self, &[t]));
+        }
+        errors.retain(|d| d.severity == Severity::Error);
+        diag::sort(&mut errors);
+        errors.dedup_by(|a, b| a == b);
+        errors
+    }
+
     /// `Ok` when `targets` can run, else [`Error::Invalid`] with the errors.
     pub fn validated(&self, targets: &[EntryId]) -> Result<(), Error> {
         let errors = self.errors(targets);
@@ -171,13 +186,25 @@ impl Library {
         opts: &GapOptions,
         distributions: bool,
     ) -> Result<Vec<Compared>, Error> {
-        self.validated(targets)?;
-        Ok(compare::compare_detailed(
-            self,
-            targets,
-            opts,
-            distributions,
-        )?)
+        // Each is checked on its own: the procedures compared are
+        // alternatives, and two of them may have one id (a procedure and
+        // its fit), each row then named by its file too.
+        let errors = self.errors_apart(targets);
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let mut compared = compare::compare_detailed(self, targets, opts, distributions)?;
+        let ids: Vec<String> = compared.iter().map(|c| c.row.procedure.clone()).collect();
+        for c in &mut compared {
+            if ids.iter().filter(|id| **id == c.row.procedure).count() > 1 {
+                let file = self.file(self.entry(c.entry).file).name();
+                let name = std::path::Path::new(file)
+                    .file_name()
+                    .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
+                c.row.procedure = format!("{} ({name})", c.row.procedure);
+            }
+        }
+        Ok(compared)
     }
 }
 

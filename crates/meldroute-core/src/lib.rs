@@ -20,6 +20,7 @@ pub mod diag;
 mod distribution;
 mod duration;
 mod facade;
+pub mod fit;
 pub mod gaps;
 #[cfg(any(test, feature = "testing"))]
 pub mod generate;

@@ -243,6 +243,132 @@ pub fn written_version(source: &SourceFile) -> Option<(u64, Range<usize>)> {
     None
 }
 
+/// A node of a YAML document with the bytes it spans: what
+/// [`crate::fit`] needs to edit a file's values in place.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    /// What it holds.
+    pub kind: NodeKind,
+    /// Its bytes: from its first character to its last (a block
+    /// collection ends with its last entry, a flow one with its bracket).
+    pub span: Range<usize>,
+    /// Written in flow style (`{...}`, `[...]`).
+    pub flow: bool,
+}
+
+/// What a [`Node`] holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NodeKind {
+    /// A scalar, as read.
+    Scalar(String),
+    /// A map's entries: each key and its value, in the order written.
+    Map(Vec<(Node, Node)>),
+    /// A sequence's items.
+    Seq(Vec<Node>),
+    /// An alias (`*a`).
+    Alias,
+}
+
+impl Node {
+    /// The value of `key` in this map.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The entry of `key` in this map: its key node and its value.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Scalar(s) if s == key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+}
+
+/// The first document of `source` as a tree of [`Node`]s, or `None` when
+/// it does not parse.
+pub(crate) fn tree(source: &SourceFile) -> Option<Node> {
+    let mut events = Parser::new_from_str(source.text());
+    // Parsed fully or not at all: a syntax error anywhere gives `None`.
+    let mut all = Vec::new();
+    for e in &mut events {
+        let (event, span) = e.ok()?;
+        if matches!(event, Event::DocumentEnd) {
+            break;
+        }
+        all.push((event, span));
+    }
+    let mut iter = all.into_iter().peekable();
+    while let Some((event, _)) = iter.peek() {
+        if matches!(
+            event,
+            Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..)
+        ) {
+            break;
+        }
+        iter.next();
+    }
+    node(source, &mut iter)
+}
+
+/// The node whose first event `events` gives next.
+fn node<'a>(
+    source: &SourceFile,
+    events: &mut std::iter::Peekable<impl Iterator<Item = (Event<'a>, Span)>>,
+) -> Option<Node> {
+    let (event, span) = events.next()?;
+    let start = byte_of(source, &span.start);
+    let text = source.text();
+    let flow = matches!(text.as_bytes().get(start), Some(b'{' | b'['));
+    match event {
+        Event::Scalar(value, ..) => Some(Node {
+            kind: NodeKind::Scalar(value.into_owned()),
+            span: start..byte_of(source, &span.end).max(start),
+            flow: false,
+        }),
+        Event::Alias(_) => Some(Node {
+            kind: NodeKind::Alias,
+            span: start..byte_of(source, &span.end).max(start),
+            flow: false,
+        }),
+        Event::MappingStart(..) | Event::SequenceStart(..) => {
+            let map = matches!(event, Event::MappingStart(..));
+            let mut items = Vec::new();
+            let end = loop {
+                match events.peek() {
+                    Some((Event::MappingEnd | Event::SequenceEnd, end)) => {
+                        let end = byte_of(source, &end.end);
+                        events.next();
+                        break end;
+                    }
+                    Some(_) => items.push(node(source, events)?),
+                    None => return None,
+                }
+            };
+            let last = items.last().map_or(start, |n: &Node| n.span.end);
+            let end = if flow { end.max(last) } else { last.max(start) };
+            let kind = if map {
+                let mut entries = Vec::new();
+                let mut it = items.into_iter();
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    entries.push((k, v));
+                }
+                NodeKind::Map(entries)
+            } else {
+                NodeKind::Seq(items)
+            };
+            Some(Node {
+                kind,
+                span: start..end,
+                flow,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The events of `text` up to the first syntax error.
 fn events(text: &str) -> impl Iterator<Item = (Event<'_>, Span)> {
     Parser::new_from_str(text).map_while(Result::ok)

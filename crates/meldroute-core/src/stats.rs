@@ -341,11 +341,7 @@ impl LogHistogram {
         if self.total == 0 {
             return None;
         }
-        let ranks = Binomial::new(q.clamp(0.0, 1.0), self.total).ok()?;
-        let (low_rank, high_rank) = (ranks.inverse_cdf(0.025), ranks.inverse_cdf(0.975) + 1);
-        if high_rank > self.total {
-            return None;
-        }
+        let (low_rank, high_rank) = quantile_ranks(q, self.total)?;
         let low = if low_rank == 0 {
             0.0
         } else {
@@ -356,6 +352,33 @@ impl LogHistogram {
             high: Self::edges(self.bucket_of_rank(high_rank)).1,
         })
     }
+}
+
+/// The ranks (from 1; 0: below every value) of the 95% interval of the `q`
+/// quantile of `n` values: `l` the 2.5% quantile of the number `B` of
+/// values below the true quantile, binomial (`n`, `q`), and `u` one above
+/// its 97.5% quantile, so that `P(l <= B < u) >= 95%` (the exact,
+/// distribution-free interval from order statistics). `None` when `n` is
+/// 0 or `u` is beyond the values: too few for an upper bound.
+pub fn quantile_ranks(q: f64, n: u64) -> Option<(u64, u64)> {
+    let ranks = Binomial::new(q.clamp(0.0, 1.0), n).ok()?;
+    let (low, high) = (ranks.inverse_cdf(0.025), ranks.inverse_cdf(0.975) + 1);
+    (n > 0 && high <= n).then_some((low, high))
+}
+
+/// The 95% interval of the `q` quantile of `sorted` (ascending), by
+/// [`quantile_ranks`]: the values of those ranks (0 for rank 0: durations
+/// are not negative).
+pub fn sorted_quantile_interval(sorted: &[f64], q: f64) -> Option<Interval> {
+    let (low, high) = quantile_ranks(q, sorted.len() as u64)?;
+    Some(Interval {
+        low: if low == 0 {
+            0.0
+        } else {
+            sorted[low as usize - 1]
+        },
+        high: sorted[high as usize - 1],
+    })
 }
 
 /// Count, mean and variance of a stream, mergeable in a fixed order.

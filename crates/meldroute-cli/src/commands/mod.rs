@@ -3,6 +3,7 @@
 mod caseload;
 mod compare;
 mod conform;
+mod fit;
 mod gaps;
 mod list;
 mod merge;
@@ -61,6 +62,7 @@ pub fn run(out: &mut String, cli: Cli, inv: &Invocation) -> anyhow::Result<ExitC
         Command::Simulate(args) => simulate::run(out, &args, inv),
         Command::Sensitivity(args) => sensitivity::run(out, &args, inv),
         Command::Conform(args) => conform::run(out, &args, inv),
+        Command::Fit(args) => fit::run(out, &args, inv),
         Command::Trace(args) => trace::run(out, &args),
         Command::Gaps(args) => gaps::run(out, &args, inv),
         Command::Compare(args) => compare::run(out, &args, inv),

@@ -22,6 +22,7 @@ pub fn output_schema(kind: SchemaOutput) -> String {
             schemars::schema_for!(super::sensitivity::SensitivityJson)
         }
         SchemaOutput::Conform => schemars::schema_for!(super::conform::ConformJson),
+        SchemaOutput::Fit => schemars::schema_for!(super::fit::FitJson),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');

@@ -50,6 +50,11 @@ impl Dates {
         }
     }
 
+    /// The working days of calendar `c` between times `t0` and `t1`.
+    pub fn working_days(&self, c: u32, t0: f64, t1: f64) -> f64 {
+        self.clocks[c as usize].working_days(t0, t1)
+    }
+
     /// Calendar days that `working_days` of work on calendar `c` takes
     /// from time `t`.
     #[inline]

@@ -606,7 +606,7 @@ pub fn trace(model: &SimModel, seed: u64, max_steps: u32) -> Trace {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// The most likely route: from the start, at each step the most probable
 /// way on (the first of equals) to a step not yet on the route, through

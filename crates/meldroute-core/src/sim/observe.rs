@@ -23,6 +23,8 @@ use crate::model::Outcome;
 pub struct ObservedStep {
     /// The step (index into [`SimModel::steps`]).
     pub step: u32,
+    /// When it started, if the log says (a `start` event).
+    pub start: Option<f64>,
     /// When it completed.
     pub end: f64,
     /// When the reporter heard from it while it ran, in order.

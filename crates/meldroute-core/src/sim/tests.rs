@@ -7,7 +7,7 @@ use crate::library::{EntryId, Library, Origin};
 use crate::load::Limits;
 use crate::source::SourceFile;
 
-pub(super) fn library_with(yamls: &[&str]) -> (Library, Vec<EntryId>) {
+pub(crate) fn library_with(yamls: &[&str]) -> (Library, Vec<EntryId>) {
     let mut lib = Library::with_bundled(Limits::default());
     let mut idx = Vec::new();
     for (i, y) in yamls.iter().enumerate() {

@@ -72,6 +72,7 @@ fn case(model: &SimModel, id: &str, report: &str, route: &[(&str, f64)]) -> Obse
             .iter()
             .map(|(s, after)| ObservedStep {
                 step: step(model, s),
+                start: None,
                 end: start + after,
                 updates: Vec::new(),
             })
