@@ -831,12 +831,11 @@ pub struct Conformance {
 
 /// The steps that may follow step `s` of `model`.
 fn successors(model: &SimModel, s: u32) -> Vec<u32> {
-    match &model.steps[s as usize].go {
-        Go::Step(n) => vec![*n],
-        Go::Branch { from, len } => model.branches_of(*from, *len).iter().map(|b| b.1).collect(),
-        Go::Escalate { step, .. } => vec![*step],
-        Go::End(_) => Vec::new(),
-    }
+    model
+        .ways_on(&model.steps[s as usize].go)
+        .into_iter()
+        .map(|(_, to)| to)
+        .collect()
 }
 
 /// The most steps completed at the same time whose orders are all tried.

@@ -288,6 +288,9 @@ pub fn fit(
                     }
                 }),
                 (None, Some(crate::model::Next::Branches(_))) => Some(Err(Kept::NotInLog)),
+                (_, Some(crate::model::Next::Conditional(_))) => Some(Err(Kept::Invalid(
+                    "its branches depend on the journey's state (`when` conditions), which fit does not estimate".to_owned(),
+                ))),
                 _ => None,
             };
             StepFit {

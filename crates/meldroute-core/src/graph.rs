@@ -25,11 +25,9 @@ impl StepGraph {
             graph.add_node(());
         }
         for (i, (_, step)) in procedure.steps.iter().enumerate() {
-            if let Some(next) = &step.next {
-                for (to, p) in next.targets().into_iter().filter(|(_, p)| *p > 0.0) {
-                    if let Some(j) = procedure.steps.index_of(to) {
-                        graph.add_edge(NodeIndex::new(i), NodeIndex::new(j), p);
-                    }
+            for (to, p) in step.targets().into_iter().filter(|(_, p)| *p > 0.0) {
+                if let Some(j) = procedure.steps.index_of(to) {
+                    graph.add_edge(NodeIndex::new(i), NodeIndex::new(j), p);
                 }
             }
         }
@@ -125,11 +123,9 @@ impl LibraryGraph {
                 if step.outcome.is_some() {
                     exits[node.index()] = true;
                 }
-                if let Some(next) = &step.next {
-                    for (to, prob) in next.targets() {
-                        if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0) {
-                            graph.add_edge(node, NodeIndex::new(offsets[ei] + j), prob);
-                        }
+                for (to, prob) in step.targets() {
+                    if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0) {
+                        graph.add_edge(node, NodeIndex::new(offsets[ei] + j), prob);
                     }
                 }
                 if let Some(esc) = &step.escalate {

@@ -3,7 +3,7 @@
 //! kebab-case (`ontvangstbevestiging`, `awb-9-11`). The loader refuses any
 //! other id where it is written or referred to.
 
-use crate::model::{Next, Procedure};
+use crate::model::Procedure;
 use crate::source::Pos;
 
 /// What an id names.
@@ -130,14 +130,14 @@ pub fn ids(p: &Procedure) -> Vec<(IdKind, &str, Pos)> {
                 .map(|s| (IdKind::Source, s.as_str(), s.pos)),
         );
         if let Some(next) = &step.next {
-            match &next.value {
-                Next::Step(to) => out.push((IdKind::Step, to.as_str(), next.pos)),
-                Next::Branches(branches) => out.extend(
-                    branches
-                        .iter()
-                        .map(|b| (IdKind::Step, b.to.as_str(), b.to.pos)),
-                ),
-            }
+            out.extend(
+                next.step_refs(next.pos)
+                    .into_iter()
+                    .map(|(to, pos)| (IdKind::Step, to, pos)),
+            );
+        }
+        if let Some(cap) = &step.max_visits {
+            out.push((IdKind::Step, cap.then.as_str(), cap.then.pos));
         }
         if let Some(from) = step.deadline.as_ref().and_then(|d| d.from.as_ref()) {
             out.push((IdKind::Step, from.as_str(), from.pos));

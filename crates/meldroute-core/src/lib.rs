@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod caseload;
 pub mod catalogue;
 pub mod compare;
+pub mod condition;
 pub mod conform;
 pub mod diag;
 mod distribution;

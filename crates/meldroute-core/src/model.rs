@@ -484,14 +484,137 @@ pub enum Next {
     Step(String),
     /// To one of these steps, with the given probabilities.
     Branches(Vec<Branch>),
+    /// One of these sets of branches, chosen by the journey's state when it
+    /// branches: the first whose `when` holds, else the `otherwise`
+    /// (docs/conditions.md).
+    Conditional(Vec<Located<Alternative>>),
+}
+
+/// One alternative of a conditional `next`: `{when: CONDITION, then: ...}`,
+/// or the last, `{otherwise: ...}`.
+#[derive(Clone, Debug)]
+pub struct Alternative {
+    /// The condition (docs/conditions.md); `None` for the `otherwise`.
+    pub when: Option<Located<String>>,
+    /// Where the journey goes when it holds: a step id or a list of
+    /// branches summing to 1 (not another conditional).
+    pub then: Located<Next>,
 }
 
 impl Next {
-    /// The step ids this `next` can lead to, with their probability.
+    /// The step ids this `next` can lead to, with their probability; for
+    /// a conditional `next`, every target of every alternative, each with
+    /// its probability in its own set.
     pub fn targets(&self) -> Vec<(&str, f64)> {
         match self {
             Next::Step(s) => vec![(s.as_str(), 1.0)],
             Next::Branches(b) => b.iter().map(|b| (b.to.as_str(), b.p.value.0)).collect(),
+            Next::Conditional(alts) => alts.iter().flat_map(|a| a.then.targets()).collect(),
+        }
+    }
+
+    /// Every step id this `next` names, with where it is written (`pos`:
+    /// where this `next` is, the place of a lone step id).
+    pub fn step_refs(&self, pos: crate::source::Pos) -> Vec<(&str, crate::source::Pos)> {
+        match self {
+            Next::Step(to) => vec![(to.as_str(), pos)],
+            Next::Branches(b) => b.iter().map(|b| (b.to.as_str(), b.to.pos)).collect(),
+            Next::Conditional(alts) => alts
+                .iter()
+                .flat_map(|a| a.then.step_refs(a.then.pos))
+                .collect(),
+        }
+    }
+
+    /// The sets of branches this `next` chooses between, each with its
+    /// condition (`None`: always, or the `otherwise`) and its place (`pos`:
+    /// where this `next` is).
+    pub fn alternatives(
+        &self,
+        pos: crate::source::Pos,
+    ) -> Vec<(Option<&Located<String>>, &Next, crate::source::Pos)> {
+        match self {
+            Next::Conditional(alts) => alts
+                .iter()
+                .map(|a| (a.when.as_ref(), &a.then.value, a.then.pos))
+                .collect(),
+            other => vec![(None, other, pos)],
+        }
+    }
+}
+
+/// An entry of a `next` list as read: a branch `{to, p}`, an alternative
+/// `{when, then}` or the `{otherwise}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NextItem {
+    #[serde(default)]
+    to: Option<Located<String>>,
+    #[serde(default)]
+    p: Option<Located<Probability>>,
+    #[serde(default)]
+    when: Option<Located<String>>,
+    #[serde(default)]
+    then: Option<Located<Next>>,
+    #[serde(default)]
+    otherwise: Option<Located<Next>>,
+}
+
+/// A `next` list's entry, sorted.
+enum Item {
+    Branch(Branch),
+    Alternative(Located<Alternative>),
+}
+
+impl NextItem {
+    fn sort<E: de::Error>(self, pos: crate::source::Pos) -> Result<Item, E> {
+        match self {
+            NextItem {
+                to: Some(to),
+                p: Some(p),
+                when: None,
+                then: None,
+                otherwise: None,
+            } => Ok(Item::Branch(Branch { to, p })),
+            NextItem {
+                to: None,
+                p: None,
+                when: Some(when),
+                then: Some(then),
+                otherwise: None,
+            } => Ok(Item::Alternative(Located {
+                value: Alternative {
+                    when: Some(when),
+                    then,
+                },
+                pos,
+            })),
+            NextItem {
+                to: None,
+                p: None,
+                when: None,
+                then: None,
+                otherwise: Some(then),
+            } => Ok(Item::Alternative(Located {
+                value: Alternative { when: None, then },
+                pos,
+            })),
+            NextItem {
+                to: None, p: None, ..
+            } => Err(E::custom(
+                "an alternative of `next` is `{when: CONDITION, then: ...}`, and the last `{otherwise: ...}`; `then` and `otherwise` take a step id or a list of branches",
+            )),
+            NextItem {
+                when: None,
+                then: None,
+                otherwise: None,
+                ..
+            } => Err(E::custom(
+                "a branch needs both `to` and `p`: `- {to: step, p: 0.5}`",
+            )),
+            _ => Err(E::custom(
+                "an entry of `next` is either a branch `{to, p}` or an alternative `{when, then}` / `{otherwise}`, not both",
+            )),
         }
     }
 }
@@ -515,8 +638,20 @@ impl<'de> Deserialize<'de> for Next {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Next, A::Error> {
                 let mut branches = Vec::new();
-                while let Some(b) = seq.next_element::<Branch>()? {
-                    branches.push(b);
+                let mut alternatives = Vec::new();
+                while let Some(item) = seq.next_element::<Located<NextItem>>()? {
+                    match item.value.sort(item.pos)? {
+                        Item::Branch(b) => branches.push(b),
+                        Item::Alternative(a) => alternatives.push(a),
+                    }
+                    if !branches.is_empty() && !alternatives.is_empty() {
+                        return Err(de::Error::custom(
+                            "`next` mixes branches `{to, p}` with alternatives `{when, then}`; put the branches in the alternatives' `then` and `otherwise`",
+                        ));
+                    }
+                }
+                if !alternatives.is_empty() {
+                    return Ok(Next::Conditional(alternatives));
                 }
                 if branches.is_empty() {
                     return Err(de::Error::custom(
@@ -541,11 +676,33 @@ impl JsonSchema for Next {
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let branch = generator.subschema_for::<Branch>();
-        json_schema!({
-            "description": "The next step: a step id, or a list of branches whose probabilities sum to 1.",
+        let set = json_schema!({
             "oneOf": [
                 {"type": "string"},
                 {"type": "array", "items": branch, "minItems": 1}
+            ]
+        });
+        json_schema!({
+            "description": "The next step: a step id, a list of branches whose probabilities sum to 1, or alternatives chosen by the journey's state (`- {when: CONDITION, then: ...}`, the last `- {otherwise: ...}`; docs/conditions.md).",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": branch, "minItems": 1},
+                {"type": "array", "minItems": 1, "items": {"oneOf": [
+                    {
+                        "type": "object",
+                        "description": "Taken when the condition holds (docs/conditions.md).",
+                        "properties": {"when": {"type": "string"}, "then": set},
+                        "required": ["when", "then"],
+                        "additionalProperties": false
+                    },
+                    {
+                        "type": "object",
+                        "description": "Taken when no condition before it holds; the last alternative.",
+                        "properties": {"otherwise": set},
+                        "required": ["otherwise"],
+                        "additionalProperties": false
+                    }
+                ]}}
             ]
         })
     }
@@ -653,6 +810,59 @@ pub struct Step {
     /// The journey ends with this outcome.
     #[serde(default)]
     pub outcome: Option<Located<Outcome>>,
+    /// How often a journey can pass this step, and where it goes from the
+    /// last pass instead of `next` (docs/conditions.md, "Loop caps").
+    #[serde(default, rename = "max-visits")]
+    pub max_visits: Option<Located<MaxVisits>>,
+    /// The step reaches the reporter only if it knows who they are (a
+    /// letter home, a call): an anonymous reporter gets no contact,
+    /// feedback or aftercare from it (default `false`: the route has a
+    /// channel, such as a case number to call back).
+    #[serde(default, rename = "needs-identity", deserialize_with = "strict_bool")]
+    pub needs_identity: bool,
+}
+
+/// A loop cap: `max-visits: {count: 3, then: afsluiting}`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaxVisits {
+    /// How often a journey can pass the step; at least 1.
+    pub count: Located<u32>,
+    /// The step the journey goes to from its last pass, instead of `next`;
+    /// it must not lead back to this step.
+    pub then: Located<String>,
+}
+
+/// How many reporters report anonymously:
+/// `anonymous: {share: 0.3, basis: assumption, note: ...}`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Anonymity {
+    /// The share of journeys that start anonymous, in [0, 1].
+    pub share: Located<Probability>,
+    /// What the share rests on.
+    pub basis: Located<Basis>,
+    /// Explanation, required when the basis is an assumption.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An attribute of the report, drawn when a journey enters the procedure
+/// (unless it carries it already): `zaak: {values: {benadeling: 0.3,
+/// overig: 0.7}, basis: assumption, note: ...}`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attribute {
+    /// What the attribute says, in a few words.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Each value with its share of journeys; the shares sum to 1.
+    pub values: OrderedMap<Located<Probability>>,
+    /// What the shares rest on.
+    pub basis: Located<Basis>,
+    /// Explanation, required when the basis is an assumption.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl Step {
@@ -697,6 +907,17 @@ impl Step {
     /// True when the journey ends or leaves the procedure here.
     pub fn is_terminal(&self) -> bool {
         self.outcome.is_some() || self.escalate.is_some()
+    }
+
+    /// The steps the journey can go to within the procedure: every target
+    /// of `next` with its probability in its set, and the loop cap's
+    /// `then` (probability 1 from the last pass).
+    pub fn targets(&self) -> Vec<(&str, f64)> {
+        let mut out = self.next.as_ref().map(|n| n.targets()).unwrap_or_default();
+        if let Some(cap) = &self.max_visits {
+            out.push((cap.then.as_str(), 1.0));
+        }
+        out
     }
 }
 
@@ -763,6 +984,14 @@ pub struct Procedure {
     pub start: Option<Located<String>>,
     /// The steps, by id, in a readable order.
     pub steps: OrderedMap<Step>,
+    /// How many reporters report anonymously (absent: none); drawn at the
+    /// start of a journey that starts in this procedure.
+    #[serde(default)]
+    pub anonymous: Option<Located<Anonymity>>,
+    /// Attributes of the report that conditions can test, by name
+    /// (docs/conditions.md).
+    #[serde(default)]
+    pub attributes: OrderedMap<Attribute>,
     /// Gap findings accepted on purpose, each with its reason.
     #[serde(default)]
     pub accept: Vec<Located<Accept>>,

@@ -502,19 +502,38 @@ fn next_edges(
             edges.push(edge(from, &node_name(pi, j), &label, red));
         }
     };
-    match step.next.as_deref() {
-        Some(Next::Step(to)) => to_step(to, median.unwrap_or_default()),
-        Some(Next::Branches(bs)) => {
-            for b in bs {
-                let p = b.p.value.0 * 100.0;
-                let label = match &median {
-                    None => format!("{p:.0}%"),
-                    Some(m) => format!("{p:.0}% | {m}"),
-                };
-                to_step(&b.to, label);
+    // A label with what chooses the set first: "when silence > 6w: 40% | 2.0 w".
+    let labelled = |when: &str, rest: String| match (when.is_empty(), rest.is_empty()) {
+        (true, _) => rest,
+        (false, true) => when.to_owned(),
+        (false, false) => format!("{when}: {rest}"),
+    };
+    if let Some(next) = &step.next {
+        let conditional = matches!(next.value, Next::Conditional(_));
+        for (cond, set, _) in next.alternatives(next.pos) {
+            let when = match (conditional, cond) {
+                (false, _) => String::new(),
+                (true, Some(c)) => format!("when {}", c.value),
+                (true, None) => "otherwise".to_owned(),
+            };
+            match set {
+                Next::Step(to) => to_step(to, labelled(&when, median.clone().unwrap_or_default())),
+                Next::Branches(bs) => {
+                    for b in bs {
+                        let p = b.p.value.0 * 100.0;
+                        let label = match &median {
+                            None => format!("{p:.0}%"),
+                            Some(m) => format!("{p:.0}% | {m}"),
+                        };
+                        to_step(&b.to, labelled(&when, label));
+                    }
+                }
+                Next::Conditional(_) => {}
             }
         }
-        None => {}
+    }
+    if let Some(cap) = &step.max_visits {
+        to_step(&cap.then, format!("after {} visits", cap.count.value));
     }
 }
 

@@ -314,11 +314,9 @@ fn updates_keep(p: &Procedure, i: usize, limit: f64, from: &[StepKind]) -> bool 
         return false;
     }
     let mut before = p.steps.iter().filter(|(_, b)| {
-        b.next.as_ref().is_some_and(|n| {
-            n.targets()
-                .iter()
-                .any(|(to, pr)| *to == key.value && *pr > 0.0)
-        })
+        b.targets()
+            .iter()
+            .any(|(to, pr)| *to == key.value && *pr > 0.0)
     });
     let mut any = false;
     let all = before.all(|(_, b)| {

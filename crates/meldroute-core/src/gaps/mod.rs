@@ -296,7 +296,13 @@ impl<'a> GapContext<'a> {
                 .get(&name.id)
                 .is_none_or(|s| {
                     let figure = !s.duration.is_zero()
-                        || matches!(s.next.as_deref(), Some(crate::model::Next::Branches(_)));
+                        || matches!(
+                            s.next.as_deref(),
+                            Some(
+                                crate::model::Next::Branches(_)
+                                    | crate::model::Next::Conditional(_)
+                            )
+                        );
                     figure && s.basis.as_ref().is_none_or(|b| **b == Basis::Assumption)
                 })
         });
@@ -426,7 +432,7 @@ impl Witnesses {
             .steps
             .iter()
             .map(|(_, step)| {
-                let targets = step.next.as_ref().map(|n| n.targets()).unwrap_or_default();
+                let targets = step.targets();
                 targets
                     .into_iter()
                     .filter(|(_, prob)| *prob > 0.0)
@@ -527,7 +533,7 @@ fn search(
             path.reverse();
             return Some(path);
         }
-        for (to, prob) in step.next.as_ref().map(|n| n.targets()).unwrap_or_default() {
+        for (to, prob) in step.targets() {
             if let Some(j) = p.steps.index_of(to).filter(|_| prob > 0.0)
                 && !seen[j]
                 && p.steps.entry(j).is_some_and(|(_, s)| enter(s))

@@ -55,56 +55,73 @@ impl Rule for BranchProbability {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
             let Some(next) = &step.next else { continue };
-            let Next::Branches(branches) = &next.value else {
-                continue;
-            };
-            let mut all_valid = true;
-            for b in branches {
-                if !(0.0..=1.0).contains(&b.p.value.0) {
-                    all_valid = false;
-                    out.push(
-                        cx.diag(
-                            &Self::META,
-                            entry,
-                            b.p.pos,
-                            "branch probability {p} of step {step} is outside [0, 1]",
-                        )
-                        .with_arg("p", Arg::Number(b.p.value.0))
-                        .with_arg("step", Arg::id(id.value.as_str()))
-                        .with_label("must be between 0 and 1")
-                        .with_help("write the probability as a fraction, e.g. `p: 0.25` for 25%"),
-                    );
-                }
+            for (_, set, pos) in next.alternatives(next.pos) {
+                let Next::Branches(branches) = set else {
+                    continue;
+                };
+                self.check_set(cx, entry, id, branches, pos, out);
             }
-            for (i, b) in branches.iter().enumerate() {
-                if branches[..i].iter().any(|earlier| *earlier.to == *b.to) {
-                    out.push(
-                        cx.diag(
-                            &Self::META,
-                            entry,
-                            b.to.pos,
-                            "step {step} branches to {to} twice",
-                        )
-                        .with_arg("step", Arg::id(id.value.as_str()))
-                        .with_arg("to", Arg::id(b.to.value.as_str()))
-                        .with_label("repeated target")
-                        .with_help("merge the two branches into one and add their probabilities"),
-                    );
-                }
-            }
-            let sum: f64 = branches.iter().map(|b| b.p.value.0).sum();
-            if all_valid && (sum - 1.0).abs() > TOLERANCE {
-                // To the tolerance: the rest is the noise of adding floats.
-                let to_tolerance = |x: f64| (x * 1e9).round() / 1e9;
+        }
+    }
+}
+
+impl BranchProbability {
+    /// Checks one set of branches of step `id`, written at `pos`.
+    fn check_set(
+        &self,
+        cx: &Context<'_>,
+        entry: &Entry,
+        id: &crate::model::Located<String>,
+        branches: &[crate::model::Branch],
+        pos: crate::source::Pos,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut all_valid = true;
+        for b in branches {
+            if !(0.0..=1.0).contains(&b.p.value.0) {
+                all_valid = false;
                 out.push(
-                    cx.diag(&Self::META, entry, next.pos, "branch probabilities of step {step} sum to {sum}, not 1")
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        b.p.pos,
+                        "branch probability {p} of step {step} is outside [0, 1]",
+                    )
+                    .with_arg("p", Arg::Number(b.p.value.0))
+                    .with_arg("step", Arg::id(id.value.as_str()))
+                    .with_label("must be between 0 and 1")
+                    .with_help("write the probability as a fraction, e.g. `p: 0.25` for 25%"),
+                );
+            }
+        }
+        for (i, b) in branches.iter().enumerate() {
+            if branches[..i].iter().any(|earlier| *earlier.to == *b.to) {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        b.to.pos,
+                        "step {step} branches to {to} twice",
+                    )
+                    .with_arg("step", Arg::id(id.value.as_str()))
+                    .with_arg("to", Arg::id(b.to.value.as_str()))
+                    .with_label("repeated target")
+                    .with_help("merge the two branches into one and add their probabilities"),
+                );
+            }
+        }
+        let sum: f64 = branches.iter().map(|b| b.p.value.0).sum();
+        if all_valid && (sum - 1.0).abs() > TOLERANCE {
+            // To the tolerance: the rest is the noise of adding floats.
+            let to_tolerance = |x: f64| (x * 1e9).round() / 1e9;
+            out.push(
+                    cx.diag(&Self::META, entry, pos, "branch probabilities of step {step} sum to {sum}, not 1")
                         .with_arg("step", Arg::id(id.value.as_str()))
                         .with_arg("sum", Arg::Number(to_tolerance(sum)))
                         .with_arg("off", Arg::Difference(to_tolerance(sum - 1.0)))
                         .with_label("these sum to {sum}")
                         .with_help("adjust the probabilities so that they add up to exactly 1 (they are {off} off)"),
                 );
-            }
         }
     }
 }

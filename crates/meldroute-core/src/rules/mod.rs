@@ -17,7 +17,10 @@ mod dead_end;
 mod duplicate_id;
 mod inescapable_cycle;
 mod invalid_accept;
+mod invalid_attribute;
 mod invalid_calendar;
+mod invalid_cap;
+mod invalid_condition;
 mod invalid_deadline;
 mod invalid_duration;
 mod invalid_range;
@@ -41,7 +44,10 @@ pub use dead_end::DeadEnd;
 pub use duplicate_id::DuplicateId;
 pub use inescapable_cycle::InescapableCycle;
 pub use invalid_accept::InvalidAccept;
+pub use invalid_attribute::InvalidAttribute;
 pub use invalid_calendar::InvalidCalendar;
+pub use invalid_cap::InvalidCap;
+pub use invalid_condition::InvalidCondition;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
 pub use invalid_range::InvalidRange;
@@ -99,6 +105,9 @@ pub static RULES: &[&dyn Rule] = &[
     &KindKey,
     &InvalidRange,
     &InvalidCalendar,
+    &InvalidCondition,
+    &InvalidAttribute,
+    &InvalidCap,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

@@ -47,7 +47,10 @@ declare_rule! {
 impl Rule for UndocumentedDuration {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
-            let branches = matches!(step.next.as_deref(), Some(Next::Branches(_)));
+            let branches = matches!(
+                step.next.as_deref(),
+                Some(Next::Branches(_) | Next::Conditional(_))
+            );
             let timed = !step.duration.is_zero();
             match &step.basis {
                 None if timed || branches => {

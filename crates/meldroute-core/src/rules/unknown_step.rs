@@ -71,17 +71,20 @@ impl Rule for UnknownStep {
                 Some((Next::Step(to), pos)) => {
                     report(to, pos, "`next` of step {step} names unknown step", from)
                 }
-                Some((Next::Branches(branches), _)) => {
-                    for b in branches {
-                        report(
-                            &b.to,
-                            b.to.pos,
-                            "a branch of step {step} names unknown step",
-                            from,
-                        );
+                Some((next, pos)) => {
+                    for (to, at) in next.step_refs(pos) {
+                        report(to, at, "a branch of step {step} names unknown step", from);
                     }
                 }
                 None => {}
+            }
+            if let Some(cap) = &step.max_visits {
+                report(
+                    &cap.then,
+                    cap.then.pos,
+                    "`max-visits` of step {step} names unknown step",
+                    from,
+                );
             }
         }
     }

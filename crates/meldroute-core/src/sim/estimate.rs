@@ -331,6 +331,18 @@ impl Aggregate {
         share(self.aftercare, self.reported)
     }
 
+    /// Of the journeys that made a report, the share whose reporter was
+    /// anonymous.
+    pub fn anonymous_share(&self) -> Estimate {
+        share(self.anonymous, self.reported)
+    }
+
+    /// Of the journeys with an anonymous report, the share with feedback
+    /// after it (the same definition as [`Aggregate::feedback_rate`]).
+    pub fn anonymous_feedback_rate(&self) -> Estimate {
+        share(self.anonymous_feedback, self.anonymous)
+    }
+
     /// Share of journeys that hit the step limit.
     pub fn unfinished_share(&self) -> Estimate {
         share(self.unfinished, self.runs)

@@ -196,6 +196,10 @@ pub struct Aggregate {
     pub feedback: u64,
     /// Journeys with a report and an aftercare step.
     pub aftercare: u64,
+    /// Journeys with a report whose reporter was anonymous.
+    pub anonymous: u64,
+    /// Of those, journeys with feedback after the report.
+    pub anonymous_feedback: u64,
     /// Finished journeys per outcome ([`OUTCOMES`] order).
     pub outcomes: [u64; 7],
     /// Journeys that entered each procedure by escalation.
@@ -233,6 +237,8 @@ impl Aggregate {
             contact_within_week: 0,
             feedback: 0,
             aftercare: 0,
+            anonymous: 0,
+            anonymous_feedback: 0,
             outcomes: [0; 7],
             escalations: vec![0; model.procedures.len()],
             visits: vec![0; n],
@@ -259,6 +265,8 @@ impl Aggregate {
         self.contact_within_week += o.contact_within_week;
         self.feedback += o.feedback;
         self.aftercare += o.aftercare;
+        self.anonymous += o.anonymous;
+        self.anonymous_feedback += o.anonymous_feedback;
         for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
             *a += b;
         }
@@ -608,6 +616,9 @@ pub fn trace(model: &SimModel, seed: u64, max_steps: u32) -> Trace {
 #[cfg(test)]
 pub(crate) mod tests;
 
+#[cfg(test)]
+mod condition_tests;
+
 /// The most likely route: from the start, at each step the most probable
 /// way on (the first of equals) to a step not yet on the route, through
 /// escalations, with every step taking its median duration. Where every
@@ -691,11 +702,7 @@ pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
 
 /// The ways on from `step`: probability and target, in file order.
 fn ways_on(model: &SimModel, step: u32) -> Vec<(f64, u32)> {
-    match &model.steps[step as usize].go {
-        Go::Step(next) | Go::Escalate { step: next, .. } => vec![(1.0, *next)],
-        Go::Branch { from, len } => model.branch_probabilities(*from, *len).collect(),
-        Go::End(_) => Vec::new(),
-    }
+    model.ways_on(&model.steps[step as usize].go)
 }
 
 /// The shortest way from `from` to a step that ends the journey (the steps

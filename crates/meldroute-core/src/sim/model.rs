@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::sample::Sampler;
+use crate::condition::{self, Expr, Op, Var};
 use crate::library::{EntryId, Library};
 use crate::model::{
     Branch, Deadline, Escalate, Located, Next, Outcome, Procedure, Role, Step, StepKind,
@@ -35,7 +36,28 @@ pub enum CompileError {
     /// A procedure without `start`.
     #[error("procedure `{0}` has no start")]
     NoStart(String),
+    /// A condition that does not parse, or an alternative list without
+    /// its `otherwise` last (validation reports these first, MR027).
+    #[error("step `{step}` of `{procedure}` has an invalid condition")]
+    Condition {
+        /// The procedure.
+        procedure: String,
+        /// The step.
+        step: String,
+    },
+    /// More attributes over the procedures a journey reaches than a
+    /// journey carries ([`MAX_ATTRIBUTES`]).
+    #[error(
+        "the procedures a journey from `{0}` reaches declare more than {MAX_ATTRIBUTES} attributes"
+    )]
+    TooManyAttributes(String),
 }
+
+/// Most attributes a journey carries, over every procedure it can reach.
+pub const MAX_ATTRIBUTES: usize = 16;
+
+/// An attribute a journey has not drawn yet.
+pub const UNDRAWN: u8 = u8::MAX;
 
 /// Where the journey goes after a step.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +71,15 @@ pub enum Go {
         /// Number of branches.
         len: u32,
     },
+    /// By the first of `choices[from..from + len]` whose condition holds
+    /// on the journey (the last has none); each is a [`Go::Step`] or a
+    /// [`Go::Branch`].
+    Choose {
+        /// First choice.
+        from: u32,
+        /// Number of choices.
+        len: u32,
+    },
     /// Into another procedure, at this step.
     Escalate {
         /// The entry step.
@@ -58,6 +89,36 @@ pub enum Go {
     },
     /// The journey ends.
     End(Outcome),
+}
+
+/// One alternative of a [`Go::Choose`]: where the journey goes when its
+/// condition holds.
+#[derive(Clone, Debug)]
+pub struct SimChoice {
+    /// The condition, attributes numbered as [`SimModel::attributes`];
+    /// `None`: always (the `otherwise`).
+    pub when: Option<Expr<u32>>,
+    /// A [`Go::Step`] or a [`Go::Branch`].
+    pub go: Go,
+}
+
+/// An attribute of the journeys, over the procedures of the model.
+#[derive(Clone, Debug)]
+pub struct SimAttribute {
+    /// Its name.
+    pub name: String,
+    /// Its values, numbered by their place here.
+    pub values: Vec<String>,
+}
+
+/// An attribute a procedure draws when a journey enters it without one.
+#[derive(Clone, Debug)]
+pub struct SimDraw {
+    /// The attribute ([`SimModel::attributes`]).
+    pub attribute: u32,
+    /// (cumulative share, value) in the file's order; the last catches
+    /// rounding.
+    pub values: Vec<(f64, u8)>,
 }
 
 /// The names of a step, kept apart from the fields the simulation reads.
@@ -98,7 +159,16 @@ pub struct SimStep {
     /// ratio; on dates ([`SimModel::dates`]) the walk counts the working
     /// days on the calendar instead.
     pub working: u32,
+    /// The step reaches the reporter only with their identity: an
+    /// anonymous journey has no contact, feedback or aftercare from it.
+    pub needs_identity: bool,
+    /// The journey counts its visits to this step in this counter (a
+    /// condition reads them), [`NO_COUNTER`] when none does.
+    pub counter: u32,
 }
+
+/// [`SimStep::counter`] of a step whose visits no condition reads.
+pub const NO_COUNTER: u32 = u32::MAX;
 
 /// [`SimStep::working`] of a step whose duration is in calendar days.
 pub const NOT_WORKING: u32 = u32::MAX;
@@ -265,6 +335,10 @@ pub struct SimProcedure {
     pub title: String,
     /// The library entry it came from.
     pub entry: EntryId,
+    /// The share of journeys starting here that are anonymous.
+    pub anonymous: f64,
+    /// The attributes a journey draws when it enters without them.
+    pub draws: Vec<SimDraw>,
 }
 
 /// A deadline in the model.
@@ -302,6 +376,12 @@ pub struct SimModel {
     pub calendars: Vec<SimCalendar>,
     /// The dates the model runs on, if any ([`SimModel::on_dates`]).
     pub dates: Option<Dated>,
+    /// The alternatives of every [`Go::Choose`].
+    pub choices: Vec<SimChoice>,
+    /// The attributes journeys carry.
+    pub attributes: Vec<SimAttribute>,
+    /// Visit counters a journey keeps ([`SimStep::counter`]).
+    pub counters: u32,
 }
 
 impl SimModel {
@@ -344,7 +424,21 @@ impl SimModel {
             start: 0,
             calendars: Vec::new(),
             dates: None,
+            choices: Vec::new(),
+            attributes: Vec::new(),
+            counters: 0,
         }
+    }
+
+    /// The alternatives of [`Go::Choose`] `{ from, len }`.
+    #[inline]
+    pub fn choices_of(&self, from: u32, len: u32) -> &[SimChoice] {
+        &self.choices[from as usize..(from + len) as usize]
+    }
+
+    /// True when some journey may be anonymous.
+    pub fn has_anonymity(&self) -> bool {
+        self.procedures.iter().any(|p| p.anonymous > 0.0)
     }
 
     /// The model on dates from `origin` (a span of `span_days` kept in
@@ -392,6 +486,22 @@ impl SimModel {
                 *prev = cum.min(1.0);
                 Some((p, to))
             })
+    }
+
+    /// The ways on of `go`: probability and target, in file order; for a
+    /// [`Go::Choose`], the ways of every alternative, each with its
+    /// probability in its own set (a target may repeat).
+    pub fn ways_on(&self, go: &Go) -> Vec<(f64, u32)> {
+        match go {
+            Go::Step(next) | Go::Escalate { step: next, .. } => vec![(1.0, *next)],
+            Go::Branch { from, len } => self.branch_probabilities(*from, *len).collect(),
+            Go::Choose { from, len } => self
+                .choices_of(*from, *len)
+                .iter()
+                .flat_map(|c| self.ways_on(&c.go))
+                .collect(),
+            Go::End(_) => Vec::new(),
+        }
     }
 
     /// `procedure:step` of a step, for people.
@@ -465,10 +575,13 @@ impl Lowering<'_> {
         let library = self.library;
         let e = self.reach.procs[pi];
         let p = &library.entry(e).procedure;
+        let draws = self.draws(p)?;
         self.model.procedures.push(SimProcedure {
             id: p.id.value.clone(),
             title: p.title.clone(),
             entry: e,
+            anonymous: p.anonymous.as_ref().map_or(0.0, |a| a.share.value.0),
+            draws,
         });
         for (key, step) in p.steps.iter() {
             self.step(pi, p, key, step)?;
@@ -495,6 +608,20 @@ impl Lowering<'_> {
             c => Sampler::new(&step.duration.scaled(self.model.calendars[c as usize].ratio)),
         };
         let go = self.go(pi, p, key, step)?;
+        let counts = match go {
+            Go::Choose { from, len } => self.model.choices_of(from, len).iter().any(|c| {
+                c.when
+                    .as_ref()
+                    .is_some_and(|w| w.variables().contains(&Var::Visits))
+            }),
+            _ => false,
+        };
+        let counter = if counts {
+            self.model.counters += 1;
+            self.model.counters - 1
+        } else {
+            NO_COUNTER
+        };
         let deadline = match &step.deadline {
             Some(d) => Some(self.deadline(pi, p, d)?),
             None => None,
@@ -519,8 +646,56 @@ impl Lowering<'_> {
                 feedback: u.feedback,
             }),
             working,
+            needs_identity: step.needs_identity,
+            counter,
         });
         Ok(())
+    }
+
+    /// The attributes `p` declares, numbered in the model (each name once
+    /// over the procedures, its values in order of first declaration).
+    fn draws(&mut self, p: &Procedure) -> Result<Vec<SimDraw>, CompileError> {
+        let mut draws = Vec::new();
+        for (name, a) in p.attributes.iter() {
+            let attrs = &mut self.model.attributes;
+            let ai = match attrs.iter().position(|x| x.name == name.value) {
+                Some(i) => i,
+                None => {
+                    if attrs.len() >= MAX_ATTRIBUTES {
+                        return Err(CompileError::TooManyAttributes(
+                            self.model
+                                .procedures
+                                .first()
+                                .map_or_else(|| p.id.value.clone(), |r| r.id.clone()),
+                        ));
+                    }
+                    attrs.push(SimAttribute {
+                        name: name.value.clone(),
+                        values: Vec::new(),
+                    });
+                    attrs.len() - 1
+                }
+            };
+            let mut cum = 0.0;
+            let mut values = Vec::new();
+            for (v, share) in a.values.iter() {
+                let known = &mut attrs[ai].values;
+                let vi = known.iter().position(|x| *x == v.value).unwrap_or_else(|| {
+                    known.push(v.value.clone());
+                    known.len() - 1
+                });
+                cum += share.value.0;
+                values.push((cum, u8::try_from(vi).unwrap_or(UNDRAWN - 1)));
+            }
+            if let Some(last) = values.last_mut() {
+                last.0 = f64::INFINITY;
+            }
+            draws.push(SimDraw {
+                attribute: ai as u32,
+                values,
+            });
+        }
+        Ok(draws)
     }
 
     /// The calendar of `step`'s actor in `p` (the Rijk's without one, or
@@ -574,14 +749,78 @@ impl Lowering<'_> {
         if let Some(esc) = &step.escalate {
             return self.escalation(esc);
         }
-        match step.next.as_deref() {
-            Some(Next::Step(to)) => Ok(Go::Step(self.local(pi, p, to)?)),
-            Some(Next::Branches(bs)) => self.branches(pi, p, bs),
-            None => Err(CompileError::DeadEnd {
-                procedure: p.id.value.clone(),
-                step: key.value.clone(),
-            }),
+        let invalid = || CompileError::Condition {
+            procedure: p.id.value.clone(),
+            step: key.value.clone(),
+        };
+        let mut choices: Vec<SimChoice> = Vec::new();
+        if let Some(cap) = &step.max_visits {
+            choices.push(SimChoice {
+                when: Some(Expr::Compare {
+                    var: Var::Visits,
+                    op: Op::Ge,
+                    value: f64::from(*cap.count),
+                }),
+                go: Go::Step(self.local(pi, p, &cap.then)?),
+            });
         }
+        match step.next.as_deref() {
+            Some(Next::Conditional(alts)) => {
+                let env = condition::Env::of(p);
+                for (k, alt) in alts.iter().enumerate() {
+                    let when = match &alt.when {
+                        Some(text) => Some(self.condition(&env, text).ok_or_else(invalid)?),
+                        None if k + 1 == alts.len() => None,
+                        None => return Err(invalid()),
+                    };
+                    let go = self.set(pi, p, &alt.then).ok_or_else(invalid)??;
+                    choices.push(SimChoice { when, go });
+                }
+            }
+            Some(next) => {
+                let go = self.set(pi, p, next).ok_or_else(invalid)??;
+                choices.push(SimChoice { when: None, go });
+            }
+            None => {
+                return Err(CompileError::DeadEnd {
+                    procedure: p.id.value.clone(),
+                    step: key.value.clone(),
+                });
+            }
+        }
+        if choices.last().is_none_or(|c| c.when.is_some()) {
+            return Err(invalid());
+        }
+        if choices.len() == 1 {
+            return Ok(choices.remove(0).go);
+        }
+        let from = self.model.choices.len() as u32;
+        self.model.choices.extend(choices);
+        Ok(Go::Choose {
+            from,
+            len: self.model.choices.len() as u32 - from,
+        })
+    }
+
+    /// A set of branches (a step id or a list), `None` for a conditional.
+    fn set(&mut self, pi: usize, p: &Procedure, next: &Next) -> Option<Result<Go, CompileError>> {
+        Some(match next {
+            Next::Step(to) => self.local(pi, p, to).map(Go::Step),
+            Next::Branches(bs) => self.branches(pi, p, bs),
+            Next::Conditional(_) => return None,
+        })
+    }
+
+    /// The condition `text` of procedure `p` (`env`), its attributes
+    /// numbered in the model.
+    fn condition(&self, env: &condition::Env<'_>, text: &str) -> Option<Expr<u32>> {
+        let expr = condition::parse(text, env).ok()?;
+        let attrs = &self.model.attributes;
+        expr.resolve(&|a: &String, v: &String| {
+            let ai = attrs.iter().position(|x| x.name == *a)?;
+            let vi = attrs[ai].values.iter().position(|x| x == v)?;
+            Some((ai as u32, vi as u32))
+        })
     }
 
     /// Into the procedure `esc` leads to, at its entry step.

@@ -175,6 +175,10 @@ pub struct SimReport {
     pub aftercare_rate: f64,
     /// 95% interval of `aftercare_rate`.
     pub aftercare_rate_ci95: Option<Interval>,
+    /// The anonymous reporters, when some journeys may be anonymous (a
+    /// procedure's `anonymous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<AnonymousReport>,
     /// Share of journeys per outcome.
     pub outcomes: BTreeMap<String, f64>,
     /// 95% interval of each outcome's share.
@@ -202,6 +206,22 @@ pub struct SimReport {
     /// Exact expectations, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact: Option<Exact>,
+}
+
+/// What anonymous reporters get.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct AnonymousReport {
+    /// Of the journeys that made a report, the share whose reporter was
+    /// anonymous.
+    pub share: f64,
+    /// 95% interval of `share` (Wilson).
+    pub share_ci95: Option<Interval>,
+    /// Of the anonymous reporters, the share with feedback after the
+    /// report: steps that need the reporter's identity (`needs-identity`)
+    /// give them none.
+    pub feedback_rate: f64,
+    /// 95% interval of `feedback_rate` (Wilson).
+    pub feedback_rate_ci95: Option<Interval>,
 }
 
 impl SimReport {
@@ -302,6 +322,15 @@ impl SimReport {
             feedback_rate_ci95: feedback.ci95,
             aftercare_rate: aftercare.value,
             aftercare_rate_ci95: aftercare.ci95,
+            anonymous: model.has_anonymity().then(|| {
+                let (share, feedback) = (agg.anonymous_share(), agg.anonymous_feedback_rate());
+                AnonymousReport {
+                    share: share.value,
+                    share_ci95: share.ci95,
+                    feedback_rate: feedback.value,
+                    feedback_rate_ci95: feedback.ci95,
+                }
+            }),
             outcomes,
             outcomes_ci95,
             escalations,

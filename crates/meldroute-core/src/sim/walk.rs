@@ -7,8 +7,11 @@ use std::ops::ControlFlow;
 use rand::Rng;
 
 use super::dates::Dates;
-use super::model::{Go, NOT_WORKING, SimModel, SimStep, UpdateTimes};
+use super::model::{
+    Go, MAX_ATTRIBUTES, NO_COUNTER, NOT_WORKING, SimDraw, SimModel, SimStep, UNDRAWN, UpdateTimes,
+};
 use super::{Aggregate, Trace, TraceStep, outcome_index};
+use crate::condition::Now;
 use crate::model::{Outcome, StepKind};
 use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
 
@@ -221,6 +224,14 @@ pub(super) struct Journey {
     own_feedback: Option<f64>,
     /// An aftercare step was taken.
     aftercare: bool,
+    /// The reporter reports anonymously: steps that need their identity
+    /// do not reach them.
+    pub(super) anonymous: bool,
+    /// Each attribute's value ([`SimModel::attributes`]), [`UNDRAWN`]
+    /// until the journey enters a procedure that declares it.
+    attributes: [u8; MAX_ATTRIBUTES],
+    /// Visits per counted step ([`super::model::SimStep::counter`]).
+    visits: Vec<u32>,
 }
 
 impl Journey {
@@ -244,6 +255,76 @@ impl Journey {
             first_feedback: None,
             own_feedback: None,
             aftercare: false,
+            anonymous: false,
+            attributes: [UNDRAWN; MAX_ATTRIBUTES],
+            visits: Vec::new(),
+        }
+    }
+
+    /// The journey starts at `step` of `model`: draws whether the reporter
+    /// is anonymous (by the share of the step's procedure) and the
+    /// attributes it declares, and makes room for the visit counters. Draws
+    /// nothing for a procedure without either, so that the random numbers
+    /// of such a journey are what they were before conditions.
+    #[inline]
+    pub(super) fn begin<R: Rng>(&mut self, model: &SimModel, step: u32, rng: &mut R) {
+        let p = &model.procedures[model.steps[step as usize].procedure as usize];
+        if p.anonymous > 0.0 {
+            self.anonymous = rng.random::<f64>() < p.anonymous;
+        }
+        if !p.draws.is_empty() {
+            self.draw(&p.draws, rng);
+        }
+        if model.counters > 0 {
+            self.visits = vec![0; model.counters as usize];
+        }
+    }
+
+    /// Draws the attributes of `draws` the journey does not carry yet.
+    #[cold]
+    fn draw<R: Rng>(&mut self, draws: &[SimDraw], rng: &mut R) {
+        for d in draws {
+            let a = &mut self.attributes[d.attribute as usize];
+            if *a == UNDRAWN {
+                let u: f64 = rng.random();
+                *a = d
+                    .values
+                    .iter()
+                    .find(|(cum, _)| u < *cum)
+                    .map_or(UNDRAWN, |v| v.1);
+            }
+        }
+    }
+
+    /// The journey's state as a condition at step `st` reads it.
+    #[inline]
+    fn now(&self, st: &SimStep) -> Now<'_> {
+        Now {
+            silence: self.t - self.silence().last,
+            since_report: self.t - self.report.unwrap_or(0.0),
+            elapsed: self.t,
+            contacts: self.contacts,
+            visits: self.visits.get(st.counter as usize).copied().unwrap_or(0),
+            procedures: self.procedures,
+            anonymous: self.anonymous,
+            attributes: &self.attributes,
+        }
+    }
+
+    /// True when step `st` reaches the reporter: it does not need their
+    /// identity, or they are not anonymous.
+    #[inline]
+    fn reaches(&self, st: &SimStep) -> bool {
+        !(st.needs_identity && self.anonymous)
+    }
+
+    /// Counts a visit to `st` when a condition reads its visits.
+    #[inline]
+    fn visit(&mut self, st: &SimStep) {
+        if st.counter != NO_COUNTER
+            && let Some(v) = self.visits.get_mut(st.counter as usize)
+        {
+            *v = v.saturating_add(1);
         }
     }
 
@@ -261,6 +342,7 @@ impl Journey {
         entered: f64,
     ) -> (f64, Option<UpdateTimes>) {
         self.steps += 1;
+        self.visit(st);
         let mut days = st.duration.sample(rng);
         if st.working != NOT_WORKING
             && let Some(dates) = &model.dates
@@ -269,7 +351,8 @@ impl Journey {
         }
         let updates = st
             .updates
-            .and_then(|u| u.during(entered, self.t + days - entered));
+            .and_then(|u| u.during(entered, self.t + days - entered))
+            .filter(|_| self.reaches(st));
         if let Some(u) = &updates {
             self.updates(st, u);
         }
@@ -285,6 +368,7 @@ impl Journey {
     /// days since the last completion: the step's time, waiting included.
     pub(super) fn observed(&mut self, st: &SimStep, end: f64) -> f64 {
         self.steps += 1;
+        self.visit(st);
         let days = (end - self.t).max(0.0);
         self.t += days;
         self.completed(st);
@@ -311,6 +395,9 @@ impl Journey {
         if st.kind == StepKind::Report && self.report.is_none() {
             self.report = Some(self.t);
             self.since_report.last = self.t;
+        }
+        if !self.reaches(st) {
+            return;
         }
         if st.contact {
             self.contact();
@@ -447,6 +534,10 @@ impl Journey {
         agg.feedback += u64::from(self.first_feedback.is_some());
         agg.feedback_in_time += u64::from(self.feedback_in_time(dates));
         agg.aftercare += u64::from(self.aftercare);
+        if self.anonymous {
+            agg.anonymous += 1;
+            agg.anonymous_feedback += u64::from(self.first_feedback.is_some());
+        }
     }
 
     /// Adds the figures of the journey, finished with `outcome`, to `agg`.
@@ -567,11 +658,45 @@ fn go_on<R: Rng, M: Marks>(
         Go::Branch { from, len } => {
             ControlFlow::Continue(choose(model.branches_of(from, len), rng.random()))
         }
+        Go::Choose { from, len } => {
+            ControlFlow::Continue(decide(model, st, from, len, rng, journey))
+        }
         Go::Escalate { step, procedure } => {
             journey.escalate(procedure, m, agg);
+            let draws = &model.procedures[procedure as usize].draws;
+            if !draws.is_empty() {
+                journey.draw(draws, rng);
+            }
             ControlFlow::Continue(step)
         }
         Go::End(outcome) => ControlFlow::Break(outcome),
+    }
+}
+
+/// The step the journey goes to from `st` by the alternatives
+/// `choices[from..from + len]`: the first whose condition holds on the
+/// journey now (the last has none), then its step or a draw among its
+/// branches.
+#[cold]
+fn decide<R: Rng>(
+    model: &SimModel,
+    st: &SimStep,
+    from: u32,
+    len: u32,
+    rng: &mut R,
+    journey: &Journey,
+) -> u32 {
+    let now = journey.now(st);
+    let choices = model.choices_of(from, len);
+    let chosen = choices
+        .iter()
+        .find(|c| c.when.as_ref().is_none_or(|w| w.holds(&now)))
+        .or(choices.last());
+    match chosen.map(|c| &c.go) {
+        Some(&Go::Step(next)) => next,
+        Some(&Go::Branch { from, len }) => choose(model.branches_of(from, len), rng.random()),
+        // Never: compiling puts only steps and branches here.
+        _ => model.start,
     }
 }
 
@@ -630,8 +755,8 @@ pub(super) fn complete_observed<M: Marks>(
         (Go::End(_), Some(_)) => Observed::NotAllowed,
         (_, None) => Observed::Open,
         (&Go::Step(s), Some(n)) if s == n => Observed::On,
-        (&Go::Branch { from, len }, Some(n))
-            if model.branches_of(from, len).iter().any(|b| b.1 == n) =>
+        (go @ (Go::Branch { .. } | Go::Choose { .. }), Some(n))
+            if model.ways_on(go).iter().any(|b| b.1 == n) =>
         {
             Observed::On
         }
@@ -655,6 +780,7 @@ pub(super) fn walk<R: Rng>(
     s.journey += 1;
     let mut journey = Journey::new(0.0);
     let mut step = model.start;
+    journey.begin(model, step, rng);
     s.first_procedure(model.steps[step as usize].procedure);
     let outcome = loop {
         if journey.steps >= max_steps {
@@ -664,8 +790,12 @@ pub(super) fn walk<R: Rng>(
         let begin = journey.t;
         let (days, updates) = journey.take(model, st, rng, begin);
         if let Some(tr) = trace.as_deref_mut() {
-            tr.steps
-                .push(journey.trace_step(step, begin, st.contact, updates));
+            tr.steps.push(journey.trace_step(
+                step,
+                begin,
+                st.contact && journey.reaches(st),
+                updates,
+            ));
         }
         match complete(model, step, days, rng, &mut journey, s, agg) {
             ControlFlow::Continue(next) => step = next,

@@ -609,6 +609,7 @@ impl<'m> Run<'m> {
         case.measured = measured;
         case.alive = true;
         case.marks.start(model, step);
+        case.journey.begin(model, step, &mut case.rng);
         self.opened += 1;
         case.number = self.opened;
         case.trace.clear();

@@ -444,3 +444,93 @@ fn the_month_of_a_day_is_the_binary_searchs() {
         t += 0.37;
     }
 }
+
+/// A procedure whose journeys carry state: anonymity, an attribute, a
+/// condition on silence and a loop cap.
+const STATEFUL: &str = "meldroute: 1
+id: test/staat
+title: Staat
+organisation: Test
+kind: internal-report
+external-information: bron
+anonymous: {share: 0.3, basis: assumption, note: Aangenomen.}
+attributes:
+  zaak: {values: {benadeling: 0.2, overig: 0.8}, basis: assumption, note: Aangenomen.}
+sources:
+  bron: {title: Bron}
+actors:
+  melder: {title: Melder, role: reporter}
+  dienst: {title: Dienst, role: organisation}
+start: melding
+steps:
+  melding: {title: Melding, actor: melder, kind: report, next: werk}
+  werk:
+    title: Werk
+    actor: dienst
+    kind: investigation
+    duration: {exponential: {mean: 30d}}
+    basis: assumption
+    note: Aangenomen.
+    max-visits: {count: 2, then: brief}
+    next:
+      - when: silence > 6w or zaak == benadeling
+        then: [{to: werk, p: 0.5}, {to: brief, p: 0.5}]
+      - otherwise: brief
+  brief: {title: Brief, actor: dienst, kind: feedback, needs-identity: true, next: einde}
+  einde: {title: Einde, actor: dienst, kind: closure, outcome: founded}
+";
+
+#[test]
+fn conditions_decide_alike_in_a_caseload_and_in_independent_journeys() {
+    let text = "meldroute: 1
+caseload: test/staat
+title: Staat
+start: 2025-01-01
+until: 2027-01-01
+procedures:
+  - procedure: test/staat
+    arrivals: {per-year: 500, basis: assumption}
+";
+    let (lib, c) = caseload(&[STATEFUL.to_owned(), text.to_owned()]);
+    let model = CaseModel::compile(&lib, &c).expect("compiles");
+    let run = |threads| {
+        let opts = CaseOptions {
+            replications: 3,
+            seed: 5,
+            threads,
+            ..CaseOptions::default()
+        };
+        simulate_caseload(&model, &opts).expect("runs")
+    };
+    let reps = run(1);
+    let sim_model = &model.flows[0].model;
+    for (r, rep) in reps.iter().enumerate() {
+        let a = &rep.journeys[0];
+        let indep = super::super::run_batch(
+            sim_model,
+            &crate::sim::SimOptions {
+                runs: r as u64 * super::super::BATCH + a.runs,
+                seed: 5,
+                ..crate::sim::SimOptions::default()
+            },
+            r as u64,
+        );
+        assert_eq!(indep.runs, a.runs);
+        assert_eq!(indep.outcomes, a.outcomes);
+        assert_eq!(indep.step_entries, a.step_entries);
+        assert_eq!(indep.anonymous, a.anonymous);
+        assert_eq!(indep.feedback, a.feedback);
+        assert!(a.anonymous > 0 && a.anonymous_feedback == 0);
+        // The cap: at most two passes of `werk` a journey.
+        let werk = sim_model
+            .names
+            .iter()
+            .position(|n| n.id == "werk")
+            .expect("step");
+        assert!(a.step_entries[werk] <= 2 * a.runs);
+        assert!(a.step_entries[werk] > a.runs, "some journeys loop");
+    }
+    let json =
+        |reps: &[_]| serde_json::to_string(&CaseloadReport::new(&model, reps, 5)).expect("json");
+    assert_eq!(json(&reps), json(&run(2)));
+}

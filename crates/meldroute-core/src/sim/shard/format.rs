@@ -137,6 +137,10 @@ pub(super) struct Wire {
     feedback_in_time: u64,
     feedback: u64,
     aftercare: u64,
+    #[serde(default)]
+    anonymous: u64,
+    #[serde(default)]
+    anonymous_feedback: u64,
     outcomes: [u64; 7],
     escalations: Vec<u64>,
     visits: Vec<u64>,
@@ -197,6 +201,8 @@ impl Wire {
             feedback_in_time: a.feedback_in_time,
             feedback: a.feedback,
             aftercare: a.aftercare,
+            anonymous: a.anonymous,
+            anonymous_feedback: a.anonymous_feedback,
             outcomes: a.outcomes,
             escalations: a.escalations.clone(),
             visits: a.visits.clone(),
@@ -242,6 +248,8 @@ impl Wire {
             feedback_in_time: self.feedback_in_time,
             feedback: self.feedback,
             aftercare: self.aftercare,
+            anonymous: self.anonymous,
+            anonymous_feedback: self.anonymous_feedback,
             outcomes: self.outcomes,
             escalations: self.escalations,
             visits: self.visits,

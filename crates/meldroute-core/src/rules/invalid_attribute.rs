@@ -1,0 +1,204 @@
+//! MR028 invalid-attribute: the attributes a journey draws, and the share
+//! of anonymous reporters, are shares a simulation can draw.
+
+use meldroute_diagnostics::Arg;
+
+use super::branch_probability::TOLERANCE;
+use super::{Context, Rule, declare_rule};
+use crate::condition;
+use crate::diag::Diagnostic;
+use crate::library::Entry;
+use crate::model::{Basis, Located};
+
+/// Most attributes a procedure declares.
+pub const MAX_ATTRIBUTES: usize = 8;
+
+declare_rule! {
+    /// ### What it does
+    /// Checks the procedure's `attributes` and `anonymous`: each
+    /// attribute's name is no variable or word of the condition language
+    /// (docs/conditions.md) and, like each value, starts with a letter and
+    /// holds only letters, digits, `-` and `_`; each share lies in [0, 1]
+    /// and an attribute's shares sum to 1; the `anonymous` share lies in
+    /// [0, 1]; no share rests on `basis: law` (a share of reporters is no
+    /// statutory term); and a procedure declares at most 8 attributes.
+    ///
+    /// ### Why is this bad
+    /// A journey draws its attributes at the start by these shares: if they
+    /// do not sum to 1, some journeys would have no value, and every figure
+    /// by attribute would be wrong. A name that is also a variable makes a
+    /// condition mean two things. A share presented as law misstates the
+    /// law.
+    ///
+    /// ### Example
+    /// Fails:
+    /// ```yaml
+    /// attributes:
+    ///   zaak:
+    ///     values: {benadeling: 0.3, overig: 0.6}
+    ///     basis: assumption
+    ///     note: Geschat.
+    /// ```
+    /// Passes:
+    /// ```yaml
+    /// attributes:
+    ///   zaak:
+    ///     values: {benadeling: 0.3, overig: 0.7}
+    ///     basis: assumption
+    ///     note: Geschat.
+    /// ```
+    pub struct InvalidAttribute {
+        code: "MR028",
+        name: "invalid-attribute",
+        category: Correctness,
+        severity: Error,
+        summary: "an attribute's or the anonymous reporters' shares are outside [0, 1], do not sum to 1, rest on `law`, or a name is reserved or no name",
+    }
+}
+
+/// True when `name` can be written in a condition: a letter, then
+/// letters, digits, `-` and `_`.
+fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl Rule for InvalidAttribute {
+    fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        let p = &entry.procedure;
+        let law = |basis: &Located<Basis>, what: &'static str, name: &str| {
+            (basis.value == Basis::Law).then(|| {
+                cx.diag(&Self::META, entry, basis.pos, what)
+                    .with_arg("name", Arg::id(name))
+                    .with_label("no statutory term")
+                    .with_help("a share of reporters rests on `measured`, `practice`, `policy` or `assumption` (with a `note`)")
+            })
+        };
+        let share =
+            |s: &Located<crate::model::Probability>, name: &str, out: &mut Vec<Diagnostic>| {
+                if !(0.0..=1.0).contains(&s.value.0) {
+                    out.push(
+                        cx.diag(
+                            &Self::META,
+                            entry,
+                            s.pos,
+                            "share {share} of {name} is outside [0, 1]",
+                        )
+                        .with_arg("share", Arg::Number(s.value.0))
+                        .with_arg("name", Arg::id(name))
+                        .with_label("must be between 0 and 1")
+                        .with_help("write the share as a fraction, e.g. `0.25` for 25%"),
+                    );
+                    return false;
+                }
+                true
+            };
+        if let Some(a) = &p.anonymous {
+            share(&a.share, "anonymous", out);
+            out.extend(law(
+                &a.basis,
+                "the share of anonymous reporters rests on `law`",
+                "anonymous",
+            ));
+        }
+        if p.attributes.len() > MAX_ATTRIBUTES
+            && let Some((key, _)) = p.attributes.iter().nth(MAX_ATTRIBUTES)
+        {
+            out.push(
+                cx.diag(
+                    &Self::META,
+                    entry,
+                    key.pos,
+                    "the procedure declares {count} attributes, more than {max}",
+                )
+                .with_arg("count", Arg::Count(p.attributes.len() as u64))
+                .with_arg("max", Arg::Count(MAX_ATTRIBUTES as u64))
+                .with_label("one too many")
+                .with_help("combine attributes into one with more values"),
+            );
+        }
+        for (key, attr) in p.attributes.iter() {
+            let name = key.value.as_str();
+            if condition::reserved(name) {
+                out.push(
+                    cx.diag(&Self::META, entry, key.pos, "attribute {name} has the name of a variable or word of the condition language")
+                        .with_arg("name", Arg::id(name))
+                        .with_label("reserved")
+                        .with_help("name the attribute otherwise, e.g. `zaak` or `soort-melding`; the reporter's anonymity is the procedure's `anonymous`"),
+                );
+            } else if !is_name(name) {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        key.pos,
+                        "attribute {name} is no name a condition can write",
+                    )
+                    .with_arg("name", Arg::id(name))
+                    .with_label("not a name")
+                    .with_help("start with a letter and use letters, digits, `-` and `_`"),
+                );
+            }
+            out.extend(law(
+                &attr.basis,
+                "the shares of attribute {name} rest on `law`",
+                name,
+            ));
+            let mut all_valid = true;
+            for (value, s) in attr.values.iter() {
+                all_valid &= share(s, name, out);
+                if !is_name(value) || matches!(value.as_str(), "and" | "or" | "not") {
+                    out.push(
+                        cx.diag(&Self::META, entry, value.pos, "value {value} of attribute {name} is no name a condition can write")
+                            .with_arg("value", Arg::id(value.as_str()))
+                            .with_arg("name", Arg::id(name))
+                            .with_label("not a name")
+                            .with_help("start with a letter and use letters, digits, `-` and `_` (not `and`, `or` or `not`)"),
+                    );
+                }
+            }
+            let sum: f64 = attr.values.iter().map(|(_, s)| s.value.0).sum();
+            if all_valid && (sum - 1.0).abs() > TOLERANCE {
+                let to_tolerance = |x: f64| (x * 1e9).round() / 1e9;
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        key.pos,
+                        "the shares of attribute {name} sum to {sum}, not 1",
+                    )
+                    .with_arg("name", Arg::id(name))
+                    .with_arg("sum", Arg::Number(to_tolerance(sum)))
+                    .with_label("these sum to {sum}")
+                    .with_help("adjust the shares so that they add up to exactly 1"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tester::Tester;
+
+    #[test]
+    fn cases() {
+        Tester::validation(&InvalidAttribute)
+            .pass(&[
+                "anonymous: {share: 0.3, basis: assumption, note: Geschat.}\nattributes:\n  zaak: {values: {benadeling: 0.3, overig: 0.7}, basis: assumption, note: Geschat.}\n",
+            ])
+            .fail(&[
+                // Shares that sum to 0.9.
+                "attributes:\n  zaak: {values: {benadeling: 0.3, overig: 0.6}, basis: assumption, note: Geschat.}\n",
+                // A reserved name; a share outside [0, 1].
+                "attributes:\n  silence: {values: {lang: 1.5, kort: -0.5}, basis: measured}\n",
+                // Shares presented as law.
+                "anonymous: {share: 0.2, basis: law}\nattributes:\n  zaak: {values: {a: 1}, basis: law}\n",
+                // A value no condition can write.
+                "attributes:\n  zaak: {values: {'1e': 0.5, and: 0.5}, basis: measured}\n",
+            ])
+            .test_and_snapshot();
+    }
+}
