@@ -183,6 +183,14 @@ fn table(out: &mut String, r: &CaseloadReport, model: &CaseModel) {
             percent_ci(f.feedback_rate.value, f.feedback_rate.ci95),
             percent_ci(f.aftercare_rate.value, f.aftercare_rate.ci95),
         );
+        if let (Some(s), Some(r)) = (&f.anonymous_share, &f.anonymous_feedback_rate) {
+            outln!(
+                out,
+                "  anonymous {}; of the anonymous reporters, feedback {} (steps that need their identity do not reach them)",
+                percent_ci(s.value, s.ci95),
+                percent_ci(r.value, r.ci95),
+            );
+        }
         let mut t = new_table(&["step", "pool", "visits", "waiting", "work"]);
         for s in f.steps.iter().filter(|s| s.visits.value > 0.0) {
             t.add_row(vec![
@@ -307,6 +315,14 @@ fn csv(r: &CaseloadReport, model: &CaseModel, provenance: &Provenance) -> anyhow
             ("aftercare_rate", &f.aftercare_rate),
         ] {
             fig(&mut w, "procedure", p, stat, e)?;
+        }
+        for (stat, e) in [
+            ("anonymous_share", &f.anonymous_share),
+            ("anonymous_feedback_rate", &f.anonymous_feedback_rate),
+        ] {
+            if let Some(e) = e {
+                fig(&mut w, "procedure", p, stat, e)?;
+            }
         }
         for s in &f.steps {
             let name = format!("{p}>{}:{}", s.procedure, s.step);

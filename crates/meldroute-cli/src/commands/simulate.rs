@@ -395,6 +395,16 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
     ] {
         w.figure("rate", name, "value", v, ci)?;
     }
+    if let Some(a) = &report.anonymous {
+        w.figure("rate", "anonymous_share", "value", a.share, a.share_ci95)?;
+        w.figure(
+            "rate",
+            "anonymous_feedback_rate",
+            "value",
+            a.feedback_rate,
+            a.feedback_rate_ci95,
+        )?;
+    }
     for (name, v) in &report.outcomes {
         let ci = report.outcomes_ci95.get(name).copied().flatten();
         w.figure("outcome", name, "share", *v, ci)?;
@@ -549,6 +559,14 @@ pub(super) fn figures_table(out: &mut String, r: &SimReport, of: Of) {
         percent_ci(r.aftercare_rate, r.aftercare_rate_ci95),
         percent_ci(r.no_contact_after_report, r.no_contact_after_report_ci95)
     );
+    if let Some(a) = &r.anonymous {
+        outln!(
+            out,
+            "of them anonymous {}; of the anonymous reporters, feedback {} (steps that need their identity do not reach them)",
+            percent_ci(a.share, a.share_ci95),
+            percent_ci(a.feedback_rate, a.feedback_rate_ci95)
+        );
+    }
     outln!(
         out,
         "of all {} {}: {} {}",

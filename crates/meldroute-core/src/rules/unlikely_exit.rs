@@ -23,6 +23,10 @@ declare_rule! {
     /// larger loop it is the lower bound one over the largest chance of
     /// leaving it at a single step.
     ///
+    /// A loop through a step with a loop cap (`max-visits`) or with
+    /// branches chosen by conditions is not judged: the cap ends it, and
+    /// conditional branches have no single probability.
+    ///
     /// ### Why is this bad
     /// A branch with `p: 1e-9` out of a loop counts as a way out, so the
     /// loop is not inescapable (MR008), yet no simulated journey ever
@@ -118,6 +122,23 @@ impl Rule for UnlikelyExit {
         for scc in graph.loops() {
             if !graph.leaves(&scc) {
                 continue; // no way out: inescapable-cycle
+            }
+            // A loop cap ends the loop after its passes; branches chosen by
+            // conditions have no single probability to judge the loop by.
+            let stateful = scc.iter().any(|&n| {
+                let (e, si) = graph.step(n);
+                cx.library
+                    .entry(e)
+                    .procedure
+                    .steps
+                    .entry(si)
+                    .is_some_and(|(_, s)| {
+                        s.max_visits.is_some()
+                            || matches!(s.next.as_deref(), Some(crate::model::Next::Conditional(_)))
+                    })
+            });
+            if stateful {
+                continue;
             }
             let Some((entry_id, si)) = scc
                 .iter()

@@ -74,6 +74,14 @@ pub struct FlowFigures {
     pub feedback_rate: Estimate,
     /// Of the cases with a report: aftercare.
     pub aftercare_rate: Estimate,
+    /// Of the cases with a report, the share whose reporter was anonymous;
+    /// absent when no case can be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_share: Option<Estimate>,
+    /// Of the anonymous reporters, the share with feedback; absent when no
+    /// case can be anonymous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_feedback_rate: Option<Estimate>,
     /// Per step of the procedure and those it escalates to.
     pub steps: Vec<StepFigures>,
 }
@@ -231,6 +239,14 @@ impl CaseloadReport {
                     feedback_within_3_months: j(&|a| a.feedback_within_3_months().value),
                     feedback_rate: j(&|a| a.feedback_rate().value),
                     aftercare_rate: j(&|a| a.aftercare_rate().value),
+                    anonymous_share: flow
+                        .model
+                        .has_anonymity()
+                        .then(|| j(&|a| a.anonymous_share().value)),
+                    anonymous_feedback_rate: flow
+                        .model
+                        .has_anonymity()
+                        .then(|| j(&|a| a.anonymous_feedback_rate().value)),
                     steps,
                 }
             })
