@@ -45,6 +45,8 @@ pub enum Var {
     Procedures,
     /// The reporter reported anonymously (a flag).
     Anonymous,
+    /// The reporter has met retaliation (a flag).
+    Retaliated,
 }
 
 /// What a variable holds.
@@ -73,7 +75,7 @@ impl Unit {
 }
 
 /// Every variable: its name in a condition, what it holds and what it means.
-pub const VARIABLES: [(&str, Var, Unit, &str); 7] = [
+pub const VARIABLES: [(&str, Var, Unit, &str); 8] = [
     (
         "silence",
         Var::Silence,
@@ -115,6 +117,12 @@ pub const VARIABLES: [(&str, Var, Unit, &str); 7] = [
         Var::Anonymous,
         Unit::Flag,
         "the reporter reports anonymously (drawn at the start from the procedure's `anonymous`)",
+    ),
+    (
+        "retaliated",
+        Var::Retaliated,
+        Unit::Flag,
+        "the reporter has met retaliation (benadeling) on a step with a `retaliation` risk",
     ),
 ];
 
@@ -247,6 +255,8 @@ pub struct Now<'a> {
     pub procedures: u32,
     /// [`Var::Anonymous`].
     pub anonymous: bool,
+    /// [`Var::Retaliated`].
+    pub retaliated: bool,
     /// Each attribute's value (an index), by the model's numbering.
     pub attributes: &'a [u8],
 }
@@ -262,6 +272,7 @@ impl Now<'_> {
             Var::Visits => f64::from(self.visits),
             Var::Procedures => f64::from(self.procedures),
             Var::Anonymous => f64::from(u8::from(self.anonymous)),
+            Var::Retaliated => f64::from(u8::from(self.retaliated)),
         }
     }
 }
@@ -662,8 +673,8 @@ impl Parser<'_> {
         };
         self.i += 1;
         let Tok::Op(op) = *self.peek() else {
-            if holds == Unit::Flag {
-                return Ok(Expr::Flag(variable(&name).map_or(Var::Anonymous, |v| v.0)));
+            if let (Unit::Flag, Some((var, _))) = (holds, variable(&name)) {
+                return Ok(Expr::Flag(var));
             }
             return Err(self.unexpected("a comparison: `<`, `<=`, `>`, `>=`, `==` or `!=`"));
         };

@@ -820,6 +820,32 @@ pub struct Step {
     /// channel, such as a case number to call back).
     #[serde(default, rename = "needs-identity", deserialize_with = "strict_bool")]
     pub needs_identity: bool,
+    /// The risk of retaliation while the step runs (docs/conditions.md,
+    /// "Retaliation"); absent: the procedure's, if any.
+    #[serde(default)]
+    pub retaliation: Option<Located<Retaliation>>,
+}
+
+/// A risk of retaliation (benadeling) for the reporter: a probability per
+/// visit of a step, or a rate per day while it runs (`per-visit: 0.05` or
+/// `per-day: 0.001`, exactly one), with what it rests on. A journey meets
+/// retaliation at most once; conditions read it as `retaliated`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retaliation {
+    /// The probability that a visit of the step brings retaliation, in [0, 1].
+    #[serde(default, rename = "per-visit")]
+    pub per_visit: Option<Located<Probability>>,
+    /// The rate per day while the step runs: a visit of `d` days brings
+    /// retaliation with probability `1 - exp(-rate * d)`; at least 0.
+    #[serde(default, rename = "per-day")]
+    pub per_day: Option<Located<f64>>,
+    /// What the figure rests on (mostly an assumption; the Huis's annual
+    /// reports give counts).
+    pub basis: Located<Basis>,
+    /// Explanation, required when the basis is an assumption.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A loop cap: `max-visits: {count: 3, then: afsluiting}`.
@@ -992,6 +1018,10 @@ pub struct Procedure {
     /// (docs/conditions.md).
     #[serde(default)]
     pub attributes: OrderedMap<Attribute>,
+    /// The risk of retaliation per day on every step of the procedure that
+    /// has no `retaliation` of its own (`per-day` only).
+    #[serde(default)]
+    pub retaliation: Option<Located<Retaliation>>,
     /// Gap findings accepted on purpose, each with its reason.
     #[serde(default)]
     pub accept: Vec<Located<Accept>>,

@@ -183,6 +183,13 @@ fn table(out: &mut String, r: &CaseloadReport, model: &CaseModel) {
             percent_ci(f.feedback_rate.value, f.feedback_rate.ci95),
             percent_ci(f.aftercare_rate.value, f.aftercare_rate.ci95),
         );
+        if let Some(r) = &f.retaliation_share {
+            outln!(
+                out,
+                "  met retaliation (a model of its risk, not a count): {}",
+                percent_ci(r.value, r.ci95)
+            );
+        }
         if let (Some(s), Some(r)) = (&f.anonymous_share, &f.anonymous_feedback_rate) {
             outln!(
                 out,
@@ -319,6 +326,7 @@ fn csv(r: &CaseloadReport, model: &CaseModel, provenance: &Provenance) -> anyhow
         for (stat, e) in [
             ("anonymous_share", &f.anonymous_share),
             ("anonymous_feedback_rate", &f.anonymous_feedback_rate),
+            ("retaliation_share", &f.retaliation_share),
         ] {
             if let Some(e) = e {
                 fig(&mut w, "procedure", p, stat, e)?;

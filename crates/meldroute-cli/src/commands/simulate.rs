@@ -395,6 +395,18 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
     ] {
         w.figure("rate", name, "value", v, ci)?;
     }
+    if let Some(ret) = &report.retaliation {
+        w.figure(
+            "rate",
+            "retaliation_share",
+            "value",
+            ret.share,
+            ret.share_ci95,
+        )?;
+        for a in &ret.at {
+            w.figure("retaliation", &a.step, "share", a.share, a.share_ci95)?;
+        }
+    }
     if let Some(a) = &report.anonymous {
         w.figure("rate", "anonymous_share", "value", a.share, a.share_ci95)?;
         w.figure(
@@ -559,6 +571,24 @@ pub(super) fn figures_table(out: &mut String, r: &SimReport, of: Of) {
         percent_ci(r.aftercare_rate, r.aftercare_rate_ci95),
         percent_ci(r.no_contact_after_report, r.no_contact_after_report_ci95)
     );
+    if let Some(ret) = &r.retaliation {
+        let places: Vec<String> = ret
+            .at
+            .iter()
+            .take(3)
+            .map(|a| format!("{} {}", inert(&a.step), percent_ci(a.share, a.share_ci95)))
+            .collect();
+        outln!(
+            out,
+            "met retaliation (a model of its risk, not a count): {}{}",
+            percent_ci(ret.share, ret.share_ci95),
+            if places.is_empty() {
+                String::new()
+            } else {
+                format!("; most at {}", places.join(", "))
+            }
+        );
+    }
     if let Some(a) = &r.anonymous {
         outln!(
             out,

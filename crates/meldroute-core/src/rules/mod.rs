@@ -24,6 +24,7 @@ mod invalid_condition;
 mod invalid_deadline;
 mod invalid_duration;
 mod invalid_range;
+mod invalid_risk;
 mod kind_key;
 mod misplaced_authority;
 mod missing_authority;
@@ -51,6 +52,7 @@ pub use invalid_condition::InvalidCondition;
 pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
 pub use invalid_range::InvalidRange;
+pub use invalid_risk::InvalidRisk;
 pub use kind_key::KindKey;
 pub use misplaced_authority::MisplacedAuthority;
 pub use missing_authority::MissingAuthority;
@@ -108,6 +110,7 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidCondition,
     &InvalidAttribute,
     &InvalidCap,
+    &InvalidRisk,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

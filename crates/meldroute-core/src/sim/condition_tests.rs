@@ -214,3 +214,90 @@ fn a_procedure_without_conditions_draws_what_it_drew_before() {
     assert!(m.choices.is_empty() && m.attributes.is_empty() && m.counters == 0);
     assert!(!m.has_anonymity());
 }
+
+/// The investigation runs for an exponential 30 days at a risk of 0.01 a
+/// day: 1 - 1 / (1 + 0.3) of reporters meet retaliation there; the hearing
+/// adds 10% per visit of the rest. Those who met it ask the Huis to
+/// investigate their treatment.
+const RETALIATION: &str = "steps:
+  melding: {title: Melding, actor: melder, kind: report, next: onderzoek}
+  onderzoek:
+    title: Onderzoek
+    actor: org
+    kind: investigation
+    duration: {exponential: {mean: 30d}}
+    basis: assumption
+    note: Geschat.
+    retaliation: {per-day: 0.01, basis: assumption, note: Geschat.}
+    next: hoor
+  hoor:
+    title: Hoorgesprek
+    actor: org
+    kind: hearing
+    retaliation: {per-visit: 0.1, basis: assumption, note: Geschat.}
+    next:
+      - when: retaliated
+        then: huis
+      - otherwise: klaar
+  huis: {title: Verzoek aan het Huis (bejegening), actor: melder, kind: escalation, outcome: referred}
+  klaar: {title: Klaar, actor: org, kind: closure, outcome: closed}
+";
+
+#[test]
+fn retaliation_per_day_and_per_visit_reaches_the_share_computed_by_hand() {
+    let m = model(RETALIATION);
+    let at_investigation = 1.0 - 1.0 / 1.3;
+    let total = at_investigation + (1.0 - at_investigation) * 0.1;
+    let agg = run(&m, 40_000, 0);
+    within(agg.retaliated, agg.runs, total);
+    let onderzoek = m
+        .names
+        .iter()
+        .position(|n| n.id == "onderzoek")
+        .expect("step");
+    within(agg.retaliated_at[onderzoek], agg.runs, at_investigation);
+    // Those who met it go to the Huis.
+    assert_eq!(referred(&agg), agg.retaliated);
+    let ex = exact(&m).expect("exact");
+    assert!((ex.outcomes["referred"] - total).abs() < 1e-12, "{ex:?}");
+    let report = SimReport::new(&m, &SimOptions::default(), &agg);
+    let r = report.retaliation.expect("reported");
+    assert_eq!(r.at[0].step, "t/staat:onderzoek");
+}
+
+#[test]
+fn the_chance_of_a_rate_over_a_duration_is_its_laplace_transform() {
+    use super::sample::Sampler;
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    for s in [
+        Sampler::Fixed(10.0),
+        Sampler::Uniform {
+            min: 5.0,
+            width: 20.0,
+        },
+        Sampler::Exponential { mean: 30.0 },
+        Sampler::new(&crate::duration::Distribution::Triangular {
+            min: crate::Duration::from_days(2.0),
+            mode: crate::Duration::from_days(10.0),
+            max: crate::Duration::from_days(40.0),
+        }),
+        Sampler::Empirical(vec![1.0, 4.0, 9.0].into()),
+    ] {
+        let exact = s.laplace(0.05).expect("a closed form");
+        let n = 200_000;
+        let mc = (0..n)
+            .map(|_| (-0.05 * s.sample(&mut rng)).exp())
+            .sum::<f64>()
+            / n as f64;
+        assert!((exact - mc).abs() < 3e-3, "{s:?}: {exact} vs {mc}");
+    }
+    assert!(
+        Sampler::Lognormal {
+            mu: 1.0,
+            sigma: 0.5
+        }
+        .laplace(0.1)
+        .is_none()
+    );
+}

@@ -343,6 +343,16 @@ impl Aggregate {
         share(self.anonymous_feedback, self.anonymous)
     }
 
+    /// Of all journeys, the share whose reporter met retaliation.
+    pub fn retaliation_share(&self) -> Estimate {
+        share(self.retaliated, self.runs)
+    }
+
+    /// Of all journeys, the share whose reporter met retaliation at step `i`.
+    pub fn retaliation_share_at(&self, i: usize) -> Estimate {
+        share(self.retaliated_at.get(i).copied().unwrap_or(0), self.runs)
+    }
+
     /// Share of journeys that hit the step limit.
     pub fn unfinished_share(&self) -> Estimate {
         share(self.unfinished, self.runs)

@@ -74,6 +74,12 @@ pub enum ExactError {
         "the conditions expand the steps into more than {MAX_EXACT_STEPS} states (a step with each combination of attributes, anonymity and visit counts); use the simulated figures"
     )]
     TooManyStates,
+    /// A condition reads `retaliated` and a step's risk per day runs for a
+    /// duration whose transform has no closed form (a lognormal).
+    #[error(
+        "the branches read `retaliated`, and the risk per day of `{0}` runs for a lognormal duration, whose chance of retaliation has no exact form here; use the simulated figures"
+    )]
+    NoExactRisk(String),
     /// A condition reads the journey's time or its contacts so far: the
     /// journey is no Markov chain over its steps.
     #[error(
@@ -92,7 +98,7 @@ pub enum ExactError {
 /// contact, the terms of acknowledgement and feedback, deadlines,
 /// quantiles), or that no exact figure is derived for yet: the exact
 /// solution does not give them, with or without interim updates.
-pub const NOT_COVERED: [&str; 13] = [
+pub const NOT_COVERED: [&str; 14] = [
     "lead_time_days (all but the mean)",
     "first_contact_days",
     "longest_silence_days",
@@ -106,6 +112,7 @@ pub const NOT_COVERED: [&str; 13] = [
     "escalations",
     "deadlines",
     "steps (mean_days and share_of_lead_time)",
+    "retaliation",
 ];
 
 /// Most steps [`exact`] solves (a dense n x n system).
@@ -257,6 +264,7 @@ fn by_steps(model: &SimModel) -> Result<Exact, ExactError> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Carried {
     anonymous: bool,
+    retaliated: bool,
     attributes: [u8; MAX_ATTRIBUTES],
     /// Visits per counter, up to the counter's cap.
     counts: Vec<u8>,
@@ -280,6 +288,7 @@ impl Expanded {
         let track_anon =
             anonymity_matters(model) || reads(model, |e| e.variables().contains(&Var::Anonymous));
         let track_attrs = reads(model, Expr::reads_attributes);
+        let track_risk = reads(model, |e| e.variables().contains(&Var::Retaliated));
         let caps = counter_caps(model);
         let mut index: HashMap<(u32, Carried), usize> = HashMap::new();
         let mut ex = Expanded {
@@ -307,6 +316,7 @@ impl Expanded {
         let root = &model.procedures[model.steps[model.start as usize].procedure as usize];
         let base = Carried {
             anonymous: false,
+            retaliated: false,
             attributes: [UNDRAWN; MAX_ATTRIBUTES],
             counts: vec![0; model.counters as usize],
         };
@@ -335,35 +345,56 @@ impl Expanded {
         while next < ex.states.len() {
             let (step, carried) = ex.states[next].clone();
             let st = &model.steps[step as usize];
-            let mut go = st.go.clone();
-            if let Go::Choose { from, len } = go {
-                let now = Now {
-                    visits: match st.counter {
-                        NO_COUNTER => 0,
-                        k => u32::from(carried.counts[k as usize]),
-                    },
-                    anonymous: carried.anonymous,
-                    attributes: &carried.attributes,
-                    ..Now::default()
+            // The visit's risk of retaliation comes before the way on.
+            let mut after = vec![(1.0, carried.clone())];
+            if let (true, false, Some(risk)) = (track_risk, carried.retaliated, st.risk) {
+                let q = match risk {
+                    super::model::Risk::PerVisit(p) => p,
+                    super::model::Risk::PerDay(rate) => {
+                        1.0 - st
+                            .duration
+                            .laplace(rate)
+                            .ok_or_else(|| ExactError::NoExactRisk(model.step_name(step)))?
+                    }
                 };
-                let choices = model.choices_of(from, len);
-                go = choices
-                    .iter()
-                    .find(|c| c.when.as_ref().is_none_or(|w| w.holds(&now)))
-                    .or(choices.last())
-                    .map_or(Go::End(crate::model::Outcome::Closed), |c| c.go.clone());
+                let hit = Carried {
+                    retaliated: true,
+                    ..carried.clone()
+                };
+                after = vec![(q, hit), (1.0 - q, carried.clone())];
             }
             let mut targets: Vec<(f64, u32, Carried)> = Vec::new();
-            match go {
-                Go::Escalate { step: j, procedure } if track_attrs => {
-                    let draws = &model.procedures[procedure as usize].draws;
-                    for (p, c) in draw_all(draws, vec![(1.0, carried.clone())]) {
-                        targets.push((p, j, c));
-                    }
+            for (pa, carried) in after.into_iter().filter(|a| a.0 > 0.0) {
+                let mut go = st.go.clone();
+                if let Go::Choose { from, len } = go {
+                    let now = Now {
+                        visits: match st.counter {
+                            NO_COUNTER => 0,
+                            k => u32::from(carried.counts[k as usize]),
+                        },
+                        anonymous: carried.anonymous,
+                        retaliated: carried.retaliated,
+                        attributes: &carried.attributes,
+                        ..Now::default()
+                    };
+                    let choices = model.choices_of(from, len);
+                    go = choices
+                        .iter()
+                        .find(|c| c.when.as_ref().is_none_or(|w| w.holds(&now)))
+                        .or(choices.last())
+                        .map_or(Go::End(crate::model::Outcome::Closed), |c| c.go.clone());
                 }
-                ref g => {
-                    for (p, j) in model.ways_on(g) {
-                        targets.push((p, j, carried.clone()));
+                match go {
+                    Go::Escalate { step: j, procedure } if track_attrs => {
+                        let draws = &model.procedures[procedure as usize].draws;
+                        for (p, c) in draw_all(draws, vec![(pa, carried.clone())]) {
+                            targets.push((p, j, c));
+                        }
+                    }
+                    ref g => {
+                        for (p, j) in model.ways_on(g) {
+                            targets.push((pa * p, j, carried.clone()));
+                        }
                     }
                 }
             }
@@ -418,10 +449,7 @@ impl Expanded {
                 (Some(c), Some(u)) => Some(c + x * (f64::from(u8::from(s.contact && reaches)) + u)),
                 _ => None,
             };
-            if let Some(o) = match s.go {
-                Go::End(o) => Some(o),
-                _ => None,
-            } {
+            if let Go::End(o) = s.go {
                 *outcomes.entry(o.as_str().to_owned()).or_insert(0.0) += x;
             }
         }

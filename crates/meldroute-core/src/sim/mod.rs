@@ -200,6 +200,10 @@ pub struct Aggregate {
     pub anonymous: u64,
     /// Of those, journeys with feedback after the report.
     pub anonymous_feedback: u64,
+    /// Journeys whose reporter met retaliation, finished or not.
+    pub retaliated: u64,
+    /// Per step: journeys whose reporter met retaliation there.
+    pub retaliated_at: Vec<u64>,
     /// Finished journeys per outcome ([`OUTCOMES`] order).
     pub outcomes: [u64; 7],
     /// Journeys that entered each procedure by escalation.
@@ -239,6 +243,8 @@ impl Aggregate {
             aftercare: 0,
             anonymous: 0,
             anonymous_feedback: 0,
+            retaliated: 0,
+            retaliated_at: vec![0; n],
             outcomes: [0; 7],
             escalations: vec![0; model.procedures.len()],
             visits: vec![0; n],
@@ -267,6 +273,10 @@ impl Aggregate {
         self.aftercare += o.aftercare;
         self.anonymous += o.anonymous;
         self.anonymous_feedback += o.anonymous_feedback;
+        self.retaliated += o.retaliated;
+        for (a, b) in self.retaliated_at.iter_mut().zip(&o.retaliated_at) {
+            *a += b;
+        }
         for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
             *a += b;
         }

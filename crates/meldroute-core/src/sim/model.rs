@@ -165,6 +165,37 @@ pub struct SimStep {
     /// The journey counts its visits to this step in this counter (a
     /// condition reads them), [`NO_COUNTER`] when none does.
     pub counter: u32,
+    /// The risk of retaliation on a visit.
+    pub risk: Option<Risk>,
+}
+
+/// A risk of retaliation on a visit of a step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Risk {
+    /// This probability per visit.
+    PerVisit(f64),
+    /// This rate per day while the step runs.
+    PerDay(f64),
+}
+
+impl Risk {
+    /// The probability that a visit of `days` brings retaliation.
+    #[inline]
+    pub fn probability(self, days: f64) -> f64 {
+        match self {
+            Risk::PerVisit(p) => p,
+            Risk::PerDay(rate) => -(-rate * days.max(0.0)).exp_m1(),
+        }
+    }
+
+    /// The risk a file's `retaliation` says, if it says one.
+    fn of(r: &crate::model::Retaliation) -> Option<Risk> {
+        match (&r.per_visit, &r.per_day) {
+            (Some(p), None) => Some(Risk::PerVisit(p.value.0)),
+            (None, Some(rate)) => Some(Risk::PerDay(rate.value)),
+            _ => None,
+        }
+    }
 }
 
 /// [`SimStep::counter`] of a step whose visits no condition reads.
@@ -436,6 +467,11 @@ impl SimModel {
         &self.choices[from as usize..(from + len) as usize]
     }
 
+    /// True when some step carries a risk of retaliation.
+    pub fn has_risk(&self) -> bool {
+        self.steps.iter().any(|s| s.risk.is_some())
+    }
+
     /// True when some journey may be anonymous.
     pub fn has_anonymity(&self) -> bool {
         self.procedures.iter().any(|p| p.anonymous > 0.0)
@@ -648,6 +684,12 @@ impl Lowering<'_> {
             working,
             needs_identity: step.needs_identity,
             counter,
+            risk: step
+                .retaliation
+                .as_ref()
+                .or(p.retaliation.as_ref())
+                .and_then(|r| Risk::of(r))
+                .filter(|r| !matches!(r, Risk::PerVisit(0.0) | Risk::PerDay(0.0))),
         });
         Ok(())
     }

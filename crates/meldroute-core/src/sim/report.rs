@@ -179,6 +179,9 @@ pub struct SimReport {
     /// procedure's `anonymous`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<AnonymousReport>,
+    /// The reporters who met retaliation, when some step carries a risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retaliation: Option<RetaliationReport>,
     /// Share of journeys per outcome.
     pub outcomes: BTreeMap<String, f64>,
     /// 95% interval of each outcome's share.
@@ -222,6 +225,31 @@ pub struct AnonymousReport {
     pub feedback_rate: f64,
     /// 95% interval of `feedback_rate` (Wilson).
     pub feedback_rate_ci95: Option<Interval>,
+}
+
+/// Who met retaliation (benadeling), and where.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RetaliationReport {
+    /// Of all journeys, the share whose reporter met retaliation.
+    pub share: f64,
+    /// 95% interval of `share` (Wilson).
+    pub share_ci95: Option<Interval>,
+    /// The steps where it happened, most first: each with the share of
+    /// all journeys that met it there.
+    pub at: Vec<RetaliationAt>,
+}
+
+/// Where reporters met retaliation.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RetaliationAt {
+    /// `procedure:step`.
+    pub step: String,
+    /// Its title.
+    pub title: String,
+    /// Of all journeys, the share that met retaliation here.
+    pub share: f64,
+    /// 95% interval of `share` (Wilson).
+    pub share_ci95: Option<Interval>,
 }
 
 impl SimReport {
@@ -329,6 +357,31 @@ impl SimReport {
                     share_ci95: share.ci95,
                     feedback_rate: feedback.value,
                     feedback_rate_ci95: feedback.ci95,
+                }
+            }),
+            retaliation: model.has_risk().then(|| {
+                let total = agg.retaliation_share();
+                let mut at: Vec<RetaliationAt> = (0..model.steps.len())
+                    .filter(|&i| agg.retaliated_at.get(i).is_some_and(|&n| n > 0))
+                    .map(|i| {
+                        let e = agg.retaliation_share_at(i);
+                        RetaliationAt {
+                            step: model.step_name(i as u32),
+                            title: model.names[i].title.clone(),
+                            share: e.value,
+                            share_ci95: e.ci95,
+                        }
+                    })
+                    .collect();
+                at.sort_by(|a, b| {
+                    b.share
+                        .total_cmp(&a.share)
+                        .then_with(|| a.step.cmp(&b.step))
+                });
+                RetaliationReport {
+                    share: total.value,
+                    share_ci95: total.ci95,
+                    at,
                 }
             }),
             outcomes,

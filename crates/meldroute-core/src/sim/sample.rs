@@ -173,6 +173,61 @@ impl Sampler {
         }
     }
 
+    /// `E[exp(-r * D)]` for a rate `r` of at least 0: closed forms for
+    /// a fixed, uniform, exponential and empirical duration, Simpson's rule
+    /// on 2,000 intervals of the density for a triangular one (a smooth
+    /// integrand on a bounded range: error below 1e-12 for the rates a
+    /// file holds); `None` for a lognormal, whose transform has no closed
+    /// form.
+    pub fn laplace(&self, r: f64) -> Option<f64> {
+        let r = r.max(0.0);
+        Some(match self {
+            Sampler::Fixed(d) => (-r * d).exp(),
+            Sampler::Uniform { min, width } => {
+                if r * width < 1e-12 {
+                    (-r * (min + width / 2.0)).exp()
+                } else {
+                    (-r * min).exp() * -(-r * width).exp_m1() / (r * width)
+                }
+            }
+            Sampler::Exponential { mean } => 1.0 / (1.0 + r * mean),
+            Sampler::Empirical(s) => {
+                s.iter().map(|d| (-r * d).exp()).sum::<f64>() / s.len().max(1) as f64
+            }
+            Sampler::Triangular { min, mode, max, .. } => {
+                let (a, c, b) = (*min, *mode, *max);
+                if b - a <= 0.0 {
+                    return Some((-r * a).exp());
+                }
+                let pdf = |x: f64| {
+                    if x < c {
+                        2.0 * (x - a) / ((b - a) * (c - a))
+                    } else if x > c {
+                        2.0 * (b - x) / ((b - a) * (b - c))
+                    } else {
+                        2.0 / (b - a)
+                    }
+                };
+                // The density has a kink at the mode: integrate each side.
+                let simpson = |lo: f64, hi: f64| {
+                    if hi - lo <= 0.0 {
+                        return 0.0;
+                    }
+                    let n = 1000;
+                    let h = (hi - lo) / n as f64;
+                    let f = |x: f64| (-r * x).exp() * pdf(x);
+                    let mut s = f(lo) + f(hi);
+                    for k in 1..n {
+                        s += f(lo + k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 };
+                    }
+                    s * h / 3.0
+                };
+                simpson(a, c) + simpson(c, b)
+            }
+            Sampler::Lognormal { .. } => return None,
+        })
+    }
+
     /// The exact mean in days.
     pub fn mean(&self) -> f64 {
         match self {

@@ -232,6 +232,8 @@ pub(super) struct Journey {
     attributes: [u8; MAX_ATTRIBUTES],
     /// Visits per counted step ([`super::model::SimStep::counter`]).
     visits: Vec<u32>,
+    /// The step where the reporter met retaliation, if they did.
+    retaliated: Option<u32>,
 }
 
 impl Journey {
@@ -258,6 +260,7 @@ impl Journey {
             anonymous: false,
             attributes: [UNDRAWN; MAX_ATTRIBUTES],
             visits: Vec::new(),
+            retaliated: None,
         }
     }
 
@@ -307,7 +310,19 @@ impl Journey {
             visits: self.visits.get(st.counter as usize).copied().unwrap_or(0),
             procedures: self.procedures,
             anonymous: self.anonymous,
+            retaliated: self.retaliated.is_some(),
             attributes: &self.attributes,
+        }
+    }
+
+    /// The visit of `step` (risk `risk`), which took `days`, brings
+    /// retaliation with its probability: one draw a visit, whether or not
+    /// the reporter met it before, so that the draws after it do not move.
+    #[cold]
+    fn exposed<R: Rng>(&mut self, step: u32, risk: super::model::Risk, days: f64, rng: &mut R) {
+        let u: f64 = rng.random();
+        if self.retaliated.is_none() && u < risk.probability(days) {
+            self.retaliated = Some(step);
         }
     }
 
@@ -516,6 +531,12 @@ impl Journey {
     ) {
         agg.runs += 1;
         agg.steps_simulated += u64::from(self.steps);
+        if let Some(s) = self.retaliated {
+            agg.retaliated += 1;
+            if let Some(at) = agg.retaliated_at.get_mut(s as usize) {
+                *at += 1;
+            }
+        }
         if self.report.is_some() {
             self.add_reporter(agg, dates);
         }
@@ -715,6 +736,9 @@ pub(super) fn complete<R: Rng, M: Marks>(
     let st = &model.steps[step as usize];
     count_deadline(model, st, journey, m, agg);
     m.record(step, days, journey.t, st.deadline_source, agg);
+    if let Some(risk) = st.risk {
+        journey.exposed(step, risk, days, rng);
+    }
     go_on(model, st, rng, journey, m, agg)
 }
 

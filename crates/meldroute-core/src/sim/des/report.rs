@@ -82,6 +82,10 @@ pub struct FlowFigures {
     /// case can be anonymous.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous_feedback_rate: Option<Estimate>,
+    /// Of the cases, the share whose reporter met retaliation; absent when
+    /// no step carries a risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retaliation_share: Option<Estimate>,
     /// Per step of the procedure and those it escalates to.
     pub steps: Vec<StepFigures>,
 }
@@ -247,6 +251,10 @@ impl CaseloadReport {
                         .model
                         .has_anonymity()
                         .then(|| j(&|a| a.anonymous_feedback_rate().value)),
+                    retaliation_share: flow
+                        .model
+                        .has_risk()
+                        .then(|| j(&|a| a.retaliation_share().value)),
                     steps,
                 }
             })

@@ -141,6 +141,10 @@ pub(super) struct Wire {
     anonymous: u64,
     #[serde(default)]
     anonymous_feedback: u64,
+    #[serde(default)]
+    retaliated: u64,
+    #[serde(default)]
+    retaliated_at: Vec<u64>,
     outcomes: [u64; 7],
     escalations: Vec<u64>,
     visits: Vec<u64>,
@@ -203,6 +207,8 @@ impl Wire {
             aftercare: a.aftercare,
             anonymous: a.anonymous,
             anonymous_feedback: a.anonymous_feedback,
+            retaliated: a.retaliated,
+            retaliated_at: a.retaliated_at.clone(),
             outcomes: a.outcomes,
             escalations: a.escalations.clone(),
             visits: a.visits.clone(),
@@ -213,8 +219,13 @@ impl Wire {
     }
 
     /// The aggregate, or why it cannot be one of a model of `shape`.
-    fn aggregate(self, shape: &Shape) -> Result<Aggregate, String> {
+    fn aggregate(mut self, shape: &Shape) -> Result<Aggregate, String> {
+        // Written before there was retaliation: none.
+        if self.retaliated_at.is_empty() {
+            self.retaliated_at = vec![0; shape.steps];
+        }
         let sizes = [
+            ("retaliated_at", self.retaliated_at.len(), shape.steps),
             ("escalations", self.escalations.len(), shape.procedures),
             ("visits", self.visits.len(), shape.steps),
             ("step_days", self.step_days.len(), shape.steps),
@@ -250,6 +261,8 @@ impl Wire {
             aftercare: self.aftercare,
             anonymous: self.anonymous,
             anonymous_feedback: self.anonymous_feedback,
+            retaliated: self.retaliated,
+            retaliated_at: self.retaliated_at,
             outcomes: self.outcomes,
             escalations: self.escalations,
             visits: self.visits,
