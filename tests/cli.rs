@@ -445,9 +445,18 @@ fn output_schemas_are_current_and_the_outputs_validate_against_them() {
     }
     let simulate = schema("simulate");
     for id in &ids {
-        let out = run_ok(&[
-            "simulate", id, "--runs", "500", "--format", "json", "--exact",
-        ]);
+        // Its conditions on silence put exact figures out of reach
+        // (docs/conditions.md): refused, and simulated without them.
+        let exact = *id != "voorbeelden/ministerie-d";
+        if !exact {
+            let out = run(&["simulate", id, "--exact"]).expect_code(2);
+            assert!(out.stderr.contains("no Markov chain"), "{}", out.stderr);
+        }
+        let mut args = vec!["simulate", id, "--runs", "500", "--format", "json"];
+        if exact {
+            args.push("--exact");
+        }
+        let out = run_ok(&args);
         check(&simulate, &out.stdout, id);
     }
     let gaps = schema("gaps");

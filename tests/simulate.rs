@@ -100,10 +100,15 @@ fn every_bundled_procedure_simulates_in_every_format() {
         .count();
     assert_eq!(ids.len(), procedure_files);
     for id in &ids {
+        // Its conditions on silence put exact figures out of reach
+        // (docs/conditions.md).
+        let exact = *id != "voorbeelden/ministerie-d";
         for format in ["table", "json", "csv"] {
-            let out = run_ok(&[
-                "simulate", id, "--runs", "3000", "--format", format, "--exact",
-            ]);
+            let mut args = vec!["simulate", id, "--runs", "3000", "--format", format];
+            if exact {
+                args.push("--exact");
+            }
+            let out = run_ok(&args);
             assert!(out.stdout.contains(id.as_str()), "{id} {format}");
         }
         let out = run_ok(&["trace", id]);

@@ -1,8 +1,11 @@
 //! Benchmarks of the journey simulation: the bundled internal-report route
 //! (with its escalations), the same route with interim updates every 4
 //! weeks during the investigation (the bundled scenario
-//! `scenarios/tussentijdse-berichten`), and a generated procedure of 1,000+
-//! steps with loops; throughput in simulated steps per second.
+//! `scenarios/tussentijdse-berichten`), the illustrative variant with the
+//! reporter's state (`voorbeelden/ministerie-d`: a condition on silence, a
+//! retaliation risk and conditions on it) beside the same route without it
+//! (`voorbeelden/ministerie-c`), and a generated procedure of 1,000+ steps
+//! with loops; throughput in simulated steps per second.
 
 #![allow(
     clippy::unwrap_used,
@@ -58,6 +61,10 @@ fn benches(c: &mut Criterion) {
     bench(c, "interne-melding-with-updates", &updates, 1_000_000, 1);
     bench(c, "interne-melding", &bundled, 1_000_000, 1);
     bench(c, "interne-melding", &bundled, 1_000_000, 2);
+    let plain = bundled_model("voorbeelden/ministerie-c");
+    bench(c, "ministerie-c-without-state", &plain, 1_000_000, 1);
+    let state = bundled_model("voorbeelden/ministerie-d");
+    bench(c, "ministerie-d-with-conditions", &state, 1_000_000, 1);
     let generated = generated_model();
     bench(c, "generated-1001-steps", &generated, 200_000, 1);
     bench(c, "generated-1001-steps", &generated, 200_000, 2);

@@ -20,6 +20,7 @@ pub mod conform;
 pub mod diag;
 mod distribution;
 mod duration;
+pub mod experience;
 mod facade;
 pub mod fit;
 pub mod gaps;

@@ -52,6 +52,8 @@ pub enum Measure {
     Aftercare,
     /// After a decision, the reporter can still turn to an external body.
     ExternalRoute,
+    /// An anonymous reporter hears what was done with the report.
+    AnonymousFeedback,
 }
 
 /// What a finding cites: its basis, what that basis is, and the scopes of
@@ -177,6 +179,10 @@ pub fn basis(measure: Measure, p: &Procedure) -> Cited {
         return of_norm(n, p);
     }
     let (standing, text) = match (measure, kind) {
+        (Measure::AnonymousFeedback, _) => (
+            Standing::Policy,
+            "policy: Richtlijn (EU) 2019/1937 art. 6(2) leaves anonymous reports to national law, and the Wbk's duty to accept anonymous reports (art. 2(2)(e)-(f)) is not in force (Stb. 2023, 52); docs/legal.md, \"Anonymous reports\"",
+        ),
         (Measure::Aftercare, _) => (
             Standing::Policy,
             "Kamerstuk 28 844, nr. 183 (20 June 2019), section 6: aftercare to the reporter is not always satisfactory (policy; no statute requires aftercare)",

@@ -85,6 +85,13 @@ pub enum Varies {
     /// A caseload's procedure: the cases open at the start, times the
     /// factor, rounded to the nearest whole number (base 1).
     Open,
+    /// A parameter of the reporter's experience score
+    /// (docs/experience.md), an assumption like any other (base: its
+    /// default).
+    Experience {
+        /// The parameter, as [`crate::experience::PARAMETERS`] names it.
+        parameter: String,
+    },
 }
 
 /// One assumption varied by a study.
@@ -135,6 +142,7 @@ impl Factor {
             Varies::Handlers { pool } => format!("pool {pool} handlers"),
             Varies::Arrivals => format!("{p} arrivals"),
             Varies::Open => format!("{p} open at start"),
+            Varies::Experience { parameter } => format!("experience {parameter}"),
         }
     }
 
@@ -226,6 +234,52 @@ pub fn factors(library: &Library, model: &SimModel) -> Vec<Factor> {
     out
 }
 
+/// The factors of a study of `kpis`: the model's assumptions
+/// ([`factors`]), and when a figure is the experience score, its
+/// parameters too ([`experience_factors`]), which are assumptions as well.
+pub fn study_factors(library: &Library, model: &SimModel, kpis: &[Kpi]) -> Vec<Factor> {
+    let mut out = factors(library, model);
+    if kpis.iter().any(|k| k.name().starts_with("experience.")) {
+        out.extend(experience_factors(model));
+    }
+    out
+}
+
+/// The parameters of the reporter's experience score as factors, each from
+/// half to one and a half times its value in `model` (a parameter of 0
+/// from -5 to 5 points); `base`, the level the others move, is left out.
+/// A study of an `experience.*` figure varies them beside the
+/// procedure's assumptions.
+pub fn experience_factors(model: &SimModel) -> Vec<Factor> {
+    crate::experience::PARAMETERS
+        .iter()
+        .filter(|p| p.0 != "base")
+        .map(|&(name, default, _)| {
+            let v = model.experience.get(name).unwrap_or(default);
+            let (low, high) = if v == 0.0 {
+                (-5.0, 5.0)
+            } else {
+                let (a, b) = (v * DEFAULT_SCALE[0], v * DEFAULT_SCALE[1]);
+                (a.min(b), a.max(b))
+            };
+            Factor {
+                procedure: None,
+                step: None,
+                varies: Varies::Experience {
+                    parameter: name.to_owned(),
+                },
+                base: v,
+                low,
+                high,
+                from_file: false,
+                index: 0,
+                branch: 0,
+                duration: Distribution::default(),
+            }
+        })
+        .collect()
+}
+
 /// The model at point `x` (a value of each of `factors`, in order): each
 /// duration scaled, each branch set to its probability with the other
 /// branches of its step sharing the rest in proportion to what they had
@@ -237,8 +291,13 @@ pub fn apply(model: &SimModel, factors: &[Factor], x: &[f64]) -> SimModel {
         if v == f.base {
             continue;
         }
+        if let Varies::Experience { parameter } = &f.varies {
+            m.experience.set(parameter, v);
+            continue;
+        }
         let step = &mut m.steps[f.index as usize];
         match f.varies {
+            Varies::Experience { .. } => {}
             Varies::Duration => {
                 // A duration in working days draws calendar days at its
                 // calendar's mean ratio, as compiled.
@@ -646,7 +705,7 @@ impl Study {
         method: Method,
         samples: usize,
     ) -> Result<Study, SimError> {
-        let factors = factors(library, model);
+        let factors = study_factors(library, model, kpis);
         let points = points(&factors, method, samples, opts.seed);
         let figures = evaluate(model, &factors, kpis, opts, &points)?;
         Ok(Study::of(

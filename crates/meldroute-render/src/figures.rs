@@ -99,6 +99,15 @@ pub fn per_journey_ci(x: f64, ci: Option<Interval>) -> String {
     }
 }
 
+/// A score from 0 to 100 with one decimal and how far its interval
+/// reaches (`62.4 ±0.3`).
+pub fn score_ci(x: f64, ci: Option<Interval>) -> String {
+    match ci {
+        Some(ci) => format!("{x:.1} {}", reach(x, ci, 1.0, 1)),
+        None => format!("{x:.1}"),
+    }
+}
+
 /// A difference with its sign and how far its interval reaches either
 /// side (`+3.9 w ±0.4`, `-15.3 ±0.5` percentage points): differences are
 /// compared with 0, so the `±` is the wider side.

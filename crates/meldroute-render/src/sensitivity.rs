@@ -59,6 +59,12 @@ pub fn range(f: &Factor) -> String {
             number(f.high),
             number(f.base)
         ),
+        Varies::Experience { .. } => format!(
+            "{} to {} (now {})",
+            number(f.low),
+            number(f.high),
+            number(f.base)
+        ),
     }
 }
 
@@ -185,6 +191,10 @@ pub fn csv_rows(study: &Study) -> Vec<Vec<String>> {
             Varies::Handlers { pool } => ("handlers", String::new(), inert_cell(pool)),
             Varies::Arrivals => ("arrivals", String::new(), String::new()),
             Varies::Open => ("open", String::new(), String::new()),
+            // The parameter's name in the `to` column (docs/sensitivity.md).
+            Varies::Experience { parameter } => {
+                ("experience", inert_cell(parameter), String::new())
+            }
         };
         vec![
             inert_cell(f.procedure.as_deref().unwrap_or_default()),

@@ -183,6 +183,12 @@ fn table(out: &mut String, r: &CaseloadReport, model: &CaseModel) {
             percent_ci(f.feedback_rate.value, f.feedback_rate.ci95),
             percent_ci(f.aftercare_rate.value, f.aftercare_rate.ci95),
         );
+        outln!(
+            out,
+            "  reporter's experience score, 0-100, {}: mean {}",
+            meldroute_core::experience::LABEL,
+            meldroute_render::figures::score_ci(f.experience_mean.value, f.experience_mean.ci95),
+        );
         if let Some(r) = &f.retaliation_share {
             outln!(
                 out,
@@ -320,6 +326,7 @@ fn csv(r: &CaseloadReport, model: &CaseModel, provenance: &Provenance) -> anyhow
             ("feedback_within_3_months", &f.feedback_within_3_months),
             ("feedback_rate", &f.feedback_rate),
             ("aftercare_rate", &f.aftercare_rate),
+            ("experience_mean", &f.experience_mean),
         ] {
             fig(&mut w, "procedure", p, stat, e)?;
         }

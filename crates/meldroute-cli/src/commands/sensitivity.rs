@@ -167,7 +167,7 @@ pub(super) struct Loaded<'a> {
 impl Loaded<'_> {
     /// The study's points: the model with its assumptions varied.
     fn points(&self) -> (Vec<sensitivity::Factor>, Vec<Vec<f64>>) {
-        let factors = sensitivity::factors(self.lib, self.model);
+        let factors = sensitivity::study_factors(self.lib, self.model, self.kpis);
         let points = sensitivity::points(&factors, self.method, self.samples, self.opts.seed);
         (factors, points)
     }

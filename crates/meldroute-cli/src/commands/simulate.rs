@@ -395,6 +395,15 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
     ] {
         w.figure("rate", name, "value", v, ci)?;
     }
+    let x = &report.experience;
+    for (stat, v, ci) in [
+        ("mean", x.score.mean, x.score.mean_ci95),
+        ("p10", x.p10, x.p10_ci95),
+        ("p50", x.score.p50, x.score.p50_ci95),
+        ("p90", x.score.p90, x.score.p90_ci95),
+    ] {
+        w.figure("experience (model)", "experience_score", stat, v, ci)?;
+    }
     if let Some(ret) = &report.retaliation {
         w.figure(
             "rate",
@@ -570,6 +579,16 @@ pub(super) fn figures_table(out: &mut String, r: &SimReport, of: Of) {
         percent_ci(r.feedback_rate, r.feedback_rate_ci95),
         percent_ci(r.aftercare_rate, r.aftercare_rate_ci95),
         percent_ci(r.no_contact_after_report, r.no_contact_after_report_ci95)
+    );
+    let x = &r.experience;
+    outln!(
+        out,
+        "reporter's experience score, 0-100, {}: mean {}, p10 {}, p50 {}, p90 {}",
+        x.label,
+        meldroute_render::figures::score_ci(x.score.mean, x.score.mean_ci95),
+        meldroute_render::figures::score_ci(x.p10, x.p10_ci95),
+        meldroute_render::figures::score_ci(x.score.p50, x.score.p50_ci95),
+        meldroute_render::figures::score_ci(x.score.p90, x.score.p90_ci95),
     );
     if let Some(ret) = &r.retaliation {
         let places: Vec<String> = ret

@@ -3,6 +3,7 @@
 //! legal term or right. Structural rules find witness paths in the graph;
 //! statistical rules read a simulation of the procedure.
 
+mod anonymous_without_feedback;
 mod deadline_at_risk;
 mod legal_norm;
 mod long_silence;
@@ -17,6 +18,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
+pub(crate) use anonymous_without_feedback::AnonymousWithoutFeedback;
 pub(crate) use deadline_at_risk::DeadlineAtRisk;
 pub(crate) use legal_norm::LegalNorm;
 pub(crate) use long_silence::LongSilence;
@@ -189,6 +191,7 @@ pub(crate) static JOURNEY_RULES: &[&dyn JourneyRule] = &[
     &DeadlineAtRisk,
     &NoEscalationRoute,
     &LegalNorm,
+    &AnonymousWithoutFeedback,
 ];
 
 /// A procedure's simulation, for the statistical rules.

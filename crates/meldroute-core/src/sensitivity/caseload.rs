@@ -305,7 +305,7 @@ impl CaseFactors {
                         piece.1 = ((f64::from(piece.1) * v).round() as u32).max(1);
                     }
                 }
-                Varies::Duration | Varies::Branch { .. } => {}
+                Varies::Duration | Varies::Branch { .. } | Varies::Experience { .. } => {}
             }
         }
         m

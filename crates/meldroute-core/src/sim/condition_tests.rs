@@ -301,3 +301,34 @@ fn the_chance_of_a_rate_over_a_duration_is_its_laplace_transform() {
         .is_none()
     );
 }
+
+#[test]
+fn the_experience_score_is_the_documented_sum_on_every_journey() {
+    // Two weeks of silence, then the feedback letter (a contact), then a
+    // founded outcome: 50 + 15 + 2 * 1 - 1 * 2 + 5 = 70 on every journey.
+    let (lib, idx) = library_with(&[&format!(
+        "{HEAD}steps:\n  melding: {{title: Melding, actor: melder, kind: report, next: onderzoek}}\n  onderzoek: {{title: Onderzoek, actor: org, kind: investigation, duration: 2w, basis: policy, next: brief}}\n  brief: {{title: Brief, actor: org, kind: feedback, next: klaar}}\n  klaar: {{title: Klaar, actor: org, kind: closure, outcome: founded}}\n"
+    )]);
+    let m = SimModel::compile(&lib, idx[0]).expect("compiles");
+    let agg = run(&m, 5_000, 0);
+    assert!(
+        (agg.experience.moments.mean - 70.0).abs() < 1e-9,
+        "{}",
+        agg.experience.moments.mean
+    );
+    // A weight set for the run moves it: feedback worth 25, 80.
+    let mut heavier = m.clone();
+    heavier.experience.set("feedback", 25.0);
+    let agg = run(&heavier, 5_000, 0);
+    assert!((agg.experience.moments.mean - 80.0).abs() < 1e-9);
+    // And the sensitivity study of the score varies the weights.
+    let kpi = super::precision::Kpi::named("experience.mean").expect("a figure");
+    let factors = crate::sensitivity::study_factors(&lib, &m, &[kpi]);
+    assert!(factors.iter().any(|f| matches!(&f.varies, crate::sensitivity::Varies::Experience { parameter } if parameter == "feedback")));
+    let lead = super::precision::Kpi::named("lead_time.mean").expect("a figure");
+    assert!(
+        crate::sensitivity::study_factors(&lib, &m, &[lead])
+            .iter()
+            .all(|f| !matches!(f.varies, crate::sensitivity::Varies::Experience { .. }))
+    );
+}

@@ -45,6 +45,7 @@ pub struct Spread {
     lead: BatchRatio,
     first_contact: BatchRatio,
     longest_silence: BatchRatio,
+    experience: BatchRatio,
     contacts: BatchRatio,
     handoffs: BatchRatio,
     procedures: BatchRatio,
@@ -236,6 +237,8 @@ impl Aggregate {
         s.first_contact.add(y, n);
         let (y, n) = sum(&batch.longest_silence.moments);
         s.longest_silence.add(y, n);
+        let (y, n) = sum(&batch.experience.moments);
+        s.experience.add(y, n);
         let finished = batch.finished() as f64;
         s.contacts.add(batch.contacts as f64, finished);
         s.handoffs.add(batch.handoffs as f64, finished);
@@ -299,6 +302,14 @@ impl Aggregate {
         let m = &self.longest_silence.moments;
         self.longest_silence
             .stats(mean_interval(m.mean, &self.spread.longest_silence))
+    }
+
+    /// The reporter's experience score of finished journeys: a model, not
+    /// a measurement ([`crate::experience`]).
+    pub fn experience_score(&self) -> DurationStats {
+        let m = &self.experience.moments;
+        self.experience
+            .stats(mean_interval(m.mean, &self.spread.experience))
     }
 
     /// Contacts per finished journey.

@@ -174,6 +174,9 @@ pub struct Aggregate {
     pub first_contact: Summary,
     /// Longest silence of finished journeys.
     pub longest_silence: Summary,
+    /// The reporter's experience score of finished journeys
+    /// ([`crate::experience`]).
+    pub experience: Summary,
     /// Contacts, summed over finished journeys.
     pub contacts: u64,
     /// Changes of actor, summed over finished journeys.
@@ -232,6 +235,7 @@ impl Aggregate {
             lead: Summary::default(),
             first_contact: Summary::default(),
             longest_silence: Summary::default(),
+            experience: Summary::default(),
             contacts: 0,
             handoffs: 0,
             procedures: 0,
@@ -262,6 +266,7 @@ impl Aggregate {
         self.lead.merge(&o.lead);
         self.first_contact.merge(&o.first_contact);
         self.longest_silence.merge(&o.longest_silence);
+        self.experience.merge(&o.experience);
         self.contacts += o.contacts;
         self.handoffs += o.handoffs;
         self.procedures += o.procedures;

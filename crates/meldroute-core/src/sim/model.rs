@@ -413,6 +413,9 @@ pub struct SimModel {
     pub attributes: Vec<SimAttribute>,
     /// Visit counters a journey keeps ([`SimStep::counter`]).
     pub counters: u32,
+    /// The parameters of the reporter's experience score (the defaults of
+    /// docs/experience.md unless a run sets them).
+    pub experience: crate::experience::Weights,
 }
 
 impl SimModel {
@@ -458,6 +461,7 @@ impl SimModel {
             choices: Vec::new(),
             attributes: Vec::new(),
             counters: 0,
+            experience: crate::experience::Weights::default(),
         }
     }
 

@@ -127,11 +127,11 @@ fn replay(
         match complete_observed(model, s.step, days, next, &mut journey, marks, agg) {
             Observed::On => {}
             Observed::Ended(outcome) => {
-                journey.finish(Some(outcome), agg, model.dates.as_deref());
+                journey.finish(Some(outcome), agg, model);
                 return Ok(Some(outcome));
             }
             Observed::Open => {
-                journey.finish(None, agg, model.dates.as_deref());
+                journey.finish(None, agg, model);
                 return Ok(None);
             }
             Observed::NotAllowed => {

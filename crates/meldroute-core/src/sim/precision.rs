@@ -125,6 +125,21 @@ const FIGURES: &[(&str, Unit, Figure)] = &[
         Value(Aggregate::contacts_mean),
     ),
     (
+        "experience.mean",
+        Unit::PerJourney,
+        Time(Aggregate::experience_score, Mean),
+    ),
+    (
+        "experience.p50",
+        Unit::PerJourney,
+        Time(Aggregate::experience_score, P50),
+    ),
+    (
+        "experience.p90",
+        Unit::PerJourney,
+        Time(Aggregate::experience_score, P90),
+    ),
+    (
         "handoffs.mean",
         Unit::PerJourney,
         Value(Aggregate::handoffs_mean),

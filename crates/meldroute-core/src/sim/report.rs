@@ -179,6 +179,9 @@ pub struct SimReport {
     /// procedure's `anonymous`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<AnonymousReport>,
+    /// The reporter's experience score of the finished journeys: a model,
+    /// not a measurement (docs/experience.md).
+    pub experience: ExperienceReport,
     /// The reporters who met retaliation, when some step carries a risk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retaliation: Option<RetaliationReport>,
@@ -225,6 +228,21 @@ pub struct AnonymousReport {
     pub feedback_rate: f64,
     /// 95% interval of `feedback_rate` (Wilson).
     pub feedback_rate_ci95: Option<Interval>,
+}
+
+/// The distribution of the reporter's experience score.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ExperienceReport {
+    /// What the score is: a model of the reporter's experience, not a
+    /// measurement.
+    pub label: String,
+    /// The score of the finished journeys, from 0 to 100: count, mean and
+    /// quantiles with their intervals.
+    pub score: DurationStats,
+    /// Its 10th percentile: the journeys the reporter lives through worst.
+    pub p10: f64,
+    /// 95% interval of `p10`.
+    pub p10_ci95: Option<Interval>,
 }
 
 /// Who met retaliation (benadeling), and where.
@@ -359,6 +377,12 @@ impl SimReport {
                     feedback_rate_ci95: feedback.ci95,
                 }
             }),
+            experience: ExperienceReport {
+                label: crate::experience::LABEL.to_owned(),
+                score: agg.experience_score(),
+                p10: agg.experience.quantile(0.1),
+                p10_ci95: agg.experience.quantile_interval(0.1),
+            },
             retaliation: model.has_risk().then(|| {
                 let total = agg.retaliation_share();
                 let mut at: Vec<RetaliationAt> = (0..model.steps.len())

@@ -96,6 +96,12 @@ fn every_bundled_procedure_agrees_with_exact_expectations() {
     for (i, e) in lib.iter() {
         let model =
             SimModel::compile(&lib, i).unwrap_or_else(|err| panic!("{}: {err}", *e.procedure.id));
+        // A condition on time puts exact figures out of reach, and says so
+        // (only the illustrative variant with the reporter's state has one).
+        if let Err(exact::ExactError::StateDependent { .. }) = exact(&model) {
+            assert_eq!(*e.procedure.id, "voorbeelden/ministerie-d");
+            continue;
+        }
         assert_agrees(&model, 60_000);
     }
 }

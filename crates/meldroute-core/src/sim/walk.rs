@@ -12,6 +12,7 @@ use super::model::{
 };
 use super::{Aggregate, Trace, TraceStep, outcome_index};
 use crate::condition::Now;
+use crate::experience::{Facts, Weights};
 use crate::model::{Outcome, StepKind};
 use crate::norms::{ACKNOWLEDGE_DAYS, FEEDBACK_DAYS};
 
@@ -272,7 +273,9 @@ impl Journey {
     #[inline]
     pub(super) fn begin<R: Rng>(&mut self, model: &SimModel, step: u32, rng: &mut R) {
         let p = &model.procedures[model.steps[step as usize].procedure as usize];
-        if p.anonymous > 0.0 {
+        if p.anonymous >= 1.0 {
+            self.anonymous = true;
+        } else if p.anonymous > 0.0 {
             self.anonymous = rng.random::<f64>() < p.anonymous;
         }
         if !p.draws.is_empty() {
@@ -523,12 +526,8 @@ impl Journey {
     /// `agg`. Rates and the reporter shares count every journey (an
     /// unfinished one had what it had so far); durations and per-journey
     /// means count finished journeys only.
-    pub(super) fn finish(
-        &self,
-        outcome: Option<Outcome>,
-        agg: &mut Aggregate,
-        dates: Option<&Dates>,
-    ) {
+    pub(super) fn finish(&self, outcome: Option<Outcome>, agg: &mut Aggregate, model: &SimModel) {
+        let dates = model.dates.as_deref();
         agg.runs += 1;
         agg.steps_simulated += u64::from(self.steps);
         if let Some(s) = self.retaliated {
@@ -541,7 +540,7 @@ impl Journey {
             self.add_reporter(agg, dates);
         }
         match outcome {
-            Some(outcome) => self.add_finished(outcome, agg),
+            Some(outcome) => self.add_finished(outcome, agg, &model.experience),
             None => agg.unfinished += 1,
         }
     }
@@ -562,13 +561,21 @@ impl Journey {
     }
 
     /// Adds the figures of the journey, finished with `outcome`, to `agg`.
-    fn add_finished(&self, outcome: Outcome, agg: &mut Aggregate) {
+    fn add_finished(&self, outcome: Outcome, agg: &mut Aggregate, weights: &Weights) {
         agg.lead.add(self.t);
+        let longest = self.silence().longest_until(self.t);
+        agg.experience.add(weights.score(&Facts {
+            feedback: self.first_feedback.is_some(),
+            aftercare: self.aftercare,
+            contacts: self.contacts,
+            longest_silence_days: longest,
+            retaliated: self.retaliated.is_some(),
+            outcome,
+        }));
         if let Some(fc) = self.first_contact {
             agg.first_contact.add(fc);
         }
-        agg.longest_silence
-            .add(self.silence().longest_until(self.t));
+        agg.longest_silence.add(longest);
         agg.contacts += u64::from(self.contacts);
         agg.handoffs += u64::from(self.handoffs);
         agg.procedures += u64::from(self.procedures);
@@ -829,7 +836,7 @@ pub(super) fn walk<R: Rng>(
     if let Some(tr) = trace {
         tr.outcome = outcome;
     }
-    journey.finish(outcome, agg, model.dates.as_deref());
+    journey.finish(outcome, agg, model);
 }
 
 /// What one journey has marked ([`Marks`]), kept with it: for the cases

@@ -693,11 +693,8 @@ impl<'m> Run<'m> {
             }
             if case.alive && case.measured {
                 let model = &self.model.flows[case.flow as usize].model;
-                case.journey.finish(
-                    None,
-                    &mut self.journeys[case.flow as usize],
-                    model.dates.as_deref(),
-                );
+                case.journey
+                    .finish(None, &mut self.journeys[case.flow as usize], model);
                 if self.tracing {
                     let trace = Trace {
                         steps: case.trace.clone(),
@@ -931,8 +928,8 @@ impl<'m> Run<'m> {
         let f = case.flow as usize;
         let t = case.start + case.journey.t;
         if case.measured {
-            let dates = self.model.flows[f].model.dates.as_deref();
-            case.journey.finish(outcome, &mut self.journeys[f], dates);
+            let model = &self.model.flows[f].model;
+            case.journey.finish(outcome, &mut self.journeys[f], model);
             self.measured_open -= 1;
             if self.tracing {
                 let trace = Trace {

@@ -74,6 +74,9 @@ pub struct FlowFigures {
     pub feedback_rate: Estimate,
     /// Of the cases with a report: aftercare.
     pub aftercare_rate: Estimate,
+    /// The mean experience score of the finished cases: a model of the
+    /// reporter's experience, not a measurement (docs/experience.md).
+    pub experience_mean: Estimate,
     /// Of the cases with a report, the share whose reporter was anonymous;
     /// absent when no case can be.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -243,6 +246,7 @@ impl CaseloadReport {
                     feedback_within_3_months: j(&|a| a.feedback_within_3_months().value),
                     feedback_rate: j(&|a| a.feedback_rate().value),
                     aftercare_rate: j(&|a| a.aftercare_rate().value),
+                    experience_mean: j(&|a| a.experience.moments.mean),
                     anonymous_share: flow
                         .model
                         .has_anonymity()

@@ -128,6 +128,8 @@ pub(super) struct Wire {
     lead: WireSummary,
     first_contact: WireSummary,
     longest_silence: WireSummary,
+    #[serde(default)]
+    experience: Option<WireSummary>,
     contacts: u64,
     handoffs: u64,
     procedures: u64,
@@ -196,6 +198,7 @@ impl Wire {
             lead: WireSummary::of(&a.lead),
             first_contact: WireSummary::of(&a.first_contact),
             longest_silence: WireSummary::of(&a.longest_silence),
+            experience: Some(WireSummary::of(&a.experience)),
             contacts: a.contacts,
             handoffs: a.handoffs,
             procedures: a.procedures,
@@ -250,6 +253,10 @@ impl Wire {
             lead: self.lead.summary("lead")?,
             first_contact: self.first_contact.summary("first_contact")?,
             longest_silence: self.longest_silence.summary("longest_silence")?,
+            experience: match &self.experience {
+                Some(s) => s.summary("experience")?,
+                None => Summary::default(),
+            },
             contacts: self.contacts,
             handoffs: self.handoffs,
             procedures: self.procedures,
