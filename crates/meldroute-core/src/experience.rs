@@ -189,10 +189,8 @@ impl Weights {
         let flag = |b: bool, w: f64| if b { w } else { 0.0 };
         let weeks = (f.longest_silence_days / 7.0).clamp(0.0, self.silence_weeks_counted.max(0.0));
         let contacts = f64::from(f.contacts).min(self.contacts_counted.max(0.0));
-        let outcome = Outcome::ALL
-            .iter()
-            .position(|o| *o == f.outcome)
-            .map_or(0.0, |i| self.outcome[i]);
+        // `Outcome::ALL` is in declaration order (a test of `model` checks it).
+        let outcome = self.outcome.get(f.outcome as usize).copied().unwrap_or(0.0);
         let s = self.base
             + flag(f.feedback, self.feedback)
             + flag(f.aftercare, self.aftercare)

@@ -413,6 +413,9 @@ pub struct SimModel {
     pub attributes: Vec<SimAttribute>,
     /// Visit counters a journey keeps ([`SimStep::counter`]).
     pub counters: u32,
+    /// Some journey starts with state to draw or count: anonymity,
+    /// attributes or visit counters ([`SimModel::compile`] sets it).
+    pub stateful: bool,
     /// The parameters of the reporter's experience score (the defaults of
     /// docs/experience.md unless a run sets them).
     pub experience: crate::experience::Weights,
@@ -435,6 +438,11 @@ impl SimModel {
         }
         let mut model = lowering.model;
         model.mark_deadline_sources();
+        model.stateful = model.counters > 0
+            || model
+                .procedures
+                .iter()
+                .any(|p| p.anonymous > 0.0 || !p.draws.is_empty());
         // The root's steps come first.
         model.start = step_index(root, 0, start_of(root)?)?;
         Ok(model)
@@ -461,6 +469,7 @@ impl SimModel {
             choices: Vec::new(),
             attributes: Vec::new(),
             counters: 0,
+            stateful: false,
             experience: crate::experience::Weights::default(),
         }
     }

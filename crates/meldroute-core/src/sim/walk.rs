@@ -272,6 +272,9 @@ impl Journey {
     /// of such a journey are what they were before conditions.
     #[inline]
     pub(super) fn begin<R: Rng>(&mut self, model: &SimModel, step: u32, rng: &mut R) {
+        if !model.stateful {
+            return;
+        }
         let p = &model.procedures[model.steps[step as usize].procedure as usize];
         if p.anonymous >= 1.0 {
             self.anonymous = true;
@@ -333,7 +336,7 @@ impl Journey {
     /// identity, or they are not anonymous.
     #[inline]
     fn reaches(&self, st: &SimStep) -> bool {
-        !(st.needs_identity && self.anonymous)
+        !(self.anonymous && st.needs_identity)
     }
 
     /// Counts a visit to `st` when a condition reads its visits.
