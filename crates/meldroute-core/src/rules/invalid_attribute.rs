@@ -13,6 +13,9 @@ use crate::model::{Basis, Located};
 /// Most attributes a procedure declares.
 pub const MAX_ATTRIBUTES: usize = 8;
 
+/// Most values an attribute declares.
+pub const MAX_VALUES: usize = 64;
+
 declare_rule! {
     /// ### What it does
     /// Checks the procedure's `attributes` and `anonymous`: each
@@ -21,7 +24,8 @@ declare_rule! {
     /// holds only letters, digits, `-` and `_`; each share lies in [0, 1]
     /// and an attribute's shares sum to 1; the `anonymous` share lies in
     /// [0, 1]; no share rests on `basis: law` (a share of reporters is no
-    /// statutory term); and a procedure declares at most 8 attributes.
+    /// statutory term); a procedure declares at most 8 attributes, each
+    /// with at most 64 values.
     ///
     /// ### Why is this bad
     /// A journey draws its attributes at the start by these shares: if they
@@ -145,6 +149,21 @@ impl Rule for InvalidAttribute {
                 "the shares of attribute {name} rest on `law`",
                 name,
             ));
+            if attr.values.len() > MAX_VALUES {
+                out.push(
+                    cx.diag(
+                        &Self::META,
+                        entry,
+                        key.pos,
+                        "attribute {name} declares {count} values, more than {max}",
+                    )
+                    .with_arg("name", Arg::id(name))
+                    .with_arg("count", Arg::Count(attr.values.len() as u64))
+                    .with_arg("max", Arg::Count(MAX_VALUES as u64))
+                    .with_label("too many values")
+                    .with_help("group the values into at most 64 kinds"),
+                );
+            }
             let mut all_valid = true;
             for (value, s) in attr.values.iter() {
                 all_valid &= share(s, name, out);
@@ -185,6 +204,16 @@ mod tests {
 
     #[test]
     fn cases() {
+        // 65 values, each an equal share.
+        let many: Vec<String> = (0..65).map(|i| format!("v{i}: {}", 1.0 / 65.0)).collect();
+        // The tester keeps its cases for the whole test.
+        let too_many: &'static str = Box::leak(
+            format!(
+                "attributes:\n  zaak: {{values: {{{}}}, basis: measured}}\n",
+                many.join(", ")
+            )
+            .into_boxed_str(),
+        );
         Tester::validation(&InvalidAttribute)
             .pass(&[
                 "anonymous: {share: 0.3, basis: assumption, note: Geschat.}\nattributes:\n  zaak: {values: {benadeling: 0.3, overig: 0.7}, basis: assumption, note: Geschat.}\n",
@@ -198,6 +227,8 @@ mod tests {
                 "anonymous: {share: 0.2, basis: law}\nattributes:\n  zaak: {values: {a: 1}, basis: law}\n",
                 // A value no condition can write.
                 "attributes:\n  zaak: {values: {'1e': 0.5, and: 0.5}, basis: measured}\n",
+                // More values than a journey can carry.
+                too_many,
             ])
             .test_and_snapshot();
     }
