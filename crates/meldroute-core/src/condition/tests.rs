@@ -156,3 +156,38 @@ fn nesting_and_length_are_bounded() {
     let chain = vec!["contacts > 1"; 60].join(" or ");
     assert!(!resolved(&chain).holds(&Now::default()));
 }
+
+proptest::proptest! {
+    /// Any text made of the language's pieces, and noise, parses or is
+    /// refused with a span inside the text: never a panic, and a
+    /// condition that parses evaluates.
+    #[test]
+    fn any_text_parses_or_is_refused_inside_it(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "silence", "visits", "contacts", "anonymous", "retaliated", "zaak",
+                "benadeling", "and", "or", "not", "(", ")", "<", "<=", ">", ">=", "==",
+                "!=", "6w", "3", "1.5d", "10wd", "-", "é", " ", "1e3d", "",
+            ]),
+            0..40,
+        )
+    ) {
+        let text = parts.concat();
+        match parse(&text, &env()) {
+            Ok(e) => {
+                let resolved = e.resolve(&|a: &String, v: &String| {
+                    (a == "zaak").then_some(())?;
+                    let j = ["benadeling", "overig"].iter().position(|x| x == v)?;
+                    Some((0u32, j as u32))
+                });
+                if let Some(r) = resolved {
+                    let _ = r.holds(&Now::default());
+                }
+            }
+            Err(err) => {
+                proptest::prop_assert!(err.at.start <= err.at.end && err.at.end <= text.len());
+                proptest::prop_assert!(text.is_char_boundary(err.at.start));
+            }
+        }
+    }
+}
