@@ -181,7 +181,7 @@ pub fn basis(measure: Measure, p: &Procedure) -> Cited {
     let (standing, text) = match (measure, kind) {
         (Measure::AnonymousFeedback, _) => (
             Standing::Policy,
-            "policy: Richtlijn (EU) 2019/1937 art. 6(2) leaves anonymous reports to national law, and the Wbk's duty to accept anonymous reports (art. 2(2)(e)-(f)) is not in force (Stb. 2023, 52); docs/legal.md, \"Anonymous reports\"",
+            "policy: Richtlijn (EU) 2019/1937 art. 6(2) leaves anonymous reports to national law; the Wbk's provisions on them (art. 2(2)(e)-(f), as secondary sources read them) are not in force (Stb. 2023, 52); docs/legal.md, \"Anonymous reports\"",
         ),
         (Measure::Aftercare, _) => (
             Standing::Policy,

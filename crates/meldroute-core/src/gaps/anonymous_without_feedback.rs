@@ -22,8 +22,9 @@ declare_rule! {
     /// the report was taken up, and may report again or elsewhere. The
     /// route can give them a channel (a case number to call back, an
     /// anonymous mailbox). Whether it must is policy: the Directive leaves
-    /// anonymous reports to national law (art. 6(2)), and the Wbk's duty
-    /// to accept them is not in force (docs/legal.md, "Anonymous reports").
+    /// anonymous reports to national law (art. 6(2)), and the Wbk's
+    /// provisions on them (art. 2(2)(e)-(f), their text unverified) are not
+    /// in force (docs/legal.md, "Anonymous reports").
     ///
     /// ### Example
     /// Fails: the only feedback is a decision letter sent home:
@@ -86,10 +87,7 @@ impl JourneyRule for AnonymousWithoutFeedback {
                 .with_arg("step", Arg::id(key.value.as_str()))
                 .with_label("no feedback for an anonymous reporter on this route")
                 .with_help("give the feedback a channel that needs no identity (a case number to call back, an anonymous mailbox), or accept the finding with its reason");
-            if let Some(share) = share {
-                f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
-            }
-            f.share = share;
+            f = f.with_share(share);
             out.push(with_path(f.citing(&cited), &path));
         }
     }

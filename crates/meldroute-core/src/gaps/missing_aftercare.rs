@@ -85,10 +85,7 @@ impl JourneyRule for MissingAftercare {
                 .with_arg("step", Arg::id(key.value.as_str()))
                 .with_label("no aftercare on this route")
                 .with_help("add an aftercare step after the outcome: a conversation about how the reporter is doing, and where to turn (good policy; no statute requires it)");
-            if let Some(share) = share {
-                f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
-            }
-            f.share = share;
+            f = f.with_share(share);
             out.push(with_path(
                 f.citing(&measures::basis(Measure::Aftercare, p)),
                 &path,

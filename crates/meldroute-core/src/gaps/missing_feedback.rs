@@ -78,10 +78,7 @@ impl JourneyRule for MissingFeedback {
                 .with_label("no feedback on this route")
                 .with_arg("title", Arg::Title(last))
                 .with_help("add a feedback step before {title}, telling the reporter what was done with the report");
-            if let Some(share) = share {
-                f.diagnostic = f.diagnostic.with_arg("share", super::share_arg(share));
-            }
-            f.share = share;
+            f = f.with_share(share);
             out.push(with_path(f.citing(&cited), &path));
         }
     }

@@ -97,6 +97,16 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The finding with the simulated share it rests on, when there is one:
+    /// as its `{share}` argument and as [`Finding::share`].
+    pub(crate) fn with_share(mut self, share: Option<Estimate>) -> Finding {
+        if let Some(s) = share {
+            self.diagnostic = self.diagnostic.with_arg("share", share_arg(s));
+        }
+        self.share = share;
+        self
+    }
+
     /// The finding with the basis `cited`: its text, standing and scopes.
     pub(crate) fn citing(mut self, cited: &Cited) -> Finding {
         self.basis = Some(cited.text.clone());

@@ -18,6 +18,11 @@ fn model(body: &str) -> SimModel {
     SimModel::compile(&lib, idx[0]).expect("compiles")
 }
 
+/// The index of step `id` in `model`.
+fn step(model: &SimModel, id: &str) -> usize {
+    model.names.iter().position(|n| n.id == id).expect("step")
+}
+
 fn run(model: &SimModel, runs: u64, threads: usize) -> Aggregate {
     let opts = SimOptions {
         runs,
@@ -99,11 +104,7 @@ const CAP: &str = "steps:
 #[test]
 fn a_loop_cap_ends_every_journey_within_the_cap() {
     let m = model(CAP);
-    let herstel = m
-        .names
-        .iter()
-        .position(|n| n.id == "herstel")
-        .expect("step") as u32;
+    let herstel = step(&m, "herstel") as u32;
     for seed in 0..2_000 {
         let tr = trace(&m, seed, DEFAULT_MAX_STEPS);
         assert!(tr.outcome.is_some());
@@ -121,11 +122,7 @@ fn a_loop_cap_ends_every_journey_within_the_cap() {
     assert!((ex.expected_visits[herstel as usize] - 2.71).abs() < 1e-12);
     assert!((ex.lead_time_mean_days - 2.71 * 7.0).abs() < 1e-9);
     assert_eq!(ex.visit_probabilities[herstel as usize], 1.0);
-    let besluit = m
-        .names
-        .iter()
-        .position(|n| n.id == "besluit")
-        .expect("step");
+    let besluit = step(&m, "besluit");
     assert!((ex.visit_probabilities[besluit] - 0.19).abs() < 1e-12);
     assert!(ex.expanded_states.is_some());
 }
@@ -250,11 +247,7 @@ fn retaliation_per_day_and_per_visit_reaches_the_share_computed_by_hand() {
     let total = at_investigation + (1.0 - at_investigation) * 0.1;
     let agg = run(&m, 40_000, 0);
     within(agg.retaliated, agg.runs, total);
-    let onderzoek = m
-        .names
-        .iter()
-        .position(|n| n.id == "onderzoek")
-        .expect("step");
+    let onderzoek = step(&m, "onderzoek");
     within(agg.retaliated_at[onderzoek], agg.runs, at_investigation);
     // Those who met it go to the Huis.
     assert_eq!(referred(&agg), agg.retaliated);
