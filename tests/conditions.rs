@@ -188,3 +188,105 @@ fn the_same_seed_gives_the_same_bytes_on_any_thread_count() {
         "{p}"
     );
 }
+
+/// The codes of the findings of `gaps` on `file`, with their messages,
+/// after checking the exit status `code`.
+fn gap_findings(file: &str, code: i32) -> Vec<(String, String)> {
+    let out = run(&["gaps", file, "--runs", "20000", "--format", "json"]).expect_code(code);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_reports_scope_decides_per_journey_which_norms_bind() {
+    // 30% of the reports concern a misstand, acknowledged after 2 days;
+    // 70% an integrity violation, acknowledged after 10: late, but the
+    // Wbk's 7 days do not bind such a report.
+    let f = fixture("scope.yaml");
+    let out = run_ok(&["simulate", &f, "--runs", "20000", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let scopes = v["scopes"].as_array().expect("figures per scope");
+    assert_eq!(scopes.len(), 2, "{scopes:?}");
+    let (misstand, integrity) = (&scopes[0], &scopes[1]);
+    assert_eq!(misstand["scope"], "misstand");
+    assert_eq!(misstand["wbk"], true);
+    assert_eq!(integrity["scope"], "integrity");
+    assert_eq!(integrity["wbk"], false);
+    let ci = &misstand["share_ci95"];
+    let (low, high) = (ci["low"].as_f64().unwrap(), ci["high"].as_f64().unwrap());
+    assert!(low <= 0.3 && 0.3 <= high, "{ci}");
+    assert_eq!(misstand["acknowledged_within_7_days"], 1.0);
+    assert_eq!(integrity["acknowledged_within_7_days"], 0.0);
+    // Of all reports, only the misstand ones are acknowledged in time.
+    let all = v["acknowledged_within_7_days"].as_f64().unwrap();
+    assert!((all - misstand["share"].as_f64().unwrap()).abs() < 1e-12);
+
+    // The norms count the reports they bind: no finding on the 7 days.
+    let fine = gap_findings(&f, 0);
+    assert!(
+        !fine.iter().any(|(c, _)| c == "MR101" || c == "MR105"),
+        "{fine:?}"
+    );
+
+    // The slow acknowledgement for the misstand reports instead: the term
+    // the Wbk sets is missed by every one of them, and the finding says
+    // which reports it counted.
+    let dir = temp_dir("scope-per-journey");
+    let slow = dir.join("slow.yaml");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("scope == integrity", "scope == misstand");
+    std::fs::write(&slow, text).unwrap();
+    let late = gap_findings(slow.to_str().unwrap(), 1);
+    let (_, message) = late
+        .iter()
+        .find(|(c, m)| c == "MR105" && m.contains("trage-bevestiging"))
+        .unwrap_or_else(|| panic!("no MR105 on the slow acknowledgement: {late:?}"));
+    assert!(message.starts_with("100.0%"), "{message}");
+    assert!(
+        message.contains("counted over the reports of scope `misstand`"),
+        "{message}"
+    );
+    assert!(late.iter().any(|(c, _)| c == "MR101"), "{late:?}");
+}
+
+#[test]
+fn a_scope_value_outside_the_procedures_scopes_is_located() {
+    let dir = temp_dir("scope-invalid");
+    let bad = dir.join("bad.yaml");
+    let text = std::fs::read_to_string(fixture("scope.yaml"))
+        .unwrap()
+        .replace(
+            "{misstand: 0.3, integrity: 0.7}",
+            "{misstand: 0.3, eu-breach: 0.1, integrety: 0.6}",
+        );
+    std::fs::write(&bad, text).unwrap();
+    let out = run(&["validate", bad.to_str().unwrap()]).expect_code(1);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    for (place, what) in [
+        (
+            "bad.yaml:13:29: error[MR028]",
+            "value `eu-breach` of attribute `scope` is a scope the procedure does not handle",
+        ),
+        (
+            "bad.yaml:13:45: error[MR028]",
+            "value `integrety` of attribute `scope` is no scope (did you mean `integrity`?)",
+        ),
+    ] {
+        let line = all
+            .lines()
+            .find(|l| l.contains(place))
+            .unwrap_or_else(|| panic!("no {place} in\n{all}"));
+        assert!(line.contains(what), "{line}");
+    }
+}

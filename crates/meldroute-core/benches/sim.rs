@@ -65,6 +65,8 @@ fn benches(c: &mut Criterion) {
     bench(c, "ministerie-c-without-state", &plain, 1_000_000, 1);
     let state = bundled_model("voorbeelden/ministerie-d");
     bench(c, "ministerie-d-with-conditions", &state, 1_000_000, 1);
+    let klacht = bundled_model("rijk/klacht");
+    bench(c, "klacht-without-conditions", &klacht, 1_000_000, 1);
     let generated = generated_model();
     bench(c, "generated-1001-steps", &generated, 200_000, 1);
     bench(c, "generated-1001-steps", &generated, 200_000, 2);

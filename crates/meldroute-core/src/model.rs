@@ -95,6 +95,17 @@ impl Scope {
     /// the sense of its art. 1, which includes a breach of Union law.
     pub const WBK: &'static [Scope] = &[Scope::Misstand, Scope::EuBreach];
 
+    /// The scope named `name` as written in files.
+    pub fn named(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// True for a scope of the Wbk ([`Scope::WBK`]): a report whose scope
+    /// this is has the Wbk's terms.
+    pub fn of_wbk(self) -> bool {
+        Scope::WBK.contains(&self)
+    }
+
     /// The name as written in files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -105,6 +116,11 @@ impl Scope {
         }
     }
 }
+
+/// The attribute that is the report's scope: its values are scope names
+/// ([`Scope`]), drawn per journey, so that the norms that bind by scope
+/// bind per journey (docs/conditions.md, "The report's scope").
+pub const SCOPE_ATTRIBUTE: &str = "scope";
 
 /// A legal or policy source that steps cite.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

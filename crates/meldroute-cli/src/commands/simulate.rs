@@ -416,6 +416,23 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
             w.figure("retaliation", &a.step, "share", a.share, a.share_ci95)?;
         }
     }
+    for s in &report.scopes {
+        w.figure("scope", &s.scope, "share", s.share, s.share_ci95)?;
+        w.figure(
+            "scope",
+            &s.scope,
+            "acknowledged_within_7_days",
+            s.acknowledged_within_7_days,
+            s.acknowledged_within_7_days_ci95,
+        )?;
+        w.figure(
+            "scope",
+            &s.scope,
+            "feedback_within_3_months",
+            s.feedback_within_3_months,
+            s.feedback_within_3_months_ci95,
+        )?;
+    }
     if let Some(a) = &report.anonymous {
         w.figure("rate", "anonymous_share", "value", a.share, a.share_ci95)?;
         w.figure(
@@ -614,6 +631,24 @@ pub(super) fn figures_table(out: &mut String, r: &SimReport, of: Of) {
             "of them anonymous {}; of the anonymous reporters, feedback {} (steps that need their identity do not reach them)",
             percent_ci(a.share, a.share_ci95),
             percent_ci(a.feedback_rate, a.feedback_rate_ci95)
+        );
+    }
+    for s in &r.scopes {
+        outln!(
+            out,
+            "of them of scope {} {} ({}): acknowledged within 7 days {}, feedback within 3 months {}",
+            s.scope,
+            percent_ci(s.share, s.share_ci95),
+            if s.wbk {
+                "the Wbk's terms bind"
+            } else {
+                "policy, not the Wbk"
+            },
+            percent_ci(
+                s.acknowledged_within_7_days,
+                s.acknowledged_within_7_days_ci95
+            ),
+            percent_ci(s.feedback_within_3_months, s.feedback_within_3_months_ci95)
         );
     }
     outln!(

@@ -89,8 +89,16 @@ impl JourneyRule for DeadlineAtRisk {
             if step.procedure != 0 || report.reached == 0.0 {
                 continue; // deadlines of procedures escalated to are checked in their own file
             }
-            // Missed, of the journeys that reach the step; and of all.
-            let (reached, met) = sim.agg.deadlines[di];
+            let id = &sim.model.names[d.step as usize].id;
+            let Some((i, kind, deadline)) = own_deadline(p, id) else {
+                continue;
+            };
+            let cited = measures::of_deadline(p, kind, deadline.within.days(), &deadline.basis);
+            // Missed, of the journeys that reach the step whose report's
+            // scope the term binds (every journey's for a term the file
+            // states); and of all of them.
+            let bound = sim.of_scopes(&cited.scopes);
+            let (reached, met) = bound.deadlines[di];
             let missed = crate::sim::share(reached - met, reached);
             if step.feedback && states_feedback_term(*p.kind, d.within) {
                 // Judged below, by the first feedback.
@@ -102,11 +110,6 @@ impl JourneyRule for DeadlineAtRisk {
             if missed.value <= cx.opts.deadline_tolerance {
                 continue;
             }
-            let id = &sim.model.names[d.step as usize].id;
-            let Some((i, kind, deadline)) = own_deadline(p, id) else {
-                continue;
-            };
-            let cited = measures::of_deadline(p, kind, deadline.within.days(), &deadline.basis);
             // A term the file sets itself, not the law's: missing it is no
             // breach of the law, so a warning.
             let (severity, help) = if cited.standing == measures::Standing::Law {
@@ -135,18 +138,28 @@ impl JourneyRule for DeadlineAtRisk {
                 .with_label("missed too often")
                 .with_help(help);
             f.diagnostic.severity = severity;
+            f.diagnostic = sim.says_scopes(f.diagnostic, &cited.scopes);
             f.share = Some(crate::sim::share(reached - met, sim.agg.runs));
             f.rests_on = cx.simulated(entry);
             out.push(with_path(f.citing(&cited), &[i]));
         }
         if let Some((di, _)) = statutory {
-            let a = &sim.agg;
-            let late = crate::sim::share(a.reported - a.feedback_in_time, a.reported);
             let id = &sim.model.names[sim.model.deadlines[di].step as usize].id;
-            if late.value > cx.opts.deadline_tolerance
-                && let Some((i, _, deadline)) = own_deadline(p, id)
-            {
-                out.push(late_feedback(cx, entry, i, deadline, late));
+            if let Some((i, _, deadline)) = own_deadline(p, id) {
+                let cited = feedback_term(p, deadline);
+                let t = sim.of_scopes(&cited.scopes);
+                let late = crate::sim::share(t.reported - t.feedback_in_time, t.reported);
+                if late.value > cx.opts.deadline_tolerance {
+                    let scopes = cited.scopes.clone();
+                    let mut f = late_feedback(cx, entry, i, deadline, late, cited);
+                    f.diagnostic = sim.says_scopes(f.diagnostic, &scopes);
+                    // Of all journeys, as every finding's share.
+                    f.share = Some(crate::sim::share(
+                        t.reported - t.feedback_in_time,
+                        sim.agg.runs,
+                    ));
+                    out.push(f);
+                }
             }
         }
     }
@@ -179,6 +192,7 @@ fn late_feedback(
     i: usize,
     deadline: &Located<Deadline>,
     late: Estimate,
+    cited: measures::Cited,
 ) -> Finding {
     let mut f = cx.finding(
         &DeadlineAtRisk::META,
@@ -193,16 +207,19 @@ fn late_feedback(
         .with_arg("basis", Arg::text(deadline.basis.as_str()))
         .with_label("feedback comes late")
         .with_help("give feedback sooner: interim feedback on the assessment and the follow-up envisaged counts (Richtlijn (EU) 2019/1937 art. 5(13)); shorten the steps before the first feedback");
-    f.share = Some(late);
     f.rests_on = cx.simulated(entry);
-    let p = &cx.entry(entry).procedure;
-    let cited = measures::of_deadline(
+    with_path(f.citing(&cited), &[i])
+}
+
+/// The basis of the statutory feedback term that `deadline`, on a feedback
+/// step of `p`, states.
+fn feedback_term(p: &Procedure, deadline: &Located<Deadline>) -> measures::Cited {
+    measures::of_deadline(
         p,
         StepKind::Feedback,
         deadline.within.days(),
         &deadline.basis,
-    );
-    with_path(f.citing(&cited), &[i])
+    )
 }
 
 #[cfg(test)]

@@ -64,10 +64,17 @@ impl JourneyRule for MissingAcknowledgement {
         // handle a misstand; elsewhere there is no term to check.
         let cited = measures::basis(Measure::Acknowledgement, p);
         let term = cited.term;
-        let late = cx
-            .sim(entry)
-            .filter(|_| term.is_some())
-            .map(|s| crate::sim::share(s.agg.reported - s.agg.contact_within_week, s.agg.reported));
+        // Of the reports the term binds: with the report's scope drawn per
+        // journey, those of the norm's scopes.
+        let late = cx.sim(entry).filter(|_| term.is_some()).map(|s| {
+            let t = s.of_scopes(&cited.scopes);
+            let late = t.reported - t.contact_within_week;
+            // Of the reports the term binds, and of all journeys.
+            (
+                crate::sim::share(late, t.reported),
+                crate::sim::share(late, s.agg.runs),
+            )
+        });
         let witnesses = Witnesses::new(p, &|s| s.surely_contacts());
         for r in report_steps(p) {
             let Some((key, _)) = p.steps.entry(r) else {
@@ -95,9 +102,11 @@ impl JourneyRule for MissingAcknowledgement {
                         "add an acknowledgement step (kind: acknowledgement) right after the report",
                     ),
                 };
-                f.share = late;
+                f.share = late.map(|l| l.1);
                 out.push(with_path(f.citing(&cited), &path));
-            } else if let Some(share) = late.filter(|l| l.value > cx.opts.deadline_tolerance) {
+            } else if let Some((share, of_all)) =
+                late.filter(|l| l.0.value > cx.opts.deadline_tolerance)
+            {
                 let mut f = cx.finding(
                     &Self::META,
                     entry,
@@ -110,7 +119,10 @@ impl JourneyRule for MissingAcknowledgement {
                     .with_arg("term", Arg::Days(term.unwrap_or_default()))
                     .with_arg("step", Arg::id(key.value.as_str()))
                     .with_label("first contact comes late").with_help("acknowledge receipt sooner: shorten the step before the acknowledgement, or acknowledge at intake");
-                f.share = Some(share);
+                if let Some(s) = cx.sim(entry) {
+                    f.diagnostic = s.says_scopes(f.diagnostic, &cited.scopes);
+                }
+                f.share = Some(of_all);
                 f.rests_on = cx.simulated(entry);
                 out.push(with_path(f.citing(&cited), &[r]));
             }

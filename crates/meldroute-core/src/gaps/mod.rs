@@ -214,6 +214,34 @@ pub(crate) struct Simulated {
     pub report: SimReport,
 }
 
+impl Simulated {
+    /// The figures of the journeys whose report's scope is one of `scopes`
+    /// (those of the norm a finding cites: [`Aggregate::of_scopes`]).
+    pub fn of_scopes(&self, scopes: &[Scope]) -> crate::sim::ScopeTally {
+        self.agg.of_scopes(&self.model, scopes)
+    }
+
+    /// `d`, whose share counts the reports of `scopes` only, saying so when
+    /// the procedure draws the report's scope and some reports have
+    /// another: " (counted over the reports of scope {scopes}, {scoped} of
+    /// all)".
+    pub fn says_scopes(&self, d: Diagnostic, scopes: &[Scope]) -> Diagnostic {
+        let t = self.of_scopes(scopes);
+        if self.model.scope.is_none() || t.reported == self.agg.reported {
+            return d;
+        }
+        let mut d = d
+            .with_arg("scopes", Arg::ids(scopes.iter().map(|s| s.as_str())))
+            .with_arg(
+                "scoped",
+                share_arg(crate::sim::share(t.reported, self.agg.reported)),
+            );
+        d.message
+            .push_str(" (counted over the reports of scope {scopes}, {scoped} of all)");
+        d
+    }
+}
+
 /// What journey rules see.
 pub(crate) struct GapContext<'a> {
     /// Everything loaded.

@@ -8,7 +8,7 @@ use super::{Context, Rule, declare_rule};
 use crate::condition;
 use crate::diag::Diagnostic;
 use crate::library::Entry;
-use crate::model::{Basis, Located};
+use crate::model::{Basis, Located, SCOPE_ATTRIBUTE, Scope};
 
 /// Most attributes a procedure declares.
 pub const MAX_ATTRIBUTES: usize = 8;
@@ -26,6 +26,11 @@ declare_rule! {
     /// [0, 1]; no share rests on `basis: law` (a share of reporters is no
     /// statutory term); a procedure declares at most 8 attributes, each
     /// with at most 64 values.
+    ///
+    /// The attribute `scope` is the report's scope: its values are scope
+    /// names (`misstand`, `eu-breach`, `integrity`,
+    /// `undesirable-behaviour`), each one the procedure handles (its
+    /// `scopes`), so that a journey's scope decides which norms bind it.
     ///
     /// ### Why is this bad
     /// A journey draws its attributes at the start by these shares: if they
@@ -56,7 +61,7 @@ declare_rule! {
         name: "invalid-attribute",
         category: Correctness,
         severity: Error,
-        summary: "an attribute's or the anonymous reporters' shares are outside [0, 1], do not sum to 1, rest on `law`, or a name is reserved or no name",
+        summary: "an attribute's or the anonymous reporters' shares are outside [0, 1], do not sum to 1, rest on `law`, a name is reserved or no name, or a `scope` value is no scope of the procedure",
     }
 }
 
@@ -165,8 +170,12 @@ impl Rule for InvalidAttribute {
                 );
             }
             let mut all_valid = true;
+            let handled = p.scopes();
             for (value, s) in attr.values.iter() {
                 all_valid &= share(s, name, out);
+                if name == SCOPE_ATTRIBUTE {
+                    out.extend(scope_value(cx, entry, value, &handled));
+                }
                 if !is_name(value) || matches!(value.as_str(), "and" | "or" | "not") {
                     out.push(
                         cx.diag(&Self::META, entry, value.pos, "value {value} of attribute {name} is no name a condition can write")
@@ -197,6 +206,44 @@ impl Rule for InvalidAttribute {
     }
 }
 
+/// The error of value `value` of the `scope` attribute, if it names no
+/// scope or one the procedure does not handle (`handled`, its `scopes`).
+fn scope_value(
+    cx: &Context<'_>,
+    entry: &Entry,
+    value: &Located<String>,
+    handled: &[Scope],
+) -> Option<Diagnostic> {
+    let names = || Scope::ALL.into_iter().map(Scope::as_str);
+    match Scope::named(&value.value) {
+        None => {
+            let d = cx
+                .diag(
+                    &InvalidAttribute::META,
+                    entry,
+                    value.pos,
+                    "value {value} of attribute `scope` is no scope",
+                )
+                .with_arg("value", Arg::id(value.value.as_str()))
+                .with_label("not a scope")
+                .with_help("the values of `scope` are scopes of report: `misstand`, `eu-breach`, `integrity` or `undesirable-behaviour`");
+            Some(super::did_you_mean(d, &value.value, names()))
+        }
+        Some(s) if !handled.contains(&s) => Some(
+            cx.diag(
+                &InvalidAttribute::META,
+                entry,
+                value.pos,
+                "value {value} of attribute `scope` is a scope the procedure does not handle",
+            )
+            .with_arg("value", Arg::id(value.value.as_str()))
+            .with_label("not in `scopes`")
+            .with_help("add it to the procedure's `scopes`, or leave it out of `scope`: a journey's scope is one the procedure handles"),
+        ),
+        Some(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +264,7 @@ mod tests {
         Tester::validation(&InvalidAttribute)
             .pass(&[
                 "anonymous: {share: 0.3, basis: assumption, note: Geschat.}\nattributes:\n  zaak: {values: {benadeling: 0.3, overig: 0.7}, basis: assumption, note: Geschat.}\n",
+                "scopes: [misstand, eu-breach, integrity]\nattributes:\n  scope: {values: {misstand: 0.2, eu-breach: 0.1, integrity: 0.7}, basis: assumption, note: Geschat.}\n",
             ])
             .fail(&[
                 // Shares that sum to 0.9.
@@ -229,6 +277,8 @@ mod tests {
                 "attributes:\n  zaak: {values: {'1e': 0.5, and: 0.5}, basis: measured}\n",
                 // More values than a journey can carry.
                 too_many,
+                // A scope misspelt, and one the procedure does not handle.
+                "scopes: [misstand, integrity]\nattributes:\n  scope: {values: {misstnad: 0.2, integrity: 0.5, undesirable-behaviour: 0.3}, basis: assumption, note: Geschat.}\n",
             ])
             .test_and_snapshot();
     }

@@ -47,10 +47,13 @@ declare_rule! {
 impl Rule for UndocumentedDuration {
     fn check(&self, cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         for (id, step) in entry.procedure.steps.iter() {
-            let branches = matches!(
-                step.next.as_deref(),
-                Some(Next::Branches(_) | Next::Conditional(_))
-            );
+            // Probabilities to document: branches, also within an
+            // alternative (one that names a single step has none).
+            let branches = step.next.as_ref().is_some_and(|n| {
+                n.alternatives(n.pos)
+                    .iter()
+                    .any(|(_, then, _)| matches!(then, Next::Branches(_)))
+            });
             let timed = !step.duration.is_zero();
             match &step.basis {
                 None if timed || branches => {

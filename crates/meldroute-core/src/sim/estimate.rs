@@ -8,7 +8,8 @@
 //! ([`BatchRatio`]); quantiles the order-statistic interval of their
 //! histogram. `docs/simulation.md` says why.
 
-use super::Aggregate;
+use super::{Aggregate, ScopeTally, SimModel};
+use crate::model::Scope;
 use crate::stats::{BatchRatio, DurationStats, Estimate, Interval, Moments, wilson};
 
 /// The share of `k` in `n` journeys (0 when `n` is 0), with its Wilson interval.
@@ -16,6 +17,32 @@ pub fn share(k: u64, n: u64) -> Estimate {
     Estimate {
         value: if n == 0 { 0.0 } else { k as f64 / n as f64 },
         ci95: wilson(k, n),
+    }
+}
+
+impl Aggregate {
+    /// The figures of the journeys whose report's scope is one of
+    /// `scopes`, those a norm binding by scope reads. With the scope drawn
+    /// per journey ([`SimModel::scope`] of `model`), the sum of those
+    /// scopes' tallies; without, every journey's, as each has all the
+    /// scopes of its procedure (and a norm is read only of a procedure it
+    /// binds).
+    pub fn of_scopes(&self, model: &SimModel, scopes: &[Scope]) -> ScopeTally {
+        let Some(scope) = &model.scope else {
+            return ScopeTally {
+                reported: self.reported,
+                contact_within_week: self.contact_within_week,
+                feedback_in_time: self.feedback_in_time,
+                deadlines: self.deadlines.clone(),
+            };
+        };
+        let mut all = ScopeTally::new(self.deadlines.len());
+        for (t, s) in self.by_scope.iter().zip(&scope.scopes) {
+            if scopes.contains(s) {
+                all.merge(t);
+            }
+        }
+        all
     }
 }
 

@@ -98,7 +98,7 @@ pub enum ExactError {
 /// contact, the terms of acknowledgement and feedback, deadlines,
 /// quantiles), or that no exact figure is derived for yet: the exact
 /// solution does not give them, with or without interim updates.
-pub const NOT_COVERED: [&str; 14] = [
+pub const NOT_COVERED: [&str; 17] = [
     "lead_time_days (all but the mean)",
     "first_contact_days",
     "longest_silence_days",
@@ -113,6 +113,9 @@ pub const NOT_COVERED: [&str; 14] = [
     "deadlines",
     "steps (mean_days and share_of_lead_time)",
     "retaliation",
+    "anonymous",
+    "experience",
+    "scopes",
 ];
 
 /// Most steps [`exact`] solves (a dense n x n system).

@@ -219,6 +219,9 @@ pub struct Aggregate {
     pub step_entries: Vec<u64>,
     /// Per deadline: journeys that reached its step, and met it.
     pub deadlines: Vec<(u64, u64)>,
+    /// Per value of the report's scope ([`SimModel::scope`]), the figures
+    /// the norms that bind by scope read; empty without the attribute.
+    pub by_scope: Vec<ScopeTally>,
     /// Batch sums for the intervals of means (a run's total only).
     pub spread: Spread,
 }
@@ -255,6 +258,9 @@ impl Aggregate {
             step_days: vec![0.0; n],
             step_entries: vec![0; n],
             deadlines: vec![(0, 0); model.deadlines.len()],
+            by_scope: model.scope.as_ref().map_or_else(Vec::new, |s| {
+                vec![ScopeTally::new(model.deadlines.len()); s.scopes.len()]
+            }),
             spread: Spread::default(),
         }
     }
@@ -297,10 +303,52 @@ impl Aggregate {
         for (a, b) in self.step_entries.iter_mut().zip(&o.step_entries) {
             *a += b;
         }
-        for (a, b) in self.deadlines.iter_mut().zip(&o.deadlines) {
-            a.0 += b.0;
-            a.1 += b.1;
+        add_pairs(&mut self.deadlines, &o.deadlines);
+        for (a, b) in self.by_scope.iter_mut().zip(&o.by_scope) {
+            a.merge(b);
         }
+    }
+}
+
+/// Adds `b` to `a`, pair by pair.
+fn add_pairs(a: &mut [(u64, u64)], b: &[(u64, u64)]) {
+    for (a, b) in a.iter_mut().zip(b) {
+        a.0 += b.0;
+        a.1 += b.1;
+    }
+}
+
+/// The figures of the journeys of one scope of report that the norms
+/// binding by scope read ([`Aggregate::by_scope`]): each as the
+/// [`Aggregate`] field of the same name counts it, for these journeys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScopeTally {
+    /// Journeys of the scope that made a report.
+    pub reported: u64,
+    /// Of those, journeys with a first contact within [`ACKNOWLEDGE_DAYS`].
+    pub contact_within_week: u64,
+    /// Of those, journeys with feedback within 3 months of the
+    /// acknowledgement.
+    pub feedback_in_time: u64,
+    /// Per deadline: journeys of the scope that reached its step, and met it.
+    pub deadlines: Vec<(u64, u64)>,
+}
+
+impl ScopeTally {
+    /// An empty tally for a model with `deadlines` deadlines.
+    pub fn new(deadlines: usize) -> Self {
+        ScopeTally {
+            deadlines: vec![(0, 0); deadlines],
+            ..ScopeTally::default()
+        }
+    }
+
+    /// Adds the journeys of `o`.
+    pub fn merge(&mut self, o: &ScopeTally) {
+        self.reported += o.reported;
+        self.contact_within_week += o.contact_within_week;
+        self.feedback_in_time += o.feedback_in_time;
+        add_pairs(&mut self.deadlines, &o.deadlines);
     }
 }
 

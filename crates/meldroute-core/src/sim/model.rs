@@ -7,7 +7,7 @@ use super::sample::Sampler;
 use crate::condition::{self, Expr, Op, Var};
 use crate::library::{EntryId, Library};
 use crate::model::{
-    Branch, Deadline, Escalate, Located, Next, Outcome, Procedure, Role, Step, StepKind,
+    Branch, Deadline, Escalate, Located, Next, Outcome, Procedure, Role, Scope, Step, StepKind,
 };
 
 /// Why a procedure cannot be simulated (validation reports these first).
@@ -109,6 +109,38 @@ pub struct SimAttribute {
     pub name: String,
     /// Its values, numbered by their place here.
     pub values: Vec<String>,
+}
+
+/// The report's scope as journeys of the model carry it: the attribute
+/// [`crate::model::SCOPE_ATTRIBUTE`] of the procedure simulated.
+#[derive(Clone, Debug)]
+pub struct SimScope {
+    /// The attribute ([`SimModel::attributes`]).
+    pub attribute: u32,
+    /// The scope of each of its values, numbered as the attribute's.
+    pub scopes: Vec<Scope>,
+}
+
+impl SimScope {
+    /// The scope of the journeys of `model`, whose procedure simulated is
+    /// `root`: when `root` declares the attribute and each of its values
+    /// names a scope (validation sees to it, MR028).
+    fn of(model: &SimModel, root: &Procedure) -> Option<SimScope> {
+        root.attributes.get(crate::model::SCOPE_ATTRIBUTE)?;
+        let attribute = model
+            .attributes
+            .iter()
+            .position(|a| a.name == crate::model::SCOPE_ATTRIBUTE)?;
+        let scopes = model.attributes[attribute]
+            .values
+            .iter()
+            .map(|v| Scope::named(v))
+            .collect::<Option<Vec<_>>>()?;
+        Some(SimScope {
+            attribute: attribute as u32,
+            scopes,
+        })
+    }
 }
 
 /// An attribute a procedure draws when a journey enters it without one.
@@ -411,6 +443,10 @@ pub struct SimModel {
     pub choices: Vec<SimChoice>,
     /// The attributes journeys carry.
     pub attributes: Vec<SimAttribute>,
+    /// The report's scope, when the procedure simulated draws it: the
+    /// figures of the norms that bind by scope are then counted per scope
+    /// ([`super::Aggregate::by_scope`]).
+    pub scope: Option<SimScope>,
     /// Visit counters a journey keeps ([`SimStep::counter`]).
     pub counters: u32,
     /// Some journey starts with state to draw or count: anonymity,
@@ -443,6 +479,7 @@ impl SimModel {
                 .procedures
                 .iter()
                 .any(|p| p.anonymous > 0.0 || !p.draws.is_empty());
+        model.scope = SimScope::of(&model, root);
         // The root's steps come first.
         model.start = step_index(root, 0, start_of(root)?)?;
         Ok(model)
@@ -468,6 +505,7 @@ impl SimModel {
             dates: None,
             choices: Vec::new(),
             attributes: Vec::new(),
+            scope: None,
             counters: 0,
             stateful: false,
             experience: crate::experience::Weights::default(),

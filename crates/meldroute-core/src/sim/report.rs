@@ -185,6 +185,11 @@ pub struct SimReport {
     /// The reporters who met retaliation, when some step carries a risk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retaliation: Option<RetaliationReport>,
+    /// Per scope of report, when the procedure draws the report's scope
+    /// (its attribute `scope`): the share of the reports and the statutory
+    /// figures of those reports, in the order of the attribute's values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<ScopeReport>,
     /// Share of journeys per outcome.
     pub outcomes: BTreeMap<String, f64>,
     /// 95% interval of each outcome's share.
@@ -243,6 +248,32 @@ pub struct ExperienceReport {
     pub p10: f64,
     /// 95% interval of `p10`.
     pub p10_ci95: Option<Interval>,
+}
+
+/// The reports of one scope (the procedure's attribute `scope`).
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ScopeReport {
+    /// The scope, as written in files (`misstand`, `eu-breach`,
+    /// `integrity`, `undesirable-behaviour`).
+    pub scope: String,
+    /// The Wbk's terms bind a report of this scope (a *misstand*, Wbk
+    /// art. 1, which includes a breach of Union law); other scopes have
+    /// the ministry's policy.
+    pub wbk: bool,
+    /// Of the journeys that made a report, the share of this scope.
+    pub share: f64,
+    /// 95% interval of `share` (Wilson).
+    pub share_ci95: Option<Interval>,
+    /// Of these reports, the share acknowledged within 7 days, as
+    /// `acknowledged_within_7_days` counts it.
+    pub acknowledged_within_7_days: f64,
+    /// 95% interval of `acknowledged_within_7_days` (Wilson).
+    pub acknowledged_within_7_days_ci95: Option<Interval>,
+    /// Of these reports, the share with feedback within 3 months, as
+    /// `feedback_within_3_months` counts it.
+    pub feedback_within_3_months: f64,
+    /// 95% interval of `feedback_within_3_months` (Wilson).
+    pub feedback_within_3_months_ci95: Option<Interval>,
 }
 
 /// Who met retaliation (benadeling), and where.
@@ -408,6 +439,7 @@ impl SimReport {
                     at,
                 }
             }),
+            scopes: scope_reports(model, agg),
             outcomes,
             outcomes_ci95,
             escalations,
@@ -425,4 +457,34 @@ impl SimReport {
             exact: None,
         }
     }
+}
+
+/// The figures per scope of report ([`SimReport::scopes`]), empty when the
+/// procedure does not draw the scope.
+fn scope_reports(model: &SimModel, agg: &Aggregate) -> Vec<ScopeReport> {
+    let Some(scope) = &model.scope else {
+        return Vec::new();
+    };
+    scope
+        .scopes
+        .iter()
+        .zip(&agg.by_scope)
+        .map(|(s, t)| {
+            let (share, ack, fb) = (
+                super::share(t.reported, agg.reported),
+                super::share(t.contact_within_week, t.reported),
+                super::share(t.feedback_in_time, t.reported),
+            );
+            ScopeReport {
+                scope: s.as_str().to_owned(),
+                wbk: s.of_wbk(),
+                share: share.value,
+                share_ci95: share.ci95,
+                acknowledged_within_7_days: ack.value,
+                acknowledged_within_7_days_ci95: ack.ci95,
+                feedback_within_3_months: fb.value,
+                feedback_within_3_months_ci95: fb.ci95,
+            }
+        })
+        .collect()
 }

@@ -119,6 +119,13 @@ pub struct Shape {
     pub procedures: usize,
     /// Deadlines of the compiled model.
     pub deadlines: usize,
+    /// Values of the report's scope the journeys carry ([`SimModel::scope`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub scopes: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Shape {
@@ -128,6 +135,7 @@ impl Shape {
             steps: model.steps.len(),
             procedures: model.procedures.len(),
             deadlines: model.deadlines.len(),
+            scopes: model.scope.as_ref().map_or(0, |s| s.scopes.len()),
         }
     }
 }

@@ -541,11 +541,29 @@ impl Journey {
         }
         if self.report.is_some() {
             self.add_reporter(agg, dates);
+            if let Some(t) = self.scope_tally(model, agg) {
+                t.reported += 1;
+                t.contact_within_week += u64::from(self.acknowledged_in_time(dates));
+                t.feedback_in_time += u64::from(self.feedback_in_time(dates));
+            }
         }
         match outcome {
             Some(outcome) => self.add_finished(outcome, agg, &model.experience),
             None => agg.unfinished += 1,
         }
+    }
+
+    /// The tally of the journey's scope in `agg`, when the model counts by
+    /// scope ([`SimModel::scope`]) and the journey has drawn one.
+    #[inline]
+    pub(super) fn scope_tally<'a>(
+        &self,
+        model: &SimModel,
+        agg: &'a mut Aggregate,
+    ) -> Option<&'a mut super::ScopeTally> {
+        let scope = model.scope.as_ref()?;
+        let value = self.attributes[scope.attribute as usize];
+        agg.by_scope.get_mut(usize::from(value))
     }
 
     /// Adds the reporter shares of the journey, which made a report, to
@@ -655,10 +673,13 @@ fn count_deadline<M: Marks>(
     if let Some(from) = from
         && m.first_deadline(di)
     {
+        let met = u64::from(journey.t - from <= dl.within + 1e-9);
         let counts = &mut agg.deadlines[di as usize];
         counts.0 += 1;
-        if journey.t - from <= dl.within + 1e-9 {
-            counts.1 += 1;
+        counts.1 += met;
+        if let Some(t) = journey.scope_tally(model, agg) {
+            t.deadlines[di as usize].0 += 1;
+            t.deadlines[di as usize].1 += met;
         }
     }
 }

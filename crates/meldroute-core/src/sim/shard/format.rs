@@ -153,6 +153,19 @@ pub(super) struct Wire {
     step_days: Vec<u64>,
     step_entries: Vec<u64>,
     deadlines: Vec<(u64, u64)>,
+    /// Per value of the report's scope; absent without one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    by_scope: Vec<WireScope>,
+}
+
+/// [`crate::sim::ScopeTally`] as written.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireScope {
+    reported: u64,
+    contact_within_week: u64,
+    feedback_in_time: u64,
+    deadlines: Vec<(u64, u64)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -218,6 +231,16 @@ impl Wire {
             step_days: a.step_days.iter().map(|d| d.to_bits()).collect(),
             step_entries: a.step_entries.clone(),
             deadlines: a.deadlines.clone(),
+            by_scope: a
+                .by_scope
+                .iter()
+                .map(|t| WireScope {
+                    reported: t.reported,
+                    contact_within_week: t.contact_within_week,
+                    feedback_in_time: t.feedback_in_time,
+                    deadlines: t.deadlines.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -234,9 +257,21 @@ impl Wire {
             ("step_days", self.step_days.len(), shape.steps),
             ("step_entries", self.step_entries.len(), shape.steps),
             ("deadlines", self.deadlines.len(), shape.deadlines),
+            ("by_scope", self.by_scope.len(), shape.scopes),
         ];
         if let Some((name, got, want)) = sizes.iter().find(|(_, got, want)| got != want) {
             return Err(format!("{name} has {got} entries, the model {want}"));
+        }
+        if let Some(t) = self
+            .by_scope
+            .iter()
+            .find(|t| t.deadlines.len() != shape.deadlines)
+        {
+            return Err(format!(
+                "a scope's deadlines have {} entries, the model {}",
+                t.deadlines.len(),
+                shape.deadlines
+            ));
         }
         if self.runs > BATCH || self.unfinished > self.runs {
             return Err(format!(
@@ -276,6 +311,16 @@ impl Wire {
             step_days: self.step_days.into_iter().map(f64::from_bits).collect(),
             step_entries: self.step_entries,
             deadlines: self.deadlines,
+            by_scope: self
+                .by_scope
+                .into_iter()
+                .map(|t| crate::sim::ScopeTally {
+                    reported: t.reported,
+                    contact_within_week: t.contact_within_week,
+                    feedback_in_time: t.feedback_in_time,
+                    deadlines: t.deadlines,
+                })
+                .collect(),
             spread: Default::default(),
         })
     }
@@ -314,6 +359,7 @@ impl<R: BufRead> PartialReader<R> {
                     steps: 0,
                     procedures: 0,
                     deadlines: 0,
+                    scopes: 0,
                 },
                 identity: serde_json::Value::Null,
                 made: None,

@@ -118,6 +118,22 @@ fn the_shards_ranges_cover_the_units_once_in_order() {
 }
 
 #[test]
+fn the_reporters_state_survives_the_partial_format() {
+    // Conditions, a risk of retaliation and the report's scope per journey.
+    let model = bundled("voorbeelden/ministerie-d");
+    assert!(model.scope.is_some());
+    let o = opts(3 * BATCH - 100, 1);
+    let single = simulate(&model, &o, &|_| {}).expect("runs");
+    assert!(single.by_scope.iter().all(|t| t.reported > 0), "{single:?}");
+    assert!(single.retaliated > 0);
+    let merged = merge(&model, &o, &shards(&model, &o, 2)).expect("merges");
+    assert_eq!(
+        fingerprint(&model, &o, &merged),
+        fingerprint(&model, &o, &single)
+    );
+}
+
+#[test]
 fn merged_shards_are_the_single_run_to_the_bit() {
     let model = bundled("rijk/interne-melding");
     // 5 batches, the last one short.
