@@ -2,14 +2,13 @@
 
 use meldroute_diagnostics::Arg;
 
-use super::{Finding, GapContext, JourneyRule, with_path};
+use super::{Finding, GapContext, JourneyRule, Simulated, with_path};
 use crate::library::EntryId;
 use crate::located::Located;
 use crate::measures;
 use crate::meta::declare_rule;
 use crate::model::{Deadline, Procedure, ProcedureKind, StepKind};
 use crate::norms;
-use crate::stats::Estimate;
 
 declare_rule! {
     /// ### What it does
@@ -146,20 +145,7 @@ impl JourneyRule for DeadlineAtRisk {
         if let Some((di, _)) = statutory {
             let id = &sim.model.names[sim.model.deadlines[di].step as usize].id;
             if let Some((i, _, deadline)) = own_deadline(p, id) {
-                let cited = feedback_term(p, deadline);
-                let t = sim.of_scopes(&cited.scopes);
-                let late = crate::sim::share(t.reported - t.feedback_in_time, t.reported);
-                if late.value > cx.opts.deadline_tolerance {
-                    let scopes = cited.scopes.clone();
-                    let mut f = late_feedback(cx, entry, i, deadline, late, cited);
-                    f.diagnostic = sim.says_scopes(f.diagnostic, &scopes);
-                    // Of all journeys, as every finding's share.
-                    f.share = Some(crate::sim::share(
-                        t.reported - t.feedback_in_time,
-                        sim.agg.runs,
-                    ));
-                    out.push(f);
-                }
+                out.extend(late_feedback(cx, entry, sim, i, deadline));
             }
         }
     }
@@ -184,16 +170,28 @@ fn own_deadline<'p>(
     Some((i, *s.kind, s.deadline.as_ref()?))
 }
 
-/// The finding that `late` of the journeys that made a report get no
-/// feedback within the statutory term that `deadline`, on step `i`, states.
+/// The finding, if more of the reports the statutory feedback term binds
+/// than the tolerance get no feedback within the term that `deadline`, on
+/// step `i`, states.
 fn late_feedback(
     cx: &GapContext<'_>,
     entry: EntryId,
+    sim: &Simulated,
     i: usize,
     deadline: &Located<Deadline>,
-    late: Estimate,
-    cited: measures::Cited,
-) -> Finding {
+) -> Option<Finding> {
+    let p = &cx.entry(entry).procedure;
+    let cited = measures::of_deadline(
+        p,
+        StepKind::Feedback,
+        deadline.within.days(),
+        &deadline.basis,
+    );
+    let t = sim.of_scopes(&cited.scopes);
+    let late = crate::sim::share(t.reported - t.feedback_in_time, t.reported);
+    if late.value <= cx.opts.deadline_tolerance {
+        return None;
+    }
     let mut f = cx.finding(
         &DeadlineAtRisk::META,
         entry,
@@ -207,19 +205,14 @@ fn late_feedback(
         .with_arg("basis", Arg::text(deadline.basis.as_str()))
         .with_label("feedback comes late")
         .with_help("give feedback sooner: interim feedback on the assessment and the follow-up envisaged counts (Richtlijn (EU) 2019/1937 art. 5(13)); shorten the steps before the first feedback");
+    f.diagnostic = sim.says_scopes(f.diagnostic, &cited.scopes);
+    // Of all journeys, as every finding's share.
+    f.share = Some(crate::sim::share(
+        t.reported - t.feedback_in_time,
+        sim.agg.runs,
+    ));
     f.rests_on = cx.simulated(entry);
-    with_path(f.citing(&cited), &[i])
-}
-
-/// The basis of the statutory feedback term that `deadline`, on a feedback
-/// step of `p`, states.
-fn feedback_term(p: &Procedure, deadline: &Located<Deadline>) -> measures::Cited {
-    measures::of_deadline(
-        p,
-        StepKind::Feedback,
-        deadline.within.days(),
-        &deadline.basis,
-    )
+    Some(with_path(f.citing(&cited), &[i]))
 }
 
 #[cfg(test)]

@@ -540,12 +540,7 @@ impl Journey {
             }
         }
         if self.report.is_some() {
-            self.add_reporter(agg, dates);
-            if let Some(t) = self.scope_tally(model, agg) {
-                t.reported += 1;
-                t.contact_within_week += u64::from(self.acknowledged_in_time(dates));
-                t.feedback_in_time += u64::from(self.feedback_in_time(dates));
-            }
+            self.add_reporter(agg, model, dates);
         }
         match outcome {
             Some(outcome) => self.add_finished(outcome, agg, &model.experience),
@@ -567,17 +562,25 @@ impl Journey {
     }
 
     /// Adds the reporter shares of the journey, which made a report, to
-    /// `agg`: their denominator is [`Aggregate::reported`].
-    fn add_reporter(&self, agg: &mut Aggregate, dates: Option<&Dates>) {
+    /// `agg`: their denominator is [`Aggregate::reported`]; and the terms to
+    /// the tally of its scope, when the model counts by scope.
+    fn add_reporter(&self, agg: &mut Aggregate, model: &SimModel, dates: Option<&Dates>) {
+        let acknowledged = u64::from(self.acknowledged_in_time(dates));
+        let feedback_in_time = u64::from(self.feedback_in_time(dates));
         agg.reported += 1;
         agg.contacted += u64::from(self.first_contact.is_some());
-        agg.contact_within_week += u64::from(self.acknowledged_in_time(dates));
+        agg.contact_within_week += acknowledged;
         agg.feedback += u64::from(self.first_feedback.is_some());
-        agg.feedback_in_time += u64::from(self.feedback_in_time(dates));
+        agg.feedback_in_time += feedback_in_time;
         agg.aftercare += u64::from(self.aftercare);
         if self.anonymous {
             agg.anonymous += 1;
             agg.anonymous_feedback += u64::from(self.first_feedback.is_some());
+        }
+        if let Some(t) = self.scope_tally(model, agg) {
+            t.reported += 1;
+            t.contact_within_week += acknowledged;
+            t.feedback_in_time += feedback_in_time;
         }
     }
 
