@@ -625,3 +625,34 @@ fn the_start_procedure_reaches_every_rijk_procedure() {
         "not reached: {missed:?} (reached: {reached:?})"
     );
 }
+
+#[test]
+fn experience_parameters_are_set_for_a_run_and_unknown_ones_refused() {
+    let mean = |extra: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "rijk/klacht",
+            "--runs",
+            "20000",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        json(&run_ok(&args))["experience"]["score"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    // The same journeys, each scored 10 points higher: no score of the
+    // complaint route comes near the top of the range.
+    let (base, raised) = (mean(&[]), mean(&["--experience", "base=60"]));
+    assert!((raised - base - 10.0).abs() < 0.05, "{base} -> {raised}");
+    // A misspelt name is refused with the parameter it means.
+    let out = run(&["simulate", "rijk/klacht", "--experience", "bsae=60"]).expect_code(2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("did you mean `base`?"),
+        "{}",
+        out.stderr
+    );
+    run(&["simulate", "rijk/klacht", "--experience", "base=lots"]).expect_code(2);
+}

@@ -473,6 +473,11 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Table)]
     pub format: SimFormat,
+    /// Sets a parameter of the reporter's experience score for this run,
+    /// e.g. `--experience per-silent-week=2` (repeatable; the parameters
+    /// and their defaults: docs/experience.md).
+    #[arg(long, value_name = "NAME=VALUE", value_parser = experience_setting)]
+    pub experience: Vec<(String, f64)>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -485,6 +490,37 @@ pub struct SimulateArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+/// `NAME=VALUE` of `--experience`: a parameter of the experience score
+/// (`meldroute_core::experience::PARAMETERS`) and a finite number.
+fn experience_setting(text: &str) -> Result<(String, f64), String> {
+    let names = || {
+        meldroute_core::experience::PARAMETERS
+            .iter()
+            .map(|(name, _, _)| *name)
+    };
+    let Some((name, value)) = text.split_once('=') else {
+        return Err("write it as NAME=VALUE, e.g. per-silent-week=2".to_owned());
+    };
+    let name = name.trim();
+    if meldroute_core::experience::Weights::default()
+        .get(name)
+        .is_none()
+    {
+        return Err(format!(
+            "`{}` is no parameter of the experience score{}; the parameters are {}",
+            meldroute_render::diagnostics::inert(name),
+            meldroute_core::suggest::did_you_mean(name, names()),
+            names().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok((name.to_owned(), v)),
+        _ => Err(format!(
+            "the value of `{name}` is no number: write a number of points, e.g. {name}=2"
+        )),
+    }
 }
 
 /// Writing the simulated journeys as an event log (docs/eventlog.md).

@@ -242,8 +242,14 @@ impl LogHistogram {
     /// Counts one value.
     #[inline]
     pub fn add(&mut self, v: f64) {
-        self.counts[Self::bucket(v)] += 1;
-        self.total += 1;
+        self.add_count(v, 1);
+    }
+
+    /// Counts `n` values `v`.
+    #[inline]
+    pub fn add_count(&mut self, v: f64, n: u64) {
+        self.counts[Self::bucket(v)] += n;
+        self.total += n;
     }
 
     /// Adds the counts of `other`.
@@ -257,28 +263,14 @@ impl LogHistogram {
     /// The buckets that hold values, as (bucket, count) in bucket order:
     /// the histogram as a partial aggregate stores it ([`crate::sim::shard`]).
     pub(crate) fn nonzero(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(b, c)| (b as u32, *c))
+        sparse(&self.counts)
     }
 
     /// The histogram of these (bucket, count) pairs, or `None` when a bucket
     /// is out of range, given twice or out of order, or the counts overflow.
     pub(crate) fn from_nonzero(buckets: &[(u32, u64)]) -> Option<Self> {
-        let mut h = LogHistogram::default();
-        let mut last = None;
-        for &(b, c) in buckets {
-            let i = b as usize;
-            if i >= BUCKETS || last.is_some_and(|l| l >= i) || c == 0 {
-                return None;
-            }
-            last = Some(i);
-            h.counts[i] = c;
-            h.total = h.total.checked_add(c)?;
-        }
-        Some(h)
+        let (counts, total) = dense(buckets, BUCKETS)?;
+        Some(LogHistogram { counts, total })
     }
 
     /// Share of the values above `x` (to the histogram's resolution).
@@ -541,6 +533,160 @@ impl Summary {
             max: self.max,
         }
     }
+}
+
+/// Points of a [`ScoreTally`] bucket: scores are counted to the nearest
+/// tenth of a point.
+pub const SCORE_STEP: f64 = 0.1;
+/// The highest score a [`ScoreTally`] counts; higher ones count as this.
+pub const SCORE_MAX: f64 = 100.0;
+/// Buckets of a [`ScoreTally`]: 0, 0.1, ..., [`SCORE_MAX`].
+const SCORE_BUCKETS: usize = 1001;
+
+/// A score between 0 and [`SCORE_MAX`] per journey (the reporter's
+/// experience, `crate::experience`), counted to [`SCORE_STEP`]: one
+/// counter per tenth of a point, so that adding a journey is one increment
+/// and the moments are exact integer sums, the same in any order of
+/// merging. [`ScoreTally::summary`] gives the figures every duration has.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ScoreTally {
+    counts: Box<[u64]>,
+}
+
+impl Default for ScoreTally {
+    fn default() -> Self {
+        ScoreTally {
+            counts: vec![0; SCORE_BUCKETS].into_boxed_slice(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ScoreTally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoreTally")
+            .field("count", &self.count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScoreTally {
+    /// Counts one score, rounded to the nearest [`SCORE_STEP`] (below 0 or
+    /// NaN as 0, above [`SCORE_MAX`] as that).
+    #[inline]
+    pub fn add(&mut self, score: f64) {
+        // A float-to-int cast saturates, and NaN casts to 0.
+        let b = (score * (1.0 / SCORE_STEP) + 0.5) as usize;
+        self.counts[b.min(SCORE_BUCKETS - 1)] += 1;
+    }
+
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: &ScoreTally) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *a += b;
+        }
+    }
+
+    /// How many scores were counted.
+    pub fn count(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// The sum of the scores counted, in points.
+    pub fn sum(&self) -> f64 {
+        let (s1, _) = self.sums();
+        s1 as f64 * SCORE_STEP
+    }
+
+    /// The mean score (0 when none was counted).
+    pub fn mean(&self) -> f64 {
+        match self.count() {
+            0 => 0.0,
+            n => self.sum() / n as f64,
+        }
+    }
+
+    /// Sums of the buckets and of their squares, weighted by their counts.
+    fn sums(&self) -> (u128, u128) {
+        self.counts
+            .iter()
+            .enumerate()
+            .fold((0, 0), |(s1, s2), (b, &c)| {
+                let (b, c) = (b as u128, u128::from(c));
+                (s1 + b * c, s2 + b * b * c)
+            })
+    }
+
+    /// Count, mean, variance, maximum and quantiles of the scores counted,
+    /// as for a duration (the quantiles to [`QUANTILE_RELATIVE_ERROR`]).
+    pub fn summary(&self) -> Summary {
+        let n = self.count();
+        let (s1, s2) = self.sums();
+        let (mean, m2) = if n == 0 {
+            (0.0, 0.0)
+        } else {
+            let n128 = u128::from(n);
+            // n * s2 - s1^2 >= 0 (Cauchy-Schwarz); in buckets squared.
+            let spread = (n128 * s2).saturating_sub(s1 * s1);
+            (
+                s1 as f64 * SCORE_STEP / n as f64,
+                spread as f64 * SCORE_STEP * SCORE_STEP / n as f64,
+            )
+        };
+        let mut histogram = LogHistogram::default();
+        let mut max = 0.0;
+        for (b, &c) in self.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let v = b as f64 * SCORE_STEP;
+            histogram.add_count(v, c);
+            max = v;
+        }
+        Summary {
+            moments: Moments::from_parts(n, mean, m2),
+            max,
+            histogram,
+        }
+    }
+
+    /// The buckets that hold scores, as (bucket, count) in bucket order:
+    /// the tally as a partial aggregate stores it ([`crate::sim::shard`]).
+    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        sparse(&self.counts)
+    }
+
+    /// The tally of these (bucket, count) pairs, or `None` when a bucket is
+    /// out of range, given twice or out of order, or the counts overflow.
+    pub(crate) fn from_nonzero(buckets: &[(u32, u64)]) -> Option<Self> {
+        let (counts, _) = dense(buckets, SCORE_BUCKETS)?;
+        Some(ScoreTally { counts })
+    }
+}
+
+/// The (bucket, count) pairs of the buckets of `counts` that hold values,
+/// in bucket order: how a partial aggregate stores a histogram.
+fn sparse(counts: &[u64]) -> impl Iterator<Item = (u32, u64)> + '_ {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(b, c)| (b as u32, *c))
+}
+
+/// The `len` counts of these (bucket, count) pairs and their total, or
+/// `None` when a bucket is out of range, given twice or out of order, a
+/// count is 0 or the total overflows.
+fn dense(buckets: &[(u32, u64)], len: usize) -> Option<(Box<[u64]>, u64)> {
+    let mut counts = vec![0; len].into_boxed_slice();
+    let mut total: u64 = 0;
+    let mut last = None;
+    for &(b, c) in buckets {
+        let i = b as usize;
+        if i >= len || last.is_some_and(|l| l >= i) || c == 0 {
+            return None;
+        }
+        last = Some(i);
+        counts[i] = c;
+        total = total.checked_add(c)?;
+    }
+    Some((counts, total))
 }
 
 /// Mean, quantiles and maximum of a duration metric, in days, with the 95%

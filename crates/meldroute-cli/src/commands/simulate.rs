@@ -33,13 +33,22 @@ pub fn run(out: &mut String, args: &SimulateArgs, inv: &Invocation) -> anyhow::R
         &args.stamp,
         args.format != SimFormat::Table,
     )?;
-    let (lib, model) = match super::load_target(&args.procedure, &args.limits)? {
+    let (lib, mut model) = match super::load_target(&args.procedure, &args.limits)? {
         Ok(super::Target::Procedure(lib, model)) => (lib, model),
         Ok(super::Target::Caseload(lib, model)) => {
+            if !args.experience.is_empty() {
+                anyhow::bail!(
+                    "--experience is for a procedure's journeys; a caseload reports the score with its defaults (docs/experience.md)"
+                );
+            }
             return super::caseload::run(out, args, inv, &lib, &model);
         }
         Err(code) => return Ok(code),
     };
+    for (name, value) in &args.experience {
+        // The names were checked when the arguments were read.
+        model.experience.set(name, *value);
+    }
     if args.caseload.replications.is_some() {
         anyhow::bail!(
             "--replications is for a caseload file (docs/caseload.md); a procedure runs --runs journeys"

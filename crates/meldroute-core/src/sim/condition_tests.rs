@@ -305,15 +305,15 @@ fn the_experience_score_is_the_documented_sum_on_every_journey() {
     let m = SimModel::compile(&lib, idx[0]).expect("compiles");
     let agg = run(&m, 5_000, 0);
     assert!(
-        (agg.experience.moments.mean - 70.0).abs() < 1e-9,
+        (agg.experience.mean() - 70.0).abs() < 1e-9,
         "{}",
-        agg.experience.moments.mean
+        agg.experience.mean()
     );
     // A weight set for the run moves it: feedback worth 25, 80.
     let mut heavier = m.clone();
     heavier.experience.set("feedback", 25.0);
     let agg = run(&heavier, 5_000, 0);
-    assert!((agg.experience.moments.mean - 80.0).abs() < 1e-9);
+    assert!((agg.experience.mean() - 80.0).abs() < 1e-9);
     // And the sensitivity study of the score varies the weights.
     let kpi = super::precision::Kpi::named("experience.mean").expect("a figure");
     let factors = crate::sensitivity::study_factors(&lib, &m, &[kpi]);

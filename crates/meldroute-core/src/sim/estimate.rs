@@ -264,8 +264,8 @@ impl Aggregate {
         s.first_contact.add(y, n);
         let (y, n) = sum(&batch.longest_silence.moments);
         s.longest_silence.add(y, n);
-        let (y, n) = sum(&batch.experience.moments);
-        s.experience.add(y, n);
+        s.experience
+            .add(batch.experience.sum(), batch.experience.count() as f64);
         let finished = batch.finished() as f64;
         s.contacts.add(batch.contacts as f64, finished);
         s.handoffs.add(batch.handoffs as f64, finished);
@@ -334,9 +334,8 @@ impl Aggregate {
     /// The reporter's experience score of finished journeys: a model, not
     /// a measurement ([`crate::experience`]).
     pub fn experience_score(&self) -> DurationStats {
-        let m = &self.experience.moments;
-        self.experience
-            .stats(mean_interval(m.mean, &self.spread.experience))
+        let s = self.experience.summary();
+        s.stats(mean_interval(s.moments.mean, &self.spread.experience))
     }
 
     /// Contacts per finished journey.

@@ -59,7 +59,7 @@ pub use report::SimReport;
 use walk::{Scratch, walk};
 
 use crate::model::{Outcome, StepKind};
-use crate::stats::Summary;
+use crate::stats::{ScoreTally, Summary};
 
 /// Journeys per batch (one random stream each).
 pub const BATCH: u64 = 4096;
@@ -176,7 +176,7 @@ pub struct Aggregate {
     pub longest_silence: Summary,
     /// The reporter's experience score of finished journeys
     /// ([`crate::experience`]).
-    pub experience: Summary,
+    pub experience: ScoreTally,
     /// Contacts, summed over finished journeys.
     pub contacts: u64,
     /// Changes of actor, summed over finished journeys.
@@ -238,7 +238,7 @@ impl Aggregate {
             lead: Summary::default(),
             first_contact: Summary::default(),
             longest_silence: Summary::default(),
-            experience: Summary::default(),
+            experience: ScoreTally::default(),
             contacts: 0,
             handoffs: 0,
             procedures: 0,

@@ -449,8 +449,11 @@ pub struct SimModel {
     pub scope: Option<SimScope>,
     /// Visit counters a journey keeps ([`SimStep::counter`]).
     pub counters: u32,
-    /// Some journey starts with state to draw or count: anonymity,
-    /// attributes or visit counters ([`SimModel::compile`] sets it).
+    /// Some journey carries state to draw, count or meet: anonymity,
+    /// attributes, visit counters or a risk of retaliation
+    /// ([`SimModel::compile`] sets it). A model without any is walked by a
+    /// walk without the reporter's state (`walk::walk`), as fast as before
+    /// there was any.
     pub stateful: bool,
     /// The parameters of the reporter's experience score (the defaults of
     /// docs/experience.md unless a run sets them).
@@ -475,6 +478,7 @@ impl SimModel {
         let mut model = lowering.model;
         model.mark_deadline_sources();
         model.stateful = model.counters > 0
+            || model.has_risk()
             || model
                 .procedures
                 .iter()

@@ -369,6 +369,7 @@ impl SimReport {
         let (handoffs, procedures) = (agg.handoffs_mean(), agg.procedures_mean());
         let (feedback, aftercare) = (agg.feedback_rate(), agg.aftercare_rate());
         let unfinished = agg.unfinished_share();
+        let experience = agg.experience.summary();
         let (acknowledged, in_time) = (
             agg.acknowledged_within_7_days(),
             agg.feedback_within_3_months(),
@@ -411,8 +412,8 @@ impl SimReport {
             experience: ExperienceReport {
                 label: crate::experience::LABEL.to_owned(),
                 score: agg.experience_score(),
-                p10: agg.experience.quantile(0.1),
-                p10_ci95: agg.experience.quantile_interval(0.1),
+                p10: experience.quantile(0.1),
+                p10_ci95: experience.quantile_interval(0.1),
             },
             retaliation: model.has_risk().then(|| {
                 let total = agg.retaliation_share();

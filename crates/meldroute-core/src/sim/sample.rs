@@ -74,8 +74,8 @@ impl Sampler {
         }
     }
 
-    /// One duration in days.
-    #[inline]
+    /// One duration in days. Inlined always: the walk draws one per step.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Sampler::Fixed(d) => *d,

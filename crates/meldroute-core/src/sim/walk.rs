@@ -354,8 +354,10 @@ impl Journey {
     /// records the updates while it runs (from `entered`: a waiting
     /// reporter hears what the step promises) and what its completion
     /// brings; returns the duration and the updates.
+    /// `S`: the model is [`SimModel::stateful`]; without, the journey has
+    /// no state to count or to test.
     #[inline]
-    pub(super) fn take<R: Rng>(
+    pub(super) fn take<R: Rng, const S: bool>(
         &mut self,
         model: &SimModel,
         st: &SimStep,
@@ -363,7 +365,9 @@ impl Journey {
         entered: f64,
     ) -> (f64, Option<UpdateTimes>) {
         self.steps += 1;
-        self.visit(st);
+        if S {
+            self.visit(st);
+        }
         let mut days = st.duration.sample(rng);
         if st.working != NOT_WORKING
             && let Some(dates) = &model.dates
@@ -373,12 +377,12 @@ impl Journey {
         let updates = st
             .updates
             .and_then(|u| u.during(entered, self.t + days - entered))
-            .filter(|_| self.reaches(st));
+            .filter(|_| !S || self.reaches(st));
         if let Some(u) = &updates {
             self.updates(st, u);
         }
         self.t += days;
-        self.completed(st);
+        self.completed(st, !S || self.reaches(st));
         (days, updates)
     }
 
@@ -392,7 +396,7 @@ impl Journey {
         self.visit(st);
         let days = (end - self.t).max(0.0);
         self.t += days;
-        self.completed(st);
+        self.completed(st, self.reaches(st));
         days
     }
 
@@ -409,15 +413,16 @@ impl Journey {
     }
 
     /// Step `st` has just completed (now, `self.t`): the handoff, the
-    /// report, a contact, feedback and aftercare it brings.
+    /// report, and, when it `reaches` the reporter ([`Journey::reaches`]),
+    /// a contact, feedback and aftercare it brings.
     #[inline]
-    fn completed(&mut self, st: &SimStep) {
+    fn completed(&mut self, st: &SimStep, reaches: bool) {
         self.hand_to(st.actor);
         if st.kind == StepKind::Report && self.report.is_none() {
             self.report = Some(self.t);
             self.since_report.last = self.t;
         }
-        if !self.reaches(st) {
+        if !reaches {
             return;
         }
         if st.contact {
@@ -657,7 +662,9 @@ impl Journey {
 /// when the time it counts from is known (entering the procedure, or the
 /// completion of its `from` step in this journey), met when the step
 /// completed within the limit.
-#[inline]
+// Inlined always, as `go_on`: out of line they cost the walk about 10% of
+// its step rate (`cargo bench --bench sim`).
+#[inline(always)]
 fn count_deadline<M: Marks>(
     model: &SimModel,
     st: &SimStep,
@@ -699,7 +706,7 @@ fn choose(branches: &[(f64, u32)], u: f64) -> u32 {
 
 /// Where the journey goes after `st`: on to a step, or it ends. Draws a
 /// random number at a branch; counts an escalation.
-#[inline]
+#[inline(always)]
 fn go_on<R: Rng, M: Marks>(
     model: &SimModel,
     st: &SimStep,
@@ -756,9 +763,11 @@ fn decide<R: Rng>(
 }
 
 /// The journey has completed `step` (its work took `days`): counts its
-/// deadline and its visit, and says where the journey goes on.
+/// deadline and its visit, draws the retaliation its visit may bring (`S`:
+/// the model is [`SimModel::stateful`]), and says where the journey goes
+/// on.
 #[inline]
-pub(super) fn complete<R: Rng, M: Marks>(
+pub(super) fn complete<R: Rng, M: Marks, const S: bool>(
     model: &SimModel,
     step: u32,
     days: f64,
@@ -770,7 +779,7 @@ pub(super) fn complete<R: Rng, M: Marks>(
     let st = &model.steps[step as usize];
     count_deadline(model, st, journey, m, agg);
     m.record(step, days, journey.t, st.deadline_source, agg);
-    if let Some(risk) = st.risk {
+    if S && let Some(risk) = st.risk {
         journey.exposed(step, risk, days, rng);
     }
     go_on(model, st, rng, journey, m, agg)
@@ -827,7 +836,25 @@ pub(super) fn complete_observed<M: Marks>(
 }
 
 /// Walks one journey, adding it to `agg`; records it in `trace` when given.
+#[inline]
 pub(super) fn walk<R: Rng>(
+    model: &SimModel,
+    rng: &mut R,
+    max_steps: u32,
+    agg: &mut Aggregate,
+    s: &mut Scratch,
+    trace: Option<&mut Trace>,
+) {
+    // A model without the reporter's state takes a walk that tests none.
+    if model.stateful {
+        walk_with::<R, true>(model, rng, max_steps, agg, s, trace);
+    } else {
+        walk_with::<R, false>(model, rng, max_steps, agg, s, trace);
+    }
+}
+
+/// [`walk`], with the reporter's state when `S`.
+fn walk_with<R: Rng, const S: bool>(
     model: &SimModel,
     rng: &mut R,
     max_steps: u32,
@@ -838,7 +865,9 @@ pub(super) fn walk<R: Rng>(
     s.journey += 1;
     let mut journey = Journey::new(0.0);
     let mut step = model.start;
-    journey.begin(model, step, rng);
+    if S {
+        journey.begin(model, step, rng);
+    }
     s.first_procedure(model.steps[step as usize].procedure);
     let outcome = loop {
         if journey.steps >= max_steps {
@@ -846,16 +875,16 @@ pub(super) fn walk<R: Rng>(
         }
         let st = &model.steps[step as usize];
         let begin = journey.t;
-        let (days, updates) = journey.take(model, st, rng, begin);
+        let (days, updates) = journey.take::<R, S>(model, st, rng, begin);
         if let Some(tr) = trace.as_deref_mut() {
             tr.steps.push(journey.trace_step(
                 step,
                 begin,
-                st.contact && journey.reaches(st),
+                st.contact && (!S || journey.reaches(st)),
                 updates,
             ));
         }
-        match complete(model, step, days, rng, &mut journey, s, agg) {
+        match complete::<R, Scratch, S>(model, step, days, rng, &mut journey, s, agg) {
             ControlFlow::Continue(next) => step = next,
             ControlFlow::Break(outcome) => break Some(outcome),
         }

@@ -748,7 +748,9 @@ impl<'m> Run<'m> {
             }
             let st = &flow.model.steps[case.step as usize];
             let entered = case.journey.t;
-            let (days, updates) = case.journey.take(&flow.model, st, &mut case.rng, entered);
+            let (days, updates) =
+                case.journey
+                    .take::<_, true>(&flow.model, st, &mut case.rng, entered);
             if self.tracing {
                 case.trace.push(TraceStep {
                     step: case.step,
@@ -781,7 +783,9 @@ impl<'m> Run<'m> {
         } else {
             &mut self.unmeasured[f]
         };
-        match complete(
+        // The caseload takes every step with the reporter's state (`S`),
+        // whatever the model: its cost there is small beside the waits.
+        match complete::<_, _, true>(
             model,
             case.step,
             days,
@@ -836,7 +840,9 @@ impl<'m> Run<'m> {
         let entered = case.entered;
         // The work is recorded when it completes.
         let begin = case.journey.t;
-        let (work, updates) = case.journey.take(&flow.model, st, &mut case.rng, entered);
+        let (work, updates) = case
+            .journey
+            .take::<_, true>(&flow.model, st, &mut case.rng, entered);
         case.work = work;
         if self.tracing {
             case.trace.push(TraceStep {

@@ -246,7 +246,7 @@ impl CaseloadReport {
                     feedback_within_3_months: j(&|a| a.feedback_within_3_months().value),
                     feedback_rate: j(&|a| a.feedback_rate().value),
                     aftercare_rate: j(&|a| a.aftercare_rate().value),
-                    experience_mean: j(&|a| a.experience.moments.mean),
+                    experience_mean: j(&|a| a.experience.mean()),
                     anonymous_share: flow
                         .model
                         .has_anonymity()

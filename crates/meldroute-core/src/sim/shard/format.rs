@@ -10,7 +10,7 @@ use sha2::Digest as _;
 
 use super::{FORMAT, Header, Shape, Shard, ShardError};
 use crate::sim::{Aggregate, BATCH};
-use crate::stats::{LogHistogram, Moments, Summary};
+use crate::stats::{LogHistogram, Moments, ScoreTally, Summary};
 
 /// The longest line read from a partial (a batch's line is a few tens of
 /// kilobytes): a longer one is refused as corrupt, not read into memory.
@@ -128,8 +128,10 @@ pub(super) struct Wire {
     lead: WireSummary,
     first_contact: WireSummary,
     longest_silence: WireSummary,
+    /// The experience scores' tally, sparse; absent in a partial of a
+    /// build before the reporter's experience.
     #[serde(default)]
-    experience: Option<WireSummary>,
+    experience: Option<Vec<(u32, u64)>>,
     contacts: u64,
     handoffs: u64,
     procedures: u64,
@@ -211,7 +213,7 @@ impl Wire {
             lead: WireSummary::of(&a.lead),
             first_contact: WireSummary::of(&a.first_contact),
             longest_silence: WireSummary::of(&a.longest_silence),
-            experience: Some(WireSummary::of(&a.experience)),
+            experience: Some(a.experience.nonzero().collect()),
             contacts: a.contacts,
             handoffs: a.handoffs,
             procedures: a.procedures,
@@ -289,8 +291,9 @@ impl Wire {
             first_contact: self.first_contact.summary("first_contact")?,
             longest_silence: self.longest_silence.summary("longest_silence")?,
             experience: match &self.experience {
-                Some(s) => s.summary("experience")?,
-                None => Summary::default(),
+                Some(t) => ScoreTally::from_nonzero(t)
+                    .ok_or("the tally of experience is not one meldroute writes")?,
+                None => ScoreTally::default(),
             },
             contacts: self.contacts,
             handoffs: self.handoffs,
