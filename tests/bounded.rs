@@ -227,9 +227,9 @@ fn a_loop_the_journey_almost_never_leaves_is_warned_of_and_stops_the_run() {
 }
 
 /// A loop more likely than its way out (60% back to the assessment): the
-/// most likely route takes each way on to a step not yet on the route, so
-/// the journey map shows the loop once and the way out, instead of 10,000
-/// steps of the loop (a 2.4 MB SVG, a 5 MB report).
+/// routes are ranked by the probability of the whole route, so the most
+/// probable goes straight out (40%), the loop once is the second (24%),
+/// and no map draws 10,000 steps of the loop (a 2.4 MB SVG, a 5 MB report).
 #[test]
 fn the_most_likely_route_of_a_likely_loop_ends() {
     let dir = temp_dir("bounded-likely-loop");
@@ -241,16 +241,22 @@ fn the_most_likely_route_of_a_likely_loop_ends() {
             "next: [{to: aanvulling, p: 0.6}, {to: einde, p: 0.4}]}\n  aanvulling: {title: Aanvulling, actor: m, kind: report, sources: [s], next: lus",
         ),
     );
-    let out = run(&["render", &file, "--view", "journey", "--format", "mermaid"]).ok();
-    let tasks: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("      "))
-        .collect();
-    // melding, lus, aanvulling, lus (every way on is on the route: the
-    // shortest way to an end), einde.
-    assert_eq!(tasks.len(), 5, "{}", out.stdout);
-    assert!(tasks[4].contains("Einde"), "{}", out.stdout);
+    let tasks = |route: &str| {
+        let out = run(&[
+            "render", &file, "--view", "journey", "--format", "mermaid", "--route", route,
+        ])
+        .ok();
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("      "))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // melding, lus, einde; then melding, lus, aanvulling, lus, einde.
+    let first = tasks("1");
+    assert_eq!(first.len(), 3, "{first:?}");
+    assert!(first[2].contains("Einde"), "{first:?}");
+    assert_eq!(tasks("2").len(), 5);
     let svg = run(&["render", &file, "--view", "journey"]).ok();
     assert!(svg.stdout.len() < 50_000, "{} bytes", svg.stdout.len());
     let _ = std::fs::remove_dir_all(dir);
@@ -302,11 +308,8 @@ fn comparing_a_chain_of_procedures_keeps_a_bounded_amount_per_procedure() {
     };
     let first = section(0);
     // The journey of the first procedure runs through all 600 steps.
-    assert!(
-        first.contains("the first 120 of 600 steps drawn"),
-        "{first}"
-    );
-    assert_eq!(first.matches(r#"height="10" rx="2""#).count(), 120);
+    assert!(first.contains("drawn: the first 120 of 600"), "{first}");
+    assert_eq!(first.matches(r#"height="8" rx="2""#).count(), 120);
     let deadlines = &first[first.find("<h3>Deadlines</h3>").expect("deadlines")..];
     let deadlines = &deadlines[..deadlines.find("</table>").expect("a table")];
     assert_eq!(
@@ -320,10 +323,12 @@ fn comparing_a_chain_of_procedures_keeps_a_bounded_amount_per_procedure() {
     );
     // The last procedure reaches only itself: drawn whole.
     let last = section(files - 1);
-    assert!(last.contains("end after"), "{last}");
-    assert!(!last.contains("steps drawn"), "{last}");
+    assert!(last.contains("ending after"), "{last}");
+    assert!(!last.contains("drawn: the first"), "{last}");
     assert!(!last.contains("more deadlines"), "{last}");
-    assert!(text.len() < files * 80_000, "{} bytes", text.len());
+    // A journey map of 120 steps with their labels, whiskers and stages
+    // is about 60 kB.
+    assert!(text.len() < files * 120_000, "{} bytes", text.len());
 
     let refused = dir.with_extension("refused.html");
     let r = refused.to_string_lossy().into_owned();

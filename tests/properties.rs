@@ -383,13 +383,19 @@ proptest! {
             }
         }
         // Renderers: DOT parses back, SVG is well-formed, Mermaid stays on its lines.
-        let dot = print(&graph(&lib, t, &GraphOptions { follow_escalations: true, gaps: found }));
+        let dot = print(&graph(&lib, t, &GraphOptions { follow_escalations: true, gaps: found.clone() }));
         prop_assert!(graphviz_rust::parse(&dot).is_ok(), "{dot}");
-        let route = sim::most_likely(&model, max_steps);
-        let svg = journey::svg(&model, &route, &spec.title);
+        let route = sim::routes::picked(&model, sim::routes::Pick::Rank(1), 1)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let pains = journey::pains(&model, &lib, &found, meldroute_render::Lang::Nl);
+        let drawn = journey::Map { model: &model, journey: &route, title: &spec.title, pains: &pains, lang: meldroute_render::Lang::Nl }.draw();
+        let svg = drawn.svg;
         prop_assert!(roxmltree::Document::parse(&svg).is_ok(), "{svg}");
         prop_assert!(!svg.contains("<script"));
-        let mermaid = journey::mermaid(&model, &route, &spec.title);
+        for (i, a) in drawn.boxes.iter().enumerate() {
+            prop_assert!(drawn.boxes[i + 1..].iter().all(|b| !a.overlaps(b)), "{a:?} overlaps");
+        }
+        let mermaid = journey::mermaid(&model, &route, &spec.title, meldroute_render::Lang::Nl);
         for line in mermaid.lines().skip(1) {
             let line = line.trim();
             let ok = match line.split_once(' ') {

@@ -116,9 +116,43 @@ fn svg_png_and_pdf_through_graphviz() {
 fn journey_view_svg_and_mermaid() {
     let out = run_ok(&["render", "rijk/interne-melding", "--view", "journey"]);
     assert!(
-        out.stdout.starts_with("<svg") && out.stdout.contains("silent"),
+        out.stdout.starts_with("<svg") && out.stdout.contains(r#"lang="nl""#),
         "{}",
         &out.stdout[..200.min(out.stdout.len())]
+    );
+    // Dutch by default, English when asked, by flag or environment.
+    assert!(out.stdout.contains("wk stil") && out.stdout.contains("18,75% van de trajecten"));
+    let en = run_ok(&[
+        "render",
+        "rijk/interne-melding",
+        "--view",
+        "journey",
+        "--lang",
+        "en",
+    ]);
+    assert!(en.stdout.contains("wk silent") && en.stdout.contains("18.75% of journeys"));
+    assert!(en.stdout.contains(r#"lang="en""#));
+    let env = support::output(
+        support::meldroute()
+            .args(["render", "rijk/interne-melding", "--view", "journey"])
+            .env("MELDROUTE_LANG", "en_GB.UTF-8"),
+    )
+    .expect_code(0);
+    assert_eq!(
+        support::without_provenance(&env.stdout),
+        support::without_provenance(&en.stdout)
+    );
+    let bad = support::output(
+        support::meldroute()
+            .args(["render", "rijk/interne-melding", "--view", "journey"])
+            .env("MELDROUTE_LANG", "fr"),
+    )
+    .expect_code(2);
+    assert!(
+        bad.stderr
+            .contains("MELDROUTE_LANG=\"fr\" names no language"),
+        "{}",
+        bad.stderr
     );
     let out = run_ok(&[
         "render",
@@ -139,54 +173,101 @@ fn journey_view_svg_and_mermaid() {
         "--view",
         "journey",
         "--format",
-        "png",
+        "dot",
     ])
     .expect_code(2);
     assert!(
         out.stderr
-            .contains("journey view is drawn as svg or mermaid"),
+            .contains("journey view is drawn as svg, png, pdf or mermaid"),
         "{}",
         out.stderr
     );
 }
 
+/// `--route N` and `--via STEP` pick the route the map draws; asking for
+/// more routes than there are, or a step there is not, is a usage error.
 #[test]
-fn journey_with_seed_is_the_traced_journey() {
-    let trace = run_ok(&["trace", "rijk/klacht", "--seed", "5"]);
-    let mermaid = run_ok(&[
+fn the_journey_map_draws_the_route_asked_for() {
+    let second = run_ok(&[
         "render",
         "rijk/klacht",
         "--view",
         "journey",
-        "--format",
-        "mermaid",
-        "--seed",
-        "5",
+        "--route",
+        "2",
+        "--lang",
+        "en",
     ]);
-    let tasks = mermaid
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("      "))
-        .count();
-    let steps = trace
-        .stdout
-        .lines()
-        .skip(3)
-        .take_while(|l| !l.is_empty())
-        .count();
-    assert_eq!(tasks, steps, "{}\n{}", trace.stdout, mermaid.stdout);
+    assert!(
+        second.stdout.contains("Route 2 by probability"),
+        "{}",
+        second.stdout
+    );
+    let via = run_ok(&[
+        "render",
+        "rijk/interne-melding",
+        "--view",
+        "journey",
+        "--via",
+        "onderzoek",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        via.stdout
+            .contains("The most probable route through Onderzoek naar het vermoeden"),
+        "{}",
+        via.stdout
+    );
+    let too_many = run(&[
+        "render",
+        "rijk/bevoegde-autoriteit",
+        "--view",
+        "journey",
+        "--route",
+        "99",
+    ])
+    .expect_code(2);
+    assert!(
+        too_many
+            .stderr
+            .contains("there are only 4 routes; ask for at most 4"),
+        "{}",
+        too_many.stderr
+    );
+    let typo = run(&[
+        "render",
+        "rijk/interne-melding",
+        "--view",
+        "journey",
+        "--via",
+        "onderzek",
+    ])
+    .expect_code(2);
+    assert!(
+        typo.stderr.contains("did you mean `onderzoek`?"),
+        "{}",
+        typo.stderr
+    );
 }
 
 #[test]
 fn committed_journey_picture_is_current() {
-    let out = run_ok(&["render", "rijk/interne-melding", "--view", "journey"]);
+    let out = run_ok(&[
+        "render",
+        "rijk/interne-melding",
+        "--view",
+        "journey",
+        "--via",
+        "onderzoek",
+    ]);
     let committed =
         std::fs::read_to_string(support::root().join("docs/img/interne-melding-journey.svg"))
             .expect("picture");
     // The picture in the docs has no provenance: it names a build.
     assert!(
         committed == support::without_provenance(&out.stdout),
-        "docs/img/interne-melding-journey.svg is stale: see docs/diagrams.md for the command"
+        "docs/img/interne-melding-journey.svg is stale: run docs/img/make.sh"
     );
 }
 
@@ -304,8 +385,16 @@ fn flags_that_cannot_apply_are_refused() {
             "--follow-escalations draws on the graph view",
         ),
         (
-            &["--view", "journey", "--runs", "10"],
-            "--runs cannot apply to the journey view",
+            &["--view", "journey", "--format", "mermaid", "--runs", "10"],
+            "--runs applies to the pain points the svg journey map marks",
+        ),
+        (
+            &["--route", "2"],
+            "--route picks the route of the journey view",
+        ),
+        (
+            &["--via", "oordeel"],
+            "--via picks the route of the journey view",
         ),
         (
             &["--seed", "3"],
@@ -317,16 +406,16 @@ fn flags_that_cannot_apply_are_refused() {
         ),
         (&["--format", "mermaid"], "Mermaid draws the journey view"),
         (
-            &["--view", "journey", "--format", "pdf"],
-            "journey view is drawn as svg or mermaid",
+            &["--view", "journey", "--format", "dot"],
+            "journey view is drawn as svg, png, pdf or mermaid",
         ),
     ] {
         let out = run(&[&["render", "rijk/klacht"][..], args].concat()).expect_code(2);
         assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
         assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
     }
-    // What does apply: the overlay's simulation on the graph view, a step
-    // limit and a seed on the journey view.
+    // What does apply: the overlay's simulation on the graph view, a seed
+    // (the times along the route) on the journey view.
     let overlay = run_ok(&[
         "render",
         "rijk/klacht",
@@ -341,21 +430,12 @@ fn flags_that_cannot_apply_are_refused() {
         "{}",
         overlay.stdout
     );
-    let journey = run_ok(&[
-        "render",
-        "rijk/klacht",
-        "--view",
-        "journey",
-        "--seed",
-        "3",
-        "--max-steps",
-        "2",
-    ]);
-    let full = run_ok(&["render", "rijk/klacht", "--view", "journey", "--seed", "3"]);
+    let journey = run_ok(&["render", "rijk/klacht", "--view", "journey", "--seed", "4"]);
+    let other = run_ok(&["render", "rijk/klacht", "--view", "journey", "--seed", "3"]);
     assert!(journey.stdout.starts_with("<svg"));
     assert_ne!(
         support::without_provenance(&journey.stdout),
-        support::without_provenance(&full.stdout),
-        "--max-steps 2 cuts the journey short"
+        support::without_provenance(&other.stdout),
+        "the seed draws the times along the route"
     );
 }

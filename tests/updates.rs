@@ -37,7 +37,7 @@ fn variant(name: &str, updates: &str) -> PathBuf {
 }
 
 fn journey_svg(path: &str) -> String {
-    run_ok(&["render", path, "--view", "journey"]).stdout
+    run_ok(&["render", path, "--view", "journey", "--lang", "en"]).stdout
 }
 
 #[test]
@@ -53,26 +53,26 @@ fn the_journey_map_draws_each_update_and_the_silences_it_ends() {
         told.contains("<title>feedback update, week 4.3</title>"),
         "{told}"
     );
-    assert!(told.contains("4 feedback updates every 4w"), "{told}");
+    assert!(told.contains("4× feedback update, every 4 wk"), "{told}");
     // The silences are the 4 weeks between them, not the 20 weeks and a
     // day to the feedback.
-    assert!(told.contains(">4.0 w silent<"), "{told}");
-    assert!(!told.contains("20.1 w silent"), "{told}");
+    assert!(told.contains(">4.0 wk silent<"), "{told}");
+    assert!(!told.contains("20.1 wk silent"), "{told}");
 
     let bare = variant("updates-bare", "updates: {every: 4w}");
     let bare = journey_svg(&bare.display().to_string());
     assert_eq!(bare.matches("<title>update, week").count(), 4, "{bare}");
     assert!(!bare.contains("feedback update"), "{bare}");
-    assert!(bare.contains("4 updates every 4w"), "{bare}");
-    assert!(!bare.contains("20.1 w silent"), "{bare}");
+    assert!(bare.contains("4× update, every 4 wk"), "{bare}");
+    assert!(!bare.contains("20.1 wk silent"), "{bare}");
 
     let none = variant("updates-none", "");
     let none = journey_svg(&none.display().to_string());
     assert!(
-        !none.contains("update, week") && !none.contains("updates every"),
+        !none.contains("update, week") && !none.contains("update, every"),
         "{none}"
     );
-    assert!(none.contains(">20.1 w silent<"), "{none}");
+    assert!(none.contains(">20.1 wk silent<"), "{none}");
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn the_journey_map_draws_a_bounded_number_of_updates() {
     let marks = svg.matches("<title>update, week").count();
     assert_eq!(marks, 12, "at most 12 updates of a step are drawn");
     assert!(
-        svg.contains("3,652 updates every 1d (+3,640 more not drawn)"),
+        svg.contains("3,652× update, every 1 day (+3,640 more not drawn)"),
         "{svg}"
     );
     // No silence is drawn between the updates not drawn.
@@ -99,12 +99,12 @@ fn the_journey_map_draws_a_bounded_number_of_updates() {
 #[test]
 fn the_mermaid_journey_and_the_trace_show_the_updates() {
     let mermaid = run_ok(&[
-        "render", FIXTURE, "--view", "journey", "--format", "mermaid",
+        "render", FIXTURE, "--view", "journey", "--format", "mermaid", "--lang", "en",
     ])
     .stdout;
     // Before the investigation's own task, scored by the 4 weeks' silence.
     assert!(
-        mermaid.contains("      4 feedback updates every 4w: 3: Organisatie\n      Onderzoek: "),
+        mermaid.contains("      4× update every 4 wk: 3: Organisatie\n      Onderzoek: "),
         "{mermaid}"
     );
     let trace = run_ok(&["trace", FIXTURE]).stdout;

@@ -108,22 +108,35 @@ fuzz_target!(|data: &[u8]| {
     let Ok(model) = SimModel::compile(lib, target) else {
         return;
     };
-    // `meldroute render FILE --view journey` (SVG and Mermaid), the most
-    // likely route and, with `--seed`, a simulated journey.
+    // `meldroute render FILE --view journey` (SVG and Mermaid, in both
+    // languages): the most probable route and the second.
     let title = &lib.entry(target).procedure.title;
-    for (trace, title) in [
-        (
-            sim::most_likely(&model, MAX_STEPS),
-            format!("{title}: most likely route, median durations"),
-        ),
-        (
-            sim::trace(&model, opts.seed, MAX_STEPS),
-            format!("{title}: simulated journey (seed {})", opts.seed),
-        ),
-    ] {
-        assert!(trace.steps.len() <= MAX_STEPS as usize);
-        outputs::assert_svg("journey svg", &journey::svg(&model, &trace, &title));
-        outputs::assert_mermaid("journey mermaid", &journey::mermaid(&model, &trace, &title));
+    for n in [1, 2] {
+        let Ok(route) = sim::routes::picked(&model, sim::routes::Pick::Rank(n), opts.seed) else {
+            continue;
+        };
+        for lang in meldroute_render::Lang::ALL {
+            let pains = journey::pains(&model, lib, &findings, lang);
+            let drawn = journey::Map {
+                model: &model,
+                journey: &route,
+                title,
+                pains: &pains,
+                lang,
+            }
+            .draw();
+            outputs::assert_svg("journey svg", &drawn.svg);
+            for (i, a) in drawn.boxes.iter().enumerate() {
+                assert!(
+                    drawn.boxes[i + 1..].iter().all(|b| !a.overlaps(b)),
+                    "journey map: {a:?} overlaps another label"
+                );
+            }
+            outputs::assert_mermaid(
+                "journey mermaid",
+                &journey::mermaid(&model, &route, title, lang),
+            );
+        }
     }
     // `meldroute simulate --format json`.
     if let Ok(agg) = sim::simulate(&model, &opts, &|_| {}) {

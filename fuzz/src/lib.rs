@@ -192,8 +192,11 @@ pub fn simulate_loaded(loaded: &Loaded) {
 
     let trace = sim::trace(&model, opts.seed, MAX_STEPS);
     assert!(trace.steps.len() <= MAX_STEPS as usize);
-    let likely = sim::most_likely(&model, MAX_STEPS);
-    assert!(likely.steps.len() <= MAX_STEPS as usize);
+    // The routes the journey map ranks: bounded by their search limits; a
+    // model without a route is an error, not a crash.
+    if let Ok(route) = sim::routes::picked(&model, sim::routes::Pick::Rank(1), opts.seed) {
+        assert!(route.steps.len() <= sim::routes::MAX_ROUTE_STEPS);
+    }
 
     // Bounded by exact::MAX_EXACT_STEPS; an error (never ends, too large)
     // is reported by the CLI, not a crash.

@@ -32,7 +32,8 @@ pub fn root() -> PathBuf {
 /// for this test run (never a stale one).
 pub fn meldroute() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_meldroute"));
-    cmd.current_dir(root());
+    // The language a test expects is the default or the one it sets.
+    cmd.current_dir(root()).env_remove("MELDROUTE_LANG");
     cmd
 }
 

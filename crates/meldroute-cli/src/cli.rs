@@ -96,7 +96,7 @@ pub enum Command {
     Report(ReportArgs),
     /// Draw a procedure: a swimlane graph, or the reporter's journey over time.
     #[command(
-        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --seed 7 -o reis.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program (stopped after --graphviz-timeout seconds). --gaps simulates\nthe procedure (--runs, --seed, --threads, --max-steps) and marks the routes\nwith a gap. Journey view: svg (drawn by meldroute, no Graphviz) or mermaid;\nit shows the most likely route with median durations, or with --seed the\njourney `meldroute trace --seed` prints. Flags that cannot apply to the\nview are refused (exit 2). With -o the format follows the file extension,\nand a file is written whole or not at all (a device, such as /dev/stdout,\nin place)."
+        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --via onderzoek -o reis.svg\n  meldroute render rijk/interne-melding --view journey --route 2 --lang en -o route-2.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program (stopped after --graphviz-timeout seconds). --gaps simulates\nthe procedure (--runs, --seed, --threads, --max-steps) and marks the routes\nwith a gap.\n\nJourney view (docs/journey-map.md): svg, drawn by meldroute (no Graphviz), or\nmermaid. It draws one complete route, by default the most probable: routes are\nranked by the exact probability of the whole route (counted over simulated\njourneys when a condition reads time); --route N draws the N-th, --via STEP the\nmost probable through STEP. Equal chances go to the shorter route, then to the\norder of the steps in the file, and the map names the ties. Times are the\nmedian and the 10-90% band of journeys along the route (--seed); the pain\npoints are the findings of `meldroute gaps` (--runs, --threads). Its words\nare Dutch unless --lang en (or MELDROUTE_LANG=en).\n\nFlags that cannot apply to the view are refused (exit 2). With -o the format\nfollows the file extension, and a file is written whole or not at all (a\ndevice, such as /dev/stdout, in place)."
     )]
     Render(RenderArgs),
     /// Follow one simulated journey step by step.
@@ -919,6 +919,15 @@ pub struct RenderArgs {
     /// Graph view: also draw the procedures escalations lead to, one swimlane each.
     #[arg(long)]
     pub follow_escalations: bool,
+    /// Journey view: draw the N-th most probable complete route (default 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000), conflicts_with = "via")]
+    pub route: Option<u32>,
+    /// Journey view: draw the most probable route through this step (`step`
+    /// of the procedure drawn, or `procedure:step`).
+    #[arg(long, value_name = "STEP")]
+    pub via: Option<String>,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub graphviz: GraphvizArgs,
     #[command(flatten)]
@@ -927,6 +936,45 @@ pub struct RenderArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub stamp: StampArgs,
+}
+
+/// The language of human output.
+#[derive(Debug, Args)]
+pub struct LangArgs {
+    /// The language of the words the output adds to the procedure's own:
+    /// nl or en (default: the MELDROUTE_LANG environment variable, else
+    /// Dutch for pictures and tables, English for diagnostics).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<meldroute_render::Lang>,
+}
+
+impl LangArgs {
+    /// `--lang`, else `MELDROUTE_LANG`, else `default`; an error when the
+    /// variable names no language.
+    pub fn resolve(
+        &self,
+        default: meldroute_render::Lang,
+    ) -> anyhow::Result<meldroute_render::Lang> {
+        use meldroute_render::Lang;
+        if let Some(l) = self.lang {
+            return Ok(l);
+        }
+        match std::env::var(Lang::ENV) {
+            Ok(v) if v.trim().is_empty() => Ok(default),
+            Ok(v) => Lang::parse(v.trim()).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}={v:?} names no language meldroute speaks; set it to nl or en, or unset it",
+                    Lang::ENV
+                )
+            }),
+            Err(_) => Ok(default),
+        }
+    }
+}
+
+fn parse_lang(text: &str) -> Result<meldroute_render::Lang, String> {
+    meldroute_render::Lang::parse(text)
+        .ok_or_else(|| format!("`{text}` is no language meldroute speaks: use nl or en"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

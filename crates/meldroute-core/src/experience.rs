@@ -130,8 +130,9 @@ pub struct Facts {
     pub longest_silence_days: f64,
     /// The reporter met retaliation.
     pub retaliated: bool,
-    /// How the journey ended.
-    pub outcome: Outcome,
+    /// How the journey ended; `None` while it goes on (the score so far,
+    /// which the journey map's experience lane draws).
+    pub outcome: Option<Outcome>,
 }
 
 impl Weights {
@@ -190,7 +191,10 @@ impl Weights {
         let weeks = (f.longest_silence_days / 7.0).clamp(0.0, self.silence_weeks_counted.max(0.0));
         let contacts = f64::from(f.contacts).min(self.contacts_counted.max(0.0));
         // `Outcome::ALL` is in declaration order (a test of `model` checks it).
-        let outcome = self.outcome.get(f.outcome as usize).copied().unwrap_or(0.0);
+        let outcome = f
+            .outcome
+            .and_then(|o| self.outcome.get(o as usize).copied())
+            .unwrap_or(0.0);
         let s = self.base
             + flag(f.feedback, self.feedback)
             + flag(f.aftercare, self.aftercare)
@@ -215,7 +219,7 @@ mod tests {
             contacts: 7,
             longest_silence_days: 35.0,
             retaliated: false,
-            outcome: Outcome::Founded,
+            outcome: Some(Outcome::Founded),
         };
         // 50 + 15 + 2 * 5 - 5 + 5.
         assert_eq!(w.score(&f), 75.0);
@@ -224,7 +228,7 @@ mod tests {
             contacts: 0,
             longest_silence_days: 400.0,
             retaliated: true,
-            outcome: Outcome::NotHandled,
+            outcome: Some(Outcome::NotHandled),
             ..f
         };
         // 50 - 26 - 30 - 10 = -16: at the floor.

@@ -289,6 +289,42 @@ impl Basis {
     }
 }
 
+/// How a contact reaches the reporter: the touchpoint's channel on the
+/// journey map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// A letter (post).
+    Letter,
+    /// An e-mail (or a message in a portal).
+    Email,
+    /// A telephone call.
+    Phone,
+    /// A conversation in person (or by video).
+    Conversation,
+}
+
+impl Channel {
+    /// Every channel, in documentation order.
+    pub const ALL: [Channel; 4] = [
+        Channel::Letter,
+        Channel::Email,
+        Channel::Phone,
+        Channel::Conversation,
+    ];
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Letter => "letter",
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::Conversation => "conversation",
+        }
+    }
+}
+
 /// How a journey ends.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
@@ -791,6 +827,14 @@ pub struct Step {
     pub actor: Located<String>,
     /// What kind of step it is.
     pub kind: Located<StepKind>,
+    /// The stage of the journey the step belongs to, as the journey map
+    /// names it (default: from its kind, docs/journey-map.md).
+    #[serde(default)]
+    pub stage: Option<Located<String>>,
+    /// How a contact reaches the reporter (a letter, an e-mail, a phone
+    /// call, a conversation); only on a step that is a contact.
+    #[serde(default)]
+    pub channel: Option<Located<Channel>>,
     /// How long it takes (default `0d`).
     #[serde(default)]
     pub duration: Located<Distribution>,

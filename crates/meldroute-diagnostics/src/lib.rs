@@ -31,10 +31,12 @@
 //! ```
 
 mod diagnostic;
+mod lang;
 pub mod render;
 mod source;
 
 pub use diagnostic::{Arg, Diagnostic, Label, Severity, sort};
+pub use lang::Lang;
 pub use source::{FileId, Pos, SourceFile};
 
 /// Code of the findings that are not a rule's: files that do not parse or

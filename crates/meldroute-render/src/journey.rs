@@ -1,279 +1,1209 @@
-//! The journey view: an SVG timeline in the customer-journey-map style,
-//! drawn by meldroute itself, and the same route as a Mermaid `journey`.
+//! The journey map: one route of a procedure in the customer-journey-map
+//! style of the working group's hand-drawn maps (stages, the actors'
+//! steps, the touchpoints with their channel, the deadlines, the
+//! reporter's experience, the pain points), drawn by meldroute itself from
+//! the simulated distribution (docs/journey-map.md); and the same route as
+//! a Mermaid `journey`.
+//!
+//! Every label is measured in the bundled font ([`crate::font`]) and
+//! placed where it fits: wrapped, in a row of its own when it would
+//! overlap another, moved left inside the canvas with a leader line to
+//! what it names. [`Map::draw`] returns the boxes of every text it drew,
+//! so that a test can check that none overlaps another or leaves the
+//! canvas.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use meldroute_core::model::StepKind;
-use meldroute_core::sim::model::{SimDeadline, UpdateTimes};
-use meldroute_core::sim::{SimModel, Trace, TraceStep};
+use meldroute_core::gaps::Finding;
+use meldroute_core::library::Library;
+use meldroute_core::sim::SimModel;
+use meldroute_core::sim::model::UpdateTimes;
+use meldroute_core::sim::routes::{Ranking, RouteJourney, RouteStep};
+use meldroute_diagnostics::Lang;
 
-use crate::text::{cut, mermaid as mm, xml};
+use crate::font::{FAMILY, Style};
+use crate::text::{mermaid as mm, xml};
+use crate::words::{self, pick};
 
-const LEFT: f64 = 190.0;
-const WIDTH: f64 = 1100.0;
-const LANE: f64 = 46.0;
-const TOP: f64 = 96.0;
+/// The canvas width: A4 landscape at 96 px per inch (297 mm).
+pub const WIDTH: f64 = 1123.0;
+/// The margin all round.
+const MARGIN: f64 = 24.0;
+/// The column of row headings.
+const HEADS: f64 = 176.0;
+/// Where the time scale starts and ends.
+const X0: f64 = MARGIN + HEADS + 12.0;
+const X1: f64 = WIDTH - MARGIN - 8.0;
+/// Space between two labels in a row.
+const GAP: f64 = 8.0;
+/// The widest a step's label is.
+const STEP_LABEL: f64 = 150.0;
+
+const TITLE: Style = Style::bold(18.0);
+const SUB: Style = Style::regular(11.0);
+const HEAD: Style = Style::bold(10.0);
+const LABEL: Style = Style::regular(9.0);
+const BAND: Style = Style::bold(9.0);
+const NOTE: Style = Style::regular(9.0);
 
 /// The most steps a journey map draws: beyond this the picture is no
-/// longer readable, and a report with a map per procedure would grow
-/// with the square of a chain of procedures that escalate into each other.
+/// longer readable.
 pub const STEPS_DRAWN: usize = 120;
 
-/// The most interim updates a journey map draws as marks during one step:
-/// the first of them and the last; the others are said (`+N more`), and
-/// the stretch between is drawn as one band.
+/// The most update marks a step draws: the first of them and the last.
 pub const UPDATES_DRAWN: usize = 12;
 
-/// The most update marks in one map: a budget the steps draw from in
-/// order, so that a long route of steps with frequent updates stays
-/// readable and small.
-pub const UPDATES_DRAWN_IN_ALL: usize = 240;
+/// A pain point: a gap finding, where it occurs on the route.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pain {
+    /// The step of the route where it occurs (an index into
+    /// [`SimModel::steps`]), `None` when it concerns the procedure as a
+    /// whole or a step off this route.
+    pub step: Option<u32>,
+    /// Its procedure (an index into [`SimModel::procedures`]).
+    pub procedure: u32,
+    /// What it is, in words of the map's language.
+    pub text: String,
+}
 
-/// The journey as an SVG document: its first [`STEPS_DRAWN`] steps, their
-/// interim updates (at most [`UPDATES_DRAWN`] marks a step, and
-/// [`UPDATES_DRAWN_IN_ALL`] in all), and how the whole journey ends.
-pub fn svg(model: &SimModel, whole: &Trace, title: &str) -> String {
-    let cut_short;
-    let trace = if whole.steps.len() > STEPS_DRAWN {
-        cut_short = Trace {
-            steps: whole.steps[..STEPS_DRAWN].to_vec(),
-            outcome: whole.outcome,
+/// The pain points of `findings` on `model`: each finding not accepted as
+/// no gap, at the step where its witness route starts, said in `lang`
+/// without codes or ids (they stay in the diagnostics).
+pub fn pains(model: &SimModel, lib: &Library, findings: &[Finding], lang: Lang) -> Vec<Pain> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| !f.accepted_as_no_gap()) {
+        let Some(procedure) = model.procedures.iter().position(|p| p.entry == f.entry) else {
+            continue;
         };
-        &cut_short
-    } else {
-        whole
+        let entry = lib.entry(f.entry);
+        let step = f.route.first().and_then(|i| {
+            let id = entry
+                .procedure
+                .steps
+                .iter()
+                .nth(i)
+                .map(|(k, _)| k.value.as_str())?;
+            (0..model.steps.len() as u32).find(|&s| {
+                model.steps[s as usize].procedure == procedure as u32
+                    && model.names[s as usize].id == id
+            })
+        });
+        let mut text = pain_text(f.diagnostic.code, lang).to_owned();
+        if let Some(s) = step {
+            let _ = write!(
+                text,
+                " ({}: {})",
+                pick(lang, "bij", "at"),
+                model.names[s as usize].title
+            );
+        }
+        if let Some(share) = &f.share {
+            let _ = write!(
+                text,
+                "; {} {}",
+                words::percent(share.value, 1, lang),
+                pick(lang, "van de trajecten", "of journeys")
+            );
+        }
+        out.push(Pain {
+            step,
+            procedure: procedure as u32,
+            text,
+        });
+    }
+    out
+}
+
+/// A journey rule's finding in a few words.
+fn pain_text(code: &str, lang: Lang) -> &'static str {
+    let (nl, en) = match code {
+        "MR101" => (
+            "Ontvangst niet altijd binnen 7 dagen bevestigd",
+            "Receipt not always confirmed within 7 days",
+        ),
+        "MR102" => (
+            "Een route zonder terugkoppeling",
+            "A route without feedback",
+        ),
+        "MR103" => ("Een route zonder nazorg", "A route without aftercare"),
+        "MR104" => (
+            "Lange stilte voor de melder",
+            "A long silence for the reporter",
+        ),
+        "MR105" => (
+            "Een termijn wordt vaak overschreden",
+            "A deadline is often missed",
+        ),
+        "MR106" => (
+            "Geen weg naar de Nationale ombudsman of het Huis voor klokkenluiders",
+            "No way on to the Nationale ombudsman or the Huis voor klokkenluiders",
+        ),
+        "MR107" => (
+            "Wat de wet van deze procedure vraagt, ontbreekt",
+            "Something the law requires of this procedure is missing",
+        ),
+        "MR108" => (
+            "Een anonieme melder krijgt geen terugkoppeling",
+            "An anonymous reporter gets no feedback",
+        ),
+        _ => ("Een knelpunt", "A pain point"),
     };
-    let layout = Layout::new(model, trace);
-    let mut o = String::new();
-    let marks = update_marks(trace);
-    header(&mut o, &layout, title, !marks.is_empty());
-    for stage in stages(model, trace) {
-        draw_stage(&mut o, model, &layout, &stage);
-    }
-    draw_lanes(&mut o, model, &layout);
-    for silence in silences(model, trace, &marks, layout.end) {
-        draw_silence(&mut o, &layout, silence);
-    }
-    for (n, s) in trace.steps.iter().enumerate() {
-        draw_step(&mut o, model, &layout, n, s);
-    }
-    for m in &marks {
-        draw_updates(&mut o, &layout, m);
-    }
-    for (at, di) in deadlines(model, trace) {
-        draw_deadline(&mut o, &layout, at, di, &model.deadlines[di as usize]);
-    }
-    draw_axis(&mut o, &layout);
-    draw_ending(&mut o, &layout, whole);
-    o.push_str("</svg>\n");
-    o
+    pick(lang, nl, en)
 }
 
-/// Where things go: the time scale and the lanes.
-struct Layout {
-    /// The end of the journey in days (at least 1).
+/// What a journey map draws.
+pub struct Map<'a> {
+    /// The model the route runs through.
+    pub model: &'a SimModel,
+    /// The route, its times and what the reporter has had.
+    pub journey: &'a RouteJourney,
+    /// The title (the procedure's).
+    pub title: &'a str,
+    /// The pain points ([`pains`]).
+    pub pains: &'a [Pain],
+    /// The language of the map's own words.
+    pub lang: Lang,
+}
+
+/// A text's box on the canvas: (left, top, right, bottom) in px, and the
+/// text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextBox {
+    /// Left, top, right, bottom.
+    pub rect: [f64; 4],
+    /// The text.
+    pub text: String,
+}
+
+impl TextBox {
+    /// True when the two boxes share more than a hair of area.
+    pub fn overlaps(&self, other: &TextBox) -> bool {
+        let [a0, a1, a2, a3] = self.rect;
+        let [b0, b1, b2, b3] = other.rect;
+        a0 < b2 - 0.5 && b0 < a2 - 0.5 && a1 < b3 - 0.5 && b1 < a3 - 0.5
+    }
+}
+
+/// A drawing and the boxes of its texts.
+pub struct Drawn {
+    /// The SVG document.
+    pub svg: String,
+    /// Every text drawn.
+    pub boxes: Vec<TextBox>,
+    /// The canvas: width and height.
+    pub size: (f64, f64),
+}
+
+/// SVG elements, and the box of every text among them.
+struct Canvas {
+    /// Drawn first, under everything: the deadlines' lines.
+    under: String,
+    body: String,
+    boxes: Vec<TextBox>,
+}
+
+/// Where a text is anchored.
+#[derive(Clone, Copy, PartialEq)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Canvas {
+    /// One line of `text` with its baseline at `y`.
+    fn text(&mut self, x: f64, y: f64, text: &str, style: Style, anchor: Anchor, fill: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let w = style.width(text);
+        let left = match anchor {
+            Anchor::Start => x,
+            Anchor::Middle => x - w / 2.0,
+            Anchor::End => x - w,
+        };
+        let a = match anchor {
+            Anchor::Start => "",
+            Anchor::Middle => r#" text-anchor="middle""#,
+            Anchor::End => r#" text-anchor="end""#,
+        };
+        let weight = if style.bold {
+            r#" font-weight="bold""#
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            self.body,
+            r#"<text x="{x:.1}" y="{y:.1}" font-size="{}"{weight}{a} fill="{fill}">{}</text>"#,
+            style.size,
+            xml(text)
+        );
+        self.boxes.push(TextBox {
+            rect: [left, y - 0.93 * style.size, left + w, y + 0.24 * style.size],
+            text: text.to_owned(),
+        });
+    }
+
+    /// Lines of text, the first baseline at `y`.
+    fn lines(
+        &mut self,
+        x: f64,
+        y: f64,
+        lines: &[String],
+        style: Style,
+        anchor: Anchor,
+        fill: &str,
+    ) {
+        for (k, l) in lines.iter().enumerate() {
+            self.text(x, y + k as f64 * style.line(), l, style, anchor, fill);
+        }
+    }
+
+    fn raw(&mut self, element: std::fmt::Arguments<'_>) {
+        let _ = self.body.write_fmt(element);
+        self.body.push('\n');
+    }
+}
+
+/// A label to place in a band of rows: wanted at `at` (px), `lines` of
+/// text of width `w`.
+struct Label {
+    at: f64,
+    lines: Vec<String>,
+    w: f64,
+    /// Where it went: its left edge and its row.
+    x: f64,
+    row: usize,
+}
+
+impl Label {
+    fn new(at: f64, text: &str, style: Style, max: f64, lines: usize) -> Label {
+        let lines = style.wrap(text, max, lines);
+        let w = lines.iter().map(|l| style.width(l)).fold(0.0, f64::max);
+        Label {
+            at,
+            lines,
+            w,
+            x: at,
+            row: 0,
+        }
+    }
+}
+
+/// Places `labels` in rows between `left` and `right`: each at its wanted
+/// place (moved left to stay inside), in the first row where it overlaps
+/// no other; the number of rows used.
+fn pack(labels: &mut [Label], left: f64, right: f64) -> usize {
+    let mut ends: Vec<f64> = Vec::new();
+    for l in labels.iter_mut() {
+        l.x = l.at.min(right - l.w).max(left);
+        let row = ends.iter().position(|&e| e + GAP <= l.x);
+        l.row = match row {
+            Some(r) => r,
+            None => {
+                ends.push(f64::MIN);
+                ends.len() - 1
+            }
+        };
+        ends[l.row] = l.x + l.w;
+    }
+    ends.len()
+}
+
+/// The time scale: days to px, with ticks at whole weeks.
+struct Scale {
     end: f64,
-    /// The actors of the route, one lane each: the reporter first, then in
-    /// order of appearance.
-    actors: Vec<u32>,
-    /// The height of the picture.
-    height: f64,
+    tick_weeks: u32,
 }
 
-impl Layout {
-    /// The layout of `trace`.
-    fn new(model: &SimModel, trace: &Trace) -> Layout {
-        let end = trace.steps.last().map_or(0.0, |s| s.end).max(1.0);
+impl Scale {
+    /// A scale to `days` at least, ending on a tick.
+    fn new(days: f64) -> Scale {
+        let weeks = (days.max(1.0) / 7.0).max(1.0);
+        let tick_weeks = [1u32, 2, 4, 8, 13, 26, 52, 104, 260, 520]
+            .into_iter()
+            .find(|&t| weeks / f64::from(t) <= 10.0)
+            .unwrap_or(1040);
+        let ticks = (weeks / f64::from(tick_weeks)).ceil().max(1.0);
+        Scale {
+            end: ticks * f64::from(tick_weeks) * 7.0,
+            tick_weeks,
+        }
+    }
+
+    fn x(&self, days: f64) -> f64 {
+        X0 + days.clamp(0.0, self.end) / self.end * (X1 - X0)
+    }
+}
+
+/// The stage of `step`: its file's, else its kind's.
+fn stage_of(model: &SimModel, step: u32, lang: Lang) -> String {
+    model.names[step as usize]
+        .stage
+        .clone()
+        .unwrap_or_else(|| words::stage(model.steps[step as usize].kind, lang).to_owned())
+}
+
+/// A row of bands: each its first and last step on the route, and its
+/// label.
+type Bands = Vec<(usize, usize, String)>;
+
+/// A mark of the key, drawn at (x, y), and what it means.
+type KeyMark = (Box<dyn Fn(f64, f64) -> String>, &'static str);
+
+/// Runs of route steps with the same key, as (first, last) indices.
+fn runs<K: PartialEq>(steps: &[RouteStep], key: impl Fn(&RouteStep) -> K) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        match out.last_mut() {
+            Some(r) if key(&steps[r.1]) == key(s) => r.1 = i,
+            _ => out.push((i, i)),
+        }
+    }
+    out
+}
+
+/// Colours, named for what they mark.
+const INK: &str = "#24292f";
+const MUTED: &str = "#57606a";
+const CONTACT: &str = "#1a7f37";
+const SILENCE: &str = "#cf222e";
+const DEADLINE: &str = "#9a6700";
+const STEP: &str = "#6e7781";
+const RULE: &str = "#d0d7de";
+const EXPERIENCE: &str = "#0969da";
+
+impl Map<'_> {
+    /// The map as SVG, with the box of every text.
+    pub fn draw(&self) -> Drawn {
+        let lang = self.lang;
+        let model = self.model;
+        let all = &self.journey.steps;
+        let steps = &all[..all.len().min(STEPS_DRAWN)];
+        let scale = Scale::new(
+            steps
+                .iter()
+                .map(|s| s.end_p90.max(s.end))
+                .chain(steps.iter().filter_map(|s| s.deadline.map(|d| d.1)))
+                .fold(1.0, f64::max),
+        );
+        let mut c = Canvas {
+            under: String::new(),
+            body: String::new(),
+            boxes: Vec::new(),
+        };
+        let mut y = MARGIN;
+
+        // Title and what the route is.
+        let title = TITLE.wrap(self.title, WIDTH - 2.0 * MARGIN, 2);
+        y += TITLE.size;
+        c.lines(MARGIN, y, &title, TITLE, Anchor::Start, INK);
+        y += (title.len() - 1) as f64 * TITLE.line() + SUB.line() + 4.0;
+        for line in self.route_said() {
+            for l in SUB.wrap(&line, WIDTH - 2.0 * MARGIN, 3) {
+                c.text(MARGIN, y, &l, SUB, Anchor::Start, MUTED);
+                y += SUB.line();
+            }
+        }
+        y += 10.0;
+
+        // The procedures (when the route leaves the first) and the stages.
+        let procedures = runs(steps, |s| model.steps[s.step as usize].procedure);
+        let mut rows: Vec<(String, Bands)> = Vec::new();
+        if procedures.len() > 1 {
+            rows.push((
+                pick(lang, "Procedure", "Procedure").to_owned(),
+                procedures
+                    .iter()
+                    .map(|&(a, b)| {
+                        let p = model.steps[steps[a].step as usize].procedure;
+                        (a, b, model.procedures[p as usize].title.clone())
+                    })
+                    .collect(),
+            ));
+        }
+        let stages = runs(steps, |s| {
+            (
+                model.steps[s.step as usize].procedure,
+                stage_of(model, s.step, lang),
+            )
+        });
+        rows.push((
+            pick(lang, "Fase", "Stage").to_owned(),
+            stages
+                .iter()
+                .map(|&(a, b)| (a, b, stage_of(model, steps[a].step, lang)))
+                .collect(),
+        ));
+        for (k, (head, bands)) in rows.iter().enumerate() {
+            let mut labels: Vec<Label> = bands
+                .iter()
+                .map(|(a, _, text)| {
+                    Label::new(scale.x(steps[*a].start) + 4.0, text, BAND, 220.0, 2)
+                })
+                .collect();
+            let n = pack(&mut labels, X0, X1);
+            let row_h = 2.0 * BAND.line();
+            let h = n as f64 * row_h + 8.0;
+            self.head(&mut c, y, h, head);
+            for (i, (a, b, _)) in bands.iter().enumerate() {
+                let (xa, xb) = (scale.x(steps[*a].start), scale.x(steps[*b].end));
+                let fill = if (i + k).is_multiple_of(2) {
+                    "#f6f8fa"
+                } else {
+                    "#eaeef2"
+                };
+                c.raw(format_args!(
+                    r#"<rect x="{xa:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}" stroke="{RULE}"/>"#,
+                    y,
+                    (xb - xa).max(1.0),
+                    h
+                ));
+            }
+            for l in &labels {
+                let ly = y + 4.0 + l.row as f64 * row_h + BAND.size;
+                c.lines(l.x, ly, &l.lines, BAND, Anchor::Start, INK);
+            }
+            y += h + 4.0;
+        }
+
+        // The actors' lanes: each step a bar from its median start to its
+        // median end, the 10-90% band of its end a whisker, its title below.
         let mut actors: Vec<u32> = vec![0];
-        for s in &trace.steps {
+        for s in steps {
             let a = model.steps[s.step as usize].actor;
             if !actors.contains(&a) {
                 actors.push(a);
             }
         }
-        let height = lane_y(actors.len()) + 150.0;
-        Layout {
-            end,
-            actors,
-            height,
+        let lanes_top = y;
+        for &a in &actors {
+            let mine: Vec<&RouteStep> = steps
+                .iter()
+                .filter(|s| model.steps[s.step as usize].actor == a)
+                .collect();
+            let mut labels: Vec<Label> = mine
+                .iter()
+                .map(|s| {
+                    Label::new(
+                        scale.x(s.start),
+                        &model.names[s.step as usize].title,
+                        LABEL,
+                        STEP_LABEL,
+                        2,
+                    )
+                })
+                .collect();
+            let n = pack(&mut labels, X0, X1);
+            let row_h = 2.0 * LABEL.line() + 2.0;
+            let h = 24.0 + n as f64 * row_h;
+            self.head(&mut c, y, h, &model.actors[a as usize]);
+            let bar = y + 10.0;
+            for (s, l) in mine.iter().zip(&labels) {
+                let (xa, xb) = (scale.x(s.start), scale.x(s.end));
+                let colour = if model.steps[s.step as usize].contact {
+                    CONTACT
+                } else {
+                    STEP
+                };
+                c.raw(format_args!(
+                    r#"<rect x="{xa:.1}" y="{:.1}" width="{:.1}" height="8" rx="2" fill="{colour}"/>"#,
+                    bar - 4.0,
+                    (xb - xa).max(2.0)
+                ));
+                let (p10, p90) = (scale.x(s.end_p10), scale.x(s.end_p90));
+                if p90 - p10 > 1.0 {
+                    c.raw(format_args!(
+                        r#"<path d="M{p10:.1} {:.1}V{:.1}M{p10:.1} {:.1}H{p90:.1}M{p90:.1} {:.1}V{:.1}" stroke="{INK}" fill="none" stroke-width="1"/>"#,
+                        bar + 5.0,
+                        bar + 9.0,
+                        bar + 7.0,
+                        bar + 5.0,
+                        bar + 9.0
+                    ));
+                }
+                let ly = bar + 12.0 + l.row as f64 * row_h + LABEL.size;
+                if (l.x - l.at).abs() > 2.0 || l.row > 0 {
+                    c.raw(format_args!(
+                        r#"<line x1="{xa:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{RULE}"/>"#,
+                        bar + 4.0,
+                        l.x,
+                        ly - LABEL.size
+                    ));
+                }
+                c.lines(l.x, ly, &l.lines, LABEL, Anchor::Start, INK);
+            }
+            y += h;
         }
-    }
 
-    /// The x of `days` since the start; room on the right for the labels
-    /// of the last steps and deadlines.
-    fn x(&self, days: f64) -> f64 {
-        LEFT + days / self.end * (WIDTH - LEFT - 170.0)
-    }
-
-    /// The y of `actor`'s lane.
-    fn actor_y(&self, actor: u32) -> f64 {
-        lane_y(self.actors.iter().position(|&a| a == actor).unwrap_or(0))
-    }
-}
-
-/// The y of lane `k`.
-fn lane_y(k: usize) -> f64 {
-    TOP + 40.0 + k as f64 * LANE
-}
-
-/// The opening tag, background, title and key (which names the update
-/// marks when there are any, `updates`).
-fn header(o: &mut String, layout: &Layout, title: &str, updates: bool) {
-    let height = layout.height;
-    let _ = writeln!(
-        o,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="Helvetica, Arial, sans-serif" font-size="11">"#
-    );
-    let _ = writeln!(o, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
-    let _ = writeln!(
-        o,
-        r#"<text x="16" y="26" font-size="16" font-weight="bold">{}</text>"#,
-        xml(&cut(title, 120))
-    );
-    let diamonds = if updates {
-        " Diamonds: interim updates (filled: feedback)."
-    } else {
-        ""
-    };
-    let _ = writeln!(
-        o,
-        r##"<text x="16" y="44" fill="#57606a">Shaded: time without contact with the reporter. Dots: contacts.{diamonds} Dashed lines: deadlines.</text>"##
-    );
-}
-
-/// A stage: a run of steps in one procedure, from the start of its first
-/// to the end of its last (days).
-struct Stage {
-    procedure: u32,
-    start: f64,
-    end: f64,
-}
-
-/// The stages of the journey, in order.
-fn stages(model: &SimModel, trace: &Trace) -> Vec<Stage> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < trace.steps.len() {
-        let p = model.steps[trace.steps[i].step as usize].procedure;
-        let mut j = i;
-        while j + 1 < trace.steps.len()
-            && model.steps[trace.steps[j + 1].step as usize].procedure == p
-        {
-            j += 1;
+        // The touchpoints: each contact where it ends, with its channel;
+        // interim updates as diamonds; the silences between shaded.
+        y += 4.0;
+        let mut labels: Vec<Label> = Vec::new();
+        // (time, update mark: Some(feedback) or a contact's dot, title)
+        let mut marks: Vec<(f64, Option<bool>, String)> = Vec::new();
+        let mut bands: Vec<(f64, f64)> = Vec::new();
+        for s in steps {
+            let st = &model.steps[s.step as usize];
+            if st.contact {
+                let text = format!(
+                    "{}, {} {}",
+                    capital(words::channel(model.names[s.step as usize].channel, lang)),
+                    pick(lang, "wk", "wk"),
+                    words::fixed(s.end / 7.0, 1, lang)
+                );
+                labels.push(Label::new(scale.x(s.end) - 4.0, &text, LABEL, 120.0, 1));
+                marks.push((s.end, None, String::new()));
+            }
+            if let Some(u) = s.updates {
+                let what = if u.feedback {
+                    pick(lang, "tussentijdse terugkoppeling", "feedback update")
+                } else {
+                    pick(lang, "tussentijds bericht", "update")
+                };
+                let (at, hidden) = drawn_updates(&u);
+                for t in at {
+                    let title = format!(
+                        "{what}, {} {}",
+                        pick(lang, "week", "week"),
+                        words::fixed(t / 7.0, 1, lang)
+                    );
+                    marks.push((t, Some(u.feedback), title));
+                }
+                let mut text = format!(
+                    "{}× {what}, {} {}",
+                    words::thousands(u.count, lang),
+                    pick(lang, "elke", "every"),
+                    words::term(u.every, lang)
+                );
+                if let Some((n, from, to)) = hidden {
+                    bands.push((from, to));
+                    let _ = write!(
+                        text,
+                        " (+{} {})",
+                        words::thousands(n, lang),
+                        pick(lang, "niet getekend", "more not drawn")
+                    );
+                }
+                labels.push(Label::new(scale.x(u.first) - 4.0, &text, LABEL, 320.0, 1));
+            }
         }
-        out.push(Stage {
-            procedure: p,
-            start: trace.steps[i].start,
-            end: trace.steps[j].end,
-        });
-        i = j + 1;
-    }
-    out
-}
-
-/// A stage's band behind the lanes, named after its procedure.
-fn draw_stage(o: &mut String, model: &SimModel, layout: &Layout, stage: &Stage) {
-    let (a, b) = (layout.x(stage.start), layout.x(stage.end));
-    let fill = if stage.procedure.is_multiple_of(2) {
-        "#f6f8fa"
-    } else {
-        "#eef4fb"
-    };
-    let _ = writeln!(
-        o,
-        r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}" stroke="#d0d7de"/>"##,
-        TOP - 30.0,
-        (b - a).max(1.0),
-        layout.height - TOP - 80.0
-    );
-    let _ = writeln!(
-        o,
-        r##"<text x="{:.1}" y="{:.1}" fill="#24292f" font-weight="bold">{}</text>"##,
-        a + 4.0,
-        TOP - 16.0,
-        xml(&cut(&model.procedures[stage.procedure as usize].id, 40))
-    );
-}
-
-/// One line per lane, with its actor's name.
-fn draw_lanes(o: &mut String, model: &SimModel, layout: &Layout) {
-    for (k, &a) in layout.actors.iter().enumerate() {
-        let y = lane_y(k);
-        let _ = writeln!(
-            o,
-            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d7de"/>"##,
-            WIDTH - 20.0
+        let silences = silences(steps, model);
+        for &(from, to) in silences.iter().filter(|(a, b)| b - a >= 7.0) {
+            let text = format!(
+                "{} {} {}",
+                words::fixed((to - from) / 7.0, 1, lang),
+                pick(lang, "wk", "wk"),
+                pick(lang, "stil", "silent")
+            );
+            let mid = (scale.x(from) + scale.x(to)) / 2.0;
+            labels.push(Label::new(
+                mid - LABEL.width(&text) / 2.0,
+                &text,
+                LABEL,
+                120.0,
+                1,
+            ));
+        }
+        labels.sort_by(|a, b| a.at.total_cmp(&b.at));
+        let n = pack(&mut labels, X0, X1);
+        let row_h = LABEL.line() + 2.0;
+        let h = 26.0 + n as f64 * row_h;
+        self.head(
+            &mut c,
+            y,
+            h,
+            pick(lang, "Contact met de melder", "Contact with the reporter"),
         );
-        let _ = writeln!(
-            o,
-            r##"<text x="16" y="{:.1}" fill="#24292f">{}</text>"##,
-            y + 4.0,
-            xml(&cut(&model.actors[a as usize], 28))
+        let line_y = y + 11.0;
+        for &(from, to) in &silences {
+            let (a, b) = (scale.x(from), scale.x(to));
+            c.raw(format_args!(
+                r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="14" fill="{SILENCE}" fill-opacity="0.15"/>"#,
+                line_y - 7.0,
+                (b - a).max(0.5)
+            ));
+        }
+        c.raw(format_args!(
+            r#"<line x1="{X0}" y1="{line_y:.1}" x2="{X1}" y2="{line_y:.1}" stroke="{RULE}"/>"#
+        ));
+        for &(from, to) in &bands {
+            let (a, b) = (scale.x(from), scale.x(to));
+            c.raw(format_args!(
+                r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="6" fill="{CONTACT}" fill-opacity="0.25"/>"#,
+                line_y - 3.0,
+                (b - a).max(0.5)
+            ));
+        }
+        for (t, update, what) in &marks {
+            let x = scale.x(*t);
+            if let Some(feedback) = update {
+                let fill = if *feedback { CONTACT } else { "#ffffff" };
+                c.raw(format_args!(
+                    r#"<path d="M{x:.1} {:.1}L{:.1} {line_y:.1}L{x:.1} {:.1}L{:.1} {line_y:.1}Z" fill="{fill}" stroke="{CONTACT}"><title>{}</title></path>"#,
+                    line_y - 5.0,
+                    x + 4.0,
+                    line_y + 5.0,
+                    x - 4.0,
+                    xml(what)
+                ));
+            } else {
+                c.raw(format_args!(
+                    r#"<circle cx="{x:.1}" cy="{line_y:.1}" r="5" fill="{CONTACT}"/>"#
+                ));
+            }
+        }
+        for l in &labels {
+            let ly = line_y + 10.0 + l.row as f64 * row_h + LABEL.size;
+            c.lines(l.x, ly, &l.lines, LABEL, Anchor::Start, INK);
+        }
+        y += h;
+
+        // The experience lane: the score after each step (a model).
+        y += 4.0;
+        let h = 64.0;
+        self.head(
+            &mut c,
+            y,
+            h,
+            pick(
+                lang,
+                "Beleving van de melder (model)",
+                "The reporter's experience (model)",
+            ),
         );
-    }
-}
-
-/// The interim updates of one step as drawn: the marks, and the updates
-/// not drawn between them.
-struct Marks {
-    /// The updates.
-    updates: UpdateTimes,
-    /// The times drawn as marks (days).
-    at: Vec<f64>,
-    /// The updates between the last two marks that are not drawn, and
-    /// that stretch (from, to): regular contacts `every` apart.
-    hidden: Option<(u64, f64, f64)>,
-}
-
-/// The update marks of `trace`, step by step, within the budgets
-/// [`UPDATES_DRAWN`] and [`UPDATES_DRAWN_IN_ALL`]: each step's first
-/// updates and its last; a step past the budget gets its first and last.
-fn update_marks(trace: &Trace) -> Vec<Marks> {
-    let mut left = UPDATES_DRAWN_IN_ALL;
-    let mut out = Vec::new();
-    for u in trace.steps.iter().filter_map(|s| s.updates) {
-        let room = UPDATES_DRAWN.min(left).max(2);
-        let n = u.count.min(room as u64);
-        let (at, hidden) = if u.count <= n {
-            ((0..u.count).map(|k| u.at(k)).collect(), None)
+        let (lo, hi) = meldroute_core::experience::RANGE;
+        let weights = meldroute_core::experience::Weights::default();
+        let sy = |score: f64| y + h - 6.0 - (score.clamp(lo, hi) - lo) / (hi - lo) * (h - 12.0);
+        for v in [lo, (lo + hi) / 2.0, hi] {
+            c.raw(format_args!(
+                r#"<line x1="{X0}" y1="{:.1}" x2="{X1}" y2="{:.1}" stroke="{RULE}" stroke-dasharray="2 3"/>"#,
+                sy(v),
+                sy(v)
+            ));
+            c.text(
+                X0 - 4.0,
+                sy(v) + 3.0,
+                &words::number(v, 0, lang),
+                NOTE,
+                Anchor::End,
+                MUTED,
+            );
+        }
+        let mut points = format!("{:.1},{:.1}", scale.x(0.0), sy(weights.base));
+        let mut last = weights.base;
+        for s in steps {
+            last = weights.score(&s.facts);
+            let _ = write!(points, " {:.1},{:.1}", scale.x(s.end), sy(last));
+        }
+        c.raw(format_args!(
+            r#"<polyline points="{points}" fill="none" stroke="{EXPERIENCE}" stroke-width="2"/>"#
+        ));
+        let end_x = steps.last().map_or(X0, |s| scale.x(s.end));
+        let said = format!(
+            "{}: {}",
+            pick(lang, "eind", "end"),
+            words::number(last, 0, lang)
+        );
+        let (x, anchor) = if end_x + 6.0 + NOTE.width(&said) <= X1 {
+            (end_x + 6.0, Anchor::Start)
         } else {
-            let mut at: Vec<f64> = (0..n - 1).map(|k| u.at(k)).collect();
-            at.push(u.last());
-            (at, Some((u.count - n, u.at(n - 2), u.last())))
+            (end_x - 6.0, Anchor::End)
         };
-        left = left.saturating_sub(at.len());
-        out.push(Marks {
-            updates: u,
-            at,
-            hidden,
-        });
+        let ly = if sy(last) - 6.0 - NOTE.size > y {
+            sy(last) - 6.0
+        } else {
+            sy(last) + 12.0
+        };
+        c.text(x, ly, &said, NOTE, anchor, EXPERIENCE);
+        y += h;
+
+        // The pain points: numbered where they occur, in one row while
+        // they fit beside each other, else in more.
+        y += 4.0;
+        let mut placed: Vec<(f64, usize)> = Vec::new();
+        let mut next_free = vec![X0];
+        for p in self.pains {
+            let at = p
+                .step
+                .and_then(|s| steps.iter().find(|r| r.step == s))
+                .or_else(|| {
+                    steps
+                        .iter()
+                        .find(|r| model.steps[r.step as usize].procedure == p.procedure)
+                })
+                .map_or(X0, |r| scale.x(r.end));
+            let want = (at - 8.0).clamp(X0, X1 - 16.0);
+            let row = next_free
+                .iter()
+                .position(|&f| want.max(f) <= X1 - 16.0)
+                .unwrap_or_else(|| {
+                    next_free.push(X0);
+                    next_free.len() - 1
+                });
+            let left = want.max(next_free[row]);
+            next_free[row] = left + 18.0;
+            placed.push((left, row));
+        }
+        let h = 6.0 + 20.0 * next_free.len() as f64;
+        self.head(&mut c, y, h, pick(lang, "Knelpunten", "Pain points"));
+        for (k, &(left, row)) in placed.iter().enumerate() {
+            let cx = left + 8.0;
+            let cy = y + 13.0 + 20.0 * row as f64;
+            c.raw(format_args!(
+                r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="7.5" fill="{SILENCE}"/>"#
+            ));
+            c.text(
+                cx,
+                cy + 3.5,
+                &(k + 1).to_string(),
+                Style::bold(9.0),
+                Anchor::Middle,
+                "#ffffff",
+            );
+        }
+        if self.pains.is_empty() {
+            c.text(
+                X0,
+                y + 16.0,
+                pick(lang, "geen knelpunten gevonden", "no pain points found"),
+                NOTE,
+                Anchor::Start,
+                MUTED,
+            );
+        }
+        y += h;
+
+        // The deadlines: a dashed line at each limit, across the lanes,
+        // labelled below.
+        let mut labels: Vec<Label> = Vec::new();
+        let mut lines = Vec::new();
+        for s in steps {
+            let Some((di, at)) = s.deadline else { continue };
+            let d = &model.deadlines[di as usize];
+            let met = s.end <= at + 1e-9;
+            let text = format!(
+                "{} {} ({}): {}",
+                words::term(d.within, lang),
+                pick(lang, "voor", "for"),
+                d.basis,
+                if met {
+                    pick(lang, "gehaald", "met")
+                } else {
+                    pick(lang, "overschreden", "missed")
+                }
+            );
+            labels.push(Label::new(scale.x(at) - 4.0, &text, NOTE, 260.0, 2));
+            lines.push(scale.x(at));
+        }
+        let n = pack(&mut labels, X0, X1);
+        let row_h = 2.0 * NOTE.line() + 2.0;
+        let h = if labels.is_empty() {
+            0.0
+        } else {
+            8.0 + n as f64 * row_h
+        };
+        if !labels.is_empty() {
+            self.head(&mut c, y, h, pick(lang, "Termijnen", "Deadlines"));
+        }
+        for (x, l) in lines.iter().zip(&labels) {
+            let _ = writeln!(
+                c.under,
+                r#"<line x1="{x:.1}" y1="{lanes_top:.1}" x2="{x:.1}" y2="{:.1}" stroke="{DEADLINE}" stroke-dasharray="4 3"/>"#,
+                y + 4.0 + l.row as f64 * row_h
+            );
+            c.lines(
+                l.x + 2.0,
+                y + 4.0 + l.row as f64 * row_h + NOTE.size,
+                &l.lines,
+                NOTE,
+                Anchor::Start,
+                DEADLINE,
+            );
+        }
+        y += h;
+
+        // The time axis, ticks where they say.
+        y += 6.0;
+        c.raw(format_args!(
+            r#"<line x1="{X0}" y1="{y:.1}" x2="{X1}" y2="{y:.1}" stroke="{INK}"/>"#
+        ));
+        let ticks = (scale.end / 7.0 / f64::from(scale.tick_weeks)).round() as u32;
+        for k in 0..=ticks {
+            let weeks = k * scale.tick_weeks;
+            let x = scale.x(f64::from(weeks) * 7.0);
+            c.raw(format_args!(
+                r#"<line x1="{x:.1}" y1="{y:.1}" x2="{x:.1}" y2="{:.1}" stroke="{INK}"/>"#,
+                y + 4.0
+            ));
+            c.text(x, y + 15.0, &weeks.to_string(), NOTE, Anchor::Middle, INK);
+        }
+        c.text(
+            MARGIN,
+            y + 15.0,
+            pick(lang, "weken sinds de start", "weeks since the start"),
+            NOTE,
+            Anchor::Start,
+            MUTED,
+        );
+        y += 30.0;
+
+        // The key, the pain points in words, and what the figures are.
+        let mut x = MARGIN;
+        for (mark, text) in self.key() {
+            let w = 18.0 + NOTE.width(text) + 16.0;
+            if x + w > WIDTH - MARGIN {
+                x = MARGIN;
+                y += NOTE.line() + 6.0;
+            }
+            c.raw(format_args!("{}", mark(x, y - 3.0)));
+            c.text(x + 18.0, y, text, NOTE, Anchor::Start, INK);
+            x += w;
+        }
+        y += NOTE.line() + 10.0;
+        for (k, p) in self.pains.iter().enumerate() {
+            let lines = NOTE.wrap(&p.text, WIDTH - 2.0 * MARGIN - 24.0, 3);
+            c.text(
+                MARGIN + 14.0,
+                y,
+                &(k + 1).to_string(),
+                Style::bold(9.0),
+                Anchor::End,
+                SILENCE,
+            );
+            c.lines(MARGIN + 24.0, y, &lines, NOTE, Anchor::Start, INK);
+            y += lines.len() as f64 * NOTE.line() + 2.0;
+        }
+        y += 6.0;
+        for line in self.footer() {
+            for l in NOTE.wrap(&line, WIDTH - 2.0 * MARGIN, 4) {
+                c.text(MARGIN, y, &l, NOTE, Anchor::Start, MUTED);
+                y += NOTE.line();
+            }
+        }
+        let height = (y + MARGIN).ceil();
+
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="{FAMILY}" font-size="10" lang="{}">"#,
+            lang.code()
+        );
+        let _ = writeln!(
+            svg,
+            r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+        );
+        svg.push_str(&c.under);
+        svg.push_str(&c.body);
+        svg.push_str("</svg>\n");
+        Drawn {
+            svg,
+            boxes: c.boxes,
+            size: (WIDTH, height),
+        }
     }
-    out
+
+    /// A row's heading in the left column, and the row's rule.
+    fn head(&self, c: &mut Canvas, y: f64, h: f64, text: &str) {
+        let lines = HEAD.wrap(
+            text,
+            HEADS - 8.0,
+            ((h / HEAD.line()).floor() as usize).max(1),
+        );
+        c.lines(
+            MARGIN,
+            y + HEAD.size + 2.0,
+            &lines,
+            HEAD,
+            Anchor::Start,
+            INK,
+        );
+        c.raw(format_args!(
+            r#"<line x1="{MARGIN}" y1="{y:.1}" x2="{X1}" y2="{y:.1}" stroke="{RULE}" stroke-width="0.5"/>"#
+        ));
+    }
+
+    /// What route this is: its rank, its share, its ties.
+    fn route_said(&self) -> Vec<String> {
+        let lang = self.lang;
+        let j = self.journey;
+        let share = match j.route.ci95 {
+            Some(ci) => format!(
+                "{} (95%-{} {}–{})",
+                words::percent(j.route.probability, 1, lang),
+                pick(lang, "BI", "CI"),
+                words::percent(ci.low, 1, lang),
+                words::percent(ci.high, 1, lang)
+            ),
+            None => words::percent(j.route.probability, 2, lang),
+        };
+        let via = j
+            .via
+            .map(|v| {
+                format!(
+                    " {} {}",
+                    pick(lang, "via", "through"),
+                    self.model.names[v as usize].title
+                )
+            })
+            .unwrap_or_default();
+        let which = if j.rank == 1 {
+            format!(
+                "{}{via}",
+                pick(
+                    lang,
+                    "De meest waarschijnlijke route",
+                    "The most probable route"
+                )
+            )
+        } else {
+            format!(
+                "{} {}{via} {}",
+                pick(lang, "Route", "Route"),
+                j.rank,
+                pick(lang, "naar waarschijnlijkheid", "by probability")
+            )
+        };
+        let mut first = format!(
+            "{which}: {share} {}, {} {} {}: {}",
+            pick(lang, "van de trajecten", "of journeys"),
+            pick(lang, "einde na", "ending after"),
+            words::fixed(j.steps.last().map_or(0.0, |s| s.end) / 7.0, 1, lang),
+            pick(lang, "weken (mediaan)", "weeks (median)"),
+            words::outcome(j.outcome, lang)
+        );
+        if j.steps.len() > STEPS_DRAWN {
+            let _ = write!(
+                first,
+                " ({} {STEPS_DRAWN} {} {})",
+                pick(lang, "getekend: de eerste", "drawn: the first"),
+                pick(lang, "van", "of"),
+                j.steps.len()
+            );
+        }
+        let mut out = vec![first];
+        if !j.ties.is_empty() {
+            let ranks: Vec<String> = j.ties.iter().map(ToString::to_string).collect();
+            out.push(format!(
+                "{} {} {}",
+                pick(lang, "Even waarschijnlijk als route", "Tied with route"),
+                join(&ranks, lang),
+                pick(
+                    lang,
+                    "(bij gelijke kans gaat de kortere route voor, dan de volgorde van de stappen in het bestand)",
+                    "(equal chances go to the shorter route, then to the order of the steps in the file)"
+                )
+            ));
+        }
+        out
+    }
+
+    /// The key: a mark and what it means.
+    fn key(&self) -> Vec<KeyMark> {
+        let lang = self.lang;
+        vec![
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<rect x="{x:.1}" y="{:.1}" width="14" height="8" rx="1" fill="{STEP}"/>"#,
+                        y - 4.0
+                    )
+                }),
+                pick(lang, "stap (mediane duur)", "step (median duration)"),
+            ),
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<path d="M{x:.1} {:.1}V{:.1}M{x:.1} {y:.1}H{:.1}M{:.1} {:.1}V{:.1}" stroke="{INK}" fill="none"/>"#,
+                        y - 3.0,
+                        y + 3.0,
+                        x + 14.0,
+                        x + 14.0,
+                        y - 3.0,
+                        y + 3.0
+                    )
+                }),
+                pick(
+                    lang,
+                    "einde: 10–90% van de trajecten",
+                    "end: 10-90% of journeys",
+                ),
+            ),
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{CONTACT}"/>"#,
+                        x + 7.0
+                    )
+                }),
+                pick(lang, "contact met de melder", "contact with the reporter"),
+            ),
+            (
+                Box::new(|x, y| {
+                    let m = x + 7.0;
+                    format!(
+                        r##"<path d="M{m:.1} {:.1}L{:.1} {y:.1}L{m:.1} {:.1}L{:.1} {y:.1}Z" fill="#ffffff" stroke="{CONTACT}"/>"##,
+                        y - 5.0,
+                        m + 4.0,
+                        y + 5.0,
+                        m - 4.0
+                    )
+                }),
+                pick(
+                    lang,
+                    "tussentijds bericht (gevuld: terugkoppeling)",
+                    "interim update (filled: feedback)",
+                ),
+            ),
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<rect x="{x:.1}" y="{:.1}" width="14" height="10" fill="{SILENCE}" fill-opacity="0.15"/>"#,
+                        y - 5.0
+                    )
+                }),
+                pick(lang, "stilte: geen contact", "silence: no contact"),
+            ),
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{DEADLINE}" stroke-dasharray="4 3"/>"#,
+                        x + 7.0,
+                        y - 6.0,
+                        x + 7.0,
+                        y + 6.0
+                    )
+                }),
+                pick(lang, "termijn", "deadline"),
+            ),
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<line x1="{x:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{EXPERIENCE}" stroke-width="2"/>"#,
+                        x + 14.0
+                    )
+                }),
+                pick(
+                    lang,
+                    "beleving (0–100, een model)",
+                    "experience (0-100, a model)",
+                ),
+            ),
+            (
+                Box::new(|x, y| {
+                    format!(
+                        r#"<circle cx="{:.1}" cy="{y:.1}" r="6" fill="{SILENCE}"/>"#,
+                        x + 7.0
+                    )
+                }),
+                pick(lang, "knelpunt (zie onder)", "pain point (see below)"),
+            ),
+        ]
+    }
+
+    /// What the figures are, in words.
+    fn footer(&self) -> Vec<String> {
+        let lang = self.lang;
+        let ranked = match self.journey.ranking {
+            Ranking::Exact => pick(
+                lang,
+                "Het aandeel van de route is exact berekend uit de kansen van de vertakkingen.",
+                "The route's share is computed exactly from the branch probabilities.",
+            )
+            .to_owned(),
+            Ranking::Simulated { journeys, .. } => format!(
+                "{} {} {}",
+                pick(
+                    lang,
+                    "Het aandeel van de route is geteld over",
+                    "The route's share is counted over"
+                ),
+                words::thousands(journeys, lang),
+                pick(
+                    lang,
+                    "gesimuleerde trajecten: de keuzes hangen af van de tijd, dus er is geen exacte kans.",
+                    "simulated journeys: the choices depend on time, so there is no exact probability."
+                )
+            ),
+        };
+        vec![
+            format!(
+                "{} {} {} {ranked}",
+                pick(
+                    lang,
+                    "Tijden: de mediaan, en 10–90% van",
+                    "Times: the median, and 10-90% of"
+                ),
+                words::thousands(meldroute_core::sim::routes::TIMING_DRAWS as u64, lang),
+                pick(
+                    lang,
+                    "trajecten langs deze route, elke duur getrokken uit zijn verdeling; de meeste duren zijn aannames.",
+                    "journeys along this route, each duration drawn from its distribution; most durations are assumptions."
+                ),
+            ),
+            pick(
+                lang,
+                "Beleving: een model van wat de melder ervaart (terugkoppeling, nazorg, contacten, stilte, uitkomst), geen meting.",
+                "Experience: a model of what the reporter lives through (feedback, aftercare, contacts, silence, outcome), not a measurement.",
+            )
+            .to_owned(),
+        ]
+    }
 }
 
-/// The silences, as (from, to) in days: the times without contact from
-/// the report (or the start) to `end`; contact steps end them, and so do
-/// interim updates (`marks`; the regular updates not drawn leave no
-/// silence longer than `every`, drawn as their band instead).
-fn silences(model: &SimModel, trace: &Trace, marks: &[Marks], end: f64) -> Vec<(f64, f64)> {
-    let report_at = trace
-        .steps
-        .iter()
-        .find(|s| model.steps[s.step as usize].kind == StepKind::Report)
-        .map_or(0.0, |s| s.end);
-    // Contacts as (from, to): a moment, or the stretch of updates not drawn.
-    let mut contacts: Vec<(f64, f64)> = trace
-        .steps
-        .iter()
-        .filter(|s| s.contact)
-        .map(|s| (s.end, s.end))
-        .collect();
-    for m in marks {
-        contacts.extend(m.at.iter().map(|&t| (t, t)));
-        contacts.extend(m.hidden.map(|(_, from, to)| (from, to)));
+/// `a`, `a en b`, `a, b en c`.
+fn join(items: &[String], lang: Lang) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), pick(lang, "en", "and")),
     }
-    contacts.retain(|c| c.0 >= report_at);
+}
+
+/// `s` with its first letter a capital.
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The updates of a step the map draws, and those it does not: at most
+/// [`UPDATES_DRAWN`] marks, the first ones and the last; the others as
+/// (how many, from, to), the stretch between the last two marks.
+fn drawn_updates(u: &UpdateTimes) -> (Vec<f64>, Option<(u64, f64, f64)>) {
+    let n = u.count.min(UPDATES_DRAWN as u64);
+    if u.count <= n {
+        return ((0..u.count).map(|k| u.at(k)).collect(), None);
+    }
+    let mut at: Vec<f64> = (0..n - 1).map(|k| u.at(k)).collect();
+    at.push(u.last());
+    (at, Some((u.count - n, u.at(n - 2), u.last())))
+}
+
+/// The silences of the route at its median times, as (from, to) days:
+/// from the report (or the start) to the first contact, between
+/// contacts (interim updates included), and from the last to the end.
+fn silences(steps: &[RouteStep], model: &SimModel) -> Vec<(f64, f64)> {
+    let report_at = steps
+        .iter()
+        .find(|s| model.steps[s.step as usize].kind == meldroute_core::model::StepKind::Report)
+        .map_or(0.0, |s| s.end);
+    let end = steps.last().map_or(0.0, |s| s.end);
+    let mut contacts: Vec<(f64, f64)> = Vec::new();
+    for s in steps {
+        if model.steps[s.step as usize].contact {
+            contacts.push((s.end, s.end));
+        }
+        if let Some(u) = s.updates {
+            // The updates drawn end silences; between those not drawn there
+            // is none longer than `every`.
+            let (at, hidden) = drawn_updates(&u);
+            contacts.extend(at.into_iter().map(|t| (t, t)));
+            contacts.extend(hidden.map(|(_, from, to)| (from, to)));
+        }
+    }
+    contacts.retain(|c| c.1 >= report_at);
     contacts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     contacts.push((end, end));
     let mut quiet_from = report_at;
@@ -285,202 +1215,6 @@ fn silences(model: &SimModel, trace: &Trace, marks: &[Marks], end: f64) -> Vec<(
         quiet_from = quiet_from.max(to);
     }
     out
-}
-
-/// A step's interim updates on the reporter's lane: a diamond per drawn
-/// update (filled when they are feedback), each titled; the stretch of
-/// updates not drawn as a band; and one label: how many, how often, and
-/// how many are not drawn.
-fn draw_updates(o: &mut String, layout: &Layout, m: &Marks) {
-    let y = layout.actor_y(0);
-    let u = &m.updates;
-    let (what, fill) = if u.feedback {
-        ("feedback update", "#1a7f37")
-    } else {
-        ("update", "#ffffff")
-    };
-    if let Some((_, from, to)) = m.hidden {
-        let (a, b) = (layout.x(from), layout.x(to));
-        let _ = writeln!(
-            o,
-            r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="6" fill="#1a7f37" fill-opacity="0.25"/>"##,
-            y - 3.0,
-            (b - a).max(0.5)
-        );
-    }
-    for &t in &m.at {
-        let x = layout.x(t);
-        let _ = writeln!(
-            o,
-            r##"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z" fill="{fill}" stroke="#1a7f37"><title>{what}, week {:.1}</title></path>"##,
-            y - 5.0,
-            x + 4.0,
-            y + 5.0,
-            x - 4.0,
-            t / 7.0
-        );
-    }
-    let every = meldroute_core::Duration::from_days(u.every).to_string();
-    let mut label = format!(
-        "{} {what}{} every {every}",
-        crate::text::thousands(u.count),
-        if u.count == 1 { "" } else { "s" }
-    );
-    if let Some((hidden, _, _)) = m.hidden {
-        label += &format!(" (+{} more not drawn)", crate::text::thousands(hidden));
-    }
-    let _ = writeln!(
-        o,
-        r##"<text x="{:.1}" y="{:.1}" fill="#1a7f37" font-size="9">{}</text>"##,
-        layout.x(u.first),
-        y + 20.0,
-        xml(&label)
-    );
-}
-
-/// A silence, shaded on the reporter's lane; from a week on, with its
-/// length.
-fn draw_silence(o: &mut String, layout: &Layout, (from, to): (f64, f64)) {
-    let reporter_y = layout.actor_y(0);
-    let (a, b) = (layout.x(from), layout.x(to));
-    let _ = writeln!(
-        o,
-        r##"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="22" fill="#cf222e" fill-opacity="0.15"/>"##,
-        reporter_y - 11.0,
-        (b - a).max(0.5)
-    );
-    if to - from >= 7.0 {
-        let _ = writeln!(
-            o,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#cf222e">{:.1} w silent</text>"##,
-            (a + b) / 2.0,
-            reporter_y - 15.0,
-            (to - from) / 7.0
-        );
-    }
-}
-
-/// Step `n` of the journey in its lane, its title above or below in turn;
-/// a contact also as a dot on the reporter's lane.
-fn draw_step(o: &mut String, model: &SimModel, layout: &Layout, n: usize, s: &TraceStep) {
-    let st = &model.steps[s.step as usize];
-    let y = layout.actor_y(st.actor);
-    let (a, b) = (layout.x(s.start), layout.x(s.end));
-    let colour = if s.contact { "#1a7f37" } else { "#57606a" };
-    let _ = writeln!(
-        o,
-        r#"<rect x="{a:.1}" y="{:.1}" width="{:.1}" height="10" rx="2" fill="{colour}"/>"#,
-        y - 5.0,
-        (b - a).max(2.0)
-    );
-    let dy = if n.is_multiple_of(2) { 17.0 } else { -9.0 };
-    let _ = writeln!(
-        o,
-        r##"<text x="{a:.1}" y="{:.1}" fill="#24292f" font-size="9">{}</text>"##,
-        y + dy,
-        xml(&cut(&model.names[s.step as usize].title, 34))
-    );
-    if s.contact {
-        let reporter_y = layout.actor_y(0);
-        let _ = writeln!(
-            o,
-            r##"<circle cx="{b:.1}" cy="{reporter_y:.1}" r="5" fill="#1a7f37"/>"##
-        );
-    }
-}
-
-/// The deadlines the journey meets, in order, as (limit in days, deadline
-/// index): a deadline counts from entering the procedure, or from the last
-/// completion of its `from` step before it.
-fn deadlines(model: &SimModel, trace: &Trace) -> Vec<(f64, u32)> {
-    let mut out = Vec::new();
-    let mut done_at = HashMap::new();
-    let mut entered = 0.0;
-    let mut prev_proc = u32::MAX;
-    for s in &trace.steps {
-        let st = &model.steps[s.step as usize];
-        if st.procedure != prev_proc {
-            entered = s.start;
-            prev_proc = st.procedure;
-        }
-        if let Some(di) = st.deadline {
-            let d = &model.deadlines[di as usize];
-            let from = match d.from {
-                Some(f) => done_at.get(&f).copied(),
-                None => Some(entered),
-            };
-            if let Some(from) = from {
-                out.push((from + d.within, di));
-            }
-        }
-        done_at.insert(s.step, s.end);
-    }
-    out
-}
-
-/// Deadline `di`, `d`, as a dashed vertical line at its limit `at` (days),
-/// with its term and rule.
-fn draw_deadline(o: &mut String, layout: &Layout, at: f64, di: u32, d: &SimDeadline) {
-    let at = layout.x(at);
-    let height = layout.height;
-    let _ = writeln!(
-        o,
-        r##"<line x1="{at:.1}" y1="{:.1}" x2="{at:.1}" y2="{:.1}" stroke="#9a6700" stroke-dasharray="4 3"/>"##,
-        TOP - 30.0,
-        height - 110.0
-    );
-    let _ = writeln!(
-        o,
-        r##"<text x="{:.1}" y="{:.1}" fill="#9a6700" font-size="9">{} {}</text>"##,
-        at + 3.0,
-        height - 100.0 + (di % 2) as f64 * 11.0,
-        xml(&meldroute_core::Duration::from_days(d.within).to_string()),
-        xml(&cut(&d.basis, 28))
-    );
-}
-
-/// The time axis in weeks, with at most about 12 ticks.
-fn draw_axis(o: &mut String, layout: &Layout) {
-    let end = layout.end;
-    let axis_y = layout.height - 70.0;
-    let _ = writeln!(
-        o,
-        r##"<line x1="{LEFT}" y1="{axis_y:.1}" x2="{:.1}" y2="{axis_y:.1}" stroke="#24292f"/>"##,
-        layout.x(end)
-    );
-    let weeks = (end / 7.0).ceil() as usize;
-    let step = (weeks / 12).max(1);
-    for w in (0..=weeks).step_by(step) {
-        let px = layout.x(w as f64 * 7.0).min(layout.x(end));
-        let _ = writeln!(
-            o,
-            r##"<line x1="{px:.1}" y1="{axis_y:.1}" x2="{px:.1}" y2="{:.1}" stroke="#24292f"/><text x="{px:.1}" y="{:.1}" text-anchor="middle" font-size="9">{w} w</text>"##,
-            axis_y + 5.0,
-            axis_y + 17.0
-        );
-    }
-}
-
-/// How the whole journey ended, below the axis, and what is not drawn.
-fn draw_ending(o: &mut String, layout: &Layout, whole: &Trace) {
-    let end = whole.steps.last().map_or(0.0, |s| s.end).max(1.0);
-    let mut ending = match whole.outcome {
-        Some(outcome) => format!("end after {:.1} weeks: {}", end / 7.0, outcome.as_str()),
-        None => "unfinished".to_owned(),
-    };
-    if whole.steps.len() > STEPS_DRAWN {
-        ending = format!(
-            "the first {STEPS_DRAWN} of {} steps drawn ({:.1} weeks); the route goes on: {ending}",
-            crate::text::thousands(whole.steps.len() as u64),
-            layout.end / 7.0
-        );
-    }
-    let _ = writeln!(
-        o,
-        r#"<text x="16" y="{:.1}" font-weight="bold">{}</text>"#,
-        layout.height - 30.0,
-        xml(&ending)
-    );
 }
 
 /// The score (1..5) of a step in the Mermaid journey: how the reporter fares
@@ -505,45 +1239,46 @@ fn named(text: String) -> String {
     }
 }
 
-/// The journey as a Mermaid `journey` diagram: sections are procedures,
-/// tasks are steps (and a step's interim updates, one task for them all),
-/// actors are who does them.
-pub fn mermaid(model: &SimModel, trace: &Trace, title: &str) -> String {
+/// The route as a Mermaid `journey` diagram: sections are stages, tasks are
+/// steps (and a step's interim updates, one task for them all), actors are
+/// who does them; a task's score is [`score`] of the silence before it.
+pub fn mermaid(model: &SimModel, j: &RouteJourney, title: &str, lang: Lang) -> String {
     let mut o = String::from("journey\n");
     let _ = writeln!(o, "    title {}", named(mm(title)));
-    let mut section = u32::MAX;
-    for s in &trace.steps {
+    let mut section: Option<(u32, String)> = None;
+    let mut last_contact: Option<f64> = None;
+    for s in &j.steps {
         let st = &model.steps[s.step as usize];
-        if st.procedure != section {
-            section = st.procedure;
-            let _ = writeln!(
-                o,
-                "    section {}",
-                named(mm(&model.procedures[section as usize].id))
-            );
+        let stage = (st.procedure, stage_of(model, s.step, lang));
+        if section.as_ref() != Some(&stage) {
+            let _ = writeln!(o, "    section {}", named(mm(&stage.1)));
+            section = Some(stage);
         }
-        // The updates while the step runs, as a task before its end,
-        // scored by the longest silence they leave within the step.
+        let since = last_contact.unwrap_or(0.0);
         if let Some(u) = &s.updates {
-            let every = meldroute_core::Duration::from_days(u.every).to_string();
             let _ = writeln!(
                 o,
-                "      {} {}update{} every {}: {}: {}",
+                "      {}× {} {} {}: {}: {}",
                 u.count,
-                if u.feedback { "feedback " } else { "" },
-                if u.count == 1 { "" } else { "s" },
-                mm(&every),
-                score((u.first - s.start).max(u.gap())),
-                named(mm(&cut(&model.actors[st.actor as usize], 60)))
+                pick(lang, "bericht", "update"),
+                pick(lang, "elke", "every"),
+                mm(&words::term(u.every, lang)),
+                score((u.first - since).max(u.gap())),
+                named(mm(&model.actors[st.actor as usize]))
             );
+            last_contact = Some(u.last());
         }
+        let silence = s.end - last_contact.unwrap_or(0.0);
         let _ = writeln!(
             o,
             "      {}: {}: {}",
-            named(mm(&cut(&model.names[s.step as usize].title, 80))),
-            score(s.silence),
-            named(mm(&cut(&model.actors[st.actor as usize], 60)))
+            named(mm(&model.names[s.step as usize].title)),
+            score(silence.max(0.0)),
+            named(mm(&model.actors[st.actor as usize]))
         );
+        if st.contact || st.kind == meldroute_core::model::StepKind::Report {
+            last_contact = Some(s.end);
+        }
     }
     o
 }

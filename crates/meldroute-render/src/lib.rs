@@ -7,15 +7,19 @@ pub mod caseload;
 pub mod dot;
 pub mod eventlog;
 pub mod figures;
+pub mod font;
+pub use meldroute_diagnostics::Lang;
 /// Findings for a terminal (short and rich) and as JSON.
 pub use meldroute_diagnostics::render as diagnostics;
 pub mod journey;
+pub mod paper;
 pub mod plot;
 pub mod provenance;
 pub mod report;
 pub mod sensitivity;
 pub mod table;
 pub mod text;
+pub mod words;
 
 pub use dot::{
     DEFAULT_DOT_TIMEOUT, GraphOptions, RenderError, check_dot, graph, print, render_with_dot,

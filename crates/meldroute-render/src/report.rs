@@ -607,21 +607,34 @@ fn procedure_section(
     // Journey map: the model is compiled again here, one procedure at a
     // time, rather than kept for every procedure compared.
     o.push_str("<h3>Journey map</h3>\n");
-    match sim::SimModel::compile(library, c.entry) {
-        Ok(model) => {
-            let trace = sim::most_likely(&model, opts.gaps.sim.max_steps);
-            let title = format!("{}: most likely route, median durations", p.title);
+    let drawn = sim::SimModel::compile(library, c.entry)
+        .map_err(|e| e.to_string())
+        .and_then(|model| {
+            let j = sim::routes::picked(&model, sim::routes::Pick::Rank(1), opts.gaps.sim.seed)
+                .map_err(|e| e.to_string())?;
+            let pains = journey::pains(&model, library, &c.findings, crate::Lang::En);
+            Ok(journey::Map {
+                model: &model,
+                journey: &j,
+                title: &p.title,
+                pains: &pains,
+                lang: crate::Lang::En,
+            }
+            .draw())
+        });
+    match drawn {
+        Ok(drawn) => {
             let _ = writeln!(
                 o,
-                "<figure class=\"journey\">\n{}\n<figcaption>The most likely route, each step taking its median duration. Shaded: time without contact with the reporter.</figcaption>\n</figure>",
-                embed_svg(&journey::svg(&model, &trace, &title), &format!("p{n}-j-"))?
+                "<figure class=\"journey\">\n{}\n<figcaption>The most probable route, with the times of the journeys along it.</figcaption>\n</figure>",
+                embed_svg(&drawn.svg, &format!("p{n}-j-"))?
             );
         }
         Err(e) => {
             let _ = writeln!(
                 o,
                 "<p class=\"note\">The journey map is left out: {}.</p>",
-                user(&e.to_string())
+                user(&e)
             );
         }
     }

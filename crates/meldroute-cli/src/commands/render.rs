@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use meldroute_core::gaps::GapOptions;
-use meldroute_core::sim;
+use meldroute_core::sim::{self, routes, routes::Pick};
 use meldroute_render::{GraphOptions, RenderError, graph, journey, print, render_with_dot};
 
 use super::load_model;
@@ -39,27 +39,39 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
     let entry = model.procedures[0].entry;
     let provenance = inv.provenance(&lib, &[entry], options(args, format)?, &args.stamp);
     if args.view == RenderView::Journey {
-        let max_steps = args.sim.journey.max_steps();
-        let trace = match args.sim.seed {
-            Some(seed) => sim::trace(&model, seed, max_steps),
-            None => sim::most_likely(&model, max_steps),
+        let lang = args.lang.resolve(meldroute_render::Lang::Nl)?;
+        let pick = match &args.via {
+            Some(step) => Pick::Via(step_named(&model, step)?),
+            None => Pick::Rank(args.route.unwrap_or(1) as usize),
         };
-        let title = match args.sim.seed {
-            Some(seed) => format!(
-                "{}: simulated journey (seed {seed})",
-                lib.entry(entry).procedure.title
-            ),
-            None => format!(
-                "{}: most likely route, median durations",
-                lib.entry(entry).procedure.title
-            ),
-        };
+        let sim = args.sim.options()?;
+        let route = routes::picked(&model, pick, sim.seed)?;
+        let title = &lib.entry(entry).procedure.title;
         let text = if format == RenderFormat::Mermaid {
-            journey::mermaid(&model, &trace, &title)
+            journey::mermaid(&model, &route, title, lang)
         } else {
-            journey::svg(&model, &trace, &title)
+            let opts = GapOptions {
+                sim,
+                ..GapOptions::default()
+            };
+            let findings = meldroute_core::gaps::analyse(&lib, &[entry], &opts, &|_| true);
+            let pains = journey::pains(&model, &lib, &findings, lang);
+            journey::Map {
+                model: &model,
+                journey: &route,
+                title,
+                pains: &pains,
+                lang,
+            }
+            .draw()
+            .svg
         };
-        return emit(out, args, text.into_bytes(), format, &provenance);
+        let bytes = match format {
+            RenderFormat::Png => meldroute_render::paper::png(&text)?,
+            RenderFormat::Pdf => meldroute_render::paper::pdf(&text)?,
+            _ => text.into_bytes(),
+        };
+        return emit(out, args, bytes, format, &provenance);
     }
     let findings = if args.gaps {
         let opts = GapOptions {
@@ -95,6 +107,31 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
     emit(out, args, bytes, format, &provenance)
 }
 
+/// The step `--via` names: `step` of the procedure drawn, or
+/// `procedure:step` of any procedure its journeys reach.
+fn step_named(model: &sim::SimModel, name: &str) -> anyhow::Result<u32> {
+    let found = (0..model.steps.len() as u32).find(|&s| {
+        model.step_name(s) == name
+            || (model.steps[s as usize].procedure == 0 && model.names[s as usize].id == name)
+    });
+    found.ok_or_else(|| {
+        let ids: Vec<String> = (0..model.steps.len() as u32)
+            .map(|s| {
+                if model.steps[s as usize].procedure == 0 {
+                    model.names[s as usize].id.clone()
+                } else {
+                    model.step_name(s)
+                }
+            })
+            .collect();
+        anyhow::anyhow!(
+            "--via {name}: no step of that name in {} or the procedures its journeys reach{}",
+            model.procedures[0].id,
+            meldroute_core::suggest::did_you_mean(name, ids.iter().map(String::as_str))
+        )
+    })
+}
+
 /// The options of a drawing, defaults filled in: the simulation's only
 /// where it is drawn from one (`--gaps`, a journey with `--seed`).
 fn options(args: &RenderArgs, format: RenderFormat) -> anyhow::Result<Options> {
@@ -115,9 +152,21 @@ fn options(args: &RenderArgs, format: RenderFormat) -> anyhow::Result<Options> {
     options = match args.view {
         RenderView::Graph if args.gaps => options.sim(&args.sim.options()?),
         RenderView::Graph => options,
-        RenderView::Journey => options
-            .with("seed", args.sim.seed)
-            .with("max_steps", args.sim.journey.max_steps()),
+        RenderView::Journey => {
+            let mut o = options
+                .with("route", args.route.unwrap_or(1))
+                .with("via", args.via.clone())
+                .with(
+                    "lang",
+                    args.lang.resolve(meldroute_render::Lang::Nl)?.code(),
+                );
+            if format != RenderFormat::Mermaid {
+                o = o.sim(&args.sim.options()?);
+            } else {
+                o = o.with("seed", args.sim.options()?.seed);
+            }
+            o
+        }
     };
     Ok(options.limits(&args.limits))
 }
@@ -152,9 +201,8 @@ fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> an
     match args.view {
         RenderView::Journey => {
             anyhow::ensure!(
-                matches!(format, RenderFormat::Svg | RenderFormat::Mermaid),
-                "the journey view is drawn as svg or mermaid, not {}; use `--view graph` for {0}",
-                format_name(format)
+                format != RenderFormat::Dot,
+                "the journey view is drawn as svg, png, pdf or mermaid, not dot; use `--view graph` for dot"
             );
             let graph_only = [
                 ("--gaps", args.gaps),
@@ -165,14 +213,16 @@ fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> an
                     "{flag} draws on the graph view, not the journey view; leave it out, or use `--view graph`"
                 );
             }
-            let many = [
-                ("--runs", args.sim.runs.is_some()),
-                ("--threads", args.sim.threads.is_some()),
-            ];
-            if let Some((flag, _)) = many.iter().find(|(_, given)| *given) {
-                anyhow::bail!(
-                    "{flag} cannot apply to the journey view, which draws one journey (the most likely route, or with --seed a simulated one); leave it out"
-                );
+            if format == RenderFormat::Mermaid {
+                let svg_only = [
+                    ("--runs", args.sim.runs.is_some()),
+                    ("--threads", args.sim.threads.is_some()),
+                ];
+                if let Some((flag, _)) = svg_only.iter().find(|(_, given)| *given) {
+                    anyhow::bail!(
+                        "{flag} applies to the pain points the svg journey map marks (a simulation), which Mermaid does not draw; leave it out, or use --format svg"
+                    );
+                }
             }
         }
         RenderView::Graph => {
@@ -180,6 +230,15 @@ fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> an
                 format != RenderFormat::Mermaid,
                 "Mermaid draws the journey view; add `--view journey`"
             );
+            let journey_only = [
+                ("--route", args.route.is_some()),
+                ("--via", args.via.is_some()),
+            ];
+            if let Some((flag, _)) = journey_only.iter().find(|(_, given)| *given) {
+                anyhow::bail!(
+                    "{flag} picks the route of the journey view; add `--view journey`, or leave it out"
+                );
+            }
             if !args.gaps
                 && let Some(flag) = args.sim.given().first()
             {

@@ -25,6 +25,7 @@ mod invalid_deadline;
 mod invalid_duration;
 mod invalid_range;
 mod invalid_risk;
+mod invalid_touchpoint;
 mod kind_key;
 mod misplaced_authority;
 mod missing_authority;
@@ -53,6 +54,7 @@ pub use invalid_deadline::InvalidDeadline;
 pub use invalid_duration::InvalidDuration;
 pub use invalid_range::InvalidRange;
 pub use invalid_risk::InvalidRisk;
+pub use invalid_touchpoint::InvalidTouchpoint;
 pub use kind_key::KindKey;
 pub use misplaced_authority::MisplacedAuthority;
 pub use missing_authority::MissingAuthority;
@@ -111,6 +113,7 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidAttribute,
     &InvalidCap,
     &InvalidRisk,
+    &InvalidTouchpoint,
 ];
 
 /// What rules see: the whole library (for cross-file references), the

@@ -129,6 +129,12 @@ pub fn exact(model: &SimModel) -> Result<Exact, ExactError> {
     by_steps(model)
 }
 
+/// An error when a condition reads what no finite state holds (the
+/// journey's time or contacts so far): then the journey is no chain.
+pub(super) fn check_markov(model: &SimModel) -> Result<(), ExactError> {
+    needs_expansion(model).map(|_| ())
+}
+
 /// True when the steps alone are not the chain's states: some step
 /// chooses by a condition, or an anonymous journey misses a step's
 /// contact. An error when a condition reads what no finite state holds.
@@ -264,8 +270,8 @@ fn by_steps(model: &SimModel) -> Result<Exact, ExactError> {
 }
 
 /// What a state of the expanded chain holds besides its step.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Carried {
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) struct Carried {
     anonymous: bool,
     retaliated: bool,
     attributes: [u8; MAX_ATTRIBUTES],
@@ -286,36 +292,36 @@ struct Expanded {
     moves: Vec<(usize, usize, f64)>,
 }
 
-impl Expanded {
-    fn new(model: &SimModel) -> Result<Expanded, ExactError> {
-        let track_anon =
-            anonymity_matters(model) || reads(model, |e| e.variables().contains(&Var::Anonymous));
-        let track_attrs = reads(model, Expr::reads_attributes);
-        let track_risk = reads(model, |e| e.variables().contains(&Var::Retaliated));
-        let caps = counter_caps(model);
-        let mut index: HashMap<(u32, Carried), usize> = HashMap::new();
-        let mut ex = Expanded {
-            states: Vec::new(),
-            start: Vec::new(),
-            moves: Vec::new(),
-        };
-        let mut add = |ex: &mut Expanded, step: u32, mut c: Carried| -> Result<usize, ExactError> {
-            let counter = model.steps[step as usize].counter;
-            if counter != NO_COUNTER {
-                let k = counter as usize;
-                c.counts[k] = c.counts[k].saturating_add(1).min(caps[k]);
-            }
-            let key = (step, c);
-            if let Some(&i) = index.get(&key) {
-                return Ok(i);
-            }
-            if ex.states.len() >= MAX_EXACT_STEPS {
-                return Err(ExactError::TooManyStates);
-            }
-            ex.states.push(key.clone());
-            index.insert(key, ex.states.len() - 1);
-            Ok(ex.states.len() - 1)
-        };
+/// How the journey's state goes from step to step when it holds what the
+/// conditions read: the chain [`Expanded`] solves and the routes
+/// ([`super::routes`]) follow.
+pub(super) struct Chain {
+    track_anon: bool,
+    track_attrs: bool,
+    track_risk: bool,
+    caps: Vec<u8>,
+}
+
+/// One way on from a state: its probability, the step and what the
+/// journey then carries.
+pub(super) type Move = (f64, u32, Carried);
+
+impl Chain {
+    /// The chain of `model`; `contacts` when anonymity matters also for the
+    /// contacts it misses (the exact contacts), not only for the branches.
+    pub(super) fn new(model: &SimModel, contacts: bool) -> Chain {
+        Chain {
+            track_anon: (contacts && anonymity_matters(model))
+                || reads(model, |e| e.variables().contains(&Var::Anonymous)),
+            track_attrs: reads(model, Expr::reads_attributes),
+            track_risk: reads(model, |e| e.variables().contains(&Var::Retaliated)),
+            caps: counter_caps(model),
+        }
+    }
+
+    /// Where journeys start, with their probabilities (attributes drawn,
+    /// anonymity decided, each where it is tracked).
+    pub(super) fn starts(&self, model: &SimModel) -> Vec<(f64, Carried)> {
         let root = &model.procedures[model.steps[model.start as usize].procedure as usize];
         let base = Carried {
             anonymous: false,
@@ -324,7 +330,7 @@ impl Expanded {
             counts: vec![0; model.counters as usize],
         };
         let mut starts = vec![(1.0, base)];
-        if track_anon && root.anonymous > 0.0 {
+        if self.track_anon && root.anonymous > 0.0 {
             starts = starts
                 .into_iter()
                 .flat_map(|(p, c)| {
@@ -337,71 +343,124 @@ impl Expanded {
                 .filter(|(p, _)| *p > 0.0)
                 .collect();
         }
-        if track_attrs {
+        if self.track_attrs {
             starts = draw_all(&root.draws, starts);
         }
-        for (p, c) in starts {
+        starts
+            .into_iter()
+            .map(|(p, c)| (p, self.enter(model, model.start, c)))
+            .collect()
+    }
+
+    /// What a journey carries on entering `step`: its visit counted.
+    fn enter(&self, model: &SimModel, step: u32, mut c: Carried) -> Carried {
+        let counter = model.steps[step as usize].counter;
+        if counter != NO_COUNTER {
+            let k = counter as usize;
+            c.counts[k] = c.counts[k].saturating_add(1).min(self.caps[k]);
+        }
+        c
+    }
+
+    /// The ways on from `step` with `carried`, each with a probability
+    /// above zero: the visit's risk of retaliation first, then the way on
+    /// its conditions choose, then the attributes an escalation draws.
+    pub(super) fn moves(
+        &self,
+        model: &SimModel,
+        step: u32,
+        carried: &Carried,
+    ) -> Result<Vec<Move>, ExactError> {
+        let st = &model.steps[step as usize];
+        let mut after = vec![(1.0, carried.clone())];
+        if let (true, false, Some(risk)) = (self.track_risk, carried.retaliated, st.risk) {
+            let q = match risk {
+                super::model::Risk::PerVisit(p) => p,
+                super::model::Risk::PerDay(rate) => {
+                    1.0 - st
+                        .duration
+                        .laplace(rate)
+                        .ok_or_else(|| ExactError::NoExactRisk(model.step_name(step)))?
+                }
+            };
+            let hit = Carried {
+                retaliated: true,
+                ..carried.clone()
+            };
+            after = vec![(q, hit), (1.0 - q, carried.clone())];
+        }
+        let mut targets: Vec<Move> = Vec::new();
+        for (pa, carried) in after.into_iter().filter(|a| a.0 > 0.0) {
+            let mut go = st.go.clone();
+            if let Go::Choose { from, len } = go {
+                let now = Now {
+                    visits: match st.counter {
+                        NO_COUNTER => 0,
+                        k => u32::from(carried.counts[k as usize]),
+                    },
+                    anonymous: carried.anonymous,
+                    retaliated: carried.retaliated,
+                    attributes: &carried.attributes,
+                    ..Now::default()
+                };
+                let choices = model.choices_of(from, len);
+                go = choices
+                    .iter()
+                    .find(|c| c.when.as_ref().is_none_or(|w| w.holds(&now)))
+                    .or(choices.last())
+                    .map_or(Go::End(crate::model::Outcome::Closed), |c| c.go.clone());
+            }
+            match go {
+                Go::Escalate { step: j, procedure } if self.track_attrs => {
+                    let draws = &model.procedures[procedure as usize].draws;
+                    for (p, c) in draw_all(draws, vec![(pa, carried.clone())]) {
+                        targets.push((p, j, c));
+                    }
+                }
+                ref g => {
+                    for (p, j) in model.ways_on(g) {
+                        targets.push((pa * p, j, carried.clone()));
+                    }
+                }
+            }
+        }
+        Ok(targets
+            .into_iter()
+            .filter(|t| t.0 > 0.0)
+            .map(|(p, j, c)| (p, j, self.enter(model, j, c)))
+            .collect())
+    }
+}
+
+impl Expanded {
+    fn new(model: &SimModel) -> Result<Expanded, ExactError> {
+        let chain = Chain::new(model, true);
+        let mut index: HashMap<(u32, Carried), usize> = HashMap::new();
+        let mut ex = Expanded {
+            states: Vec::new(),
+            start: Vec::new(),
+            moves: Vec::new(),
+        };
+        let mut add = |ex: &mut Expanded, step: u32, c: Carried| -> Result<usize, ExactError> {
+            let key = (step, c);
+            if let Some(&i) = index.get(&key) {
+                return Ok(i);
+            }
+            if ex.states.len() >= MAX_EXACT_STEPS {
+                return Err(ExactError::TooManyStates);
+            }
+            ex.states.push(key.clone());
+            index.insert(key, ex.states.len() - 1);
+            Ok(ex.states.len() - 1)
+        };
+        for (p, c) in chain.starts(model) {
             let i = add(&mut ex, model.start, c)?;
             ex.start.push((i, p));
         }
         let mut next = 0;
         while next < ex.states.len() {
             let (step, carried) = ex.states[next].clone();
-            let st = &model.steps[step as usize];
-            // The visit's risk of retaliation comes before the way on.
-            let mut after = vec![(1.0, carried.clone())];
-            if let (true, false, Some(risk)) = (track_risk, carried.retaliated, st.risk) {
-                let q = match risk {
-                    super::model::Risk::PerVisit(p) => p,
-                    super::model::Risk::PerDay(rate) => {
-                        1.0 - st
-                            .duration
-                            .laplace(rate)
-                            .ok_or_else(|| ExactError::NoExactRisk(model.step_name(step)))?
-                    }
-                };
-                let hit = Carried {
-                    retaliated: true,
-                    ..carried.clone()
-                };
-                after = vec![(q, hit), (1.0 - q, carried.clone())];
-            }
-            let mut targets: Vec<(f64, u32, Carried)> = Vec::new();
-            for (pa, carried) in after.into_iter().filter(|a| a.0 > 0.0) {
-                let mut go = st.go.clone();
-                if let Go::Choose { from, len } = go {
-                    let now = Now {
-                        visits: match st.counter {
-                            NO_COUNTER => 0,
-                            k => u32::from(carried.counts[k as usize]),
-                        },
-                        anonymous: carried.anonymous,
-                        retaliated: carried.retaliated,
-                        attributes: &carried.attributes,
-                        ..Now::default()
-                    };
-                    let choices = model.choices_of(from, len);
-                    go = choices
-                        .iter()
-                        .find(|c| c.when.as_ref().is_none_or(|w| w.holds(&now)))
-                        .or(choices.last())
-                        .map_or(Go::End(crate::model::Outcome::Closed), |c| c.go.clone());
-                }
-                match go {
-                    Go::Escalate { step: j, procedure } if track_attrs => {
-                        let draws = &model.procedures[procedure as usize].draws;
-                        for (p, c) in draw_all(draws, vec![(pa, carried.clone())]) {
-                            targets.push((p, j, c));
-                        }
-                    }
-                    ref g => {
-                        for (p, j) in model.ways_on(g) {
-                            targets.push((pa * p, j, carried.clone()));
-                        }
-                    }
-                }
-            }
-            for (p, j, c) in targets.into_iter().filter(|t| t.0 > 0.0) {
+            for (p, j, c) in chain.moves(model, step, &carried)? {
                 let to = add(&mut ex, j, c)?;
                 ex.moves.push((next, to, p));
             }

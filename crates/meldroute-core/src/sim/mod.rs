@@ -40,6 +40,7 @@ pub mod model;
 pub mod observe;
 pub mod precision;
 pub mod report;
+pub mod routes;
 pub mod sample;
 pub mod shard;
 mod walk;
@@ -58,7 +59,7 @@ pub use precision::{Precision, Target};
 pub use report::SimReport;
 use walk::{Scratch, walk};
 
-use crate::model::{Outcome, StepKind};
+use crate::model::Outcome;
 use crate::stats::{ScoreTally, Summary};
 
 /// Journeys per batch (one random stream each).
@@ -681,118 +682,3 @@ pub(crate) mod tests;
 
 #[cfg(test)]
 mod condition_tests;
-
-/// The most likely route: from the start, at each step the most probable
-/// way on (the first of equals) to a step not yet on the route, through
-/// escalations, with every step taking its median duration. Where every
-/// way on leads back onto the route (a loop is more likely than its way
-/// out), the route takes the shortest way to an end instead, so it visits
-/// each step at most twice and ends however likely the loops are. Stops
-/// after `max_steps` steps (then unfinished), which only a model with no
-/// way to an end reaches.
-pub fn most_likely(model: &SimModel, max_steps: u32) -> Trace {
-    let mut steps = Vec::new();
-    let (mut t, mut step) = (0.0f64, model.start);
-    let (mut report, mut last_contact) = (false, 0.0f64);
-    let mut on_route = vec![false; model.steps.len()];
-    // The shortest way to an end, once taken.
-    let mut planned: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
-    let outcome = loop {
-        if steps.len() as u32 >= max_steps {
-            break None;
-        }
-        on_route[step as usize] = true;
-        let st = &model.steps[step as usize];
-        let begin = t;
-        let days = st.duration.median();
-        let updates = st.updates.and_then(|u| u.during(begin, days));
-        t += days;
-        if let Some(u) = updates {
-            last_contact = u.last();
-        }
-        if !report && st.kind == StepKind::Report {
-            report = true;
-            last_contact = t;
-        }
-        steps.push(TraceStep {
-            step,
-            start: begin,
-            end: t,
-            contact: st.contact,
-            updates,
-            silence: t - last_contact,
-        });
-        if st.contact {
-            last_contact = t;
-        }
-        if let Go::End(o) = st.go {
-            break Some(o);
-        }
-        if let Some(next) = planned.pop_front() {
-            step = next;
-            continue;
-        }
-        let ways = ways_on(model, step);
-        let fresh = ways.iter().filter(|(_, to)| !on_route[*to as usize]).fold(
-            None,
-            |best: Option<(f64, u32)>, &(p, to)| match best {
-                Some((bp, _)) if bp >= p => best,
-                _ => Some((p, to)),
-            },
-        );
-        step = match fresh {
-            Some((_, to)) => to,
-            None => match shortest_to_end(model, step) {
-                Some(path) => {
-                    planned.extend(path.iter().skip(1));
-                    path[0]
-                }
-                // No way to an end at all: follow the likeliest way until
-                // the step limit.
-                None => {
-                    ways.iter()
-                        .fold(
-                            (f64::MIN, ways[0].1),
-                            |b, &(p, to)| if p > b.0 { (p, to) } else { b },
-                        )
-                        .1
-                }
-            },
-        };
-    };
-    Trace { steps, outcome }
-}
-
-/// The ways on from `step`: probability and target, in file order.
-fn ways_on(model: &SimModel, step: u32) -> Vec<(f64, u32)> {
-    model.ways_on(&model.steps[step as usize].go)
-}
-
-/// The shortest way from `from` to a step that ends the journey (the steps
-/// after `from`), by ways with a probability above zero.
-fn shortest_to_end(model: &SimModel, from: u32) -> Option<Vec<u32>> {
-    let n = model.steps.len();
-    let mut parent = vec![u32::MAX; n];
-    let mut seen = vec![false; n];
-    let mut queue = std::collections::VecDeque::from([from]);
-    seen[from as usize] = true;
-    while let Some(i) = queue.pop_front() {
-        if i != from && matches!(model.steps[i as usize].go, Go::End(_)) {
-            let mut path = vec![i];
-            let mut at = i;
-            while parent[at as usize] != from {
-                at = parent[at as usize];
-                path.push(at);
-            }
-            path.reverse();
-            return Some(path);
-        }
-        for (p, to) in ways_on(model, i) {
-            if p > 0.0 && !std::mem::replace(&mut seen[to as usize], true) {
-                parent[to as usize] = i;
-                queue.push_back(to);
-            }
-        }
-    }
-    None
-}

@@ -160,6 +160,10 @@ pub struct StepName {
     pub id: String,
     /// Title.
     pub title: String,
+    /// The stage the file names (`stage`); `None`: from the step's kind.
+    pub stage: Option<String>,
+    /// How a contact reaches the reporter (`channel`).
+    pub channel: Option<crate::model::Channel>,
 }
 
 /// A step, ready to simulate (only what the inner loop reads).
@@ -720,6 +724,8 @@ impl Lowering<'_> {
         self.model.names.push(StepName {
             id: key.value.clone(),
             title: step.title.value.clone(),
+            stage: step.stage.as_ref().map(|s| s.value.trim().to_owned()),
+            channel: step.channel.as_ref().map(|c| c.value),
         });
         self.model.steps.push(SimStep {
             procedure: pi as u32,

@@ -14,6 +14,7 @@
 
 use super::walk::{CaseMarks, Journey, Observed, complete_observed};
 use super::{Aggregate, SimModel};
+use crate::experience::Facts;
 use crate::model::Outcome;
 
 /// A step of a real case: completed at `end` (days since the dates'
@@ -87,7 +88,7 @@ pub fn measure(model: &SimModel, cases: &[ObservedCase]) -> Measured {
     let mut open = 0;
     for case in cases {
         let mut agg = Aggregate::new(model);
-        match replay(model, case, &mut marks, &mut agg) {
+        match replay(model, case, &mut marks, &mut agg, &mut |_, _| {}) {
             Ok(outcome) => {
                 open += u64::from(outcome.is_none());
                 total.add_batch(&agg);
@@ -102,13 +103,31 @@ pub fn measure(model: &SimModel, cases: &[ObservedCase]) -> Measured {
     }
 }
 
+/// What the experience score reads of `case` after each of its steps
+/// (the outcome after the last, if it ends the journey): the facts of the
+/// journey map's experience lane, by the simulation's definitions.
+pub fn facts_along(model: &SimModel, case: &ObservedCase) -> Result<Vec<Facts>, Misfit> {
+    let mut agg = Aggregate::new(model);
+    let mut out = Vec::with_capacity(case.steps.len());
+    replay(
+        model,
+        case,
+        &mut CaseMarks::default(),
+        &mut agg,
+        &mut |j, outcome| out.push(j.facts(outcome)),
+    )?;
+    Ok(out)
+}
+
 /// One case through the journey, into `agg`: its outcome (`None`: still
-/// open), or why it does not fit.
+/// open), or why it does not fit; `after` sees the journey after each
+/// step, with the outcome once it ends.
 fn replay(
     model: &SimModel,
     case: &ObservedCase,
     marks: &mut CaseMarks,
     agg: &mut Aggregate,
+    after: &mut dyn FnMut(&Journey, Option<Outcome>),
 ) -> Result<Option<Outcome>, Misfit> {
     let first = case.steps.first().ok_or(Misfit::Empty)?;
     if first.step != model.start {
@@ -125,12 +144,14 @@ fn replay(
         let days = journey.observed(st, s.end - case.start);
         let next = case.steps.get(k + 1).map(|n| n.step);
         match complete_observed(model, s.step, days, next, &mut journey, marks, agg) {
-            Observed::On => {}
+            Observed::On => after(&journey, None),
             Observed::Ended(outcome) => {
+                after(&journey, Some(outcome));
                 journey.finish(Some(outcome), agg, model);
                 return Ok(Some(outcome));
             }
             Observed::Open => {
+                after(&journey, None);
                 journey.finish(None, agg, model);
                 return Ok(None);
             }

@@ -498,6 +498,20 @@ impl Journey {
         }
     }
 
+    /// What the experience score reads of the journey so far, ending now
+    /// with `outcome` (`None`: it goes on).
+    #[inline]
+    pub(super) fn facts(&self, outcome: Option<Outcome>) -> Facts {
+        Facts {
+            feedback: self.first_feedback.is_some(),
+            aftercare: self.aftercare,
+            contacts: self.contacts,
+            longest_silence_days: self.silence().longest_until(self.t),
+            retaliated: self.retaliated.is_some(),
+            outcome,
+        }
+    }
+
     /// The journey escalates into `procedure` now.
     #[inline]
     fn escalate<M: Marks>(&mut self, procedure: u32, m: &mut M, agg: &mut Aggregate) {
@@ -592,15 +606,9 @@ impl Journey {
     /// Adds the figures of the journey, finished with `outcome`, to `agg`.
     fn add_finished(&self, outcome: Outcome, agg: &mut Aggregate, weights: &Weights) {
         agg.lead.add(self.t);
-        let longest = self.silence().longest_until(self.t);
-        agg.experience.add(weights.score(&Facts {
-            feedback: self.first_feedback.is_some(),
-            aftercare: self.aftercare,
-            contacts: self.contacts,
-            longest_silence_days: longest,
-            retaliated: self.retaliated.is_some(),
-            outcome,
-        }));
+        let facts = self.facts(Some(outcome));
+        let longest = facts.longest_silence_days;
+        agg.experience.add(weights.score(&facts));
         if let Some(fc) = self.first_contact {
             agg.first_contact.add(fc);
         }
