@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{root, run_ok, temp_dir};
+use support::{root, run, run_ok, temp_dir};
 
 const ARGS: [&str; 6] = [
     "compare",
@@ -300,4 +300,93 @@ fn a_copy_differs_from_its_original_only_by_chance() {
     );
     assert!(table.stdout.contains("~ +0.0"), "{}", table.stdout);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The workbook opens in a reader library, and its numbers are the CSV's:
+/// the figures and their bounds on `figures`, the differences on
+/// `differences`, numbers as numbers (not text), the provenance on its sheet.
+#[test]
+fn the_workbook_has_the_csvs_numbers_as_numbers() {
+    use calamine::{Data, Reader, Xlsx};
+    let args = [
+        "compare",
+        "rijk/klacht",
+        "rijk/interne-melding",
+        "voorbeelden/ministerie-c",
+        "--runs",
+        "3000",
+    ];
+    let csv = run_ok(&[&args[..], &["--format", "csv"]].concat()).stdout;
+    let dir = temp_dir("compare-xlsx");
+    let path = dir.join("vergelijking.xlsx");
+    let p = path.to_string_lossy().into_owned();
+    run(&[&args[..], &["--format", "xlsx", "-o", &p]].concat()).expect_code(0);
+    let mut book: Xlsx<_> = calamine::open_workbook(&path).expect("the workbook opens");
+    assert_eq!(book.sheet_names(), ["figures", "differences", "provenance"]);
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rows
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let records: Vec<Vec<String>> = rows
+        .records()
+        .map(|r| r.expect("a row").iter().map(str::to_owned).collect())
+        .filter(|r: &Vec<String>| r[0] != "provenance")
+        .collect();
+    assert_eq!(records.len(), 3);
+    let mut numbers = 0;
+    for sheet in ["figures", "differences"] {
+        let range = book.worksheet_range(sheet).expect("the sheet");
+        let mut it = range.rows();
+        let names: Vec<String> = it
+            .next()
+            .expect("a header row")
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        for (r, row) in it.enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let col = header
+                    .iter()
+                    .position(|h| *h == names[c])
+                    .expect("a CSV column");
+                let want = &records[r][col];
+                match cell {
+                    Data::Float(x) => {
+                        let w: f64 = want
+                            .parse()
+                            .unwrap_or_else(|_| panic!("{sheet} {}: {want:?}", names[c]));
+                        assert!((x - w).abs() < 1e-9, "{sheet} {}: {x} vs {w}", names[c]);
+                        numbers += 1;
+                    }
+                    Data::String(s) => assert_eq!(s, want, "{sheet} {}", names[c]),
+                    Data::Empty => assert!(want.is_empty(), "{sheet} {}: {want:?}", names[c]),
+                    other => panic!("{sheet} {}: {other:?}", names[c]),
+                }
+            }
+        }
+        assert!(
+            names
+                .iter()
+                .any(|n| n.contains("(days)") || n.contains("(%)") || n.contains("(points)")),
+            "{names:?}"
+        );
+    }
+    // Every figure of the CSV is a number in the workbook.
+    let csv_numbers: usize = records
+        .iter()
+        .flat_map(|r| r.iter().enumerate().skip(4))
+        .filter(|(_, v)| v.parse::<f64>().is_ok())
+        .count();
+    // `reported` and the gap counts are on the figures sheet only; the
+    // naming columns on both.
+    assert_eq!(numbers, csv_numbers, "numbers in the workbook vs the CSV");
+    let prov = book.worksheet_range("provenance").expect("provenance");
+    assert!(prov.rows().any(|r| {
+        r.iter()
+            .any(|c| matches!(c, calamine::Data::String(s) if s == "commit"))
+    }));
+    let _ = std::fs::remove_dir_all(dir);
 }

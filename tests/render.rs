@@ -252,6 +252,24 @@ fn the_journey_map_draws_the_route_asked_for() {
 }
 
 #[test]
+fn committed_route_maps_are_current() {
+    for (args, file) in [
+        (
+            &["rijk/interne-melding"][..],
+            "docs/img/interne-melding-routekaart.svg",
+        ),
+        (&["processes/"][..], "docs/img/routekaart.svg"),
+    ] {
+        let out = run_ok(&[&["render"][..], args, &["--view", "map"]].concat());
+        let committed = std::fs::read_to_string(support::root().join(file)).expect("picture");
+        assert!(
+            committed == support::without_provenance(&out.stdout),
+            "{file} is stale: run docs/img/make.sh"
+        );
+    }
+}
+
+#[test]
 fn committed_journey_picture_is_current() {
     let out = run_ok(&[
         "render",

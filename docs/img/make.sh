@@ -12,3 +12,8 @@ unstamp() { grep -v '^<metadata id="meldroute-provenance">'; }
 # The journey map of the internal report, through the investigation.
 $m render rijk/interne-melding --view journey --via onderzoek | unstamp > docs/img/interne-melding-journey.svg
 $m render rijk/interne-melding --view journey --via onderzoek -o docs/img/interne-melding-journey.png
+
+# The route map of the internal report (what it reaches), and of the whole library.
+$m render rijk/interne-melding --view map | unstamp > docs/img/interne-melding-routekaart.svg
+$m render rijk/interne-melding --view map -o docs/img/interne-melding-routekaart.png
+$m render processes/ --view map | unstamp > docs/img/routekaart.svg

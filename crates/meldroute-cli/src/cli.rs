@@ -86,7 +86,7 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Compare procedures side by side (same seed and runs for each).
     #[command(
-        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n  meldroute compare --base rijk/interne-melding --scenario processes/scenarios/snellere-intake.yaml\n  meldroute compare rijk/interne-melding --data meldingen.csv   (the model beside real cases)\n\nA scenario (processes/scenarios/, docs/scenarios.md) is compared like a procedure;\nevery procedure is simulated with the same seed and journeys, so the same\njourney draws the same numbers in each (common random numbers), and a\ndifference's interval is paired, batch by batch: it measures the change.\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '."
+        after_help = "Examples:\n  meldroute compare processes/voorbeelden/\n  meldroute compare processes/voorbeelden/ --base voorbeelden/ministerie-b\n  meldroute compare rijk/interne-melding processes/voorbeelden/ --format markdown > vergelijking.md\n  meldroute compare processes/ --format csv > vergelijking.csv\n  meldroute compare processes/voorbeelden/ --format xlsx -o vergelijking.xlsx\n  meldroute compare --base rijk/interne-melding --scenario processes/scenarios/snellere-intake.yaml\n  meldroute compare rijk/interne-melding --data meldingen.csv   (the model beside real cases)\n\nA scenario (processes/scenarios/, docs/scenarios.md) is compared like a procedure;\nevery procedure is simulated with the same seed and journeys, so the same\njourney draws the same numbers in each (common random numbers), and a\ndifference's interval is paired, batch by batch: it measures the change.\n\nDurations in days (d) and weeks (w); shares in percent. Every figure has its\n95% confidence interval (the ± in tables); a second table gives each\nprocedure's difference from the base (the first, or --base) with its\ninterval, marked ~ when it is within chance (the interval includes 0).\nThe CSV is RFC 4180, with text cells that a spreadsheet could run as a\nformula prefixed by '. The workbook (xlsx) has the CSV's figures on the sheet\n`figures`, the differences from the base on `differences` and the provenance on\n`provenance`: numbers as numbers, units in the headers."
     )]
     Compare(CompareArgs),
     /// Write a self-contained HTML report comparing procedures.
@@ -96,7 +96,11 @@ pub enum Command {
     Report(ReportArgs),
     /// Draw a procedure: a swimlane graph, or the reporter's journey over time.
     #[command(
-        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --via onderzoek -o reis.svg\n  meldroute render rijk/interne-melding --view journey --route 2 --lang en -o route-2.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program (stopped after --graphviz-timeout seconds). --gaps simulates\nthe procedure (--runs, --seed, --threads, --max-steps) and marks the routes\nwith a gap.\n\nJourney view (docs/journey-map.md): svg, drawn by meldroute (no Graphviz), or\nmermaid. It draws one complete route, by default the most probable: routes are\nranked by the exact probability of the whole route (counted over simulated\njourneys when a condition reads time); --route N draws the N-th, --via STEP the\nmost probable through STEP. Equal chances go to the shorter route, then to the\norder of the steps in the file, and the map names the ties. Times are the\nmedian and the 10-90% band of journeys along the route (--seed); the pain\npoints are the findings of `meldroute gaps` (--runs, --threads). Its words\nare Dutch unless --lang en (or MELDROUTE_LANG=en).\n\nFlags that cannot apply to the view are refused (exit 2). With -o the format\nfollows the file extension, and a file is written whole or not at all (a\ndevice, such as /dev/stdout, in place)."
+        after_help = "Examples:\n  meldroute render rijk/interne-melding > melding.dot\n  meldroute render rijk/interne-melding --gaps -o melding.svg\n  meldroute render rijk/klacht --follow-escalations --format pdf -o klacht.pdf\n  meldroute render rijk/interne-melding --view journey -o reis.svg\n  meldroute render rijk/interne-melding --view journey --via onderzoek -o reis.svg\n  meldroute render rijk/interne-melding --view journey --route 2 --lang en -o route-2.svg\n  meldroute render rijk/interne-melding --view journey --format mermaid\n  meldroute render rijk/interne-melding --view map -o routekaart.pdf\n  meldroute render processes/ --view map -o routekaart.svg   (the whole library)\n\nGraph view: --format dot works anywhere; svg, png and pdf run the Graphviz\n`dot` program (stopped after --graphviz-timeout seconds). --gaps simulates\nthe procedure (--runs, --seed, --threads, --max-steps) and marks the routes\nwith a gap.\n\nJourney view (docs/journey-map.md): svg, drawn by meldroute (no Graphviz), or\nmermaid. It draws one complete route, by default the most probable: routes are\nranked by the exact probability of the whole route (counted over simulated\njourneys when a condition reads time); --route N draws the N-th, --via STEP the\nmost probable through STEP. Equal chances go to the shorter route, then to the\norder of the steps in the file, and the map names the ties. Times are the\nmedian and the 10-90% band of journeys along the route (--seed); the pain\npoints are the findings of `meldroute gaps` (--runs, --threads). Its words\nare Dutch unless --lang en (or MELDROUTE_LANG=en).\n\nMap view: every procedure given (a directory: all in it) and those they
+reach, in columns by kind (advice, internal report, complaint, external
+bodies), an arrow for each escalation; svg, png or pdf, drawn by meldroute.
+
+Flags that cannot apply to the view are refused (exit 2). With -o the format\nfollows the file extension, and a file is written whole or not at all (a\ndevice, such as /dev/stdout, in place)."
     )]
     Render(RenderArgs),
     /// Follow one simulated journey step by step.
@@ -758,6 +762,9 @@ pub struct CompareArgs {
     /// what happened (docs/conform.md).
     #[arg(long, value_name = "LOG")]
     pub data: Option<std::path::PathBuf>,
+    /// Write to this file instead of standard output (whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub read: LogReadArgs,
     #[command(flatten)]
@@ -842,6 +849,9 @@ pub enum CompareFormat {
     Csv,
     /// A JSON object for tooling: the provenance and the rows.
     Json,
+    /// An Excel workbook (needs -o or a redirect): sheets figures,
+    /// differences and provenance, numbers as numbers, units in the headers.
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -983,6 +993,9 @@ pub enum RenderView {
     Graph,
     /// The reporter's journey as a timeline.
     Journey,
+    /// The route map: the procedures given and those they reach, with the
+    /// escalations between them, in columns by kind (drawn by meldroute).
+    Map,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -248,3 +248,70 @@ impl LibraryGraph {
         seen
     }
 }
+
+/// The route map: the procedures some procedures reach by escalation,
+/// and the escalations between them (the picture behind the central
+/// referral page of the letter, `meldroute render --view map`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteMap {
+    /// The procedures: the roots, then those they reach, in the order found
+    /// ([`Library::reached`]).
+    pub procedures: Vec<EntryId>,
+    /// The escalations, each from one procedure to another once, in the
+    /// order of the procedures and their steps.
+    pub escalations: Vec<Escalation>,
+}
+
+/// The reporter can go on from one procedure to another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Escalation {
+    /// Index into [`RouteMap::procedures`] of where it starts.
+    pub from: usize,
+    /// Index of where it goes.
+    pub to: usize,
+    /// The titles of the steps that escalate, in file order.
+    pub steps: Vec<String>,
+}
+
+/// The route map of what `roots` reach. Scenarios among the roots
+/// (variants of a procedure, docs/scenarios.md, as a directory of both
+/// gives them) are left out when some root is a procedure as it is: the
+/// map is of the procedures; a map of scenarios alone draws them.
+pub fn route_map(lib: &Library, roots: &[EntryId]) -> RouteMap {
+    let plain: Vec<EntryId> = roots
+        .iter()
+        .copied()
+        .filter(|&e| lib.entry(e).scenario.is_none())
+        .collect();
+    let procedures = lib.reached(if plain.is_empty() { roots } else { &plain });
+    let mut escalations: Vec<Escalation> = Vec::new();
+    for (from, &e) in procedures.iter().enumerate() {
+        for (_, step) in lib.entry(e).procedure.steps.iter() {
+            let Some(target) = step
+                .escalate
+                .as_ref()
+                .and_then(|esc| lib.resolve_index(&esc.procedure))
+            else {
+                continue;
+            };
+            let Some(to) = procedures.iter().position(|&p| p == target) else {
+                continue;
+            };
+            match escalations
+                .iter_mut()
+                .find(|x| x.from == from && x.to == to)
+            {
+                Some(x) => x.steps.push(step.title.value.clone()),
+                None => escalations.push(Escalation {
+                    from,
+                    to,
+                    steps: vec![step.title.value.clone()],
+                }),
+            }
+        }
+    }
+    RouteMap {
+        procedures,
+        escalations,
+    }
+}

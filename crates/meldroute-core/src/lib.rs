@@ -54,6 +54,7 @@ mod tester;
 pub use diag::{Diagnostic, Label, Severity};
 pub use duration::{Distribution, Duration};
 pub use facade::{Error, ProcedureRef};
+pub use graph::{Escalation, RouteMap, route_map};
 pub use library::{Entry, EntryId, Library, Origin};
 pub use load::{Limits, ReadError, read_below, yaml_files_below};
 pub use model::Procedure;

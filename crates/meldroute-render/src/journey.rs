@@ -22,6 +22,8 @@ use meldroute_core::sim::routes::{Ranking, RouteJourney, RouteStep};
 use meldroute_diagnostics::Lang;
 
 use crate::font::{FAMILY, Style};
+use crate::layout::{Anchor, Canvas, Label, pack};
+pub use crate::layout::{Drawn, TextBox};
 use crate::text::{mermaid as mm, xml};
 use crate::words::{self, pick};
 
@@ -34,8 +36,6 @@ const HEADS: f64 = 176.0;
 /// Where the time scale starts and ends.
 const X0: f64 = MARGIN + HEADS + 12.0;
 const X1: f64 = WIDTH - MARGIN - 8.0;
-/// Space between two labels in a row.
-const GAP: f64 = 8.0;
 /// The widest a step's label is.
 const STEP_LABEL: f64 = 150.0;
 
@@ -163,151 +163,6 @@ pub struct Map<'a> {
     pub pains: &'a [Pain],
     /// The language of the map's own words.
     pub lang: Lang,
-}
-
-/// A text's box on the canvas: (left, top, right, bottom) in px, and the
-/// text.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TextBox {
-    /// Left, top, right, bottom.
-    pub rect: [f64; 4],
-    /// The text.
-    pub text: String,
-}
-
-impl TextBox {
-    /// True when the two boxes share more than a hair of area.
-    pub fn overlaps(&self, other: &TextBox) -> bool {
-        let [a0, a1, a2, a3] = self.rect;
-        let [b0, b1, b2, b3] = other.rect;
-        a0 < b2 - 0.5 && b0 < a2 - 0.5 && a1 < b3 - 0.5 && b1 < a3 - 0.5
-    }
-}
-
-/// A drawing and the boxes of its texts.
-pub struct Drawn {
-    /// The SVG document.
-    pub svg: String,
-    /// Every text drawn.
-    pub boxes: Vec<TextBox>,
-    /// The canvas: width and height.
-    pub size: (f64, f64),
-}
-
-/// SVG elements, and the box of every text among them.
-struct Canvas {
-    /// Drawn first, under everything: the deadlines' lines.
-    under: String,
-    body: String,
-    boxes: Vec<TextBox>,
-}
-
-/// Where a text is anchored.
-#[derive(Clone, Copy, PartialEq)]
-enum Anchor {
-    Start,
-    Middle,
-    End,
-}
-
-impl Canvas {
-    /// One line of `text` with its baseline at `y`.
-    fn text(&mut self, x: f64, y: f64, text: &str, style: Style, anchor: Anchor, fill: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let w = style.width(text);
-        let left = match anchor {
-            Anchor::Start => x,
-            Anchor::Middle => x - w / 2.0,
-            Anchor::End => x - w,
-        };
-        let a = match anchor {
-            Anchor::Start => "",
-            Anchor::Middle => r#" text-anchor="middle""#,
-            Anchor::End => r#" text-anchor="end""#,
-        };
-        let weight = if style.bold {
-            r#" font-weight="bold""#
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            self.body,
-            r#"<text x="{x:.1}" y="{y:.1}" font-size="{}"{weight}{a} fill="{fill}">{}</text>"#,
-            style.size,
-            xml(text)
-        );
-        self.boxes.push(TextBox {
-            rect: [left, y - 0.93 * style.size, left + w, y + 0.24 * style.size],
-            text: text.to_owned(),
-        });
-    }
-
-    /// Lines of text, the first baseline at `y`.
-    fn lines(
-        &mut self,
-        x: f64,
-        y: f64,
-        lines: &[String],
-        style: Style,
-        anchor: Anchor,
-        fill: &str,
-    ) {
-        for (k, l) in lines.iter().enumerate() {
-            self.text(x, y + k as f64 * style.line(), l, style, anchor, fill);
-        }
-    }
-
-    fn raw(&mut self, element: std::fmt::Arguments<'_>) {
-        let _ = self.body.write_fmt(element);
-        self.body.push('\n');
-    }
-}
-
-/// A label to place in a band of rows: wanted at `at` (px), `lines` of
-/// text of width `w`.
-struct Label {
-    at: f64,
-    lines: Vec<String>,
-    w: f64,
-    /// Where it went: its left edge and its row.
-    x: f64,
-    row: usize,
-}
-
-impl Label {
-    fn new(at: f64, text: &str, style: Style, max: f64, lines: usize) -> Label {
-        let lines = style.wrap(text, max, lines);
-        let w = lines.iter().map(|l| style.width(l)).fold(0.0, f64::max);
-        Label {
-            at,
-            lines,
-            w,
-            x: at,
-            row: 0,
-        }
-    }
-}
-
-/// Places `labels` in rows between `left` and `right`: each at its wanted
-/// place (moved left to stay inside), in the first row where it overlaps
-/// no other; the number of rows used.
-fn pack(labels: &mut [Label], left: f64, right: f64) -> usize {
-    let mut ends: Vec<f64> = Vec::new();
-    for l in labels.iter_mut() {
-        l.x = l.at.min(right - l.w).max(left);
-        let row = ends.iter().position(|&e| e + GAP <= l.x);
-        l.row = match row {
-            Some(r) => r,
-            None => {
-                ends.push(f64::MIN);
-                ends.len() - 1
-            }
-        };
-        ends[l.row] = l.x + l.w;
-    }
-    ends.len()
 }
 
 /// The time scale: days to px, with ticks at whole weeks.

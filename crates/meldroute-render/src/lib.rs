@@ -12,10 +12,12 @@ pub use meldroute_diagnostics::Lang;
 /// Findings for a terminal (short and rich) and as JSON.
 pub use meldroute_diagnostics::render as diagnostics;
 pub mod journey;
+pub mod layout;
 pub mod paper;
 pub mod plot;
 pub mod provenance;
 pub mod report;
+pub mod routemap;
 pub mod sensitivity;
 pub mod table;
 pub mod text;

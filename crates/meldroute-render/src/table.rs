@@ -210,3 +210,87 @@ pub fn difference_cells(r: &Row, bodies: &[String]) -> Option<Vec<String>> {
     }
     Some(c)
 }
+
+/// A comparison as an Excel workbook ([`header`] and [`cells`] with
+/// `plain`, the CSV's table): a sheet `figures` (each figure with its
+/// interval), a sheet `differences` (each figure's difference from the base
+/// with its interval), and a sheet `provenance` (`rows`, as the CSV's
+/// provenance rows). Numbers are numbers, units are in the headers, the
+/// header row is bold and frozen. The same input gives the same bytes: the
+/// creation date is fixed (the provenance says when, if asked).
+pub fn xlsx(
+    header: &[String],
+    cells: &[Vec<String>],
+    provenance: &[Vec<String>],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let difference = |h: &str| h.contains(" difference");
+    // The columns that name a procedure go on both sheets.
+    let names = ["procedure", "title", "illustrative", "base"];
+    let figures: Vec<usize> = (0..header.len())
+        .filter(|&i| !difference(&header[i]))
+        .collect();
+    let differences: Vec<usize> = (0..header.len())
+        .filter(|&i| names.contains(&header[i].as_str()) || difference(&header[i]))
+        .collect();
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_title("meldroute compare"),
+    );
+    let bold = Format::new().set_bold();
+    for (name, columns) in [("figures", &figures), ("differences", &differences)] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name)?;
+        for (c, &i) in columns.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, &header[i], &bold)?;
+            sheet.set_column_width(c as u16, if i < 2 { 40 } else { 14 })?;
+        }
+        for (r, row) in cells.iter().enumerate() {
+            for (c, &i) in columns.iter().enumerate() {
+                let text = row.get(i).map_or("", String::as_str);
+                let named = names.contains(&header[i].as_str());
+                write_cell(sheet, r as u32 + 1, c as u16, text, named)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 1)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("provenance")?;
+    for (r, row) in provenance.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, text)?;
+        }
+    }
+    book.save_to_buffer()
+}
+
+/// A cell of a figure column as a number (it is one, or empty); of a
+/// column that names (`named`), as text, without the quote the CSV puts
+/// before text a spreadsheet could run as a formula ([`inert_cell`]): a
+/// text cell in xlsx is never a formula.
+fn write_cell(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    named: bool,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && !named => {
+            sheet.write_number(row, col, x)?;
+        }
+        _ => {
+            let quoted = text
+                .strip_prefix('\'')
+                .filter(|t| t.starts_with(['=', '+', '-', '@', '\t', '\r']));
+            sheet.write_string(row, col, quoted.unwrap_or(text))?;
+        }
+    }
+    Ok(())
+}

@@ -240,3 +240,46 @@ fn scores_follow_the_documented_mapping() {
         [5, 5, 4, 4, 3, 3, 2, 2, 1]
     );
 }
+
+#[test]
+fn the_route_map_of_the_library_and_of_each_procedure_is_laid_out() {
+    let lib = Library::with_bundled(Limits::default());
+    let all: Vec<_> = lib.iter().map(|(i, _)| i).collect();
+    for lang in Lang::ALL {
+        let d = meldroute_render::routemap::draw(&lib, &all, "De hele bibliotheek", lang);
+        assert_laid_out(&format!("the library ({lang})"), &d);
+        let map = meldroute_core::route_map(&lib, &all);
+        // Scenarios are variants, not procedures of the map.
+        assert!(
+            map.procedures
+                .iter()
+                .all(|&e| lib.entry(e).scenario.is_none())
+        );
+        assert_eq!(d.svg.matches("marker-end=").count(), map.escalations.len());
+        for &e in &map.procedures {
+            let first_word = lib
+                .entry(e)
+                .procedure
+                .title
+                .split(' ')
+                .next()
+                .expect("a word");
+            assert!(
+                d.boxes.iter().any(|b| b.text.contains(first_word)),
+                "{first_word}"
+            );
+        }
+        for (i, e) in lib.iter() {
+            let d = meldroute_render::routemap::draw(&lib, &[i], &e.procedure.title, lang);
+            assert_laid_out(&format!("{} ({lang})", *e.procedure.id), &d);
+        }
+    }
+    // The internal report reaches the complaint, the ombudsman, the Huis and
+    // the other authorities: five procedures, each arrow drawn once.
+    let i = lib.resolve_index("rijk/interne-melding").expect("bundled");
+    let map = meldroute_core::route_map(&lib, &[i]);
+    assert_eq!(map.procedures.len(), 5, "{:?}", map.procedures);
+    let pairs: std::collections::HashSet<_> =
+        map.escalations.iter().map(|x| (x.from, x.to)).collect();
+    assert_eq!(pairs.len(), map.escalations.len());
+}

@@ -74,10 +74,12 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
     );
     let rows: Vec<compare::Row> = compared.into_iter().map(|c| c.row).collect();
     let bodies = meldroute_render::table::bodies(&rows);
-    let header = meldroute_render::table::header(&bodies, args.format == CompareFormat::Csv);
+    // CSV and the workbook: bare numbers with their bounds and differences.
+    let plain = matches!(args.format, CompareFormat::Csv | CompareFormat::Xlsx);
+    let header = meldroute_render::table::header(&bodies, plain);
     let mut cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| meldroute_render::table::cells(r, &bodies, args.format == CompareFormat::Csv))
+        .map(|r| meldroute_render::table::cells(r, &bodies, plain))
         .collect();
     let mut options = Options::new()
         .choice("format", args.format)
@@ -87,9 +89,41 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
         options = options.with("data_sha256", sha);
     }
     let provenance = inv.provenance(&lib, &targets, options, &args.stamp);
+    if let Some(path) = &args.output {
+        // Before the work is shown, so a wrong -o fails cleanly.
+        crate::output::check_output(path, &args.inputs())?;
+    }
+    let mut text = String::new();
+    let out_text = &mut text;
     match args.format {
+        CompareFormat::Xlsx => {
+            let bytes = meldroute_render::table::xlsx(
+                &header,
+                &cells,
+                &meldroute_render::provenance::csv_rows(&provenance)
+                    .iter()
+                    .map(|r| r.to_vec())
+                    .collect::<Vec<_>>(),
+            )?;
+            return match &args.output {
+                Some(path) => {
+                    crate::output::write_file(path, &args.inputs(), &bytes)?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    anyhow::ensure!(
+                        !std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                        "the workbook is binary; give a file with -o, or redirect standard output"
+                    );
+                    let mut stdout = std::io::stdout().lock();
+                    std::io::Write::write_all(&mut stdout, &bytes)
+                        .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+            };
+        }
         CompareFormat::Json => outln!(
-            out,
+            out_text,
             "{}",
             serde_json::to_string_pretty(&CompareJson {
                 provenance: &provenance,
@@ -103,7 +137,7 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
                 row.resize(header.len().max(row.len()), String::new());
                 cells.push(row);
             }
-            out.push_str(&meldroute_render::table::csv(&header, &cells)?);
+            out_text.push_str(&meldroute_render::table::csv(&header, &cells)?);
         }
         CompareFormat::Markdown | CompareFormat::Table => {
             let markdown = args.format == CompareFormat::Markdown;
@@ -114,7 +148,7 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
                     format!("{}\n", meldroute_render::table::aligned(header, cells))
                 }
             };
-            out.push_str(&table(&header, &cells));
+            out_text.push_str(&table(&header, &cells));
             let differences: Vec<Vec<String>> = rows
                 .iter()
                 .filter_map(|r| meldroute_render::table::difference_cells(r, &bodies))
@@ -124,27 +158,31 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
                 .find(|r| r.difference_from_base.is_none())
                 .filter(|_| !differences.is_empty())
             {
-                outln!(out);
-                outln!(out, "difference from {}:", inert(&base.procedure));
-                outln!(out);
+                outln!(out_text);
+                outln!(out_text, "difference from {}:", inert(&base.procedure));
+                outln!(out_text);
                 let header = meldroute_render::table::difference_header(&bodies);
-                out.push_str(&table(&header, &differences));
+                out_text.push_str(&table(&header, &differences));
             }
-            outln!(out);
+            outln!(out_text);
             outln!(
-                out,
+                out_text,
                 "{}; {}; d = days, w = weeks; points: percentage points; {}.",
                 journeys,
                 meldroute_render::table::REPORTED,
                 meldroute_render::figures::PLUS_MINUS
             );
             if !differences.is_empty() {
-                outln!(out, "{}.", meldroute_render::table::WITHIN_CHANCE);
+                outln!(out_text, "{}.", meldroute_render::table::WITHIN_CHANCE);
             }
             if args.format == CompareFormat::Markdown {
-                out.push_str(&meldroute_render::provenance::markdown(&provenance));
+                out_text.push_str(&meldroute_render::provenance::markdown(&provenance));
             }
         }
+    }
+    match &args.output {
+        Some(path) => crate::output::write_file(path, &args.inputs(), text.as_bytes())?,
+        None => out.push_str(&text),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,7 +20,7 @@ pub(super) fn format(args: &RenderArgs) -> anyhow::Result<RenderFormat> {
     Ok(match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(path)) => from_extension(path)?,
-        (None, None) if args.view == RenderView::Journey => RenderFormat::Svg,
+        (None, None) if args.view != RenderView::Graph => RenderFormat::Svg,
         (None, None) => RenderFormat::Dot,
     })
 }
@@ -31,6 +31,9 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
     if let Some(path) = &args.output {
         // Before the work, so a wrong -o fails fast.
         crate::output::check_output(path, &args.procedure.inputs())?;
+    }
+    if args.view == RenderView::Map {
+        return map(out, args, inv, format);
     }
     let (lib, model) = match load_model(&args.procedure, &args.limits)? {
         Ok(loaded) => loaded,
@@ -107,6 +110,48 @@ pub fn run(out: &mut String, args: &RenderArgs, inv: &Invocation) -> anyhow::Res
     emit(out, args, bytes, format, &provenance)
 }
 
+/// `--view map`: the route map of the procedures given and those they
+/// reach, once they validate.
+fn map(
+    out: &mut String,
+    args: &RenderArgs,
+    inv: &Invocation,
+    format: RenderFormat,
+) -> anyhow::Result<ExitCode> {
+    let (lib, targets) = super::load_procedures(&args.procedure.inputs(), &args.limits)?;
+    if let Err(e) = lib.validated(&targets) {
+        return super::refused(&lib, e);
+    }
+    let lang = args.lang.resolve(meldroute_render::Lang::Nl)?;
+    let title = match targets.as_slice() {
+        [one] => format!(
+            "{}: {}",
+            meldroute_render::words::pick(lang, "Routekaart", "Route map"),
+            lib.entry(*one).procedure.title
+        ),
+        _ => meldroute_render::words::pick(
+            lang,
+            "Routekaart: melden en klagen, en waar de melder daarna heen kan",
+            "Route map: reporting and complaining, and where the reporter can go on to",
+        )
+        .to_owned(),
+    };
+    let reached = lib.reached(&targets);
+    let options = Options::new()
+        .choice("view", args.view)
+        .choice("format", format)
+        .with("lang", lang.code())
+        .limits(&args.limits);
+    let provenance = inv.provenance(&lib, &reached, options, &args.stamp);
+    let svg = meldroute_render::routemap::draw(&lib, &targets, &title, lang).svg;
+    let bytes = match format {
+        RenderFormat::Png => meldroute_render::paper::png(&svg)?,
+        RenderFormat::Pdf => meldroute_render::paper::pdf(&svg)?,
+        _ => svg.into_bytes(),
+    };
+    emit(out, args, bytes, format, &provenance)
+}
+
 /// The step `--via` names: `step` of the procedure drawn, or
 /// `procedure:step` of any procedure its journeys reach.
 fn step_named(model: &sim::SimModel, name: &str) -> anyhow::Result<u32> {
@@ -151,7 +196,7 @@ fn options(args: &RenderArgs, format: RenderFormat) -> anyhow::Result<Options> {
     }
     options = match args.view {
         RenderView::Graph if args.gaps => options.sim(&args.sim.options()?),
-        RenderView::Graph => options,
+        RenderView::Graph | RenderView::Map => options,
         RenderView::Journey => {
             let mut o = options
                 .with("route", args.route.unwrap_or(1))
@@ -199,6 +244,32 @@ fn stamped(bytes: Vec<u8>, format: RenderFormat, p: &Provenance) -> anyhow::Resu
 /// (exit 2), so that the picture is always what the command line says.
 fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> anyhow::Result<()> {
     match args.view {
+        RenderView::Map => {
+            anyhow::ensure!(
+                matches!(
+                    format,
+                    RenderFormat::Svg | RenderFormat::Png | RenderFormat::Pdf
+                ),
+                "the map view is drawn as svg, png or pdf, not {}",
+                format_name(format)
+            );
+            let given = [
+                ("--gaps", args.gaps),
+                ("--follow-escalations", args.follow_escalations),
+                ("--route", args.route.is_some()),
+                ("--via", args.via.is_some()),
+            ];
+            if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
+                anyhow::bail!(
+                    "{flag} cannot apply to the map view, which draws every procedure given and those they reach; leave it out"
+                );
+            }
+            if let Some(flag) = args.sim.given().first() {
+                anyhow::bail!(
+                    "{flag} cannot apply to the map view, which simulates nothing; leave it out"
+                );
+            }
+        }
         RenderView::Journey => {
             anyhow::ensure!(
                 format != RenderFormat::Dot,
@@ -239,6 +310,10 @@ fn refuse_flags_that_cannot_apply(args: &RenderArgs, format: RenderFormat) -> an
                     "{flag} picks the route of the journey view; add `--view journey`, or leave it out"
                 );
             }
+            anyhow::ensure!(
+                args.lang.lang.is_none(),
+                "--lang applies to the journey and map views; the graph view's few words are English for now"
+            );
             if !args.gaps
                 && let Some(flag) = args.sim.given().first()
             {
