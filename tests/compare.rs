@@ -390,3 +390,50 @@ fn the_workbook_has_the_csvs_numbers_as_numbers() {
     }));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A table wider than the terminal (`COLUMNS`) is turned, the figures
+/// down and the procedures across, and fits; piped without `COLUMNS` it is
+/// as wide as its cells. `--explain` says what the figures mean.
+#[test]
+fn the_table_fits_the_terminal_and_explains_itself() {
+    let args = [
+        "compare",
+        "rijk/klacht",
+        "rijk/interne-melding",
+        "--runs",
+        "2000",
+    ];
+    let narrow = support::output(
+        support::meldroute()
+            .args(args)
+            .arg("--explain")
+            .env("COLUMNS", "90"),
+    )
+    .expect_code(0)
+    .stdout;
+    let table: Vec<&str> = narrow.lines().take_while(|l| !l.is_empty()).collect();
+    assert!(
+        table[0].starts_with("procedure") && table[0].contains("rijk/klacht"),
+        "{narrow}"
+    );
+    assert!(
+        table.iter().any(|l| l.starts_with("lead time p50")),
+        "{narrow}"
+    );
+    assert!(table.iter().all(|l| l.chars().count() <= 90), "{narrow}");
+    assert!(
+        narrow.contains("p50: the median: half of the journeys"),
+        "{narrow}"
+    );
+    assert!(
+        narrow.contains("met: of the journeys that reach it"),
+        "{narrow}"
+    );
+    let wide = run_ok(&args).stdout;
+    let first = wide.lines().next().expect("a header");
+    assert!(
+        first.chars().count() > 90 && first.contains("lead time"),
+        "{wide}"
+    );
+    assert!(!wide.contains("what the figures mean"));
+}

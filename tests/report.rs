@@ -233,15 +233,29 @@ fn check_structure(dom: &Html, procedures: &[&str], graphs: bool) {
         assert_eq!(count(*section, "table.steps"), 1, "{id}");
         assert!(text(*section).contains("Gap findings"), "{id}");
     }
-    // The overlaid plots name every procedure in their legends.
+    // The overlaid plots name every procedure in their legends, by title
+    // (its first words: a legend cuts a long title).
+    let titles: Vec<String> = root
+        .select(&sel("section.procedure h2"))
+        .map(|h| {
+            let t = text(h);
+            let t = t.split_once(". ").map_or(t.as_str(), |(_, rest)| rest);
+            t.chars().take(12).collect()
+        })
+        .collect();
+    assert_eq!(titles.len(), procedures.len());
     let overlays: Vec<ElementRef> = root
         .select(&sel("#distributions figure.plot svg"))
         .collect();
     assert_eq!(overlays.len(), 2);
     for plot in overlays {
         let legend = text(plot);
-        for id in procedures {
-            assert!(legend.contains(id), "{id} missing from a plot legend");
+        for (id, title) in procedures.iter().zip(&titles) {
+            assert!(
+                legend.contains(title.as_str()),
+                "{id} ({title}) missing from a plot legend: {legend}"
+            );
+            assert!(!legend.contains(id), "{id}: a legend names titles, not ids");
         }
     }
 }
@@ -555,4 +569,32 @@ fn the_rijk_library_compares_and_reports() {
     assert!(html.contains("<span class=\"tag accepted\">accepted</span>"));
     assert!(html.contains("Accepted: "));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The report the documentation's screenshots are made from
+/// (docs/img/make.sh) is current, byte for byte but for its provenance.
+#[test]
+fn committed_report_is_current() {
+    let dir = temp_dir("report-committed");
+    let path = dir.join("rapport.html");
+    let p = path.to_string_lossy().into_owned();
+    support::run(&[
+        "report",
+        "rijk/interne-melding",
+        "rijk/klacht",
+        "--runs",
+        "20000",
+        "--no-graphs",
+        "-o",
+        &p,
+    ])
+    .expect_code(0);
+    let fresh = std::fs::read_to_string(&path).expect("the report");
+    let committed = std::fs::read_to_string(support::root().join("docs/img/rapport.html"))
+        .expect("docs/img/rapport.html");
+    assert!(
+        support::without_provenance(&fresh) == support::without_provenance(&committed),
+        "docs/img/rapport.html is stale: run docs/img/make.sh"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -46,8 +46,13 @@ pub const GRAPHVIZ: External = External {
 pub const CHROMIUM: External = External {
     name: "Chromium",
     cfg: "has_chromium",
-    programs: &["chromium", "chromium-browser", "google-chrome"],
-    install: "apt-get install chromium",
+    programs: &[
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "chromium-headless-shell",
+    ],
+    install: "apt-get install chromium (or chromium-headless-shell)",
 };
 
 /// PM4Py, to read the event logs of `simulate --log` as process mining

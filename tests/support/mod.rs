@@ -33,7 +33,9 @@ pub fn root() -> PathBuf {
 pub fn meldroute() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_meldroute"));
     // The language a test expects is the default or the one it sets.
-    cmd.current_dir(root()).env_remove("MELDROUTE_LANG");
+    cmd.current_dir(root())
+        .env_remove("MELDROUTE_LANG")
+        .env_remove("COLUMNS");
     cmd
 }
 

@@ -474,6 +474,10 @@ pub struct SimulateArgs {
     /// Also compute exact expectations (absorbing Markov chain).
     #[arg(long)]
     pub exact: bool,
+    /// After the table, say what its figures mean (p50, p90, hand-offs,
+    /// reached and met, ...).
+    #[arg(long)]
+    pub explain: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Table)]
     pub format: SimFormat,
@@ -765,6 +769,10 @@ pub struct CompareArgs {
     /// Write to this file instead of standard output (whole or not at all).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// After the table (table and markdown formats), say what its figures
+    /// mean (p50, p90, the differences, ...).
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub read: LogReadArgs,
     #[command(flatten)]

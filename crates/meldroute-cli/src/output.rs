@@ -403,3 +403,24 @@ mod temp {
         });
     }
 }
+
+/// The width tables are fitted to: `COLUMNS` when it is set to a number
+/// (as shells and GNU tools read it), else the terminal's when standard
+/// output is one; `None` (as wide as the cells) when the output goes to a
+/// file or a pipe, so that it stays the same wherever it is made.
+pub fn terminal_width() -> Option<u16> {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|&w| w >= 20)
+    {
+        return Some(w);
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| w)
+        .filter(|&w| w >= 20)
+}

@@ -210,6 +210,65 @@ pub fn precision_not_met(
     ))
 }
 
+/// What the words of the terminal tables mean (`--explain`), one
+/// definition each, as the simulation measures them (docs/simulation.md).
+pub const GLOSSARY: [(&str, &str); 12] = [
+    (
+        "mean",
+        "the average over the journeys, with its 95% confidence interval (±)",
+    ),
+    (
+        "p50",
+        "the median: half of the journeys take at most this long",
+    ),
+    (
+        "p90",
+        "90% of the journeys take at most this long, 10% longer (p95, p99 likewise)",
+    ),
+    (
+        "lead time",
+        "from the start of the journey to its end, escalations included",
+    ),
+    (
+        "first contact after report",
+        "from the report to the first contact with the reporter after it (interim updates count)",
+    ),
+    (
+        "longest silence",
+        "the longest time without contact with the reporter, from the report on",
+    ),
+    (
+        "acknowledged within 7 days",
+        "the share of the journeys that made a report with a first contact within 7 days of it",
+    ),
+    (
+        "feedback within 3 months",
+        "the share with feedback within 3 months of the acknowledgement (the first feedback counts, interim feedback included)",
+    ),
+    (
+        "hand-offs",
+        "changes of the actor who has the case, per journey",
+    ),
+    (
+        "reached",
+        "the share of all journeys that reach a deadline's step",
+    ),
+    (
+        "met",
+        "of the journeys that reach it, the share that complete it within the deadline",
+    ),
+    ("d, w", "days and weeks; shares are in percent"),
+];
+
+/// [`GLOSSARY`] as lines for a terminal, after a blank line.
+pub fn glossary() -> String {
+    let mut out = String::from("\nwhat the figures mean:\n");
+    for (term, meaning) in GLOSSARY {
+        out.push_str(&format!("  {term}: {meaning}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

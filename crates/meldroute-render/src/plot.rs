@@ -139,7 +139,35 @@ pub fn cdf_svg(plot: &Plot, width: u32, height: u32) -> Result<String, RenderErr
                 .map_err(|e| failed(&e))?
                 .label(clean(s.label))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            // The median and the 90th percentile: a dot on the line, and
+            // the quantile's 95% interval as a bar through it.
+            for q in [0.5, 0.9] {
+                let x = s.summary.quantile(q) / 7.0;
+                if !(x.is_finite() && x <= x_max) {
+                    continue;
+                }
+                if let Some(ci) = s.summary.quantile_interval(q) {
+                    let (lo, hi) = ((ci.low / 7.0).max(0.0), (ci.high / 7.0).min(x_max));
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(lo, q), (hi, q)],
+                            colour(i).mix(0.45).stroke_width(5),
+                        )))
+                        .map_err(|e| failed(&e))?;
+                }
+                chart
+                    .draw_series(std::iter::once(Circle::new((x, q), 3, colour(i).filled())))
+                    .map_err(|e| failed(&e))?;
+            }
         }
+        // What the dots are, once, at the top left.
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "dots: p50 and p90, bars: their 95% intervals",
+                (x_max * 0.01, 0.985),
+                ("sans-serif", 11).into_font().color(&BLACK.mix(0.65)),
+            )))
+            .map_err(|e| failed(&e))?;
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerRight)

@@ -81,7 +81,11 @@ table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
 th, td { border: 1px solid #d0d7de; padding: 4px 7px; vertical-align: top; text-align: left; }
 th { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.compare th, table.differences th { font-size: 12px; }
+table.compare, table.differences { width: 100%; font-size: 12px; }
+table.compare th, table.differences th { font-size: 10.5px; hyphens: auto; padding: 3px 4px; }
+table.compare td, table.differences td { padding: 3px 4px; }
+table.compare td.num, table.differences td.num { white-space: normal; }
+table.compare th:first-child, table.differences th:first-child { min-width: 9em; }
 td.chance { color: #8c959f; }
 .intervals { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 18px; }
 tr.assumption td:first-child { border-left: 4px solid #bf8700; }
@@ -107,7 +111,8 @@ code { font-size: 12px; }
   figure, tr { break-inside: avoid; }
   table { font-size: 9px; }
   table.compare, table.differences { width: 100%; }
-  table.compare th, table.compare td, table.differences th, table.differences td { font-size: 8px; padding: 2px 3px; overflow-wrap: anywhere; }
+  table.compare th, table.compare td, table.differences th, table.differences td { font-size: 7px; padding: 2px 2px; }
+  table.compare th:first-child, table.differences th:first-child { min-width: 6em; }
   .scroll, figure.graph .scroll { overflow: visible; max-height: none; border: 0; }
   figure.graph svg { max-width: 100%; }
   a { color: inherit; }
@@ -288,6 +293,28 @@ pub fn html(
 
 /// The comparison: a row per procedure (the first `sections`, each linked
 /// to its section) and per case log after them.
+/// A column heading that wraps at words, and within an id after its `/`
+/// and `-` (`<wbr>`), so that a wide table fits a 1280 px window and A4.
+fn header_cell(h: &str) -> String {
+    xml(h).replace('/', "/<wbr>").replace('-', "-<wbr>")
+}
+
+/// A figure in a table cell that may break only before its interval: the
+/// number and its unit held together (`10.8 w ±0.2` breaks after `w`).
+fn figure_cell(c: &str) -> String {
+    xml(c).replacen(
+        ' ',
+        "\u{a0}",
+        usize::from(c.contains(" w ") || c.contains(" d ")),
+    )
+}
+
+/// True when a title says already that its procedure is illustrative
+/// (`(illustratief)`), so that no second marker is added.
+fn says_illustrative(title: &str) -> bool {
+    title.to_lowercase().contains("illustrat")
+}
+
 fn comparison_table(o: &mut String, compared: &[Compared], sections: usize) {
     let rows: Vec<compare::Row> = compared.iter().map(|c| c.row.clone()).collect();
     let bodies = crate::table::bodies(&rows);
@@ -296,7 +323,7 @@ fn comparison_table(o: &mut String, compared: &[Compared], sections: usize) {
     o.push_str("<p class=\"small\">One row per procedure. Durations in days (d) or weeks (w); p50 is the median, p90 the value 90% of journeys stay under. Shares in percent: \"reported\" counts the journeys that made a report, and the acknowledgement, feedback and aftercare shares are of those; the 7 days count from the report, the 3 months of feedback from the acknowledgement, and the first feedback counts, interim feedback included. \"to …\": share of journeys that end up at that external body. Gap findings: see each procedure's section.</p>\n");
     o.push_str("<div class=\"scroll\"><table class=\"compare\">\n<thead><tr>");
     for h in &header {
-        let _ = write!(o, "<th scope=\"col\">{}</th>", xml(h));
+        let _ = write!(o, "<th scope=\"col\">{}</th>", header_cell(h));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for (i, row) in rows.iter().enumerate() {
@@ -313,14 +340,14 @@ fn comparison_table(o: &mut String, compared: &[Compared], sections: usize) {
             o,
             r##"<tr><th scope="row">{}{}</th>"##,
             name,
-            if row.illustrative {
+            if row.illustrative && !says_illustrative(&row.title) {
                 " <span class=\"tag illustrative\">illustrative</span>"
             } else {
                 ""
             }
         );
         for c in cells.iter().skip(1) {
-            let _ = write!(o, "<td class=\"num\">{}</td>", xml(c));
+            let _ = write!(o, "<td class=\"num\">{}</td>", figure_cell(c));
         }
         o.push_str("</tr>\n");
     }
@@ -350,7 +377,7 @@ fn differences_table(o: &mut String, rows: &[compare::Row], bodies: &[String]) {
     );
     o.push_str("<div class=\"scroll\"><table class=\"differences\">\n<thead><tr>");
     for h in crate::table::difference_header(bodies) {
-        let _ = write!(o, "<th scope=\"col\">{}</th>", xml(&h));
+        let _ = write!(o, "<th scope=\"col\">{}</th>", header_cell(&h));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     let titles = rows.iter().filter(|r| r.difference_from_base.is_some());
@@ -362,7 +389,7 @@ fn differences_table(o: &mut String, rows: &[compare::Row], bodies: &[String]) {
             } else {
                 "num"
             };
-            let _ = write!(o, "<td class=\"{class}\">{}</td>", xml(c));
+            let _ = write!(o, "<td class=\"{class}\">{}</td>", figure_cell(c));
         }
         o.push_str("</tr>\n");
     }
@@ -455,7 +482,7 @@ fn intervals(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
 fn distributions(o: &mut String, compared: &[Compared]) -> Result<(), RenderError> {
     let drawn: Vec<(&str, &compare::Distributions)> = compared
         .iter()
-        .filter_map(|c| Some((c.row.procedure.as_str(), c.distributions.as_ref()?)))
+        .filter_map(|c| Some((c.row.title.as_str(), c.distributions.as_ref()?)))
         .collect();
     o.push_str("<section id=\"distributions\">\n<h2>Lead time and silence</h2>\n");
     o.push_str("<p class=\"small\">Each line shows, for one procedure, the share of journeys that took at most the time on the horizontal axis. A line further left is faster; a line that rises late leaves reporters waiting. The axis ends at the 99th percentile of the slowest procedure.</p>\n");
@@ -528,7 +555,7 @@ fn procedure_section(
 <p class="meta"><code>{id}</code> · {kind} · {org} · file <code>{file}</code></p>"#,
         id = xml(&p.id),
         title = user(&p.title),
-        tag = if p.illustrative {
+        tag = if p.illustrative && !says_illustrative(&p.title) {
             " <span class=\"tag illustrative\">illustrative</span>"
         } else {
             ""
@@ -607,28 +634,34 @@ fn procedure_section(
     // Journey map: the model is compiled again here, one procedure at a
     // time, rather than kept for every procedure compared.
     o.push_str("<h3>Journey map</h3>\n");
+    let seed = opts.gaps.sim.seed;
     let drawn = sim::SimModel::compile(library, c.entry)
         .map_err(|e| e.to_string())
         .and_then(|model| {
-            let j = sim::routes::picked(&model, sim::routes::Pick::Rank(1), opts.gaps.sim.seed)
+            let routes = sim::routes::ranked(&model, ROUTES_SHOWN, None, seed);
+            let j = routes
+                .and_then(|r| sim::routes::journey(&model, &r, 1, None, seed).map(|j| (r, j)))
                 .map_err(|e| e.to_string())?;
             let pains = journey::pains(&model, library, &c.findings, crate::Lang::En);
-            Ok(journey::Map {
+            let map = journey::Map {
                 model: &model,
-                journey: &j,
+                journey: &j.1,
                 title: &p.title,
                 pains: &pains,
                 lang: crate::Lang::En,
             }
-            .draw())
+            .draw();
+            Ok((map, route_table(&model, &j.0)))
         });
     match drawn {
-        Ok(drawn) => {
+        Ok((drawn, table)) => {
             let _ = writeln!(
                 o,
                 "<figure class=\"journey\">\n{}\n<figcaption>The most probable route, with the times of the journeys along it.</figcaption>\n</figure>",
                 embed_svg(&drawn.svg, &format!("p{n}-j-"))?
             );
+            o.push_str("<h3>The most probable routes</h3>\n");
+            o.push_str(&table);
         }
         Err(e) => {
             let _ = writeln!(
@@ -685,6 +718,69 @@ fn procedure_section(
     steps(o, p);
     o.push_str("</section>\n");
     Ok(())
+}
+
+/// The routes the report lists per procedure.
+const ROUTES_SHOWN: usize = 3;
+
+/// The [`ROUTES_SHOWN`] most probable routes as a table: rank, share (with
+/// its interval when counted over simulated journeys), the steps by title,
+/// and how the route ends; ties named.
+fn route_table(model: &sim::SimModel, routes: &sim::routes::Routes) -> String {
+    let mut o = String::from(
+        "<table class=\"routes\">\n<thead><tr><th>rank</th><th>share of journeys</th><th>route</th><th>outcome</th></tr></thead>\n<tbody>\n",
+    );
+    for (i, r) in routes.routes.iter().take(ROUTES_SHOWN).enumerate() {
+        let share = match r.ci95 {
+            Some(ci) => format!(
+                "{} (95% CI {}-{})",
+                percent(r.probability),
+                percent(ci.low),
+                percent(ci.high)
+            ),
+            None => crate::words::percent(r.probability, 2, crate::Lang::En),
+        };
+        let steps: Vec<String> = r
+            .steps
+            .iter()
+            .map(|&s| format!("<bdi>{}</bdi>", user(&model.names[s as usize].title)))
+            .collect();
+        let outcome = match r.steps.last().map(|&s| &model.steps[s as usize].go) {
+            Some(sim::Go::End(o)) => crate::words::outcome(*o, crate::Lang::En),
+            _ => "",
+        };
+        let tied: Vec<String> = routes
+            .tied_with(i)
+            .into_iter()
+            .map(|t| (t + 1).to_string())
+            .collect();
+        let tie = if tied.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " <span class=\"note\">(tied with {})</span>",
+                tied.join(", ")
+            )
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"num\">{}{tie}</td><td class=\"num\">{share}</td><td>{}</td><td>{outcome}</td></tr>",
+            i + 1,
+            steps.join(" → ")
+        );
+    }
+    o.push_str("</tbody>\n</table>\n");
+    let how = match routes.ranking {
+        sim::routes::Ranking::Exact => {
+            "Ranked by the exact probability of the whole route (the product of its branch probabilities); equal chances go to the shorter route, then to the order of the steps in the file.".to_owned()
+        }
+        sim::routes::Ranking::Simulated { journeys, why } => format!(
+            "Counted over {} simulated journeys, because {why}; each share with its 95% interval.",
+            crate::text::thousands(journeys)
+        ),
+    };
+    let _ = writeln!(o, "<p class=\"note\">{how}</p>");
+    o
 }
 
 fn deadlines(o: &mut String, c: &Compared) {

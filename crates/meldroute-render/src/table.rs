@@ -9,11 +9,53 @@ use crate::diagnostics::inert;
 use crate::figures::{days_weeks_ci, difference_ci, percent_ci};
 use crate::text::{inert_cell, trim_lines};
 
-/// Rows as aligned text for a terminal: the first column left, the others
-/// right, no borders, no padding at line ends.
+/// A table for a terminal `width` columns wide (`None`: as wide as its
+/// cells, for output that is not a terminal): cells wrap to fit it.
+pub fn fit(t: &mut Table, width: Option<u16>) {
+    if let Some(w) = width {
+        t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+        t.set_width(w);
+    }
+}
+
+/// Rows as aligned text: the first column left, the others right, no
+/// borders, no padding at line ends.
 pub fn aligned(header: &[String], cells: &[Vec<String>]) -> String {
+    aligned_to(header, cells, None)
+}
+
+/// [`aligned`] for a terminal `width` columns wide: as it is when it fits;
+/// else turned (a row per column, a column per row: the figures down, the
+/// procedures across), its cells wrapped to fit ([`fit`]).
+pub fn aligned_to(header: &[String], cells: &[Vec<String>], width: Option<u16>) -> String {
+    let natural = laid_out(header, cells, None);
+    let Some(w) = width else { return natural };
+    let widest = natural
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    if widest <= usize::from(w) {
+        return natural;
+    }
+    let turned_header: Vec<String> = std::iter::once(header.first().cloned().unwrap_or_default())
+        .chain(cells.iter().map(|r| r.first().cloned().unwrap_or_default()))
+        .collect();
+    let turned: Vec<Vec<String>> = (1..header.len())
+        .map(|j| {
+            std::iter::once(header[j].clone())
+                .chain(cells.iter().map(|r| r.get(j).cloned().unwrap_or_default()))
+                .collect()
+        })
+        .collect();
+    laid_out(&turned_header, &turned, Some(w))
+}
+
+/// The table of `header` and `cells` fitted to `width` ([`fit`]).
+fn laid_out(header: &[String], cells: &[Vec<String>], width: Option<u16>) -> String {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING).set_header(header.to_vec());
+    fit(&mut t, width);
     for row in cells {
         t.add_row(row.iter().map(|c| inert(c)).collect::<Vec<_>>());
     }

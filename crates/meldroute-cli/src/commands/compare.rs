@@ -145,7 +145,14 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
                 if markdown {
                     meldroute_render::table::markdown(header, cells)
                 } else {
-                    format!("{}\n", meldroute_render::table::aligned(header, cells))
+                    format!(
+                        "{}\n",
+                        meldroute_render::table::aligned_to(
+                            header,
+                            cells,
+                            crate::output::terminal_width()
+                        )
+                    )
                 }
             };
             out_text.push_str(&table(&header, &cells));
@@ -174,6 +181,9 @@ pub fn run(out: &mut String, args: &CompareArgs, inv: &Invocation) -> anyhow::Re
             );
             if !differences.is_empty() {
                 outln!(out_text, "{}.", meldroute_render::table::WITHIN_CHANCE);
+            }
+            if args.explain {
+                out_text.push_str(&meldroute_render::figures::glossary());
             }
             if args.format == CompareFormat::Markdown {
                 out_text.push_str(&meldroute_render::provenance::markdown(&provenance));

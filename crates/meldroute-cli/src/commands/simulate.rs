@@ -188,7 +188,12 @@ impl Run<'_> {
         match args.format {
             SimFormat::Json => outln!(out, "{}", json(&report, &provenance)?),
             SimFormat::Csv => out!(out, "{}", csv(&report, &provenance)?),
-            SimFormat::Table => table(out, &report),
+            SimFormat::Table => {
+                table(out, &report);
+                if args.explain {
+                    out.push_str(&meldroute_render::figures::glossary());
+                }
+            }
         }
         // Stopping early is an error here (below); missing a precision target a warning.
         super::warn_run(
@@ -517,6 +522,7 @@ fn csv(report: &SimReport, provenance: &Provenance) -> anyhow::Result<String> {
 pub(super) fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING).set_header(header.to_vec());
+    meldroute_render::table::fit(&mut t, crate::output::terminal_width());
     t
 }
 
