@@ -9,6 +9,9 @@ cargo build --release -q
 m=target/release/meldroute
 unstamp() { grep -v '^<metadata id="meldroute-provenance">'; }
 
+# The graph view of the internal report with its gaps (needs Graphviz).
+$m render rijk/interne-melding --gaps -o docs/img/interne-melding-graph.svg
+
 # The journey map of the internal report, through the investigation.
 $m render rijk/interne-melding --view journey --via onderzoek | unstamp > docs/img/interne-melding-journey.svg
 $m render rijk/interne-melding --view journey --via onderzoek -o docs/img/interne-melding-journey.png

@@ -235,7 +235,10 @@ impl GapMarks {
 fn defaults(title: &str) -> Vec<Stmt> {
     vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr("rankdir", plain("LR")),
+            // Top-down ranks, scaled down (never up) to an A4 page in
+            // portrait within 1 cm margins: 7.5 x 10.9 inches.
+            attr("rankdir", plain("TB")),
+            attr("size", quoted("7.5,10.9")),
             attr("newrank", plain("true")),
             attr("fontname", quoted("Helvetica")),
             attr("label", quoted(title)),
@@ -461,8 +464,14 @@ fn step_node(name: &str, step: &Step, flagged: Option<&Vec<String>>, red: bool) 
         flagged.map(|_| ACCEPTED)
     };
     if let Some(colour) = mark {
-        attrs.extend(marked(colour));
-        attrs.push(attr("penwidth", plain("2.5")));
+        if step.is_contact() {
+            // A contact keeps its green border; the gap is in its text
+            // (and its `GAP:` line).
+            attrs.push(attr("fontcolor", quoted(colour)));
+        } else {
+            attrs.extend(marked(colour));
+            attrs.push(attr("penwidth", plain("2.5")));
+        }
     }
     Stmt::Node(Node::new(NodeId(plain(name), None), attrs))
 }
@@ -575,11 +584,48 @@ fn legend() -> Subgraph {
             ),
             item(
                 "legend_gap",
-                "route with a gap",
+                "route with a gap (a contact on it: red text)",
                 std::iter::once(attr("shape", plain("box")))
                     .chain(marked(GAP))
                     .chain([attr("fillcolor", quoted("#ffffff"))])
                     .collect(),
+            ),
+            item(
+                "legend_report",
+                "report",
+                vec![
+                    attr("shape", plain("box")),
+                    attr("fillcolor", quoted("#dbe9f6")),
+                ],
+            ),
+            item(
+                "legend_investigation",
+                "intake, assessment, investigation",
+                vec![
+                    attr("shape", plain("box")),
+                    attr("fillcolor", quoted("#eeeeee")),
+                ],
+            ),
+            item(
+                "legend_escalation",
+                "escalation or referral",
+                vec![
+                    attr("shape", plain("cds")),
+                    attr("fillcolor", quoted("#e6d9f2")),
+                ],
+            ),
+            item(
+                "legend_note",
+                "another procedure (not drawn)",
+                vec![
+                    attr("shape", plain("note")),
+                    attr("fillcolor", quoted("#e6d9f2")),
+                ],
+            ),
+            item(
+                "legend_edge",
+                "edge label 30% | 4.0 d:\nthe branch's probability |\nthe median duration of\nthe step it leaves",
+                vec![attr("shape", plain("plain")), attr("style", quoted(""))],
             ),
         ],
     }
