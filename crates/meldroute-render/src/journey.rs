@@ -21,7 +21,7 @@ use meldroute_core::sim::model::UpdateTimes;
 use meldroute_core::sim::routes::{Ranking, RouteJourney, RouteStep};
 use meldroute_diagnostics::Lang;
 
-use crate::font::{FAMILY, Style};
+use crate::font::Style;
 use crate::layout::{Anchor, Canvas, Label, pack};
 pub use crate::layout::{Drawn, TextBox};
 use crate::text::{mermaid as mm, xml};
@@ -242,11 +242,7 @@ impl Map<'_> {
                 .chain(steps.iter().filter_map(|s| s.deadline.map(|d| d.1)))
                 .fold(1.0, f64::max),
         );
-        let mut c = Canvas {
-            under: String::new(),
-            body: String::new(),
-            boxes: Vec::new(),
-        };
+        let mut c = Canvas::default();
         let mut y = MARGIN;
 
         // Title and what the route is.
@@ -736,26 +732,7 @@ impl Map<'_> {
                 y += NOTE.line();
             }
         }
-        let height = (y + MARGIN).ceil();
-
-        let mut svg = String::new();
-        let _ = writeln!(
-            svg,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="{FAMILY}" font-size="10" lang="{}">"#,
-            lang.code()
-        );
-        let _ = writeln!(
-            svg,
-            r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
-        );
-        svg.push_str(&c.under);
-        svg.push_str(&c.body);
-        svg.push_str("</svg>\n");
-        Drawn {
-            svg,
-            boxes: c.boxes,
-            size: (WIDTH, height),
-        }
+        c.finish(WIDTH, (y + MARGIN).ceil(), lang)
     }
 
     /// A row's heading in the left column, and the row's rule.

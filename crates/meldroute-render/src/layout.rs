@@ -41,6 +41,7 @@ pub struct Drawn {
 }
 
 /// SVG elements, and the box of every text among them.
+#[derive(Default)]
 pub(crate) struct Canvas {
     /// Drawn first, under everything: the deadlines' lines.
     pub(crate) under: String,
@@ -57,6 +58,35 @@ pub(crate) enum Anchor {
 }
 
 impl Canvas {
+    /// The SVG document of `width` x `height` px in the bundled font, on
+    /// white, saying its language, with the boxes of its texts.
+    pub(crate) fn finish(
+        self,
+        width: f64,
+        height: f64,
+        lang: meldroute_diagnostics::Lang,
+    ) -> Drawn {
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0}" viewBox="0 0 {width} {height:.0}" font-family="{}" font-size="10" lang="{}">"#,
+            crate::font::FAMILY,
+            lang.code()
+        );
+        let _ = writeln!(
+            svg,
+            r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+        );
+        svg.push_str(&self.under);
+        svg.push_str(&self.body);
+        svg.push_str("</svg>\n");
+        Drawn {
+            svg,
+            boxes: self.boxes,
+            size: (width, height),
+        }
+    }
+
     /// One line of `text` with its baseline at `y`.
     pub(crate) fn text(
         &mut self,

@@ -12,7 +12,7 @@ use meldroute_core::model::ProcedureKind;
 use meldroute_core::route_map;
 use meldroute_diagnostics::Lang;
 
-use crate::font::{FAMILY, Style};
+use crate::font::Style;
 use crate::layout::{Anchor, Canvas, Drawn};
 use crate::text::xml;
 use crate::words::pick;
@@ -89,11 +89,7 @@ pub fn draw(lib: &Library, roots: &[meldroute_core::EntryId], title: &str, lang:
     let n = used.len().max(1) as f64;
     let col_w = (WIDTH - 2.0 * MARGIN - (n - 1.0) * COLUMN_GAP) / n;
 
-    let mut c = Canvas {
-        under: String::new(),
-        body: String::new(),
-        boxes: Vec::new(),
-    };
+    let mut c = Canvas::default();
     let mut y = MARGIN + TITLE.size;
     let lines = TITLE.wrap(title, WIDTH - 2.0 * MARGIN, 2);
     c.lines(MARGIN, y, &lines, TITLE, Anchor::Start, INK);
@@ -209,23 +205,5 @@ pub fn draw(lib: &Library, roots: &[meldroute_core::EntryId], title: &str, lang:
         c.text(MARGIN, y, &l, NOTE, Anchor::Start, MUTED);
         y += NOTE.line();
     }
-    let height = (y + MARGIN).ceil();
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="{FAMILY}" font-size="10" lang="{}">"#,
-        lang.code()
-    );
-    let _ = writeln!(
-        svg,
-        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
-    );
-    svg.push_str(&c.under);
-    svg.push_str(&c.body);
-    svg.push_str("</svg>\n");
-    Drawn {
-        svg,
-        boxes: c.boxes,
-        size: (WIDTH, height),
-    }
+    c.finish(WIDTH, (y + MARGIN).ceil(), lang)
 }
