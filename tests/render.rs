@@ -249,6 +249,21 @@ fn the_journey_map_draws_the_route_asked_for() {
         "{}",
         typo.stderr
     );
+    // A name from the command line is shown inert, never as terminal codes.
+    let hostile = run(&[
+        "render",
+        "rijk/klacht",
+        "--view",
+        "journey",
+        "--via",
+        "x\u{1b}[31mred",
+    ])
+    .expect_code(2);
+    assert!(
+        !hostile.stderr.contains('\u{1b}') && hostile.stderr.contains("--via x"),
+        "{:?}",
+        hostile.stderr
+    );
 }
 
 #[test]

@@ -170,7 +170,8 @@ fn step_named(model: &sim::SimModel, name: &str) -> anyhow::Result<u32> {
             })
             .collect();
         anyhow::anyhow!(
-            "--via {name}: no step of that name in {} or the procedures its journeys reach{}",
+            "--via {}: no step of that name in {} or the procedures its journeys reach{}",
+            name,
             model.procedures[0].id,
             meldroute_core::suggest::did_you_mean(name, ids.iter().map(String::as_str))
         )
