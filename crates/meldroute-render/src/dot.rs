@@ -553,81 +553,81 @@ fn legend() -> Subgraph {
         a.extend(extra);
         Stmt::Node(Node::new(NodeId(plain(name), None), a))
     };
+    // The fills and shapes of kinds of step, and the note of a procedure
+    // that is not drawn.
+    let shapes = [
+        ("legend_report", "report", "box", "#dbe9f6"),
+        (
+            "legend_investigation",
+            "intake, assessment, investigation",
+            "box",
+            "#eeeeee",
+        ),
+        (
+            "legend_escalation",
+            "escalation or referral",
+            "cds",
+            "#e6d9f2",
+        ),
+        (
+            "legend_note",
+            "another procedure (not drawn)",
+            "note",
+            "#e6d9f2",
+        ),
+    ]
+    .map(|(name, label, shape, fill)| {
+        item(
+            name,
+            label,
+            vec![attr("shape", plain(shape)), attr("fillcolor", quoted(fill))],
+        )
+    });
+    let mut stmts = vec![
+        Stmt::Attribute(attr("label", quoted("legend"))),
+        Stmt::Attribute(attr("style", quoted("dashed"))),
+        item(
+            "legend_contact",
+            "contact with the reporter",
+            std::iter::once(attr("shape", plain("box")))
+                .chain(contact_style())
+                .chain([attr("fillcolor", quoted("#ffffff"))])
+                .collect(),
+        ),
+        item(
+            "legend_decision",
+            "decision",
+            vec![
+                attr("shape", plain("diamond")),
+                attr("fillcolor", quoted("#f6e7c1")),
+            ],
+        ),
+        item(
+            "legend_accepted",
+            "gap accepted in the file",
+            std::iter::once(attr("shape", plain("box")))
+                .chain(marked(ACCEPTED))
+                .chain([attr("fillcolor", quoted("#ffffff"))])
+                .collect(),
+        ),
+        item(
+            "legend_gap",
+            "route with a gap (a contact on it: red text)",
+            std::iter::once(attr("shape", plain("box")))
+                .chain(marked(GAP))
+                .chain([attr("fillcolor", quoted("#ffffff"))])
+                .collect(),
+        ),
+    ];
+    stmts.extend(shapes);
+    stmts.push(item(
+        "legend_edge",
+        "edge label 30% | 4.0 d:\nthe branch's probability |\nthe median duration of\nthe step it leaves",
+        vec![attr("shape", plain("plain")), attr("style", quoted(""))],
+    ));
     Subgraph {
         id: plain("cluster_legend"),
-        stmts: vec![
-            Stmt::Attribute(attr("label", quoted("legend"))),
-            Stmt::Attribute(attr("style", quoted("dashed"))),
-            item(
-                "legend_contact",
-                "contact with the reporter",
-                std::iter::once(attr("shape", plain("box")))
-                    .chain(contact_style())
-                    .chain([attr("fillcolor", quoted("#ffffff"))])
-                    .collect(),
-            ),
-            item(
-                "legend_decision",
-                "decision",
-                vec![
-                    attr("shape", plain("diamond")),
-                    attr("fillcolor", quoted("#f6e7c1")),
-                ],
-            ),
-            item(
-                "legend_accepted",
-                "gap accepted in the file",
-                std::iter::once(attr("shape", plain("box")))
-                    .chain(marked(ACCEPTED))
-                    .chain([attr("fillcolor", quoted("#ffffff"))])
-                    .collect(),
-            ),
-            item(
-                "legend_gap",
-                "route with a gap (a contact on it: red text)",
-                std::iter::once(attr("shape", plain("box")))
-                    .chain(marked(GAP))
-                    .chain([attr("fillcolor", quoted("#ffffff"))])
-                    .collect(),
-            ),
-            item(
-                "legend_report",
-                "report",
-                vec![
-                    attr("shape", plain("box")),
-                    attr("fillcolor", quoted("#dbe9f6")),
-                ],
-            ),
-            item(
-                "legend_investigation",
-                "intake, assessment, investigation",
-                vec![
-                    attr("shape", plain("box")),
-                    attr("fillcolor", quoted("#eeeeee")),
-                ],
-            ),
-            item(
-                "legend_escalation",
-                "escalation or referral",
-                vec![
-                    attr("shape", plain("cds")),
-                    attr("fillcolor", quoted("#e6d9f2")),
-                ],
-            ),
-            item(
-                "legend_note",
-                "another procedure (not drawn)",
-                vec![
-                    attr("shape", plain("note")),
-                    attr("fillcolor", quoted("#e6d9f2")),
-                ],
-            ),
-            item(
-                "legend_edge",
-                "edge label 30% | 4.0 d:\nthe branch's probability |\nthe median duration of\nthe step it leaves",
-                vec![attr("shape", plain("plain")), attr("style", quoted(""))],
-            ),
-        ],
+        stmts,
     }
 }
 

@@ -170,8 +170,7 @@ fn step_named(model: &sim::SimModel, name: &str) -> anyhow::Result<u32> {
             })
             .collect();
         anyhow::anyhow!(
-            "--via {}: no step of that name in {} or the procedures its journeys reach{}",
-            name,
+            "--via {name}: no step of that name in {} or the procedures its journeys reach{}",
             model.procedures[0].id,
             meldroute_core::suggest::did_you_mean(name, ids.iter().map(String::as_str))
         )

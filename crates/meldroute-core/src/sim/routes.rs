@@ -25,8 +25,6 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
-use serde::Serialize;
-
 use super::exact::{Carried, Chain, ExactError};
 use super::{Go, SimModel, SimOptions};
 use crate::stats::{Interval, wilson};
@@ -53,22 +51,17 @@ pub const MIN_ROUTE_PROBABILITY: f64 = 1e-9;
 pub const SIMULATED_JOURNEYS: u64 = 20_000;
 
 /// One complete route.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Route {
-    /// Its steps in order (model indices).
-    #[serde(skip)]
+    /// Its steps in order (model indices; [`SimModel::step_name`] names them).
     pub steps: Vec<u32>,
-    /// Its steps as `procedure:step`.
-    pub route: Vec<String>,
     /// The probability that a journey takes exactly this route (exact), or
     /// the share of simulated journeys that took it.
     pub probability: f64,
     /// The share's 95% interval, when it is simulated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ci95: Option<Interval>,
     /// The probability as ranked: `-ln p` to nine decimals; equal keys are
     /// ties.
-    #[serde(skip)]
     key: i64,
 }
 
@@ -80,8 +73,7 @@ impl Route {
 }
 
 /// How the routes were ranked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "ranking")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ranking {
     /// By the exact probability of each route.
     Exact,
@@ -91,13 +83,12 @@ pub enum Ranking {
         /// Journeys simulated.
         journeys: u64,
         /// Why the routes could not be ranked exactly.
-        #[serde(skip)]
         why: &'static str,
     },
 }
 
 /// The routes asked for, in rank order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Routes {
     /// How they were ranked.
     pub ranking: Ranking,
@@ -109,7 +100,6 @@ pub struct Routes {
     pub exhausted: bool,
     /// The probability of the routes not followed because they are less
     /// probable than [`MIN_ROUTE_PROBABILITY`] (exact ranking only).
-    #[serde(skip)]
     pub neglected: f64,
 }
 
@@ -265,7 +255,6 @@ fn search(
             if via.is_none() || prefix.via_seen {
                 let probability = prefix.carried.iter().map(|c| c.1).sum();
                 routes.push(Route {
-                    route: prefix.steps.iter().map(|&s| model.step_name(s)).collect(),
                     steps: prefix.steps,
                     probability,
                     ci95: None,
@@ -369,7 +358,6 @@ fn simulated(
         .map(|(steps, k)| {
             let p = k as f64 / n as f64;
             Route {
-                route: steps.iter().map(|&s| model.step_name(s)).collect(),
                 steps,
                 probability: p,
                 ci95: wilson(k, n),
